@@ -1,0 +1,17 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './ui/App.tsx';
+import { applyTheme } from './lib/theme.ts';
+import { registerServiceWorker } from './pwa/register-sw.ts';
+import './index.css';
+
+applyTheme();
+registerServiceWorker();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root is missing from index.html');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

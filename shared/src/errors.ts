@@ -1,0 +1,50 @@
+/**
+ * The one error envelope every HTTP error uses: `{ error: { code, message, field? } }`.
+ * Codes are a closed union so the app can switch on them exhaustively; the message is for
+ * people and may change, the code is the contract.
+ */
+export const ERROR_CODES = [
+  // generic HTTP-level refusals
+  'bad_request',
+  'invalid_json',
+  'validation_failed',
+  'payload_too_large',
+  'unsupported_media_type',
+  'not_found',
+  'method_not_allowed',
+  'unauthenticated',
+  'forbidden',
+  'cross_site_request',
+  'conflict',
+  'rate_limited',
+  'internal_error',
+  'not_ready',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** The request field at fault, when one is (`username`, `displayName`, …). */
+  field?: string;
+}
+
+export interface ErrorEnvelope {
+  error: ErrorBody;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** Narrows an unknown JSON body to the error envelope, for clients reading a failed response. */
+export function isErrorEnvelope(value: unknown): value is ErrorEnvelope {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = value.error;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, field } = error as Record<string, unknown>;
+  return (
+    isErrorCode(code) && typeof message === 'string' && (field === undefined || typeof field === 'string')
+  );
+}

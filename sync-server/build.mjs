@@ -1,0 +1,20 @@
+// Bundles the server into dist/main.js. Our own workspace packages (TypeScript source) are
+// inlined; third-party packages stay external and load from node_modules at run time, so
+// native modules (better-sqlite3) and their prebuilt binaries keep working.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@messenjo/'));
+
+await build({
+  entryPoints: ['src/main.ts'],
+  outfile: 'dist/main.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.19',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+});

@@ -1,0 +1,59 @@
+import { LIMITS } from '@messenjo/shared';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { MIGRATIONS, type Db } from './db/index.ts';
+import { accessLog } from './http/access-log.ts';
+import { AppError } from './http/app-error.ts';
+import type { AppEnv } from './http/env.ts';
+import { apiNotFound, createErrorHandler } from './http/error-handler.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { staticFiles } from './http/static-files.ts';
+import type { Logger } from './logger.ts';
+import { healthRoutes } from './routes/health.ts';
+
+export interface AppDeps {
+  db: Db;
+  logger: Logger;
+  /** Folder with the built PWA. */
+  staticDir: string;
+  /** The origin users reach; a function because with PORT=0 it is known only once listening. */
+  publicUrl: () => URL;
+  version: string;
+  startedAt?: number;
+}
+
+/** Builds the HTTP application. It never listens and never reads the environment: `main` does both. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(createErrorHandler(deps.logger));
+  app.notFound(apiNotFound);
+
+  app.use('*', requestId());
+  app.use('*', accessLog(deps.logger));
+  app.use('*', securityHeaders(deps.publicUrl));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: LIMITS.JSON_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `Request body exceeds ${LIMITS.JSON_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+
+  app.route(
+    '/',
+    healthRoutes({
+      db: deps.db,
+      version: deps.version,
+      expectedMigrations: MIGRATIONS.length,
+      startedAt: deps.startedAt ?? Date.now(),
+    }),
+  );
+
+  // Every unknown API path is a JSON 404, never the app shell.
+  app.all('/api/*', apiNotFound);
+  app.use('*', staticFiles(deps.staticDir));
+  return app;
+}

@@ -1,0 +1,1 @@
+export { ConfigError, loadConfig, type Config, type LogLevel } from './config.ts';

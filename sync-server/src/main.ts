@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config/index.ts';
+import { MIGRATIONS, migrate, openDatabase, type Db } from './db/index.ts';
+import { createLogger } from './logger.ts';
+import { closeHttpServer, Lifecycle, originFromAddress } from './server/lifecycle.ts';
+
+// Both src/main.ts (dev) and dist/main.js (built) sit one level below the package folder.
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const version = (
+  JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string }
+).version;
+
+/** Prints one clear line and exits 1: the contract for every failure to start. */
+function fail(message: string): never {
+  process.stderr.write(`messenjo: cannot start: ${message}\n`);
+  process.exit(1);
+}
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env, { staticDir: path.resolve(packageDir, '../app/dist') });
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+function openAndMigrate(config: Config): { db: Db; applied: number[] } {
+  const file = path.join(config.dataDir, 'messenjo.sqlite');
+  let db: Db;
+  try {
+    db = openDatabase(file);
+  } catch (error) {
+    fail(
+      `DATA_DIR: cannot open the database ${file} (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  try {
+    const { applied } = migrate(db, MIGRATIONS);
+    return { db, applied };
+  } catch (error) {
+    db.close();
+    fail(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function start(): void {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  const { db, applied } = openAndMigrate(config);
+  logger.info('database ready', { dataDir: config.dataDir, migrationsApplied: applied });
+
+  const lifecycle = new Lifecycle(logger);
+  lifecycle.onShutdown({ name: 'database', run: () => void db.close() });
+
+  let publicUrl = config.publicUrl ?? new URL('http://localhost');
+  const app = createApp({ db, logger, staticDir: config.staticDir, publicUrl: () => publicUrl, version });
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    db.close();
+    fail(`cannot listen on ${config.host}:${config.port} (${error.code ?? error.message})`);
+  });
+  server.on('listening', () => {
+    if (config.publicUrl === undefined) publicUrl = originFromAddress(server, config.host);
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    logger.info(`Messenjo is running at ${publicUrl.origin}`, {
+      url: publicUrl.origin,
+      host: config.host,
+      port,
+      version,
+    });
+  });
+  lifecycle.onShutdown({ name: 'http', run: () => closeHttpServer(server, config.shutdownTimeoutMs) });
+
+  const stop = (signal: string): void => {
+    void lifecycle.shutdown(signal).then(() => {
+      logger.info('stopped', { signal });
+      process.exit(0);
+    });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+start();

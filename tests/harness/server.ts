@@ -1,0 +1,170 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ARTIFACTS_DIR, REPO_DIR, SERVER_ENTRY } from './paths.ts';
+
+export interface ServerOptions {
+  /** Extra environment variables; PORT, HOST and DATA_DIR default to an OS-picked port and a fresh folder. */
+  env?: Record<string, string>;
+  /** Reuse a data folder (for restart tests); otherwise a fresh temporary one is made and removed. */
+  dataDir?: string;
+  /** How long to wait for /readyz. */
+  readyTimeoutMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  process: ChildProcess;
+  /** Everything the server printed, stdout and stderr interleaved. */
+  log(): string;
+  /** JSON log records printed so far (non-JSON lines skipped). */
+  records(): Record<string, unknown>[];
+  /** Sends a signal and resolves with the exit code (or signal name) once the process ended. */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+  /** Removes the data folder if the harness made it. Keeps the log when `failed` is true. */
+  dispose(options?: { failed?: boolean; name?: string }): Promise<void>;
+}
+
+export interface ExitedProcess {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built server to completion (for configuration errors): it must exit on its own. */
+export function runServerExpectingExit(
+  env: Record<string, string>,
+  timeoutMs = 15_000,
+): Promise<ExitedProcess> {
+  assertBuilt();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SERVER_ENTRY], {
+      cwd: REPO_DIR,
+      env: { ...baseEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not exit within ${timeoutMs} ms:\n${stdout}${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Starts the built server on a port the OS picks with a fresh data folder, and waits until /readyz answers. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  assertBuilt();
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'messenjo-test-'));
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    cwd: REPO_DIR,
+    env: { ...baseEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+
+  const records = (): Record<string, unknown>[] =>
+    output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
+
+  const url = await waitFor(
+    () =>
+      records().find((r) => typeof r.url === 'string' && typeof r.port === 'number')?.url as
+        string | undefined,
+    options.readyTimeoutMs ?? 20_000,
+    () => (child.exitCode !== null ? `server exited with ${child.exitCode}:\n${output}` : undefined),
+    () => `server printed no URL in time:\n${output}`,
+  );
+  await waitFor(
+    async () => {
+      try {
+        const response = await fetch(`${url}/readyz`);
+        return response.ok ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    options.readyTimeoutMs ?? 20_000,
+    () => (child.exitCode !== null ? `server exited with ${child.exitCode}:\n${output}` : undefined),
+    () => `/readyz did not answer in time:\n${output}`,
+  );
+
+  const port = Number(new URL(url).port);
+  let stopped: Promise<number | string> | undefined;
+  const stop = (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    stopped ??= exited;
+    return stopped;
+  };
+
+  return {
+    url,
+    port,
+    dataDir,
+    process: child,
+    log: () => output,
+    records,
+    stop,
+    async dispose({ failed = false, name = 'server' } = {}) {
+      await stop('SIGKILL');
+      if (failed) {
+        mkdirSync(ARTIFACTS_DIR, { recursive: true });
+        const file = path.join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}-${Date.now()}.log`);
+        writeFileSync(file, output);
+        process.stderr.write(`server log kept at ${file}\n`);
+      }
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function baseEnv(): NodeJS.ProcessEnv {
+  // The server under test must not inherit a developer's own configuration.
+  const env = { ...process.env };
+  for (const name of ['PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'STATIC_DIR', 'LOG_LEVEL']) delete env[name];
+  return env;
+}
+
+function assertBuilt(): void {
+  if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`pnpm build\` first`);
+}
+
+async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  fatal: () => string | undefined,
+  timeoutMessage: () => string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    const error = fatal();
+    if (error !== undefined) throw new Error(error);
+    if (Date.now() > deadline) throw new Error(timeoutMessage());
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
