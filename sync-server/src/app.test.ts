@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { MIGRATIONS, migrate, openDatabase } from './db/index.ts';
 import { silentLogger } from './logger.ts';
+import { createServices } from './services.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'messenjo-app-'));
 const staticDir = path.join(dir, 'static');
@@ -21,8 +22,7 @@ afterAll(() => {
 function appWith(options: { migrated: boolean }) {
   if (options.migrated) migrate(db, MIGRATIONS);
   return createApp({
-    db,
-    logger: silentLogger,
+    services: createServices({ db, logger: silentLogger }),
     staticDir,
     publicUrl: () => new URL('https://chat.example.org'),
     version: '1.2.3',

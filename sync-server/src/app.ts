@@ -2,19 +2,18 @@ import { LIMITS } from '@messenjo/shared';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { MIGRATIONS, type Db } from './db/index.ts';
+import { MIGRATIONS } from './db/index.ts';
 import { accessLog } from './http/access-log.ts';
 import { AppError } from './http/app-error.ts';
 import type { AppEnv } from './http/env.ts';
 import { apiNotFound, createErrorHandler } from './http/error-handler.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
-import type { Logger } from './logger.ts';
 import { healthRoutes } from './routes/health.ts';
+import type { Services } from './services.ts';
 
 export interface AppDeps {
-  db: Db;
-  logger: Logger;
+  services: Services;
   /** Folder with the built PWA. */
   staticDir: string;
   /** The origin users reach; a function because with PORT=0 it is known only once listening. */
@@ -25,12 +24,13 @@ export interface AppDeps {
 
 /** Builds the HTTP application. It never listens and never reads the environment: `main` does both. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const { db, logger } = deps.services;
   const app = new Hono<AppEnv>();
-  app.onError(createErrorHandler(deps.logger));
+  app.onError(createErrorHandler(logger));
   app.notFound(apiNotFound);
 
   app.use('*', requestId());
-  app.use('*', accessLog(deps.logger));
+  app.use('*', accessLog(logger));
   app.use('*', securityHeaders(deps.publicUrl));
   app.use(
     '/api/*',
@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route(
     '/',
     healthRoutes({
-      db: deps.db,
+      db,
       version: deps.version,
       expectedMigrations: MIGRATIONS.length,
       startedAt: deps.startedAt ?? Date.now(),

@@ -7,6 +7,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { MIGRATIONS, migrate, openDatabase, type Db } from './db/index.ts';
 import { createLogger } from './logger.ts';
+import { createServices } from './services.ts';
 import { closeHttpServer, Lifecycle, originFromAddress } from './server/lifecycle.ts';
 
 // Both src/main.ts (dev) and dist/main.js (built) sit one level below the package folder.
@@ -59,7 +60,8 @@ function start(): void {
   lifecycle.onShutdown({ name: 'database', run: () => void db.close() });
 
   let publicUrl = config.publicUrl ?? new URL('http://localhost');
-  const app = createApp({ db, logger, staticDir: config.staticDir, publicUrl: () => publicUrl, version });
+  const services = createServices({ db, logger });
+  const app = createApp({ services, staticDir: config.staticDir, publicUrl: () => publicUrl, version });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
   server.on('error', (error: NodeJS.ErrnoException) => {

@@ -7,8 +7,10 @@ export interface MigrationResult {
 }
 
 /**
- * Applies every migration newer than the database's version, each in its own transaction
- * together with its bookkeeping row, so a crash mid-migration leaves the previous version intact.
+ * Applies every migration not yet recorded, in version order, each in its own transaction
+ * together with its bookkeeping row, so a crash mid-migration leaves the previous state intact.
+ * The set of recorded versions decides (not only the highest), so gaps between the number
+ * ranges features use are harmless.
  */
 export function migrate(db: Db, migrations: readonly Migration[]): MigrationResult {
   db.exec(`
@@ -23,17 +25,21 @@ export function migrate(db: Db, migrations: readonly Migration[]): MigrationResu
     if (versions[i]! <= versions[i - 1]!)
       throw new Error(`migrations out of order at version ${versions[i]}`);
   }
-  const current = appliedVersion(db);
-  const known = versions.at(-1) ?? 0;
-  if (current > known) {
+  const done = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
+  );
+  const unknown = [...done].filter((v) => !versions.includes(v));
+  if (unknown.length > 0) {
     throw new Error(
-      `database schema version ${current} is newer than this server knows (${known}); upgrade the server`,
+      `the database has migrations this server does not know (${unknown.join(', ')}): it was written by a newer server, upgrade this one`,
     );
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const applied: number[] = [];
   for (const migration of migrations) {
-    if (migration.version <= current) continue;
+    if (done.has(migration.version)) continue;
     db.transaction(() => {
       migration.up(db);
       record.run(migration.version, migration.name, new Date().toISOString());

@@ -1,5 +1,6 @@
 import type { Db } from '../open.ts';
 import { m0001Init } from './0001-init.ts';
+import { m0002Identity } from './0002-identity.ts';
 
 export interface Migration {
   /** Strictly increasing, never reused or renumbered once released. */
@@ -8,5 +9,8 @@ export interface Migration {
   up(db: Db): void;
 }
 
-/** Every migration in order. Append only: a released migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [m0001Init];
+/**
+ * Every migration in version order. Append only: a released migration never changes.
+ * Number ranges per feature keep parallel work apart: core 1–9, accounts 10–19, sync 20–39, social 40–59.
+ */
+export const MIGRATIONS: readonly Migration[] = [m0001Init, m0002Identity];

@@ -1,0 +1,9 @@
+export { readCookie, sessionCookieName, sessionCookieOptions } from './cookie.ts';
+export {
+  SESSION_LIFETIME_MS,
+  SESSION_RENEW_BEFORE_MS,
+  SessionStore,
+  type Session,
+  type ValidatedSession,
+} from './session-store.ts';
+export { generateSessionToken, isWellFormedToken, sessionIdFromToken } from './tokens.ts';
