@@ -42,7 +42,7 @@ export function usernameKey(username: string): string {
  * its own message so the person learns which one they broke. Uniqueness is the server's check.
  */
 export const usernameSchema = z
-  .string({ error: 'Username is required' })
+  .string({ error: 'Username must be text' })
   .min(USERNAME_MIN, { error: `Username must be at least ${USERNAME_MIN} characters` })
   .max(USERNAME_MAX, { error: `Username must be at most ${USERNAME_MAX} characters` })
   .regex(/^[A-Za-z0-9_.-]+$/, {
@@ -58,7 +58,7 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u206
 
 /** A display name: any script, trimmed, 1–64 characters (code points), no control characters. */
 export const displayNameSchema = z
-  .string({ error: 'Display name is required' })
+  .string({ error: 'Display name must be text' })
   .trim()
   .refine((name) => name.length > 0, { error: 'Display name must not be empty' })
   .refine((name) => [...name].length <= DISPLAY_NAME_MAX, {
