@@ -19,6 +19,13 @@ export const ERROR_CODES = [
   'rate_limited',
   'internal_error',
   'not_ready',
+  // accounts
+  'username_taken',
+  'invite_required',
+  'invalid_invite',
+  'verification_failed',
+  'last_sign_in_method',
+  'already_linked',
   // social graph: friends, blocks, groups (issue 5)
   'user_not_found',
   'cannot_befriend_self',

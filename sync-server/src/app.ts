@@ -2,6 +2,7 @@ import { LIMITS } from '@messenjo/shared';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { accountsRoutes, originCheck, sessionMiddleware } from './accounts/routes.ts';
 import { MIGRATIONS } from './db/index.ts';
 import { accessLog } from './http/access-log.ts';
 import { AppError } from './http/app-error.ts';
@@ -32,6 +33,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', requestId());
   app.use('*', accessLog(logger));
   app.use('*', securityHeaders(deps.publicUrl));
+  // Who is asking (session cookie, sliding renewal), then refuse cross-site state changes.
+  app.use(
+    '*',
+    sessionMiddleware({
+      sessions: deps.services.sessions,
+      users: deps.services.accounts.users,
+      publicUrl: deps.publicUrl,
+    }),
+  );
+  app.use('/api/*', originCheck(deps.publicUrl));
   app.use(
     '/api/*',
     bodyLimit({
@@ -51,6 +62,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       startedAt: deps.startedAt ?? Date.now(),
     }),
   );
+
+  app.route('/api', accountsRoutes(deps.services, deps.publicUrl));
 
   // Every unknown API path is a JSON 404, never the app shell.
   app.all('/api/*', apiNotFound);

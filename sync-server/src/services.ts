@@ -1,3 +1,5 @@
+import { Accounts } from './accounts/accounts.ts';
+import { DEFAULT_ACCOUNTS_CONFIG, type AccountsConfig } from './accounts/config.ts';
 import type { Db } from './db/index.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import type { Logger } from './logger.ts';
@@ -13,18 +15,27 @@ export interface Services {
   bus: EventBus;
   sessions: SessionStore;
   now: () => number;
+  /** Users, sign-in methods, registration policy (src/accounts/). */
+  accounts: Accounts;
 }
 
-export function createServices(options: { db: Db; logger: Logger; now?: () => number }): Services {
+export function createServices(options: {
+  db: Db;
+  logger: Logger;
+  now?: () => number;
+  accounts?: AccountsConfig;
+}): Services {
   const now = options.now ?? Date.now;
   const bus = createEventBus((err, event) =>
     options.logger.error('event handler failed', { event: event.type, err }),
   );
+  const sessions = new SessionStore(options.db, bus, now);
   return {
     db: options.db,
     logger: options.logger,
     bus,
-    sessions: new SessionStore(options.db, bus, now),
+    sessions,
     now,
+    accounts: new Accounts(options.db, bus, sessions, options.accounts ?? DEFAULT_ACCOUNTS_CONFIG, now),
   };
 }

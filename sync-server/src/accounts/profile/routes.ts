@@ -1,0 +1,35 @@
+import { updateProfileRequestSchema } from '@messenjo/shared';
+import { Hono } from 'hono';
+import type { EventBus } from '../../events/bus.ts';
+import type { AppEnv } from '../../http/env.ts';
+import { readJson } from '../../http/validate.ts';
+import type { Accounts } from '../accounts.ts';
+import { requireUser } from '../session/context.ts';
+import type { MeView } from './me-view.ts';
+
+/** `GET /api/me` and changing the username and display name. */
+export function profileRoutes(deps: { accounts: Accounts; bus: EventBus; meView: MeView }): Hono<AppEnv> {
+  const { accounts } = deps;
+  const routes = new Hono<AppEnv>();
+
+  routes.get('/me', (c) => c.json(deps.meView(requireUser(c).user)));
+
+  routes.patch('/me', async (c) => {
+    const { user } = requireUser(c);
+    const body = await readJson(c, updateProfileRequestSchema);
+    accounts.db.transaction(() => {
+      if (body.username !== undefined) {
+        accounts.users.setUsername(user.id, body.username);
+        // Until the person picks one, the display name follows the first username.
+        if (user.displayName === '' && body.displayName === undefined) {
+          accounts.users.setDisplayName(user.id, body.username);
+        }
+      }
+      if (body.displayName !== undefined) accounts.users.setDisplayName(user.id, body.displayName);
+    })();
+    deps.bus.publish({ type: 'user.changed', userId: user.id });
+    return c.json(deps.meView(user));
+  });
+
+  return routes;
+}

@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../http/env.ts';
+import type { Services } from '../services.ts';
+import { MediaStore } from './media/media-store.ts';
+import { passkeyRoutes } from './passkeys/routes.ts';
+import { createMeView } from './profile/me-view.ts';
+import { profileRoutes } from './profile/routes.ts';
+import { providersRoute } from './providers-route.ts';
+import { originCheck } from './session/origin-check.ts';
+import { sessionMiddleware } from './session/middleware.ts';
+import { sessionRoutes } from './session/routes.ts';
+
+/**
+ * Everything accounts serves, under /api. The session middleware runs for every request (the
+ * app mounts it globally); the Origin check guards every state-changing API call.
+ */
+export function accountsRoutes(services: Services, publicUrl: () => URL): Hono<AppEnv> {
+  const { accounts } = services;
+  const media = new MediaStore(services.db);
+  const meView = createMeView(accounts, media);
+  const api = new Hono<AppEnv>();
+  api.route('/', providersRoute(accounts));
+  api.route('/auth/passkey', passkeyRoutes({ accounts, publicUrl, meView }));
+  api.route('/', sessionRoutes({ sessions: services.sessions, publicUrl }));
+  api.route('/', profileRoutes({ accounts, bus: services.bus, meView }));
+  return api;
+}
+
+export { originCheck, sessionMiddleware };
