@@ -1,15 +1,18 @@
+import { z } from 'zod';
 /**
  * The social graph's API types and rules (friends, blocks, groups, the conversation list).
  * The server enforces every rule; the app checks early with the same functions.
  */
+
+import type { PictureUrls } from './accounts/index.ts';
 
 /** What one user may see of another in lists and search results. */
 export interface UserSummary {
   id: string;
   username: string;
   displayName: string;
-  /** Content-hashed picture URL, or null: the app draws the initial on a colour from the id. */
-  pictureUrl: string | null;
+  /** Content-hashed picture URLs, or null: the app draws the initial on a colour from the id. */
+  picture: PictureUrls | null;
 }
 
 /** How the signed-in user stands to another user. */
@@ -53,7 +56,8 @@ export interface ConversationListEntry {
   kind: 'direct' | 'group';
   /** Group name, or the other person's display name (or username) for a direct conversation. */
   name: string;
-  pictureUrl: string | null;
+  /** The group's picture, or the other person's in a direct conversation. */
+  picture: PictureUrls | null;
   /** The other person, in a direct conversation. */
   peer: UserSummary | null;
   memberCount: number;
@@ -93,3 +97,23 @@ export function checkGroupName(raw: unknown): { ok: true; value: string } | { ok
   }
   return { ok: true, value };
 }
+
+// Request bodies, checked by the server with these schemas and by the app before sending.
+const userId = z.string().min(1).max(64);
+
+export const friendRequestSchema = z.strictObject({ userId });
+export const blockRequestSchema = z.strictObject({ userId });
+export const createGroupSchema = z.strictObject({
+  name: z.string({ error: 'The group name must be text' }),
+  memberIds: z
+    .array(userId)
+    .max(GROUP_MAX_MEMBERS - 1)
+    .default([]),
+});
+export const updateGroupSchema = z.strictObject({
+  name: z.string({ error: 'The group name must be text' }).optional(),
+  addMembersPolicy: z.enum(['members', 'admins']).optional(),
+});
+export const addMembersSchema = z.strictObject({ userIds: z.array(userId).min(1).max(GROUP_MAX_MEMBERS) });
+export const setRoleSchema = z.strictObject({ role: z.enum(['admin', 'member']) });
+export const transferOwnershipSchema = z.strictObject({ userId });

@@ -4,6 +4,7 @@ import type { Db } from './db/index.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import type { Logger } from './logger.ts';
 import { SessionStore } from './sessions/index.ts';
+import { createSocial, type Social } from './social/index.ts';
 
 /**
  * The server's long-lived services, built once by `main` (or a test) and shared by the HTTP
@@ -17,6 +18,8 @@ export interface Services {
   now: () => number;
   /** Users, sign-in methods, registration policy (src/accounts/). */
   accounts: Accounts;
+  /** Friends, blocks, groups, the conversation list and access checks (src/social/). */
+  social: Social;
 }
 
 export function createServices(options: {
@@ -37,5 +40,6 @@ export function createServices(options: {
     sessions,
     now,
     accounts: new Accounts(options.db, bus, sessions, options.accounts ?? DEFAULT_ACCOUNTS_CONFIG, now),
+    social: createSocial({ db: options.db, bus, now }),
   };
 }

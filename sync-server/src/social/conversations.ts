@@ -8,13 +8,14 @@ import type { Db } from '../db/index.ts';
 import { MembershipQueries, type ConversationRow, type MembershipRow } from './membership-queries.ts';
 import { refuse } from './refusals.ts';
 import type { Relationships } from './relationships.ts';
-import type { UserDirectory } from './user-directory.ts';
+import { pictureUrls, type UserDirectory } from './user-directory.ts';
 
 interface ListRow extends ConversationRow {
   role: MembershipRow['role'];
   left_at: number | null;
   member_count: number;
   peer_id: string | null;
+  picture_hash: string | null;
 }
 
 /**
@@ -29,7 +30,6 @@ export class Conversations {
     private readonly db: Db,
     private readonly users: UserDirectory,
     private readonly relationships: Relationships,
-    private readonly mediaUrlOf: (mediaId: string) => string | null = () => null,
   ) {
     this.q = new MembershipQueries(db);
   }
@@ -58,8 +58,10 @@ export class Conversations {
       .prepare(
         `SELECT c.*, m.role, m.left_at,
            (SELECT COUNT(*) FROM memberships x WHERE x.conversation_id = c.id AND x.left_at IS NULL) AS member_count,
-           (SELECT x.user_id FROM memberships x WHERE c.kind = 'direct' AND x.conversation_id = c.id AND x.user_id <> m.user_id) AS peer_id
+           (SELECT x.user_id FROM memberships x WHERE c.kind = 'direct' AND x.conversation_id = c.id AND x.user_id <> m.user_id) AS peer_id,
+           media.hash AS picture_hash
          FROM memberships m JOIN conversations c ON c.id = m.conversation_id
+         LEFT JOIN media ON media.id = c.picture_media_id
          WHERE m.user_id = ?
          ORDER BY c.last_activity_at DESC, c.id`,
       )
@@ -77,7 +79,7 @@ export class Conversations {
     const members = this.q.activeMembers(conversationId);
     const people = this.users.summaries(members.map((m) => m.user_id));
     const memberList: ConversationMember[] = members.map((m) => ({
-      ...(people.get(m.user_id) ?? { id: m.user_id, username: '', displayName: '', pictureUrl: null }),
+      ...(people.get(m.user_id) ?? { id: m.user_id, username: '', displayName: '', picture: null }),
       role: m.role,
       joinedAt: m.joined_at,
     }));
@@ -98,12 +100,7 @@ export class Conversations {
       id: row.id,
       kind: row.kind,
       name: row.kind === 'group' ? (row.name ?? '') : (peer?.displayName ?? ''),
-      pictureUrl:
-        row.kind === 'group'
-          ? row.picture_media_id
-            ? this.mediaUrlOf(row.picture_media_id)
-            : null
-          : (peer?.pictureUrl ?? null),
+      picture: row.kind === 'group' ? pictureUrls(row.picture_hash) : (peer?.picture ?? null),
       peer,
       memberCount: row.member_count,
       lastMessage:

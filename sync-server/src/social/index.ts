@@ -15,21 +15,15 @@ export interface Social {
 }
 
 /** The social graph's services, wired together. */
-export function createSocial(options: {
-  db: Db;
-  bus: EventBus;
-  now: () => number;
-  pictureUrlOfUser?: (userId: string) => string | null;
-  mediaUrlOf?: (mediaId: string) => string | null;
-}): Social {
+export function createSocial(options: { db: Db; bus: EventBus; now: () => number }): Social {
   const { db, bus, now } = options;
-  const users = new UserDirectory(db, options.pictureUrlOfUser);
+  const users = new UserDirectory(db);
   const relationships = new Relationships(db, bus, users, now);
   return {
     users,
     relationships,
     groups: new Groups(db, bus, relationships, now),
-    conversations: new Conversations(db, users, relationships, options.mediaUrlOf),
+    conversations: new Conversations(db, users, relationships),
     search: new UserSearch(db, users, relationships),
   };
 }

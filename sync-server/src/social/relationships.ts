@@ -169,7 +169,7 @@ export class Relationships {
       [...friends, ...incoming, ...outgoing, ...blocked].map((r) => r.other),
     );
     const who = (id: string): UserSummary =>
-      people.get(id) ?? { id, username: '', displayName: '', pictureUrl: null };
+      people.get(id) ?? { id, username: '', displayName: '', picture: null };
     const byName = (x: UserSummary, y: UserSummary) => x.username.localeCompare(y.username);
     return {
       friends: friends

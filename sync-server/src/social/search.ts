@@ -26,17 +26,19 @@ export class UserSearch {
     if (prefix.length > 32) return [];
     const rows = this.db
       .prepare(
-        `SELECT id, username, display_name, deleted_at FROM users
-         WHERE username_key >= ? AND username_key < ? AND deleted_at IS NULL AND id <> ?
-           AND id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = ?)
-           AND id NOT IN (SELECT blocker_id FROM blocks WHERE blocked_id = ?)
-         ORDER BY username_key LIMIT ?`,
+        `SELECT u.id, u.username, u.display_name, u.deleted_at, m.hash AS picture_hash
+         FROM users u LEFT JOIN media m ON m.id = u.picture_media_id
+         WHERE u.username_key >= ? AND u.username_key < ? AND u.deleted_at IS NULL AND u.id <> ?
+           AND u.id NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = ?)
+           AND u.id NOT IN (SELECT blocker_id FROM blocks WHERE blocked_id = ?)
+         ORDER BY u.username_key LIMIT ?`,
       )
       .all(prefix, `${prefix}\uffff`, me, me, me, USER_SEARCH_MAX_RESULTS) as {
       id: string;
       username: string | null;
       display_name: string;
       deleted_at: number | null;
+      picture_hash: string | null;
     }[];
     return rows.map((row) => ({
       ...this.users.toSummary(row),

@@ -1,4 +1,5 @@
-import type { UserSummary } from '@messenjo/shared';
+import type { PictureUrls, UserSummary } from '@messenjo/shared';
+import { mediaUrl, PICTURE_SIZES } from '../accounts/media/media-store.ts';
 import type { Db } from '../db/index.ts';
 
 interface UserRow {
@@ -6,6 +7,16 @@ interface UserRow {
   username: string | null;
   display_name: string;
   deleted_at: number | null;
+  picture_hash: string | null;
+}
+
+/** The SELECT every summary is built from: the user and the hash of their picture. */
+const SUMMARY_COLUMNS = `u.id, u.username, u.display_name, u.deleted_at, m.hash AS picture_hash
+  FROM users u LEFT JOIN media m ON m.id = u.picture_media_id`;
+
+export function pictureUrls(hash: string | null): PictureUrls | null {
+  if (hash === null) return null;
+  return { large: mediaUrl(hash, PICTURE_SIZES.large), small: mediaUrl(hash, PICTURE_SIZES.small) };
 }
 
 /**
@@ -13,11 +24,7 @@ interface UserRow {
  * "deleted user" rendering are decided once.
  */
 export class UserDirectory {
-  constructor(
-    private readonly db: Db,
-    /** Resolves a user's picture URL; the accounts module provides it. */
-    private readonly pictureUrlOf: (userId: string) => string | null = () => null,
-  ) {}
+  constructor(private readonly db: Db) {}
 
   /** A live user with a username (able to take part), or undefined. */
   findActive(userId: string): UserSummary | undefined {
@@ -34,10 +41,7 @@ export class UserDirectory {
     if (userIds.length === 0) return result;
     const unique = [...new Set(userIds)];
     const rows = this.db
-      .prepare(
-        `SELECT id, username, display_name, deleted_at FROM users
-         WHERE id IN (SELECT value FROM json_each(?))`,
-      )
+      .prepare(`SELECT ${SUMMARY_COLUMNS} WHERE u.id IN (SELECT value FROM json_each(?))`)
       .all(JSON.stringify(unique)) as UserRow[];
     for (const row of rows) result.set(row.id, this.toSummary(row));
     return result;
@@ -45,13 +49,13 @@ export class UserDirectory {
 
   toSummary(row: UserRow): UserSummary {
     if (row.deleted_at !== null) {
-      return { id: row.id, username: 'deleted', displayName: 'Deleted user', pictureUrl: null };
+      return { id: row.id, username: 'deleted', displayName: 'Deleted user', picture: null };
     }
     return {
       id: row.id,
       username: row.username ?? '',
       displayName: row.display_name || row.username || '',
-      pictureUrl: this.pictureUrlOf(row.id),
+      picture: pictureUrls(row.picture_hash),
     };
   }
 }
