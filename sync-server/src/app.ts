@@ -1,8 +1,9 @@
 import { LIMITS } from '@messenjo/shared';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { accountsRoutes, originCheck, sessionMiddleware } from './accounts/routes.ts';
+import { mediaRoutes } from './accounts/media/media-routes.ts';
 import { MIGRATIONS } from './db/index.ts';
 import { accessLog } from './http/access-log.ts';
 import { AppError } from './http/app-error.ts';
@@ -44,15 +45,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
   app.use('/api/*', originCheck(deps.publicUrl));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: LIMITS.JSON_BODY_BYTES,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', `Request body exceeds ${LIMITS.JSON_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  const jsonBodyLimit: MiddlewareHandler<AppEnv> = bodyLimit({
+    maxSize: LIMITS.JSON_BODY_BYTES,
+    onError: () => {
+      throw new AppError(413, 'payload_too_large', `Request body exceeds ${LIMITS.JSON_BODY_BYTES} bytes`);
+    },
+  });
+  // Picture uploads (…/picture) carry an image, not JSON: their route sets its own limit.
+  const limitJsonBodies: MiddlewareHandler<AppEnv> = (c, next) =>
+    c.req.path.endsWith('/picture') ? next() : jsonBodyLimit(c, next);
+  app.use('/api/*', limitJsonBodies);
 
   app.route(
     '/',
@@ -65,6 +67,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
 
   app.route('/api', accountsRoutes(deps.services, deps.publicUrl));
+  app.route('/', mediaRoutes(deps.services.pictures));
   app.route('/api', socialRoutes(deps.services.social, deps.services.now));
 
   // Every unknown API path is a JSON 404, never the app shell.

@@ -60,7 +60,7 @@ function start(): void {
   lifecycle.onShutdown({ name: 'database', run: () => void db.close() });
 
   let publicUrl = config.publicUrl ?? new URL('http://localhost');
-  const services = createServices({ db, logger, accounts: config.accounts });
+  const services = createServices({ db, logger, accounts: config.accounts, dataDir: config.dataDir });
   const app = createApp({ services, staticDir: config.staticDir, publicUrl: () => publicUrl, version });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;

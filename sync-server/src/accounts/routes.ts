@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/env.ts';
 import type { Services } from '../services.ts';
-import { MediaStore } from './media/media-store.ts';
+import { adminRoutes } from './admin-routes.ts';
 import { passkeyRoutes } from './passkeys/routes.ts';
 import { createMeView } from './profile/me-view.ts';
+import { methodsRoutes } from './profile/methods-routes.ts';
+import { pictureRoutes } from './profile/picture-routes.ts';
 import { profileRoutes } from './profile/routes.ts';
 import { providersRoute } from './providers-route.ts';
 import { originCheck } from './session/origin-check.ts';
@@ -16,13 +18,16 @@ import { sessionRoutes } from './session/routes.ts';
  */
 export function accountsRoutes(services: Services, publicUrl: () => URL): Hono<AppEnv> {
   const { accounts } = services;
-  const media = new MediaStore(services.db);
-  const meView = createMeView(accounts, media);
+  const { pictures, bus } = services;
+  const meView = createMeView(accounts, services.media);
   const api = new Hono<AppEnv>();
   api.route('/', providersRoute(accounts));
   api.route('/auth/passkey', passkeyRoutes({ accounts, publicUrl, meView }));
   api.route('/', sessionRoutes({ sessions: services.sessions, publicUrl }));
-  api.route('/', profileRoutes({ accounts, bus: services.bus, meView }));
+  api.route('/', profileRoutes({ accounts, bus, pictures, publicUrl, meView }));
+  api.route('/', methodsRoutes({ accounts, meView }));
+  api.route('/', pictureRoutes({ accounts, pictures, bus, meView }));
+  api.route('/', adminRoutes({ accounts, publicUrl }));
   return api;
 }
 

@@ -4,11 +4,20 @@ import type { EventBus } from '../../events/bus.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { readJson } from '../../http/validate.ts';
 import type { Accounts } from '../accounts.ts';
+import type { Pictures } from '../media/pictures.ts';
 import { requireUser } from '../session/context.ts';
+import { clearSessionCookie } from '../session/middleware.ts';
+import { deleteAccount } from './delete-account.ts';
 import type { MeView } from './me-view.ts';
 
-/** `GET /api/me` and changing the username and display name. */
-export function profileRoutes(deps: { accounts: Accounts; bus: EventBus; meView: MeView }): Hono<AppEnv> {
+/** `GET /api/me`, changing the username and display name, deleting the account. */
+export function profileRoutes(deps: {
+  accounts: Accounts;
+  bus: EventBus;
+  pictures: Pictures;
+  publicUrl: () => URL;
+  meView: MeView;
+}): Hono<AppEnv> {
   const { accounts } = deps;
   const routes = new Hono<AppEnv>();
 
@@ -29,6 +38,14 @@ export function profileRoutes(deps: { accounts: Accounts; bus: EventBus; meView:
     })();
     deps.bus.publish({ type: 'user.changed', userId: user.id });
     return c.json(deps.meView(user));
+  });
+
+  // Account deletion: the person's messages stay for the others as "deleted user".
+  routes.delete('/me', (c) => {
+    const { user } = requireUser(c);
+    deleteAccount(accounts, deps.pictures, user.id);
+    clearSessionCookie(c, deps.publicUrl());
+    return c.body(null, 204);
   });
 
   return routes;

@@ -1,0 +1,62 @@
+import { LIMITS } from '@messenjo/shared';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { EventBus } from '../../events/bus.ts';
+import { AppError } from '../../http/app-error.ts';
+import type { AppEnv } from '../../http/env.ts';
+import type { Accounts } from '../accounts.ts';
+import type { Pictures } from '../media/pictures.ts';
+import { requireUser } from '../session/context.ts';
+import type { MeView } from './me-view.ts';
+
+/** Upload, change and remove the profile picture. The body is the image file itself. */
+export function pictureRoutes(deps: {
+  accounts: Accounts;
+  pictures: Pictures;
+  bus: EventBus;
+  meView: MeView;
+}): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  routes.put(
+    '/me/picture',
+    (c, next) => {
+      requireUser(c);
+      return next();
+    },
+    bodyLimit({
+      maxSize: LIMITS.UPLOAD_BYTES,
+      onError: () => {
+        throw new AppError(
+          413,
+          'payload_too_large',
+          `Pictures may be at most ${LIMITS.UPLOAD_BYTES / (1024 * 1024)} MB`,
+          'picture',
+        );
+      },
+    }),
+    async (c) => {
+      const { user } = requireUser(c);
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      const record = await deps.pictures.ingest(user.id, bytes);
+      const previous = deps.accounts.users.get(user.id)?.pictureMediaId ?? null;
+      deps.accounts.users.setPicture(user.id, record.id);
+      if (previous) deps.pictures.release(previous);
+      deps.bus.publish({ type: 'user.changed', userId: user.id });
+      return c.json(deps.meView(user));
+    },
+  );
+
+  routes.delete('/me/picture', (c) => {
+    const { user } = requireUser(c);
+    const previous = deps.accounts.users.get(user.id)?.pictureMediaId ?? null;
+    if (previous) {
+      deps.accounts.users.setPicture(user.id, null);
+      deps.pictures.release(previous);
+      deps.bus.publish({ type: 'user.changed', userId: user.id });
+    }
+    return c.json(deps.meView(user));
+  });
+
+  return routes;
+}
