@@ -26,8 +26,9 @@ export function tempDataDir(prefix = 'messenjo-sync-'): { dir: string; remove: (
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The socket URL for a server origin (localhost dialled as 127.0.0.1, where the test servers listen). */
 export function syncUrl(origin: string): string {
-  return `${origin.replace(/^http/, 'ws')}/sync`;
+  return `${origin.replace(/^http/, 'ws').replace('//localhost:', '//127.0.0.1:')}/sync`;
 }
 
 /** A device: the app's real sync client in Node, on `ws` with the device's cookie and the app's Origin. */

@@ -62,11 +62,16 @@ export class DocEntry {
     return this.writes;
   }
 
-  /** The server refused this document: forget it and start again from our own unacked updates (except `refused`). */
-  reset(refused: number | undefined): Y.Doc {
-    if (refused !== undefined) {
-      this.outbox.delete(refused);
-      this.persist((p) => p.removeOutbox(this.docId, refused));
+  /**
+   * The server refused this document: forget it and start again from the server. Unacked
+   * updates made before the refused one are kept (they were valid); the refused one and every
+   * later one are dropped, since they continue its Yjs clock and could never be applied.
+   */
+  reset(refused: number): Y.Doc {
+    for (const ref of [...this.outbox.keys()]) {
+      if (ref < refused) continue;
+      this.outbox.delete(ref);
+      this.persist((p) => p.removeOutbox(this.docId, ref));
     }
     const old = this.doc;
     this.doc = new Y.Doc();
