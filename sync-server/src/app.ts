@@ -13,6 +13,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import { healthRoutes } from './routes/health.ts';
 import type { Services } from './services.ts';
+import { socialRoutes } from './social/routes.ts';
 
 export interface AppDeps {
   services: Services;
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route('/api', accountsRoutes(deps.services, deps.publicUrl));
   app.route('/', mediaRoutes(deps.services.pictures));
+  app.route('/api', socialRoutes(deps.services.social, deps.services.now));
 
   // Every unknown API path is a JSON 404, never the app shell.
   app.all('/api/*', apiNotFound);

@@ -8,6 +8,7 @@ import type { Db } from './db/index.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import type { Logger } from './logger.ts';
 import { SessionStore } from './sessions/index.ts';
+import { createSocial, type Social } from './social/index.ts';
 
 /**
  * The server's long-lived services, built once by `main` (or a test) and shared by the HTTP
@@ -24,6 +25,8 @@ export interface Services {
   /** The picture pipeline (profile and group pictures), files under DATA_DIR/media. */
   pictures: Pictures;
   media: MediaStore;
+  /** Friends, blocks, groups, the conversation list and access checks (src/social/). */
+  social: Social;
 }
 
 export function createServices(options: {
@@ -50,5 +53,6 @@ export function createServices(options: {
     accounts: new Accounts(options.db, bus, sessions, options.accounts ?? DEFAULT_ACCOUNTS_CONFIG, now),
     media,
     pictures: new Pictures(media, path.join(dataDir, 'media'), now),
+    social: createSocial({ db: options.db, bus, now }),
   };
 }

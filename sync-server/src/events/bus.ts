@@ -17,7 +17,27 @@ export type ServerEvent =
       conversationId: string;
       userId: string;
       change: 'added' | 'removed' | 'left' | 'role';
-    };
+    }
+  /** Friendship, request or block between two users changed; both users' devices refresh. */
+  | { type: 'relationship.changed'; userIds: [string, string] }
+  /** A conversation's name, picture, settings or state changed; every member's list refreshes. */
+  | { type: 'conversation.changed'; conversationId: string }
+  /**
+   * Something happened that the conversation itself should record for everyone to read
+   * ("‹name› renamed the group to ‹new name›"); the sync engine appends it to the document.
+   */
+  | { type: 'conversation.system'; conversationId: string; entry: SystemEntry };
+
+/** A server-authored line in a conversation. Names are resolved when shown, so renames stay right. */
+export type SystemEntry =
+  | { kind: 'group_created'; actorId: string; name: string }
+  | { kind: 'group_renamed'; actorId: string; name: string }
+  | { kind: 'group_picture_changed'; actorId: string; removed: boolean }
+  | { kind: 'members_added'; actorId: string; userIds: string[] }
+  | { kind: 'member_removed'; actorId: string; userId: string }
+  | { kind: 'member_left'; actorId: string }
+  | { kind: 'role_changed'; actorId: string; userId: string; role: 'owner' | 'admin' | 'member' }
+  | { kind: 'add_policy_changed'; actorId: string; policy: 'members' | 'admins' };
 
 export type ServerEventType = ServerEvent['type'];
 export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;

@@ -3,6 +3,7 @@ import { m0001Init } from './0001-init.ts';
 import { m0002Identity } from './0002-identity.ts';
 import { m0003Conversations } from './0003-conversations.ts';
 import { m0010Accounts } from './0010-accounts.ts';
+import { m0040Social } from './0040-social.ts';
 
 export interface Migration {
   /** Strictly increasing, never reused or renumbered once released. */
@@ -15,4 +16,10 @@ export interface Migration {
  * Every migration in version order. Append only: a released migration never changes.
  * Number ranges per feature keep parallel work apart: core 1–9, accounts 10–19, sync 20–39, social 40–59.
  */
-export const MIGRATIONS: readonly Migration[] = [m0001Init, m0002Identity, m0003Conversations, m0010Accounts];
+export const MIGRATIONS: readonly Migration[] = [
+  m0001Init,
+  m0002Identity,
+  m0003Conversations,
+  m0010Accounts,
+  m0040Social,
+];
