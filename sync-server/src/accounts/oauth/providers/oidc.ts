@@ -39,14 +39,24 @@ export function oidcProvider(config: OidcConfig): OAuthProvider {
       });
     },
     async finish(callbackUrl, checks) {
-      const tokens = await oidc.authorizationCodeGrant(await configuration(), callbackUrl, {
+      const discoveredConfig = await configuration();
+      const tokens = await oidc.authorizationCodeGrant(discoveredConfig, callbackUrl, {
         pkceCodeVerifier: checks.codeVerifier,
         expectedState: checks.state,
         expectedNonce: checks.nonce,
         idTokenExpected: true,
       });
-      const claims = tokens.claims();
-      if (!claims) throw new OAuthFlowError(`${config.name} returned no ID token`);
+      const idClaims = tokens.claims();
+      if (!idClaims) throw new OAuthFlowError(`${config.name} returned no ID token`);
+      // Many providers put profile claims only in userinfo, not in the ID token: ask for them there
+      // (fetchUserInfo checks the answer's `sub` is the ID token's).
+      const claims: Record<string, unknown> & { sub: string } =
+        typeof idClaims.preferred_username === 'string' && typeof idClaims.name === 'string'
+          ? idClaims
+          : {
+              ...(await oidc.fetchUserInfo(discoveredConfig, tokens.access_token, idClaims.sub)),
+              ...idClaims,
+            };
       const preferred = typeof claims.preferred_username === 'string' ? claims.preferred_username : null;
       const name = typeof claims.name === 'string' ? claims.name.trim().slice(0, 64) : '';
       return {
