@@ -5,3 +5,21 @@ export const LIMITS = {
   /** Cap on an uploaded picture (profile or group). */
   UPLOAD_BYTES: 10 * 1024 * 1024,
 } as const;
+
+/** Sync socket and document limits (docs/protocol.md quotes them). */
+export const SYNC_LIMITS = {
+  /** A frame larger than this closes the socket with frame_too_large. */
+  MAX_FRAME_BYTES: 512 * 1024,
+  /** One Yjs update larger than this is refused (update_too_large). */
+  MAX_UPDATE_BYTES: 256 * 1024,
+  /** Documents in one subscribe frame. */
+  MAX_SUBSCRIBE_DOCS: 2000,
+  /** Awareness (typing) payload. */
+  MAX_AWARENESS_BYTES: 2048,
+  /** A message's text, in characters (code points). */
+  MAX_MESSAGE_CHARS: 4000,
+  /** Frames a socket may send: a token bucket refilled at this rate per second... */
+  FRAMES_PER_SECOND: 1000,
+  /** ...holding at most this many. */
+  FRAME_BURST: 4000,
+} as const;

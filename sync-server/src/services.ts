@@ -4,11 +4,13 @@ import { Accounts } from './accounts/accounts.ts';
 import { DEFAULT_ACCOUNTS_CONFIG, type AccountsConfig } from './accounts/config.ts';
 import { MediaStore } from './accounts/media/media-store.ts';
 import { Pictures } from './accounts/media/pictures.ts';
+import { MembershipStore } from './conversations/membership-store.ts';
 import type { Db } from './db/index.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import type { Logger } from './logger.ts';
 import { SessionStore } from './sessions/index.ts';
 import { createSocial, type Social } from './social/index.ts';
+import { SqliteDocStore, type DocStore } from './sync/index.ts';
 
 /**
  * The server's long-lived services, built once by `main` (or a test) and shared by the HTTP
@@ -19,6 +21,10 @@ export interface Services {
   logger: Logger;
   bus: EventBus;
   sessions: SessionStore;
+  /** Conversation memberships: the one writer of `memberships`, publishing membership.changed. */
+  memberships: MembershipStore;
+  /** Yjs documents: update log, snapshots, client-id bindings. */
+  docStore: DocStore;
   now: () => number;
   /** Users, sign-in methods, registration policy (src/accounts/). */
   accounts: Accounts;
@@ -49,6 +55,8 @@ export function createServices(options: {
     logger: options.logger,
     bus,
     sessions,
+    memberships: new MembershipStore(options.db, bus, now),
+    docStore: new SqliteDocStore(options.db, now),
     now,
     accounts: new Accounts(options.db, bus, sessions, options.accounts ?? DEFAULT_ACCOUNTS_CONFIG, now),
     media,

@@ -3,6 +3,7 @@ import { m0001Init } from './0001-init.ts';
 import { m0002Identity } from './0002-identity.ts';
 import { m0003Conversations } from './0003-conversations.ts';
 import { m0010Accounts } from './0010-accounts.ts';
+import { m0020DocumentStore } from './0020-document-store.ts';
 import { m0040Social } from './0040-social.ts';
 
 export interface Migration {
@@ -21,5 +22,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m0002Identity,
   m0003Conversations,
   m0010Accounts,
+  m0020DocumentStore,
   m0040Social,
 ];

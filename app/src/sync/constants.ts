@@ -1,0 +1,11 @@
+/** Reconnect backoff: the first retry waits about this long... */
+export const RECONNECT_MIN_DELAY_MS = 250;
+/** ...doubling per failure up to this cap, each delay jittered to 50–100% so devices spread out. */
+export const RECONNECT_MAX_DELAY_MS = 30_000;
+/** The IndexedDB database holding documents, their sequence numbers and the outbox. */
+export const SYNC_DB_NAME = 'messenjo-sync';
+/** A document with more stored updates than this is compacted into one on load. */
+export const COMPACT_STORED_UPDATES = 200;
+/** Web Lock held by the tab that owns the socket; BroadcastChannel the tabs talk on. */
+export const LEADER_LOCK_NAME = 'messenjo-sync-leader';
+export const TAB_CHANNEL_NAME = 'messenjo-sync-tabs';

@@ -1,0 +1,84 @@
+import * as Y from 'yjs';
+import type { DocPersistence } from './persistence.ts';
+
+/** Transaction origins, so the update listener knows where a change came from. */
+export const FROM_SERVER = Symbol('from-server');
+export const FROM_LEADER_TAB = Symbol('from-leader-tab');
+export const FROM_FOLLOWER_TAB = Symbol('from-follower-tab');
+export const FROM_STORAGE = Symbol('from-storage');
+
+export type DocState = 'loading' | 'idle' | 'subscribing' | 'synced' | 'denied';
+
+/** One document on this device: its Y.Doc, how far it has the server's log, and its unacked updates. */
+export class DocEntry {
+  doc = new Y.Doc();
+  seq = 0;
+  state: DocState = 'loading';
+  /** Local updates not yet acked, by ref, in the order they were made. */
+  readonly outbox = new Map<number, Uint8Array>();
+  nextRef = 1;
+  readonly loaded: Promise<void>;
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly docId: string,
+    private readonly persistence: DocPersistence,
+    private readonly onPersistError: (error: unknown) => void,
+  ) {
+    this.loaded = this.loadFromStorage();
+  }
+
+  private async loadFromStorage(): Promise<void> {
+    const stored = await this.persistence.load(this.docId);
+    Y.transact(
+      this.doc,
+      () => {
+        for (const update of stored.updates) Y.applyUpdate(this.doc, update, FROM_STORAGE);
+        for (const { update } of stored.outbox) Y.applyUpdate(this.doc, update, FROM_STORAGE);
+      },
+      FROM_STORAGE,
+    );
+    this.seq = stored.seq;
+    this.adoptOutbox(stored.outbox);
+    if (stored.updates.length > 200)
+      this.persist((p) => p.replaceUpdates(this.docId, Y.encodeStateAsUpdate(this.doc)));
+    if (this.state === 'loading') this.state = 'idle';
+  }
+
+  /** Takes over stored unacked updates (after load, or when this tab becomes the leader). */
+  adoptOutbox(stored: { ref: number; update: Uint8Array }[]): void {
+    for (const { ref, update } of stored) {
+      if (!this.outbox.has(ref)) this.outbox.set(ref, update);
+      this.nextRef = Math.max(this.nextRef, ref + 1);
+    }
+  }
+
+  /** Queues a storage write after the previous ones of this document, so they land in order. */
+  persist(write: (p: DocPersistence) => Promise<void>): void {
+    this.writes = this.writes.then(() => write(this.persistence)).catch(this.onPersistError);
+  }
+
+  flushed(): Promise<void> {
+    return this.writes;
+  }
+
+  /**
+   * The server refused this document: forget it and start again from the server. Unacked
+   * updates made before the refused one are kept (they were valid); the refused one and every
+   * later one are dropped, since they continue its Yjs clock and could never be applied.
+   */
+  reset(refused: number): Y.Doc {
+    for (const ref of [...this.outbox.keys()]) {
+      if (ref < refused) continue;
+      this.outbox.delete(ref);
+      this.persist((p) => p.removeOutbox(this.docId, ref));
+    }
+    const old = this.doc;
+    this.doc = new Y.Doc();
+    for (const update of this.outbox.values()) Y.applyUpdate(this.doc, update, FROM_STORAGE);
+    this.seq = 0;
+    this.persist((p) => p.clearDoc(this.docId));
+    old.destroy();
+    return this.doc;
+  }
+}

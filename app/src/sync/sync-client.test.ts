@@ -1,0 +1,179 @@
+import 'fake-indexeddb/auto';
+import {
+  appendMessage,
+  CLOSE_CODES,
+  decodeClientFrame,
+  encodeServerFrame,
+  segmentOf,
+  type ClientFrame,
+  type MessageEntry,
+  type ServerFrame,
+} from '@messenjo/shared';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { reconnectDelayMs } from './backoff.ts';
+import { RECONNECT_MAX_DELAY_MS } from './constants.ts';
+import { IndexedDbPersistence } from './persistence.ts';
+import { SYNC_STATUSES } from './status.ts';
+import { SyncClient, type WebSocketLike } from './sync-client.ts';
+
+/** A socket the test plays the server on, frame by frame. */
+class FakeSocket implements WebSocketLike {
+  binaryType = 'arraybuffer';
+  sent: ClientFrame[] = [];
+  onopen: WebSocketLike['onopen'] = null;
+  onmessage: WebSocketLike['onmessage'] = null;
+  onclose: WebSocketLike['onclose'] = null;
+  onerror: WebSocketLike['onerror'] = null;
+  send(data: Uint8Array): void {
+    const decoded = decodeClientFrame(data);
+    if (decoded.kind === 'frame') this.sent.push(decoded.frame);
+  }
+  close(): void {}
+  open(): void {
+    this.onopen?.({});
+  }
+  deliver(frame: ServerFrame): void {
+    const bytes = encodeServerFrame(frame);
+    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
+  }
+  drop(code = 1006): void {
+    this.onclose?.({ code, reason: '' });
+  }
+  last<T extends ClientFrame['type']>(type: T): Extract<ClientFrame, { type: T }>[] {
+    return this.sent.filter((f) => f.type === type) as Extract<ClientFrame, { type: T }>[];
+  }
+}
+
+let dbCount = 0;
+function setup(persistence = new IndexedDbPersistence(`test-${++dbCount}`)) {
+  const sockets: FakeSocket[] = [];
+  const client = new SyncClient({
+    url: 'ws://test/sync',
+    persistence,
+    random: () => 0,
+    createSocket: () => {
+      const socket = new FakeSocket();
+      sockets.push(socket);
+      return socket;
+    },
+  });
+  return { client, sockets, persistence };
+}
+
+const DOC = 'conv:c_a:seg:0';
+const entry = (text: string): MessageEntry => ({ id: `id${text}xxxxxxx`, author: 'u_me', text, sentAt: 1 });
+
+async function online(
+  socket: FakeSocket,
+  seq = 0,
+  update = Y.encodeStateAsUpdate(new Y.Doc()),
+): Promise<void> {
+  socket.open();
+  socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+  await Promise.resolve();
+  socket.deliver({ type: 'sync', docId: DOC, seq, update, latestSegment: 0 });
+}
+
+describe('sync client', () => {
+  it('[CL1] moves through the closed set of statuses: offline, connecting, syncing, online, signed out', async () => {
+    const { client, sockets } = setup();
+    expect(client.status.get()).toBe('offline');
+    client.start();
+    expect(client.status.get()).toBe('connecting');
+    await client.open(DOC);
+    sockets[0]!.open();
+    sockets[0]!.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+    expect(client.status.get()).toBe('syncing');
+    sockets[0]!.deliver({
+      type: 'sync',
+      docId: DOC,
+      seq: 0,
+      update: Y.encodeStateAsUpdate(new Y.Doc()),
+      latestSegment: 0,
+    });
+    expect(client.status.get()).toBe('online');
+    sockets[0]!.drop(CLOSE_CODES.session_revoked.code);
+    expect(client.status.get()).toBe('signed_out');
+    expect(SYNC_STATUSES).toEqual(['offline', 'connecting', 'syncing', 'online', 'signed_out']);
+    await client.stop();
+  });
+
+  it('[CL2] reconnects with exponential, capped, jittered backoff', () => {
+    expect(reconnectDelayMs(0, () => 1)).toBe(250);
+    expect(reconnectDelayMs(0, () => 0)).toBe(125);
+    expect(reconnectDelayMs(3, () => 1)).toBe(2000);
+    expect(reconnectDelayMs(50, () => 1)).toBe(RECONNECT_MAX_DELAY_MS);
+  });
+
+  it('[CL3] shows what IndexedDB holds before the network answers, with unacked updates still pending', async () => {
+    const first = setup();
+    first.client.start();
+    const doc = await first.client.open(DOC);
+    await online(first.sockets[0]!);
+    appendMessage(doc, entry('kept'));
+    expect(first.client.pending()).toBe(1);
+    await first.client.stop();
+
+    const second = setup(first.persistence);
+    second.client.start(); // the socket never opens: no network at all
+    const again = await second.client.open(DOC);
+    expect(
+      segmentOf(again)
+        .messages.toArray()
+        .map((m) => m.text),
+    ).toEqual(['kept']);
+    expect(second.client.pending(DOC)).toBe(1);
+    await second.client.stop();
+  });
+
+  it('[UP5] resends unacked updates after a reconnect, in order, and counts pending per document [CL4]', async () => {
+    const { client, sockets } = setup();
+    client.start();
+    const doc = await client.open(DOC);
+    await online(sockets[0]!);
+    appendMessage(doc, entry('one'));
+    appendMessage(doc, entry('two'));
+    const [u1, u2] = sockets[0]!.last('update');
+    expect([u1?.ref, u2?.ref]).toEqual([1, 2]);
+    sockets[0]!.deliver({ type: 'ack', docId: DOC, ref: 1, seq: 1 });
+    expect(client.pending(DOC)).toBe(1);
+    expect(client.pendingTotal.get()).toBe(1);
+    sockets[0]!.drop();
+    expect(client.status.get()).toBe('offline');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(sockets).toHaveLength(2);
+    await online(sockets[1]!, 1);
+    expect(sockets[1]!.last('subscribe')[0]?.docs[0]).toMatchObject({ docId: DOC, seq: 1 });
+    expect(sockets[1]!.last('update').map((f) => f.ref)).toEqual([2]);
+    sockets[1]!.deliver({ type: 'ack', docId: DOC, ref: 2, seq: 2 });
+    expect(client.pendingTotal.get()).toBe(0);
+    await client.stop();
+  });
+
+  it('[UP2] a refused document is discarded and rebuilt from the server, keeping the unacked updates before the refused one', async () => {
+    const { client, sockets } = setup();
+    client.start();
+    const doc = await client.open(DOC);
+    await online(sockets[0]!);
+    appendMessage(doc, entry('fine'));
+    appendMessage(doc, entry('refused'));
+    appendMessage(doc, entry('after'));
+    const replaced: Y.Doc[] = [];
+    client.onDocReplaced((_id, fresh) => replaced.push(fresh));
+    sockets[0]!.deliver({ type: 'rejected', docId: DOC, ref: 2, code: CLOSE_CODES.update_schema.code });
+    sockets[0]!.drop(CLOSE_CODES.update_schema.code);
+    expect(replaced).toHaveLength(1);
+    expect(client.pending(DOC)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await online(sockets[1]!);
+    expect(sockets[1]!.last('subscribe')[0]?.docs[0]?.seq).toBe(0);
+    expect(sockets[1]!.last('update').map((f) => f.ref)).toEqual([1]);
+    expect(
+      segmentOf(replaced[0]!)
+        .messages.toArray()
+        .map((m) => m.text),
+    ).toEqual(['fine']);
+    await client.stop();
+  });
+});

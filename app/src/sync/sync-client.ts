@@ -1,0 +1,402 @@
+import {
+  CLOSE_CODES,
+  closeReasonOf,
+  decodeServerFrame,
+  encodeClientFrame,
+  parseDocId,
+  PROTOCOL_VERSION,
+  shouldRetryClose,
+  type ClientFrame,
+  type ServerFrame,
+  type UserEvent,
+} from '@messenjo/shared';
+import * as Y from 'yjs';
+import { reconnectDelayMs } from './backoff.ts';
+import { DocEntry, FROM_FOLLOWER_TAB, FROM_LEADER_TAB, FROM_SERVER, FROM_STORAGE } from './doc-entry.ts';
+import { MemoryPersistence, type DocPersistence } from './persistence.ts';
+import { Observable, type SyncStatus } from './status.ts';
+import type { TabMessage, TabChannel } from './tab-channel.ts';
+
+/** What the client needs of a WebSocket: the browser's, or `ws` in Node tests. */
+export interface WebSocketLike {
+  binaryType: string;
+  send(data: Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+export type WebSocketFactory = (url: string) => WebSocketLike;
+
+export interface SyncClientOptions {
+  /** `ws(s)://host/sync` */
+  url: string;
+  createSocket?: WebSocketFactory;
+  persistence?: DocPersistence;
+  random?: () => number;
+  /** Several tabs of one device: only the leader holds the socket (tabs.ts). Absent: this client is alone. */
+  tabs?: TabChannel;
+  onError?: (error: unknown) => void;
+}
+
+type Disposer = () => void;
+
+/**
+ * The device's sync client: one socket for every document, reconnect with jittered backoff,
+ * documents loaded from storage before the network answers, unacked updates kept and resent,
+ * pending counts, user events. Framework-free; React reads it through hooks.ts.
+ */
+export class SyncClient {
+  readonly status = new Observable<SyncStatus>('offline');
+  /** Unacked local updates over all documents. */
+  readonly pendingTotal = new Observable<number>(0);
+  private readonly docs = new Map<string, DocEntry>();
+  private readonly persistence: DocPersistence;
+  private readonly createSocket: WebSocketFactory;
+  private socket: WebSocketLike | null = null;
+  private helloDone = false;
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private running = false;
+  private leader: boolean;
+  private readonly eventListeners = new Set<(event: UserEvent) => void>();
+  private readonly frameListeners = new Set<(frame: ServerFrame) => void>();
+  private readonly docListeners = new Set<(docId: string, doc: Y.Doc) => void>();
+  private readonly disposers: Disposer[] = [];
+
+  constructor(private readonly options: SyncClientOptions) {
+    this.persistence = options.persistence ?? new MemoryPersistence();
+    this.createSocket = options.createSocket ?? ((url) => new WebSocket(url) as unknown as WebSocketLike);
+    this.leader = options.tabs === undefined;
+    if (options.tabs) this.disposers.push(options.tabs.subscribe((message) => this.onTabMessage(message)));
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------
+
+  start(): void {
+    this.running = true;
+    if (this.leader) this.connect();
+  }
+
+  /** Stops for good (sign-out, tests): closes the socket, keeps what is stored. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.reconnectTimer);
+    this.socket?.close(1000, 'client stopped');
+    this.socket = null;
+    for (const dispose of this.disposers.splice(0)) dispose();
+    await Promise.all([...this.docs.values()].map((entry) => entry.flushed()));
+    for (const entry of this.docs.values()) entry.doc.destroy();
+    this.docs.clear();
+  }
+
+  /** This tab now owns the socket (tabs.ts): take over the stored outbox and connect. */
+  async becomeLeader(): Promise<void> {
+    if (this.leader) return;
+    this.leader = true;
+    for (const entry of this.docs.values()) {
+      entry.adoptOutbox((await this.persistence.load(entry.docId)).outbox);
+    }
+    this.updatePending();
+    if (this.running) this.connect();
+  }
+
+  private connect(): void {
+    if (!this.running || this.socket) return;
+    this.status.set('connecting');
+    let socket: WebSocketLike;
+    try {
+      socket = this.createSocket(this.options.url);
+    } catch (error) {
+      this.options.onError?.(error);
+      return this.scheduleReconnect();
+    }
+    this.socket = socket;
+    this.helloDone = false;
+    socket.binaryType = 'arraybuffer';
+    socket.onopen = () => this.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION });
+    socket.onmessage = (event) => this.onData(event.data);
+    socket.onerror = () => {};
+    socket.onclose = (event) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.helloDone = false;
+      for (const entry of this.docs.values())
+        if (entry.state === 'subscribing' || entry.state === 'synced') entry.state = 'idle';
+      this.onClosed(event.code);
+    };
+  }
+
+  private onClosed(code: number): void {
+    const reason = closeReasonOf(code);
+    if (reason === 'session_revoked' || reason === 'user_deleted') {
+      this.running = false;
+      return this.status.set('signed_out');
+    }
+    if (!this.running) return this.status.set('offline');
+    if (!shouldRetryClose(code)) {
+      this.options.onError?.(new Error(`sync closed for good: ${reason ?? code}`));
+      return this.status.set('offline');
+    }
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    this.status.set('offline');
+    clearTimeout(this.reconnectTimer);
+    const delay = reconnectDelayMs(this.attempt++, this.options.random);
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** Drops the connection now (tests, "network changed"); it reconnects with backoff. */
+  dropConnection(): void {
+    this.socket?.close(4999, 'dropped by client');
+    const socket = this.socket;
+    if (socket?.onclose) socket.onclose({ code: 1006, reason: 'dropped' });
+  }
+
+  private send(frame: ClientFrame): void {
+    this.socket?.send(encodeClientFrame(frame));
+  }
+
+  // ---- documents ------------------------------------------------------------------------
+
+  /** Opens a document: local state first (storage), then the server's. Resolves once loaded locally. */
+  async open(docId: string): Promise<Y.Doc> {
+    let entry = this.docs.get(docId);
+    if (!entry) {
+      entry = new DocEntry(docId, this.persistence, (error) => this.options.onError?.(error));
+      this.docs.set(docId, entry);
+      const created = entry;
+      await entry.loaded;
+      this.watch(created);
+      this.updatePending();
+      if (this.leader) this.subscribe([created]);
+      else this.options.tabs?.post({ kind: 'open', docId, stateVector: Y.encodeStateVector(created.doc) });
+    }
+    await entry.loaded;
+    return entry.doc;
+  }
+
+  /** The open document, if any (it is replaced after the server refuses it: see onDocReplaced). */
+  doc(docId: string): Y.Doc | undefined {
+    return this.docs.get(docId)?.doc;
+  }
+
+  isOpen(docId: string): boolean {
+    return this.docs.has(docId);
+  }
+
+  docState(docId: string): DocEntry['state'] | undefined {
+    return this.docs.get(docId)?.state;
+  }
+
+  seqOf(docId: string): number {
+    return this.docs.get(docId)?.seq ?? 0;
+  }
+
+  pending(docId?: string): number {
+    if (docId === undefined) return this.pendingTotal.get();
+    return this.docs.get(docId)?.outbox.size ?? 0;
+  }
+
+  close(docId: string): void {
+    const entry = this.docs.get(docId);
+    if (!entry) return;
+    this.docs.delete(docId);
+    if (this.helloDone) this.send({ type: 'unsubscribe', docIds: [docId] });
+    void entry.flushed().then(() => entry.doc.destroy());
+  }
+
+  private watch(entry: DocEntry): void {
+    const doc = entry.doc;
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === FROM_STORAGE || this.docs.get(entry.docId) !== entry || entry.doc !== doc) return;
+      const local = origin !== FROM_SERVER && origin !== FROM_LEADER_TAB;
+      if (this.leader) {
+        if (origin === FROM_SERVER) entry.persist((p) => p.appendUpdate(entry.docId, update));
+        if (local) this.queueLocal(entry, update);
+        this.options.tabs?.post({ kind: 'remote', docId: entry.docId, update });
+      } else if (local && origin !== FROM_FOLLOWER_TAB) {
+        entry.persist((p) => p.appendUpdate(entry.docId, update));
+        this.options.tabs?.post({ kind: 'local', docId: entry.docId, update });
+      }
+    });
+  }
+
+  /** UP1: every local change gets a ref, is stored with it, and goes out at once when synced. */
+  private queueLocal(entry: DocEntry, update: Uint8Array): void {
+    const ref = entry.nextRef++;
+    entry.outbox.set(ref, update);
+    entry.persist(async (p) => {
+      await p.appendUpdate(entry.docId, update);
+      await p.addOutbox(entry.docId, ref, update);
+    });
+    this.updatePending();
+    if (entry.state === 'synced') this.send({ type: 'update', docId: entry.docId, ref, update });
+  }
+
+  private subscribe(entries: DocEntry[]): void {
+    if (!this.helloDone) return;
+    const ready = entries.filter((e) => e.state === 'idle');
+    if (ready.length === 0) return;
+    for (const entry of ready) entry.state = 'subscribing';
+    this.status.set('syncing');
+    this.send({
+      type: 'subscribe',
+      docs: ready.map((e) => ({ docId: e.docId, seq: e.seq, stateVector: Y.encodeStateVector(e.doc) })),
+    });
+  }
+
+  // ---- frames ---------------------------------------------------------------------------
+
+  private onData(data: unknown): void {
+    const bytes =
+      data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : null;
+    if (!bytes) return;
+    let decoded;
+    try {
+      decoded = decodeServerFrame(bytes);
+    } catch (error) {
+      this.options.onError?.(error);
+      return;
+    }
+    if (decoded.kind === 'frame') this.onFrame(decoded.frame);
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    for (const listener of this.frameListeners) listener(frame);
+    switch (frame.type) {
+      case 'hello':
+        this.helloDone = true;
+        this.attempt = 0;
+        this.subscribe([...this.docs.values()]);
+        return this.refreshStatus();
+      case 'sync': {
+        const entry = this.docs.get(frame.docId);
+        if (!entry) return;
+        Y.applyUpdate(entry.doc, frame.update, FROM_SERVER);
+        this.setSeq(entry, frame.seq);
+        entry.state = 'synced';
+        // UP5: whatever was not acked goes out again, in the order it was made.
+        for (const [ref, update] of entry.outbox)
+          this.send({ type: 'update', docId: entry.docId, ref, update });
+        return this.refreshStatus();
+      }
+      case 'update': {
+        const entry = this.docs.get(frame.docId);
+        if (!entry || entry.state !== 'synced') return;
+        Y.applyUpdate(entry.doc, frame.update, FROM_SERVER);
+        return this.setSeq(entry, frame.seq);
+      }
+      case 'ack': {
+        const entry = this.docs.get(frame.docId);
+        if (!entry || !entry.outbox.delete(frame.ref)) return;
+        entry.persist((p) => p.removeOutbox(entry.docId, frame.ref));
+        if (frame.seq > 0) this.setSeq(entry, frame.seq);
+        return this.updatePending();
+      }
+      case 'denied': {
+        const entry = this.docs.get(frame.docId);
+        if (entry) entry.state = 'denied';
+        return this.refreshStatus();
+      }
+      case 'rejected': {
+        const entry = this.docs.get(frame.docId);
+        const reason = closeReasonOf(frame.code);
+        if (!entry || !reason || !CLOSE_CODES[reason].discardDoc) return;
+        const doc = entry.reset(frame.ref);
+        this.watch(entry);
+        entry.state = 'idle';
+        this.updatePending();
+        for (const listener of this.docListeners) listener(entry.docId, doc);
+        return;
+      }
+      case 'event':
+        for (const listener of this.eventListeners) listener(frame.event);
+        return;
+      case 'segment':
+      case 'awareness':
+        return;
+    }
+  }
+
+  private setSeq(entry: DocEntry, seq: number): void {
+    if (seq <= entry.seq) return;
+    entry.seq = seq;
+    entry.persist((p) => p.setSeq(entry.docId, seq));
+  }
+
+  private refreshStatus(): void {
+    if (!this.helloDone) return;
+    const syncing = [...this.docs.values()].some((e) => e.state === 'subscribing');
+    this.status.set(syncing ? 'syncing' : 'online');
+  }
+
+  private updatePending(): void {
+    let total = 0;
+    for (const entry of this.docs.values()) total += entry.outbox.size;
+    this.pendingTotal.set(total);
+    if (this.leader) this.options.tabs?.post({ kind: 'status', status: this.status.get(), pending: total });
+  }
+
+  // ---- other tabs -----------------------------------------------------------------------
+
+  private onTabMessage(message: TabMessage): void {
+    const entry = 'docId' in message ? this.docs.get(message.docId) : undefined;
+    switch (message.kind) {
+      case 'local':
+        if (this.leader && entry) Y.applyUpdate(entry.doc, message.update, FROM_FOLLOWER_TAB);
+        return;
+      case 'remote':
+        if (!this.leader && entry) Y.applyUpdate(entry.doc, message.update, FROM_LEADER_TAB);
+        return;
+      case 'open':
+        if (!this.leader) return;
+        void this.open(message.docId).then((doc) =>
+          this.options.tabs?.post({
+            kind: 'remote',
+            docId: message.docId,
+            update: Y.encodeStateAsUpdate(doc, message.stateVector),
+          }),
+        );
+        return;
+      case 'status':
+        if (this.leader) return;
+        this.status.set(message.status);
+        this.pendingTotal.set(message.pending);
+        return;
+    }
+  }
+
+  // ---- listeners ------------------------------------------------------------------------
+
+  onEvent(listener: (event: UserEvent) => void): Disposer {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onFrameReceived(listener: (frame: ServerFrame) => void): Disposer {
+    this.frameListeners.add(listener);
+    return () => this.frameListeners.delete(listener);
+  }
+
+  /** After the server refused a document, its Y.Doc is replaced by a fresh one. */
+  onDocReplaced(listener: (docId: string, doc: Y.Doc) => void): Disposer {
+    this.docListeners.add(listener);
+    return () => this.docListeners.delete(listener);
+  }
+
+  sendAwareness(conversationId: string, payload: Uint8Array): void {
+    if (this.helloDone) this.send({ type: 'awareness', conversationId, payload });
+  }
+
+  /** Ids of the open documents of a conversation. */
+  openSegments(conversationId: string): number[] {
+    return [...this.docs.keys()].flatMap((docId) => {
+      const ref = parseDocId(docId);
+      return ref?.kind === 'segment' && ref.conversationId === conversationId ? [ref.index] : [];
+    });
+  }
+}

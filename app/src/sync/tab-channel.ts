@@ -1,0 +1,30 @@
+import type { SyncStatus } from './status.ts';
+
+/** What tabs of one device tell each other (the leader holds the socket). */
+export type TabMessage =
+  /** A follower's local change, for the leader to send. */
+  | { kind: 'local'; docId: string; update: Uint8Array }
+  /** A change the leader has (from the server or any tab), for the followers. */
+  | { kind: 'remote'; docId: string; update: Uint8Array }
+  /** A follower opened a document: the leader opens it too and sends what the follower lacks. */
+  | { kind: 'open'; docId: string; stateVector: Uint8Array }
+  | { kind: 'status'; status: SyncStatus; pending: number };
+
+export interface TabChannel {
+  post(message: TabMessage): void;
+  subscribe(handler: (message: TabMessage) => void): () => void;
+}
+
+/** The tab channel on BroadcastChannel (structured clone carries Uint8Array as is). */
+export function broadcastTabChannel(name: string): TabChannel & { close(): void } {
+  const channel = new BroadcastChannel(name);
+  return {
+    post: (message) => channel.postMessage(message),
+    subscribe(handler) {
+      const listener = (event: MessageEvent<TabMessage>): void => handler(event.data);
+      channel.addEventListener('message', listener);
+      return () => channel.removeEventListener('message', listener);
+    },
+    close: () => channel.close(),
+  };
+}

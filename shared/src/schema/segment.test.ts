@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SYNC_LIMITS } from '../limits.ts';
+import {
+  checkEditEntry,
+  checkMessageEntry,
+  parseReactionKey,
+  reactionKey,
+  type MessageEntry,
+} from './entries.ts';
+import {
+  appendMessage,
+  conversationTimeline,
+  deleteMessage,
+  editMessage,
+  isSegmentFull,
+  newMessageId,
+  readMessages,
+  SEGMENT_MESSAGES,
+  segmentOf,
+  setReaction,
+} from './segment.ts';
+import { readSettings, setDraft, setTheme, userDocOf } from './user-doc.ts';
+
+const msg = (author: string, text: string, sentAt: number): MessageEntry => ({
+  id: newMessageId(),
+  author,
+  text,
+  sentAt,
+});
+const sync = (a: Y.Doc, b: Y.Doc) => {
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
+};
+
+describe('segment documents', () => {
+  it("[DM1] every replica shows the same order, whatever the devices' clocks say", () => {
+    const early = new Y.Doc();
+    const late = new Y.Doc();
+    // A device a day behind and one a day ahead append concurrently, several times.
+    for (let i = 0; i < 5; i++) {
+      appendMessage(early, msg('u_a', `a${i}`, Date.now() - 86_400_000));
+      appendMessage(late, msg('u_b', `b${i}`, Date.now() + 86_400_000));
+      if (i % 2 === 1) sync(early, late);
+    }
+    sync(early, late);
+    expect(readMessages(early).map((m) => m.text)).toEqual(readMessages(late).map((m) => m.text));
+    const older = new Y.Doc();
+    appendMessage(older, msg('u_a', 'from segment 0', Date.now() + 10 ** 9));
+    const timeline = conversationTimeline([
+      { index: 1, doc: early },
+      { index: 0, doc: older },
+    ]);
+    expect(timeline[0]?.text).toBe('from segment 0');
+  });
+
+  it('[DM2] a segment is full at SEGMENT_MESSAGES messages, appended with insert at the end', () => {
+    const doc = new Y.Doc();
+    doc.transact(() => {
+      for (let i = 0; i < SEGMENT_MESSAGES - 1; i++) appendMessage(doc, msg('u_a', `m${i}`, i));
+    });
+    expect(isSegmentFull(doc)).toBe(false);
+    appendMessage(doc, msg('u_a', 'last', 0));
+    expect(isSegmentFull(doc)).toBe(true);
+    expect(segmentOf(doc).messages.get(SEGMENT_MESSAGES - 1).text).toBe('last');
+  });
+
+  it('[DM3] folds edits, deletions and reactions (keyed entries) into the message views', () => {
+    const doc = new Y.Doc();
+    const first = msg('u_a', 'hello', 1);
+    const second = msg('u_b', 'bye', 2);
+    appendMessage(doc, first);
+    appendMessage(doc, { ...second, replyTo: first.id });
+    editMessage(doc, first.id, 'hello!', 3);
+    deleteMessage(doc, second.id, 'u_b', 4);
+    setReaction(doc, first.id, 'u_b', '👍', true);
+    setReaction(doc, first.id, 'u_c', '👍', true);
+    setReaction(doc, first.id, 'u_c', '🎉', true);
+    setReaction(doc, first.id, 'u_c', '🎉', false);
+    const [a, b] = readMessages(doc);
+    expect(a).toMatchObject({
+      text: 'hello!',
+      edited: true,
+      deleted: false,
+      reactions: [{ emoji: '👍', userIds: ['u_b', 'u_c'] }],
+    });
+    expect(b).toMatchObject({ text: '', deleted: true, replyTo: first.id });
+  });
+
+  it('[DM4] validates entries: own fields only, bounded text, well-formed ids and reaction keys', () => {
+    expect(checkMessageEntry(msg('u_a', 'ok', 1)).ok).toBe(true);
+    expect(checkMessageEntry({ ...msg('u_a', 'ok', 1), admin: true }).ok).toBe(false);
+    expect(checkMessageEntry(msg('u_a', '   ', 1)).ok).toBe(false);
+    expect(checkMessageEntry(msg('u_a', '😀'.repeat(SYNC_LIMITS.MAX_MESSAGE_CHARS), 1)).ok).toBe(true);
+    expect(checkMessageEntry(msg('u_a', 'x'.repeat(SYNC_LIMITS.MAX_MESSAGE_CHARS + 1), 1)).ok).toBe(false);
+    expect(checkMessageEntry({ ...msg('u_a', 'ok', 1), id: 'short' }).ok).toBe(false);
+    expect(checkEditEntry({ text: 'fine', at: 5 }).ok).toBe(true);
+    expect(checkEditEntry({ text: 'fine' }).ok).toBe(false);
+    const key = reactionKey('m12345678', 'u_a', '👍');
+    expect(parseReactionKey(key)).toEqual({ messageId: 'm12345678', userId: 'u_a', emoji: '👍' });
+    expect(parseReactionKey('m12345678|u_a')).toBeUndefined();
+  });
+});
+
+describe('user document', () => {
+  it("[DM5] keeps drafts and settings and syncs them between a user's devices", () => {
+    const laptop = new Y.Doc();
+    const phone = new Y.Doc();
+    setDraft(laptop, 'c_a', 'half a thought');
+    setTheme(laptop, 'dark');
+    sync(laptop, phone);
+    expect(userDocOf(phone).drafts.get('c_a')).toBe('half a thought');
+    expect(readSettings(phone)).toEqual({ theme: 'dark' });
+    setDraft(phone, 'c_a', '');
+    sync(laptop, phone);
+    expect(userDocOf(laptop).drafts.has('c_a')).toBe(false);
+  });
+});

@@ -1,0 +1,123 @@
+import * as random from 'lib0/random';
+import type * as Y from 'yjs';
+import {
+  reactionKey,
+  parseReactionKey,
+  type DeletionEntry,
+  type EditEntry,
+  type MessageEntry,
+  type ReactionEntry,
+} from './entries.ts';
+
+/**
+ * A conversation is a sequence of segments (documents `conv:<id>:seg:<n>`), each holding about
+ * SEGMENT_MESSAGES messages. Display order: segment index, then position in the segment's
+ * `messages` array. Both are decided by the CRDT (concurrent appends are ordered by Yjs client
+ * id), never by a device clock, so every device shows the same order.
+ */
+export const SEGMENT_MESSAGES = 1000;
+/** Concurrent appends to a just-full segment may overshoot; beyond this the server refuses. */
+export const SEGMENT_HARD_LIMIT = 1200;
+
+/** The only root types a segment document may have (anything else is refused by the server). */
+export const SEGMENT_ROOTS = {
+  messages: 'array',
+  edits: 'map',
+  deletions: 'map',
+  reactions: 'map',
+} as const;
+export type SegmentRoot = keyof typeof SEGMENT_ROOTS;
+
+export interface Segment {
+  messages: Y.Array<MessageEntry>;
+  edits: Y.Map<EditEntry>;
+  deletions: Y.Map<DeletionEntry>;
+  reactions: Y.Map<ReactionEntry>;
+}
+
+export function segmentOf(doc: Y.Doc): Segment {
+  return {
+    messages: doc.getArray<MessageEntry>('messages'),
+    edits: doc.getMap<EditEntry>('edits'),
+    deletions: doc.getMap<DeletionEntry>('deletions'),
+    reactions: doc.getMap<ReactionEntry>('reactions'),
+  };
+}
+
+/** A random message id (120 bits): made on the device, so a message has its id before it is sent. */
+export function newMessageId(): string {
+  let id = 'm';
+  for (let i = 0; i < 4; i++) id += random.uint32().toString(36).padStart(7, '0');
+  return id;
+}
+
+export function isSegmentFull(doc: Y.Doc): boolean {
+  return segmentOf(doc).messages.length >= SEGMENT_MESSAGES;
+}
+
+/** Appends with insert(length): Y.Array.push walks the whole list (see BENCH.md). */
+export function appendMessage(doc: Y.Doc, entry: MessageEntry): void {
+  const { messages } = segmentOf(doc);
+  messages.insert(messages.length, [entry]);
+}
+
+export function editMessage(doc: Y.Doc, messageId: string, text: string, at: number): void {
+  segmentOf(doc).edits.set(messageId, { text, at });
+}
+
+export function deleteMessage(doc: Y.Doc, messageId: string, by: string, at: number): void {
+  segmentOf(doc).deletions.set(messageId, { by, at });
+}
+
+export function setReaction(doc: Y.Doc, messageId: string, userId: string, emoji: string, on: boolean): void {
+  const { reactions } = segmentOf(doc);
+  const key = reactionKey(messageId, userId, emoji);
+  if (on) reactions.set(key, { at: Date.now() });
+  else reactions.delete(key);
+}
+
+/** What a UI shows for one message, with its edit, deletion and reactions folded in. */
+export interface MessageView {
+  id: string;
+  author: string;
+  text: string;
+  sentAt: number;
+  replyTo?: string;
+  edited: boolean;
+  deleted: boolean;
+  reactions: { emoji: string; userIds: string[] }[];
+}
+
+export function readMessages(doc: Y.Doc): MessageView[] {
+  const { messages, edits, deletions, reactions } = segmentOf(doc);
+  const byMessage = new Map<string, Map<string, string[]>>();
+  for (const key of reactions.keys()) {
+    const parsed = parseReactionKey(key);
+    if (!parsed) continue;
+    const emojis = byMessage.get(parsed.messageId) ?? new Map<string, string[]>();
+    byMessage.set(parsed.messageId, emojis);
+    emojis.set(parsed.emoji, [...(emojis.get(parsed.emoji) ?? []), parsed.userId].sort());
+  }
+  return messages.toArray().map((entry) => {
+    const edit = edits.get(entry.id);
+    const deleted = deletions.has(entry.id);
+    const view: MessageView = {
+      id: entry.id,
+      author: entry.author,
+      text: deleted ? '' : (edit?.text ?? entry.text),
+      sentAt: entry.sentAt,
+      edited: edit !== undefined,
+      deleted,
+      reactions: [...(byMessage.get(entry.id) ?? new Map<string, string[]>())]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([emoji, userIds]) => ({ emoji, userIds })),
+    };
+    if (entry.replyTo !== undefined) view.replyTo = entry.replyTo;
+    return view;
+  });
+}
+
+/** The whole timeline of loaded segments: by segment index, then array order. */
+export function conversationTimeline(segments: { index: number; doc: Y.Doc }[]): MessageView[] {
+  return [...segments].sort((a, b) => a.index - b.index).flatMap((s) => readMessages(s.doc));
+}

@@ -1,0 +1,66 @@
+/**
+ * Why the server closed a sync socket (or refused one document's update): a closed set of
+ * codes in 4000–4999, each with whether reconnecting can help. `discardDoc` codes mean the
+ * device's copy of the named document holds something the server refused: it drops that copy
+ * (keeping its own unacked updates to re-apply) and resyncs from the server.
+ */
+export const CLOSE_CODES = {
+  /** A frame could not be decoded (bad tag layout, truncated, wrong field types). */
+  malformed_frame: { code: 4000, retry: false, discardDoc: false },
+  /** The client's protocol version is not the server's: the app must update first. */
+  protocol_version: { code: 4001, retry: false, discardDoc: false },
+  /** The first frame was not a hello, or a second hello arrived. */
+  hello_expected: { code: 4002, retry: false, discardDoc: false },
+  /** The session behind the socket was revoked (sign-out, "sign out everywhere"). */
+  session_revoked: { code: 4003, retry: false, discardDoc: false },
+  /** The account was deleted. */
+  user_deleted: { code: 4004, retry: false, discardDoc: false },
+  /** A frame larger than MAX_FRAME_BYTES. */
+  frame_too_large: { code: 4010, retry: false, discardDoc: false },
+  /** More frames than the per-socket budget allows: back off and come back. */
+  rate_limited: { code: 4011, retry: true, discardDoc: false },
+  /** A document id that names nothing the schema knows. */
+  bad_doc_id: { code: 4012, retry: false, discardDoc: false },
+  /** The update could not be decoded as a Yjs update. */
+  update_malformed: { code: 4020, retry: true, discardDoc: true },
+  /** The update touches a root type, nesting or content kind the schema does not have. */
+  update_schema: { code: 4021, retry: true, discardDoc: true },
+  /** The update uses a Yjs client id bound to another user in this document. */
+  update_foreign_client: { code: 4022, retry: true, discardDoc: true },
+  /** A message entry names an author other than the sender, or an entry is out of bounds. */
+  update_wrong_author: { code: 4023, retry: true, discardDoc: true },
+  /** The update deletes or rewrites what the sender does not own and its role does not allow. */
+  update_not_owner: { code: 4024, retry: true, discardDoc: true },
+  /** The update is larger than MAX_UPDATE_BYTES. */
+  update_too_large: { code: 4025, retry: true, discardDoc: true },
+  /** The update depends on structs the server does not have (a gap in a client's clock). */
+  update_missing_dependency: { code: 4026, retry: true, discardDoc: true },
+  /** An update for a document this socket has not subscribed to (or may no longer write). */
+  update_not_subscribed: { code: 4027, retry: true, discardDoc: false },
+  /** The server failed to store an update; nothing was acked; reconnect and resend. */
+  server_error: { code: 4030, retry: true, discardDoc: false },
+} as const;
+
+export type CloseReason = keyof typeof CLOSE_CODES;
+export type CloseCode = (typeof CLOSE_CODES)[CloseReason]['code'];
+
+/** A normal close by a server going away (deploy, restart): always retry. */
+export const CLOSE_GOING_AWAY = 1001;
+
+const BY_CODE = new Map<number, CloseReason>(
+  Object.entries(CLOSE_CODES).map(([reason, info]) => [info.code, reason as CloseReason]),
+);
+
+export function closeReasonOf(code: number): CloseReason | undefined {
+  return BY_CODE.get(code);
+}
+
+/**
+ * Whether a client should reconnect after a close with this code. Unknown 4xxx codes (from a
+ * newer server) are not retried in a loop; standard codes (1000–1015, network drops) are.
+ */
+export function shouldRetryClose(code: number): boolean {
+  const reason = closeReasonOf(code);
+  if (reason) return CLOSE_CODES[reason].retry;
+  return code < 4000;
+}

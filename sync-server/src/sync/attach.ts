@@ -1,0 +1,75 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { SYNC_LIMITS } from '@messenjo/shared';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Services } from '../services.ts';
+import { readCookie, sessionCookieName } from '../sessions/index.ts';
+import type { SyncHub } from './hub.ts';
+
+export const SYNC_PATH = '/sync';
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * Serves the sync socket on the HTTP server's `upgrade` event. HS1: the Origin header must be
+ * the app's own (cross-site WebSocket hijacking) and the session cookie must be valid, both
+ * checked before the upgrade; the socket then belongs to that user and session.
+ */
+export function attachSyncSocket(
+  server: Server,
+  deps: { hub: SyncHub; services: Services; publicUrl: () => URL },
+): { close: () => void } {
+  // ws enforces a hard cap (close 1009) well above our own limit, which closes with frame_too_large.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: SYNC_LIMITS.MAX_FRAME_BYTES * 4,
+    perMessageDeflate: false,
+  });
+  const { logger, sessions } = deps.services;
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== SYNC_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    const publicUrl = deps.publicUrl();
+    if (request.headers.origin !== publicUrl.origin) {
+      logger.warn('sync upgrade refused: foreign origin', { origin: request.headers.origin ?? null });
+      return refuseUpgrade(socket, 403, 'Forbidden');
+    }
+    const token = readCookie(request.headers.cookie, sessionCookieName(publicUrl));
+    const validated = token === undefined ? null : sessions.validate(token);
+    if (!validated) return refuseUpgrade(socket, 401, 'Unauthorized');
+    const { userId, id: sessionId } = validated.session;
+    wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      const connection = deps.hub.connect(
+        {
+          send: (frame) => ws.send(frame),
+          close: (code, reason) => ws.close(code, reason),
+        },
+        { userId, sessionId },
+      );
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary) return connection.close('malformed_frame', 'text frames are not part of the protocol');
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        try {
+          connection.receive(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        } catch (err) {
+          // The server never crashes on input: anything unexpected closes this socket only.
+          logger.error('sync frame failed', { userId, err });
+          connection.close('server_error');
+        }
+      });
+      ws.on('close', () => connection.dispose());
+      ws.on('error', () => connection.dispose());
+    });
+  };
+
+  server.on('upgrade', onUpgrade);
+  return {
+    close: () => {
+      server.off('upgrade', onUpgrade);
+      wss.close();
+    },
+  };
+}

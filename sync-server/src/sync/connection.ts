@@ -1,0 +1,137 @@
+import {
+  CLOSE_CODES,
+  decodeClientFrame,
+  encodeServerFrame,
+  MalformedFrameError,
+  PROTOCOL_VERSION,
+  SYNC_LIMITS,
+  type ClientFrame,
+  type CloseReason,
+  type ServerFrame,
+} from '@messenjo/shared';
+import type { Role } from '../conversations/membership-store.ts';
+import type { Disposer } from '../events/bus.ts';
+import type { SyncHub } from './hub.ts';
+import { FrameBudget, type SocketAuth, type SyncSocket } from './socket.ts';
+
+export interface Subscription {
+  conversationId: string | null;
+  role: Role | null;
+  dispose: Disposer;
+}
+
+/** One device's socket: its frames in, its subscriptions, its budget. The hub does the document work. */
+export class Connection {
+  readonly subscriptions = new Map<string, Subscription>();
+  private helloDone = false;
+  private closed = false;
+  private readonly budget = new FrameBudget(SYNC_LIMITS.FRAMES_PER_SECOND, SYNC_LIMITS.FRAME_BURST);
+  private readonly awareness = new Map<string, Disposer>();
+
+  constructor(
+    readonly socket: SyncSocket,
+    readonly auth: SocketAuth,
+    private readonly hub: SyncHub,
+  ) {}
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  send(frame: ServerFrame): void {
+    if (!this.closed) this.socket.send(encodeServerFrame(frame));
+  }
+
+  sendRaw(bytes: Uint8Array): void {
+    if (!this.closed) this.socket.send(bytes);
+  }
+
+  close(reason: CloseReason | 'going_away', message: string = reason): void {
+    if (this.closed) return;
+    const code = reason === 'going_away' ? 1001 : CLOSE_CODES[reason].code;
+    this.socket.close(code, message.slice(0, 120));
+    this.dispose();
+  }
+
+  /** Runs every subscription's disposer; safe to call twice (socket close after our own close). */
+  dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [docId, sub] of this.subscriptions) {
+      sub.dispose();
+      this.hub.released(docId);
+    }
+    this.subscriptions.clear();
+    for (const dispose of this.awareness.values()) dispose();
+    this.awareness.clear();
+    this.hub.disconnected(this);
+  }
+
+  receive(bytes: Uint8Array): void {
+    if (this.closed) return;
+    if (!this.budget.take()) return this.close('rate_limited', 'too many frames');
+    if (bytes.byteLength > SYNC_LIMITS.MAX_FRAME_BYTES) return this.close('frame_too_large');
+    let frame: ClientFrame;
+    try {
+      const decoded = decodeClientFrame(bytes);
+      if (decoded.kind === 'unknown') return; // HS3: a newer client's frame type is ignored
+      frame = decoded.frame;
+    } catch (error) {
+      if (error instanceof MalformedFrameError) return this.close('malformed_frame', error.message);
+      throw error;
+    }
+    if (!this.helloDone) {
+      if (frame.type !== 'hello') return this.close('hello_expected');
+      if (frame.protocolVersion !== PROTOCOL_VERSION) {
+        return this.close('protocol_version', `server speaks version ${PROTOCOL_VERSION}`);
+      }
+      this.helloDone = true;
+      this.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: this.auth.userId });
+      return;
+    }
+    switch (frame.type) {
+      case 'hello':
+        return this.close('hello_expected', 'hello twice');
+      case 'subscribe':
+        if (frame.docs.length > SYNC_LIMITS.MAX_SUBSCRIBE_DOCS)
+          return this.close('malformed_frame', 'too many documents');
+        return this.hub.subscribe(this, frame.docs);
+      case 'unsubscribe':
+        for (const docId of frame.docIds) this.unsubscribe(docId);
+        return;
+      case 'update':
+        return this.hub.update(this, frame.docId, frame.ref, frame.update);
+      case 'awareness':
+        return this.relayAwareness(frame.conversationId, frame.payload);
+    }
+  }
+
+  unsubscribe(docId: string): boolean {
+    const sub = this.subscriptions.get(docId);
+    if (!sub) return false;
+    sub.dispose();
+    this.subscriptions.delete(docId);
+    if (sub.conversationId !== null && !this.inConversation(sub.conversationId)) {
+      this.awareness.get(sub.conversationId)?.();
+      this.awareness.delete(sub.conversationId);
+    }
+    this.hub.released(docId);
+    return true;
+  }
+
+  inConversation(conversationId: string): boolean {
+    for (const sub of this.subscriptions.values()) if (sub.conversationId === conversationId) return true;
+    return false;
+  }
+
+  /** Starts receiving a conversation's awareness (once per conversation, with its first segment). */
+  joinAwareness(conversationId: string, subscribe: () => Disposer): void {
+    if (!this.awareness.has(conversationId)) this.awareness.set(conversationId, subscribe());
+  }
+
+  private relayAwareness(conversationId: string, payload: Uint8Array): void {
+    // AW1: only a subscribed member's typing is relayed; never stored. Oversized is dropped.
+    if (payload.byteLength > SYNC_LIMITS.MAX_AWARENESS_BYTES || !this.inConversation(conversationId)) return;
+    this.hub.relayAwareness(this, conversationId, payload);
+  }
+}

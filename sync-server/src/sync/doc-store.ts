@@ -1,0 +1,42 @@
+/**
+ * Where documents live. One implementation today (SQLite, sqlite-doc-store.ts); a PostgreSQL
+ * store would implement the same contract and nothing in the sync logic would change.
+ */
+export interface StoredUpdate {
+  seq: number;
+  data: Uint8Array;
+}
+
+export interface StoredDoc {
+  snapshot: { seq: number; data: Uint8Array } | null;
+  /** Log entries after the snapshot, in sequence order. */
+  log: StoredUpdate[];
+  /** Yjs client id → user id, for this document. */
+  clients: Map<number, string>;
+}
+
+export interface AppendRow {
+  docId: string;
+  seq: number;
+  data: Uint8Array;
+  userId: string;
+  /** Client ids first used by this update, to bind to its user. */
+  newClients: number[];
+  /** Set when this update is the first of a new segment. */
+  segment?: { conversationId: string; index: number };
+}
+
+export interface DocStore {
+  load(docId: string): StoredDoc;
+  /** Head sequence numbers of many documents (0 when empty), in one query. */
+  heads(docIds: readonly string[]): Map<string, number>;
+  /** Log entries with seq > afterSeq, or null when compaction removed some of them. */
+  logAfter(docId: string, afterSeq: number): StoredUpdate[] | null;
+  /** Stores a batch of updates in one transaction (group commit); throws if nothing was stored. */
+  appendBatch(rows: readonly AppendRow[]): void;
+  /** Replaces log entries <= throughSeq by a snapshot of the state through them. */
+  compact(docId: string, throughSeq: number, state: Uint8Array): void;
+  /** Number of log entries after the snapshot. */
+  logLength(docId: string): number;
+  latestSegments(conversationIds: readonly string[]): Map<string, number>;
+}

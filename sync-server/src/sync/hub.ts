@@ -1,0 +1,375 @@
+import {
+  CLOSE_CODES,
+  encodeServerFrame,
+  parseDocId,
+  type CloseReason,
+  type SubscribeItem,
+  type UserEvent,
+} from '@messenjo/shared';
+import * as Y from 'yjs';
+import type { MembershipStore } from '../conversations/membership-store.ts';
+import type { Disposer, EventBus } from '../events/bus.ts';
+import type { Logger } from '../logger.ts';
+import { CommitQueue } from './commit-queue.ts';
+import { Connection } from './connection.ts';
+import type { DocStore } from './doc-store.ts';
+import { awarenessTopic, InProcessFanout, type Fanout } from './fanout.ts';
+import { LiveDoc } from './live-doc.ts';
+import { mergeInGroups } from './merge.ts';
+import type { SocketAuth, SyncSocket } from './socket.ts';
+import { validateUpdate } from './validate-update.ts';
+
+export interface SyncHubOptions {
+  store: DocStore;
+  memberships: MembershipStore;
+  bus: EventBus;
+  logger: Logger;
+  fanout?: Fanout<Connection>;
+  /** A document nobody has open leaves memory after this long (compacted first). */
+  idleUnloadMs?: number;
+  /** A loaded document's log is compacted into its snapshot past this many entries. */
+  compactAfterUpdates?: number;
+}
+
+const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
+
+/**
+ * The sync engine: live documents, subscriptions, validation, group commit, relay, live
+ * authorization. It talks to sockets through SyncSocket and to storage through DocStore.
+ */
+export class SyncHub {
+  private readonly docs = new Map<string, LiveDoc>();
+  private readonly connections = new Set<Connection>();
+  private readonly latestSegment = new Map<string, number>();
+  private readonly commits: CommitQueue;
+  private readonly fanout: Fanout<Connection>;
+  private readonly disposers: Disposer[] = [];
+  private readonly idleUnloadMs: number;
+  private readonly compactAfter: number;
+  private readonly compacting = new Set<string>();
+  private closing = false;
+
+  constructor(private readonly options: SyncHubOptions) {
+    this.commits = new CommitQueue(options.store);
+    this.fanout = options.fanout ?? new InProcessFanout<Connection>();
+    this.idleUnloadMs = options.idleUnloadMs ?? 30_000;
+    this.compactAfter = options.compactAfterUpdates ?? 500;
+    const { bus } = options;
+    this.disposers.push(
+      bus.subscribe('session.revoked', (e) =>
+        this.forUser(e.userId, (c) => c.auth.sessionId === e.sessionId && c.close('session_revoked')),
+      ),
+      bus.subscribe('user.deleted', (e) => this.forUser(e.userId, (c) => c.close('user_deleted'))),
+      bus.subscribe('membership.changed', (e) =>
+        this.membershipChanged(e.conversationId, e.userId, e.change),
+      ),
+      bus.subscribe('user.changed', (e) =>
+        this.forUser(e.userId, (c) =>
+          c.send({ type: 'event', event: { type: 'user.changed', userId: e.userId } }),
+        ),
+      ),
+    );
+  }
+
+  connect(socket: SyncSocket, auth: SocketAuth): Connection {
+    const connection = new Connection(socket, auth, this);
+    if (this.closing) connection.close('going_away');
+    else this.connections.add(connection);
+    return connection;
+  }
+
+  /** Called by a connection once it is closed. */
+  disconnected(connection: Connection): void {
+    this.connections.delete(connection);
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  get loadedDocCount(): number {
+    return this.docs.size;
+  }
+
+  private forUser(userId: string, run: (c: Connection) => unknown): void {
+    for (const connection of [...this.connections]) if (connection.auth.userId === userId) run(connection);
+  }
+
+  // ---- subscribe -------------------------------------------------------------------------
+
+  subscribe(connection: Connection, items: SubscribeItem[]): void {
+    const { userId } = connection.auth;
+    const refs = items.map((item) => ({ item, ref: parseDocId(item.docId) }));
+    const conversationIds = [
+      ...new Set(refs.flatMap(({ ref }) => (ref?.kind === 'segment' ? [ref.conversationId] : []))),
+    ];
+    // SUB2: one membership query for the whole batch.
+    const roles = this.options.memberships.activeRoles(userId, conversationIds);
+    const allowed: { item: SubscribeItem; conversationId: string | null }[] = [];
+    for (const { item, ref } of refs) {
+      if (!ref) connection.send({ type: 'denied', docId: item.docId, reason: 'bad_doc_id' });
+      else if (ref.kind === 'user' && ref.userId !== userId) {
+        connection.send({ type: 'denied', docId: item.docId, reason: 'not_owner' });
+      } else if (ref.kind === 'segment' && !roles.has(ref.conversationId)) {
+        connection.send({ type: 'denied', docId: item.docId, reason: 'not_member' });
+      } else allowed.push({ item, conversationId: ref.kind === 'segment' ? ref.conversationId : null });
+    }
+    if (allowed.length === 0) return;
+    // Whatever is applied in memory must be durable before any of it is served (UP3).
+    if (this.commits.size > 0) this.commits.flush();
+    const heads = this.options.store.heads(allowed.map((a) => a.item.docId));
+    const latest = this.latestSegments(conversationIds);
+    for (const { item, conversationId } of allowed) {
+      const docId = item.docId;
+      if (!connection.subscriptions.has(docId)) {
+        const dispose = this.fanout.subscribe(docId, {
+          origin: connection,
+          deliver: (f) => connection.sendRaw(f),
+        });
+        connection.subscriptions.set(docId, {
+          conversationId,
+          role: conversationId === null ? null : (roles.get(conversationId) ?? null),
+          dispose,
+        });
+        if (conversationId !== null) {
+          connection.joinAwareness(conversationId, () =>
+            this.fanout.subscribe(awarenessTopic(conversationId), {
+              origin: connection,
+              deliver: (f) => connection.sendRaw(f),
+            }),
+          );
+        }
+        this.retain(docId);
+      }
+      const head = heads.get(docId) ?? 0;
+      connection.send({
+        type: 'sync',
+        docId,
+        seq: head,
+        update: this.missingFor(docId, item, head),
+        latestSegment: conversationId === null ? -1 : (latest.get(conversationId) ?? -1),
+      });
+    }
+  }
+
+  /** SUB3: just what the device lacks: the log after its sequence number, or a diff when compacted away. */
+  private missingFor(docId: string, item: SubscribeItem, head: number): Uint8Array {
+    if (item.seq >= head) return EMPTY_UPDATE;
+    const live = this.docs.get(docId);
+    const log = item.seq === 0 && live ? null : this.options.store.logAfter(docId, item.seq);
+    if (log !== null) return mergeInGroups(log.map((entry) => entry.data));
+    const doc = (live ?? this.load(docId)).doc;
+    try {
+      return Y.encodeStateAsUpdate(doc, item.stateVector);
+    } catch {
+      return Y.encodeStateAsUpdate(doc);
+    }
+  }
+
+  private latestSegments(conversationIds: string[]): Map<string, number> {
+    const missing = conversationIds.filter((id) => !this.latestSegment.has(id));
+    if (missing.length > 0) {
+      const stored = this.options.store.latestSegments(missing);
+      for (const id of missing) this.latestSegment.set(id, stored.get(id) ?? -1);
+    }
+    return new Map(conversationIds.map((id) => [id, this.latestSegment.get(id) ?? -1]));
+  }
+
+  // ---- updates ---------------------------------------------------------------------------
+
+  update(connection: Connection, docId: string, ref: number, update: Uint8Array): void {
+    const sub = connection.subscriptions.get(docId);
+    if (!sub) return this.reject(connection, docId, ref, 'update_not_subscribed', 'subscribe first');
+    const live = this.docs.get(docId) ?? this.load(docId);
+    const verdict = validateUpdate(live, update, connection.auth.userId, sub.role);
+    if (!verdict.ok) return this.reject(connection, docId, ref, verdict.reason, verdict.problem);
+    if (verdict.noop) {
+      // Already in the document, maybe still in the queue: ack once the queue has committed (UP4).
+      this.commits.enqueue({
+        onCommitted: () => connection.send({ type: 'ack', docId, ref, seq: 0 }),
+        onFailed: () => connection.close('server_error'),
+      });
+      return;
+    }
+    try {
+      Y.applyUpdate(live.doc, update);
+    } catch (err) {
+      this.options.logger.warn('update failed to apply; document reloaded', { docId, err });
+      this.evict(docId);
+      return this.reject(connection, docId, ref, 'update_malformed', 'update could not be applied');
+    }
+    for (const client of verdict.newClients) live.clients.set(client, connection.auth.userId);
+    for (const message of verdict.newMessages) live.messageAuthors.set(message.id, message.author);
+    const seq = ++live.head;
+    live.pending++;
+    const segment = this.newSegment(live);
+    this.commits.enqueue({
+      row: {
+        docId,
+        seq,
+        data: update,
+        userId: connection.auth.userId,
+        newClients: verdict.newClients,
+        segment,
+      },
+      onCommitted: () => {
+        live.pending--;
+        live.committedHead = Math.max(live.committedHead, seq);
+        // UP3: ack only now that it is committed; RL1: relay to every other subscribed device.
+        connection.send({ type: 'ack', docId, ref, seq });
+        this.fanout.publish(docId, encodeServerFrame({ type: 'update', docId, seq, update }), connection);
+        if (segment) {
+          const frame = encodeServerFrame({
+            type: 'segment',
+            conversationId: segment.conversationId,
+            index: segment.index,
+          });
+          for (const c of this.connections) if (c.inConversation(segment.conversationId)) c.sendRaw(frame);
+        }
+        this.maybeCompact(live);
+      },
+      onFailed: (err) => {
+        this.options.logger.error('commit failed; sockets of the document closed', { docId, err });
+        this.evict(docId);
+        for (const c of [...this.connections]) if (c.subscriptions.has(docId)) c.close('server_error');
+      },
+    });
+  }
+
+  private newSegment(live: LiveDoc): { conversationId: string; index: number } | undefined {
+    if (live.ref.kind !== 'segment') return undefined;
+    const { conversationId, index } = live.ref;
+    const latest = this.latestSegments([conversationId]).get(conversationId) ?? -1;
+    if (index <= latest) return undefined;
+    this.latestSegment.set(conversationId, index);
+    return { conversationId, index };
+  }
+
+  private reject(
+    connection: Connection,
+    docId: string,
+    ref: number,
+    reason: CloseReason,
+    problem: string,
+  ): void {
+    this.options.logger.warn('update refused', { docId, userId: connection.auth.userId, reason, problem });
+    connection.send({ type: 'rejected', docId, ref, code: codeOf(reason) });
+    connection.close(reason, problem);
+  }
+
+  relayAwareness(connection: Connection, conversationId: string, payload: Uint8Array): void {
+    const frame = encodeServerFrame({
+      type: 'awareness',
+      conversationId,
+      userId: connection.auth.userId,
+      payload,
+    });
+    this.fanout.publish(awarenessTopic(conversationId), frame, connection);
+  }
+
+  // ---- live authorization ------------------------------------------------------------------
+
+  private membershipChanged(
+    conversationId: string,
+    userId: string,
+    change: 'added' | 'removed' | 'left' | 'role',
+  ): void {
+    const event: UserEvent = { type: 'membership.changed', conversationId, change };
+    if (change === 'removed' || change === 'left') {
+      // LA1: every socket of the user stops receiving the conversation before this returns.
+      this.forUser(userId, (c) => {
+        for (const [docId, sub] of [...c.subscriptions]) {
+          if (sub.conversationId !== conversationId) continue;
+          c.unsubscribe(docId);
+          c.send({ type: 'denied', docId, reason: 'membership_ended' });
+        }
+      });
+    } else if (change === 'role') {
+      const role = this.options.memberships.activeRoles(userId, [conversationId]).get(conversationId) ?? null;
+      this.forUser(userId, (c) => {
+        for (const sub of c.subscriptions.values())
+          if (sub.conversationId === conversationId) sub.role = role;
+      });
+    }
+    this.forUser(userId, (c) => c.send({ type: 'event', event }));
+  }
+
+  // ---- memory and compaction ---------------------------------------------------------------
+
+  private load(docId: string): LiveDoc {
+    const live = LiveDoc.load(docId, this.options.store);
+    this.docs.set(docId, live);
+    this.scheduleIdleCheck(live);
+    return live;
+  }
+
+  private evict(docId: string): void {
+    const live = this.docs.get(docId);
+    if (!live) return;
+    clearTimeout(live.idleTimer);
+    live.doc.destroy();
+    this.docs.delete(docId);
+  }
+
+  private retain(docId: string): void {
+    const live = this.docs.get(docId);
+    if (live) clearTimeout(live.idleTimer);
+  }
+
+  /** A subscription ended: unload the document once nobody has had it open for a while. */
+  released(docId: string): void {
+    const live = this.docs.get(docId);
+    if (live && this.fanout.subscriberCount(docId) === 0) this.scheduleIdleCheck(live);
+  }
+
+  private scheduleIdleCheck(live: LiveDoc): void {
+    clearTimeout(live.idleTimer);
+    live.idleTimer = setTimeout(() => {
+      if (this.fanout.subscriberCount(live.docId) > 0 || this.docs.get(live.docId) !== live) return;
+      if (live.pending > 0) return this.scheduleIdleCheck(live);
+      this.compact(live);
+      this.evict(live.docId);
+    }, this.idleUnloadMs);
+    live.idleTimer.unref();
+  }
+
+  private maybeCompact(live: LiveDoc): void {
+    if (live.committedHead - live.snapshotSeq < this.compactAfter || this.compacting.has(live.docId)) return;
+    this.compacting.add(live.docId);
+    // Off the hot path: after the acks of this commit have gone out.
+    setTimeout(() => {
+      this.compacting.delete(live.docId);
+      if (this.docs.get(live.docId) === live) this.compact(live);
+    }, 0).unref();
+  }
+
+  /** CP1: snapshot of the loaded document (fast to load, BENCH.md) replaces the log it covers. */
+  private compact(live: LiveDoc): void {
+    if (live.committedHead <= live.snapshotSeq) return;
+    if (live.pending > 0) this.commits.flush();
+    if (live.pending > 0) return;
+    try {
+      const through = live.committedHead;
+      this.options.store.compact(live.docId, through, Y.encodeStateAsUpdate(live.doc));
+      live.snapshotSeq = through;
+    } catch (err) {
+      this.options.logger.error('compaction failed; the log stays', { docId: live.docId, err });
+    }
+  }
+
+  /** Shutdown: commit what is pending (and ack it), then close every socket with 1001. */
+  close(): void {
+    this.closing = true;
+    this.commits.flush();
+    for (const connection of [...this.connections]) connection.close('going_away', 'server shutting down');
+    for (const dispose of this.disposers) dispose();
+    for (const live of [...this.docs.values()]) {
+      this.compact(live);
+      this.evict(live.docId);
+    }
+  }
+}
+
+function codeOf(reason: CloseReason): number {
+  return CLOSE_CODES[reason].code;
+}

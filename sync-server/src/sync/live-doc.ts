@@ -1,0 +1,51 @@
+import { parseDocId, segmentOf, type DocRef } from '@messenjo/shared';
+import * as Y from 'yjs';
+import type { DocStore } from './doc-store.ts';
+
+/**
+ * A document held in memory while devices use it: the Y.Doc every incoming update is validated
+ * against (gc off, so a deleted entry still tells who owned it), its head sequence number and
+ * who owns which Yjs client id. Dropped when idle; the store is the truth.
+ */
+export class LiveDoc {
+  readonly doc = new Y.Doc({ gc: false });
+  /** Last sequence number handed out (may be ahead of what is committed). */
+  head = 0;
+  committedHead = 0;
+  /** Sequence number the stored snapshot covers. */
+  snapshotSeq = 0;
+  /** Updates applied but not yet committed. */
+  pending = 0;
+  /** Message id → author, for the ownership checks of keyed entries. */
+  readonly messageAuthors = new Map<string, string>();
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private constructor(
+    readonly docId: string,
+    readonly ref: DocRef,
+    readonly clients: Map<number, string>,
+  ) {}
+
+  static load(docId: string, store: DocStore): LiveDoc {
+    const ref = parseDocId(docId);
+    if (!ref) throw new Error(`not a document id: ${docId}`);
+    const stored = store.load(docId);
+    const live = new LiveDoc(docId, ref, stored.clients);
+    live.doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(live.doc, stored.snapshot.data);
+      for (const entry of stored.log) Y.applyUpdate(live.doc, entry.data);
+    });
+    live.snapshotSeq = stored.snapshot?.seq ?? 0;
+    live.head = stored.log.at(-1)?.seq ?? live.snapshotSeq;
+    live.committedHead = live.head;
+    if (ref.kind === 'segment') {
+      for (const entry of segmentOf(live.doc).messages.toArray())
+        live.messageAuthors.set(entry.id, entry.author);
+    }
+    return live;
+  }
+
+  messageCount(): number {
+    return this.ref.kind === 'segment' ? segmentOf(this.doc).messages.length : 0;
+  }
+}

@@ -1,0 +1,64 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from '../app.ts';
+import { MIGRATIONS, migrate, openDatabase } from '../db/index.ts';
+import { createLogger } from '../logger.ts';
+import { createServices, type Services } from '../services.ts';
+import { closeHttpServer } from '../server/lifecycle.ts';
+import { attachSyncSocket, SyncHub, type SyncHubOptions } from '../sync/index.ts';
+import { Seeder } from './seed.ts';
+
+export interface InProcessServer {
+  url: string;
+  publicUrl: URL;
+  services: Services;
+  hub: SyncHub;
+  /** Seeds through this server's own stores, so membership events reach its sockets. */
+  seed: Seeder;
+  /** Graceful stop as main does it: sync step (flush, 1001), HTTP, database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The same server main.ts builds (createApp + sync socket on a real port the OS picks, real
+ * SQLite file), in the test's process: for tests that must publish events the socket reacts
+ * to (membership removed) and for fuzzing with server restarts. Everything else uses the built server.
+ */
+export async function startInProcessServer(
+  dataDir: string,
+  hubOptions: Partial<SyncHubOptions> = {},
+): Promise<InProcessServer> {
+  const db = openDatabase(path.join(dataDir, 'messenjo.sqlite'));
+  migrate(db, MIGRATIONS);
+  const logger = createLogger('error');
+  const services = createServices({ db, logger });
+  let publicUrl = new URL('http://127.0.0.1');
+  const app = createApp({ services, staticDir: dataDir, publicUrl: () => publicUrl, version: 'test' });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s)) as Server;
+  });
+  publicUrl = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const hub = new SyncHub({
+    store: services.docStore,
+    memberships: services.memberships,
+    bus: services.bus,
+    logger,
+    ...hubOptions,
+  });
+  const sync = attachSyncSocket(server, { hub, services, publicUrl: () => publicUrl });
+  return {
+    url: publicUrl.origin,
+    publicUrl,
+    services,
+    hub,
+    seed: Seeder.over(db, services),
+    async close() {
+      sync.close();
+      hub.close();
+      await closeHttpServer(server, 1000);
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  decodeServerFrame,
+  encodeClientFrame,
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type ServerFrame,
+} from '@messenjo/shared';
+import WebSocket from 'ws';
+import {
+  MemoryPersistence,
+  SyncClient,
+  type DocPersistence,
+  type WebSocketLike,
+} from '../../app/src/sync/index.ts';
+import { Seeder } from '../../sync-server/src/tools/seed.ts';
+
+export { Seeder };
+export { startInProcessServer, type InProcessServer } from '../../sync-server/src/tools/in-process-server.ts';
+
+/** A temporary data folder removed by the returned disposer. */
+export function tempDataDir(prefix = 'messenjo-sync-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The socket URL for a server origin (localhost dialled as 127.0.0.1, where the test servers listen). */
+export function syncUrl(origin: string): string {
+  return `${origin.replace(/^http/, 'ws').replace('//localhost:', '//127.0.0.1:')}/sync`;
+}
+
+/** A device: the app's real sync client in Node, on `ws` with the device's cookie and the app's Origin. */
+export function nodeDevice(
+  origin: string,
+  cookie: string,
+  persistence: DocPersistence = new MemoryPersistence(),
+): SyncClient {
+  return new SyncClient({
+    url: syncUrl(origin),
+    persistence,
+    createSocket: (url) =>
+      new WebSocket(url, { headers: { Cookie: cookie, Origin: origin } }) as unknown as WebSocketLike,
+    onError: () => {},
+  });
+}
+
+/**
+ * A raw protocol peer for hostile-client tests: sends any bytes, records every frame and the
+ * close code.
+ */
+export class RawPeer {
+  readonly frames: ServerFrame[] = [];
+  closeCode: number | undefined;
+  private readonly closed: Promise<number>;
+  private waiters: (() => void)[] = [];
+
+  private constructor(readonly ws: WebSocket) {
+    ws.binaryType = 'arraybuffer';
+    ws.on('message', (data: ArrayBuffer) => {
+      const decoded = decodeServerFrame(new Uint8Array(data));
+      if (decoded.kind === 'frame') this.frames.push(decoded.frame);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code) => {
+        this.closeCode = code;
+        for (const wake of this.waiters.splice(0)) wake();
+        resolve(code);
+      }),
+    );
+  }
+
+  static async connect(
+    origin: string,
+    cookie: string,
+    options: { hello?: boolean; originHeader?: string } = {},
+  ): Promise<RawPeer> {
+    const ws = new WebSocket(syncUrl(origin), {
+      headers: { Cookie: cookie, Origin: options.originHeader ?? origin },
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    });
+    const peer = new RawPeer(ws);
+    if (options.hello !== false) {
+      peer.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION });
+      await peer.next('hello');
+    }
+    return peer;
+  }
+
+  send(frame: ClientFrame): void {
+    this.ws.send(encodeClientFrame(frame));
+  }
+
+  sendBytes(bytes: Uint8Array | string): void {
+    this.ws.send(bytes);
+  }
+
+  /** Waits for the first frame (not yet consumed by a previous wait) matching the type and predicate. */
+  async next<T extends ServerFrame['type']>(
+    type: T,
+    match: (frame: Extract<ServerFrame, { type: T }>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<Extract<ServerFrame, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.frames.findIndex(
+        (f) => f.type === type && match(f as Extract<ServerFrame, { type: T }>),
+      );
+      if (index !== -1) return this.frames.splice(index, 1)[0] as Extract<ServerFrame, { type: T }>;
+      if (this.closeCode !== undefined)
+        throw new Error(`socket closed (${this.closeCode}) before a ${type} frame`);
+      if (Date.now() > deadline) throw new Error(`no ${type} frame within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  waitClosed(timeoutMs = 5000): Promise<number> {
+    return Promise.race([
+      this.closed,
+      new Promise<number>((_, reject) =>
+        setTimeout(() => reject(new Error('socket did not close')), timeoutMs),
+      ),
+    ]);
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** Polls until the predicate holds (for "eventually" across real sockets), failing with a clear message. */
+export async function eventually(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

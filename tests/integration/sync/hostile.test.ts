@@ -1,0 +1,304 @@
+import path from 'node:path';
+import {
+  appendMessage,
+  CLOSE_CODES,
+  deleteMessage,
+  editMessage,
+  encodeClientFrame,
+  segmentDocId,
+  segmentOf,
+  SYNC_LIMITS,
+  userDocId,
+  type MessageEntry,
+} from '@messenjo/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { startServer, type RunningServer } from '../../harness/server.ts';
+import { RawPeer, Seeder, tempDataDir } from '../../harness/sync.ts';
+import { SqliteDocStore } from '../../../sync-server/src/sync/index.ts';
+
+/**
+ * Hostile clients against the real built server, through the real socket. Users, sessions and
+ * memberships are seeded into the data folder through the server's own stores before it starts.
+ */
+const data = tempDataDir('messenjo-hostile-');
+let server: RunningServer;
+let seed: Seeder;
+let store: SqliteDocStore;
+const people: Record<'alice' | 'bob' | 'carol' | 'mallory', { userId: string; cookie: string }> = {} as never;
+let conv = '';
+let otherConv = '';
+
+beforeAll(async () => {
+  // The built server advertises http://localhost:<port>; cookies are named by protocol only.
+  const publicUrl = new URL('http://localhost');
+  seed = Seeder.open(path.join(data.dir, 'messenjo.sqlite'));
+  for (const name of ['alice', 'bob', 'carol', 'mallory'] as const) people[name] = seed.user(name, publicUrl);
+  conv = seed.group('club', [
+    { userId: people.alice.userId, role: 'owner' },
+    { userId: people.bob.userId, role: 'member' },
+    { userId: people.mallory.userId, role: 'member' },
+  ]);
+  otherConv = seed.group('secret', [{ userId: people.carol.userId, role: 'owner' }]);
+  server = await startServer({ dataDir: data.dir });
+  store = new SqliteDocStore(seed.db);
+});
+
+afterAll(async () => {
+  await server.stop('SIGTERM');
+  seed.close();
+  data.remove();
+});
+
+const connect = (who: keyof typeof people, options?: { hello?: boolean; originHeader?: string }) =>
+  RawPeer.connect(server.url, people[who].cookie, options);
+
+/** Subscribes and returns a local replica holding what the server sent. */
+async function replica(peer: RawPeer, docId: string): Promise<Y.Doc> {
+  peer.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
+  const sync = await peer.next('sync', (f) => f.docId === docId);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, sync.update);
+  return doc;
+}
+
+/** Captures the update a change produces. */
+function change(doc: Y.Doc, mutate: (doc: Y.Doc) => void): Uint8Array {
+  let captured: Uint8Array | undefined;
+  const listener = (update: Uint8Array): void => {
+    captured = update;
+  };
+  doc.on('update', listener);
+  mutate(doc);
+  doc.off('update', listener);
+  if (!captured) throw new Error('the change produced no update');
+  return captured;
+}
+
+const message = (author: string, text: string): MessageEntry => ({
+  id: `m${Math.random().toString(36).slice(2, 12)}x`,
+  author,
+  text,
+  sentAt: Date.now(),
+});
+
+const docId = () => segmentDocId(conv, 0);
+const head = (id: string) => store.heads([id]).get(id) ?? 0;
+
+/** Alice sends one good message; returns its entry and the replica she used. */
+async function aliceSays(text: string): Promise<MessageEntry> {
+  const alice = await connect('alice');
+  const doc = await replica(alice, docId());
+  const entry = message(people.alice.userId, text);
+  alice.send({ type: 'update', docId: docId(), ref: 1, update: change(doc, (d) => appendMessage(d, entry)) });
+  await alice.next('ack', (f) => f.ref === 1);
+  alice.close();
+  return entry;
+}
+
+/** Sends a refused update and checks: rejected frame, close code, nothing stored, nothing relayed. */
+async function expectRefused(
+  who: keyof typeof people,
+  mutate: (doc: Y.Doc) => void,
+  code: number,
+  setup?: (doc: Y.Doc) => void,
+): Promise<void> {
+  const watcher = await connect('bob');
+  await replica(watcher, docId());
+  const before = head(docId());
+  const peer = await connect(who);
+  const doc = await replica(peer, docId());
+  setup?.(doc);
+  peer.send({ type: 'update', docId: docId(), ref: 7, update: change(doc, mutate) });
+  const rejected = await peer.next('rejected');
+  expect(rejected).toMatchObject({ docId: docId(), ref: 7, code });
+  expect(await peer.waitClosed()).toBe(code);
+  expect(head(docId())).toBe(before);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(watcher.frames.filter((f) => f.type === 'update')).toEqual([]);
+  watcher.close();
+}
+
+describe('hostile clients at the upgrade', () => {
+  it('[HS1] refuses a socket without a session (401) or from another origin (403)', async () => {
+    await expect(RawPeer.connect(server.url, 'messenjo_session=nope')).rejects.toThrow(/401/);
+    await expect(connect('alice', { originHeader: 'https://evil.example' })).rejects.toThrow(/403/);
+  });
+
+  it('[HS2] closes with protocol_version for another protocol version and hello_expected without hello', async () => {
+    const old = await connect('alice', { hello: false });
+    old.send({ type: 'hello', protocolVersion: 999 });
+    expect(await old.waitClosed()).toBe(CLOSE_CODES.protocol_version.code);
+    const rude = await connect('alice', { hello: false });
+    rude.send({ type: 'unsubscribe', docIds: [] });
+    expect(await rude.waitClosed()).toBe(CLOSE_CODES.hello_expected.code);
+  });
+});
+
+describe('hostile frames', () => {
+  it('[HS3] closes with malformed_frame on undecodable and text frames, and ignores unknown frame types', async () => {
+    const curious = await connect('alice');
+    curious.sendBytes(new Uint8Array([99, 1, 2, 3]));
+    await replica(curious, docId()); // still served after an unknown frame type
+    curious.sendBytes(new Uint8Array([4, 200]));
+    expect(await curious.waitClosed()).toBe(CLOSE_CODES.malformed_frame.code);
+    const texter = await connect('alice');
+    texter.sendBytes('{"type":"hello"}');
+    expect(await texter.waitClosed()).toBe(CLOSE_CODES.malformed_frame.code);
+  });
+
+  it('[HS4] closes with frame_too_large on an oversized frame and rate_limited on a flood', async () => {
+    const big = await connect('alice');
+    big.sendBytes(new Uint8Array(SYNC_LIMITS.MAX_FRAME_BYTES + 1024).fill(3));
+    expect(await big.waitClosed()).toBe(CLOSE_CODES.frame_too_large.code);
+    const flood = await connect('alice');
+    const junk = new Uint8Array([99]);
+    for (let i = 0; i < SYNC_LIMITS.FRAME_BURST + 2000; i++) flood.sendBytes(junk);
+    expect(await flood.waitClosed()).toBe(CLOSE_CODES.rate_limited.code);
+  });
+});
+
+describe('hostile subscriptions', () => {
+  it("[SUB2] denies a conversation one is not a member of and another user's private document", async () => {
+    const mallory = await connect('mallory');
+    mallory.send({
+      type: 'subscribe',
+      docs: [
+        { docId: segmentDocId(otherConv, 0), seq: 0, stateVector: new Uint8Array([0]) },
+        { docId: userDocId(people.alice.userId), seq: 0, stateVector: new Uint8Array([0]) },
+        { docId: 'conv:../../etc:seg:0', seq: 0, stateVector: new Uint8Array([0]) },
+      ],
+    });
+    expect(await mallory.next('denied', (f) => f.docId === segmentDocId(otherConv, 0))).toMatchObject({
+      reason: 'not_member',
+    });
+    expect(await mallory.next('denied', (f) => f.docId === userDocId(people.alice.userId))).toMatchObject({
+      reason: 'not_owner',
+    });
+    expect(await mallory.next('denied', (f) => f.docId.startsWith('conv:..'))).toMatchObject({
+      reason: 'bad_doc_id',
+    });
+    expect(mallory.frames.filter((f) => f.type === 'sync')).toEqual([]);
+    mallory.close();
+  });
+
+  it('[UP1] refuses an update to a document the socket has not subscribed to', async () => {
+    const mallory = await connect('mallory');
+    const doc = new Y.Doc();
+    const update = change(doc, (d) => appendMessage(d, message(people.mallory.userId, 'sneaky')));
+    mallory.send({ type: 'update', docId: segmentDocId(otherConv, 0), ref: 1, update });
+    expect(await mallory.waitClosed()).toBe(CLOSE_CODES.update_not_subscribed.code);
+    expect(head(segmentDocId(otherConv, 0))).toBe(0);
+  });
+});
+
+describe('hostile updates are refused whole, stored state unchanged', () => {
+  it("[VAL1] refuses writing with another user's Yjs client id", async () => {
+    await aliceSays('my client id is mine');
+    const aliceClient = [
+      ...Y.decodeStateVector(Y.encodeStateVector(await replica(await connect('bob'), docId()))),
+    ][0]![0];
+    await expectRefused(
+      'mallory',
+      (d) => appendMessage(d, message(people.mallory.userId, 'as alice')),
+      CLOSE_CODES.update_foreign_client.code,
+      (d) => (d.clientID = aliceClient),
+    );
+  });
+
+  it('[VAL3] refuses a message whose author is someone else, or whose text is out of bounds', async () => {
+    await expectRefused(
+      'mallory',
+      (d) => appendMessage(d, message(people.alice.userId, 'I am alice')),
+      CLOSE_CODES.update_wrong_author.code,
+    );
+    await expectRefused(
+      'mallory',
+      (d) => appendMessage(d, message(people.mallory.userId, 'x'.repeat(SYNC_LIMITS.MAX_MESSAGE_CHARS + 1))),
+      CLOSE_CODES.update_wrong_author.code,
+    );
+  });
+
+  it("[VAL4] refuses editing or deleting another member's message", async () => {
+    const entry = await aliceSays('do not touch');
+    await expectRefused(
+      'mallory',
+      (d) => editMessage(d, entry.id, 'touched', Date.now()),
+      CLOSE_CODES.update_not_owner.code,
+    );
+    await expectRefused(
+      'mallory',
+      (d) => deleteMessage(d, entry.id, people.mallory.userId, Date.now()),
+      CLOSE_CODES.update_not_owner.code,
+    );
+  });
+
+  it("[VAL4] lets an owner delete another member's message", async () => {
+    const bob = await connect('bob');
+    const doc = await replica(bob, docId());
+    const entry = message(people.bob.userId, 'rude words');
+    bob.send({ type: 'update', docId: docId(), ref: 1, update: change(doc, (d) => appendMessage(d, entry)) });
+    await bob.next('ack');
+    const alice = await connect('alice');
+    const aliceDoc = await replica(alice, docId());
+    alice.send({
+      type: 'update',
+      docId: docId(),
+      ref: 2,
+      update: change(aliceDoc, (d) => deleteMessage(d, entry.id, people.alice.userId, Date.now())),
+    });
+    expect((await alice.next('ack', (f) => f.ref === 2)).seq).toBeGreaterThan(0);
+    expect((await bob.next('update')).docId).toBe(docId());
+    alice.close();
+    bob.close();
+  });
+
+  it('[VAL2] refuses unknown root types and nested types', async () => {
+    await expectRefused('mallory', (d) => d.getMap('admin').set('x', 1), CLOSE_CODES.update_schema.code);
+    await expectRefused(
+      'mallory',
+      (d) => segmentOf(d).edits.set('nested', new Y.Map() as never),
+      CLOSE_CODES.update_schema.code,
+    );
+  });
+
+  it('[VAL5] refuses an oversized update', async () => {
+    await expectRefused(
+      'mallory',
+      (d) =>
+        d.transact(() => {
+          for (let i = 0; i < 80; i++) appendMessage(d, message(people.mallory.userId, 'y'.repeat(3999)));
+        }),
+      CLOSE_CODES.update_too_large.code,
+    );
+  });
+
+  it('[VAL6] refuses an update that skips clocks the server does not have', async () => {
+    const before = head(docId());
+    const peer = await connect('mallory');
+    const doc = await replica(peer, docId());
+    change(doc, (d) => appendMessage(d, message(people.mallory.userId, 'never sent')));
+    const second = change(doc, (d) => appendMessage(d, message(people.mallory.userId, 'sent alone')));
+    peer.send({ type: 'update', docId: docId(), ref: 9, update: second });
+    expect(await peer.waitClosed()).toBe(CLOSE_CODES.update_missing_dependency.code);
+    expect(head(docId())).toBe(before);
+  });
+
+  it('[UP2] a garbage update is refused with update_malformed and the server keeps serving', async () => {
+    const before = head(docId());
+    const peer = await connect('mallory');
+    await replica(peer, docId());
+    peer.sendBytes(
+      encodeClientFrame({
+        type: 'update',
+        docId: docId(),
+        ref: 3,
+        update: new Uint8Array([1, 2, 3, 255, 255]),
+      }),
+    );
+    expect(await peer.waitClosed()).toBe(CLOSE_CODES.update_malformed.code);
+    expect(head(docId())).toBe(before);
+    const ready = await fetch(`${server.url.replace('localhost', '127.0.0.1')}/readyz`);
+    expect(ready.status).toBe(200);
+  });
+});
