@@ -41,6 +41,11 @@ export interface MeResponse {
   suggestedUsername: string | null;
 }
 
+/** `GET /api/auth/session`: the signed-in user, or null (always 200, unlike `/api/me`). */
+export interface SessionStateResponse {
+  me: MeResponse | null;
+}
+
 /** One device in `GET /api/me/sessions`. The id is the hash of the token, never the token. */
 export interface SessionInfo {
   id: string;

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../http/env.ts';
 import type { Services } from '../services.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { oauthRoutes } from './oauth/routes.ts';
 import { passkeyRoutes } from './passkeys/routes.ts';
 import { createMeView } from './profile/me-view.ts';
 import { methodsRoutes } from './profile/methods-routes.ts';
@@ -23,6 +24,7 @@ export function accountsRoutes(services: Services, publicUrl: () => URL): Hono<A
   const api = new Hono<AppEnv>();
   api.route('/', providersRoute(accounts));
   api.route('/auth/passkey', passkeyRoutes({ accounts, publicUrl, meView }));
+  api.route('/auth', oauthRoutes({ accounts, publicUrl, logger: services.logger }));
   api.route('/', sessionRoutes({ sessions: services.sessions, publicUrl }));
   api.route('/', profileRoutes({ accounts, bus, pictures, publicUrl, meView }));
   api.route('/', methodsRoutes({ accounts, meView }));

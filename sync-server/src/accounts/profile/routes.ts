@@ -1,4 +1,4 @@
-import { updateProfileRequestSchema } from '@messenjo/shared';
+import { updateProfileRequestSchema, type SessionStateResponse } from '@messenjo/shared';
 import { Hono } from 'hono';
 import type { EventBus } from '../../events/bus.ts';
 import type { AppEnv } from '../../http/env.ts';
@@ -22,6 +22,13 @@ export function profileRoutes(deps: {
   const routes = new Hono<AppEnv>();
 
   routes.get('/me', (c) => c.json(deps.meView(requireUser(c).user)));
+
+  // The app's start-up question "is anyone signed in here?": 200 either way, so an anonymous
+  // visit does not log a failed request in the browser console.
+  routes.get('/auth/session', (c) => {
+    const auth = c.get('auth');
+    return c.json<SessionStateResponse>({ me: auth ? deps.meView(auth.user) : null });
+  });
 
   routes.patch('/me', async (c) => {
     const { user } = requireUser(c);
