@@ -35,6 +35,8 @@ export interface SyncClientOptions {
   createSocket?: WebSocketFactory;
   persistence?: DocPersistence;
   random?: () => number;
+  /** Delay before reconnect attempt n; defaults to jittered exponential backoff (tests shorten it). */
+  reconnectDelay?: (attempt: number) => number;
   /** Several tabs of one device: only the leader holds the socket (tabs.ts). Absent: this client is alone. */
   tabs?: TabChannel;
   onError?: (error: unknown) => void;
@@ -145,7 +147,8 @@ export class SyncClient {
   private scheduleReconnect(): void {
     this.status.set('offline');
     clearTimeout(this.reconnectTimer);
-    const delay = reconnectDelayMs(this.attempt++, this.options.random);
+    const attempt = this.attempt++;
+    const delay = this.options.reconnectDelay?.(attempt) ?? reconnectDelayMs(attempt, this.options.random);
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
