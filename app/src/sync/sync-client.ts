@@ -37,6 +37,8 @@ export interface SyncClientOptions {
   createSocket?: WebSocketFactory;
   persistence?: DocPersistence;
   random?: () => number;
+  /** Delay before reconnect attempt n; defaults to jittered exponential backoff (tests shorten it). */
+  reconnectDelay?: (attempt: number) => number;
   /** Several tabs of one device: only the leader holds the socket (tabs.ts). Absent: this client is alone. */
   tabs?: TabChannel;
   onError?: (error: unknown) => void;
@@ -66,6 +68,7 @@ export class SyncClient {
   private readonly refusalListeners = new Set<(docId: string, reason: CloseReason | DenyReason) => void>();
   private readonly frameListeners = new Set<(frame: ServerFrame) => void>();
   private readonly docListeners = new Set<(docId: string, doc: Y.Doc) => void>();
+  private readonly ackListeners = new Set<(docId: string, update: Uint8Array) => void>();
   private readonly disposers: Disposer[] = [];
 
   constructor(private readonly options: SyncClientOptions) {
@@ -148,7 +151,8 @@ export class SyncClient {
   private scheduleReconnect(): void {
     this.status.set('offline');
     clearTimeout(this.reconnectTimer);
-    const delay = reconnectDelayMs(this.attempt++, this.options.random);
+    const attempt = this.attempt++;
+    const delay = this.options.reconnectDelay?.(attempt) ?? reconnectDelayMs(attempt, this.options.random);
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
@@ -295,7 +299,10 @@ export class SyncClient {
       }
       case 'ack': {
         const entry = this.docs.get(frame.docId);
-        if (!entry || !entry.outbox.delete(frame.ref)) return;
+        const update = entry?.outbox.get(frame.ref);
+        if (!entry || !update) return;
+        entry.outbox.delete(frame.ref);
+        for (const listener of this.ackListeners) listener(entry.docId, update);
         entry.persist((p) => p.removeOutbox(entry.docId, frame.ref));
         if (frame.seq > 0) this.setSeq(entry, frame.seq);
         return this.updatePending();
@@ -399,6 +406,12 @@ export class SyncClient {
   onFrameReceived(listener: (frame: ServerFrame) => void): Disposer {
     this.frameListeners.add(listener);
     return () => this.frameListeners.delete(listener);
+  }
+
+  /** A local update is stored by the server (the "sent" tick of the messages in it). */
+  onAck(listener: (docId: string, update: Uint8Array) => void): Disposer {
+    this.ackListeners.add(listener);
+    return () => this.ackListeners.delete(listener);
   }
 
   /** After the server refused a document, its Y.Doc is replaced by a fresh one. */
