@@ -53,7 +53,7 @@ describe('social changes live on the sync socket', () => {
       )
     ).conversations;
 
-  it('a request and its acceptance reach both users and every device of theirs', async () => {
+  it('[EV1] a request and its acceptance reach both users and every device of theirs', async () => {
     const alice = await signUp(url());
     const bob = await signUp(url());
     const bobPhone = await signIn(url(), bob);
@@ -79,7 +79,7 @@ describe('social changes live on the sync socket', () => {
     for (const socket of sockets) socket.close();
   });
 
-  it('group changes are written into the conversation for every member to read', async () => {
+  it('[SYS1] group changes are written into the conversation for every member to read', async () => {
     const owner = await signUp(url());
     const ann = await signUp(url());
     await makeFriends(url(), owner, ann);
@@ -116,7 +116,7 @@ describe('social changes live on the sync socket', () => {
     annSocket.close();
   });
 
-  it("messages keep the list's last message and order current, and members hear of it", async () => {
+  it("[EV1] messages keep the list's last message and order current, and members hear of it", async () => {
     const alice = await signUp(url());
     const bob = await signUp(url());
     const first = await makeFriends(url(), alice, bob);
@@ -141,7 +141,7 @@ describe('social changes live on the sync socket', () => {
     bobSocket.close();
   });
 
-  it('a direct conversation between people who are no longer friends refuses writes, storing nothing', async () => {
+  it('[LA3] a direct conversation between people who are no longer friends refuses writes, storing nothing', async () => {
     const alice = await signUp(url());
     const bob = await signUp(url());
     const conversationId = await makeFriends(url(), alice, bob);
@@ -168,7 +168,7 @@ describe('social changes live on the sync socket', () => {
     aliceSocket.close();
   });
 
-  it('a member removed while offline finds their queued messages refused, and their device is told why', async () => {
+  it('[LA3] a member removed while offline finds their queued messages refused, and their device is told why', async () => {
     const owner = await signUp(url());
     const bob: TestAccount = await signUp(url());
     await makeFriends(url(), owner, bob);
