@@ -57,7 +57,7 @@ export class Accounts {
     return this.db.transaction(() => {
       this.registration.check(input.inviteCode);
       const user = this.users.create(input);
-      this.registration.consume(input.inviteCode, user.id);
+      this.registration.consume(input.inviteCode, user);
       attachMethod(user);
       return user;
     })();

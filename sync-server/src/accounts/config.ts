@@ -71,9 +71,11 @@ export function readAccountsConfig(env: NodeJS.ProcessEnv): AccountsConfig {
   if (oidc) {
     const issuer = env.OIDC_ISSUER?.trim();
     if (!issuer) throw new ConfigError('OIDC_ISSUER', 'is required when OIDC_CLIENT_ID is set');
+    url(env, 'OIDC_ISSUER', issuer);
     config.oidc = {
       ...oidc,
-      issuer: new URL(url(env, 'OIDC_ISSUER', issuer)),
+      // Used exactly as given: some issuers end with "/" (Authentik), some do not (Keycloak).
+      issuer: new URL(issuer),
       name: env.OIDC_NAME?.trim() || 'OpenID Connect',
     };
   }

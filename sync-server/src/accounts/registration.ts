@@ -43,16 +43,19 @@ export class Registration {
     }
   }
 
-  /** Marks the invite used by the new account (inside the caller's transaction). */
-  consume(inviteCode: string | undefined, userId: string): void {
-    if (this.policy === 'open' || !inviteCode) return;
+  /**
+   * Marks the invite used by the new account, inside the caller's transaction, so two people
+   * racing with one invite cannot both get in. The first account of a server needs none.
+   */
+  consume(inviteCode: string | undefined, user: { id: string; isAdmin: boolean }): void {
+    if (this.policy === 'open' || user.isAdmin) return;
+    const now = this.now();
     const result = this.db
       .prepare(
         'UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_at IS NULL AND expires_at > ?',
       )
-      .run(userId, this.now(), inviteCode, this.now());
-    const isFirst = this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number };
-    if (result.changes === 0 && isFirst.n > 1) {
+      .run(user.id, now, inviteCode ?? '', now);
+    if (result.changes === 0) {
       throw new AppError(403, 'invalid_invite', 'This invite link is unknown, used or expired', 'inviteCode');
     }
   }

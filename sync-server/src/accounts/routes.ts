@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../http/env.ts';
 import type { Services } from '../services.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { authRateLimit } from './auth-rate-limit.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { passkeyRoutes } from './passkeys/routes.ts';
 import { createMeView } from './profile/me-view.ts';
@@ -22,6 +23,9 @@ export function accountsRoutes(services: Services, publicUrl: () => URL): Hono<A
   const { pictures, bus } = services;
   const meView = createMeView(accounts, services.media);
   const api = new Hono<AppEnv>();
+  const limit = authRateLimit(services.now);
+  api.use('/auth/passkey/*', limit);
+  api.use('/auth/:provider/start', limit);
   api.route('/', providersRoute(accounts));
   api.route('/auth/passkey', passkeyRoutes({ accounts, publicUrl, meView }));
   api.route('/auth', oauthRoutes({ accounts, publicUrl, logger: services.logger }));

@@ -1,13 +1,23 @@
 import type { InviteInfo, ProvidersResponse } from '@messenjo/shared';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHeaders, authedFetch, signUp, type TestAccount } from '../../harness/accounts.ts';
 import { useServer } from '../../harness/fixtures.ts';
+import { runOAuthFlow } from '../../harness/oauth-flow.ts';
+import { startOAuthStandins, type OAuthStandins } from '../../harness/oauth-standins.ts';
+import type { ServerOptions } from '../../harness/server.ts';
 
 type ErrorBody = { error: { code: string; message: string; field?: string } };
 
 describe('invite-only registration', () => {
   let adminAccount: TestAccount | undefined;
-  const server = useServer('accounts-invite-only', { env: { REGISTRATION: 'invite-only' } });
+  let standins: OAuthStandins;
+  const options: ServerOptions = { env: { REGISTRATION: 'invite-only' } };
+  beforeAll(async () => {
+    standins = await startOAuthStandins();
+    Object.assign(options.env!, standins.env);
+  });
+  afterAll(() => standins?.close());
+  const server = useServer('accounts-invite-only', options);
   const startSignUp = (inviteCode?: string) =>
     fetch(`${server().url}/api/auth/passkey/register/options`, {
       method: 'POST',
@@ -66,5 +76,20 @@ describe('invite-only registration', () => {
     const notAdmin = await authedFetch(server().url, guest, '/api/admin/invites', { method: 'POST' });
     expect(notAdmin.status).toBe(403);
     expect((await authedFetch(server().url, guest, '/api/admin/invites')).status).toBe(403);
+  });
+
+  it('applies to GitHub sign-up too: refused without an invite, admitted with one', async () => {
+    standins.nextUser = { id: '9009', login: 'invited-gh', name: 'Invited' };
+    const refused = await runOAuthFlow(server().url, 'github');
+    expect(refused.cookie).toBeNull();
+    expect(new URL(refused.location, 'http://x').searchParams.get('error')).toBe(
+      'This server is invite-only: open an invite link to sign up',
+    );
+    const invite = (await (
+      await authedFetch(server().url, adminAccount!, '/api/admin/invites', { method: 'POST' })
+    ).json()) as InviteInfo;
+    const admitted = await runOAuthFlow(server().url, 'github', { invite: invite.code });
+    expect(admitted.location).toBe('/');
+    expect(admitted.cookie).not.toBeNull();
   });
 });

@@ -145,4 +145,22 @@ describe('passkey accounts over HTTP', () => {
     const me = (await (await authedFetch(server().url, frank, '/api/me')).json()) as MeResponse;
     expect(me.displayName).not.toBe('Hacked');
   });
+
+  it('limits sign-in attempts per address with a 429 in the envelope', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 90; i++) {
+      const response = await fetch(`${server().url}/api/auth/passkey/login/options`, {
+        method: 'POST',
+        headers: apiHeaders(server().url),
+      });
+      statuses.push(response.status);
+      if (response.status === 429) {
+        const body = (await response.json()) as { error: { code: string; message: string } };
+        expect(body.error.code).toBe('rate_limited');
+        expect(body.error.message).toMatch(/^Too many sign-in attempts; try again in \d+ s$/);
+        break;
+      }
+    }
+    expect(statuses.at(-1)).toBe(429);
+  });
 });

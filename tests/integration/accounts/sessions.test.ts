@@ -1,6 +1,6 @@
 import type { SessionsResponse } from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
-import { authedFetch, signIn, signUp } from '../../harness/accounts.ts';
+import { apiHeaders, authedFetch, sessionCookieFrom, signIn, signUp } from '../../harness/accounts.ts';
 import { useServer } from '../../harness/fixtures.ts';
 
 const LAPTOP =
@@ -84,5 +84,23 @@ describe('sessions per device', () => {
     ] as const) {
       expect((await authedFetch(server().url, null, path, { method })).status).toBe(401);
     }
+  });
+
+  it('ends the session a browser already had when it signs in again', async () => {
+    const first = await signUp(server().url);
+    const start = await fetch(`${server().url}/api/auth/passkey/login/options`, {
+      method: 'POST',
+      headers: apiHeaders(server().url, first.cookie),
+    });
+    const { flowId, options } = (await start.json()) as { flowId: string; options: { challenge: string } };
+    const again = await fetch(`${server().url}/api/auth/passkey/login/verify`, {
+      method: 'POST',
+      headers: apiHeaders(server().url, first.cookie),
+      body: JSON.stringify({ flowId, response: first.authenticator.authenticate(options, server().url) }),
+    });
+    expect(again.status).toBe(200);
+    const second = { cookie: sessionCookieFrom(again) };
+    expect((await authedFetch(server().url, first, '/api/me')).status).toBe(401);
+    expect(await sessionsOf(server().url, second)).toHaveLength(1);
   });
 });

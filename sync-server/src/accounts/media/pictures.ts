@@ -27,7 +27,16 @@ export class Pictures {
     return path.join(this.dir, `${hash}-${size}.webp`);
   }
 
-  async ingest(ownerId: string, bytes: Uint8Array): Promise<MediaRecord> {
+  /** One picture is decoded at a time: a 40-megapixel decode takes ~160 MB, and a few at once would not fit. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  ingest(ownerId: string, bytes: Uint8Array): Promise<MediaRecord> {
+    const run = this.queue.then(() => this.process(ownerId, bytes));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async process(ownerId: string, bytes: Uint8Array): Promise<MediaRecord> {
     if (bytes.length > LIMITS.UPLOAD_BYTES) throw tooLarge();
     const format = detectImageFormat(bytes);
     if (!format) {

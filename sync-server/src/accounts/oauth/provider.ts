@@ -41,6 +41,8 @@ export function callbackError(url: URL, providerName: string): OAuthFlowError | 
   const error = url.searchParams.get('error');
   if (!error) return null;
   if (error === 'access_denied') return new OAuthFlowError(`Sign-in with ${providerName} was cancelled`);
-  const description = url.searchParams.get('error_description');
-  return new OAuthFlowError(`${providerName} refused the sign-in: ${description ?? error}`.slice(0, 200));
+  // Only the error code, and only if it looks like one: the description is free text anyone
+  // could put in a link, and it would be shown on our sign-in page.
+  const code = /^[a-z_]{1,40}$/.test(error) ? ` (${error})` : '';
+  return new OAuthFlowError(`${providerName} refused the sign-in${code}`);
 }
