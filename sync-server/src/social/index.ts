@@ -26,7 +26,7 @@ export function createSocial(options: { db: Db; bus: EventBus; now: () => number
   const users = new UserDirectory(db);
   const relationships = new Relationships(db, bus, users, now);
   const conversations = new Conversations(db, users, relationships);
-  const activity = new ListActivity(db, bus, now);
+  const activity = new ListActivity(db, bus, users, now);
   const groups = new Groups(db, bus, relationships, now);
   // A deleted account leaves the social graph: no friends, requests, blocks or group memberships.
   const stopForgetting = bus.subscribe('user.deleted', ({ userId }) => {

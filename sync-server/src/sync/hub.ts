@@ -6,6 +6,7 @@ import {
   segmentOf,
   SYSTEM_AUTHOR,
   systemMessage,
+  type MessageEntry,
   type SystemEntry,
   parseDocId,
   type CloseReason,
@@ -49,7 +50,7 @@ export interface ConversationPolicy {
   /** Users whose devices are told when the conversation's list data changes. */
   audience(conversationId: string): string[];
   /** Called after messages were committed, with the newest message in display order. */
-  messagesCommitted(conversationId: string, newest: { author: string; text: string }, count: number): void;
+  messagesCommitted(conversationId: string, newest: MessageEntry, count: number): void;
 }
 
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
