@@ -9,3 +9,4 @@ export * from './sync/protocol.ts';
 export * from './schema/entries.ts';
 export * from './schema/segment.ts';
 export * from './schema/user-doc.ts';
+export * from './schema/system-entries.ts';

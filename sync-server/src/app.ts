@@ -13,6 +13,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import { healthRoutes } from './routes/health.ts';
 import type { Services } from './services.ts';
+import { groupPictureRoutes } from './social/picture-routes.ts';
 import { socialRoutes } from './social/routes.ts';
 
 export interface AppDeps {
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api', accountsRoutes(deps.services, deps.publicUrl));
   app.route('/', mediaRoutes(deps.services.pictures));
   app.route('/api', socialRoutes(deps.services.social, deps.services.now));
+  app.route('/api', groupPictureRoutes(deps.services.social, deps.services.pictures));
 
   // Every unknown API path is a JSON 404, never the app shell.
   app.all('/api/*', apiNotFound);

@@ -89,6 +89,7 @@ function start(): void {
     memberships: services.memberships,
     bus: services.bus,
     logger,
+    conversations: services.social.policy,
   });
   const sync = attachSyncSocket(server, { hub, services, publicUrl: () => publicUrl });
   lifecycle.onShutdown({
@@ -96,6 +97,7 @@ function start(): void {
     run: () => {
       sync.close();
       hub.close();
+      services.social.policy.flush();
     },
   });
 

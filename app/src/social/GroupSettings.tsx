@@ -1,5 +1,6 @@
 import { checkGroupName, type ConversationDetail } from '@messenjo/shared';
 import { useState } from 'react';
+import { Avatar } from '../ui/Avatar.tsx';
 import { Button } from '../ui/Button.tsx';
 import { useAction } from '../ui/use-action.ts';
 import { social } from './actions.ts';
@@ -48,6 +49,31 @@ export function GroupSettings(props: { detail: ConversationDetail; meId: string;
           Rename
         </Button>
       </form>
+      <div className="flex items-center gap-3">
+        <Avatar id={detail.id} name={detail.name} picture={detail.picture} size={56} />
+        <label className="cursor-pointer rounded-lg bg-neutral-800 px-3 py-1.5 text-sm font-medium hover:bg-neutral-700">
+          {detail.picture ? 'Change picture' : 'Add a picture'}
+          <input
+            type="file"
+            accept="image/jpeg,image/png,image/webp,image/gif,image/avif"
+            aria-label="Group picture"
+            className="sr-only"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void action.run(() => social.setGroupPicture(detail.id, file));
+            }}
+          />
+        </label>
+        {detail.picture && (
+          <Button
+            disabled={action.busy}
+            onClick={() => void action.run(() => social.removeGroupPicture(detail.id))}
+          >
+            Remove picture
+          </Button>
+        )}
+      </div>
       {action.error && (
         <p role="alert" className="text-sm text-red-400">
           {action.error}

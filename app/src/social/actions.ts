@@ -1,5 +1,5 @@
 import type { SendRequestResponse, UserSearchResult } from '@messenjo/shared';
-import { api } from '../api/client.ts';
+import { api, apiUpload } from '../api/client.ts';
 import { socialStore } from './social-store.ts';
 
 /** Every social action the UI offers; each refreshes the lists afterwards. */
@@ -55,6 +55,10 @@ export const social = {
     socialStore.act(() =>
       api(`/api/groups/${encodeURIComponent(id)}/owner`, { method: 'POST', body: { userId } }),
     ),
+  setGroupPicture: (id: string, file: File) =>
+    socialStore.act(() => apiUpload(`/api/groups/${encodeURIComponent(id)}/picture`, file)),
+  removeGroupPicture: (id: string) =>
+    socialStore.act(() => api(`/api/groups/${encodeURIComponent(id)}/picture`, { method: 'DELETE' })),
   leave: (id: string) =>
     socialStore.act(() => api(`/api/groups/${encodeURIComponent(id)}/leave`, { method: 'POST' })),
 };

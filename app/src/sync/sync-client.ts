@@ -1,4 +1,6 @@
 import {
+  type CloseReason,
+  type DenyReason,
   CLOSE_CODES,
   closeReasonOf,
   decodeServerFrame,
@@ -35,6 +37,8 @@ export interface SyncClientOptions {
   createSocket?: WebSocketFactory;
   persistence?: DocPersistence;
   random?: () => number;
+  /** Delay before reconnect attempt n; defaults to jittered exponential backoff (tests shorten it). */
+  reconnectDelay?: (attempt: number) => number;
   /** Several tabs of one device: only the leader holds the socket (tabs.ts). Absent: this client is alone. */
   tabs?: TabChannel;
   onError?: (error: unknown) => void;
@@ -61,8 +65,10 @@ export class SyncClient {
   private running = false;
   private leader: boolean;
   private readonly eventListeners = new Set<(event: UserEvent) => void>();
+  private readonly refusalListeners = new Set<(docId: string, reason: CloseReason | DenyReason) => void>();
   private readonly frameListeners = new Set<(frame: ServerFrame) => void>();
   private readonly docListeners = new Set<(docId: string, doc: Y.Doc) => void>();
+  private readonly ackListeners = new Set<(docId: string, update: Uint8Array) => void>();
   private readonly disposers: Disposer[] = [];
 
   constructor(private readonly options: SyncClientOptions) {
@@ -145,7 +151,8 @@ export class SyncClient {
   private scheduleReconnect(): void {
     this.status.set('offline');
     clearTimeout(this.reconnectTimer);
-    const delay = reconnectDelayMs(this.attempt++, this.options.random);
+    const attempt = this.attempt++;
+    const delay = this.options.reconnectDelay?.(attempt) ?? reconnectDelayMs(attempt, this.options.random);
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
@@ -292,21 +299,31 @@ export class SyncClient {
       }
       case 'ack': {
         const entry = this.docs.get(frame.docId);
-        if (!entry || !entry.outbox.delete(frame.ref)) return;
+        const update = entry?.outbox.get(frame.ref);
+        if (!entry || !update) return;
+        entry.outbox.delete(frame.ref);
+        for (const listener of this.ackListeners) listener(entry.docId, update);
         entry.persist((p) => p.removeOutbox(entry.docId, frame.ref));
         if (frame.seq > 0) this.setSeq(entry, frame.seq);
         return this.updatePending();
       }
       case 'denied': {
         const entry = this.docs.get(frame.docId);
-        if (entry) entry.state = 'denied';
+        if (entry) {
+          entry.state = 'denied';
+          // Changes made while away (e.g. removed from a group while offline) can never be sent: say so.
+          if (entry.outbox.size > 0)
+            for (const listener of this.refusalListeners) listener(entry.docId, frame.reason);
+        }
         return this.refreshStatus();
       }
       case 'rejected': {
         const entry = this.docs.get(frame.docId);
         const reason = closeReasonOf(frame.code);
         if (!entry || !reason || !CLOSE_CODES[reason].discardDoc) return;
-        const doc = entry.reset(frame.ref);
+        for (const listener of this.refusalListeners) listener(entry.docId, reason);
+        // A read-only conversation refuses every queued change, not just this one: drop them all.
+        const doc = entry.reset(reason === 'update_not_writable' ? 0 : frame.ref);
         this.watch(entry);
         entry.state = 'idle';
         this.updatePending();
@@ -372,6 +389,15 @@ export class SyncClient {
 
   // ---- listeners ------------------------------------------------------------------------
 
+  /**
+   * The server refused this device's changes to a document, or the device can no longer send
+   * the changes it holds (membership ended while away): the person should be told why.
+   */
+  onRefused(listener: (docId: string, reason: CloseReason | DenyReason) => void): Disposer {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
+  }
+
   onEvent(listener: (event: UserEvent) => void): Disposer {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
@@ -380,6 +406,12 @@ export class SyncClient {
   onFrameReceived(listener: (frame: ServerFrame) => void): Disposer {
     this.frameListeners.add(listener);
     return () => this.frameListeners.delete(listener);
+  }
+
+  /** A local update is stored by the server (the "sent" tick of the messages in it). */
+  onAck(listener: (docId: string, update: Uint8Array) => void): Disposer {
+    this.ackListeners.add(listener);
+    return () => this.ackListeners.delete(listener);
   }
 
   /** After the server refused a document, its Y.Doc is replaced by a fresh one. */

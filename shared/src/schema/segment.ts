@@ -16,8 +16,12 @@ import {
  * id), never by a device clock, so every device shows the same order.
  */
 export const SEGMENT_MESSAGES = 1000;
-/** Concurrent appends to a just-full segment may overshoot; beyond this the server refuses. */
-export const SEGMENT_HARD_LIMIT = 1200;
+/**
+ * Devices append to the newest segment they know; one that was offline keeps appending to a
+ * segment others have since filled, so a segment may overshoot. Beyond this the server refuses
+ * (a bound on what one document can cost, not the rollover point).
+ */
+export const SEGMENT_HARD_LIMIT = 5000;
 
 /** The only root types a segment document may have (anything else is refused by the server). */
 export const SEGMENT_ROOTS = {

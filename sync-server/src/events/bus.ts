@@ -1,3 +1,5 @@
+import type { SystemEntry } from '@messenjo/shared';
+
 /**
  * Server events between modules (accounts, social graph, sync socket). In-process today; a
  * Redis or NATS implementation of the same interface will carry them between server processes.
@@ -27,17 +29,6 @@ export type ServerEvent =
    * ("‹name› renamed the group to ‹new name›"); the sync engine appends it to the document.
    */
   | { type: 'conversation.system'; conversationId: string; entry: SystemEntry };
-
-/** A server-authored line in a conversation. Names are resolved when shown, so renames stay right. */
-export type SystemEntry =
-  | { kind: 'group_created'; actorId: string; name: string }
-  | { kind: 'group_renamed'; actorId: string; name: string }
-  | { kind: 'group_picture_changed'; actorId: string; removed: boolean }
-  | { kind: 'members_added'; actorId: string; userIds: string[] }
-  | { kind: 'member_removed'; actorId: string; userId: string }
-  | { kind: 'member_left'; actorId: string }
-  | { kind: 'role_changed'; actorId: string; userId: string; role: 'owner' | 'admin' | 'member' }
-  | { kind: 'add_policy_changed'; actorId: string; policy: 'members' | 'admins' };
 
 export type ServerEventType = ServerEvent['type'];
 export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
@@ -72,3 +63,5 @@ export function createEventBus(onHandlerError: (error: unknown, event: ServerEve
     },
   };
 }
+
+export type { SystemEntry };

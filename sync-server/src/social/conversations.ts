@@ -53,6 +53,11 @@ export class Conversations {
     return peer !== null && this.relationships.areFriends(userId, peer);
   }
 
+  /** Current members' ids: who hears about the conversation's changes. */
+  memberIds(conversationId: string): string[] {
+    return this.q.activeMembers(conversationId).map((m) => m.user_id);
+  }
+
   list(userId: string): ConversationListEntry[] {
     const rows = this.db
       .prepare(

@@ -75,11 +75,21 @@ export class Groups {
     });
   }
 
-  /** Sets or clears the group picture (a media id from the picture pipeline). */
-  setPicture(actor: string, conversationId: string, mediaId: string | null): void {
-    transact(this.db, this.bus, (emit) => {
-      this.activeGroup(conversationId);
+  /** Any current member may change the picture; checked before an upload is decoded. */
+  assertCanEdit(actor: string, conversationId: string): void {
+    this.activeGroup(conversationId);
+    this.activeMember(conversationId, actor);
+  }
+
+  /**
+   * Sets or clears the group picture (a media id from the picture pipeline). Returns the media
+   * id it replaced, for the caller to release.
+   */
+  setPicture(actor: string, conversationId: string, mediaId: string | null): string | null {
+    return transact(this.db, this.bus, (emit) => {
+      const group = this.activeGroup(conversationId);
       this.activeMember(conversationId, actor);
+      if (group.picture_media_id === mediaId) return null;
       this.db
         .prepare('UPDATE conversations SET picture_media_id = ? WHERE id = ?')
         .run(mediaId, conversationId);
@@ -89,6 +99,7 @@ export class Groups {
         actorId: actor,
         removed: mediaId === null,
       });
+      return group.picture_media_id;
     });
   }
 

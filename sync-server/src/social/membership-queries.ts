@@ -1,4 +1,5 @@
 import type { GroupRole } from '@messenjo/shared';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/index.ts';
 
 export interface ConversationRow {
@@ -28,16 +29,23 @@ export interface MembershipRow {
 
 /** Small read helpers over conversations and memberships, shared by groups, the list and access checks. */
 export class MembershipQueries {
+  // Prepared on first use (the tables exist only once migrated), then reused: the sync engine
+  // asks these on every incoming update.
+  private conversationById: Statement | undefined;
+  private membershipOf: Statement | undefined;
+
   constructor(private readonly db: Db) {}
 
   conversation(id: string): ConversationRow | undefined {
-    return this.db.prepare('SELECT * FROM conversations WHERE id = ?').get(id) as ConversationRow | undefined;
+    this.conversationById ??= this.db.prepare('SELECT * FROM conversations WHERE id = ?');
+    return this.conversationById.get(id) as ConversationRow | undefined;
   }
 
   membership(conversationId: string, userId: string): MembershipRow | undefined {
-    return this.db
-      .prepare('SELECT * FROM memberships WHERE conversation_id = ? AND user_id = ?')
-      .get(conversationId, userId) as MembershipRow | undefined;
+    this.membershipOf ??= this.db.prepare(
+      'SELECT * FROM memberships WHERE conversation_id = ? AND user_id = ?',
+    );
+    return this.membershipOf.get(conversationId, userId) as MembershipRow | undefined;
   }
 
   /** Current members, longest-standing first (the order ownership passes on in). */

@@ -1,4 +1,5 @@
 import type { FriendsResponse, Relationship, SendRequestResponse, UserSummary } from '@messenjo/shared';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/index.ts';
 import type { EventBus, ServerEvent } from '../events/bus.ts';
 import { directKey, ensureDirectConversation } from './direct-conversations.ts';
@@ -15,6 +16,8 @@ const ordered = (a: string, b: string): [string, string] => (a < b ? [a, b] : [b
  * exactly one direct conversation.
  */
 export class Relationships {
+  private friendship: Statement | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly bus: EventBus,

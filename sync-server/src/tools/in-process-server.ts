@@ -45,6 +45,7 @@ export async function startInProcessServer(
     memberships: services.memberships,
     bus: services.bus,
     logger,
+    conversations: services.social.policy,
     ...hubOptions,
   });
   const sync = attachSyncSocket(server, { hub, services, publicUrl: () => publicUrl });

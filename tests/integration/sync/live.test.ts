@@ -126,6 +126,24 @@ describe('live authorization', () => {
   });
 });
 
+describe('idempotence', () => {
+  it('[UP4] a repeated update is acked with seq 0 and not stored again', async () => {
+    const { alice, docId } = people();
+    const a = await RawPeer.connect(server.url, alice.cookie);
+    await replica(a, docId);
+    const doc = new Y.Doc();
+    let update: Uint8Array | undefined;
+    doc.once('update', (u: Uint8Array) => (update = u));
+    appendMessage(doc, entry(alice.userId, 'once'));
+    a.send({ type: 'update', docId, ref: 1, update: update! });
+    expect((await a.next('ack', (f) => f.ref === 1)).seq).toBe(1);
+    a.send({ type: 'update', docId, ref: 2, update: update! });
+    expect((await a.next('ack', (f) => f.ref === 2)).seq).toBe(0);
+    expect(server.services.docStore.heads([docId]).get(docId)).toBe(1);
+    a.close();
+  });
+});
+
 describe('catch-up and compaction', () => {
   it('[SUB3] a device that was away gets only what it lacks, from the log by sequence number', async () => {
     const { alice, bob, docId } = people();

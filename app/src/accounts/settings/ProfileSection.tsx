@@ -1,6 +1,6 @@
 import { displayNameSchema, usernameSchema, type MeResponse } from '@messenjo/shared';
 import { useState, type ChangeEvent } from 'react';
-import { ApiError, api } from '../../api/client.ts';
+import { api, apiUpload } from '../../api/client.ts';
 import { Avatar } from '../../ui/Avatar.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { useAction } from '../../ui/use-action.ts';
@@ -8,20 +8,7 @@ import { ErrorText } from '../Card.tsx';
 import { meStore } from '../me-store.ts';
 import { inputClass, Section } from './Section.tsx';
 
-async function uploadPicture(file: File): Promise<MeResponse> {
-  const response = await fetch('/api/me/picture', { method: 'PUT', body: file, credentials: 'same-origin' });
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const error = (body as { error?: { code: never; message: string } } | null)?.error;
-    throw new ApiError(
-      response.status,
-      error?.code ?? 'internal_error',
-      error?.message ?? 'Upload failed',
-      'picture',
-    );
-  }
-  return body as MeResponse;
-}
+const uploadPicture = (file: File): Promise<MeResponse> => apiUpload<MeResponse>('/api/me/picture', file);
 
 /** Username, display name and picture, checked with the server's own rules before sending. */
 export function ProfileSection(props: { me: MeResponse }) {

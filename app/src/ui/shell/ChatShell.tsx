@@ -5,19 +5,17 @@ import { ConversationPane } from '../../social/ConversationPane.tsx';
 import { FriendsPanel } from '../../social/FriendsPanel.tsx';
 import { NewGroupPanel } from '../../social/NewGroupPanel.tsx';
 import { useSocial } from '../../social/use-social.ts';
+import { useDeviceSync } from '../../app/use-device-sync.ts';
 import { NavBar } from './NavBar.tsx';
+import { SyncStatusBadge } from './SyncStatusBadge.tsx';
 
 /**
  * The signed-in layout users of the original know: the conversation list on the left (search
  * box, list, navigation at the bottom), the open conversation or panel on the right. On a
  * narrow screen one side shows at a time.
  */
-export function ChatShell(props: {
-  meId: string;
-  settings: ReactNode;
-  onSignOut: () => void;
-  status?: ReactNode;
-}) {
+export function ChatShell(props: { meId: string; settings: ReactNode; onSignOut: () => void }) {
+  const sync = useDeviceSync(props.meId);
   const route = useSyncExternalStore(router.subscribe, router.getSnapshot);
   const { conversations, friends } = useSocial();
   const [filter, setFilter] = useState('');
@@ -41,7 +39,7 @@ export function ChatShell(props: {
             placeholder="Search"
             className="w-full rounded-full border border-neutral-800 bg-neutral-900 px-4 py-1.5 text-sm outline-none focus:border-neutral-500"
           />
-          {props.status}
+          {sync && <SyncStatusBadge client={sync} />}
         </div>
         <nav className="mt-3 min-h-0 flex-1 overflow-y-auto">
           <ConversationList

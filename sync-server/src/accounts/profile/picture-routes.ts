@@ -1,9 +1,7 @@
-import { LIMITS } from '@messenjo/shared';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { EventBus } from '../../events/bus.ts';
-import { AppError } from '../../http/app-error.ts';
 import type { AppEnv } from '../../http/env.ts';
+import { pictureBodyLimit } from '../../http/picture-body-limit.ts';
 import type { Accounts } from '../accounts.ts';
 import type { Pictures } from '../media/pictures.ts';
 import { requireUser } from '../session/context.ts';
@@ -24,17 +22,7 @@ export function pictureRoutes(deps: {
       requireUser(c);
       return next();
     },
-    bodyLimit({
-      maxSize: LIMITS.UPLOAD_BYTES,
-      onError: () => {
-        throw new AppError(
-          413,
-          'payload_too_large',
-          `Pictures may be at most ${LIMITS.UPLOAD_BYTES / (1024 * 1024)} MB`,
-          'picture',
-        );
-      },
-    }),
+    pictureBodyLimit(),
     async (c) => {
       const { user } = requireUser(c);
       const bytes = new Uint8Array(await c.req.arrayBuffer());

@@ -1,0 +1,48 @@
+import type { Db } from '../db/index.ts';
+import type { EventBus } from '../events/bus.ts';
+
+/** At most one "the list changed" per conversation in this window: a busy group does not make every device refetch per message. */
+const ANNOUNCE_WINDOW_MS = 1000;
+const PREVIEW_CHARS = 140;
+
+/**
+ * Records committed messages in the conversation list's columns (last message preview, sender,
+ * time, count, last activity), so the list never loads a document, and announces the change
+ * to members at most once a second per conversation.
+ */
+export class ListActivity {
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    private readonly now: () => number,
+  ) {}
+
+  messagesCommitted(conversationId: string, newest: { author: string; text: string }, count: number): void {
+    const now = this.now();
+    const preview = [...newest.text.replace(/\s+/g, ' ').trim()].slice(0, PREVIEW_CHARS).join('');
+    this.db
+      .prepare(
+        `UPDATE conversations SET last_message_preview = ?, last_message_sender_id = ?, last_message_at = ?,
+           last_activity_at = ?, message_count = message_count + ? WHERE id = ?`,
+      )
+      .run(preview, newest.author, now, now, count, conversationId);
+    if (this.pending.has(conversationId)) return;
+    const timer = setTimeout(() => {
+      this.pending.delete(conversationId);
+      this.bus.publish({ type: 'conversation.changed', conversationId });
+    }, ANNOUNCE_WINDOW_MS);
+    timer.unref();
+    this.pending.set(conversationId, timer);
+  }
+
+  /** Announces what is waiting now (shutdown, tests). */
+  flush(): void {
+    for (const [conversationId, timer] of this.pending) {
+      clearTimeout(timer);
+      this.bus.publish({ type: 'conversation.changed', conversationId });
+    }
+    this.pending.clear();
+  }
+}
