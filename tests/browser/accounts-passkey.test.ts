@@ -18,7 +18,7 @@ describe('passkey accounts in Chromium', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const problems = watchPage(page);
-    await addVirtualAuthenticator(context, page);
+    const laptop = await addVirtualAuthenticator(context, page);
     await page.goto(server().url);
 
     await page.getByRole('button', { name: 'Create an account with a passkey' }).click();
@@ -56,6 +56,23 @@ describe('passkey accounts in Chromium', () => {
     const me = await page.evaluate(async () => (await fetch('/api/me')).json() as Promise<MeResponse>);
     expect(me.username).toBe('Passkey.Person');
     expect(me.methods.map((m) => m.kind)).toEqual(['passkey']);
+
+    // A second passkey from the settings screen; then the first can go (never the last).
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const methods = page.getByRole('list', { name: 'Sign-in methods' });
+    await expect.poll(() => methods.getByRole('button', { name: 'Remove' }).isDisabled()).toBe(true);
+    // The same authenticator already holds a passkey for this account and refuses a second.
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Sign-in methods' }).getByRole('alert').textContent())
+      .toBe('This device already holds a passkey for your account');
+    // A security key does it.
+    await addVirtualAuthenticator(context, page, 'usb');
+    await laptop.remove();
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await expect.poll(() => methods.locator('li').count()).toBe(2);
+    await methods.getByRole('button', { name: 'Remove' }).first().click();
+    await expect.poll(() => methods.locator('li').count()).toBe(1);
 
     expect(problems.pageErrors).toEqual([]);
     expect(problems.consoleErrors).toEqual([]);

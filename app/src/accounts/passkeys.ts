@@ -39,6 +39,9 @@ export async function addPasskey(name: string): Promise<MeResponse> {
 
 /** A WebAuthn refusal in words (the browser's own messages are cryptic). */
 export function passkeyErrorMessage(error: unknown): string {
+  if (error instanceof Error && error.name === 'InvalidStateError') {
+    return 'This device already holds a passkey for your account';
+  }
   if (error instanceof Error && (error.name === 'NotAllowedError' || error.name === 'AbortError')) {
     return 'The passkey request was cancelled or timed out';
   }

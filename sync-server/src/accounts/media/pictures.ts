@@ -66,15 +66,23 @@ export class Pictures {
     }
     const variants = new Map<number, Buffer>();
     try {
-      for (const size of [PICTURE_SIZES.large, PICTURE_SIZES.small]) {
-        // rotate() applies the EXIF orientation before it is dropped; sharp writes no metadata unless asked.
-        const out = await sharp(bytes, input)
-          .rotate()
-          .resize(size, size, { fit: 'cover', position: 'centre' })
+      // Decode once: rotate() applies the EXIF orientation before it is dropped, then the centred
+      // square at the large size stays raw in memory and both variants are encoded from it.
+      // sharp writes no metadata (EXIF, GPS, XMP, ICC) unless asked to.
+      const { data, info } = await sharp(bytes, input)
+        .rotate()
+        .resize(PICTURE_SIZES.large, PICTURE_SIZES.large, { fit: 'cover', position: 'centre' })
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
+      variants.set(PICTURE_SIZES.large, await sharp(data, raw).webp({ quality: 82 }).toBuffer());
+      variants.set(
+        PICTURE_SIZES.small,
+        await sharp(data, raw)
+          .resize(PICTURE_SIZES.small, PICTURE_SIZES.small)
           .webp({ quality: 82 })
-          .toBuffer();
-        variants.set(size, out);
-      }
+          .toBuffer(),
+      );
     } catch {
       throw undecodable();
     }
