@@ -1,50 +1,135 @@
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { aggregate, renderTable, type Sample } from './report.ts';
+import { hocuspocusTarget } from './targets/hocuspocus.ts';
 import { messenjoTarget } from './targets/messenjo.ts';
-import type { Target } from './targets/types.ts';
-import type { Row, Workload } from './workloads/types.ts';
+import type { Target, TargetInstance } from './targets/types.ts';
+import { yWebsocketTarget } from './targets/y-websocket.ts';
+import type { Workload } from './workloads/types.ts';
 import { w1Relay } from './workloads/w1-relay.ts';
+import { w2FanOut } from './workloads/w2-fan-out.ts';
 import { w3DurableAck } from './workloads/w3-durable-ack.ts';
 import { w4CatchUp } from './workloads/w4-catch-up.ts';
+import { w5NewDevice } from './workloads/w5-new-device.ts';
+import { w6Open } from './workloads/w6-open.ts';
+import { w7Idle } from './workloads/w7-idle.ts';
+import { w8Storage } from './workloads/w8-storage.ts';
 import { w9LocalSend } from './workloads/w9-local-send.ts';
 
 /**
- * `pnpm bench [W1,W3,...] [--targets=messenjo,...] [--scale=1]`: runs workloads × targets and
- * prints one table (BENCH.md). Peers (Hocuspocus, y-websocket) are added as targets here.
+ * `pnpm bench [W1,W3,...] [--targets=messenjo,hocuspocus] [--scale=0.05] [--rounds=N] [--json=out.json]`
+ * Workloads × targets (BENCH.md). Each server is its own process, started fresh per workload run;
+ * within a round the targets run one after another, and rounds repeat, so machine noise spreads
+ * over all of them. Prints the medians over rounds and ours ÷ peer. Exits non-zero if any run fails.
  */
-const WORKLOADS: Workload[] = [w1Relay, w3DurableAck, w4CatchUp, w9LocalSend];
-const TARGETS: Target[] = [messenjoTarget];
+const WORKLOADS: Workload[] = [
+  w1Relay,
+  w2FanOut,
+  w3DurableAck,
+  w4CatchUp,
+  w5NewDevice,
+  w6Open,
+  w7Idle,
+  w8Storage,
+  w9LocalSend,
+];
+const TARGETS: Target[] = [messenjoTarget, hocuspocusTarget, yWebsocketTarget];
 
 const args = process.argv.slice(2);
-const only = args.find((a) => !a.startsWith('--'))?.split(',');
-const targetNames = args
-  .find((a) => a.startsWith('--targets='))
-  ?.slice(10)
+const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const only = args
+  .find((a) => !a.startsWith('--'))
+  ?.toUpperCase()
   .split(',');
-const scale = Number(args.find((a) => a.startsWith('--scale='))?.slice(8) ?? 1);
+const targetNames = option('targets')?.split(',');
+const scale = Number(option('scale') ?? 1);
+const roundsOption = option('rounds');
+const jsonPath = option('json');
+const RUN_TIMEOUT_MS = (scale < 1 ? 1 : 5) * 60_000;
 
-const rows: Row[] = [];
-for (const workload of WORKLOADS.filter((w) => !only || only.includes(w.id))) {
-  if (workload.deviceOnly) {
-    rows.push(...(await workload.run(undefined, scale)));
-    continue;
-  }
-  for (const target of TARGETS.filter((t) => !targetNames || targetNames.includes(t.name))) {
-    // A fresh server per workload and target, so one workload's state never skews the next.
-    const instance = await target.start();
-    try {
-      rows.push(...(await workload.run(instance, scale)));
-    } finally {
-      await instance.stop();
-    }
+const workloads = WORKLOADS.filter((w) => !only || only.includes(w.id));
+const targets = TARGETS.filter((t) => !targetNames || targetNames.includes(t.name));
+if (workloads.length === 0 || targets.length === 0) {
+  console.error(
+    `nothing to run: workloads ${WORKLOADS.map((w) => w.id).join(',')}; targets ${TARGETS.map((t) => t.name).join(',')}`,
+  );
+  process.exit(2);
+}
+
+const started = performance.now();
+const samples: Sample[] = [];
+const failures: string[] = [];
+const progress = (label: string) => (detail: string) => {
+  const elapsed = ((performance.now() - started) / 1000).toFixed(0);
+  const text = `[${elapsed}s] ${label}${detail ? ` — ${detail}` : ''}`;
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${text}`);
+  else process.stderr.write(`${text}\n`);
+};
+
+async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} took longer than ${RUN_TIMEOUT_MS / 1000} s`)),
+      RUN_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-const columns = ['workload', 'target', 'metric', 'value', 'budget'] as const;
-const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => r[c].length)));
-const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+for (const workload of workloads) {
+  const rounds = roundsOption ? Number(roundsOption) : scale < 1 ? 1 : workload.rounds;
+  for (let round = 1; round <= rounds; round++) {
+    for (const target of workload.deviceOnly ? [undefined] : targets) {
+      const name = target?.name ?? 'messenjo';
+      const label = `${workload.id} ${workload.title}, round ${round}/${rounds}, ${target ? name : 'device'}`;
+      const report = progress(label);
+      report('starting');
+      let instance: TargetInstance | undefined;
+      try {
+        instance = await target?.start();
+        const measured = await withTimeout(workload.run(instance, { scale, progress: report }), label);
+        if (measured.length === 0) throw new Error('reported no numbers');
+        for (const m of measured) {
+          if (m.note === undefined && !Number.isFinite(m.value))
+            throw new Error(`${m.metric} is not a number`);
+          samples.push({ ...m, workload: workload.id, target: name, round });
+        }
+      } catch (err) {
+        failures.push(`${label}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        report(`FAILED: ${String(err)}`);
+        if (process.stderr.isTTY) process.stderr.write('\n');
+      } finally {
+        await instance?.dispose();
+      }
+    }
+  }
+}
+if (process.stderr.isTTY) process.stderr.write('\n');
+
+const seconds = (performance.now() - started) / 1000;
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}, ${os.platform()} ${os.release()}`;
+const rows = aggregate(samples);
 console.log(
-  `Messenjo benchmarks — ${new Date().toISOString()} — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, scale ${scale}`,
+  `Messenjo benchmarks — ${new Date().toISOString()} — ${machine} — scale ${scale}, ${seconds.toFixed(0)} s`,
 );
-console.log(line([...columns]));
-console.log(line(widths.map((w) => '-'.repeat(w))));
-for (const row of rows) console.log(line(columns.map((c) => row[c])));
+console.log(
+  renderTable(
+    rows,
+    targets.map((t) => t.name),
+  ),
+);
+if (jsonPath) {
+  const result = { date: new Date().toISOString(), machine, scale, seconds, args, rows, samples, failures };
+  writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
+}
+if (failures.length > 0) {
+  console.error(`\n${failures.length} run(s) failed:\n${failures.join('\n\n')}`);
+  process.exit(1);
+}
+// Sockets of peers that closed may keep timers alive; the report is out.
+process.exit(0);

@@ -3,6 +3,8 @@ import type { AppendRow, DocStore } from './doc-store.ts';
 export interface CommitEntry {
   /** Absent for an ack-only entry (a repeated update that is already in the document). */
   row?: AppendRow;
+  /** Writes that belong with the row, run inside its transaction (so they cost no fsync of their own). */
+  inTransaction?: () => void;
   onCommitted: () => void;
   onFailed: (error: unknown) => void;
 }
@@ -40,7 +42,10 @@ export class CommitQueue {
       const batch = this.entries.splice(0, MAX_ROWS_PER_COMMIT);
       const rows = batch.flatMap((entry) => (entry.row ? [entry.row] : []));
       try {
-        if (rows.length > 0) this.store.appendBatch(rows);
+        if (rows.length > 0)
+          this.store.appendBatch(rows, () => {
+            for (const entry of batch) entry.inTransaction?.();
+          });
       } catch (error) {
         for (const entry of batch) entry.onFailed(error);
         continue;

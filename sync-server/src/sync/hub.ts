@@ -257,13 +257,17 @@ export class SyncHub {
         newClients: verdict.newClients,
         segment,
       },
+      // The list's columns (last message, count) commit with the update: no fsync of their own.
+      inTransaction:
+        verdict.newMessages.length > 0
+          ? () => this.recordMessages(live, verdict.newMessages.length)
+          : undefined,
       onCommitted: () => {
         live.pending--;
         live.committedHead = Math.max(live.committedHead, seq);
         // UP3: ack only now that it is committed; HD1: then tell every subscriber the durable head.
         connection.send({ type: 'ack', docId, ref, seq });
         this.announceHead(docId, seq);
-        if (verdict.newMessages.length > 0) this.recordMessages(live, verdict.newMessages.length);
         if (segment) this.announceSegment(segment);
         this.maybeCompact(live);
       },

@@ -10,20 +10,35 @@ import {
 import WebSocket from 'ws';
 import { startServer } from '../../harness/server.ts';
 import { Seeder, syncUrl } from '../../harness/sync.ts';
-import { processCpuMs } from '../stats.ts';
+import { folderBytes, processCpuMs, processRssKb } from '../stats.ts';
 import type { BenchDevice, BenchPeer, CatchUpPoint, Target, TargetInstance } from './types.ts';
 
 /** Our built server (dist/main.js) with a fresh data folder, seeded through its own stores. */
 export const messenjoTarget: Target = {
   name: 'messenjo',
   async start(): Promise<TargetInstance> {
-    const server = await startServer();
+    const profile = process.env.BENCH_PROFILE_DIR;
+    const server = await startServer(
+      profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {},
+    );
     const seeder = Seeder.open(path.join(server.dataDir, 'messenjo.sqlite'));
     const publicUrl = new URL(server.url);
     const users: { userId: string; cookie: string }[] = [];
+    const devices = new Map<string, string>();
+    const cookieOf = (device: BenchDevice) =>
+      device.deviceIndex === 0
+        ? users[device.userIndex]!.cookie
+        : devices.get(`${device.userIndex}/${device.deviceIndex}`)!;
+    let stopped: Promise<void> | undefined;
+    const stop = () =>
+      (stopped ??= (async () => {
+        seeder.close();
+        await server.stop();
+      })());
     return {
       name: 'messenjo',
-      durableAck: true,
+      ack: 'durable',
+      membership: true,
       async createConversations(docs, membersPerDoc) {
         const result: { docId: string; members: BenchDevice[] }[] = [];
         for (let d = 0; d < docs; d++) {
@@ -43,17 +58,31 @@ export const messenjoTarget: Target = {
         }
         return Promise.resolve(result);
       },
-      connect: (device) => ProtocolPeer.connect(server.url, users[device.userIndex]!.cookie),
-      serverCpuMs: () => processCpu(server.process.pid),
-      async stop() {
-        seeder.close();
+      createUserConversations(count) {
+        const userIndex = users.length;
+        users.push(seeder.user(`b${userIndex}`, publicUrl));
+        const docIds = Array.from({ length: count }, (_, i) =>
+          segmentDocId(seeder.group(`bench ${i}`, [{ userId: users[userIndex]!.userId, role: 'owner' }]), 0),
+        );
+        return Promise.resolve({ device: { userIndex, deviceIndex: 0 }, docIds });
+      },
+      addDevice(userIndex) {
+        const deviceIndex = 1 + [...devices.keys()].filter((k) => k.startsWith(`${userIndex}/`)).length;
+        devices.set(`${userIndex}/${deviceIndex}`, seeder.device(users[userIndex]!.userId, publicUrl).cookie);
+        return { userIndex, deviceIndex };
+      },
+      connect: (device) => ProtocolPeer.connect(server.url, cookieOf(device)),
+      serverCpuMs: () => processCpuMs(server.process.pid),
+      serverRssKb: () => processRssKb(server.process.pid),
+      storageBytes: () => folderBytes(server.dataDir),
+      stop,
+      async dispose() {
+        await stop();
         await server.dispose();
       },
     };
   },
 };
-
-const processCpu = (pid: number | undefined) => (pid === undefined ? undefined : processCpuMs(pid));
 
 /** A minimal device speaking our protocol: just enough to measure the server, not the client library. */
 class ProtocolPeer implements BenchPeer {
@@ -66,8 +95,16 @@ class ProtocolPeer implements BenchPeer {
     (frame: Extract<ServerFrame, { type: 'sync' }>, bytes: number) => void
   >();
   private readonly seqs = new Map<string, number>();
+  /** Rejects when the server refuses something or closes the socket: a workload fails, never hangs. */
+  private readonly broken: Promise<never>;
+  private breakWith: (err: Error) => void = () => {};
 
   private constructor(private readonly ws: WebSocket) {
+    this.broken = new Promise<never>((_, reject) => (this.breakWith = reject));
+    this.broken.catch(() => {});
+    ws.on('close', (code) => {
+      if (code !== 1000 && code !== 1005) this.breakWith(new Error(`bench device closed with ${code}`));
+    });
     ws.on('message', (data: Buffer) => {
       const decoded = decodeServerFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       if (decoded.kind !== 'frame') return;
@@ -79,6 +116,8 @@ class ProtocolPeer implements BenchPeer {
       } else if (frame.type === 'update') {
         this.seqs.set(frame.docId, frame.seq);
         this.onRemote?.(frame.docId, frame.update);
+      } else if (frame.type === 'denied' || frame.type === 'rejected') {
+        this.breakWith(new Error(`server answered ${JSON.stringify(frame)}`));
       } else if (frame.type === 'sync') {
         this.seqs.set(frame.docId, frame.seq);
         this.syncs.get(frame.docId)?.(frame, data.byteLength);
@@ -105,9 +144,6 @@ class ProtocolPeer implements BenchPeer {
     );
     peer.frame({ type: 'hello', protocolVersion: PROTOCOL_VERSION });
     peer.userId = await hello;
-    ws.on('close', (code) => {
-      if (code !== 1000 && code !== 1005) process.stderr.write(`bench peer closed with ${code}\n`);
-    });
     return peer;
   }
 
@@ -116,7 +152,7 @@ class ProtocolPeer implements BenchPeer {
   }
 
   subscribe(docId: string, since?: CatchUpPoint) {
-    return new Promise<{ bytes: number; update: Uint8Array; point: CatchUpPoint }>((resolve) => {
+    const answer = new Promise<{ bytes: number; update: Uint8Array; point: CatchUpPoint }>((resolve) => {
       this.syncs.set(docId, (frame, bytes) =>
         resolve({ bytes, update: frame.update, point: { seq: frame.seq, stateVector: new Uint8Array([0]) } }),
       );
@@ -125,6 +161,25 @@ class ProtocolPeer implements BenchPeer {
         docs: [{ docId, seq: since?.seq ?? 0, stateVector: since?.stateVector ?? new Uint8Array([0]) }],
       });
     });
+    return Promise.race([answer, this.broken]);
+  }
+
+  subscribeMany(docIds: string[]): Promise<{ bytes: number; updates: Uint8Array[] }> {
+    const answers = docIds.map(
+      (docId) =>
+        new Promise<{ bytes: number; update: Uint8Array }>((resolve) =>
+          this.syncs.set(docId, (frame, bytes) => resolve({ bytes, update: frame.update })),
+        ),
+    );
+    this.frame({
+      type: 'subscribe',
+      docs: docIds.map((docId) => ({ docId, seq: 0, stateVector: new Uint8Array([0]) })),
+    });
+    const all = Promise.all(answers).then((answered) => ({
+      bytes: answered.reduce((sum, a) => sum + a.bytes, 0),
+      updates: answered.map((a) => a.update),
+    }));
+    return Promise.race([all, this.broken]);
   }
 
   unsubscribe(docId: string): void {
@@ -133,10 +188,11 @@ class ProtocolPeer implements BenchPeer {
 
   send(docId: string, update: Uint8Array): Promise<void> {
     const ref = this.nextRef++;
-    return new Promise((resolve) => {
+    const acked = new Promise<void>((resolve) => {
       this.acks.set(ref, resolve);
       this.frame({ type: 'update', docId, ref, update });
     });
+    return Promise.race([acked, this.broken]);
   }
 
   close(): void {

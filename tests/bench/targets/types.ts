@@ -1,6 +1,6 @@
 /**
- * A sync server the benchmark can drive. Workloads talk to targets only through this, so a
- * Hocuspocus or y-websocket target is one more file in targets/ and one line in run.ts.
+ * A sync server the benchmark can drive. Workloads talk to targets only through this, so each
+ * server (ours, Hocuspocus, y-websocket) is one file in targets/ and one line in run.ts.
  */
 export interface BenchPeer {
   /** The user this device is signed in as (message entries must name it). */
@@ -10,8 +10,10 @@ export interface BenchPeer {
     docId: string,
     since?: CatchUpPoint,
   ): Promise<{ bytes: number; update: Uint8Array; point: CatchUpPoint }>;
+  /** Subscribes to many documents at once (one frame where the protocol allows it); resolves when all answered. */
+  subscribeMany(docIds: string[]): Promise<{ bytes: number; updates: Uint8Array[] }>;
   unsubscribe(docId: string): void;
-  /** Sends an update; resolves when the server confirms it (durably, where the target can say so). */
+  /** Sends an update; resolves when the server confirms it (see `TargetInstance.ack`). */
   send(docId: string, update: Uint8Array): Promise<void>;
   /** Another device's update arrived. */
   onRemote: ((docId: string, update: Uint8Array) => void) | null;
@@ -31,17 +33,34 @@ export interface BenchDevice {
 
 export interface TargetInstance {
   readonly name: string;
+  /**
+   * What `send` resolving means: `durable` after a durable commit (ours), `applied` once the server
+   * applied it in memory (Hocuspocus' sync status), `echo` when the server broadcast it back to the
+   * sender (y-websocket has no acknowledgement at all).
+   */
+  readonly ack: 'durable' | 'applied' | 'echo';
+  /** Whether the server checks who may read and write a document (ours); peers let anyone in. */
+  readonly membership: boolean;
   /** Makes `docs` conversations, each with `membersPerDoc` users (one device each); returns doc ids. */
   createConversations(
     docs: number,
     membersPerDoc: number,
   ): Promise<{ docId: string; members: BenchDevice[] }[]>;
+  /** One user (one device) who is the only member of `count` new conversations. */
+  createUserConversations(count: number): Promise<{ device: BenchDevice; docIds: string[] }>;
+  /** Another signed-in device of a user already made. */
+  addDevice(userIndex: number): BenchDevice;
   connect(device: BenchDevice): Promise<BenchPeer>;
   /** CPU the server process has used so far, in ms (undefined when the target cannot say). */
   serverCpuMs(): number | undefined;
-  /** Whether `send` resolves only after a durable commit. */
-  readonly durableAck: boolean;
+  /** Resident memory of the server process, in KB. */
+  serverRssKb(): number | undefined;
+  /** Bytes in the server's data folder (after `stop`, everything it persisted). */
+  storageBytes(): number;
+  /** Graceful stop (SIGTERM), keeping the data folder; safe to call twice. */
   stop(): Promise<void>;
+  /** Stops if needed and removes the data folder. */
+  dispose(): Promise<void>;
 }
 
 export interface Target {

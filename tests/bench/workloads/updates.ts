@@ -2,13 +2,25 @@ import { appendMessage, newMessageId } from '@messenjo/shared';
 import type * as Y from 'yjs';
 
 /** The update one appended 60-character message produces on a device's document. */
-export function messageUpdate(doc: Y.Doc, author: string): Uint8Array {
+export function messageUpdate(doc: Y.Doc, author: string, text = 'x'.repeat(60)): Uint8Array {
   let captured: Uint8Array | undefined;
   const listener = (update: Uint8Array): void => {
     captured = update;
   };
   doc.on('update', listener);
-  appendMessage(doc, { id: newMessageId(), author, text: 'x'.repeat(60), sentAt: Date.now() });
+  appendMessage(doc, { id: newMessageId(), author, text, sentAt: Date.now() });
   doc.off('update', listener);
   return captured!;
+}
+
+const MARKER = Buffer.from('MSG:');
+
+/** A 60-character text carrying a number the receiver can find in the raw update without decoding it. */
+export const markedText = (n: number): string => `MSG:${String(n).padStart(10, '0')}`.padEnd(60, 'x');
+
+/** The number `markedText` put in an update, or -1. */
+export function markOf(update: Uint8Array): number {
+  const bytes = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
+  const at = bytes.indexOf(MARKER);
+  return at < 0 ? -1 : Number(bytes.toString('latin1', at + 4, at + 14));
 }

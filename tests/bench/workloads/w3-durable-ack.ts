@@ -1,16 +1,21 @@
 import * as Y from 'yjs';
-import { ms, summarize } from '../stats.ts';
+import { summarize } from '../stats.ts';
 import type { Workload } from './types.ts';
 import { messageUpdate } from './updates.ts';
 
-/** W3: 200 devices, each sending its next update as soon as the previous one is acked. */
+/**
+ * W3: 200 devices, each sending its next update as soon as the previous one is acked. Only ours
+ * acks after a durable commit; Hocuspocus' sync status says "applied in memory" and y-websocket,
+ * which has no ack, is timed to the echo of its broadcast (see targets/types.ts `ack`).
+ */
 export const w3DurableAck: Workload = {
   id: 'W3',
   title: '200 devices writing as fast as acks return',
-  async run(target, scale) {
+  rounds: 3,
+  async run(target, { scale, progress }) {
     if (!target) return [];
     const devices = 200;
-    const perDevice = Math.round(300 * scale);
+    const perDevice = Math.max(20, Math.round(150 * scale));
     const convs = await target.createConversations(devices, 1);
     const peers = await Promise.all(convs.map((c) => target.connect(c.members[0]!)));
     await Promise.all(peers.map((p, i) => p.subscribe(convs[i]!.docId)));
@@ -19,6 +24,7 @@ export const w3DurableAck: Workload = {
       const doc = new Y.Doc();
       return Array.from({ length: perDevice }, () => messageUpdate(doc, peer.userId));
     });
+    progress(`${devices} devices × ${perDevice} updates`);
     const latencies: number[] = [];
     const cpuBefore = target.serverCpuMs();
     const start = performance.now();
@@ -35,16 +41,11 @@ export const w3DurableAck: Workload = {
     const cpu = (target.serverCpuMs() ?? NaN) - (cpuBefore ?? NaN);
     for (const peer of peers) peer.close();
     const { p50, p99, n } = summarize(latencies);
-    const rows = [
-      { metric: `acked updates/s (${n})`, value: `${Math.round(n / seconds)}/s`, budget: '≥ 20k/s' },
-      { metric: 'ack latency p50', value: ms(p50), budget: '' },
-      { metric: 'ack latency p99', value: ms(p99), budget: '≤ 10 ms' },
-      { metric: 'server CPU per update', value: ms(cpu / n, 3), budget: '' },
+    return [
+      { metric: `acked updates/s (${n})`, value: n / seconds, unit: '/s', budget: '≥ 20k/s' },
+      { metric: 'ack latency p50', value: p50, unit: 'ms' },
+      { metric: 'ack latency p99', value: p99, unit: 'ms', budget: '≤ 10 ms' },
+      { metric: 'server CPU per update', value: cpu / n, unit: 'ms' },
     ];
-    return rows.map((r) => ({
-      workload: 'W3',
-      target: `${target.name}${target.durableAck ? '' : ' (ack not durable)'}`,
-      ...r,
-    }));
   },
 };

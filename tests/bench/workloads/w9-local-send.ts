@@ -6,8 +6,8 @@ import {
   type MessageEntry,
 } from '@messenjo/shared';
 import * as Y from 'yjs';
-import { ms, summarize } from '../stats.ts';
-import type { Row, Workload } from './types.ts';
+import { summarize } from '../stats.ts';
+import type { Measurement, Workload } from './types.ts';
 
 const entry = (author: string): MessageEntry => ({
   id: newMessageId(),
@@ -55,10 +55,11 @@ function measure(size: number, afterRemote: boolean, samples: number): number[] 
 export const w9LocalSend: Workload = {
   id: 'W9',
   title: 'local send into a 100k-message conversation',
+  rounds: 1,
   deviceOnly: true,
-  run(_target, scale) {
+  run(_target, { scale }) {
     const samples = Math.max(50, Math.round(300 * scale));
-    const rows: Row[] = [];
+    const rows: Measurement[] = [];
     const cases = [
       { layout: `segment of ${SEGMENT_MESSAGES} (ours)`, size: SEGMENT_MESSAGES },
       { layout: 'one doc of 100k', size: 100_000 },
@@ -66,13 +67,11 @@ export const w9LocalSend: Workload = {
     for (const { layout, size } of cases) {
       for (const afterRemote of [false, true]) {
         const { p50, p99 } = summarize(measure(size, afterRemote, samples));
-        rows.push({
-          workload: 'W9',
-          target: 'device (yjs)',
-          metric: `${layout}, ${afterRemote ? 'after a remote message' : 'consecutive'}: p50 / p99`,
-          value: `${ms(p50, 3)} / ${ms(p99, 3)}`,
-          budget: '≤ 1 ms',
-        });
+        const when = afterRemote ? 'after a remote message' : 'consecutive';
+        rows.push(
+          { metric: `device: ${layout}, ${when}: p50`, value: p50, unit: 'ms', budget: '≤ 1 ms' },
+          { metric: `device: ${layout}, ${when}: p99`, value: p99, unit: 'ms', budget: '≤ 1 ms' },
+        );
       }
     }
     return Promise.resolve(rows);

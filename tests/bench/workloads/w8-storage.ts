@@ -1,0 +1,39 @@
+import { sleep } from '../stats.ts';
+import type { Workload } from './types.ts';
+import { writeHistory } from './history.ts';
+
+/**
+ * W8: 100,000 messages (100 conversations × 1,000, one message per update as devices send them,
+ * one device per conversation),
+ * then a graceful stop (ours compacts every loaded document's log into a snapshot on shutdown):
+ * bytes the server's data folder grew by, per message, against the messages as raw JSON.
+ */
+export const w8Storage: Workload = {
+  id: 'W8',
+  title: 'storage of 100k messages',
+  rounds: 1,
+  async run(target, { scale, progress }) {
+    if (!target) return [];
+    const conversations = Math.max(5, Math.round(100 * scale));
+    const perDoc = 1000;
+    const { device, docIds } = await target.createUserConversations(conversations);
+    // One device per conversation: a device's frame budget (rate limit) is not what is measured.
+    const writers = await Promise.all(
+      docIds.map((_, i) => target.connect(i === 0 ? device : target.addDevice(device.userIndex))),
+    );
+    await sleep(200);
+    const before = target.storageBytes();
+    const { rawJsonBytes } = await writeHistory(writers, docIds, perDoc, 1, progress);
+    for (const writer of writers) writer.close();
+    // Hocuspocus stores a document when its last connection leaves; give it that moment.
+    await sleep(1000);
+    progress('stopping the server');
+    await target.stop();
+    const bytes = target.storageBytes() - before;
+    const messages = conversations * perDoc;
+    return [
+      { metric: `server bytes per message (${messages})`, value: bytes / messages, unit: 'B' },
+      { metric: 'server bytes ÷ raw JSON', value: bytes / rawJsonBytes, unit: '×', budget: '≤ 1.0×' },
+    ];
+  },
+};
