@@ -1,4 +1,5 @@
 import { describeSystemEntry, isSystemMessage, type MessageEntry } from '@messenjo/shared';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { UserDirectory } from './user-directory.ts';
@@ -14,6 +15,8 @@ const PREVIEW_CHARS = 140;
  */
 export class ListActivity {
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** Prepared on first use (the tables exist only once migrated): it runs on every committed update. */
+  private recordStatement: Statement<[string, string, number, number, number, string]> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -25,12 +28,11 @@ export class ListActivity {
   messagesCommitted(conversationId: string, newest: MessageEntry, count: number): void {
     const now = this.now();
     const preview = [...this.previewOf(newest).replace(/\s+/g, ' ').trim()].slice(0, PREVIEW_CHARS).join('');
-    this.db
-      .prepare(
-        `UPDATE conversations SET last_message_preview = ?, last_message_sender_id = ?, last_message_at = ?,
+    this.recordStatement ??= this.db.prepare<[string, string, number, number, number, string]>(
+      `UPDATE conversations SET last_message_preview = ?, last_message_sender_id = ?, last_message_at = ?,
            last_activity_at = ?, message_count = message_count + ? WHERE id = ?`,
-      )
-      .run(preview, newest.author, now, now, count, conversationId);
+    );
+    this.recordStatement.run(preview, newest.author, now, now, count, conversationId);
     if (this.pending.has(conversationId)) return;
     const timer = setTimeout(() => {
       this.pending.delete(conversationId);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CommitQueue } from './commit-queue.ts';
 import type { AppendRow, DocStore } from './doc-store.ts';
 
@@ -50,5 +50,30 @@ describe('CommitQueue', () => {
     });
     queue.flush();
     expect(log).toEqual(['failed']);
+  });
+
+  it('commits at once when idle, but leaves the minimum interval between commits under load', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    try {
+      const commits: number[] = [];
+      const store = {
+        appendBatch(rows: readonly AppendRow[]) {
+          commits.push(rows.length);
+        },
+      } as unknown as DocStore;
+      const queue = new CommitQueue(store, 2);
+      const entry = (seq: number) => ({ row: row(seq), onCommitted: () => {}, onFailed: () => {} });
+      queue.enqueue(entry(1));
+      vi.advanceTimersToNextTimer(); // the immediate
+      expect(commits).toEqual([1]);
+      queue.enqueue(entry(2));
+      queue.enqueue(entry(3));
+      vi.advanceTimersByTime(1);
+      expect(commits).toEqual([1]);
+      vi.advanceTimersByTime(1);
+      expect(commits).toEqual([1, 2]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
