@@ -16,6 +16,7 @@ describe('passkey accounts in Chromium', () => {
 
   it('signs up with a passkey, chooses a username, signs out and signs back in', async () => {
     const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const problems = watchPage(page);
     const laptop = await addVirtualAuthenticator(context, page);

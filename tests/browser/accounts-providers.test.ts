@@ -32,6 +32,7 @@ describe('OpenID Connect, GitHub and Google sign-in in Chromium', () => {
 
   it('signs up through a real OpenID provider, with the username pre-filled from it', async () => {
     const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const problems = watchPage(page);
     await page.goto(server().url);
@@ -54,6 +55,7 @@ describe('OpenID Connect, GitHub and Google sign-in in Chromium', () => {
 
   it('signs in with GitHub and with Google against their local stand-ins', async () => {
     const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     standins.nextUser = { id: '777', login: 'gh-browser', name: 'Browser Octo' };
     await page.goto(server().url);
@@ -81,6 +83,7 @@ describe('OpenID Connect, GitHub and Google sign-in in Chromium', () => {
 
   it('returns to the sign-in page with the reason when the person cancels at the provider', async () => {
     const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     standins.denyNext = true;
     await page.goto(server().url);

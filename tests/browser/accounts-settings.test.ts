@@ -21,6 +21,7 @@ describe('the settings screen in Chromium', () => {
     const context = await browser.newContext();
     const [name, value] = account.cookie.split('=') as [string, string];
     await context.addCookies([{ name, value, url: server().url }]);
+    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const problems = watchPage(page);
     await page.goto(`${server().url}/settings`);
@@ -35,6 +36,7 @@ describe('the settings screen in Chromium', () => {
     await profile.getByLabel('Display name').fill('Zoë Settings');
     await profile.getByRole('button', { name: 'Save profile' }).click();
     await expect.poll(() => profile.getByRole('button', { name: 'Save profile' }).isDisabled()).toBe(true);
+    // Picked right after saving: the upload must not be lost while the save completes.
 
     const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#e91' } })
       .png()
@@ -44,6 +46,10 @@ describe('the settings screen in Chromium', () => {
       .setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
     const img = profile.locator('img[src^="/media/"]');
     await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(256);
+    const me = await page.evaluate(
+      async () => (await fetch('/api/me')).json() as Promise<{ displayName: string }>,
+    );
+    expect(me.displayName).toBe('Zoë Settings');
 
     const text = Buffer.from('not an image at all, but named like one');
     await profile
