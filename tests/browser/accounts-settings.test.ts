@@ -14,7 +14,7 @@ describe('the settings screen in Chromium', () => {
     await browser?.close();
   });
 
-  it('changes the display name with the rules shown early, uploads and removes a picture, signs out other devices', async () => {
+  it('changes the display name with the rules shown early, uploads and removes a picture, signs out other devices, deletes the account', async () => {
     const account = await signUp(server().url, { username: 'settings.person' });
     await signUp(server().url); // someone else, untouched
     await signIn(server().url, account); // another device of the same person
@@ -65,6 +65,17 @@ describe('the settings screen in Chromium', () => {
     await expect.poll(() => devices.locator('li').count()).toBe(2);
     await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
     await expect.poll(() => devices.locator('li').count()).toBe(1);
+
+    // Deleting the account asks once more, then leaves the device signed out.
+    await page.getByRole('button', { name: 'Delete account…' }).click();
+    await page.getByRole('button', { name: 'Delete my account for good' }).click();
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible())
+      .toBe(true);
+    const after = await page.evaluate(
+      async () => (await fetch('/api/auth/session')).json() as Promise<unknown>,
+    );
+    expect(after).toEqual({ me: null });
 
     expect(problems.pageErrors).toEqual([]);
     expect(problems.consoleErrors.filter((e) => !/status of 415/.test(e))).toEqual([]);
