@@ -17,6 +17,8 @@ export class DocEntry {
   /** Local updates not yet acked, by ref, in the order they were made. */
   readonly outbox = new Map<number, Uint8Array>();
   nextRef = 1;
+  /** The server lacked a dependency of an update: resend the outbox when more arrives. */
+  deferred = false;
   readonly loaded: Promise<void>;
   private writes: Promise<void> = Promise.resolve();
 

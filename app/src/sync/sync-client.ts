@@ -295,7 +295,14 @@ export class SyncClient {
         const entry = this.docs.get(frame.docId);
         if (!entry || entry.state !== 'synced') return;
         Y.applyUpdate(entry.doc, frame.update, FROM_SERVER);
-        return this.setSeq(entry, frame.seq);
+        if (frame.seq > 0) this.setSeq(entry, frame.seq);
+        return this.resendDeferred(entry);
+      }
+      case 'head': {
+        const entry = this.docs.get(frame.docId);
+        if (!entry || entry.state !== 'synced') return;
+        this.setSeq(entry, frame.seq);
+        return this.resendDeferred(entry);
       }
       case 'ack': {
         const entry = this.docs.get(frame.docId);
@@ -320,6 +327,10 @@ export class SyncClient {
       case 'rejected': {
         const entry = this.docs.get(frame.docId);
         const reason = closeReasonOf(frame.code);
+        if (entry && reason === 'update_missing_dependency') {
+          entry.deferred = true; // sent again once the server has more of the document
+          return;
+        }
         if (!entry || !reason || !CLOSE_CODES[reason].discardDoc) return;
         for (const listener of this.refusalListeners) listener(entry.docId, reason);
         // A read-only conversation refuses every queued change, not just this one: drop them all.
@@ -337,6 +348,12 @@ export class SyncClient {
       case 'awareness':
         return;
     }
+  }
+
+  private resendDeferred(entry: DocEntry): void {
+    if (!entry.deferred) return;
+    entry.deferred = false;
+    for (const [ref, update] of entry.outbox) this.send({ type: 'update', docId: entry.docId, ref, update });
   }
 
   private setSeq(entry: DocEntry, seq: number): void {

@@ -33,8 +33,12 @@ export const CLOSE_CODES = {
   update_not_owner: { code: 4024, retry: true, discardDoc: true },
   /** The update is larger than MAX_UPDATE_BYTES. */
   update_too_large: { code: 4025, retry: true, discardDoc: true },
-  /** The update depends on structs the server does not have (a gap in a client's clock). */
-  update_missing_dependency: { code: 4026, retry: true, discardDoc: true },
+  /**
+   * The update depends on structs the server does not have yet (a gap in a client's clock, or
+   * another device's update lost in a crash that its device will resend). Not stored; sent in a
+   * `rejected` frame only, the socket stays open and the device sends it again when new data arrives.
+   */
+  update_missing_dependency: { code: 4026, retry: true, discardDoc: false },
   /** An update for a document this socket has not subscribed to (or may no longer write). */
   update_not_subscribed: { code: 4027, retry: true, discardDoc: false },
   /**

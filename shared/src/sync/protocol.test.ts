@@ -33,6 +33,7 @@ const SERVER_FRAMES: ServerFrame[] = [
   { type: 'sync', docId: 'conv:c_a:seg:0', seq: 3, update: bytes(0, 0), latestSegment: 4 },
   { type: 'update', docId: 'd', seq: 1_000_000, update: bytes(9) },
   { type: 'ack', docId: 'd', ref: 7, seq: 0 },
+  { type: 'head', docId: 'd', seq: 42 },
   { type: 'denied', docId: 'd', reason: 'membership_ended' },
   { type: 'rejected', docId: 'd', ref: 1, code: 4022 },
   { type: 'segment', conversationId: 'c_a', index: 2 },

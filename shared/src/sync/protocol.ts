@@ -42,8 +42,13 @@ export type ServerFrame =
   | { type: 'hello'; protocolVersion: number; userId: string }
   /** Answer to a subscribe: only what the device lacks, and the head sequence it now has. */
   | { type: 'sync'; docId: string; seq: number; update: Uint8Array; latestSegment: number }
-  /** Another device's committed update. */
+  /**
+   * Another device's update, relayed as soon as it is validated (before its commit): `seq` is 0
+   * then, and the device learns what is durable from the `head` that follows the commit.
+   */
   | { type: 'update'; docId: string; seq: number; update: Uint8Array }
+  /** Everything of the document through `seq` is committed, and this device has been sent all of it. */
+  | { type: 'head'; docId: string; seq: number }
   /** The update `ref` is committed (durable) as `seq` (0 when it changed nothing). */
   | { type: 'ack'; docId: string; ref: number; seq: number }
   | { type: 'denied'; docId: string; reason: DenyReason }
@@ -66,6 +71,7 @@ const SERVER_TAGS = {
   segment: 7,
   awareness: 8,
   event: 9,
+  head: 10,
 } as const;
 
 const DENY_REASONS: readonly DenyReason[] = ['not_member', 'not_owner', 'bad_doc_id', 'membership_ended'];
@@ -154,6 +160,10 @@ export function encodeServerFrame(frame: ServerFrame): Uint8Array {
       break;
     case 'event':
       encoding.writeVarString(e, JSON.stringify(frame.event));
+      break;
+    case 'head':
+      encoding.writeVarString(e, frame.docId);
+      encoding.writeVarUint(e, frame.seq);
       break;
   }
   return encoding.toUint8Array(e);
@@ -312,6 +322,8 @@ export function decodeServerFrame(bytes: Uint8Array): Decoded<ServerFrame> {
             payload: decoding.readVarUint8Array(d),
           },
         };
+      case SERVER_TAGS.head:
+        return { kind: 'frame', frame: { type: 'head', docId: readString(d), seq: decoding.readVarUint(d) } };
       case SERVER_TAGS.event:
         return { kind: 'frame', frame: { type: 'event', event: parseUserEvent(readString(d, 64 * 1024)) } };
       default:

@@ -207,3 +207,25 @@ describe('the conversation list', () => {
     );
   });
 });
+
+describe('a deleted account', () => {
+  it('leaves the graph: friendships, requests and blocks go, groups pass on their ownership', () => {
+    const group = w.social.groups.create(owner, { name: 'G', memberIds: [ann, ben] }).conversationId;
+    w.social.relationships.sendRequest(owner, stranger);
+    w.social.relationships.block(cat, owner);
+    const direct = w.social.relationships.directConversationOf(owner, ann);
+    // As the accounts feature deletes an account: the row stays, marked, then the event.
+    w.db.prepare('UPDATE users SET deleted_at = 1 WHERE id = ?').run(owner);
+    w.bus.publish({ type: 'user.deleted', userId: owner });
+    expect(w.social.relationships.list(ann).friends.map((f) => f.id)).not.toContain(owner);
+    expect(w.social.relationships.list(stranger).incoming).toEqual([]);
+    expect(w.social.relationships.list(cat).blocked).toEqual([]);
+    expect(w.social.conversations.detail(ann, group).members.map((m) => [m.id, m.role])).toEqual([
+      [ann, 'owner'],
+      [ben, 'member'],
+    ]);
+    // Ann still reads the direct conversation, which no longer takes messages.
+    expect(w.social.conversations.canRead(ann, direct)).toBe(true);
+    expect(w.social.conversations.canWrite(ann, direct)).toBe(false);
+  });
+});

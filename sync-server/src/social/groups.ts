@@ -176,6 +176,17 @@ export class Groups {
     });
   }
 
+  /** A deleted account leaves every group it is in, ownership passing on as when leaving. */
+  leaveAll(userId: string): void {
+    const groups = this.db
+      .prepare(
+        `SELECT m.conversation_id FROM memberships m JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.user_id = ? AND m.left_at IS NULL AND c.kind = 'group' AND c.ended_at IS NULL`,
+      )
+      .all(userId) as { conversation_id: string }[];
+    for (const { conversation_id } of groups) this.leave(userId, conversation_id);
+  }
+
   /** Owner removes anyone; an admin removes plain members; a member removes nobody. */
   removeMember(actor: string, conversationId: string, target: string): void {
     if (actor === target)

@@ -16,6 +16,8 @@ export interface Social {
   groups: Groups;
   conversations: Conversations;
   search: UserSearch;
+  /** Stops listening to the bus. */
+  dispose(): void;
 }
 
 /** The social graph's services, wired together. */
@@ -24,7 +26,13 @@ export function createSocial(options: { db: Db; bus: EventBus; now: () => number
   const users = new UserDirectory(db);
   const relationships = new Relationships(db, bus, users, now);
   const conversations = new Conversations(db, users, relationships);
-  const activity = new ListActivity(db, bus, now);
+  const activity = new ListActivity(db, bus, users, now);
+  const groups = new Groups(db, bus, relationships, now);
+  // A deleted account leaves the social graph: no friends, requests, blocks or group memberships.
+  const stopForgetting = bus.subscribe('user.deleted', ({ userId }) => {
+    relationships.forget(userId);
+    groups.leaveAll(userId);
+  });
   return {
     policy: {
       canWrite: (userId, conversationId) => conversations.canWrite(userId, conversationId),
@@ -35,8 +43,9 @@ export function createSocial(options: { db: Db; bus: EventBus; now: () => number
     },
     users,
     relationships,
-    groups: new Groups(db, bus, relationships, now),
+    groups,
     conversations,
     search: new UserSearch(db, users, relationships),
+    dispose: stopForgetting,
   };
 }

@@ -1,5 +1,7 @@
+import { describeSystemEntry, isSystemMessage, type MessageEntry } from '@messenjo/shared';
 import type { Db } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
+import type { UserDirectory } from './user-directory.ts';
 
 /** At most one "the list changed" per conversation in this window: a busy group does not make every device refetch per message. */
 const ANNOUNCE_WINDOW_MS = 1000;
@@ -16,12 +18,13 @@ export class ListActivity {
   constructor(
     private readonly db: Db,
     private readonly bus: EventBus,
+    private readonly users: UserDirectory,
     private readonly now: () => number,
   ) {}
 
-  messagesCommitted(conversationId: string, newest: { author: string; text: string }, count: number): void {
+  messagesCommitted(conversationId: string, newest: MessageEntry, count: number): void {
     const now = this.now();
-    const preview = [...newest.text.replace(/\s+/g, ' ').trim()].slice(0, PREVIEW_CHARS).join('');
+    const preview = [...this.previewOf(newest).replace(/\s+/g, ' ').trim()].slice(0, PREVIEW_CHARS).join('');
     this.db
       .prepare(
         `UPDATE conversations SET last_message_preview = ?, last_message_sender_id = ?, last_message_at = ?,
@@ -35,6 +38,18 @@ export class ListActivity {
     }, ANNOUNCE_WINDOW_MS);
     timer.unref();
     this.pending.set(conversationId, timer);
+  }
+
+  /** A system line reads with the names people have now ("Ann added Ben"), never raw ids. */
+  private previewOf(entry: MessageEntry): string {
+    if (!isSystemMessage(entry)) return entry.text;
+    const s = entry.system;
+    const ids = [s.actorId, ...('userIds' in s ? s.userIds : []), ...('userId' in s ? [s.userId] : [])];
+    const people = this.users.summaries(ids);
+    return describeSystemEntry(s, (id) => {
+      const person = people.get(id);
+      return person ? person.displayName || person.username : 'someone';
+    });
   }
 
   /** Announces what is waiting now (shutdown, tests). */

@@ -150,6 +150,35 @@ export class Relationships {
     if (result.changes > 0) this.bus.publish(changed(me, other));
   }
 
+  /**
+   * A deleted account leaves the graph: its friendships, requests and blocks go (each other
+   * user is told). Direct conversations stay readable for the other person, closed to new messages.
+   */
+  forget(userId: string): void {
+    transact(this.db, this.bus, (emit) => {
+      const others = this.db
+        .prepare(
+          `SELECT CASE WHEN user_a = ? THEN user_b ELSE user_a END AS other FROM friendships WHERE user_a = ? OR user_b = ?
+           UNION SELECT to_user_id FROM friend_requests WHERE from_user_id = ?
+           UNION SELECT from_user_id FROM friend_requests WHERE to_user_id = ?
+           UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?
+           UNION SELECT blocked_id FROM blocks WHERE blocker_id = ?`,
+        )
+        .all(userId, userId, userId, userId, userId, userId, userId) as { other: string }[];
+      const directs = this.db
+        .prepare('SELECT conversation_id FROM friendships WHERE user_a = ? OR user_b = ?')
+        .all(userId, userId) as { conversation_id: string }[];
+      this.db.prepare('DELETE FROM friendships WHERE user_a = ? OR user_b = ?').run(userId, userId);
+      this.db
+        .prepare('DELETE FROM friend_requests WHERE from_user_id = ? OR to_user_id = ?')
+        .run(userId, userId);
+      this.db.prepare('DELETE FROM blocks WHERE blocker_id = ? OR blocked_id = ?').run(userId, userId);
+      for (const { other } of others) emit(changed(userId, other));
+      for (const { conversation_id } of directs)
+        emit({ type: 'conversation.changed', conversationId: conversation_id });
+    });
+  }
+
   list(me: string): FriendsResponse {
     const friends = this.db
       .prepare(

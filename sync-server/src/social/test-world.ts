@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MIGRATIONS, migrate, openDatabase, type Db } from '../db/index.ts';
-import { createEventBus, type ServerEvent } from '../events/bus.ts';
+import { createEventBus, type EventBus, type ServerEvent } from '../events/bus.ts';
 import { createSocial, type Social } from './index.ts';
 
 /** A real SQLite file with users, the social services and a record of every published event (unit tests only). */
 export interface TestWorld {
   db: Db;
   social: Social;
+  bus: EventBus;
   events: ServerEvent[];
   clock: { now: number };
   addUser(username: string): string;
@@ -36,6 +37,7 @@ export function createTestWorld(): TestWorld {
   return {
     db,
     social,
+    bus,
     events,
     clock,
     addUser(username) {

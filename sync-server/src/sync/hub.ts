@@ -6,6 +6,7 @@ import {
   segmentOf,
   SYSTEM_AUTHOR,
   systemMessage,
+  type MessageEntry,
   type SystemEntry,
   parseDocId,
   type CloseReason,
@@ -49,7 +50,7 @@ export interface ConversationPolicy {
   /** Users whose devices are told when the conversation's list data changes. */
   audience(conversationId: string): string[];
   /** Called after messages were committed, with the newest message in display order. */
-  messagesCommitted(conversationId: string, newest: { author: string; text: string }, count: number): void;
+  messagesCommitted(conversationId: string, newest: MessageEntry, count: number): void;
 }
 
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
@@ -245,6 +246,8 @@ export class SyncHub {
     const seq = ++live.head;
     live.pending++;
     const segment = this.newSegment(live);
+    // RL1: relay at once; Yjs updates are idempotent and the sender resends whatever is not acked.
+    this.fanout.publish(docId, encodeServerFrame({ type: 'update', docId, seq: 0, update }), connection);
     this.commits.enqueue({
       row: {
         docId,
@@ -257,18 +260,11 @@ export class SyncHub {
       onCommitted: () => {
         live.pending--;
         live.committedHead = Math.max(live.committedHead, seq);
-        // UP3: ack only now that it is committed; RL1: relay to every other subscribed device.
+        // UP3: ack only now that it is committed; HD1: then tell every subscriber the durable head.
         connection.send({ type: 'ack', docId, ref, seq });
-        this.fanout.publish(docId, encodeServerFrame({ type: 'update', docId, seq, update }), connection);
+        this.announceHead(docId, seq);
         if (verdict.newMessages.length > 0) this.recordMessages(live, verdict.newMessages.length);
-        if (segment) {
-          const frame = encodeServerFrame({
-            type: 'segment',
-            conversationId: segment.conversationId,
-            index: segment.index,
-          });
-          for (const c of this.connections) if (c.inConversation(segment.conversationId)) c.sendRaw(frame);
-        }
+        if (segment) this.announceSegment(segment);
         this.maybeCompact(live);
       },
       onFailed: (err) => {
@@ -277,6 +273,30 @@ export class SyncHub {
         for (const c of [...this.connections]) if (c.subscriptions.has(docId)) c.close('server_error');
       },
     });
+  }
+
+  private readonly heads = new Map<string, number>();
+
+  /** One `head` frame per document per commit batch, after the batch's acks. */
+  private announceHead(docId: string, seq: number): void {
+    if (this.heads.size === 0) {
+      queueMicrotask(() => {
+        for (const [id, head] of this.heads)
+          this.fanout.publish(id, encodeServerFrame({ type: 'head', docId: id, seq: head }), null);
+        this.heads.clear();
+      });
+    }
+    this.heads.set(docId, Math.max(seq, this.heads.get(docId) ?? 0));
+  }
+
+  /** Tells every device in the conversation that a newer segment exists. */
+  private announceSegment(segment: { conversationId: string; index: number }): void {
+    const frame = encodeServerFrame({
+      type: 'segment',
+      conversationId: segment.conversationId,
+      index: segment.index,
+    });
+    for (const c of this.connections) if (c.inConversation(segment.conversationId)) c.sendRaw(frame);
   }
 
   private newSegment(live: LiveDoc): { conversationId: string; index: number } | undefined {
@@ -297,7 +317,8 @@ export class SyncHub {
   ): void {
     this.options.logger.warn('update refused', { docId, userId: connection.auth.userId, reason, problem });
     connection.send({ type: 'rejected', docId, ref, code: codeOf(reason) });
-    connection.close(reason, problem);
+    // VAL6: a missing dependency may arrive later (resent after a crash): refuse, keep the socket.
+    if (reason !== 'update_missing_dependency') connection.close(reason, problem);
   }
 
   relayAwareness(connection: Connection, conversationId: string, payload: Uint8Array): void {
@@ -350,12 +371,15 @@ export class SyncHub {
     live.pending++;
     const data: Uint8Array = update;
     const segment = this.newSegment(live);
+    // RL1 as for any update: relay at once, announce the durable head after the commit.
+    this.fanout.publish(docId, encodeServerFrame({ type: 'update', docId, seq: 0, update: data }), null);
     this.commits.enqueue({
       row: { docId, seq, data, userId: SYSTEM_AUTHOR, newClients: [clientId], segment },
       onCommitted: () => {
         live.pending--;
         live.committedHead = Math.max(live.committedHead, seq);
-        this.fanout.publish(docId, encodeServerFrame({ type: 'update', docId, seq, update: data }), null);
+        this.announceHead(docId, seq);
+        if (segment) this.announceSegment(segment);
         this.recordMessages(live, 1);
         this.released(docId);
       },

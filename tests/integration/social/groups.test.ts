@@ -62,4 +62,29 @@ describe('groups through the real API', () => {
     expect(notFriend.status).toBe(403);
     expect(await notFriend.json()).toMatchObject({ error: { code: 'not_friends' } });
   });
+
+  it('a deleted account leaves friends lists and groups; its messages stay for the others', async () => {
+    const [gone, friend] = await Promise.all([signUp(url()), signUp(url())]);
+    const direct = await makeFriends(url(), gone, friend);
+    const created = await ok<ConversationDetail>(
+      send(gone, 'POST', '/api/groups', { name: 'Orphan', memberIds: [friend.userId] }),
+      'create',
+    );
+    const deleted = await authedFetch(url(), gone, '/api/me', { method: 'DELETE' });
+    expect(deleted.status).toBeLessThan(300);
+    const friends = await ok<{ friends: { id: string }[] }>(
+      authedFetch(url(), friend, '/api/friends'),
+      'friends',
+    );
+    expect(friends.friends.map((f) => f.id)).not.toContain(gone.userId);
+    const group = await detail(friend, created.id);
+    expect(group.members.map((m) => [m.id, m.role])).toEqual([[friend.userId, 'owner']]);
+    const list = (
+      await ok<{ conversations: ConversationListEntry[] }>(
+        authedFetch(url(), friend, '/api/conversations'),
+        'list',
+      )
+    ).conversations;
+    expect(list.find((c) => c.id === direct)).toMatchObject({ canWrite: false, name: 'Deleted user' });
+  });
 });

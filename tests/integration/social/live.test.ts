@@ -111,8 +111,12 @@ describe('social changes live on the sync socket', () => {
       { kind: 'members_added', actorId: owner.userId, userIds: [ann.userId] },
       { kind: 'group_renamed', actorId: owner.userId, name: 'The Band' },
     ]);
-    const changed = await annSocket.next('event', (f) => f.event.type === 'conversation.changed', 1000);
+    const changed = await annSocket.next('event', (f) => f.event.type === 'conversation.changed', 3000);
     expect(changed.event).toEqual({ type: 'conversation.changed', conversationId: group.id });
+    // The list reads the line with names, never raw ids.
+    const me = await ok<{ displayName: string }>(authedFetch(url(), owner, '/api/me'), 'me');
+    const listed = (await listOf(ann)).find((c) => c.id === group.id);
+    expect(listed?.lastMessage?.preview).toBe(`${me.displayName} renamed the group to The Band`);
     annSocket.close();
   });
 

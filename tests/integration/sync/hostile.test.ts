@@ -273,15 +273,23 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
     );
   });
 
-  it('[VAL6] refuses an update that skips clocks the server does not have', async () => {
+  it('[VAL6] refuses an update that skips clocks the server does not have, and takes it once the gap is filled', async () => {
     const before = head(docId());
     const peer = await connect('mallory');
     const doc = await replica(peer, docId());
-    change(doc, (d) => appendMessage(d, message(people.mallory.userId, 'never sent')));
-    const second = change(doc, (d) => appendMessage(d, message(people.mallory.userId, 'sent alone')));
+    const first = change(doc, (d) => appendMessage(d, message(people.mallory.userId, 'sent late')));
+    const second = change(doc, (d) => appendMessage(d, message(people.mallory.userId, 'sent first')));
     peer.send({ type: 'update', docId: docId(), ref: 9, update: second });
-    expect(await peer.waitClosed()).toBe(CLOSE_CODES.update_missing_dependency.code);
+    expect(await peer.next('rejected')).toMatchObject({
+      ref: 9,
+      code: CLOSE_CODES.update_missing_dependency.code,
+    });
     expect(head(docId())).toBe(before);
+    peer.send({ type: 'update', docId: docId(), ref: 10, update: first });
+    peer.send({ type: 'update', docId: docId(), ref: 11, update: second });
+    await peer.next('ack', (f) => f.ref === 11);
+    expect(head(docId())).toBe(before + 2);
+    peer.close();
   });
 
   it('[UP2] a garbage update is refused with update_malformed and the server keeps serving', async () => {

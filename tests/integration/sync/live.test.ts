@@ -126,6 +126,23 @@ describe('live authorization', () => {
   });
 });
 
+describe('relay and head', () => {
+  it('[HD1] relays an update before its commit (seq 0), then announces the committed head to every subscriber', async () => {
+    const { alice, bob, docId } = people();
+    const a = await RawPeer.connect(server.url, alice.cookie);
+    const b = await RawPeer.connect(server.url, bob.cookie);
+    await replica(a, docId);
+    await replica(b, docId);
+    say(a, new Y.Doc(), docId, 1, entry(alice.userId, 'hi'));
+    expect(await b.next('update')).toMatchObject({ docId, seq: 0 });
+    expect(await b.next('head')).toEqual({ type: 'head', docId, seq: 1 });
+    expect(await a.next('ack')).toMatchObject({ ref: 1, seq: 1 });
+    expect(await a.next('head')).toEqual({ type: 'head', docId, seq: 1 });
+    a.close();
+    b.close();
+  });
+});
+
 describe('idempotence', () => {
   it('[UP4] a repeated update is acked with seq 0 and not stored again', async () => {
     const { alice, docId } = people();
