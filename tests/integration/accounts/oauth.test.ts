@@ -61,6 +61,12 @@ describe('GitHub and Google sign-in against local stand-ins', () => {
     });
   });
 
+  it("keeps a provider's display name only when it passes our rules", async () => {
+    standins.nextUser = { id: '4004', login: 'weird', name: `Bell\u0007 ${'x'.repeat(80)}` };
+    const result = await runOAuthFlow(server().url, 'github');
+    expect((await me(result.cookie!)).displayName).toBe('');
+  });
+
   it('returns to the sign-in page with a readable reason when cancelled or the state does not match', async () => {
     standins.denyNext = true;
     const cancelled = await runOAuthFlow(server().url, 'github');
