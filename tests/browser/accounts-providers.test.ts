@@ -81,7 +81,7 @@ describe('OpenID Connect, GitHub and Google sign-in in Chromium', () => {
     await context.close();
   });
 
-  it('returns to the sign-in page with the reason when the person cancels at the provider', async () => {
+  it('returns to the sign-in page with the reason when the person cancels at GitHub or the OpenID provider', async () => {
     const context = await browser.newContext();
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
@@ -90,6 +90,11 @@ describe('OpenID Connect, GitHub and Google sign-in in Chromium', () => {
     await page.getByRole('link', { name: 'Continue with GitHub' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Sign-in with GitHub was cancelled');
     expect(new URL(page.url()).pathname).toBe('/signin');
+
+    // Cancelling on the real OpenID provider's own login page.
+    await page.getByRole('link', { name: 'Continue with Test ID' }).click();
+    await page.getByRole('link', { name: '[ Cancel ]' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Sign-in with Test ID was cancelled');
     await context.close();
   });
 });
