@@ -1,6 +1,7 @@
 import type { MeResponse } from '@messenjo/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, watchPage, type Browser } from '../harness/browser.ts';
+import { authedFetch, signIn, signUp } from '../harness/accounts.ts';
 import { useServer } from '../harness/fixtures.ts';
 import { addVirtualAuthenticator } from '../harness/virtual-authenticator.ts';
 
@@ -77,6 +78,25 @@ describe('passkey accounts in Chromium', () => {
 
     expect(problems.pageErrors).toEqual([]);
     expect(problems.consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the sign-in page once this device is signed out from another one', async () => {
+    const phone = await signUp(server().url, { username: 'two.devices' });
+    const laptop = await signIn(server().url, phone);
+    const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
+    const [name, value] = laptop.cookie.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: server().url }]);
+    const page = await context.newPage();
+    await page.goto(server().url);
+    await expect.poll(() => page.getByRole('button', { name: 'Settings' }).isVisible()).toBe(true);
+
+    await authedFetch(server().url, phone, '/api/me/sessions/revoke-others', { method: 'POST' });
+    await page.getByRole('button', { name: 'Friends' }).click(); // the next API call answers 401
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible())
+      .toBe(true);
     await context.close();
   });
 });
