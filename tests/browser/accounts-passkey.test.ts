@@ -91,11 +91,14 @@ describe('passkey accounts in Chromium', () => {
     const page = await context.newPage();
     await page.goto(server().url);
     await expect.poll(() => page.getByRole('button', { name: 'Settings' }).isVisible()).toBe(true);
+    // The device is connected to the sync socket.
+    await expect.poll(() => page.locator('[data-sync-status=online]').count(), { timeout: 5000 }).toBe(1);
 
     await authedFetch(server().url, phone, '/api/me/sessions/revoke-others', { method: 'POST' });
-    await page.getByRole('button', { name: 'Friends' }).click(); // the next API call answers 401
+    // The sync socket closes (session_revoked) and any API call answers 401: either way the
+    // device shows the sign-in page by itself.
     await expect
-      .poll(() => page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible())
+      .poll(() => page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible(), { timeout: 5000 })
       .toBe(true);
     await context.close();
   });
