@@ -19,6 +19,25 @@ export const ERROR_CODES = [
   'rate_limited',
   'internal_error',
   'not_ready',
+  // accounts
+  'username_taken',
+  'invite_required',
+  'invalid_invite',
+  'verification_failed',
+  'last_sign_in_method',
+  'already_linked',
+  // social graph: friends, blocks, groups (issue 5)
+  'user_not_found',
+  'cannot_befriend_self',
+  'already_friends',
+  'not_friends',
+  'blocked',
+  'request_not_found',
+  'conversation_not_found',
+  'not_a_member',
+  'already_a_member',
+  'not_allowed_for_role',
+  'group_ended',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

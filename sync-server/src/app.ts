@@ -1,7 +1,9 @@
 import { LIMITS } from '@messenjo/shared';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { accountsRoutes, originCheck, sessionMiddleware } from './accounts/routes.ts';
+import { mediaRoutes } from './accounts/media/media-routes.ts';
 import { MIGRATIONS } from './db/index.ts';
 import { accessLog } from './http/access-log.ts';
 import { AppError } from './http/app-error.ts';
@@ -11,6 +13,8 @@ import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import { healthRoutes } from './routes/health.ts';
 import type { Services } from './services.ts';
+import { groupPictureRoutes } from './social/picture-routes.ts';
+import { socialRoutes } from './social/routes.ts';
 
 export interface AppDeps {
   services: Services;
@@ -32,15 +36,26 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', requestId());
   app.use('*', accessLog(logger));
   app.use('*', securityHeaders(deps.publicUrl));
+  // Who is asking (session cookie, sliding renewal), then refuse cross-site state changes.
   app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: LIMITS.JSON_BODY_BYTES,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', `Request body exceeds ${LIMITS.JSON_BODY_BYTES} bytes`);
-      },
+    '*',
+    sessionMiddleware({
+      sessions: deps.services.sessions,
+      users: deps.services.accounts.users,
+      publicUrl: deps.publicUrl,
     }),
   );
+  app.use('/api/*', originCheck(deps.publicUrl));
+  const jsonBodyLimit: MiddlewareHandler<AppEnv> = bodyLimit({
+    maxSize: LIMITS.JSON_BODY_BYTES,
+    onError: () => {
+      throw new AppError(413, 'payload_too_large', `Request body exceeds ${LIMITS.JSON_BODY_BYTES} bytes`);
+    },
+  });
+  // Picture uploads (…/picture) carry an image, not JSON: their route sets its own limit.
+  const limitJsonBodies: MiddlewareHandler<AppEnv> = (c, next) =>
+    c.req.path.endsWith('/picture') ? next() : jsonBodyLimit(c, next);
+  app.use('/api/*', limitJsonBodies);
 
   app.route(
     '/',
@@ -51,6 +66,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       startedAt: deps.startedAt ?? Date.now(),
     }),
   );
+
+  app.route('/api', accountsRoutes(deps.services, deps.publicUrl));
+  app.route('/', mediaRoutes(deps.services.pictures));
+  app.route('/api', socialRoutes(deps.services.social, deps.services.now));
+  app.route('/api', groupPictureRoutes(deps.services.social, deps.services.pictures));
 
   // Every unknown API path is a JSON 404, never the app shell.
   app.all('/api/*', apiNotFound);

@@ -61,7 +61,7 @@ function start(): void {
   lifecycle.onShutdown({ name: 'database', run: () => void db.close() });
 
   let publicUrl = config.publicUrl ?? new URL('http://localhost');
-  const services = createServices({ db, logger });
+  const services = createServices({ db, logger, accounts: config.accounts, dataDir: config.dataDir });
   const app = createApp({ services, staticDir: config.staticDir, publicUrl: () => publicUrl, version });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
@@ -89,13 +89,17 @@ function start(): void {
     memberships: services.memberships,
     bus: services.bus,
     logger,
+    conversations: services.social.policy,
   });
   const sync = attachSyncSocket(server, { hub, services, publicUrl: () => publicUrl });
   lifecycle.onShutdown({
     name: 'sync',
-    run: () => {
+    run: async () => {
       sync.close();
       hub.close();
+      services.social.policy.flush();
+      // Let the 1001 close frames reach the devices before the process exits.
+      await sync.drained(2000);
     },
   });
 

@@ -1,8 +1,15 @@
+import os from 'node:os';
+import path from 'node:path';
+import { Accounts } from './accounts/accounts.ts';
+import { DEFAULT_ACCOUNTS_CONFIG, type AccountsConfig } from './accounts/config.ts';
+import { MediaStore } from './accounts/media/media-store.ts';
+import { Pictures } from './accounts/media/pictures.ts';
 import { MembershipStore } from './conversations/membership-store.ts';
 import type { Db } from './db/index.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import type { Logger } from './logger.ts';
 import { SessionStore } from './sessions/index.ts';
+import { createSocial, type Social } from './social/index.ts';
 import { SqliteDocStore, type DocStore } from './sync/index.ts';
 
 /**
@@ -19,20 +26,41 @@ export interface Services {
   /** Yjs documents: update log, snapshots, client-id bindings. */
   docStore: DocStore;
   now: () => number;
+  /** Users, sign-in methods, registration policy (src/accounts/). */
+  accounts: Accounts;
+  /** The picture pipeline (profile and group pictures), files under DATA_DIR/media. */
+  pictures: Pictures;
+  media: MediaStore;
+  /** Friends, blocks, groups, the conversation list and access checks (src/social/). */
+  social: Social;
 }
 
-export function createServices(options: { db: Db; logger: Logger; now?: () => number }): Services {
+export function createServices(options: {
+  db: Db;
+  logger: Logger;
+  now?: () => number;
+  accounts?: AccountsConfig;
+  /** DATA_DIR: pictures go to its media/ folder. Defaults to a folder under the OS temp dir (tests). */
+  dataDir?: string;
+}): Services {
   const now = options.now ?? Date.now;
   const bus = createEventBus((err, event) =>
     options.logger.error('event handler failed', { event: event.type, err }),
   );
+  const sessions = new SessionStore(options.db, bus, now);
+  const media = new MediaStore(options.db);
+  const dataDir = options.dataDir ?? path.join(os.tmpdir(), `messenjo-${process.pid}`);
   return {
     db: options.db,
     logger: options.logger,
     bus,
-    sessions: new SessionStore(options.db, bus, now),
+    sessions,
     memberships: new MembershipStore(options.db, bus, now),
     docStore: new SqliteDocStore(options.db, now),
     now,
+    accounts: new Accounts(options.db, bus, sessions, options.accounts ?? DEFAULT_ACCOUNTS_CONFIG, now),
+    media,
+    pictures: new Pictures(media, path.join(dataDir, 'media'), now),
+    social: createSocial({ db: options.db, bus, now }),
   };
 }

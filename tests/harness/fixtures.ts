@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, onTestFailed } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startServer, type RunningServer, type ServerOptions } from './server.ts';
 
 /**
  * One real server for the tests of a file: started before them, stopped after, and its log
- * kept under tests/.test-artifacts when any test of the file failed.
+ * kept under tests/.test-artifacts when any test of the file failed. The getter may be called
+ * from tests and from hooks alike.
  */
 export function useServer(name: string, options: ServerOptions = {}): () => RunningServer {
   let server: RunningServer | undefined;
@@ -11,15 +12,15 @@ export function useServer(name: string, options: ServerOptions = {}): () => Runn
   beforeAll(async () => {
     server = await startServer(options);
   });
+  afterEach((context) => {
+    if (context.task.result?.state === 'fail') failed = true;
+  });
   afterAll(async () => {
+    // A server that fails to start throws its whole log from beforeAll, so nothing is lost there.
     await server?.dispose({ failed, name });
   });
   return () => {
     if (!server) throw new Error('the server has not started');
-    // Registered lazily from inside a test: marks the file as failed so the log is kept.
-    onTestFailed(() => {
-      failed = true;
-    });
     return server;
   };
 }

@@ -1,4 +1,6 @@
 import {
+  type CloseReason,
+  type DenyReason,
   CLOSE_CODES,
   closeReasonOf,
   decodeServerFrame,
@@ -63,6 +65,7 @@ export class SyncClient {
   private running = false;
   private leader: boolean;
   private readonly eventListeners = new Set<(event: UserEvent) => void>();
+  private readonly refusalListeners = new Set<(docId: string, reason: CloseReason | DenyReason) => void>();
   private readonly frameListeners = new Set<(frame: ServerFrame) => void>();
   private readonly docListeners = new Set<(docId: string, doc: Y.Doc) => void>();
   private readonly ackListeners = new Set<(docId: string, update: Uint8Array) => void>();
@@ -313,7 +316,12 @@ export class SyncClient {
       }
       case 'denied': {
         const entry = this.docs.get(frame.docId);
-        if (entry) entry.state = 'denied';
+        if (entry) {
+          entry.state = 'denied';
+          // Changes made while away (e.g. removed from a group while offline) can never be sent: say so.
+          if (entry.outbox.size > 0)
+            for (const listener of this.refusalListeners) listener(entry.docId, frame.reason);
+        }
         return this.refreshStatus();
       }
       case 'rejected': {
@@ -324,7 +332,9 @@ export class SyncClient {
           return;
         }
         if (!entry || !reason || !CLOSE_CODES[reason].discardDoc) return;
-        const doc = entry.reset(frame.ref);
+        for (const listener of this.refusalListeners) listener(entry.docId, reason);
+        // A read-only conversation refuses every queued change, not just this one: drop them all.
+        const doc = entry.reset(reason === 'update_not_writable' ? 0 : frame.ref);
         this.watch(entry);
         entry.state = 'idle';
         this.updatePending();
@@ -395,6 +405,15 @@ export class SyncClient {
   }
 
   // ---- listeners ------------------------------------------------------------------------
+
+  /**
+   * The server refused this device's changes to a document, or the device can no longer send
+   * the changes it holds (membership ended while away): the person should be told why.
+   */
+  onRefused(listener: (docId: string, reason: CloseReason | DenyReason) => void): Disposer {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
+  }
 
   onEvent(listener: (event: UserEvent) => void): Disposer {
     this.eventListeners.add(listener);

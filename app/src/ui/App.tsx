@@ -1,49 +1,44 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
-import { fetchServerStatus, type ServerStatus } from '../lib/server-status.ts';
+import { useEffect, useSyncExternalStore } from 'react';
+import { ChooseUsername } from '../accounts/ChooseUsername.tsx';
+import { meStore } from '../accounts/me-store.ts';
+import { AccountSettings } from '../accounts/settings/AccountSettings.tsx';
+import { SignInPage } from '../accounts/SignInPage.tsx';
+import { useMe } from '../accounts/use-me.ts';
 import { updateStore } from '../pwa/update-store.ts';
-import { ConnectionBadge } from './ConnectionBadge.tsx';
+import { ChatShell } from './shell/ChatShell.tsx';
 
-/** The first screen: who we are and whether the server answers. Sign-in arrives with accounts. */
+/** Who is here decides the screen: sign in, choose a username, or the conversations. */
 export function App() {
-  const [status, setStatus] = useState<ServerStatus>({ state: 'checking' });
+  const state = useMe();
   const activateUpdate = useSyncExternalStore(updateStore.subscribe, updateStore.getSnapshot);
+  const signedIn = state.status === 'signed-in';
 
+  // The sign-in page's address (with its ?error= or ?invite=) is left behind once signed in.
   useEffect(() => {
-    const controller = new AbortController();
-    void fetchServerStatus(controller.signal).then((next) => {
-      if (!controller.signal.aborted) setStatus(next);
-    });
-    return () => controller.abort();
-  }, []);
+    if (signedIn && window.location.pathname === '/signin') window.history.replaceState(null, '', '/');
+  }, [signedIn]);
 
   return (
-    <main className="flex min-h-full items-center justify-center bg-neutral-50 p-6 text-neutral-900 dark:bg-neutral-950 dark:text-neutral-100">
-      <section className="w-full max-w-md rounded-3xl border border-neutral-200 bg-white p-8 shadow-sm dark:border-neutral-800 dark:bg-neutral-900">
-        <div className="flex items-center gap-3">
-          <img src="/icon.svg" alt="" className="h-12 w-12 rounded-xl" />
-          <div>
-            <h1 className="text-2xl font-semibold tracking-tight">Messenjo</h1>
-            <p className="text-sm text-neutral-500 dark:text-neutral-400">
-              Your conversations, on every device, even offline.
-            </p>
-          </div>
-        </div>
-        <div className="mt-8 flex items-center justify-between">
-          <ConnectionBadge status={status} />
-          {status.state === 'online' && (
-            <span className="text-xs text-neutral-500 dark:text-neutral-400">server v{status.version}</span>
-          )}
-        </div>
-        {activateUpdate && (
-          <button
-            type="button"
-            onClick={activateUpdate}
-            className="mt-6 w-full rounded-xl bg-neutral-900 px-4 py-2 text-sm font-medium text-white dark:bg-white dark:text-neutral-900"
-          >
-            A new version is ready: reload to update
-          </button>
-        )}
-      </section>
-    </main>
+    <>
+      {state.status === 'loading' && <div className="h-full bg-neutral-950" aria-busy="true" />}
+      {state.status === 'anonymous' && <SignInPage />}
+      {state.status === 'signed-in' && state.me.username === null && <ChooseUsername me={state.me} />}
+      {state.status === 'signed-in' && state.me.username !== null && (
+        <ChatShell
+          meId={state.me.id}
+          settings={<AccountSettings me={state.me} />}
+          onSignOut={() => void meStore.signOut()}
+        />
+      )}
+      {activateUpdate && (
+        <button
+          type="button"
+          onClick={activateUpdate}
+          className="fixed right-4 bottom-4 rounded-xl bg-white px-4 py-2 text-sm font-medium text-neutral-900 shadow-lg"
+        >
+          A new version is ready: reload to update
+        </button>
+      )}
+    </>
   );
 }

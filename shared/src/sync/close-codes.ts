@@ -41,6 +41,12 @@ export const CLOSE_CODES = {
   update_missing_dependency: { code: 4026, retry: true, discardDoc: false },
   /** An update for a document this socket has not subscribed to (or may no longer write). */
   update_not_subscribed: { code: 4027, retry: true, discardDoc: false },
+  /**
+   * The sender may read this conversation but no longer write to it (removed from the group,
+   * the group ended, or no longer friends in a direct conversation). The device drops its
+   * unsent changes to that document and tells the person why.
+   */
+  update_not_writable: { code: 4028, retry: true, discardDoc: true },
   /** The server failed to store an update; nothing was acked; reconnect and resend. */
   server_error: { code: 4030, retry: true, discardDoc: false },
 } as const;

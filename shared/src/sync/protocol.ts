@@ -11,7 +11,11 @@ export const PROTOCOL_VERSION = 1;
 /** Events about the user (not a document) pushed on the socket: membership, profiles. */
 export type UserEvent =
   | { type: 'membership.changed'; conversationId: string; change: 'added' | 'removed' | 'left' | 'role' }
-  | { type: 'user.changed'; userId: string };
+  | { type: 'user.changed'; userId: string }
+  /** A friend request, friendship or block involving the user changed: refresh the friends lists. */
+  | { type: 'relationship.changed' }
+  /** A conversation's list data changed (name, picture, members, last message): refresh the list. */
+  | { type: 'conversation.changed'; conversationId: string };
 
 export interface SubscribeItem {
   docId: string;

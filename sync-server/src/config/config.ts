@@ -1,5 +1,6 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readAccountsConfig, type AccountsConfig } from '../accounts/config.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -19,6 +20,8 @@ export interface Config {
   logLevel: LogLevel;
   /** How long a graceful shutdown may take before the process exits anyway. */
   shutdownTimeoutMs: number;
+  /** Registration policy and the enabled sign-in providers (src/accounts/config.ts). */
+  accounts: AccountsConfig;
 }
 
 /** A bad configuration value: the message names the variable and what is allowed. */
@@ -100,6 +103,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
     throw new ConfigError('LOG_LEVEL', `"${rawLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   }
   const shutdownTimeoutMs = readPositiveInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000);
+  const accounts = readAccountsConfig(env);
   ensureWritableDir('DATA_DIR', dataDir);
-  return { port, host, dataDir, publicUrl, staticDir, logLevel: rawLevel as LogLevel, shutdownTimeoutMs };
+  return {
+    port,
+    host,
+    dataDir,
+    publicUrl,
+    staticDir,
+    logLevel: rawLevel as LogLevel,
+    shutdownTimeoutMs,
+    accounts,
+  };
 }

@@ -1,3 +1,5 @@
+import type { SystemEntry } from '@messenjo/shared';
+
 /**
  * Server events between modules (accounts, social graph, sync socket). In-process today; a
  * Redis or NATS implementation of the same interface will carry them between server processes.
@@ -17,7 +19,16 @@ export type ServerEvent =
       conversationId: string;
       userId: string;
       change: 'added' | 'removed' | 'left' | 'role';
-    };
+    }
+  /** Friendship, request or block between two users changed; both users' devices refresh. */
+  | { type: 'relationship.changed'; userIds: [string, string] }
+  /** A conversation's name, picture, settings or state changed; every member's list refreshes. */
+  | { type: 'conversation.changed'; conversationId: string }
+  /**
+   * Something happened that the conversation itself should record for everyone to read
+   * ("‹name› renamed the group to ‹new name›"); the sync engine appends it to the document.
+   */
+  | { type: 'conversation.system'; conversationId: string; entry: SystemEntry };
 
 export type ServerEventType = ServerEvent['type'];
 export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
@@ -52,3 +63,5 @@ export function createEventBus(onHandlerError: (error: unknown, event: ServerEve
     },
   };
 }
+
+export type { SystemEntry };

@@ -1,6 +1,10 @@
 import type { RequestIdVariables } from 'hono/request-id';
+import type { AuthState } from '../accounts/session/context.ts';
 
-/** Hono's typed context variables for this server. Later middleware (sessions) add theirs here. */
+/** Hono's typed context variables for this server. */
 export interface AppEnv {
-  Variables: RequestIdVariables;
+  Variables: RequestIdVariables & {
+    /** Set by the session middleware when the request carries a live session cookie. */
+    auth: AuthState | undefined;
+  };
 }

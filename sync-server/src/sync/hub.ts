@@ -1,6 +1,13 @@
 import {
+  appendMessage,
   CLOSE_CODES,
   encodeServerFrame,
+  segmentDocId,
+  segmentOf,
+  SYSTEM_AUTHOR,
+  systemMessage,
+  type MessageEntry,
+  type SystemEntry,
   parseDocId,
   type CloseReason,
   type SubscribeItem,
@@ -29,6 +36,21 @@ export interface SyncHubOptions {
   idleUnloadMs?: number;
   /** A loaded document's log is compacted into its snapshot past this many entries. */
   compactAfterUpdates?: number;
+  /** The social graph's answers the hub needs; absent in bare sync tests (every member may write). */
+  conversations?: ConversationPolicy;
+}
+
+/**
+ * What the sync engine asks of the social graph: who may write (a removed member, an ended
+ * group or a direct conversation between people who are no longer friends is read-only), who
+ * hears about a conversation's changes, and where committed messages are recorded for the list.
+ */
+export interface ConversationPolicy {
+  canWrite(userId: string, conversationId: string): boolean;
+  /** Users whose devices are told when the conversation's list data changes. */
+  audience(conversationId: string): string[];
+  /** Called after messages were committed, with the newest message in display order. */
+  messagesCommitted(conversationId: string, newest: MessageEntry, count: number): void;
 }
 
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
@@ -68,6 +90,13 @@ export class SyncHub {
           c.send({ type: 'event', event: { type: 'user.changed', userId: e.userId } }),
         ),
       ),
+      bus.subscribe('relationship.changed', (e) => {
+        for (const userId of e.userIds) {
+          this.forUser(userId, (c) => c.send({ type: 'event', event: { type: 'relationship.changed' } }));
+        }
+      }),
+      bus.subscribe('conversation.changed', (e) => this.conversationChanged(e.conversationId)),
+      bus.subscribe('conversation.system', (e) => this.writeSystemEntry(e.conversationId, e.entry)),
     );
   }
 
@@ -180,6 +209,20 @@ export class SyncHub {
   update(connection: Connection, docId: string, ref: number, update: Uint8Array): void {
     const sub = connection.subscriptions.get(docId);
     if (!sub) return this.reject(connection, docId, ref, 'update_not_subscribed', 'subscribe first');
+    const policy = this.options.conversations;
+    if (
+      sub.conversationId !== null &&
+      policy &&
+      !policy.canWrite(connection.auth.userId, sub.conversationId)
+    ) {
+      return this.reject(
+        connection,
+        docId,
+        ref,
+        'update_not_writable',
+        'this conversation is read-only for you',
+      );
+    }
     const live = this.docs.get(docId) ?? this.load(docId);
     const verdict = validateUpdate(live, update, connection.auth.userId, sub.role);
     if (!verdict.ok) return this.reject(connection, docId, ref, verdict.reason, verdict.problem);
@@ -220,6 +263,7 @@ export class SyncHub {
         // UP3: ack only now that it is committed; HD1: then tell every subscriber the durable head.
         connection.send({ type: 'ack', docId, ref, seq });
         this.announceHead(docId, seq);
+        if (verdict.newMessages.length > 0) this.recordMessages(live, verdict.newMessages.length);
         if (segment) {
           const frame = encodeServerFrame({
             type: 'segment',
@@ -282,6 +326,64 @@ export class SyncHub {
       payload,
     });
     this.fanout.publish(awarenessTopic(conversationId), frame, connection);
+  }
+
+  // ---- the social graph ----------------------------------------------------------------------
+
+  /** Keeps the conversation list's columns (last message, count) current, for every member's list. */
+  private recordMessages(live: LiveDoc, count: number): void {
+    if (live.ref.kind !== 'segment' || !this.options.conversations) return;
+    const { messages } = segmentOf(live.doc);
+    const newest = messages.length > 0 ? messages.get(messages.length - 1) : undefined;
+    if (!newest) return;
+    this.options.conversations.messagesCommitted(live.ref.conversationId, newest, count);
+  }
+
+  private conversationChanged(conversationId: string): void {
+    const audience = this.options.conversations?.audience(conversationId) ?? [];
+    const event: UserEvent = { type: 'conversation.changed', conversationId };
+    for (const userId of new Set(audience)) this.forUser(userId, (c) => c.send({ type: 'event', event }));
+  }
+
+  /**
+   * Writes a server-authored line ("‹name› renamed the group") into the conversation's newest
+   * segment, committed and relayed like any update. It is written by a Yjs client id of its own,
+   * bound to the author "system", which no device can use.
+   */
+  private writeSystemEntry(conversationId: string, entry: SystemEntry): void {
+    const latest = this.latestSegments([conversationId]).get(conversationId) ?? -1;
+    const docId = segmentDocId(conversationId, Math.max(0, latest));
+    const live = this.docs.get(docId) ?? this.load(docId);
+    const scratch = new Y.Doc();
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(live.doc));
+    let update: Uint8Array | null = null;
+    scratch.on('update', (u: Uint8Array) => (update = u));
+    appendMessage(scratch, systemMessage(entry, Date.now()));
+    const clientId = scratch.clientID;
+    scratch.destroy();
+    if (!update) return;
+    Y.applyUpdate(live.doc, update);
+    live.clients.set(clientId, SYSTEM_AUTHOR);
+    const seq = ++live.head;
+    live.pending++;
+    const data: Uint8Array = update;
+    const segment = this.newSegment(live);
+    // RL1/HD1 as for a device's update: relayed at once, the durable head announced after commit.
+    this.fanout.publish(docId, encodeServerFrame({ type: 'update', docId, seq: 0, update: data }), null);
+    this.commits.enqueue({
+      row: { docId, seq, data, userId: SYSTEM_AUTHOR, newClients: [clientId], segment },
+      onCommitted: () => {
+        live.pending--;
+        live.committedHead = Math.max(live.committedHead, seq);
+        this.announceHead(docId, seq);
+        this.recordMessages(live, 1);
+        this.released(docId);
+      },
+      onFailed: (err) => {
+        this.options.logger.error('system entry not stored', { docId, err });
+        this.evict(docId);
+      },
+    });
   }
 
   // ---- live authorization ------------------------------------------------------------------

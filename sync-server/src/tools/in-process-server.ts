@@ -45,6 +45,7 @@ export async function startInProcessServer(
     memberships: services.memberships,
     bus: services.bus,
     logger,
+    conversations: services.social.policy,
     ...hubOptions,
   });
   const sync = attachSyncSocket(server, { hub, services, publicUrl: () => publicUrl });
@@ -57,6 +58,7 @@ export async function startInProcessServer(
     async close() {
       sync.close();
       hub.close();
+      await sync.drained(1000);
       await closeHttpServer(server, 1000);
       db.close();
     },

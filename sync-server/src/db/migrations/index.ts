@@ -2,7 +2,9 @@ import type { Db } from '../open.ts';
 import { m0001Init } from './0001-init.ts';
 import { m0002Identity } from './0002-identity.ts';
 import { m0003Conversations } from './0003-conversations.ts';
+import { m0010Accounts } from './0010-accounts.ts';
 import { m0020DocumentStore } from './0020-document-store.ts';
+import { m0040Social } from './0040-social.ts';
 
 export interface Migration {
   /** Strictly increasing, never reused or renumbered once released. */
@@ -19,5 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0001Init,
   m0002Identity,
   m0003Conversations,
+  m0010Accounts,
   m0020DocumentStore,
+  m0040Social,
 ];

@@ -1,0 +1,88 @@
+import type { ProvidersResponse } from '@messenjo/shared';
+import { useEffect, useState } from 'react';
+import { api } from '../api/client.ts';
+import { fetchServerStatus, type ServerStatus } from '../lib/server-status.ts';
+import { Button } from '../ui/Button.tsx';
+import { ConnectionBadge } from '../ui/ConnectionBadge.tsx';
+import { Card, ErrorText } from './Card.tsx';
+import { meStore } from './me-store.ts';
+import { passkeyErrorMessage, signInWithPasskey, signUpWithPasskey } from './passkeys.ts';
+
+/** The sign-in page: passkeys always, plus only the providers this server enabled. */
+export function SignInPage() {
+  const params = new URLSearchParams(window.location.search);
+  const invite = params.get('invite') ?? undefined;
+  const [error, setError] = useState<string | null>(params.get('error'));
+  const [providers, setProviders] = useState<ProvidersResponse | null>(null);
+  const [status, setStatus] = useState<ServerStatus>({ state: 'checking' });
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    void fetchServerStatus(controller.signal).then((next) => !controller.signal.aborted && setStatus(next));
+    api<ProvidersResponse>('/api/auth/providers').then(setProviders, () => setProviders(null));
+    return () => controller.abort();
+  }, []);
+
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(passkeyErrorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const inviteOnly = providers?.registration === 'invite-only';
+  const startUrl = (id: string) =>
+    `/api/auth/${id}/start${invite ? `?invite=${encodeURIComponent(invite)}` : ''}`;
+
+  return (
+    <Card title="Messenjo" subtitle="Your conversations, on every device, even offline.">
+      <div className="mt-6 flex items-center justify-between">
+        <ConnectionBadge status={status} />
+        {status.state === 'online' && (
+          <span className="text-xs text-neutral-500">server v{status.version}</span>
+        )}
+      </div>
+      <ErrorText>{error}</ErrorText>
+      <div className="mt-6 flex flex-col gap-3">
+        <Button
+          variant="primary"
+          className="py-2.5"
+          disabled={busy}
+          onClick={() => void run(async () => meStore.update(await signInWithPasskey()))}
+        >
+          Sign in with a passkey
+        </Button>
+        <Button
+          className="py-2.5"
+          disabled={busy}
+          onClick={() =>
+            void run(async () =>
+              meStore.update(await signUpWithPasskey(invite ? { inviteCode: invite } : {})),
+            )
+          }
+        >
+          Create an account with a passkey
+        </Button>
+        {providers?.providers.map((p) => (
+          <a
+            key={p.id}
+            href={startUrl(p.id)}
+            className="rounded-lg bg-neutral-800 px-3 py-2.5 text-center text-sm font-medium hover:bg-neutral-700"
+          >
+            Continue with {p.name}
+          </a>
+        ))}
+      </div>
+      {inviteOnly && !invite && (
+        <p className="mt-4 text-sm text-neutral-400">
+          This server is invite-only: new accounts need an invite link from its admin.
+        </p>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,73 @@
+import type { InviteInfo, MeResponse } from '@messenjo/shared';
+import { useState } from 'react';
+import { api } from '../../api/client.ts';
+import { Button } from '../../ui/Button.tsx';
+import { useAction } from '../../ui/use-action.ts';
+import { ErrorText } from '../Card.tsx';
+import { meStore } from '../me-store.ts';
+import { Section } from './Section.tsx';
+
+/** Admins make invite links (for invite-only servers). */
+export function InvitesSection(props: { me: MeResponse }) {
+  const [invite, setInvite] = useState<InviteInfo | null>(null);
+  const action = useAction();
+  if (!props.me.isAdmin) return null;
+  return (
+    <Section title="Invites">
+      <Button
+        onClick={() =>
+          void action.run(async () =>
+            setInvite(await api<InviteInfo>('/api/admin/invites', { method: 'POST' })),
+          )
+        }
+      >
+        Create an invite link
+      </Button>
+      {invite && (
+        <input
+          readOnly
+          aria-label="Invite link"
+          value={invite.url}
+          className="mt-3 w-full rounded-lg bg-neutral-950 px-3 py-1.5 text-sm"
+        />
+      )}
+      <ErrorText>{action.error}</ErrorText>
+    </Section>
+  );
+}
+
+/** Deleting the account, behind a confirmation. */
+export function DeleteAccountSection() {
+  const [confirming, setConfirming] = useState(false);
+  const action = useAction();
+  return (
+    <Section title="Delete account">
+      <p className="text-sm text-neutral-400">
+        Your sign-in methods, devices, picture and profile are removed. Your messages stay for the others,
+        shown as “deleted user”.
+      </p>
+      {confirming ? (
+        <div className="mt-3 flex gap-2">
+          <Button
+            variant="danger"
+            disabled={action.busy}
+            onClick={() =>
+              void action.run(async () => {
+                await api('/api/me', { method: 'DELETE' });
+                meStore.signedOut();
+              })
+            }
+          >
+            Delete my account for good
+          </Button>
+          <Button onClick={() => setConfirming(false)}>Keep it</Button>
+        </div>
+      ) : (
+        <Button variant="danger" className="mt-3" onClick={() => setConfirming(true)}>
+          Delete account…
+        </Button>
+      )}
+      <ErrorText>{action.error}</ErrorText>
+    </Section>
+  );
+}

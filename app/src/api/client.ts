@@ -1,0 +1,53 @@
+import { isErrorEnvelope, type ErrorCode } from '@messenjo/shared';
+
+/** A refusal from the server, carrying the envelope's code and field so the UI can say exactly why. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'network_error',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/**
+ * Calls the JSON API on our own origin. The browser adds the Origin header the server's
+ * cross-site check wants and the session cookie; a failure always becomes an ApiError.
+ */
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  return send<T>(path, {
+    method: init.method ?? 'GET',
+    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+}
+
+/** Uploads a file as the request body (pictures): same envelope, same errors as `api`. */
+export function apiUpload<T>(path: string, file: Blob): Promise<T> {
+  return send<T>(path, {
+    method: 'PUT',
+    headers: { 'content-type': file.type || 'application/octet-stream' },
+    body: file,
+  });
+}
+
+async function send<T>(path: string, init: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network_error', 'You are offline or the server cannot be reached');
+  }
+  if (response.status === 204) return undefined as T;
+  const payload: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    if (isErrorEnvelope(payload)) {
+      throw new ApiError(response.status, payload.error.code, payload.error.message, payload.error.field);
+    }
+    throw new ApiError(response.status, 'internal_error', `The server answered ${response.status}`);
+  }
+  return payload as T;
+}

@@ -1,0 +1,184 @@
+import type { UserSearchResult, UserSummary } from '@messenjo/shared';
+import { USER_SEARCH_MIN_CHARS } from '@messenjo/shared';
+import { useEffect, useState, type ReactNode } from 'react';
+import { Avatar } from '../ui/Avatar.tsx';
+import { Button } from '../ui/Button.tsx';
+import { useAction } from '../ui/use-action.ts';
+import { social } from './actions.ts';
+import { useSocial } from './use-social.ts';
+
+const SEARCH_DELAY_MS = 250;
+
+function Person(props: { user: UserSummary; children?: ReactNode }) {
+  return (
+    <li className="flex items-center gap-3 py-2" data-user-id={props.user.id}>
+      <Avatar
+        id={props.user.id}
+        name={props.user.displayName || props.user.username}
+        picture={props.user.picture}
+        size={36}
+      />
+      <span className="min-w-0 flex-1">
+        <span className="block truncate font-medium">{props.user.displayName || props.user.username}</span>
+        <span className="block truncate text-xs text-neutral-400">@{props.user.username}</span>
+      </span>
+      <span className="flex shrink-0 gap-2">{props.children}</span>
+    </li>
+  );
+}
+
+function Section(props: { title: string; count: number; children: ReactNode }) {
+  if (props.count === 0) return null;
+  return (
+    <section className="mt-6" aria-label={props.title}>
+      <h3 className="text-xs font-semibold tracking-wide text-neutral-400 uppercase">
+        {props.title} ({props.count})
+      </h3>
+      <ul className="divide-y divide-neutral-800">{props.children}</ul>
+    </section>
+  );
+}
+
+/** Find people, answer requests, and manage friends and blocks. */
+export function FriendsPanel(props: { onOpenConversation: (id: string) => void }) {
+  const { friends } = useSocial();
+  const action = useAction();
+  const [query, setQuery] = useState('');
+  // Answers are kept with the query they answer, so a stale answer is never shown for a new query.
+  const [answer, setAnswer] = useState<{
+    q: string;
+    results: UserSearchResult[];
+    error: string | null;
+  } | null>(null);
+  const q = query.trim();
+  const searching = [...q].length >= USER_SEARCH_MIN_CHARS;
+  const results = searching && answer?.q === q ? answer.results : null;
+  const searchError = searching && answer?.q === q ? answer.error : null;
+
+  useEffect(() => {
+    if (!searching) return;
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      social.search(q).then(
+        (r) => !cancelled && setAnswer({ q, results: r.results, error: null }),
+        (e: unknown) =>
+          !cancelled && setAnswer({ q, results: [], error: e instanceof Error ? e.message : String(e) }),
+      );
+    }, SEARCH_DELAY_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+    // Searching again when the friends lists change keeps each result's relationship current.
+  }, [q, searching, friends]);
+
+  const relationshipAction = (user: UserSearchResult) => {
+    switch (user.relationship) {
+      case 'none':
+        return <Button onClick={() => void action.run(() => social.request(user.id))}>Add friend</Button>;
+      case 'incoming':
+        return (
+          <Button variant="primary" onClick={() => void action.run(() => social.accept(user.id))}>
+            Accept
+          </Button>
+        );
+      case 'outgoing':
+        return <span className="text-xs text-neutral-400">Requested</span>;
+      case 'friend':
+        return <span className="text-xs text-neutral-400">Friends</span>;
+      case 'blocked':
+        return <Button onClick={() => void action.run(() => social.unblock(user.id))}>Unblock</Button>;
+      case 'self':
+        return <span className="text-xs text-neutral-400">You</span>;
+    }
+  };
+
+  return (
+    <div className="mx-auto w-full max-w-xl p-6">
+      <h2 className="text-xl font-semibold">Friends</h2>
+      <label className="mt-4 block">
+        <span className="sr-only">Find people by username</span>
+        <input
+          type="search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          placeholder="Find people by username"
+          autoComplete="off"
+          className="w-full rounded-xl border border-neutral-700 bg-neutral-900 px-3 py-2 outline-none focus:border-neutral-400"
+        />
+      </label>
+      {(action.error ?? searchError) && (
+        <p role="alert" className="mt-2 text-sm text-red-400">
+          {action.error ?? searchError}
+        </p>
+      )}
+      {results !== null && (
+        <Section title="Search results" count={Math.max(results.length, 1)}>
+          {results.length === 0 ? (
+            <li className="py-2 text-sm text-neutral-400">Nobody with that username.</li>
+          ) : (
+            results.map((user) => (
+              <Person key={user.id} user={user}>
+                {relationshipAction(user)}
+              </Person>
+            ))
+          )}
+        </Section>
+      )}
+      <Section title="Requests for you" count={friends.incoming.length}>
+        {friends.incoming.map((user) => (
+          <Person key={user.id} user={user}>
+            <Button
+              variant="primary"
+              disabled={action.busy}
+              onClick={() => void action.run(() => social.accept(user.id))}
+            >
+              Accept
+            </Button>
+            <Button disabled={action.busy} onClick={() => void action.run(() => social.decline(user.id))}>
+              Decline
+            </Button>
+          </Person>
+        ))}
+      </Section>
+      <Section title="Sent requests" count={friends.outgoing.length}>
+        {friends.outgoing.map((user) => (
+          <Person key={user.id} user={user}>
+            <Button disabled={action.busy} onClick={() => void action.run(() => social.cancel(user.id))}>
+              Cancel
+            </Button>
+          </Person>
+        ))}
+      </Section>
+      <Section title="Friends" count={friends.friends.length}>
+        {friends.friends.map((user) => (
+          <Person key={user.id} user={user}>
+            <Button onClick={() => props.onOpenConversation(user.conversationId)}>Message</Button>
+            <Button
+              disabled={action.busy}
+              onClick={() => void action.run(() => social.removeFriend(user.id))}
+            >
+              Remove
+            </Button>
+            <Button
+              variant="danger"
+              disabled={action.busy}
+              onClick={() => void action.run(() => social.block(user.id))}
+            >
+              Block
+            </Button>
+          </Person>
+        ))}
+      </Section>
+      <Section title="Blocked" count={friends.blocked.length}>
+        {friends.blocked.map((user) => (
+          <Person key={user.id} user={user}>
+            <Button disabled={action.busy} onClick={() => void action.run(() => social.unblock(user.id))}>
+              Unblock
+            </Button>
+          </Person>
+        ))}
+      </Section>
+    </div>
+  );
+}

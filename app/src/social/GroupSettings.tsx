@@ -1,0 +1,140 @@
+import { checkGroupName, type ConversationDetail } from '@messenjo/shared';
+import { useState } from 'react';
+import { Avatar } from '../ui/Avatar.tsx';
+import { Button } from '../ui/Button.tsx';
+import { useAction } from '../ui/use-action.ts';
+import { social } from './actions.ts';
+import { GroupMembers } from './GroupMembers.tsx';
+import { useSocial } from './use-social.ts';
+
+/** Rename, members, who may add, add friends, leave. */
+export function GroupSettings(props: { detail: ConversationDetail; meId: string; onLeft: () => void }) {
+  const { detail, meId } = props;
+  const { friends } = useSocial();
+  const action = useAction();
+  const [name, setName] = useState(detail.name);
+  const [toAdd, setToAdd] = useState('');
+  const memberIds = new Set(detail.members.map((m) => m.id));
+  const addable = friends.friends.filter((f) => !memberIds.has(f.id));
+  const mayAdd = detail.addMembersPolicy === 'members' || detail.role !== 'member';
+  const nameCheck = checkGroupName(name);
+
+  if (detail.role === null) {
+    return (
+      <p className="p-4 text-sm text-neutral-400">
+        You are no longer a member of this group. Its history stays readable.
+      </p>
+    );
+  }
+  return (
+    <div className="space-y-6 p-4">
+      <form
+        className="flex gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (nameCheck.ok) void action.run(() => social.renameGroup(detail.id, name));
+        }}
+      >
+        <label className="flex-1">
+          <span className="sr-only">Group name</span>
+          <input
+            aria-label="Group name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={64}
+            className="w-full rounded-xl border border-neutral-700 bg-neutral-900 px-3 py-1.5 outline-none focus:border-neutral-400"
+          />
+        </label>
+        <Button type="submit" disabled={!nameCheck.ok || name.trim() === detail.name || action.busy}>
+          Rename
+        </Button>
+      </form>
+      <div className="flex items-center gap-3">
+        <Avatar id={detail.id} name={detail.name} picture={detail.picture} size={56} />
+        <label className="cursor-pointer rounded-lg bg-neutral-800 px-3 py-1.5 text-sm font-medium hover:bg-neutral-700">
+          {detail.picture ? 'Change picture' : 'Add a picture'}
+          <input
+            type="file"
+            accept="image/jpeg,image/png,image/webp,image/gif,image/avif"
+            aria-label="Group picture"
+            className="sr-only"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void action.run(() => social.setGroupPicture(detail.id, file));
+            }}
+          />
+        </label>
+        {detail.picture && (
+          <Button
+            disabled={action.busy}
+            onClick={() => void action.run(() => social.removeGroupPicture(detail.id))}
+          >
+            Remove picture
+          </Button>
+        )}
+      </div>
+      {action.error && (
+        <p role="alert" className="text-sm text-red-400">
+          {action.error}
+        </p>
+      )}
+      <section>
+        <h3 className="text-xs font-semibold tracking-wide text-neutral-400 uppercase">
+          Members ({detail.memberCount})
+        </h3>
+        <GroupMembers detail={detail} meId={meId} action={action} />
+      </section>
+      {mayAdd && addable.length > 0 && (
+        <form
+          className="flex gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (toAdd) void action.run(() => social.addMembers(detail.id, [toAdd])).then(() => setToAdd(''));
+          }}
+        >
+          <select
+            aria-label="Friend to add"
+            value={toAdd}
+            onChange={(e) => setToAdd(e.target.value)}
+            className="flex-1 rounded-xl border border-neutral-700 bg-neutral-900 px-3 py-1.5"
+          >
+            <option value="">Add a friend…</option>
+            {addable.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.displayName || f.username}
+              </option>
+            ))}
+          </select>
+          <Button type="submit" disabled={!toAdd || action.busy}>
+            Add
+          </Button>
+        </form>
+      )}
+      {detail.role !== 'member' && (
+        <label className="flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            checked={detail.addMembersPolicy === 'admins'}
+            onChange={(e) =>
+              void action.run(() => social.setAddPolicy(detail.id, e.target.checked ? 'admins' : 'members'))
+            }
+          />
+          Only the owner and admins can add members
+        </label>
+      )}
+      <Button
+        variant="danger"
+        disabled={action.busy}
+        onClick={() =>
+          void action.run(async () => {
+            await social.leave(detail.id);
+            props.onLeft();
+          })
+        }
+      >
+        Leave group
+      </Button>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+import { checkGroupName } from '@messenjo/shared';
+import { useState } from 'react';
+import { Avatar } from '../ui/Avatar.tsx';
+import { Button } from '../ui/Button.tsx';
+import { useAction } from '../ui/use-action.ts';
+import { social } from './actions.ts';
+import { useSocial } from './use-social.ts';
+
+/** Create a group: a name and some friends. */
+export function NewGroupPanel(props: { onCreated: (id: string) => void }) {
+  const { friends } = useSocial();
+  const action = useAction();
+  const [name, setName] = useState('');
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const nameCheck = checkGroupName(name);
+
+  const toggle = (id: string) =>
+    setChosen((previous) => {
+      const next = new Set(previous);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  const create = () =>
+    void action.run(async () => {
+      const group = await social.createGroup(name, [...chosen]);
+      props.onCreated(group.id);
+    });
+
+  return (
+    <form
+      className="mx-auto w-full max-w-xl p-6"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (nameCheck.ok) create();
+      }}
+    >
+      <h2 className="text-xl font-semibold">New group</h2>
+      <label className="mt-4 block text-sm">
+        Group name
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={64}
+          required
+          className="mt-1 w-full rounded-xl border border-neutral-700 bg-neutral-900 px-3 py-2 outline-none focus:border-neutral-400"
+        />
+      </label>
+      {name !== '' && !nameCheck.ok && <p className="mt-1 text-sm text-red-400">{nameCheck.message}</p>}
+      <fieldset className="mt-4">
+        <legend className="text-sm">Members (your friends)</legend>
+        {friends.friends.length === 0 && (
+          <p className="mt-2 text-sm text-neutral-400">Add friends first to invite them.</p>
+        )}
+        <ul className="mt-2 divide-y divide-neutral-800">
+          {friends.friends.map((f) => (
+            <li key={f.id}>
+              <label className="flex cursor-pointer items-center gap-3 py-2">
+                <input type="checkbox" checked={chosen.has(f.id)} onChange={() => toggle(f.id)} />
+                <Avatar id={f.id} name={f.displayName || f.username} picture={f.picture} size={32} />
+                <span>{f.displayName || f.username}</span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      </fieldset>
+      {action.error && (
+        <p role="alert" className="mt-2 text-sm text-red-400">
+          {action.error}
+        </p>
+      )}
+      <Button type="submit" variant="primary" className="mt-4" disabled={!nameCheck.ok || action.busy}>
+        Create group
+      </Button>
+    </form>
+  );
+}

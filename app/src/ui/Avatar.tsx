@@ -1,0 +1,46 @@
+import type { PictureUrls } from '@messenjo/shared';
+
+/** A stable hue from an id, so a person keeps their colour on every device. */
+export function hueOf(id: string): number {
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) >>> 0;
+  return hash % 360;
+}
+
+/** First letter (a whole grapheme: emoji and accents included) of a name, upper-cased. */
+export function initialOf(name: string): string {
+  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const first = segmenter.segment(name.trim()).containing(0)?.segment ?? '?';
+  return first.toLocaleUpperCase();
+}
+
+/** A picture when there is one, otherwise the initial on the id's colour. */
+export function Avatar(props: { id: string; name: string; picture: PictureUrls | null; size?: number }) {
+  const size = props.size ?? 44;
+  if (props.picture) {
+    return (
+      <img
+        src={size > 64 ? props.picture.large : props.picture.small}
+        alt=""
+        width={size}
+        height={size}
+        className="shrink-0 rounded-full object-cover"
+        style={{ width: size, height: size }}
+      />
+    );
+  }
+  return (
+    <span
+      aria-hidden="true"
+      className="flex shrink-0 items-center justify-center rounded-full font-semibold text-white select-none"
+      style={{
+        width: size,
+        height: size,
+        backgroundColor: `hsl(${hueOf(props.id)} 55% 42%)`,
+        fontSize: size * 0.42,
+      }}
+    >
+      {initialOf(props.name || '?')}
+    </span>
+  );
+}

@@ -1,0 +1,36 @@
+import type { SyncStatus } from '../../sync/index.ts';
+import { usePendingCount, useSyncStatus, type SyncClient } from '../../sync/index.ts';
+
+const LABEL: Record<SyncStatus, string> = {
+  offline: 'Offline',
+  connecting: 'Connecting…',
+  syncing: 'Syncing…',
+  online: 'Online',
+  signed_out: 'Signed out',
+};
+const DOT: Record<SyncStatus, string> = {
+  offline: 'bg-neutral-500',
+  connecting: 'bg-amber-400',
+  syncing: 'bg-sky-400',
+  online: 'bg-emerald-500',
+  signed_out: 'bg-red-500',
+};
+
+/** The connection as the person sees it, and how many changes wait to go out. */
+export function SyncStatusBadge({ client }: { client: SyncClient }) {
+  const status = useSyncStatus(client);
+  const pending = usePendingCount(client);
+  return (
+    <span
+      role="status"
+      aria-live="polite"
+      data-sync-status={status}
+      title={pending > 0 ? `${LABEL[status]}, ${pending} waiting to send` : LABEL[status]}
+      className="flex shrink-0 items-center gap-1.5 text-xs text-neutral-400"
+    >
+      <span className={`h-2.5 w-2.5 rounded-full ${DOT[status]}`} aria-hidden="true" />
+      <span className="sr-only">{LABEL[status]}</span>
+      {pending > 0 && <span>{pending} waiting</span>}
+    </span>
+  );
+}

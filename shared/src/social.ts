@@ -1,0 +1,119 @@
+import { z } from 'zod';
+/**
+ * The social graph's API types and rules (friends, blocks, groups, the conversation list).
+ * The server enforces every rule; the app checks early with the same functions.
+ */
+
+import type { PictureUrls } from './accounts/index.ts';
+
+/** What one user may see of another in lists and search results. */
+export interface UserSummary {
+  id: string;
+  username: string;
+  displayName: string;
+  /** Content-hashed picture URLs, or null: the app draws the initial on a colour from the id. */
+  picture: PictureUrls | null;
+}
+
+/** How the signed-in user stands to another user. */
+export type Relationship = 'self' | 'friend' | 'incoming' | 'outgoing' | 'blocked' | 'none';
+
+export interface UserSearchResult extends UserSummary {
+  relationship: Relationship;
+}
+
+export interface FriendEntry extends UserSummary {
+  /** The direct conversation both friends share. */
+  conversationId: string;
+  since: number;
+}
+
+export interface FriendRequestEntry extends UserSummary {
+  sentAt: number;
+}
+
+export interface FriendsResponse {
+  friends: FriendEntry[];
+  incoming: FriendRequestEntry[];
+  outgoing: FriendRequestEntry[];
+  blocked: UserSummary[];
+}
+
+/** Sending a request to someone who already asked you makes you friends at once. */
+export type SendRequestResponse = { status: 'requested' } | { status: 'friends'; conversationId: string };
+
+export type GroupRole = 'owner' | 'admin' | 'member';
+export type AddMembersPolicy = 'members' | 'admins';
+
+export interface ConversationMember extends UserSummary {
+  role: GroupRole;
+  joinedAt: number;
+}
+
+/** One row of the conversation list, kept by the server so the list never loads documents. */
+export interface ConversationListEntry {
+  id: string;
+  kind: 'direct' | 'group';
+  /** Group name, or the other person's display name (or username) for a direct conversation. */
+  name: string;
+  /** The group's picture, or the other person's in a direct conversation. */
+  picture: PictureUrls | null;
+  /** The other person, in a direct conversation. */
+  peer: UserSummary | null;
+  memberCount: number;
+  lastMessage: { preview: string; senderId: string | null; at: number } | null;
+  lastActivityAt: number;
+  /** False once the user left or was removed, the group ended, or (direct) they are no longer friends. */
+  canWrite: boolean;
+  /** The user's own role; null once they are no longer a member. */
+  role: GroupRole | null;
+  addMembersPolicy: AddMembersPolicy;
+}
+
+export interface ConversationDetail extends ConversationListEntry {
+  members: ConversationMember[];
+}
+
+export const USER_SEARCH_MIN_CHARS = 2;
+export const USER_SEARCH_MAX_RESULTS = 20;
+export const GROUP_NAME_MAX_CHARS = 64;
+/** A group starts with at most this many members; more may be added later. */
+export const GROUP_MAX_MEMBERS = 256;
+
+/**
+ * A group name: 1–64 characters after trimming, any script, no control characters.
+ * Returns the normalised name or an error message naming the rule.
+ */
+export function checkGroupName(raw: unknown): { ok: true; value: string } | { ok: false; message: string } {
+  if (typeof raw !== 'string') return { ok: false, message: 'The group name must be text' };
+  const value = raw.normalize('NFC').trim();
+  if (value.length === 0) return { ok: false, message: 'The group name must not be empty' };
+  if ([...value].length > GROUP_NAME_MAX_CHARS) {
+    return { ok: false, message: `The group name must be at most ${GROUP_NAME_MAX_CHARS} characters` };
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) {
+    return { ok: false, message: 'The group name must not contain control characters' };
+  }
+  return { ok: true, value };
+}
+
+// Request bodies, checked by the server with these schemas and by the app before sending.
+const userId = z.string().min(1).max(64);
+
+export const friendRequestSchema = z.strictObject({ userId });
+export const blockRequestSchema = z.strictObject({ userId });
+export const createGroupSchema = z.strictObject({
+  name: z.string({ error: 'The group name must be text' }),
+  memberIds: z
+    .array(userId)
+    .max(GROUP_MAX_MEMBERS - 1)
+    .default([]),
+});
+export const updateGroupSchema = z.strictObject({
+  name: z.string({ error: 'The group name must be text' }).optional(),
+  addMembersPolicy: z.enum(['members', 'admins']).optional(),
+});
+export const addMembersSchema = z.strictObject({ userIds: z.array(userId).min(1).max(GROUP_MAX_MEMBERS) });
+export const setRoleSchema = z.strictObject({ role: z.enum(['admin', 'member']) });
+export const transferOwnershipSchema = z.strictObject({ userId });

@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { encodeBase64urlNoPadding } from '@oslojs/encoding';
+import type { Db } from '../db/index.ts';
+
+/** A WebAuthn ceremony has this long between the options and the answer. */
+export const FLOW_LIFETIME_MS = 5 * 60 * 1000;
+
+/**
+ * Single-use server-side state of a sign-in step in progress (a WebAuthn challenge and what
+ * it is for). Taking a flow deletes it, so an answer can never be replayed.
+ */
+export class FlowStore {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {}
+
+  put<T>(kind: string, payload: T): string {
+    const id = encodeBase64urlNoPadding(randomBytes(24));
+    const now = this.now();
+    this.db.prepare('DELETE FROM auth_flows WHERE expires_at <= ?').run(now);
+    this.db
+      .prepare('INSERT INTO auth_flows (id, kind, payload, expires_at) VALUES (?, ?, ?, ?)')
+      .run(id, kind, JSON.stringify(payload), now + FLOW_LIFETIME_MS);
+    return id;
+  }
+
+  /** The flow's payload, once; null when unknown, of another kind, already used or expired. */
+  take<T>(kind: string, id: string): T | null {
+    const row = this.db
+      .prepare('DELETE FROM auth_flows WHERE id = ? RETURNING kind, payload, expires_at')
+      .get(id) as { kind: string; payload: string; expires_at: number } | undefined;
+    if (!row || row.kind !== kind || row.expires_at <= this.now()) return null;
+    return JSON.parse(row.payload) as T;
+  }
+}

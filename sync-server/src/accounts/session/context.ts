@@ -1,0 +1,27 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../../http/env.ts';
+import { AppError } from '../../http/app-error.ts';
+import type { Session } from '../../sessions/index.ts';
+import type { User } from '../users.ts';
+
+/** Who made the request, put on the Hono context by the session middleware. */
+export interface AuthState {
+  user: User;
+  session: Session;
+}
+
+/** The signed-in user and session, or a 401 in the error envelope. For every protected route. */
+export function requireUser(c: Context<AppEnv>): AuthState {
+  const auth = c.get('auth');
+  if (!auth) throw new AppError(401, 'unauthenticated', 'Sign in to continue');
+  return auth;
+}
+
+/** Like requireUser, and the account must have chosen its username (friends, groups, messages need it). */
+export function requireUsername(c: Context<AppEnv>): AuthState & { user: User & { username: string } } {
+  const auth = requireUser(c);
+  if (auth.user.username === null) {
+    throw new AppError(403, 'forbidden', 'Choose a username first', 'username');
+  }
+  return auth as AuthState & { user: User & { username: string } };
+}

@@ -1,0 +1,51 @@
+import type { Db } from '../db/index.ts';
+import type { EventBus } from '../events/bus.ts';
+import { Conversations } from './conversations.ts';
+import { Groups } from './groups.ts';
+import { ListActivity } from './list-activity.ts';
+import type { ConversationPolicy } from '../sync/hub.ts';
+import { Relationships } from './relationships.ts';
+import { UserSearch } from './search.ts';
+import { UserDirectory } from './user-directory.ts';
+
+export interface Social {
+  /** What the sync engine asks of the social graph (write access, audiences, list columns). */
+  policy: ConversationPolicy & { flush(): void };
+  users: UserDirectory;
+  relationships: Relationships;
+  groups: Groups;
+  conversations: Conversations;
+  search: UserSearch;
+  /** Stops listening to the bus. */
+  dispose(): void;
+}
+
+/** The social graph's services, wired together. */
+export function createSocial(options: { db: Db; bus: EventBus; now: () => number }): Social {
+  const { db, bus, now } = options;
+  const users = new UserDirectory(db);
+  const relationships = new Relationships(db, bus, users, now);
+  const conversations = new Conversations(db, users, relationships);
+  const activity = new ListActivity(db, bus, users, now);
+  const groups = new Groups(db, bus, relationships, now);
+  // A deleted account leaves the social graph: no friends, requests, blocks or group memberships.
+  const stopForgetting = bus.subscribe('user.deleted', ({ userId }) => {
+    relationships.forget(userId);
+    groups.leaveAll(userId);
+  });
+  return {
+    policy: {
+      canWrite: (userId, conversationId) => conversations.canWrite(userId, conversationId),
+      audience: (conversationId) => conversations.memberIds(conversationId),
+      messagesCommitted: (conversationId, newest, count) =>
+        activity.messagesCommitted(conversationId, newest, count),
+      flush: () => activity.flush(),
+    },
+    users,
+    relationships,
+    groups,
+    conversations,
+    search: new UserSearch(db, users, relationships),
+    dispose: stopForgetting,
+  };
+}

@@ -1,0 +1,67 @@
+import type { GroupRole } from '@messenjo/shared';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/index.ts';
+
+export interface ConversationRow {
+  id: string;
+  kind: 'direct' | 'group';
+  name: string | null;
+  picture_media_id: string | null;
+  direct_key: string | null;
+  add_members_policy: 'members' | 'admins';
+  created_by: string | null;
+  created_at: number;
+  ended_at: number | null;
+  last_activity_at: number;
+  last_message_preview: string | null;
+  last_message_sender_id: string | null;
+  last_message_at: number | null;
+  message_count: number;
+}
+
+export interface MembershipRow {
+  conversation_id: string;
+  user_id: string;
+  role: GroupRole;
+  joined_at: number;
+  left_at: number | null;
+}
+
+/** Small read helpers over conversations and memberships, shared by groups, the list and access checks. */
+export class MembershipQueries {
+  // Prepared on first use (the tables exist only once migrated), then reused: the sync engine
+  // asks these on every incoming update.
+  private conversationById: Statement | undefined;
+  private membershipOf: Statement | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  conversation(id: string): ConversationRow | undefined {
+    this.conversationById ??= this.db.prepare('SELECT * FROM conversations WHERE id = ?');
+    return this.conversationById.get(id) as ConversationRow | undefined;
+  }
+
+  membership(conversationId: string, userId: string): MembershipRow | undefined {
+    this.membershipOf ??= this.db.prepare(
+      'SELECT * FROM memberships WHERE conversation_id = ? AND user_id = ?',
+    );
+    return this.membershipOf.get(conversationId, userId) as MembershipRow | undefined;
+  }
+
+  /** Current members, longest-standing first (the order ownership passes on in). */
+  activeMembers(conversationId: string): MembershipRow[] {
+    return this.db
+      .prepare(
+        'SELECT * FROM memberships WHERE conversation_id = ? AND left_at IS NULL ORDER BY joined_at, user_id',
+      )
+      .all(conversationId) as MembershipRow[];
+  }
+
+  activeMemberCount(conversationId: string): number {
+    return (
+      this.db
+        .prepare('SELECT COUNT(*) AS n FROM memberships WHERE conversation_id = ? AND left_at IS NULL')
+        .get(conversationId) as { n: number }
+    ).n;
+  }
+}

@@ -1,0 +1,81 @@
+import type { MeResponse } from '@messenjo/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, watchPage, type Browser } from '../harness/browser.ts';
+import { useServer } from '../harness/fixtures.ts';
+import { addVirtualAuthenticator } from '../harness/virtual-authenticator.ts';
+
+describe('passkey accounts in Chromium', () => {
+  const server = useServer('browser-accounts-passkey');
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('signs up with a passkey, chooses a username, signs out and signs back in', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    const laptop = await addVirtualAuthenticator(context, page);
+    await page.goto(server().url);
+
+    await page.getByRole('button', { name: 'Create an account with a passkey' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Choose a username' }).isVisible()).toBe(true);
+
+    const field = page.getByLabel('Username');
+    await field.fill('ab');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe('Username must be at least 3 characters');
+    await field.fill('admin');
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('This username is reserved');
+    await field.fill('Passkey.Person');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Settings' }).isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const devices = page.getByRole('list', { name: 'Devices' });
+    await expect.poll(() => devices.textContent()).toContain('This device');
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Sign-in methods' }).textContent())
+      .toContain('Passkey');
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible())
+      .toBe(true);
+    const anonymous = await page.evaluate(
+      async () => (await fetch('/api/auth/session')).json() as Promise<unknown>,
+    );
+    expect(anonymous).toEqual({ me: null });
+
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Settings' }).isVisible()).toBe(true);
+    const me = await page.evaluate(async () => (await fetch('/api/me')).json() as Promise<MeResponse>);
+    expect(me.username).toBe('Passkey.Person');
+    expect(me.methods.map((m) => m.kind)).toEqual(['passkey']);
+
+    // A second passkey from the settings screen; then the first can go (never the last).
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const methods = page.getByRole('list', { name: 'Sign-in methods' });
+    await expect.poll(() => methods.getByRole('button', { name: 'Remove' }).isDisabled()).toBe(true);
+    // The same authenticator already holds a passkey for this account and refuses a second.
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Sign-in methods' }).getByRole('alert').textContent())
+      .toBe('This device already holds a passkey for your account');
+    // A security key does it.
+    await addVirtualAuthenticator(context, page, 'usb');
+    await laptop.remove();
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await expect.poll(() => methods.locator('li').count()).toBe(2);
+    await methods.getByRole('button', { name: 'Remove' }).first().click();
+    await expect.poll(() => methods.locator('li').count()).toBe(1);
+
+    expect(problems.pageErrors).toEqual([]);
+    expect(problems.consoleErrors).toEqual([]);
+    await context.close();
+  });
+});

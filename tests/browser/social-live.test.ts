@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import {
+  launchBrowser,
+  watchPage,
+  type Browser,
+  type BrowserContext,
+  type Page,
+  type PageProblems,
+} from '../harness/browser.ts';
+import { useServer } from '../harness/fixtures.ts';
+import { makeFriends } from '../harness/social.ts';
+
+/** Live means without a reload; generous so a loaded 2-core machine does not flake (speed is benchmarked, not tested). */
+const LIVE = { timeout: 5000 };
+
+/**
+ * Two people, one of them on two devices, each device a browser context with its own session
+ * (made with the account's passkey through the real API). Every change made on one device shows
+ * on the others without a reload, carried by the sync socket's user events.
+ */
+describe('friends and groups live in Chromium', () => {
+  const server = useServer('browser-social-live');
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const problems: PageProblems[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+  });
+
+  /** A device of `account`: a fresh browser context signed in with a session of its own. */
+  async function device(account: TestAccount): Promise<Page> {
+    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
+    const [name, value] = session.cookie.split('=') as [string, string];
+    const context = await browser.newContext();
+    contexts.push(context);
+    await context.addCookies([{ name, value, url: server().url, httpOnly: true, sameSite: 'Lax' }]);
+    const page = await context.newPage();
+    problems.push(watchPage(page));
+    await page.goto(server().url);
+    await expect
+      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('online');
+    return page;
+  }
+
+  const conversationNames = (page: Page) => page.getByTestId('conversation-name').allTextContents();
+  const listText = (page: Page) => page.getByRole('list', { name: 'Conversations' }).textContent();
+
+  it('request → accept on one device → the conversation appears on every device; a group changes everywhere', async () => {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const alice = await signUp(server().url, { username: `alice_${tag}` });
+    const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const carol = await signUp(server().url, { username: `carol_${tag}` });
+    await makeFriends(server().url, alice, carol);
+
+    const alicePage = await device(alice);
+    const bobLaptop = await device(bob);
+    const bobPhone = await device(bob);
+
+    // Alice finds Bob and sends a request.
+    await alicePage.getByRole('button', { name: 'Friends' }).click();
+    await alicePage.getByLabel('Find people by username').fill(`bob_${tag}`);
+    const result = alicePage
+      .getByRole('region', { name: 'Search results' })
+      .locator(`[data-user-id="${bob.userId}"]`);
+    await result.getByRole('button', { name: 'Add friend' }).click();
+    await expect.poll(() => result.textContent(), LIVE).toContain('Requested');
+
+    // Both of Bob's devices see the request arrive; he accepts on his phone.
+    for (const page of [bobLaptop, bobPhone]) {
+      await expect.poll(() => page.getByRole('button', { name: 'Friends' }).textContent(), LIVE).toBe('1');
+    }
+    await bobPhone.getByRole('button', { name: 'Friends' }).click();
+    await bobPhone
+      .getByRole('region', { name: 'Requests for you' })
+      .getByRole('button', { name: 'Accept' })
+      .click();
+
+    // The direct conversation appears on Bob's laptop and for Alice, without a reload.
+    await expect.poll(() => conversationNames(bobLaptop), LIVE).toContain(`alice_${tag}`);
+    await expect.poll(() => conversationNames(alicePage), LIVE).toContain(`bob_${tag}`);
+
+    // Alice creates a group with Bob: it appears on both of Bob's devices.
+    await alicePage.getByRole('button', { name: 'New group' }).click();
+    await alicePage.getByLabel('Group name').fill('Weekend');
+    await alicePage.getByLabel(`bob_${tag}`).check();
+    await alicePage.getByRole('button', { name: 'Create group' }).click();
+    await expect
+      .poll(() => alicePage.getByTestId('conversation-title').textContent(), LIVE)
+      .toContain('Weekend');
+    for (const page of [bobLaptop, bobPhone])
+      await expect.poll(() => listText(page), LIVE).toContain('Weekend(2)');
+
+    // Bob renames it from his laptop: Alice and his phone follow.
+    await bobLaptop.getByTestId('conversation-name').filter({ hasText: 'Weekend' }).click();
+    await bobLaptop.getByRole('button', { name: 'Group details' }).click();
+    await bobLaptop.getByLabel('Group name').fill('Long weekend');
+    await bobLaptop.getByRole('button', { name: 'Rename' }).click();
+    for (const page of [alicePage, bobPhone]) {
+      await expect.poll(() => conversationNames(page), LIVE).toContain('Long weekend');
+    }
+
+    // Alice adds Carol, then removes her: the member count follows on Bob's devices.
+    await alicePage.getByRole('button', { name: 'Group details' }).click();
+    await alicePage.getByLabel('Friend to add').selectOption({ label: `carol_${tag}` });
+    await alicePage.getByRole('button', { name: 'Add', exact: true }).click();
+    for (const page of [bobLaptop, bobPhone]) {
+      await expect.poll(() => listText(page), LIVE).toContain('Long weekend(3)');
+    }
+    await alicePage
+      .locator(`[data-member-id="${carol.userId}"]`)
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    for (const page of [bobLaptop, bobPhone]) {
+      await expect.poll(() => listText(page), LIVE).toContain('Long weekend(2)');
+    }
+    await expect
+      .poll(() => bobLaptop.getByRole('list', { name: 'Members' }).textContent(), LIVE)
+      .not.toContain(`carol_${tag}`);
+
+    for (const p of problems) {
+      expect(p.pageErrors).toEqual([]);
+      expect(p.consoleErrors).toEqual([]);
+    }
+  });
+});
