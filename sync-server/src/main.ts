@@ -94,10 +94,12 @@ function start(): void {
   const sync = attachSyncSocket(server, { hub, services, publicUrl: () => publicUrl });
   lifecycle.onShutdown({
     name: 'sync',
-    run: () => {
+    run: async () => {
       sync.close();
       hub.close();
       services.social.policy.flush();
+      // Let the 1001 close frames reach the devices before the process exits.
+      await sync.drained(2000);
     },
   });
 

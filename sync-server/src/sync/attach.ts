@@ -20,7 +20,7 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 export function attachSyncSocket(
   server: Server,
   deps: { hub: SyncHub; services: Services; publicUrl: () => URL },
-): { close: () => void } {
+): { close: () => void; drained: (timeoutMs: number) => Promise<void> } {
   // ws enforces a hard cap (close 1009) well above our own limit, which closes with frame_too_large.
   const wss = new WebSocketServer({
     noServer: true,
@@ -71,5 +71,24 @@ export function attachSyncSocket(
       server.off('upgrade', onUpgrade);
       wss.close();
     },
+    /** Resolves once every socket finished its closing handshake (SD1), or ends the rest after the timeout. */
+    drained: (timeoutMs) =>
+      new Promise<void>((resolve) => {
+        const open = [...wss.clients].filter((ws) => ws.readyState !== ws.CLOSED);
+        if (open.length === 0) return resolve();
+        let left = open.length;
+        const timer = setTimeout(() => {
+          for (const ws of open) ws.terminate();
+          resolve();
+        }, timeoutMs);
+        for (const ws of open) {
+          ws.once('close', () => {
+            if (--left === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+        }
+      }),
   };
 }

@@ -58,6 +58,7 @@ export async function startInProcessServer(
     async close() {
       sync.close();
       hub.close();
+      await sync.drained(1000);
       await closeHttpServer(server, 1000);
       db.close();
     },
