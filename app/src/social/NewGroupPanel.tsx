@@ -12,6 +12,7 @@ export function NewGroupPanel(props: { onCreated: (id: string) => void }) {
   const action = useAction();
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [picture, setPicture] = useState<File | null>(null);
   const nameCheck = checkGroupName(name);
 
   const toggle = (id: string) =>
@@ -25,7 +26,12 @@ export function NewGroupPanel(props: { onCreated: (id: string) => void }) {
   const create = () =>
     void action.run(async () => {
       const group = await social.createGroup(name, [...chosen]);
-      props.onCreated(group.id);
+      // The group exists either way; a refused picture is reported and can be set again later.
+      try {
+        if (picture) await social.setGroupPicture(group.id, picture);
+      } finally {
+        props.onCreated(group.id);
+      }
     });
 
   return (
@@ -48,6 +54,15 @@ export function NewGroupPanel(props: { onCreated: (id: string) => void }) {
         />
       </label>
       {name !== '' && !nameCheck.ok && <p className="mt-1 text-sm text-red-400">{nameCheck.message}</p>}
+      <label className="mt-4 block text-sm">
+        Picture (optional)
+        <input
+          type="file"
+          accept="image/jpeg,image/png,image/webp,image/gif,image/avif"
+          onChange={(e) => setPicture(e.target.files?.[0] ?? null)}
+          className="mt-1 block text-sm text-neutral-400 file:mr-3 file:rounded-lg file:border-0 file:bg-neutral-800 file:px-3 file:py-1.5 file:text-neutral-100"
+        />
+      </label>
       <fieldset className="mt-4">
         <legend className="text-sm">Members (your friends)</legend>
         {friends.friends.length === 0 && (

@@ -268,14 +268,7 @@ export class SyncHub {
         // UP3: ack only now that it is committed; HD1: then tell every subscriber the durable head.
         connection.send({ type: 'ack', docId, ref, seq });
         this.announceHead(docId, seq);
-        if (segment) {
-          const frame = encodeServerFrame({
-            type: 'segment',
-            conversationId: segment.conversationId,
-            index: segment.index,
-          });
-          for (const c of this.connections) if (c.inConversation(segment.conversationId)) c.sendRaw(frame);
-        }
+        if (segment) this.announceSegment(segment);
         this.maybeCompact(live);
       },
       onFailed: (err) => {
@@ -298,6 +291,16 @@ export class SyncHub {
       });
     }
     this.heads.set(docId, Math.max(seq, this.heads.get(docId) ?? 0));
+  }
+
+  /** Tells every device in the conversation that a newer segment exists. */
+  private announceSegment(segment: { conversationId: string; index: number }): void {
+    const frame = encodeServerFrame({
+      type: 'segment',
+      conversationId: segment.conversationId,
+      index: segment.index,
+    });
+    for (const c of this.connections) if (c.inConversation(segment.conversationId)) c.sendRaw(frame);
   }
 
   private newSegment(live: LiveDoc): { conversationId: string; index: number } | undefined {
@@ -380,7 +383,7 @@ export class SyncHub {
     live.pending++;
     const data: Uint8Array = update;
     const segment = this.newSegment(live);
-    // RL1/HD1 as for a device's update: relayed at once, the durable head announced after commit.
+    // RL1 as for any update: relay at once, announce the durable head after the commit.
     this.fanout.publish(docId, encodeServerFrame({ type: 'update', docId, seq: 0, update: data }), null);
     this.commits.enqueue({
       row: { docId, seq, data, userId: SYSTEM_AUTHOR, newClients: [clientId], segment },
@@ -389,6 +392,7 @@ export class SyncHub {
         live.pending--;
         live.committedHead = Math.max(live.committedHead, seq);
         this.announceHead(docId, seq);
+        if (segment) this.announceSegment(segment);
         this.released(docId);
       },
       onFailed: (err) => {
