@@ -3,6 +3,8 @@ import type { AppendRow, DocStore } from './doc-store.ts';
 export interface CommitEntry {
   /** Absent for an ack-only entry (a repeated update that is already in the document). */
   row?: AppendRow;
+  /** Runs inside the batch's transaction (writes that must commit together with the update). */
+  inTransaction?: () => void;
   onCommitted: () => void;
   onFailed: (error: unknown) => void;
 }
@@ -40,7 +42,12 @@ export class CommitQueue {
       const batch = this.entries.splice(0, MAX_ROWS_PER_COMMIT);
       const rows = batch.flatMap((entry) => (entry.row ? [entry.row] : []));
       try {
-        if (rows.length > 0) this.store.appendBatch(rows);
+        const hooks = batch.flatMap((entry) => (entry.inTransaction ? [entry.inTransaction] : []));
+        if (rows.length > 0 || hooks.length > 0) {
+          this.store.appendBatch(rows, () => {
+            for (const hook of hooks) hook();
+          });
+        }
       } catch (error) {
         for (const entry of batch) entry.onFailed(error);
         continue;

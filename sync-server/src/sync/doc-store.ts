@@ -32,8 +32,11 @@ export interface DocStore {
   heads(docIds: readonly string[]): Map<string, number>;
   /** Log entries with seq > afterSeq, or null when compaction removed some of them. */
   logAfter(docId: string, afterSeq: number): StoredUpdate[] | null;
-  /** Stores a batch of updates in one transaction (group commit); throws if nothing was stored. */
-  appendBatch(rows: readonly AppendRow[]): void;
+  /**
+   * Stores a batch of updates in one transaction (group commit); throws if nothing was stored.
+   * `alsoInTransaction` writes what must commit with them (the conversation list's columns) at no extra fsync.
+   */
+  appendBatch(rows: readonly AppendRow[], alsoInTransaction?: () => void): void;
   /** Replaces log entries <= throughSeq by a snapshot of the state through them. */
   compact(docId: string, throughSeq: number, state: Uint8Array): void;
   /** Number of log entries after the snapshot. */

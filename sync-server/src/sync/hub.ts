@@ -257,13 +257,17 @@ export class SyncHub {
         newClients: verdict.newClients,
         segment,
       },
+      // The list's last message and count commit with the messages: no extra fsync per update.
+      inTransaction:
+        verdict.newMessages.length > 0
+          ? () => this.recordMessages(live, verdict.newMessages.length)
+          : undefined,
       onCommitted: () => {
         live.pending--;
         live.committedHead = Math.max(live.committedHead, seq);
         // UP3: ack only now that it is committed; HD1: then tell every subscriber the durable head.
         connection.send({ type: 'ack', docId, ref, seq });
         this.announceHead(docId, seq);
-        if (verdict.newMessages.length > 0) this.recordMessages(live, verdict.newMessages.length);
         if (segment) this.announceSegment(segment);
         this.maybeCompact(live);
       },
@@ -339,7 +343,15 @@ export class SyncHub {
     const { messages } = segmentOf(live.doc);
     const newest = messages.length > 0 ? messages.get(messages.length - 1) : undefined;
     if (!newest) return;
-    this.options.conversations.messagesCommitted(live.ref.conversationId, newest, count);
+    try {
+      this.options.conversations.messagesCommitted(live.ref.conversationId, newest, count);
+    } catch (err) {
+      // The list's columns must never cost a message its durability.
+      this.options.logger.error('conversation list not updated', {
+        conversationId: live.ref.conversationId,
+        err,
+      });
+    }
   }
 
   private conversationChanged(conversationId: string): void {
@@ -375,12 +387,12 @@ export class SyncHub {
     this.fanout.publish(docId, encodeServerFrame({ type: 'update', docId, seq: 0, update: data }), null);
     this.commits.enqueue({
       row: { docId, seq, data, userId: SYSTEM_AUTHOR, newClients: [clientId], segment },
+      inTransaction: () => this.recordMessages(live, 1),
       onCommitted: () => {
         live.pending--;
         live.committedHead = Math.max(live.committedHead, seq);
         this.announceHead(docId, seq);
         if (segment) this.announceSegment(segment);
-        this.recordMessages(live, 1);
         this.released(docId);
       },
       onFailed: (err) => {

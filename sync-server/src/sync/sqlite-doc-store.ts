@@ -85,7 +85,7 @@ export class SqliteDocStore implements DocStore {
     }));
   }
 
-  appendBatch(rows: readonly AppendRow[]): void {
+  appendBatch(rows: readonly AppendRow[], alsoInTransaction?: () => void): void {
     const now = this.now();
     this.db.transaction(() => {
       for (const row of rows) {
@@ -93,6 +93,7 @@ export class SqliteDocStore implements DocStore {
         for (const client of row.newClients) this.stmts.bindClient.run(row.docId, client, row.userId);
         if (row.segment) this.stmts.segment.run(row.segment.conversationId, row.segment.index);
       }
+      alsoInTransaction?.();
     })();
   }
 
