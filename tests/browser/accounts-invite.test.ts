@@ -15,6 +15,7 @@ describe('an invite-only server in Chromium', () => {
 
   it('lets the first person in as admin, who invites the next one; nobody else gets in', async () => {
     const adminContext = await browser.newContext();
+    adminContext.setDefaultTimeout(10_000);
     const admin = await adminContext.newPage();
     await addVirtualAuthenticator(adminContext, admin);
     await admin.goto(server().url);
@@ -27,6 +28,7 @@ describe('an invite-only server in Chromium', () => {
     expect(link).toMatch(/\/signin\?invite=[a-z2-7]+$/);
 
     const strangerContext = await browser.newContext();
+    strangerContext.setDefaultTimeout(10_000);
     const stranger = await strangerContext.newPage();
     await addVirtualAuthenticator(strangerContext, stranger);
     await stranger.goto(server().url);
