@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('relay between devices', () => {
-  it("[RL1] relays a committed message to the other member and to the sender's other device, acked after commit [UP3]", async () => {
+  it("[RL1] relays a message to the other member and to the sender's other device; it is acked after commit [UP3]", async () => {
     const alice = server.seed.user('alice', server.publicUrl);
     const bob = server.seed.user('bob', server.publicUrl);
     const conv = server.seed.group('g', [
