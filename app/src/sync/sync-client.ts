@@ -151,7 +151,7 @@ export class SyncClient {
 
   private onClosed(code: number): void {
     const reason = closeReasonOf(code);
-    if (reason === 'session_revoked' || reason === 'user_deleted') {
+    if (reason === 'session_revoked' || reason === 'user_deleted' || reason === 'unauthenticated') {
       this.running = false;
       return this.status.set('signed_out');
     }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { SYNC_LIMITS } from '@messenjo/shared';
+import { CLOSE_CODES, SYNC_LIMITS } from '@messenjo/shared';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Services } from '../services.ts';
 import { readCookie, sessionCookieName } from '../sessions/index.ts';
@@ -38,8 +38,14 @@ export function attachSyncSocket(
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
     const token = readCookie(request.headers.cookie, sessionCookieName(publicUrl));
-    const validated = token === undefined ? null : sessions.validate(token);
-    if (!validated) return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (token === undefined) return refuseUpgrade(socket, 401, 'Unauthorized');
+    const validated = sessions.validate(token);
+    if (!validated) {
+      // A device whose session ended while it was away: tell it in a way a browser can read.
+      const { code } = CLOSE_CODES.unauthenticated;
+      wss.handleUpgrade(request, socket, head, (ws: WebSocket) => ws.close(code, 'sign in again'));
+      return;
+    }
     const { userId, id: sessionId } = validated.session;
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       const connection = deps.hub.connect(
