@@ -1,22 +1,16 @@
 import type { MeResponse } from '@messenjo/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, watchPage, type Browser } from '../harness/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { watchPage } from '../harness/browser.ts';
 import { authedFetch, signIn, signUp } from '../harness/accounts.ts';
-import { useServer } from '../harness/fixtures.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { addVirtualAuthenticator } from '../harness/virtual-authenticator.ts';
 
 describe('passkey accounts in Chromium', () => {
   const server = useServer('browser-accounts-passkey');
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('signs up with a passkey, chooses a username, signs out and signs back in', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const problems = watchPage(page);
@@ -84,7 +78,7 @@ describe('passkey accounts in Chromium', () => {
   it('shows the sign-in page once this device is signed out from another one', async () => {
     const phone = await signUp(server().url, { username: 'two.devices' });
     const laptop = await signIn(server().url, phone);
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     context.setDefaultTimeout(10_000);
     const [name, value] = laptop.cookie.split('=') as [string, string];
     await context.addCookies([{ name, value, url: server().url }]);

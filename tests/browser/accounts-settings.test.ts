@@ -1,24 +1,18 @@
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signIn, signUp } from '../harness/accounts.ts';
-import { launchBrowser, watchPage, type Browser } from '../harness/browser.ts';
-import { useServer } from '../harness/fixtures.ts';
+import { watchPage } from '../harness/browser.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
 
 describe('the settings screen in Chromium', () => {
   const server = useServer('browser-accounts-settings');
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('changes the display name with the rules shown early, uploads and removes a picture, signs out other devices, deletes the account', async () => {
     const account = await signUp(server().url, { username: 'settings.person' });
     await signUp(server().url); // someone else, untouched
     await signIn(server().url, account); // another device of the same person
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const [name, value] = account.cookie.split('=') as [string, string];
     await context.addCookies([{ name, value, url: server().url }]);
     context.setDefaultTimeout(10_000);
