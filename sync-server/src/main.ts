@@ -9,7 +9,7 @@ import { MIGRATIONS, migrate, openDatabase, type Db } from './db/index.ts';
 import { createLogger } from './logger.ts';
 import { createServices } from './services.ts';
 import { closeHttpServer, Lifecycle, originFromAddress } from './server/lifecycle.ts';
-import { attachSyncSocket, SyncHub } from './sync/index.ts';
+import { serveSync } from './sync/index.ts';
 
 // Both src/main.ts (dev) and dist/main.js (built) sit one level below the package folder.
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,22 +84,9 @@ function start(): void {
 
   // Registered after the database step, so it runs before it: sockets close with 1001 and
   // pending commits are flushed (and acked) while the database is still open.
-  const hub = new SyncHub({
-    store: services.docStore,
-    memberships: services.memberships,
-    bus: services.bus,
-    logger,
-    conversations: services.social.policy,
-  });
-  const sync = attachSyncSocket(server, { hub, services, publicUrl: () => publicUrl });
-  lifecycle.onShutdown({
-    name: 'sync',
-    run: () => {
-      sync.close();
-      hub.close();
-      services.social.policy.flush();
-    },
-  });
+  const sync = serveSync(server, services, () => publicUrl);
+  // Let the 1001 close frames reach the devices before the process exits.
+  lifecycle.onShutdown({ name: 'sync', run: () => sync.stop(2000) });
 
   const stop = (signal: string): void => {
     void lifecycle.shutdown(signal).then(() => {

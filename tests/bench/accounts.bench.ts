@@ -1,5 +1,5 @@
 /**
- * Accounts costs against the real built server (run: `pnpm --filter @messenjo/tests bench`
+ * Accounts costs against the real built server (run: `pnpm --filter @messenjo/tests bench:accounts`
  * after `pnpm build`): an authenticated request (session validation on every call), a full
  * passkey sign-up and sign-in (two HTTP round trips each, ES256 verification), and a phone
  * photo (12 MP JPEG) through the picture pipeline.

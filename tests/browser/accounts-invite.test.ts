@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type Browser } from '../harness/browser.ts';
-import { useServer } from '../harness/fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { addVirtualAuthenticator } from '../harness/virtual-authenticator.ts';
 
 describe('an invite-only server in Chromium', () => {
   const server = useServer('browser-accounts-invite', { env: { REGISTRATION: 'invite-only' } });
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('lets the first person in as admin, who invites the next one; nobody else gets in', async () => {
-    const adminContext = await browser.newContext();
+    const adminContext = await browser().newContext();
+    adminContext.setDefaultTimeout(10_000);
     const admin = await adminContext.newPage();
     await addVirtualAuthenticator(adminContext, admin);
     await admin.goto(server().url);
@@ -26,7 +20,8 @@ describe('an invite-only server in Chromium', () => {
     const link = await admin.getByLabel('Invite link').inputValue();
     expect(link).toMatch(/\/signin\?invite=[a-z2-7]+$/);
 
-    const strangerContext = await browser.newContext();
+    const strangerContext = await browser().newContext();
+    strangerContext.setDefaultTimeout(10_000);
     const stranger = await strangerContext.newPage();
     await addVirtualAuthenticator(strangerContext, stranger);
     await stranger.goto(server().url);

@@ -1,21 +1,17 @@
 import type { MeResponse } from '@messenjo/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, watchPage, type Browser } from '../harness/browser.ts';
-import { useServer } from '../harness/fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { watchPage } from '../harness/browser.ts';
+import { authedFetch, signIn, signUp } from '../harness/accounts.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { addVirtualAuthenticator } from '../harness/virtual-authenticator.ts';
 
 describe('passkey accounts in Chromium', () => {
   const server = useServer('browser-accounts-passkey');
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('signs up with a passkey, chooses a username, signs out and signs back in', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
+    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const problems = watchPage(page);
     const laptop = await addVirtualAuthenticator(context, page);
@@ -76,6 +72,28 @@ describe('passkey accounts in Chromium', () => {
 
     expect(problems.pageErrors).toEqual([]);
     expect(problems.consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the sign-in page once this device is signed out from another one', async () => {
+    const phone = await signUp(server().url, { username: 'two.devices' });
+    const laptop = await signIn(server().url, phone);
+    const context = await browser().newContext();
+    context.setDefaultTimeout(10_000);
+    const [name, value] = laptop.cookie.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: server().url }]);
+    const page = await context.newPage();
+    await page.goto(server().url);
+    await expect.poll(() => page.getByRole('button', { name: 'Settings' }).isVisible()).toBe(true);
+    // The device is connected to the sync socket.
+    await expect.poll(() => page.locator('[data-sync-status=online]').count(), { timeout: 5000 }).toBe(1);
+
+    await authedFetch(server().url, phone, '/api/me/sessions/revoke-others', { method: 'POST' });
+    // The sync socket closes (session_revoked) and any API call answers 401: either way the
+    // device shows the sign-in page by itself.
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible(), { timeout: 5000 })
+      .toBe(true);
     await context.close();
   });
 });

@@ -32,6 +32,7 @@ describe('OpenID Connect, GitHub and Google sign-in in Chromium', () => {
 
   it('signs up through a real OpenID provider, with the username pre-filled from it', async () => {
     const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const problems = watchPage(page);
     await page.goto(server().url);
@@ -54,6 +55,7 @@ describe('OpenID Connect, GitHub and Google sign-in in Chromium', () => {
 
   it('signs in with GitHub and with Google against their local stand-ins', async () => {
     const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     standins.nextUser = { id: '777', login: 'gh-browser', name: 'Browser Octo' };
     await page.goto(server().url);
@@ -79,14 +81,20 @@ describe('OpenID Connect, GitHub and Google sign-in in Chromium', () => {
     await context.close();
   });
 
-  it('returns to the sign-in page with the reason when the person cancels at the provider', async () => {
+  it('returns to the sign-in page with the reason when the person cancels at GitHub or the OpenID provider', async () => {
     const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     standins.denyNext = true;
     await page.goto(server().url);
     await page.getByRole('link', { name: 'Continue with GitHub' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Sign-in with GitHub was cancelled');
     expect(new URL(page.url()).pathname).toBe('/signin');
+
+    // Cancelling on the real OpenID provider's own login page.
+    await page.getByRole('link', { name: 'Continue with Test ID' }).click();
+    await page.getByRole('link', { name: '[ Cancel ]' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Sign-in with Test ID was cancelled');
     await context.close();
   });
 });

@@ -1,26 +1,21 @@
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signIn, signUp } from '../harness/accounts.ts';
-import { launchBrowser, watchPage, type Browser } from '../harness/browser.ts';
-import { useServer } from '../harness/fixtures.ts';
+import { watchPage } from '../harness/browser.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
 
 describe('the settings screen in Chromium', () => {
   const server = useServer('browser-accounts-settings');
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
-  it('changes the display name with the rules shown early, uploads and removes a picture, signs out other devices', async () => {
+  it('changes the display name with the rules shown early, uploads and removes a picture, signs out other devices, deletes the account', async () => {
     const account = await signUp(server().url, { username: 'settings.person' });
     await signUp(server().url); // someone else, untouched
     await signIn(server().url, account); // another device of the same person
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const [name, value] = account.cookie.split('=') as [string, string];
     await context.addCookies([{ name, value, url: server().url }]);
+    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const problems = watchPage(page);
     await page.goto(`${server().url}/settings`);
@@ -35,6 +30,7 @@ describe('the settings screen in Chromium', () => {
     await profile.getByLabel('Display name').fill('Zoë Settings');
     await profile.getByRole('button', { name: 'Save profile' }).click();
     await expect.poll(() => profile.getByRole('button', { name: 'Save profile' }).isDisabled()).toBe(true);
+    // Picked right after saving: the upload must not be lost while the save completes.
 
     const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#e91' } })
       .png()
@@ -44,6 +40,10 @@ describe('the settings screen in Chromium', () => {
       .setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
     const img = profile.locator('img[src^="/media/"]');
     await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(256);
+    const me = await page.evaluate(
+      async () => (await fetch('/api/me')).json() as Promise<{ displayName: string }>,
+    );
+    expect(me.displayName).toBe('Zoë Settings');
 
     const text = Buffer.from('not an image at all, but named like one');
     await profile
@@ -59,6 +59,17 @@ describe('the settings screen in Chromium', () => {
     await expect.poll(() => devices.locator('li').count()).toBe(2);
     await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
     await expect.poll(() => devices.locator('li').count()).toBe(1);
+
+    // Deleting the account asks once more, then leaves the device signed out.
+    await page.getByRole('button', { name: 'Delete account…' }).click();
+    await page.getByRole('button', { name: 'Delete my account for good' }).click();
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible())
+      .toBe(true);
+    const after = await page.evaluate(
+      async () => (await fetch('/api/auth/session')).json() as Promise<unknown>,
+    );
+    expect(after).toEqual({ me: null });
 
     expect(problems.pageErrors).toEqual([]);
     expect(problems.consoleErrors.filter((e) => !/status of 415/.test(e))).toEqual([]);

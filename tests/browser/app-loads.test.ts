@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, watchPage, type Browser } from '../harness/browser.ts';
-import { useServer } from '../harness/fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { watchPage } from '../harness/browser.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
 
 describe('the PWA served by the built server', () => {
   const server = useServer('browser-app-loads');
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('loads, reaches the server and runs under the CSP without errors', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     const problems = watchPage(page);
     await page.goto(server().url);
@@ -28,7 +22,7 @@ describe('the PWA served by the built server', () => {
   });
 
   it('installs the service worker and opens the shell with no network', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(server().url);
     await page.evaluate(async () => {

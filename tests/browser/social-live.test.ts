@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import {
-  launchBrowser,
-  watchPage,
-  type Browser,
-  type BrowserContext,
-  type Page,
-  type PageProblems,
-} from '../harness/browser.ts';
-import { useServer } from '../harness/fixtures.ts';
+import { watchPage, type BrowserContext, type Page, type PageProblems } from '../harness/browser.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
 
 /** Live means without a reload; generous so a loaded 2-core machine does not flake (speed is benchmarked, not tested). */
@@ -21,23 +14,19 @@ const LIVE = { timeout: 5000 };
  */
 describe('friends and groups live in Chromium', () => {
   const server = useServer('browser-social-live');
-  let browser: Browser;
+  const browser = useBrowser();
   const contexts: BrowserContext[] = [];
   const problems: PageProblems[] = [];
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
   afterAll(async () => {
     for (const context of contexts) await context.close();
-    await browser?.close();
   });
 
   /** A device of `account`: a fresh browser context signed in with a session of its own. */
   async function device(account: TestAccount): Promise<Page> {
     const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
     const [name, value] = session.cookie.split('=') as [string, string];
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     contexts.push(context);
     await context.addCookies([{ name, value, url: server().url, httpOnly: true, sameSite: 'Lax' }]);
     const page = await context.newPage();

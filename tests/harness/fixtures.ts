@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { launchBrowser, type Browser } from './browser.ts';
 import { startServer, type RunningServer, type ServerOptions } from './server.ts';
 
 /**
@@ -22,5 +23,20 @@ export function useServer(name: string, options: ServerOptions = {}): () => Runn
   return () => {
     if (!server) throw new Error('the server has not started');
     return server;
+  };
+}
+
+/** One Chromium for the tests of a file, launched before them and closed after. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser has not started');
+    return browser;
   };
 }

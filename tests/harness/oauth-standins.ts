@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import sharp from 'sharp';
 
 /**
  * Local stand-ins for GitHub's and Google's OAuth endpoints, speaking their documented
  * protocol: the authorize redirect (approving at once as `nextUser`, or denying), the code
  * exchange (client secret, redirect_uri and — for Google — the PKCE verifier checked), and
- * the profile endpoint. The server under test points at it with GITHUB_BASE_URL / GITHUB_API_URL
+ * the profile endpoint, and avatars (GitHub's is a PNG; Google's points at a missing file). The server under test points at it with GITHUB_BASE_URL / GITHUB_API_URL
  * and GOOGLE_*_URL (see `env`).
  */
 export interface StandinUser {
@@ -115,6 +116,13 @@ export async function startOAuthStandins(): Promise<OAuthStandins> {
     const url = new URL(req.url ?? '/', 'http://standin');
     const route = `${req.method} ${url.pathname}`;
     const handle = async (): Promise<void> => {
+      if (req.method === 'GET' && /^\/avatars\/\d+\.png$/.test(url.pathname)) {
+        const png = await sharp({ create: { width: 120, height: 90, channels: 3, background: '#48c' } })
+          .png()
+          .toBuffer();
+        res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+        return;
+      }
       switch (route) {
         case 'GET /github/login/oauth/authorize':
           return authorize('github', url, res);
@@ -123,7 +131,13 @@ export async function startOAuthStandins(): Promise<OAuthStandins> {
         case 'GET /github-api/user': {
           const user = bearer(req);
           if (!user) return json(res, 401, { message: 'Bad credentials' });
-          return json(res, 200, { id: Number(user.id), login: user.login, name: user.name, avatar_url: '' });
+          const avatar = `${standins.url}/avatars/${user.id}.png`;
+          return json(res, 200, {
+            id: Number(user.id),
+            login: user.login,
+            name: user.name,
+            avatar_url: avatar,
+          });
         }
         case 'GET /google/auth':
           return authorize('google', url, res);
@@ -132,7 +146,12 @@ export async function startOAuthStandins(): Promise<OAuthStandins> {
         case 'GET /google/userinfo': {
           const user = bearer(req);
           if (!user) return json(res, 401, { error: 'invalid_token' });
-          return json(res, 200, { sub: user.id, name: user.name, given_name: user.name.split(' ')[0] });
+          return json(res, 200, {
+            sub: user.id,
+            name: user.name,
+            given_name: user.name.split(' ')[0],
+            picture: `${standins.url}/avatars/missing-${user.id}.txt`,
+          });
         }
         default:
           return json(res, 404, { error: 'not_found' });

@@ -1,5 +1,5 @@
 import type { MeResponse, SessionStateResponse } from '@messenjo/shared';
-import { api } from '../api/client.ts';
+import { api, setUnauthenticatedHandler } from '../api/client.ts';
 
 /**
  * Who is signed in on this device, framework-free (React reads it with useSyncExternalStore).
@@ -60,6 +60,9 @@ export const meStore = {
 
   /** The session ended elsewhere (deleted account, signed out from another device). */
   signedOut(): void {
-    set({ status: 'anonymous' });
+    if (state.status !== 'anonymous') set({ status: 'anonymous' });
   },
 };
+
+// Any 401 from the API means this device is no longer signed in: show the sign-in page.
+setUnauthenticatedHandler(() => meStore.signedOut());

@@ -34,6 +34,16 @@ export function apiUpload<T>(path: string, file: Blob): Promise<T> {
   });
 }
 
+let onUnauthenticated: (() => void) | undefined;
+
+/**
+ * Called when the server answers 401: the session ended elsewhere (signed out from another
+ * device, expired, account deleted). The accounts store registers itself here.
+ */
+export function setUnauthenticatedHandler(handler: (() => void) | undefined): void {
+  onUnauthenticated = handler;
+}
+
 async function send<T>(path: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
@@ -42,6 +52,7 @@ async function send<T>(path: string, init: RequestInit): Promise<T> {
     throw new ApiError(0, 'network_error', 'You are offline or the server cannot be reached');
   }
   if (response.status === 204) return undefined as T;
+  if (response.status === 401) onUnauthenticated?.();
   const payload: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     if (isErrorEnvelope(payload)) {

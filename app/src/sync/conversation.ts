@@ -19,6 +19,8 @@ const latestKey = (conversationId: string): string => `latest-segment:${conversa
  */
 export class ConversationSegments {
   private latest = -1;
+  /** Segment 0 opened only because the device knew of no newer one; closed once the server names one. */
+  private guess: number | undefined;
   private readonly dispose: () => void;
   private readonly listeners = new Set<() => void>();
 
@@ -39,6 +41,10 @@ export class ConversationSegments {
   private learnLatest(index: number): void {
     if (index <= this.latest) return;
     this.latest = index;
+    if (this.guess !== undefined && this.guess < index) {
+      this.client.close(segmentDocId(this.conversationId, this.guess));
+      this.guess = undefined;
+    }
     void this.persistence?.setNumber(latestKey(this.conversationId), index);
     // A newer segment exists (another device started it): open it so its messages arrive.
     void this.client.open(segmentDocId(this.conversationId, index)).then(() => this.changed());
@@ -47,6 +53,7 @@ export class ConversationSegments {
   /** Opens the newest known segment (from storage first, then what the server says). */
   async openLatest(): Promise<void> {
     const stored = await this.persistence?.getNumber(latestKey(this.conversationId));
+    if (stored === undefined && this.latest < 0) this.guess = 0;
     this.latest = Math.max(this.latest, stored ?? 0);
     await this.client.open(segmentDocId(this.conversationId, this.latest));
     this.changed();

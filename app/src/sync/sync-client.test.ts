@@ -176,4 +176,33 @@ describe('sync client', () => {
     ).toEqual(['fine']);
     await client.stop();
   });
+
+  it('[CL2] reconnects at once when the browser reports the network is back', async () => {
+    const events = new EventTarget();
+    const g = globalThis as unknown as Record<string, unknown>;
+    g.addEventListener = events.addEventListener.bind(events);
+    g.removeEventListener = events.removeEventListener.bind(events);
+    try {
+      const sockets: FakeSocket[] = [];
+      const client = new SyncClient({
+        url: 'ws://test/sync',
+        reconnectDelay: () => 60_000,
+        createSocket: () => {
+          const socket = new FakeSocket();
+          sockets.push(socket);
+          return socket;
+        },
+      });
+      client.start();
+      sockets[0]!.drop();
+      expect(client.status.get()).toBe('offline');
+      events.dispatchEvent(new Event('online'));
+      expect(sockets).toHaveLength(2);
+      expect(client.status.get()).toBe('connecting');
+      await client.stop();
+    } finally {
+      delete g.addEventListener;
+      delete g.removeEventListener;
+    }
+  });
 });

@@ -82,6 +82,21 @@ export class SyncClient {
 
   start(): void {
     this.running = true;
+    // The browser says the network is back: try at once instead of waiting out the backoff.
+    const target = globalThis as {
+      addEventListener?: typeof addEventListener;
+      removeEventListener?: typeof removeEventListener;
+    };
+    if (target.addEventListener && target.removeEventListener) {
+      const onOnline = (): void => {
+        if (!this.running || !this.leader || this.socket) return;
+        clearTimeout(this.reconnectTimer);
+        this.attempt = 0;
+        this.connect();
+      };
+      target.addEventListener('online', onOnline);
+      this.disposers.push(() => target.removeEventListener?.('online', onOnline));
+    }
     if (this.leader) this.connect();
   }
 
@@ -136,7 +151,7 @@ export class SyncClient {
 
   private onClosed(code: number): void {
     const reason = closeReasonOf(code);
-    if (reason === 'session_revoked' || reason === 'user_deleted') {
+    if (reason === 'session_revoked' || reason === 'user_deleted' || reason === 'unauthenticated') {
       this.running = false;
       return this.status.set('signed_out');
     }

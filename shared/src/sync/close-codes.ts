@@ -15,6 +15,12 @@ export const CLOSE_CODES = {
   session_revoked: { code: 4003, retry: false, discardDoc: false },
   /** The account was deleted. */
   user_deleted: { code: 4004, retry: false, discardDoc: false },
+  /**
+   * The socket's cookie carries no live session (signed out, expired, or revoked while the
+   * device was away). Sent as a close after the upgrade, because a browser cannot read an HTTP
+   * 401 on a refused upgrade (it only sees 1006) and would retry forever.
+   */
+  unauthenticated: { code: 4005, retry: false, discardDoc: false },
   /** A frame larger than MAX_FRAME_BYTES. */
   frame_too_large: { code: 4010, retry: false, discardDoc: false },
   /** More frames than the per-socket budget allows: back off and come back. */

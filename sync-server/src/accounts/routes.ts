@@ -28,7 +28,7 @@ export function accountsRoutes(services: Services, publicUrl: () => URL): Hono<A
   api.use('/auth/:provider/start', limit);
   api.route('/', providersRoute(accounts));
   api.route('/auth/passkey', passkeyRoutes({ accounts, publicUrl, meView }));
-  api.route('/auth', oauthRoutes({ accounts, publicUrl, logger: services.logger }));
+  api.route('/auth', oauthRoutes({ accounts, pictures, publicUrl, logger: services.logger }));
   api.route('/', sessionRoutes({ sessions: services.sessions, publicUrl }));
   api.route('/', profileRoutes({ accounts, bus, pictures, publicUrl, meView }));
   api.route('/', methodsRoutes({ accounts, meView }));

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { SYNC_LIMITS } from '@messenjo/shared';
+import { CLOSE_CODES, SYNC_LIMITS } from '@messenjo/shared';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Services } from '../services.ts';
 import { readCookie, sessionCookieName } from '../sessions/index.ts';
@@ -20,7 +20,7 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 export function attachSyncSocket(
   server: Server,
   deps: { hub: SyncHub; services: Services; publicUrl: () => URL },
-): { close: () => void } {
+): { close: () => void; drained: (timeoutMs: number) => Promise<void> } {
   // ws enforces a hard cap (close 1009) well above our own limit, which closes with frame_too_large.
   const wss = new WebSocketServer({
     noServer: true,
@@ -38,8 +38,14 @@ export function attachSyncSocket(
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
     const token = readCookie(request.headers.cookie, sessionCookieName(publicUrl));
-    const validated = token === undefined ? null : sessions.validate(token);
-    if (!validated) return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (token === undefined) return refuseUpgrade(socket, 401, 'Unauthorized');
+    const validated = sessions.validate(token);
+    if (!validated) {
+      // A device whose session ended while it was away: tell it in a way a browser can read.
+      const { code } = CLOSE_CODES.unauthenticated;
+      wss.handleUpgrade(request, socket, head, (ws: WebSocket) => ws.close(code, 'sign in again'));
+      return;
+    }
     const { userId, id: sessionId } = validated.session;
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       const connection = deps.hub.connect(
@@ -71,5 +77,24 @@ export function attachSyncSocket(
       server.off('upgrade', onUpgrade);
       wss.close();
     },
+    /** Resolves once every socket finished its closing handshake (SD1), or ends the rest after the timeout. */
+    drained: (timeoutMs) =>
+      new Promise<void>((resolve) => {
+        const open = [...wss.clients].filter((ws) => ws.readyState !== ws.CLOSED);
+        if (open.length === 0) return resolve();
+        let left = open.length;
+        const timer = setTimeout(() => {
+          for (const ws of open) ws.terminate();
+          resolve();
+        }, timeoutMs);
+        for (const ws of open) {
+          ws.once('close', () => {
+            if (--left === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+        }
+      }),
   };
 }

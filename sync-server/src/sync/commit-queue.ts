@@ -3,7 +3,7 @@ import type { AppendRow, DocStore } from './doc-store.ts';
 export interface CommitEntry {
   /** Absent for an ack-only entry (a repeated update that is already in the document). */
   row?: AppendRow;
-  /** Writes that belong with the row, run inside its transaction (so they cost no fsync of their own). */
+  /** Runs inside the batch's transaction (writes that must commit together with the update). */
   inTransaction?: () => void;
   onCommitted: () => void;
   onFailed: (error: unknown) => void;
@@ -14,7 +14,8 @@ const MAX_ROWS_PER_COMMIT = 2000;
 /**
  * Least time between the end of one commit and the start of the next. A commit's fsync holds
  * the event loop (~1 ms here) and relaying waits behind it; under load, committing every turn
- * blocked the loop most of the time (W2 p50 8.6 ms). An idle server commits at once.
+ * blocked the loop most of the time (W2 p50 8.6 ms, docs/benchmarks.md). An idle server still
+ * commits at once.
  */
 export const MIN_COMMIT_INTERVAL_MS = 2;
 
@@ -55,10 +56,12 @@ export class CommitQueue {
       const batch = this.entries.splice(0, MAX_ROWS_PER_COMMIT);
       const rows = batch.flatMap((entry) => (entry.row ? [entry.row] : []));
       try {
-        if (rows.length > 0)
+        const hooks = batch.flatMap((entry) => (entry.inTransaction ? [entry.inTransaction] : []));
+        if (rows.length > 0 || hooks.length > 0) {
           this.store.appendBatch(rows, () => {
-            for (const entry of batch) entry.inTransaction?.();
+            for (const hook of hooks) hook();
           });
+        }
       } catch (error) {
         for (const entry of batch) entry.onFailed(error);
         continue;

@@ -34,8 +34,7 @@ export interface DocStore {
   logAfter(docId: string, afterSeq: number): StoredUpdate[] | null;
   /**
    * Stores a batch of updates in one transaction (group commit); throws if nothing was stored.
-   * `alsoInTransaction` writes what depends on them (the conversation list's columns) in the same
-   * transaction: one fsync per batch, not one more per update (docs/benchmarks.md, W1).
+   * `alsoInTransaction` writes what must commit with them (the conversation list's columns) at no extra fsync.
    */
   appendBatch(rows: readonly AppendRow[], alsoInTransaction?: () => void): void;
   /** Replaces log entries <= throughSeq by a snapshot of the state through them. */

@@ -257,7 +257,7 @@ export class SyncHub {
         newClients: verdict.newClients,
         segment,
       },
-      // The list's columns (last message, count) commit with the update: no fsync of their own.
+      // The list's last message and count commit with the messages: no extra fsync per update.
       inTransaction:
         verdict.newMessages.length > 0
           ? () => this.recordMessages(live, verdict.newMessages.length)
@@ -343,7 +343,15 @@ export class SyncHub {
     const { messages } = segmentOf(live.doc);
     const newest = messages.length > 0 ? messages.get(messages.length - 1) : undefined;
     if (!newest) return;
-    this.options.conversations.messagesCommitted(live.ref.conversationId, newest, count);
+    try {
+      this.options.conversations.messagesCommitted(live.ref.conversationId, newest, count);
+    } catch (err) {
+      // The list's columns must never cost a message its durability.
+      this.options.logger.error('conversation list not updated', {
+        conversationId: live.ref.conversationId,
+        err,
+      });
+    }
   }
 
   private conversationChanged(conversationId: string): void {
@@ -379,12 +387,12 @@ export class SyncHub {
     this.fanout.publish(docId, encodeServerFrame({ type: 'update', docId, seq: 0, update: data }), null);
     this.commits.enqueue({
       row: { docId, seq, data, userId: SYSTEM_AUTHOR, newClients: [clientId], segment },
+      inTransaction: () => this.recordMessages(live, 1),
       onCommitted: () => {
         live.pending--;
         live.committedHead = Math.max(live.committedHead, seq);
         this.announceHead(docId, seq);
         if (segment) this.announceSegment(segment);
-        this.recordMessages(live, 1);
         this.released(docId);
       },
       onFailed: (err) => {

@@ -7,7 +7,7 @@ import { MIGRATIONS, migrate, openDatabase } from '../db/index.ts';
 import { createLogger } from '../logger.ts';
 import { createServices, type Services } from '../services.ts';
 import { closeHttpServer } from '../server/lifecycle.ts';
-import { attachSyncSocket, SyncHub, type SyncHubOptions } from '../sync/index.ts';
+import { serveSync, type SyncHub, type SyncHubOptions } from '../sync/index.ts';
 import { Seeder } from './seed.ts';
 
 export interface InProcessServer {
@@ -40,24 +40,15 @@ export async function startInProcessServer(
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s)) as Server;
   });
   publicUrl = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  const hub = new SyncHub({
-    store: services.docStore,
-    memberships: services.memberships,
-    bus: services.bus,
-    logger,
-    conversations: services.social.policy,
-    ...hubOptions,
-  });
-  const sync = attachSyncSocket(server, { hub, services, publicUrl: () => publicUrl });
+  const sync = serveSync(server, services, () => publicUrl, hubOptions);
   return {
     url: publicUrl.origin,
     publicUrl,
     services,
-    hub,
+    hub: sync.hub,
     seed: Seeder.over(db, services),
     async close() {
-      sync.close();
-      hub.close();
+      await sync.stop(1000);
       await closeHttpServer(server, 1000);
       db.close();
     },

@@ -1,13 +1,12 @@
 import { type Db, MIGRATIONS, migrate, openDatabase } from '../db/index.ts';
 import { createEventBus } from '../events/bus.ts';
-import { newId } from '../ids.ts';
+import { UserStore } from '../accounts/users.ts';
 import { MembershipStore, type Role } from '../conversations/membership-store.ts';
 import { sessionCookieName, SessionStore } from '../sessions/index.ts';
 
 /**
  * Seeds people, sessions and conversations into a data folder's database through the server's
- * own stores (sessions, memberships), for tests and benchmarks. Users are inserted directly
- * until the accounts stream's user store exists; that is the only raw row written here.
+ * own stores (users, sessions, memberships), for tests and benchmarks: no raw rows.
  * Run it against a stopped server, or while one runs (SQLite WAL): a running server then sees
  * the rows but not the events (use the in-process server for live membership changes).
  */
@@ -33,12 +32,9 @@ export class Seeder {
 
   /** A user with a signed-in session; returns the Cookie header a device would send. */
   user(username: string, publicUrl: URL): { userId: string; cookie: string; sessionId: string } {
-    const userId = newId('u');
-    this.db
-      .prepare(
-        'INSERT INTO users (id, username, username_key, display_name, created_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(userId, username, username.toLowerCase(), username, Date.now());
+    const user = new UserStore(this.db, Date.now).create({ displayName: username, username });
+    if (user.username !== username) throw new Error(`seed: the username ${username} is taken`);
+    const userId = user.id;
     const { token, session } = this.sessions.create(userId, 'seed');
     return { userId, sessionId: session.id, cookie: `${sessionCookieName(publicUrl)}=${token}` };
   }

@@ -38,6 +38,9 @@ describe('GitHub and Google sign-in against local stand-ins', () => {
     const profile = await me(first.cookie!);
     expect(profile).toMatchObject({ username: null, suggestedUsername: 'octo-cat', displayName: 'Octo Cat' });
     expect(profile.methods.map((m) => m.label)).toEqual(['GitHub (octo-cat)']);
+    // GitHub's avatar became the profile picture, re-encoded like an upload.
+    expect(profile.picture?.large).toMatch(/^\/media\/[0-9a-f]{64}-256\.webp$/);
+    expect((await fetch(`${server().url}${profile.picture!.large}`)).status).toBe(200);
 
     const again = await runOAuthFlow(server().url, 'github');
     expect((await me(again.cookie!)).id).toBe(profile.id);
@@ -50,7 +53,18 @@ describe('GitHub and Google sign-in against local stand-ins', () => {
     const request = standins.authorizeRequests.at(-1)!;
     expect(request.get('code_challenge_method')).toBe('S256');
     expect(request.get('code_challenge')).toMatch(/^[\w-]{43}$/);
-    expect(await me(result.cookie!)).toMatchObject({ displayName: 'Gloria Google', suggestedUsername: null });
+    // Google's avatar URL answers 404 here: the account is made anyway, with the initial.
+    expect(await me(result.cookie!)).toMatchObject({
+      displayName: 'Gloria Google',
+      suggestedUsername: null,
+      picture: null,
+    });
+  });
+
+  it("keeps a provider's display name only when it passes our rules", async () => {
+    standins.nextUser = { id: '4004', login: 'weird', name: `Bell\u0007 ${'x'.repeat(80)}` };
+    const result = await runOAuthFlow(server().url, 'github');
+    expect((await me(result.cookie!)).displayName).toBe('');
   });
 
   it('returns to the sign-in page with a readable reason when cancelled or the state does not match', async () => {

@@ -104,13 +104,35 @@ describe('profile pictures', () => {
     expect((await fetch(`${server().url}${second.picture!.large}`)).status).toBe(404);
   });
 
-  it('takes the first frame of a GIF', async () => {
+  it('takes the first frame of an animated GIF, and accepts AVIF and WebP by content whatever the declared type', async () => {
     const account = await signUp(server().url);
-    const gif = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#0a0' } })
+    const square = (colour: string) =>
+      sharp({ create: { width: 40, height: 40, channels: 3, background: colour } })
+        .png()
+        .toBuffer();
+    const animated = await sharp([await square('#f00'), await square('#00f')], { join: { animated: true } })
       .gif()
       .toBuffer();
-    const response = await upload(account, gif, 'image/gif');
-    expect(response.status).toBe(200);
+    expect((await sharp(animated, { pages: -1 }).metadata()).pages).toBe(2);
+    const base = () => sharp({ create: { width: 40, height: 30, channels: 3, background: '#0a0' } });
+    const cases: [Buffer, [number, number, number]][] = [
+      [animated, [255, 0, 0]],
+      [await base().avif().toBuffer(), [0, 170, 0]],
+      [await base().webp().toBuffer(), [0, 170, 0]],
+    ];
+    for (const [image, colour] of cases) {
+      const response = await upload(account, image, 'application/octet-stream');
+      expect(response.status).toBe(200);
+      const me = (await response.json()) as MeResponse;
+      const served = Buffer.from(await (await fetch(`${server().url}${me.picture!.small}`)).arrayBuffer());
+      const meta = await sharp(served).metadata();
+      expect(meta).toMatchObject({ format: 'webp', width: 64, height: 64 });
+      expect(meta.pages ?? 1).toBe(1);
+      const pixel = [
+        ...(await sharp(served).extract({ left: 32, top: 32, width: 1, height: 1 }).raw().toBuffer()),
+      ];
+      pixel.slice(0, 3).forEach((value, i) => expect(Math.abs(value - colour[i]!)).toBeLessThan(24));
+    }
   });
 
   it('refuses a text file named .png, an 11 MB file and a 30000×30000 PNG, storing nothing', async () => {

@@ -2,7 +2,7 @@ import { CLOSE_CODES, type SessionsResponse } from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
 import { authedFetch, signIn, signUp } from '../../harness/accounts.ts';
 import { useServer } from '../../harness/fixtures.ts';
-import { RawPeer } from '../../harness/sync.ts';
+import { eventually, nodeDevice, RawPeer } from '../../harness/sync.ts';
 
 /** Signing a device out through the accounts API closes its sync socket within a second. */
 describe('session revocation and the sync socket (built server)', () => {
@@ -39,5 +39,20 @@ describe('session revocation and the sync socket (built server)', () => {
     await authedFetch(server().url, leaving, '/api/me', { method: 'DELETE' });
     const code = await socket.waitClosed(1000);
     expect([CLOSE_CODES.session_revoked.code, CLOSE_CODES.user_deleted.code]).toContain(code);
+  });
+
+  it('[HS1] a device signed out while it was offline learns it when it reconnects, and stops retrying', async () => {
+    const laptop = await signUp(server().url);
+    const phone = await signIn(server().url, laptop);
+    const sessions = (
+      (await (await authedFetch(server().url, laptop, '/api/me/sessions')).json()) as SessionsResponse
+    ).sessions;
+    await authedFetch(server().url, laptop, `/api/me/sessions/${sessions.find((s) => !s.current)!.id}`, {
+      method: 'DELETE',
+    });
+    const device = nodeDevice(server().url, phone.cookie);
+    device.start();
+    await eventually(() => device.status.get() === 'signed_out', 'the device shows it is signed out');
+    await device.stop();
   });
 });

@@ -120,8 +120,11 @@ async function expectRefused(
 }
 
 describe('hostile clients at the upgrade', () => {
-  it('[HS1] refuses a socket without a session (401) or from another origin (403)', async () => {
-    await expect(RawPeer.connect(server.url, 'messenjo_session=nope')).rejects.toThrow(/401/);
+  it('[HS1] refuses a socket without a session (401), with a dead one (4005) or from another origin (403)', async () => {
+    await expect(RawPeer.connect(server.url, 'other=1')).rejects.toThrow(/401/);
+    const dead = await RawPeer.connect(server.url, 'messenjo_session=nope', { hello: false });
+    expect(await dead.waitClosed()).toBe(CLOSE_CODES.unauthenticated.code);
+    expect(dead.frames).toEqual([]);
     await expect(connect('alice', { originHeader: 'https://evil.example' })).rejects.toThrow(/403/);
   });
 

@@ -45,7 +45,8 @@ describe('durability', () => {
     seed.close();
     const docId = segmentDocId(conv, 0);
     server = await startServer({ dataDir: data.dir });
-    const closeCodes: number[] = [];
+    /** Every socket the devices opened, with its close code once closed. */
+    const sockets = new Map<WebSocket, number | undefined>();
     const acked = new Set<string>();
     const devices = cookies.map(({ userId, cookie }) => {
       const client = new SyncClient({
@@ -55,7 +56,8 @@ describe('durability', () => {
           const ws = new WebSocket(syncUrl(server!.url), {
             headers: { Cookie: cookie, Origin: server!.url },
           });
-          ws.on('close', (code) => closeCodes.push(code));
+          sockets.set(ws, undefined);
+          ws.on('close', (code) => sockets.set(ws, code));
           ws.on('error', () => {});
           return ws as unknown as WebSocketLike;
         },
@@ -114,10 +116,11 @@ describe('durability', () => {
     for (const id of ackedBeforeKill) expect(first).toContain(id);
 
     // [SD1] a graceful stop flushes and closes every socket with 1001; nothing acked is lost.
-    const before = closeCodes.length;
+    const open = [...sockets].filter(([, code]) => code === undefined).map(([ws]) => ws);
+    expect(open).toHaveLength(devices.length);
     expect(await server.stop('SIGTERM')).toBe(0);
-    await eventually(() => closeCodes.length >= before + devices.length, 'every socket heard the close');
-    expect(closeCodes.slice(before).every((code) => code === CLOSE_GOING_AWAY)).toBe(true);
+    await eventually(() => open.every((ws) => sockets.get(ws) !== undefined), 'every socket heard the close');
+    expect(open.map((ws) => sockets.get(ws))).toEqual(open.map(() => CLOSE_GOING_AWAY));
     for (const d of devices) await d.client.stop();
     server = await startServer({ dataDir: data.dir });
     const check = new SyncClient({

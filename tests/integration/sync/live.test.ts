@@ -231,3 +231,35 @@ describe('catch-up and compaction', () => {
     b.close();
   });
 });
+
+describe('memory', () => {
+  it('[CP1] a document nobody has open is compacted and leaves memory; it loads again on demand', async () => {
+    const dir = tempDataDir('messenjo-idle-');
+    const idle = await startInProcessServer(dir.dir, { idleUnloadMs: 50 });
+    try {
+      const alice = idle.seed.user('idle', idle.publicUrl);
+      const conv = idle.seed.group('g', [{ userId: alice.userId, role: 'owner' }]);
+      const docId = segmentDocId(conv, 0);
+      const a = await RawPeer.connect(idle.url, alice.cookie);
+      await replica(a, docId);
+      say(a, new Y.Doc(), docId, 1, entry(alice.userId, 'kept'));
+      await a.next('ack');
+      expect(idle.hub.loadedDocCount).toBe(1);
+      a.send({ type: 'unsubscribe', docIds: [docId] });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(idle.hub.loadedDocCount).toBe(0);
+      expect(idle.services.docStore.logLength(docId)).toBe(0);
+      const again = new Y.Doc();
+      Y.applyUpdate(again, (await replica(a, docId)).update);
+      expect(
+        segmentOf(again)
+          .messages.toArray()
+          .map((m) => m.text),
+      ).toEqual(['kept']);
+      a.close();
+    } finally {
+      await idle.close();
+      dir.remove();
+    }
+  });
+});

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('relay between devices', () => {
-  it("[RL1] relays a committed message to the other member and to the sender's other device, acked after commit [UP3]", async () => {
+  it("[RL1] relays a message to the other member and to the sender's other device; it is acked after commit [UP3]", async () => {
     const alice = server.seed.user('alice', server.publicUrl);
     const bob = server.seed.user('bob', server.publicUrl);
     const conv = server.seed.group('g', [
@@ -49,4 +49,34 @@ describe('relay between devices', () => {
     expect(segmentOf(bobPhone.doc(docId)!).messages.length).toBe(1);
     await Promise.all(devices.map((d) => d.stop()));
   });
+
+  it('[CL6] a new device learns the newest segment from the server, keeps only it open, and loads older ones on request [DM2]', async () => {
+    const alice = server.seed.user('alice2', server.publicUrl);
+    const conv = server.seed.group('long', [{ userId: alice.userId, role: 'owner' }]);
+    const writer = nodeDevice(server.url, alice.cookie);
+    writer.start();
+    const writing = new ConversationSegments(writer, conv);
+    await writing.openLatest();
+    for (let i = 0; i < 1001; i++) await writing.send(alice.userId, `message ${i}`);
+    await eventually(() => writer.pending() === 0, 'every message is acked', 30_000);
+    expect(writer.openSegments(conv).sort()).toEqual([0, 1]);
+
+    const reader = nodeDevice(server.url, server.seed.device(alice.userId, server.publicUrl).cookie);
+    reader.start();
+    const reading = new ConversationSegments(reader, conv);
+    await reading.openLatest();
+    await eventually(
+      () => reading.timeline().some((m) => m.text === 'message 1000'),
+      'the newest segment arrives',
+    );
+    // Segment 0 was the first guess (nothing stored yet); it is closed once the server names segment 1.
+    expect(reader.openSegments(conv)).toEqual([1]);
+    expect(reading.timeline().map((m) => m.text)).toEqual(['message 1000']);
+    expect(await reading.loadOlder()).toBe(true);
+    await eventually(() => reading.timeline().length === 1001, 'the older segment arrives');
+    expect(reading.timeline()[0]?.text).toBe('message 0');
+    expect(await reading.loadOlder()).toBe(false);
+    await writer.stop();
+    await reader.stop();
+  }, 60_000);
 });

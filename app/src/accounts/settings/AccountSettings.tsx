@@ -10,7 +10,7 @@ export function AccountSettings(props: { me: MeResponse }) {
   return (
     <div className="mx-auto max-w-2xl p-6">
       <h2 className="mb-2 text-xl font-semibold">Settings</h2>
-      <ProfileSection key={`${props.me.username}:${props.me.displayName}`} me={props.me} />
+      <ProfileSection key={props.me.id} me={props.me} />
       <DevicesSection />
       <MethodsSection me={props.me} linkError={linkError} />
       <InvitesSection me={props.me} />

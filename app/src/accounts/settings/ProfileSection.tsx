@@ -25,17 +25,19 @@ export function ProfileSection(props: { me: MeResponse }) {
       : null;
 
   const save = () =>
-    action.run(async () =>
-      meStore.update(
-        await api<MeResponse>('/api/me', {
-          method: 'PATCH',
-          body: {
-            ...(username !== me.username ? { username } : {}),
-            ...(displayName !== me.displayName ? { displayName } : {}),
-          },
-        }),
-      ),
-    );
+    action.run(async () => {
+      const saved = await api<MeResponse>('/api/me', {
+        method: 'PATCH',
+        body: {
+          ...(username !== me.username ? { username } : {}),
+          ...(displayName !== me.displayName ? { displayName } : {}),
+        },
+      });
+      // The server's form (trimmed) becomes the field's value.
+      setUsername(saved.username ?? '');
+      setDisplayName(saved.displayName);
+      meStore.update(saved);
+    });
   const onFile = (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
     e.target.value = '';

@@ -1,3 +1,4 @@
+import { displayNameSchema } from '@messenjo/shared';
 import { AppError } from '../../http/app-error.ts';
 import type { Accounts } from '../accounts.ts';
 import type { User } from '../users.ts';
@@ -48,7 +49,8 @@ export function completeOAuth(
   try {
     const user = accounts.createAccount(
       {
-        displayName: profile.displayName,
+        // A provider's name follows its rules, not ours: kept only when valid here.
+        displayName: displayNameSchema.safeParse(profile.displayName).data ?? '',
         username: null,
         suggestedUsername: profile.suggestedUsername,
         ...(pending.inviteCode ? { inviteCode: pending.inviteCode } : {}),

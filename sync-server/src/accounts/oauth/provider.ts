@@ -9,6 +9,8 @@ export interface ProviderProfile {
   displayName: string;
   /** The provider's username, offered on the username screen when it is valid here. */
   suggestedUsername: string | null;
+  /** The provider's avatar (http(s) URL), imported as the profile picture of a new account. */
+  pictureUrl: string | null;
 }
 
 /** The secrets of one authorization request, kept in the short-lived state cookie. */

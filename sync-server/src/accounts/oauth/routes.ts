@@ -6,7 +6,9 @@ import { notFound } from '../../http/app-error.ts';
 import type { AppEnv } from '../../http/env.ts';
 import type { Accounts } from '../accounts.ts';
 import { startSession } from '../session/sign-in.ts';
+import type { Pictures } from '../media/pictures.ts';
 import { completeOAuth } from './complete.ts';
+import { importAvatar } from './import-avatar.ts';
 import { OAuthFlowError, callbackError, type OAuthProvider } from './provider.ts';
 import { githubProvider } from './providers/github.ts';
 import { googleProvider } from './providers/google.ts';
@@ -30,6 +32,7 @@ export function enabledProviders(accounts: Accounts): Map<OAuthProviderId, OAuth
  */
 export function oauthRoutes(deps: {
   accounts: Accounts;
+  pictures: Pictures;
   publicUrl: () => URL;
   logger: Logger;
 }): Hono<AppEnv> {
@@ -103,6 +106,7 @@ export function oauthRoutes(deps: {
       const profile = await provider.finish(callbackUrl, pending);
       const result = completeOAuth(accounts, pending, profile, auth?.user);
       if (result === null) return c.redirect('/settings', 302);
+      if (result.created && profile.pictureUrl) await importAvatar(deps, result.user.id, profile.pictureUrl);
       startSession(c, accounts.sessions, publicUrl, result.user.id);
       return c.redirect('/', 302);
     } catch (error) {

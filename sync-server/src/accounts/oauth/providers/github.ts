@@ -36,7 +36,12 @@ export function githubProvider(config: GitHubConfig): OAuthProvider {
       });
       if (!response.ok)
         throw new OAuthFlowError(`GitHub did not return the profile (HTTP ${response.status})`);
-      const user = (await response.json()) as { id?: number; login?: string; name?: string | null };
+      const user = (await response.json()) as {
+        id?: number;
+        login?: string;
+        name?: string | null;
+        avatar_url?: string | null;
+      };
       if (typeof user.id !== 'number' || typeof user.login !== 'string') {
         throw new OAuthFlowError('GitHub returned an unexpected profile');
       }
@@ -45,6 +50,7 @@ export function githubProvider(config: GitHubConfig): OAuthProvider {
         label: user.login,
         displayName: (user.name ?? user.login).trim().slice(0, 64) || user.login,
         suggestedUsername: suggestUsername(user.login),
+        pictureUrl: typeof user.avatar_url === 'string' && user.avatar_url ? user.avatar_url : null,
       };
     },
   };

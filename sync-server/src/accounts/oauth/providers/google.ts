@@ -30,11 +30,22 @@ export function googleProvider(config: GoogleConfig): OAuthProvider {
       });
       if (!response.ok)
         throw new OAuthFlowError(`Google did not return the profile (HTTP ${response.status})`);
-      const info = (await response.json()) as { sub?: string; name?: string; given_name?: string };
+      const info = (await response.json()) as {
+        sub?: string;
+        name?: string;
+        given_name?: string;
+        picture?: string;
+      };
       if (typeof info.sub !== 'string' || info.sub === '')
         throw new OAuthFlowError('Google returned an unexpected profile');
       const name = (info.name ?? info.given_name ?? '').trim().slice(0, 64);
-      return { subject: info.sub, label: name, displayName: name, suggestedUsername: null };
+      return {
+        subject: info.sub,
+        label: name,
+        displayName: name,
+        suggestedUsername: null,
+        pictureUrl: typeof info.picture === 'string' && info.picture ? info.picture : null,
+      };
     },
   };
 }

@@ -64,6 +64,7 @@ export function oidcProvider(config: OidcConfig): OAuthProvider {
         label: preferred ?? name,
         displayName: name || preferred || '',
         suggestedUsername: suggestUsername(preferred),
+        pictureUrl: typeof claims.picture === 'string' && claims.picture ? claims.picture : null,
       };
     },
   };

@@ -1,0 +1,143 @@
+import {
+  appendMessage,
+  decodeClientFrame,
+  encodeServerFrame,
+  segmentOf,
+  type ClientFrame,
+  type ServerFrame,
+} from '@messenjo/shared';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { MemoryPersistence } from './persistence.ts';
+import { SyncClient, type WebSocketLike } from './sync-client.ts';
+import type { TabChannel, TabMessage } from './tab-channel.ts';
+import { electSocketLeader } from './tabs.ts';
+
+/** BroadcastChannel semantics in memory: every other tab hears a message, asynchronously. */
+function channels(count: number): TabChannel[] {
+  const handlers = Array.from({ length: count }, () => new Set<(m: TabMessage) => void>());
+  return handlers.map((own, index) => ({
+    post: (message) =>
+      handlers.forEach((set, i) => {
+        if (i !== index) for (const h of set) queueMicrotask(() => h(message));
+      }),
+    subscribe(handler) {
+      own.add(handler);
+      return () => own.delete(handler);
+    },
+  }));
+}
+
+class FakeSocket implements WebSocketLike {
+  binaryType = 'arraybuffer';
+  sent: ClientFrame[] = [];
+  onopen: WebSocketLike['onopen'] = null;
+  onmessage: WebSocketLike['onmessage'] = null;
+  onclose: WebSocketLike['onclose'] = null;
+  onerror: WebSocketLike['onerror'] = null;
+  send(data: Uint8Array): void {
+    const decoded = decodeClientFrame(data);
+    if (decoded.kind === 'frame') this.sent.push(decoded.frame);
+  }
+  close(): void {}
+  deliver(frame: ServerFrame): void {
+    const bytes = encodeServerFrame(frame);
+    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
+  }
+}
+
+/** Web Locks in memory: one holder per name, the next waiter gets it when the holder lets go. */
+function fakeLocks(): LockManager {
+  const queue: (() => void)[] = [];
+  let held = false;
+  const grantNext = (): void => {
+    const next = queue.shift();
+    if (next) next();
+    else held = false;
+  };
+  return {
+    request: (_name: string, _options: unknown, callback: () => Promise<void>) =>
+      new Promise<void>((resolve) => {
+        const run = (): void => {
+          held = true;
+          void callback().then(() => {
+            grantNext();
+            resolve();
+          });
+        };
+        if (held) queue.push(run);
+        else run();
+      }),
+  } as unknown as LockManager;
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 5));
+const DOC = 'conv:c_a:seg:0';
+
+describe('tabs of one device', () => {
+  it("[CL5] only the leader tab holds a socket; a follower's writes go out through it and remote changes reach it; the lock passes on", async () => {
+    const [chanA, chanB] = channels(2);
+    const persistence = new MemoryPersistence();
+    const sockets: FakeSocket[] = [];
+    const make = (tabs: TabChannel) =>
+      new SyncClient({
+        url: 'ws://x/sync',
+        persistence,
+        tabs,
+        createSocket: () => {
+          const socket = new FakeSocket();
+          sockets.push(socket);
+          return socket;
+        },
+      });
+    const first = make(chanA!);
+    const second = make(chanB!);
+    first.start();
+    second.start();
+    const locks = fakeLocks();
+    const releaseFirst = electSocketLeader(first, locks);
+    const releaseSecond = electSocketLeader(second, locks);
+    await flush();
+    expect(sockets).toHaveLength(1);
+
+    await first.open(DOC);
+    const followerDoc = await second.open(DOC);
+    const socket = sockets[0]!;
+    socket.onopen?.({});
+    socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+    socket.deliver({
+      type: 'sync',
+      docId: DOC,
+      seq: 0,
+      update: Y.encodeStateAsUpdate(new Y.Doc()),
+      latestSegment: 0,
+    });
+    await flush();
+
+    appendMessage(followerDoc, { id: 'fromfollower1', author: 'u_me', text: 'typed in tab 2', sentAt: 1 });
+    await flush();
+    expect(socket.sent.filter((f) => f.type === 'update')).toHaveLength(1);
+    expect(second.pendingTotal.get()).toBe(1);
+
+    const remote = new Y.Doc();
+    let update: Uint8Array | undefined;
+    remote.once('update', (u: Uint8Array) => (update = u));
+    appendMessage(remote, { id: 'fromelsewhere', author: 'u_other', text: 'hi', sentAt: 2 });
+    socket.deliver({ type: 'update', docId: DOC, seq: 0, update: update! });
+    await flush();
+    expect(
+      segmentOf(followerDoc)
+        .messages.toArray()
+        .map((m) => m.text)
+        .sort(),
+    ).toEqual(['hi', 'typed in tab 2']);
+
+    // The leader tab closes: the other tab takes the lock and connects.
+    releaseFirst();
+    await first.stop();
+    await flush();
+    expect(sockets).toHaveLength(2);
+    releaseSecond();
+    await second.stop();
+  });
+});
