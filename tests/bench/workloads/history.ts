@@ -2,6 +2,13 @@ import { appendMessage, newMessageId, type MessageEntry } from '@messenjo/shared
 import * as Y from 'yjs';
 import type { BenchPeer } from '../targets/types.ts';
 
+/** 60 characters that do not compress to nothing (LevelDB compresses its tables; real text is not one letter). */
+function varied60(): string {
+  let text = '';
+  while (text.length < 60) text += Math.random().toString(36).slice(2);
+  return text.slice(0, 60);
+}
+
 /**
  * Writes `perDoc` messages into each document through the target's own protocol, `batch` messages
  * per update (1 = as devices send them), all documents in parallel, `peers[i]` writing `docIds[i]`
@@ -30,7 +37,7 @@ export async function writeHistory(
             const entry: MessageEntry = {
               id: newMessageId(),
               author: peer.userId,
-              text: 'x'.repeat(60),
+              text: varied60(),
               sentAt: Date.now(),
             };
             rawJsonBytes += Buffer.byteLength(JSON.stringify(entry));

@@ -3,7 +3,7 @@
 // Prints {"port":N} once listening on 127.0.0.1 (a port the OS picks).
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
-import { setupWSConnection } from '@y/websocket-server/utils';
+import { getPersistence, setupWSConnection } from '@y/websocket-server/utils';
 
 if (!process.env.YPERSISTENCE) throw new Error('YPERSISTENCE is required');
 const wss = new WebSocketServer({ noServer: true });
@@ -16,11 +16,12 @@ server.on('upgrade', (request, socket, head) => {
   wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
 });
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
-const stop = () => {
+const stop = async () => {
   for (const ws of wss.clients) ws.terminate();
   server.close();
-  // y-leveldb writes each update as it arrives; give the last writes a moment to land.
-  setTimeout(() => process.exit(0), 300);
+  // y-leveldb queues its writes; destroy() runs after them and closes the database.
+  await getPersistence()?.provider.destroy();
+  process.exit(0);
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
