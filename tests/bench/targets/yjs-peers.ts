@@ -141,7 +141,8 @@ export class HocuspocusPeer implements BenchPeer {
 export class YWebsocketPeer implements BenchPeer {
   private readonly pending = new Pending();
   private readonly sockets = new Map<string, Promise<WebSocket>>();
-  private readonly unacked = new Map<string, number>();
+  /** Updates sent and not yet echoed, per document, oldest first. */
+  private readonly unacked = new Map<string, Uint8Array[]>();
 
   constructor(
     private readonly origin: string,
@@ -174,10 +175,11 @@ export class YWebsocketPeer implements BenchPeer {
     const payload = decoding.readVarUint8Array(d);
     if (kind === STEP2) return this.pending.step2(docId, payload, data.byteLength);
     if (kind !== UPDATE) return;
-    // The server broadcasts to the sender too, in order: our own echo is the only sign it applied it.
-    const unacked = this.unacked.get(docId) ?? 0;
-    if (unacked > 0) {
-      this.unacked.set(docId, unacked - 1);
+    // The server broadcasts to the sender too, in order and byte for byte: our own echo is the
+    // only sign it applied our update; anything else is another device's.
+    const unacked = this.unacked.get(docId);
+    if (unacked?.[0] && Buffer.from(unacked[0]).equals(payload)) {
+      unacked.shift();
       this.pending.acks.get(docId)?.shift()?.();
     } else {
       this.pending.onRemote?.(docId, payload);
@@ -204,7 +206,9 @@ export class YWebsocketPeer implements BenchPeer {
   async send(docId: string, update: Uint8Array): Promise<void> {
     const ws = await this.socket(docId);
     const acked = this.pending.waitAck(docId);
-    this.unacked.set(docId, (this.unacked.get(docId) ?? 0) + 1);
+    const unacked = this.unacked.get(docId) ?? [];
+    unacked.push(update);
+    this.unacked.set(docId, unacked);
     ws.send(syncMessage((e) => encoding.writeVarUint(e, SYNC), UPDATE, update));
     return acked;
   }
