@@ -1,49 +1,15 @@
 import 'fake-indexeddb/auto';
-import {
-  appendMessage,
-  CLOSE_CODES,
-  decodeClientFrame,
-  encodeServerFrame,
-  segmentOf,
-  type ClientFrame,
-  type MessageEntry,
-  type ServerFrame,
-} from '@messenjo/shared';
+import { appendMessage, CLOSE_CODES, segmentOf, type MessageEntry } from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
+import { FakeSocket } from './fake-socket.ts';
 import * as Y from 'yjs';
 import { reconnectDelayMs } from './backoff.ts';
 import { RECONNECT_MAX_DELAY_MS } from './constants.ts';
 import { IndexedDbPersistence } from './persistence.ts';
 import { SYNC_STATUSES } from './status.ts';
-import { SyncClient, type WebSocketLike } from './sync-client.ts';
+import { SyncClient } from './sync-client.ts';
 
 /** A socket the test plays the server on, frame by frame. */
-class FakeSocket implements WebSocketLike {
-  binaryType = 'arraybuffer';
-  sent: ClientFrame[] = [];
-  onopen: WebSocketLike['onopen'] = null;
-  onmessage: WebSocketLike['onmessage'] = null;
-  onclose: WebSocketLike['onclose'] = null;
-  onerror: WebSocketLike['onerror'] = null;
-  send(data: Uint8Array): void {
-    const decoded = decodeClientFrame(data);
-    if (decoded.kind === 'frame') this.sent.push(decoded.frame);
-  }
-  close(): void {}
-  open(): void {
-    this.onopen?.({});
-  }
-  deliver(frame: ServerFrame): void {
-    const bytes = encodeServerFrame(frame);
-    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
-  }
-  drop(code = 1006): void {
-    this.onclose?.({ code, reason: '' });
-  }
-  last<T extends ClientFrame['type']>(type: T): Extract<ClientFrame, { type: T }>[] {
-    return this.sent.filter((f) => f.type === type) as Extract<ClientFrame, { type: T }>[];
-  }
-}
 
 let dbCount = 0;
 function setup(persistence = new IndexedDbPersistence(`test-${++dbCount}`)) {

@@ -1,15 +1,9 @@
-import {
-  appendMessage,
-  decodeClientFrame,
-  encodeServerFrame,
-  segmentOf,
-  type ClientFrame,
-  type ServerFrame,
-} from '@messenjo/shared';
+import { appendMessage, segmentOf } from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
+import { FakeSocket } from './fake-socket.ts';
 import * as Y from 'yjs';
 import { MemoryPersistence } from './persistence.ts';
-import { SyncClient, type WebSocketLike } from './sync-client.ts';
+import { SyncClient } from './sync-client.ts';
 import type { TabChannel, TabMessage } from './tab-channel.ts';
 import { electSocketLeader } from './tabs.ts';
 
@@ -26,24 +20,6 @@ function channels(count: number): TabChannel[] {
       return () => own.delete(handler);
     },
   }));
-}
-
-class FakeSocket implements WebSocketLike {
-  binaryType = 'arraybuffer';
-  sent: ClientFrame[] = [];
-  onopen: WebSocketLike['onopen'] = null;
-  onmessage: WebSocketLike['onmessage'] = null;
-  onclose: WebSocketLike['onclose'] = null;
-  onerror: WebSocketLike['onerror'] = null;
-  send(data: Uint8Array): void {
-    const decoded = decodeClientFrame(data);
-    if (decoded.kind === 'frame') this.sent.push(decoded.frame);
-  }
-  close(): void {}
-  deliver(frame: ServerFrame): void {
-    const bytes = encodeServerFrame(frame);
-    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
-  }
 }
 
 /** Web Locks in memory: one holder per name, the next waiter gets it when the holder lets go. */
