@@ -34,6 +34,17 @@ export interface ReactionEntry {
   at: number;
 }
 
+/**
+ * `receipts[readerUserId]` in a segment: the newest message of that segment the reader has seen.
+ * Only the reader writes its own key (the server refuses any other), and it only moves forward.
+ * Other members read it for "read" (direct) and "seen by" (groups); the reader's own devices use
+ * the private read position in the user document instead.
+ */
+export interface ReceiptEntry {
+  messageId: string;
+  at: number;
+}
+
 /** Read position in the user document, per conversation. */
 export interface ReadPosition {
   segment: number;
@@ -110,6 +121,15 @@ export function checkReactionEntry(value: unknown): Check<ReactionEntry> {
     return bad('reaction must be { at }');
   }
   return { ok: true, value: value as unknown as ReactionEntry };
+}
+
+export function checkReceiptEntry(value: unknown): Check<ReceiptEntry> {
+  if (!isRecord(value) || onlyKeys(value, ['messageId', 'at']) !== undefined) {
+    return bad('receipt must be { messageId, at }');
+  }
+  if (!isMessageId(value.messageId)) return bad('receipt messageId must be a message id');
+  if (!isTime(value.at)) return bad('receipt time must be a time');
+  return { ok: true, value: value as unknown as ReceiptEntry };
 }
 
 export function reactionKey(messageId: string, userId: string, emoji: string): string {

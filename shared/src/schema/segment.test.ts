@@ -4,6 +4,7 @@ import { SYNC_LIMITS } from '../limits.ts';
 import {
   checkEditEntry,
   checkMessageEntry,
+  checkReceiptEntry,
   parseReactionKey,
   reactionKey,
   type MessageEntry,
@@ -16,9 +17,11 @@ import {
   isSegmentFull,
   newMessageId,
   readMessages,
+  readReceipts,
   SEGMENT_MESSAGES,
   segmentOf,
   setReaction,
+  setReceipt,
 } from './segment.ts';
 import { readSettings, setDraft, setTheme, userDocOf } from './user-doc.ts';
 
@@ -114,5 +117,22 @@ describe('user document', () => {
     setDraft(phone, 'c_a', '');
     sync(laptop, phone);
     expect(userDocOf(laptop).drafts.has('c_a')).toBe(false);
+  });
+});
+
+describe('read receipts', () => {
+  it('[RC1] a receipt names a message of its segment and only moves forward', () => {
+    const doc = new Y.Doc();
+    const first = msg('u_a', 'one', 1);
+    const second = msg('u_a', 'two', 2);
+    appendMessage(doc, first);
+    appendMessage(doc, second);
+    expect(setReceipt(doc, 'u_b', 'mnot_in_this_segment', 3)).toBe(false);
+    expect(setReceipt(doc, 'u_b', second.id, 3)).toBe(true);
+    expect(setReceipt(doc, 'u_b', first.id, 4)).toBe(false);
+    expect(readReceipts(doc).get('u_b')).toEqual({ messageId: second.id, at: 3 });
+    expect(checkReceiptEntry({ messageId: second.id, at: 3 }).ok).toBe(true);
+    expect(checkReceiptEntry({ messageId: second.id, at: 3, by: 'u_c' }).ok).toBe(false);
+    expect(checkReceiptEntry({ messageId: 'x', at: 3 }).ok).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import {
   type EditEntry,
   type MessageEntry,
   type ReactionEntry,
+  type ReceiptEntry,
 } from './entries.ts';
 
 /**
@@ -29,6 +30,7 @@ export const SEGMENT_ROOTS = {
   edits: 'map',
   deletions: 'map',
   reactions: 'map',
+  receipts: 'map',
 } as const;
 export type SegmentRoot = keyof typeof SEGMENT_ROOTS;
 
@@ -37,6 +39,7 @@ export interface Segment {
   edits: Y.Map<EditEntry>;
   deletions: Y.Map<DeletionEntry>;
   reactions: Y.Map<ReactionEntry>;
+  receipts: Y.Map<ReceiptEntry>;
 }
 
 export function segmentOf(doc: Y.Doc): Segment {
@@ -45,6 +48,7 @@ export function segmentOf(doc: Y.Doc): Segment {
     edits: doc.getMap<EditEntry>('edits'),
     deletions: doc.getMap<DeletionEntry>('deletions'),
     reactions: doc.getMap<ReactionEntry>('reactions'),
+    receipts: doc.getMap<ReceiptEntry>('receipts'),
   };
 }
 
@@ -78,6 +82,32 @@ export function setReaction(doc: Y.Doc, messageId: string, userId: string, emoji
   const key = reactionKey(messageId, userId, emoji);
   if (on) reactions.set(key, { at: Date.now() });
   else reactions.delete(key);
+}
+
+/** Position of a message in this segment's array, or -1. */
+function indexOfMessage(doc: Y.Doc, messageId: string): number {
+  const messages = segmentOf(doc).messages.toArray();
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.id === messageId) return i;
+  return -1;
+}
+
+/**
+ * Records that `readerId` has seen this segment up to `messageId` (RC1). Moves forward only, so a
+ * device catching up late never moves a receipt back; returns whether it changed.
+ */
+export function setReceipt(doc: Y.Doc, readerId: string, messageId: string, at: number): boolean {
+  const { receipts } = segmentOf(doc);
+  const target = indexOfMessage(doc, messageId);
+  if (target < 0) return false;
+  const current = receipts.get(readerId);
+  if (current !== undefined && indexOfMessage(doc, current.messageId) >= target) return false;
+  receipts.set(readerId, { messageId, at });
+  return true;
+}
+
+/** Every reader's receipt in this segment, by reader user id. */
+export function readReceipts(doc: Y.Doc): Map<string, ReceiptEntry> {
+  return new Map(segmentOf(doc).receipts.entries());
 }
 
 /** What a UI shows for one message, with its edit, deletion and reactions folded in. */

@@ -3,6 +3,7 @@ import {
   checkEditEntry,
   checkMessageEntry,
   checkReadPosition,
+  checkReceiptEntry,
   isValidConversationId,
   parseReactionKey,
   SEGMENT_HARD_LIMIT,
@@ -258,6 +259,16 @@ function checkSegmentEntry(
       }
       if (authorOf(parsed!.messageId) === undefined)
         refuse('update_schema', 'no such message in this segment');
+      return;
+    }
+    case 'receipts': {
+      if (key !== sender) refuse('update_not_owner', 'a receipt is written only by the reader in its key');
+      const entry = checkReceiptEntry(value);
+      if (!entry.ok) refuse('update_schema', entry.problem);
+      const messageId = (value as { messageId: string }).messageId;
+      if (authorOf(messageId) === undefined && !newMessages.some((m) => m.id === messageId)) {
+        refuse('update_schema', 'a receipt must name a message of this segment');
+      }
       return;
     }
   }
