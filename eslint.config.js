@@ -1,7 +1,35 @@
+import path from 'node:path';
 import js from '@eslint/js';
+import vitest from '@vitest/eslint-plugin';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { noImportCycle } from './tests/lint/no-import-cycle.js';
+
+const root = import.meta.dirname;
+
+// The layering of ARCHITECTURE.md ("Layering"), as packages each part may not import. A file
+// gets one list (flat config replaces a rule's options, never merges them), so each list
+// below includes the lists of the parts it sits in.
+const OTHER_SIDES = {
+  shared: ['@messenjo/app', '@messenjo/sync-server', '@messenjo/tests'],
+  app: ['@messenjo/sync-server', '@messenjo/tests'],
+  server: ['@messenjo/app', '@messenjo/tests'],
+};
+const REACT = ['react', 'react/*', 'react-dom', 'react-dom/*'];
+const HTTP_AND_SOCKETS = ['hono', 'hono/*', '@hono/*', 'ws'];
+
+/** Server modules that store things: they know tables and rows, never requests or sockets. */
+const SERVER_STORAGE = [
+  'sync-server/src/db/**',
+  'sync-server/src/**/*-store.ts',
+  'sync-server/src/social/membership-queries.ts',
+];
+
+function forbidPackages(packages, why) {
+  return ['error', { patterns: [{ group: packages, message: why }] }];
+}
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/data/**', '**/.test-artifacts/**', 'coverage/**'] },
@@ -9,9 +37,11 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: true, tsconfigRootDir: root },
       globals: { ...globals.node },
     },
+    plugins: { 'import-x': importX, messenjo: { rules: { 'no-import-cycle': noImportCycle } } },
+    settings: { 'import-x/resolver-next': [createNodeResolver()] },
     rules: {
       // Socket and storage code must never drop a promise on the floor.
       '@typescript-eslint/no-floating-promises': 'error',
@@ -19,6 +49,109 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
+      'messenjo/no-import-cycle': [
+        'error',
+        {
+          allow: [
+            // Issue 10 §4: the hub reshape (a room per document, subscriptions owned by the
+            // connection) removes this one; no other cycle is allowed.
+            ['sync-server/src/sync/connection.ts', 'sync-server/src/sync/hub.ts'].map((file) =>
+              path.join(root, file),
+            ),
+          ],
+        },
+      ],
+      // The same layering by path, for imports that reach across folders relatively.
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: root,
+          zones: [
+            {
+              target: './shared',
+              from: ['./app', './sync-server', './tests'],
+              message: 'shared/ knows neither side: move what both need into shared/.',
+            },
+            {
+              target: './app',
+              from: ['./sync-server', './tests'],
+              message: 'app/ and sync-server/ meet only in shared/.',
+            },
+            {
+              target: './sync-server',
+              from: ['./app', './tests'],
+              message: 'app/ and sync-server/ meet only in shared/.',
+            },
+            {
+              target: SERVER_STORAGE.map((glob) => `./${glob}`),
+              from: [
+                './sync-server/src/http/**',
+                './sync-server/src/routes/**',
+                './sync-server/src/**/routes.ts',
+                './sync-server/src/**/*-routes.ts',
+                './sync-server/src/sync/{attach,connection,socket}.ts',
+              ],
+              message: 'Storage knows no HTTP or sockets: let the caller turn its result into a response.',
+            },
+            {
+              target: './app/src/sync/**',
+              from: './app/src/**/*.tsx',
+              message: 'The sync client knows no React: hooks and components read it from outside.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['shared/**'],
+    rules: {
+      'no-restricted-imports': forbidPackages(
+        [...OTHER_SIDES.shared, ...REACT, ...HTTP_AND_SOCKETS],
+        'shared/ knows neither side.',
+      ),
+    },
+  },
+  {
+    files: ['app/**'],
+    rules: {
+      'no-restricted-imports': forbidPackages(OTHER_SIDES.app, 'app/ and sync-server/ meet only in shared/.'),
+    },
+  },
+  {
+    files: ['app/src/sync/**'],
+    rules: {
+      'no-restricted-imports': forbidPackages(
+        [...OTHER_SIDES.app, ...REACT],
+        'The sync client knows no React (hooks live in app/src/ui/); app/ and sync-server/ meet only in shared/.',
+      ),
+    },
+  },
+  {
+    files: ['sync-server/**'],
+    rules: {
+      'no-restricted-imports': forbidPackages(
+        OTHER_SIDES.server,
+        'app/ and sync-server/ meet only in shared/.',
+      ),
+    },
+  },
+  {
+    files: SERVER_STORAGE,
+    rules: {
+      'no-restricted-imports': forbidPackages(
+        [...OTHER_SIDES.server, ...HTTP_AND_SOCKETS],
+        'Storage knows no HTTP or sockets; app/ and sync-server/ meet only in shared/.',
+      ),
+    },
+  },
+  {
+    // A focused or skipped test passes CI while testing less than it says.
+    files: ['**/*.test.{ts,tsx}', 'tests/**/*.ts'],
+    plugins: { vitest },
+    rules: {
+      'vitest/no-focused-tests': ['error', { fixable: false }],
+      'vitest/no-disabled-tests': 'error',
     },
   },
   {

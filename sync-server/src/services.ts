@@ -10,7 +10,9 @@ import { createEventBus, type EventBus } from './events/bus.ts';
 import type { Logger } from './logger.ts';
 import { SessionStore } from './sessions/index.ts';
 import { createSocial, type Social } from './social/index.ts';
-import { SqliteDocStore, type DocStore } from './sync/index.ts';
+// The stores directly, not the sync barrel: its socket half needs `Services` (a cycle).
+import type { DocStore } from './sync/doc-store.ts';
+import { SqliteDocStore } from './sync/sqlite-doc-store.ts';
 
 /**
  * The server's long-lived services, built once by `main` (or a test) and shared by the HTTP

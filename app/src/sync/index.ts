@@ -1,7 +1,6 @@
 export { reconnectDelayMs } from './backoff.ts';
 export * from './constants.ts';
 export { ConversationSegments } from './conversation.ts';
-export { usePendingCount, useSyncStatus } from './hooks.ts';
 export {
   IndexedDbPersistence,
   MemoryPersistence,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../config/config.ts';
+import { ConfigError } from '../config/config-error.ts';
 import { readAccountsConfig } from './config.ts';
 
 describe('readAccountsConfig', () => {

@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readAccountsConfig, type AccountsConfig } from '../accounts/config.ts';
+import { ConfigError } from './config-error.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -22,17 +23,6 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Registration policy and the enabled sign-in providers (src/accounts/config.ts). */
   accounts: AccountsConfig;
-}
-
-/** A bad configuration value: the message names the variable and what is allowed. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];

@@ -1,1 +1,2 @@
-export { ConfigError, loadConfig, type Config, type LogLevel } from './config.ts';
+export { ConfigError } from './config-error.ts';
+export { loadConfig, type Config, type LogLevel } from './config.ts';

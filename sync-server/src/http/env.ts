@@ -1,5 +1,5 @@
 import type { RequestIdVariables } from 'hono/request-id';
-import type { AuthState } from '../accounts/session/context.ts';
+import type { AuthState } from '../accounts/session/auth-state.ts';
 
 /** Hono's typed context variables for this server. */
 export interface AppEnv {

@@ -1,5 +1,6 @@
 import type { SyncStatus } from '../../sync/index.ts';
-import { usePendingCount, useSyncStatus, type SyncClient } from '../../sync/index.ts';
+import type { SyncClient } from '../../sync/index.ts';
+import { usePendingCount, useSyncStatus } from '../sync-hooks.ts';
 
 const LABEL: Record<SyncStatus, string> = {
   offline: 'Offline',

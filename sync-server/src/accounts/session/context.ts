@@ -1,14 +1,8 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../http/env.ts';
 import { AppError } from '../../http/app-error.ts';
-import type { Session } from '../../sessions/index.ts';
 import type { User } from '../users.ts';
-
-/** Who made the request, put on the Hono context by the session middleware. */
-export interface AuthState {
-  user: User;
-  session: Session;
-}
+import type { AuthState } from './auth-state.ts';
 
 /** The signed-in user and session, or a 401 in the error envelope. For every protected route. */
 export function requireUser(c: Context<AppEnv>): AuthState {

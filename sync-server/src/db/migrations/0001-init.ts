@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /** The first schema: server metadata. Later features add their own numbered migrations. */
 export const m0001Init: Migration = {

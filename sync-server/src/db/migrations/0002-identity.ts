@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /**
  * Identity core: users and their sessions. Sign-in methods, pictures and invites (accounts)

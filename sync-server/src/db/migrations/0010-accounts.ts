@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /**
  * Accounts: the ways into an account (passkeys, linked OAuth/OIDC identities), short-lived

@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /**
  * The document store of the sync engine: per document an append-only log of raw Yjs updates

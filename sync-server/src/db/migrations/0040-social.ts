@@ -1,4 +1,4 @@
-import type { Migration } from './index.ts';
+import type { Migration } from './migration.ts';
 
 /**
  * The social graph: friend requests, friendships and blocks. A pair appears once per table:

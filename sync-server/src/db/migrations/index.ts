@@ -1,17 +1,12 @@
-import type { Db } from '../open.ts';
 import { m0001Init } from './0001-init.ts';
 import { m0002Identity } from './0002-identity.ts';
 import { m0003Conversations } from './0003-conversations.ts';
 import { m0010Accounts } from './0010-accounts.ts';
 import { m0020DocumentStore } from './0020-document-store.ts';
 import { m0040Social } from './0040-social.ts';
+import type { Migration } from './migration.ts';
 
-export interface Migration {
-  /** Strictly increasing, never reused or renumbered once released. */
-  version: number;
-  name: string;
-  up(db: Db): void;
-}
+export type { Migration } from './migration.ts';
 
 /**
  * Every migration in version order. Append only: a released migration never changes.

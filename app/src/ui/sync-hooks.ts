@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
-import type { SyncStatus } from './status.ts';
-import type { SyncClient } from './sync-client.ts';
+import type { SyncStatus } from '../sync/status.ts';
+import type { SyncClient } from '../sync/sync-client.ts';
 
 /** The connection status, re-rendering on change. */
 export function useSyncStatus(client: SyncClient): SyncStatus {
