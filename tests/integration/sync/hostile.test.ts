@@ -5,8 +5,10 @@ import {
   deleteMessage,
   editMessage,
   encodeClientFrame,
+  readReceipts,
   segmentDocId,
   segmentOf,
+  setReceipt,
   SYNC_LIMITS,
   userDocId,
   type MessageEntry,
@@ -135,6 +137,11 @@ describe('hostile clients at the upgrade', () => {
     const rude = await connect('alice', { hello: false });
     rude.send({ type: 'unsubscribe', docIds: [] });
     expect(await rude.waitClosed()).toBe(CLOSE_CODES.hello_expected.code);
+    // An unknown frame type is ignored only after the hello (HS3); before it, it is not a hello.
+    const early = await connect('alice', { hello: false });
+    early.sendBytes(new Uint8Array([99, 1, 2, 3]));
+    expect(await early.waitClosed()).toBe(CLOSE_CODES.hello_expected.code);
+    expect(early.frames).toEqual([]);
   });
 });
 
@@ -154,6 +161,10 @@ describe('hostile frames', () => {
     const big = await connect('alice');
     big.sendBytes(new Uint8Array(SYNC_LIMITS.MAX_FRAME_BYTES + 1024).fill(3));
     expect(await big.waitClosed()).toBe(CLOSE_CODES.frame_too_large.code);
+    // Far over the cap: refused by the socket library while reading, still with the protocol's code.
+    const huge = await connect('alice');
+    huge.sendBytes(new Uint8Array(2 * 1024 * 1024 + 1).fill(3));
+    expect(await huge.waitClosed()).toBe(CLOSE_CODES.frame_too_large.code);
     const flood = await connect('alice');
     const junk = new Uint8Array([99]);
     for (let i = 0; i < SYNC_LIMITS.FRAME_BURST + 2000; i++) flood.sendBytes(junk);
@@ -252,6 +263,45 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
     });
     expect((await alice.next('ack', (f) => f.ref === 2)).seq).toBeGreaterThan(0);
     expect((await bob.next('update')).docId).toBe(docId());
+    alice.close();
+    bob.close();
+  });
+
+  it("[RC1] refuses writing another reader's receipt (update_not_owner)", async () => {
+    const entry = await aliceSays('read me');
+    await expectRefused(
+      'mallory',
+      (d) => segmentOf(d).receipts.set(people.bob.userId, { messageId: entry.id, at: Date.now() }),
+      CLOSE_CODES.update_not_owner.code,
+    );
+  });
+
+  it('[RC1] refuses a receipt naming a message that is not in the segment (update_schema)', async () => {
+    await expectRefused(
+      'mallory',
+      (d) =>
+        segmentOf(d).receipts.set(people.mallory.userId, { messageId: 'mNotInThisSegment', at: Date.now() }),
+      CLOSE_CODES.update_schema.code,
+    );
+  });
+
+  it("[RC1] accepts the reader's own receipt and relays it to the other members", async () => {
+    const entry = await aliceSays('did you read this?');
+    const alice = await connect('alice');
+    const aliceDoc = await replica(alice, docId());
+    const bob = await connect('bob');
+    const bobDoc = await replica(bob, docId());
+    const before = head(docId());
+    const at = Date.now();
+    bob.send({
+      type: 'update',
+      docId: docId(),
+      ref: 4,
+      update: change(bobDoc, (d) => setReceipt(d, people.bob.userId, entry.id, at)),
+    });
+    expect((await bob.next('ack', (f) => f.ref === 4)).seq).toBe(before + 1);
+    Y.applyUpdate(aliceDoc, (await alice.next('update', (f) => f.docId === docId())).update);
+    expect(readReceipts(aliceDoc).get(people.bob.userId)).toEqual({ messageId: entry.id, at });
     alice.close();
     bob.close();
   });
