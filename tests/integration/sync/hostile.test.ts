@@ -7,6 +7,7 @@ import {
   encodeClientFrame,
   readReceipts,
   segmentDocId,
+  SEGMENT_MESSAGES,
   segmentOf,
   setReceipt,
   SYNC_LIMITS,
@@ -30,6 +31,7 @@ let store: SqliteDocStore;
 const people: Record<'alice' | 'bob' | 'carol' | 'mallory', { userId: string; cookie: string }> = {} as never;
 let conv = '';
 let otherConv = '';
+let longConv = '';
 
 beforeAll(async () => {
   // The built server advertises http://localhost:<port>; cookies are named by protocol only.
@@ -42,6 +44,10 @@ beforeAll(async () => {
     { userId: people.mallory.userId, role: 'member' },
   ]);
   otherConv = seed.group('secret', [{ userId: people.carol.userId, role: 'owner' }]);
+  longConv = seed.group('long', [
+    { userId: people.alice.userId, role: 'owner' },
+    { userId: people.mallory.userId, role: 'member' },
+  ]);
   server = await startServer({ dataDir: data.dir });
   store = new SqliteDocStore(seed.db);
 });
@@ -361,5 +367,76 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
     expect(head(docId())).toBe(before);
     const ready = await fetch(`${server.url.replace('localhost', '127.0.0.1')}/readyz`);
     expect(ready.status).toBe(200);
+  });
+});
+
+describe('hostile segments', () => {
+  const segment = (index: number) => segmentDocId(longConv, index);
+  const newest = () => store.latestSegments([longConv]).get(longConv);
+
+  it('[SEG1] refuses a write that skips ahead (segment 1,000,000, or n + 1 before n is full): nothing stored, nobody told', async () => {
+    const alice = await connect('alice');
+    const first = await replica(alice, segment(0));
+    const opening = message(people.alice.userId, 'segment 0 starts');
+    alice.send({
+      type: 'update',
+      docId: segment(0),
+      ref: 1,
+      update: change(first, (d) => appendMessage(d, opening)),
+    });
+    await alice.next('ack', (f) => f.ref === 1);
+    expect(newest()).toBe(0);
+
+    const mallory = await connect('mallory');
+    for (const [ref, index] of [
+      [1, 1_000_000],
+      [2, 1],
+    ] as const) {
+      const doc = await replica(mallory, segment(index));
+      const update = change(doc, (d) =>
+        appendMessage(d, message(people.mallory.userId, 'I moved the conversation')),
+      );
+      mallory.send({ type: 'update', docId: segment(index), ref, update });
+      expect(await mallory.next('rejected', (f) => f.ref === ref)).toMatchObject({
+        docId: segment(index),
+        code: CLOSE_CODES.update_missing_dependency.code,
+      });
+      expect(head(segment(index))).toBe(0);
+    }
+    expect(newest()).toBe(0);
+    // The socket stays open (the refusal is a missing dependency) and every device still opens segment 0.
+    const again = await replica(mallory, segment(0));
+    expect(segmentOf(again).messages.length).toBe(1);
+    const fresh = await connect('alice');
+    fresh.send({
+      type: 'subscribe',
+      docs: [{ docId: segment(0), seq: 0, stateVector: new Uint8Array([0]) }],
+    });
+    expect((await fresh.next('sync')).latestSegment).toBe(0);
+    expect(alice.frames.filter((f) => f.type === 'segment' && f.index > 0)).toEqual([]);
+    for (const peer of [alice, mallory, fresh]) peer.close();
+  });
+
+  it('[SEG1] opens segment n + 1 once segment n is full, and tells every device', async () => {
+    const alice = await connect('alice');
+    const doc = await replica(alice, segment(0));
+    const missing = SEGMENT_MESSAGES - segmentOf(doc).messages.length;
+    const fill = change(doc, (d) =>
+      segmentOf(d).messages.insert(
+        segmentOf(d).messages.length,
+        Array.from({ length: missing }, (_, i) => message(people.alice.userId, `filler ${i}`)),
+      ),
+    );
+    alice.send({ type: 'update', docId: segment(0), ref: 2, update: fill });
+    await alice.next('ack', (f) => f.ref === 2);
+    const mallory = await connect('mallory');
+    const next = await replica(mallory, segment(1));
+    const update = change(next, (d) => appendMessage(d, message(people.mallory.userId, 'page two')));
+    mallory.send({ type: 'update', docId: segment(1), ref: 3, update });
+    expect((await mallory.next('ack', (f) => f.ref === 3)).seq).toBe(1);
+    expect(await alice.next('segment')).toMatchObject({ conversationId: longConv, index: 1 });
+    expect(newest()).toBe(1);
+    alice.close();
+    mallory.close();
   });
 });
