@@ -5,6 +5,7 @@ import { z } from 'zod';
  */
 
 import type { PictureUrls } from './accounts/index.ts';
+import { checkName, type NameCheck } from './names.ts';
 
 /** What one user may see of another in lists and search results. */
 export interface UserSummary {
@@ -80,22 +81,9 @@ export const GROUP_NAME_MAX_CHARS = 64;
 /** A group starts with at most this many members; more may be added later. */
 export const GROUP_MAX_MEMBERS = 256;
 
-/**
- * A group name: 1–64 characters after trimming, any script, no control characters.
- * Returns the normalised name or an error message naming the rule.
- */
-export function checkGroupName(raw: unknown): { ok: true; value: string } | { ok: false; message: string } {
-  if (typeof raw !== 'string') return { ok: false, message: 'The group name must be text' };
-  const value = raw.normalize('NFC').trim();
-  if (value.length === 0) return { ok: false, message: 'The group name must not be empty' };
-  if ([...value].length > GROUP_NAME_MAX_CHARS) {
-    return { ok: false, message: `The group name must be at most ${GROUP_NAME_MAX_CHARS} characters` };
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) {
-    return { ok: false, message: 'The group name must not contain control characters' };
-  }
-  return { ok: true, value };
+/** A group name: the same text rule as every name (NM1), 1–64 characters. Returns the normalised name or the rule broken. */
+export function checkGroupName(raw: unknown): NameCheck {
+  return checkName(raw, 'The group name', GROUP_NAME_MAX_CHARS);
 }
 
 // Request bodies, checked by the server with these schemas and by the app before sending.

@@ -365,10 +365,20 @@ export class SyncClient {
     }
   }
 
-  private resendDeferred(entry: DocEntry): void {
-    if (!entry.deferred) return;
-    entry.deferred = false;
-    for (const [ref, update] of entry.outbox) this.send({ type: 'update', docId: entry.docId, ref, update });
+  /**
+   * More of a document arrived: resend what the server could not take yet (VAL6) in it, and in the
+   * other segments of its conversation (SEG1: segment n + 1 waits until segment n is full there).
+   */
+  private resendDeferred(arrived: DocEntry): void {
+    const conversation = conversationOf(arrived.docId);
+    for (const entry of this.docs.values()) {
+      if (!entry.deferred || entry.state !== 'synced') continue;
+      if (entry !== arrived && (conversation === null || conversationOf(entry.docId) !== conversation))
+        continue;
+      entry.deferred = false;
+      for (const [ref, update] of entry.outbox)
+        this.send({ type: 'update', docId: entry.docId, ref, update });
+    }
   }
 
   private setSeq(entry: DocEntry, seq: number): void {
@@ -463,4 +473,9 @@ export class SyncClient {
       return ref?.kind === 'segment' && ref.conversationId === conversationId ? [ref.index] : [];
     });
   }
+}
+
+function conversationOf(docId: string): string | null {
+  const ref = parseDocId(docId);
+  return ref?.kind === 'segment' ? ref.conversationId : null;
 }

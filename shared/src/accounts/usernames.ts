@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkName } from '../names.ts';
 
 /** Names nobody may take: they would impersonate the server, its operators or a role. */
 export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
@@ -52,21 +53,13 @@ export const usernameSchema = z
     error: 'This username is reserved',
   });
 
-// C0/C1 controls, DEL, and the bidi/line separators that let a name rewrite what surrounds it.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-
-/** A display name: any script, trimmed, 1–64 characters (code points), no control characters. */
-export const displayNameSchema = z
-  .string({ error: 'Display name must be text' })
-  .trim()
-  .refine((name) => name.length > 0, { error: 'Display name must not be empty' })
-  .refine((name) => [...name].length <= DISPLAY_NAME_MAX, {
-    error: `Display name must be at most ${DISPLAY_NAME_MAX} characters`,
-  })
-  .refine((name) => !CONTROL_CHARS.test(name), {
-    error: 'Display name must not contain control characters',
-  });
+/** A display name: any script, NFC, trimmed, 1–64 characters (code points), no control characters (NM1). */
+export const displayNameSchema = z.string({ error: 'Display name must be text' }).transform((raw, ctx) => {
+  const checked = checkName(raw, 'Display name', DISPLAY_NAME_MAX);
+  if (checked.ok) return checked.value;
+  ctx.addIssue({ code: 'custom', message: checked.message });
+  return z.NEVER;
+});
 
 /** A provider's suggestion (GitHub login, OIDC preferred_username) when it happens to be valid. */
 export function suggestUsername(candidate: string | null | undefined): string | null {

@@ -21,10 +21,10 @@ export function attachSyncSocket(
   server: Server,
   deps: { hub: SyncHub; services: Services; publicUrl: () => URL },
 ): { close: () => void; drained: (timeoutMs: number) => Promise<void> } {
-  // ws enforces a hard cap (close 1009) well above our own limit, which closes with frame_too_large.
+  // ws refuses a frame over maxPayload before buffering it; closeOversizedAsProtocol makes its 1009 our 4010 (HS4).
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: SYNC_LIMITS.MAX_FRAME_BYTES * 4,
+    maxPayload: SYNC_LIMITS.MAX_FRAME_BYTES,
     perMessageDeflate: false,
   });
   const { logger, sessions } = deps.services;
@@ -48,6 +48,7 @@ export function attachSyncSocket(
     }
     const { userId, id: sessionId } = validated.session;
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      closeOversizedAsProtocol(ws);
       const connection = deps.hub.connect(
         {
           send: (frame) => ws.send(frame),
@@ -97,4 +98,16 @@ export function attachSyncSocket(
         }
       }),
   };
+}
+
+/**
+ * HS4: a frame over MAX_FRAME_BYTES closes frame_too_large (4010). ws detects it while reading
+ * the frame header and closes with 1009 itself (ws.close from its receiver); the protocol never
+ * uses 1009, so this socket's close turns it into 4010.
+ */
+function closeOversizedAsProtocol(ws: WebSocket): void {
+  const close = ws.close.bind(ws);
+  const tooLarge = CLOSE_CODES.frame_too_large.code;
+  ws.close = (code?: number, reason?: string | Buffer) =>
+    code === 1009 ? close(tooLarge, 'frame_too_large') : close(code, reason);
 }

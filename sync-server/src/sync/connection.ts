@@ -74,7 +74,11 @@ export class Connection {
     let frame: ClientFrame;
     try {
       const decoded = decodeClientFrame(bytes);
-      if (decoded.kind === 'unknown') return; // HS3: a newer client's frame type is ignored
+      if (decoded.kind === 'unknown') {
+        // HS3: a newer client's frame type is ignored, once the hello is done (HS2: hello comes first).
+        if (!this.helloDone) this.close('hello_expected');
+        return;
+      }
       frame = decoded.frame;
     } catch (error) {
       if (error instanceof MalformedFrameError) return this.close('malformed_frame', error.message);

@@ -24,6 +24,7 @@ import { awarenessTopic, InProcessFanout, type Fanout } from './fanout.ts';
 import { LiveDoc } from './live-doc.ts';
 import { mergeInGroups } from './merge.ts';
 import type { SocketAuth, SyncSocket } from './socket.ts';
+import { segmentRefusal } from './segment-rule.ts';
 import { validateUpdate } from './validate-update.ts';
 
 export interface SyncHubOptions {
@@ -223,6 +224,9 @@ export class SyncHub {
         'this conversation is read-only for you',
       );
     }
+    const skipsAhead = this.segmentRefusal(docId);
+    // SEG1: refused like a missing dependency: a device that filled the segment before offline may still be resending it.
+    if (skipsAhead) return this.reject(connection, docId, ref, 'update_missing_dependency', skipsAhead);
     const live = this.docs.get(docId) ?? this.load(docId);
     const verdict = validateUpdate(live, update, connection.auth.userId, sub.role);
     if (!verdict.ok) return this.reject(connection, docId, ref, verdict.reason, verdict.problem);
@@ -301,6 +305,16 @@ export class SyncHub {
       index: segment.index,
     });
     for (const c of this.connections) if (c.inConversation(segment.conversationId)) c.sendRaw(frame);
+  }
+
+  private segmentRefusal(docId: string): string | null {
+    const ref = parseDocId(docId);
+    if (ref?.kind !== 'segment') return null;
+    const newest = this.latestSegments([ref.conversationId]).get(ref.conversationId) ?? -1;
+    return segmentRefusal(ref.index, newest, () => {
+      const newestId = segmentDocId(ref.conversationId, newest);
+      return (this.docs.get(newestId) ?? this.load(newestId)).messageCount();
+    });
   }
 
   private newSegment(live: LiveDoc): { conversationId: string; index: number } | undefined {

@@ -63,6 +63,26 @@ describe('groups through the real API', () => {
     expect(await notFriend.json()).toMatchObject({ error: { code: 'not_friends' } });
   });
 
+  it('[NM1] refuses a group name with a bidirectional override, on create and on rename', async () => {
+    const created = await send(owner, 'POST', '/api/groups', { name: '\u202egnp.exe', memberIds: [] });
+    expect(created.status).toBe(400);
+    expect(await created.json()).toMatchObject({
+      error: {
+        code: 'validation_failed',
+        field: 'name',
+        message: 'The group name must not contain control characters',
+      },
+    });
+    const { id } = (await (
+      await send(owner, 'POST', '/api/groups', { name: 'Plain', memberIds: [] })
+    ).json()) as {
+      id: string;
+    };
+    const renamed = await send(owner, 'PATCH', `/api/groups/${id}`, { name: 'evil\u2066name' });
+    expect(renamed.status).toBe(400);
+    expect((await detail(owner, id)).name).toBe('Plain');
+  });
+
   it('a deleted account leaves friends lists and groups; its messages stay for the others', async () => {
     const [gone, friend] = await Promise.all([signUp(url()), signUp(url())]);
     const direct = await makeFriends(url(), gone, friend);

@@ -5,8 +5,11 @@ import {
   deleteMessage,
   editMessage,
   encodeClientFrame,
+  readReceipts,
   segmentDocId,
+  SEGMENT_MESSAGES,
   segmentOf,
+  setReceipt,
   SYNC_LIMITS,
   userDocId,
   type MessageEntry,
@@ -28,6 +31,7 @@ let store: SqliteDocStore;
 const people: Record<'alice' | 'bob' | 'carol' | 'mallory', { userId: string; cookie: string }> = {} as never;
 let conv = '';
 let otherConv = '';
+let longConv = '';
 
 beforeAll(async () => {
   // The built server advertises http://localhost:<port>; cookies are named by protocol only.
@@ -40,6 +44,10 @@ beforeAll(async () => {
     { userId: people.mallory.userId, role: 'member' },
   ]);
   otherConv = seed.group('secret', [{ userId: people.carol.userId, role: 'owner' }]);
+  longConv = seed.group('long', [
+    { userId: people.alice.userId, role: 'owner' },
+    { userId: people.mallory.userId, role: 'member' },
+  ]);
   server = await startServer({ dataDir: data.dir });
   store = new SqliteDocStore(seed.db);
 });
@@ -135,6 +143,11 @@ describe('hostile clients at the upgrade', () => {
     const rude = await connect('alice', { hello: false });
     rude.send({ type: 'unsubscribe', docIds: [] });
     expect(await rude.waitClosed()).toBe(CLOSE_CODES.hello_expected.code);
+    // An unknown frame type is ignored only after the hello (HS3); before it, it is not a hello.
+    const early = await connect('alice', { hello: false });
+    early.sendBytes(new Uint8Array([99, 1, 2, 3]));
+    expect(await early.waitClosed()).toBe(CLOSE_CODES.hello_expected.code);
+    expect(early.frames).toEqual([]);
   });
 });
 
@@ -154,6 +167,10 @@ describe('hostile frames', () => {
     const big = await connect('alice');
     big.sendBytes(new Uint8Array(SYNC_LIMITS.MAX_FRAME_BYTES + 1024).fill(3));
     expect(await big.waitClosed()).toBe(CLOSE_CODES.frame_too_large.code);
+    // Far over the cap: refused by the socket library while reading, still with the protocol's code.
+    const huge = await connect('alice');
+    huge.sendBytes(new Uint8Array(2 * 1024 * 1024 + 1).fill(3));
+    expect(await huge.waitClosed()).toBe(CLOSE_CODES.frame_too_large.code);
     const flood = await connect('alice');
     const junk = new Uint8Array([99]);
     for (let i = 0; i < SYNC_LIMITS.FRAME_BURST + 2000; i++) flood.sendBytes(junk);
@@ -256,6 +273,45 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
     bob.close();
   });
 
+  it("[RC1] refuses writing another reader's receipt (update_not_owner)", async () => {
+    const entry = await aliceSays('read me');
+    await expectRefused(
+      'mallory',
+      (d) => segmentOf(d).receipts.set(people.bob.userId, { messageId: entry.id, at: Date.now() }),
+      CLOSE_CODES.update_not_owner.code,
+    );
+  });
+
+  it('[RC1] refuses a receipt naming a message that is not in the segment (update_schema)', async () => {
+    await expectRefused(
+      'mallory',
+      (d) =>
+        segmentOf(d).receipts.set(people.mallory.userId, { messageId: 'mNotInThisSegment', at: Date.now() }),
+      CLOSE_CODES.update_schema.code,
+    );
+  });
+
+  it("[RC1] accepts the reader's own receipt and relays it to the other members", async () => {
+    const entry = await aliceSays('did you read this?');
+    const alice = await connect('alice');
+    const aliceDoc = await replica(alice, docId());
+    const bob = await connect('bob');
+    const bobDoc = await replica(bob, docId());
+    const before = head(docId());
+    const at = Date.now();
+    bob.send({
+      type: 'update',
+      docId: docId(),
+      ref: 4,
+      update: change(bobDoc, (d) => setReceipt(d, people.bob.userId, entry.id, at)),
+    });
+    expect((await bob.next('ack', (f) => f.ref === 4)).seq).toBe(before + 1);
+    Y.applyUpdate(aliceDoc, (await alice.next('update', (f) => f.docId === docId())).update);
+    expect(readReceipts(aliceDoc).get(people.bob.userId)).toEqual({ messageId: entry.id, at });
+    alice.close();
+    bob.close();
+  });
+
   it('[VAL2] refuses unknown root types and nested types', async () => {
     await expectRefused('mallory', (d) => d.getMap('admin').set('x', 1), CLOSE_CODES.update_schema.code);
     await expectRefused(
@@ -311,5 +367,76 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
     expect(head(docId())).toBe(before);
     const ready = await fetch(`${server.url.replace('localhost', '127.0.0.1')}/readyz`);
     expect(ready.status).toBe(200);
+  });
+});
+
+describe('hostile segments', () => {
+  const segment = (index: number) => segmentDocId(longConv, index);
+  const newest = () => store.latestSegments([longConv]).get(longConv);
+
+  it('[SEG1] refuses a write that skips ahead (segment 1,000,000, or n + 1 before n is full): nothing stored, nobody told', async () => {
+    const alice = await connect('alice');
+    const first = await replica(alice, segment(0));
+    const opening = message(people.alice.userId, 'segment 0 starts');
+    alice.send({
+      type: 'update',
+      docId: segment(0),
+      ref: 1,
+      update: change(first, (d) => appendMessage(d, opening)),
+    });
+    await alice.next('ack', (f) => f.ref === 1);
+    expect(newest()).toBe(0);
+
+    const mallory = await connect('mallory');
+    for (const [ref, index] of [
+      [1, 1_000_000],
+      [2, 1],
+    ] as const) {
+      const doc = await replica(mallory, segment(index));
+      const update = change(doc, (d) =>
+        appendMessage(d, message(people.mallory.userId, 'I moved the conversation')),
+      );
+      mallory.send({ type: 'update', docId: segment(index), ref, update });
+      expect(await mallory.next('rejected', (f) => f.ref === ref)).toMatchObject({
+        docId: segment(index),
+        code: CLOSE_CODES.update_missing_dependency.code,
+      });
+      expect(head(segment(index))).toBe(0);
+    }
+    expect(newest()).toBe(0);
+    // The socket stays open (the refusal is a missing dependency) and every device still opens segment 0.
+    const again = await replica(mallory, segment(0));
+    expect(segmentOf(again).messages.length).toBe(1);
+    const fresh = await connect('alice');
+    fresh.send({
+      type: 'subscribe',
+      docs: [{ docId: segment(0), seq: 0, stateVector: new Uint8Array([0]) }],
+    });
+    expect((await fresh.next('sync')).latestSegment).toBe(0);
+    expect(alice.frames.filter((f) => f.type === 'segment' && f.index > 0)).toEqual([]);
+    for (const peer of [alice, mallory, fresh]) peer.close();
+  });
+
+  it('[SEG1] opens segment n + 1 once segment n is full, and tells every device', async () => {
+    const alice = await connect('alice');
+    const doc = await replica(alice, segment(0));
+    const missing = SEGMENT_MESSAGES - segmentOf(doc).messages.length;
+    const fill = change(doc, (d) =>
+      segmentOf(d).messages.insert(
+        segmentOf(d).messages.length,
+        Array.from({ length: missing }, (_, i) => message(people.alice.userId, `filler ${i}`)),
+      ),
+    );
+    alice.send({ type: 'update', docId: segment(0), ref: 2, update: fill });
+    await alice.next('ack', (f) => f.ref === 2);
+    const mallory = await connect('mallory');
+    const next = await replica(mallory, segment(1));
+    const update = change(next, (d) => appendMessage(d, message(people.mallory.userId, 'page two')));
+    mallory.send({ type: 'update', docId: segment(1), ref: 3, update });
+    expect((await mallory.next('ack', (f) => f.ref === 3)).seq).toBe(1);
+    expect(await alice.next('segment')).toMatchObject({ conversationId: longConv, index: 1 });
+    expect(newest()).toBe(1);
+    alice.close();
+    mallory.close();
   });
 });
