@@ -18,8 +18,18 @@ export const SYNC_LIMITS = {
   MAX_AWARENESS_BYTES: 2048,
   /** A message's text, in characters (code points). */
   MAX_MESSAGE_CHARS: 4000,
-  /** Frames a socket may send: a token bucket refilled at this rate per second... */
+  /** Frames a user may send, all its sockets together: a token bucket refilled at this rate per second... */
   FRAMES_PER_SECOND: 1000,
   /** ...holding at most this many. */
   FRAME_BURST: 4000,
+  /**
+   * Relayed bytes a socket may leave unread (the server's send buffer, beyond the answers to its
+   * own subscribe) before it is closed send_backlog: a device that stops reading costs the server
+   * at most this much memory.
+   */
+  MAX_UNSENT_BYTES: 1024 * 1024,
+  /** Sockets one session (one device) may hold open at once: one, plus room for a tab handing over. */
+  MAX_SOCKETS_PER_SESSION: 8,
+  /** Sockets one user may hold open at once, over all devices. */
+  MAX_SOCKETS_PER_USER: 32,
 } as const;

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -56,7 +57,11 @@ export class RawPeer {
   private readonly closed: Promise<number>;
   private waiters: (() => void)[] = [];
 
-  private constructor(readonly ws: WebSocket) {
+  private constructor(
+    readonly ws: WebSocket,
+    /** The TCP socket under the WebSocket: `pause()` makes a peer that stops reading. */
+    readonly tcp: Socket,
+  ) {
     ws.binaryType = 'arraybuffer';
     ws.on('message', (data: ArrayBuffer) => {
       const decoded = decodeServerFrame(new Uint8Array(data));
@@ -80,12 +85,14 @@ export class RawPeer {
     const ws = new WebSocket(syncUrl(origin), {
       headers: { Cookie: cookie, Origin: options.originHeader ?? origin },
     });
+    let tcp: Socket | undefined;
+    ws.once('upgrade', (response) => (tcp = response.socket));
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
     });
-    const peer = new RawPeer(ws);
+    const peer = new RawPeer(ws, tcp!);
     if (options.hello !== false) {
       peer.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION });
       await peer.next('hello');

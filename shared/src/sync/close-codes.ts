@@ -23,7 +23,7 @@ export const CLOSE_CODES = {
   unauthenticated: { code: 4005, retry: false, discardDoc: false },
   /** A frame larger than MAX_FRAME_BYTES. */
   frame_too_large: { code: 4010, retry: false, discardDoc: false },
-  /** More frames than the per-socket budget allows: back off and come back. */
+  /** LIM3: more frames than the user's budget allows (all its sockets together): back off and come back. */
   rate_limited: { code: 4011, retry: true, discardDoc: false },
   /** A document id that names nothing the schema knows. */
   bad_doc_id: { code: 4012, retry: false, discardDoc: false },
@@ -55,6 +55,15 @@ export const CLOSE_CODES = {
   update_not_writable: { code: 4028, retry: true, discardDoc: true },
   /** The server failed to store an update; nothing was acked; reconnect and resend. */
   server_error: { code: 4030, retry: true, discardDoc: false },
+  /**
+   * LIM1: the device stopped reading: more than MAX_UNSENT_BYTES of relayed frames waited for it.
+   * Nothing is lost: it reconnects and catches up from its last sequence number.
+   */
+  send_backlog: { code: 4040, retry: true, discardDoc: false },
+  /** LIM2: this session already has MAX_SOCKETS_PER_SESSION sockets open; retry once one closed. */
+  session_socket_limit: { code: 4041, retry: true, discardDoc: false },
+  /** LIM2: this user already has MAX_SOCKETS_PER_USER sockets open; retry once one closed. */
+  user_socket_limit: { code: 4042, retry: true, discardDoc: false },
 } as const;
 
 export type CloseReason = keyof typeof CLOSE_CODES;

@@ -51,8 +51,15 @@ export function attachSyncSocket(
       closeOversizedAsProtocol(ws);
       const connection = deps.hub.connect(
         {
-          send: (frame) => ws.send(frame),
+          send: (frame, onWritten) => ws.send(frame, onWritten && (() => onWritten())),
           close: (code, reason) => ws.close(code, reason),
+          terminate: () => ws.terminate(),
+          get bufferedAmount() {
+            return ws.bufferedAmount;
+          },
+          // `ws` writes to the upgraded TCP socket; corking it makes a tick's frames one writev.
+          cork: () => socket.cork(),
+          uncork: () => socket.uncork(),
         },
         { userId, sessionId },
       );

@@ -12,7 +12,24 @@ import {
 import type { Role } from '../conversations/membership-store.ts';
 import type { Disposer } from '../events/bus.ts';
 import type { SyncHub } from './hub.ts';
-import { FrameBudget, type SocketAuth, type SyncSocket } from './socket.ts';
+import type { SocketAuth, SyncSocket } from './socket.ts';
+import type { TickFlusher } from './tick-flusher.ts';
+
+/** What a connection needs besides its socket: the user's frame budget and the tick's writer. */
+export interface ConnectionIo {
+  /** LIM3: takes one frame from the user's budget (shared by its sockets); false when spent. */
+  takeFrame(): boolean;
+  flusher: TickFlusher;
+  /** LIM1: relayed bytes the socket may leave unread before it is closed send_backlog. */
+  maxUnsentBytes: number;
+}
+
+/**
+ * A socket closed for not reading will not read the closing handshake either: it is ended this
+ * long after the close frame, so its buffered frames leave memory (a device that reads again
+ * in time still sees the close code).
+ */
+const BACKLOG_TERMINATE_MS = 2000;
 
 export interface Subscription {
   conversationId: string | null;
@@ -20,18 +37,27 @@ export interface Subscription {
   dispose: Disposer;
 }
 
-/** One device's socket: its frames in, its subscriptions, its budget. The hub does the document work. */
+/**
+ * One device's socket: its frames in, its subscriptions, its frames out (written once per tick).
+ * The hub does the document work.
+ */
 export class Connection {
   readonly subscriptions = new Map<string, Subscription>();
   private helloDone = false;
   private closed = false;
-  private readonly budget = new FrameBudget(SYNC_LIMITS.FRAMES_PER_SECOND, SYNC_LIMITS.FRAME_BURST);
   private readonly awareness = new Map<string, Disposer>();
+  /** Frames of this tick, written together by the flusher. */
+  private outbox: Uint8Array[] = [];
+  /** Subscribe answers among the outbox's frames: the device asked for them, LIM1 does not count them. */
+  private readonly answers = new Set<Uint8Array>();
+  /** Bytes of subscribe answers handed to the socket that the OS has not taken yet. */
+  private answerBytesUnwritten = 0;
 
   constructor(
     readonly socket: SyncSocket,
     readonly auth: SocketAuth,
     private readonly hub: SyncHub,
+    private readonly io: ConnectionIo,
   ) {}
 
   get isClosed(): boolean {
@@ -39,16 +65,58 @@ export class Connection {
   }
 
   send(frame: ServerFrame): void {
-    if (!this.closed) this.socket.send(encodeServerFrame(frame));
+    this.sendRaw(encodeServerFrame(frame));
   }
 
+  /** A frame encoded once for many sockets (a relayed update, a head). */
   sendRaw(bytes: Uint8Array): void {
-    if (!this.closed) this.socket.send(bytes);
+    if (this.closed) return;
+    this.outbox.push(bytes);
+    if (this.outbox.length === 1) this.io.flusher.schedule(this);
+  }
+
+  /** The answer to this device's own subscribe: however large, it is not a backlog (LIM1). */
+  sendAnswer(frame: ServerFrame): void {
+    if (this.closed) return;
+    const bytes = encodeServerFrame(frame);
+    this.answers.add(bytes);
+    this.sendRaw(bytes);
+  }
+
+  /** Unsent bytes beyond the answers to the device's own requests. */
+  private get backlog(): number {
+    return (this.socket.bufferedAmount ?? 0) - this.answerBytesUnwritten;
+  }
+
+  /** Writes this tick's frames in one go; closes the socket first if it stopped reading (LIM1). */
+  flush(): void {
+    if (this.closed || this.outbox.length === 0) return;
+    if (this.backlog > this.io.maxUnsentBytes) {
+      return this.close('send_backlog', 'the device does not read; reconnect to catch up');
+    }
+    const frames = this.outbox;
+    this.outbox = [];
+    this.socket.cork?.();
+    for (const bytes of frames) {
+      if (this.answers.delete(bytes)) {
+        const length = bytes.byteLength;
+        this.answerBytesUnwritten += length;
+        this.socket.send(bytes, () => (this.answerBytesUnwritten -= length));
+      } else this.socket.send(bytes);
+    }
+    this.socket.uncork?.();
   }
 
   close(reason: CloseReason | 'going_away', message: string = reason): void {
     if (this.closed) return;
     const code = reason === 'going_away' ? 1001 : CLOSE_CODES[reason].code;
+    if (reason === 'send_backlog') {
+      this.outbox = [];
+      setTimeout(() => this.socket.terminate?.(), BACKLOG_TERMINATE_MS).unref();
+    } else {
+      this.flush(); // a `rejected` frame or the last acks go out before the close
+      if (this.closed) return; // the flush found a backlog and closed it
+    }
     this.socket.close(code, message.slice(0, 120));
     this.dispose();
   }
@@ -69,7 +137,7 @@ export class Connection {
 
   receive(bytes: Uint8Array): void {
     if (this.closed) return;
-    if (!this.budget.take()) return this.close('rate_limited', 'too many frames');
+    if (!this.io.takeFrame()) return this.close('rate_limited', 'too many frames');
     if (bytes.byteLength > SYNC_LIMITS.MAX_FRAME_BYTES) return this.close('frame_too_large');
     let frame: ClientFrame;
     try {

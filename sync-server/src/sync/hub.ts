@@ -1,6 +1,7 @@
 import {
   appendMessage,
   CLOSE_CODES,
+  SYNC_LIMITS,
   encodeServerFrame,
   segmentDocId,
   segmentOf,
@@ -19,6 +20,8 @@ import type { Disposer, EventBus } from '../events/bus.ts';
 import type { Logger } from '../logger.ts';
 import { CommitQueue } from './commit-queue.ts';
 import { Connection } from './connection.ts';
+import { DEFAULT_SOCKET_LIMITS, SocketRegistry, type SocketLimitOptions } from './socket-limits.ts';
+import { TickFlusher } from './tick-flusher.ts';
 import type { DocStore } from './doc-store.ts';
 import { awarenessTopic, InProcessFanout, type Fanout } from './fanout.ts';
 import { LiveDoc } from './live-doc.ts';
@@ -39,6 +42,10 @@ export interface SyncHubOptions {
   compactAfterUpdates?: number;
   /** The social graph's answers the hub needs; absent in bare sync tests (every member may write). */
   conversations?: ConversationPolicy;
+  /** LIM2 / LIM3 (defaults: SYNC_LIMITS); tests lower them. */
+  socketLimits?: Partial<SocketLimitOptions>;
+  /** LIM1 (default: SYNC_LIMITS.MAX_UNSENT_BYTES). */
+  maxUnsentBytes?: number;
 }
 
 /**
@@ -62,7 +69,9 @@ const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
  */
 export class SyncHub {
   private readonly docs = new Map<string, LiveDoc>();
-  private readonly connections = new Set<Connection>();
+  private readonly connections: SocketRegistry<Connection>;
+  private readonly flusher = new TickFlusher();
+  private readonly maxUnsentBytes: number;
   private readonly latestSegment = new Map<string, number>();
   private readonly commits: CommitQueue;
   private readonly fanout: Fanout<Connection>;
@@ -74,6 +83,8 @@ export class SyncHub {
 
   constructor(private readonly options: SyncHubOptions) {
     this.commits = new CommitQueue(options.store);
+    this.connections = new SocketRegistry({ ...DEFAULT_SOCKET_LIMITS, ...options.socketLimits });
+    this.maxUnsentBytes = options.maxUnsentBytes ?? SYNC_LIMITS.MAX_UNSENT_BYTES;
     this.fanout = options.fanout ?? new InProcessFanout<Connection>();
     this.idleUnloadMs = options.idleUnloadMs ?? 30_000;
     this.compactAfter = options.compactAfterUpdates ?? 500;
@@ -102,15 +113,23 @@ export class SyncHub {
   }
 
   connect(socket: SyncSocket, auth: SocketAuth): Connection {
-    const connection = new Connection(socket, auth, this);
-    if (this.closing) connection.close('going_away');
-    else this.connections.add(connection);
+    const connection = new Connection(socket, auth, this, {
+      takeFrame: () => this.connections.takeFrame(auth.userId),
+      flusher: this.flusher,
+      maxUnsentBytes: this.maxUnsentBytes,
+    });
+    if (this.closing) {
+      connection.close('going_away');
+      return connection;
+    }
+    const refused = this.connections.admit(connection);
+    if (refused) connection.close(refused, 'too many sockets open; retry once one closed');
     return connection;
   }
 
   /** Called by a connection once it is closed. */
   disconnected(connection: Connection): void {
-    this.connections.delete(connection);
+    this.connections.release(connection);
   }
 
   get connectionCount(): number {
@@ -122,7 +141,7 @@ export class SyncHub {
   }
 
   private forUser(userId: string, run: (c: Connection) => unknown): void {
-    for (const connection of [...this.connections]) if (connection.auth.userId === userId) run(connection);
+    for (const connection of this.connections.of(userId)) run(connection);
   }
 
   // ---- subscribe -------------------------------------------------------------------------
@@ -172,7 +191,7 @@ export class SyncHub {
         this.retain(docId);
       }
       const head = heads.get(docId) ?? 0;
-      connection.send({
+      connection.sendAnswer({
         type: 'sync',
         docId,
         seq: head,
@@ -278,7 +297,7 @@ export class SyncHub {
       onFailed: (err) => {
         this.options.logger.error('commit failed; sockets of the document closed', { docId, err });
         this.evict(docId);
-        for (const c of [...this.connections]) if (c.subscriptions.has(docId)) c.close('server_error');
+        for (const c of this.connections.all()) if (c.subscriptions.has(docId)) c.close('server_error');
       },
     });
   }
@@ -297,14 +316,17 @@ export class SyncHub {
     this.heads.set(docId, Math.max(seq, this.heads.get(docId) ?? 0));
   }
 
-  /** Tells every device in the conversation that a newer segment exists. */
+  /**
+   * Tells every device in the conversation that a newer segment exists: the conversation's topic
+   * reaches exactly the sockets subscribed to one of its segments, without walking every socket.
+   */
   private announceSegment(segment: { conversationId: string; index: number }): void {
     const frame = encodeServerFrame({
       type: 'segment',
       conversationId: segment.conversationId,
       index: segment.index,
     });
-    for (const c of this.connections) if (c.inConversation(segment.conversationId)) c.sendRaw(frame);
+    this.fanout.publish(awarenessTopic(segment.conversationId), frame, null);
   }
 
   private segmentRefusal(docId: string): string | null {
@@ -510,7 +532,7 @@ export class SyncHub {
   close(): void {
     this.closing = true;
     this.commits.flush();
-    for (const connection of [...this.connections]) connection.close('going_away', 'server shutting down');
+    for (const connection of this.connections.all()) connection.close('going_away', 'server shutting down');
     for (const dispose of this.disposers) dispose();
     for (const live of [...this.docs.values()]) {
       this.compact(live);

@@ -1,7 +1,15 @@
 /** The least the sync engine needs of a socket, so tests can drive it with in-memory pairs. */
 export interface SyncSocket {
-  send(frame: Uint8Array): void;
+  /** Queues one frame; `onWritten` runs once it left the process (to the OS) or the socket failed. */
+  send(frame: Uint8Array, onWritten?: () => void): void;
   close(code: number, reason: string): void;
+  /** Ends the socket without a closing handshake (a peer that does not read would never finish one). */
+  terminate?(): void;
+  /** Bytes queued by send() that the OS has not taken yet (`ws` bufferedAmount); absent in memory pairs. */
+  readonly bufferedAmount?: number;
+  /** Holds writes until uncork(), so the frames of one tick leave in one write (writev). */
+  cork?(): void;
+  uncork?(): void;
 }
 
 export interface SocketAuth {
@@ -9,7 +17,7 @@ export interface SocketAuth {
   sessionId: string;
 }
 
-/** Per-socket frame budget (token bucket): a flood closes the socket instead of starving others. */
+/** A frame budget (token bucket), one per user (LIM3): a flood closes the socket instead of starving others. */
 export class FrameBudget {
   private tokens: number;
   private last: number;

@@ -1,0 +1,84 @@
+import { SYNC_LIMITS, type CloseReason } from '@messenjo/shared';
+import { FrameBudget, type SocketAuth } from './socket.ts';
+
+export interface SocketLimitOptions {
+  maxSocketsPerSession: number;
+  maxSocketsPerUser: number;
+  framesPerSecond: number;
+  frameBurst: number;
+}
+
+export const DEFAULT_SOCKET_LIMITS: SocketLimitOptions = {
+  maxSocketsPerSession: SYNC_LIMITS.MAX_SOCKETS_PER_SESSION,
+  maxSocketsPerUser: SYNC_LIMITS.MAX_SOCKETS_PER_USER,
+  framesPerSecond: SYNC_LIMITS.FRAMES_PER_SECOND,
+  frameBurst: SYNC_LIMITS.FRAME_BURST,
+};
+
+interface UserEntry<S> {
+  sockets: Set<S>;
+  /** LIM3: one budget for all of a user's sockets, so more sockets do not buy more frames. */
+  budget: FrameBudget;
+}
+
+/**
+ * Who holds which sockets: LIM2's caps per session and per user, LIM3's frame budget per user,
+ * and the index the hub uses to reach one user's sockets without walking every socket.
+ * A user's entry (and budget) lives while the user has a socket open.
+ */
+export class SocketRegistry<S extends { auth: SocketAuth }> {
+  private readonly users = new Map<string, UserEntry<S>>();
+  private readonly sessions = new Map<string, number>();
+  private count = 0;
+
+  constructor(private readonly limits: SocketLimitOptions = DEFAULT_SOCKET_LIMITS) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** LIM2: why this socket may not open, or null after registering it. */
+  admit(socket: S): CloseReason | null {
+    const { userId, sessionId } = socket.auth;
+    const entry = this.users.get(userId);
+    const inSession = this.sessions.get(sessionId) ?? 0;
+    if (inSession >= this.limits.maxSocketsPerSession) return 'session_socket_limit';
+    if (entry && entry.sockets.size >= this.limits.maxSocketsPerUser) return 'user_socket_limit';
+    const user = entry ?? {
+      sockets: new Set<S>(),
+      budget: new FrameBudget(this.limits.framesPerSecond, this.limits.frameBurst),
+    };
+    this.users.set(userId, user);
+    user.sockets.add(socket);
+    this.sessions.set(sessionId, inSession + 1);
+    this.count++;
+    return null;
+  }
+
+  /** Forgets a socket admitted before; safe to call for one that was refused or already released. */
+  release(socket: S): void {
+    const { userId, sessionId } = socket.auth;
+    const entry = this.users.get(userId);
+    if (!entry?.sockets.delete(socket)) return;
+    this.count--;
+    if (entry.sockets.size === 0) this.users.delete(userId);
+    const inSession = (this.sessions.get(sessionId) ?? 1) - 1;
+    if (inSession <= 0) this.sessions.delete(sessionId);
+    else this.sessions.set(sessionId, inSession);
+  }
+
+  /** Takes one frame from the user's budget; false when it is spent. */
+  takeFrame(userId: string): boolean {
+    return this.users.get(userId)?.budget.take() ?? false;
+  }
+
+  /** A copy of the user's open sockets (callers may close them while iterating). */
+  of(userId: string): S[] {
+    const entry = this.users.get(userId);
+    return entry ? [...entry.sockets] : [];
+  }
+
+  all(): S[] {
+    return [...this.users.values()].flatMap((entry) => [...entry.sockets]);
+  }
+}
