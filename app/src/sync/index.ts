@@ -1,14 +1,13 @@
 export { reconnectDelayMs } from './backoff.ts';
 export * from './constants.ts';
 export { ConversationSegments } from './conversation.ts';
-export { usePendingCount, useSyncStatus } from './hooks.ts';
 export {
   IndexedDbPersistence,
   MemoryPersistence,
   type DocPersistence,
   type StoredDocState,
 } from './persistence.ts';
-export { Observable, SYNC_STATUSES, type SyncStatus } from './status.ts';
+export { SYNC_STATUSES, type SyncStatus } from './status.ts';
 export {
   SyncClient,
   type SyncClientOptions,
