@@ -166,6 +166,17 @@ export class DeviceSession {
       return;
     if (event.type === 'user.changed' && event.userId === this.userId) this.options.onProfileChanged?.();
     void this.refresh();
+    // A group's members changed: learn their names, so server lines read "Ann added Ben".
+    if (
+      (event.type === 'conversation.changed' || event.type === 'membership.changed') &&
+      this.rows.get(event.conversationId)?.kind === 'group'
+    ) {
+      const id = event.conversationId;
+      this.detail(id, true).then(
+        () => this.watches.get(id)?.recompute(),
+        () => undefined,
+      );
+    }
   }
 
   // ---- the device's index -----------------------------------------------------------------
