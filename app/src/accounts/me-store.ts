@@ -1,8 +1,9 @@
 import type { MeResponse, SessionStateResponse } from '@messenjo/shared';
 import { api, setUnauthenticatedHandler } from '../api/client.ts';
+import { Store } from '../lib/store.ts';
 
 /**
- * Who is signed in on this device, framework-free (React reads it with useSyncExternalStore).
+ * Who is signed in on this device, framework-free (a Store, read with useStore).
  * The last known profile is kept in localStorage so the app opens offline straight into the
  * conversations; the server stays the authority (a 401 signs the device out).
  */
@@ -20,22 +21,16 @@ function cached(): MeResponse | null {
   }
 }
 
-let state: MeState = { status: 'loading' };
-const listeners = new Set<() => void>();
+const state = new Store<MeState>({ status: 'loading' });
 
 function set(next: MeState): void {
-  state = next;
   if (next.status === 'signed-in') localStorage.setItem(CACHE_KEY, JSON.stringify(next.me));
   if (next.status === 'anonymous') localStorage.removeItem(CACHE_KEY);
-  for (const listener of listeners) listener();
+  state.set(next);
 }
 
 export const meStore = {
-  subscribe: (listener: () => void): (() => void) => {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  },
-  getSnapshot: (): MeState => state,
+  state,
 
   /** Asks the server who we are; offline, falls back to the cached profile. */
   async refresh(): Promise<void> {
@@ -60,7 +55,7 @@ export const meStore = {
 
   /** The session ended elsewhere (deleted account, signed out from another device). */
   signedOut(): void {
-    if (state.status !== 'anonymous') set({ status: 'anonymous' });
+    if (state.get().status !== 'anonymous') set({ status: 'anonymous' });
   },
 };
 

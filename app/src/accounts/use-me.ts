@@ -1,9 +1,10 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect } from 'react';
+import { useStore } from '../lib/use-store.ts';
 import { meStore, type MeState } from './me-store.ts';
 
 /** The signed-in state, asked of the server once on start. */
 export function useMe(): MeState {
-  const state = useSyncExternalStore(meStore.subscribe, meStore.getSnapshot);
+  const state = useStore(meStore.state);
   useEffect(() => {
     void meStore.refresh();
   }, []);

@@ -1,6 +1,8 @@
+import { Store } from '../lib/store.ts';
+
 /**
  * The app's few places, kept in the URL so reloads and the back button work. Framework-free;
- * React reads it through useSyncExternalStore.
+ * React reads `router.route` with useStore.
  */
 export type Route =
   | { view: 'home' }
@@ -33,31 +35,20 @@ export function pathOf(route: Route): string {
   }
 }
 
-type Listener = () => void;
-const listeners = new Set<Listener>();
-let current: Route = typeof window === 'undefined' ? { view: 'home' } : parseRoute(window.location.pathname);
-
-function notify(): void {
-  for (const listener of listeners) listener();
-}
+const route = new Store<Route>(
+  typeof window === 'undefined' ? { view: 'home' } : parseRoute(window.location.pathname),
+);
 
 if (typeof window !== 'undefined') {
-  window.addEventListener('popstate', () => {
-    current = parseRoute(window.location.pathname);
-    notify();
-  });
+  window.addEventListener('popstate', () => route.set(parseRoute(window.location.pathname)));
 }
 
 export const router = {
-  subscribe: (listener: Listener): (() => void) => {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  },
-  getSnapshot: (): Route => current,
-  navigate: (route: Route): void => {
-    const path = pathOf(route);
+  /** The current place. */
+  route,
+  navigate: (next: Route): void => {
+    const path = pathOf(next);
     if (window.location.pathname !== path) window.history.pushState(null, '', path);
-    current = route;
-    notify();
+    route.set(next);
   },
 };

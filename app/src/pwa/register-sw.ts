@@ -1,4 +1,4 @@
-import { updateStore } from './update-store.ts';
+import { updateWaiting } from './update-store.ts';
 
 /** Registers the service worker (production builds only) and reports a waiting update instead of reloading. */
 export function registerServiceWorker(): void {
@@ -13,7 +13,7 @@ export function registerServiceWorker(): void {
 
 function watchForUpdates(registration: ServiceWorkerRegistration): void {
   const offer = (worker: ServiceWorker): void => {
-    updateStore.setWaiting(() => {
+    updateWaiting.set(() => {
       navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), {
         once: true,
       });

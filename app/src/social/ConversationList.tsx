@@ -1,55 +1,130 @@
-import type { ConversationListEntry } from '@messenjo/shared';
+import { useStore } from '../lib/use-store.ts';
+import { useDeviceSession } from '../session/context.tsx';
+import { activityAt, previewLine, type ConversationRow } from '../session/list-columns.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { listTime } from '../ui/format-time.ts';
+import { OfflineBanner } from './OfflineBanner.tsx';
+import { useConversations } from './use-conversations.ts';
 
-/** The left-hand list: avatar, name (with member count for groups), last message, time. */
+function PendingMarker() {
+  return (
+    <span title="Waiting to be sent" data-testid="pending-marker" className="shrink-0 text-fg-muted">
+      <svg
+        viewBox="0 0 24 24"
+        width="14"
+        height="14"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        aria-hidden="true"
+      >
+        <circle cx="12" cy="12" r="9" />
+        <path d="M12 7v5l3 2" strokeLinecap="round" />
+      </svg>
+      <span className="sr-only">Waiting to be sent</span>
+    </span>
+  );
+}
+
+function Row(props: { row: ConversationRow; selected: boolean; onSelect: (id: string) => void }) {
+  const session = useDeviceSession();
+  // Names in previews follow profile changes.
+  useStore(session.profiles);
+  const { row } = props;
+  const preview = previewLine(row, session.userId, session.nameOf);
+  const unread = row.local?.unread ?? 0;
+  const pending = (row.local?.pending ?? 0) > 0;
+  const second = !row.canWrite
+    ? 'Read only'
+    : preview
+      ? preview.author
+        ? `${preview.author}: ${preview.text}`
+        : preview.text
+      : row.kind === 'group'
+        ? 'Group created'
+        : 'Say hello';
+  return (
+    <button
+      type="button"
+      onClick={() => props.onSelect(row.id)}
+      aria-current={props.selected ? 'true' : undefined}
+      data-conversation-id={row.id}
+      className={`flex w-full items-center gap-3 rounded-xl px-2 py-2 text-left transition-colors ${
+        props.selected ? 'bg-raised' : 'hover:bg-surface'
+      }`}
+    >
+      <Avatar id={row.peer?.id ?? row.id} name={row.name} picture={row.picture} />
+      <span className="min-w-0 flex-1">
+        <span className="flex items-baseline justify-between gap-2">
+          <span className={`truncate ${unread > 0 ? 'font-bold' : 'font-semibold'}`}>
+            <span data-testid="conversation-name">{row.name}</span>
+            {row.kind === 'group' && (
+              <span className="ml-1 font-normal text-fg-muted" aria-label={`${row.memberCount} members`}>
+                ({row.memberCount})
+              </span>
+            )}
+          </span>
+          <time
+            className="shrink-0 text-xs text-fg-muted"
+            dateTime={new Date(activityAt(row)).toISOString()}
+            data-testid="conversation-time"
+          >
+            {listTime(activityAt(row))}
+          </time>
+        </span>
+        <span className="flex items-center gap-2">
+          <span
+            className={`min-w-0 flex-1 truncate text-sm ${unread > 0 ? 'text-fg' : 'text-fg-muted'}`}
+            data-testid="conversation-preview"
+            dir="auto"
+          >
+            {second}
+          </span>
+          {pending && <PendingMarker />}
+          {unread > 0 && (
+            <span
+              data-testid="unread-badge"
+              className="shrink-0 rounded-full bg-accent px-2 py-0.5 text-xs font-semibold text-on-accent"
+            >
+              {unread > 999 ? '999+' : unread}
+              <span className="sr-only"> unread</span>
+            </span>
+          )}
+        </span>
+      </span>
+    </button>
+  );
+}
+
+/**
+ * The left-hand list: avatar, name (with member count for groups), last message, time, unread
+ * badge and a marker for what still waits to be sent; latest activity first, filtered by name.
+ * It paints from the device's index (offline too) and follows the documents live.
+ */
 export function ConversationList(props: {
-  conversations: ConversationListEntry[];
+  filter: string;
   selectedId: string | null;
   onSelect: (id: string) => void;
 }) {
-  if (props.conversations.length === 0) {
-    return (
-      <p className="px-3 py-6 text-sm text-neutral-500">
-        No conversations yet. Add a friend or create a group to start one.
-      </p>
-    );
-  }
+  const { rows, ready } = useConversations(props.filter);
   return (
-    <ul aria-label="Conversations" className="flex flex-col gap-1">
-      {props.conversations.map((c) => (
-        <li key={c.id}>
-          <button
-            type="button"
-            onClick={() => props.onSelect(c.id)}
-            aria-current={c.id === props.selectedId ? 'true' : undefined}
-            data-conversation-id={c.id}
-            className={`flex w-full items-center gap-3 rounded-xl px-2 py-2 text-left transition-colors ${
-              c.id === props.selectedId ? 'bg-neutral-700/70' : 'hover:bg-neutral-800/70'
-            }`}
-          >
-            <Avatar id={c.peer?.id ?? c.id} name={c.name} picture={c.picture} />
-            <span className="min-w-0 flex-1">
-              <span className="flex items-baseline justify-between gap-2">
-                <span className="truncate font-semibold">
-                  <span data-testid="conversation-name">{c.name}</span>
-                  {c.kind === 'group' && (
-                    <span className="ml-1 font-normal text-neutral-300">({c.memberCount})</span>
-                  )}
-                </span>
-                <span className="shrink-0 text-xs text-neutral-400">
-                  {listTime(c.lastMessage?.at ?? c.lastActivityAt)}
-                </span>
-              </span>
-              <span className="block truncate text-sm text-neutral-400">
-                {!c.canWrite
-                  ? 'Read only'
-                  : (c.lastMessage?.preview ?? (c.kind === 'group' ? 'Group created' : 'Say hello'))}
-              </span>
-            </span>
-          </button>
-        </li>
-      ))}
-    </ul>
+    <>
+      <OfflineBanner />
+      {!ready ? null : rows.length === 0 ? (
+        <p className="px-3 py-6 text-sm text-fg-muted">
+          {props.filter.trim()
+            ? `No conversation is named like “${props.filter.trim()}”.`
+            : 'No conversations yet. Add a friend or create a group to start one.'}
+        </p>
+      ) : (
+        <ul aria-label="Conversations" className="flex flex-col gap-1">
+          {rows.map((row) => (
+            <li key={row.id}>
+              <Row row={row} selected={row.id === props.selectedId} onSelect={props.onSelect} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }

@@ -4,8 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { Avatar } from '../ui/Avatar.tsx';
 import { Button } from '../ui/Button.tsx';
 import { useAction } from '../ui/use-action.ts';
-import { social } from './actions.ts';
-import { useSocial } from './use-social.ts';
+import { useFriends, useSocialActions } from './use-social.ts';
 
 const SEARCH_DELAY_MS = 250;
 
@@ -41,7 +40,8 @@ function Section(props: { title: string; count: number; children: ReactNode }) {
 
 /** Find people, answer requests, and manage friends and blocks. */
 export function FriendsPanel(props: { onOpenConversation: (id: string) => void }) {
-  const { friends } = useSocial();
+  const friends = useFriends();
+  const social = useSocialActions();
   const action = useAction();
   const [query, setQuery] = useState('');
   // Answers are kept with the query they answer, so a stale answer is never shown for a new query.
@@ -70,7 +70,7 @@ export function FriendsPanel(props: { onOpenConversation: (id: string) => void }
       clearTimeout(timer);
     };
     // Searching again when the friends lists change keeps each result's relationship current.
-  }, [q, searching, friends]);
+  }, [q, searching, friends, social]);
 
   const relationshipAction = (user: UserSearchResult) => {
     switch (user.relationship) {

@@ -2,7 +2,7 @@ import type { ConversationDetail, ConversationMember } from '@messenjo/shared';
 import { Avatar } from '../ui/Avatar.tsx';
 import { Button } from '../ui/Button.tsx';
 import type { useAction } from '../ui/use-action.ts';
-import { social } from './actions.ts';
+import { useSocialActions } from './use-social.ts';
 
 const ROLE_LABEL = { owner: 'Owner', admin: 'Admin', member: '' } as const;
 
@@ -13,6 +13,7 @@ export function GroupMembers(props: {
   action: ReturnType<typeof useAction>;
 }) {
   const { detail, meId, action } = props;
+  const social = useSocialActions();
   const myRole = detail.role;
   const canRemove = (m: ConversationMember) =>
     m.id !== meId && (myRole === 'owner' || (myRole === 'admin' && m.role === 'member'));

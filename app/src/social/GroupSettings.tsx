@@ -3,14 +3,14 @@ import { useState } from 'react';
 import { Avatar } from '../ui/Avatar.tsx';
 import { Button } from '../ui/Button.tsx';
 import { useAction } from '../ui/use-action.ts';
-import { social } from './actions.ts';
 import { GroupMembers } from './GroupMembers.tsx';
-import { useSocial } from './use-social.ts';
+import { useFriends, useSocialActions } from './use-social.ts';
 
 /** Rename, members, who may add, add friends, leave. */
 export function GroupSettings(props: { detail: ConversationDetail; meId: string; onLeft: () => void }) {
   const { detail, meId } = props;
-  const { friends } = useSocial();
+  const friends = useFriends();
+  const social = useSocialActions();
   const action = useAction();
   const [name, setName] = useState(detail.name);
   const [toAdd, setToAdd] = useState('');

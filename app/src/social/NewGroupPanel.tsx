@@ -3,12 +3,12 @@ import { useState } from 'react';
 import { Avatar } from '../ui/Avatar.tsx';
 import { Button } from '../ui/Button.tsx';
 import { useAction } from '../ui/use-action.ts';
-import { social } from './actions.ts';
-import { useSocial } from './use-social.ts';
+import { useFriends, useSocialActions } from './use-social.ts';
 
 /** Create a group: a name and some friends. */
 export function NewGroupPanel(props: { onCreated: (id: string) => void }) {
-  const { friends } = useSocial();
+  const friends = useFriends();
+  const social = useSocialActions();
   const action = useAction();
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<Set<string>>(new Set());

@@ -1,21 +1,30 @@
 import type { ConversationDetail } from '@messenjo/shared';
 import { useEffect, useState } from 'react';
-import { api } from '../api/client.ts';
-import { useSocial } from './use-social.ts';
+import { useStore } from '../lib/use-store.ts';
+import { useDeviceSession } from '../session/context.tsx';
 
-/** One conversation with its members, reloaded whenever the social lists refresh. */
+/**
+ * One conversation with its members: as last seen on this device at once (offline too), then
+ * from the server, again whenever a social change reached the device. Messages never refetch it.
+ */
 export function useConversationDetail(id: string): {
   detail: ConversationDetail | null;
   error: string | null;
 } {
-  const { conversations, friends } = useSocial();
+  const session = useDeviceSession();
+  const { version } = useStore(session.social);
   const [detail, setDetail] = useState<ConversationDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let cancelled = false;
-    api<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}`).then(
+    let fresh = false;
+    void session.detail(id, false).then((stored) => {
+      if (!cancelled && !fresh && stored) setDetail(stored);
+    });
+    session.detail(id, true).then(
       (d) => {
-        if (cancelled) return;
+        if (cancelled || !d) return;
+        fresh = true;
         setDetail(d);
         setError(null);
       },
@@ -26,6 +35,6 @@ export function useConversationDetail(id: string): {
     return () => {
       cancelled = true;
     };
-  }, [id, conversations, friends]);
-  return { detail: detail?.id === id ? detail : null, error };
+  }, [session, id, version]);
+  return { detail: detail?.id === id ? detail : null, error: detail?.id === id ? null : error };
 }

@@ -1,14 +1,16 @@
-import { useEffect, useSyncExternalStore } from 'react';
-import { socialStore, type SocialState } from './social-store.ts';
+import type { FriendsResponse } from '@messenjo/shared';
+import { useMemo } from 'react';
+import { useStore } from '../lib/use-store.ts';
+import { useDeviceSession } from '../session/context.tsx';
+import { socialActions } from './actions.ts';
 
-/** The social lists, loaded on first use and refreshed whenever the window regains focus. */
-export function useSocial(): SocialState {
-  const state = useSyncExternalStore(socialStore.subscribe, socialStore.getSnapshot);
-  useEffect(() => {
-    void socialStore.refresh();
-    const onFocus = (): void => void socialStore.refresh();
-    window.addEventListener('focus', onFocus);
-    return () => window.removeEventListener('focus', onFocus);
-  }, []);
-  return state;
+/** The friends lists: from the device first, then as the server answers. */
+export function useFriends(): FriendsResponse {
+  return useStore(useDeviceSession().friends).lists;
+}
+
+/** The social actions bound to this device's session. */
+export function useSocialActions(): ReturnType<typeof socialActions> {
+  const session = useDeviceSession();
+  return useMemo(() => socialActions(session), [session]);
 }

@@ -7,7 +7,7 @@ export {
   type DocPersistence,
   type StoredDocState,
 } from './persistence.ts';
-export { Observable, SYNC_STATUSES, type SyncStatus } from './status.ts';
+export { SYNC_STATUSES, type SyncStatus } from './status.ts';
 export {
   SyncClient,
   type SyncClientOptions,

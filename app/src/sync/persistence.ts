@@ -41,6 +41,10 @@ export class IndexedDbPersistence implements DocPersistence {
         db.createObjectStore('docs', { keyPath: 'docId' });
         db.createObjectStore('outbox', { keyPath: ['docId', 'ref'] });
       },
+      // Another tab deletes this database (sign-out wipes the device): let it, instead of blocking it.
+      blocking(_current, _blocked, event) {
+        (event.target as IDBDatabase).close();
+      },
     });
   }
 

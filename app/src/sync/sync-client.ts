@@ -16,7 +16,8 @@ import * as Y from 'yjs';
 import { reconnectDelayMs } from './backoff.ts';
 import { DocEntry, FROM_FOLLOWER_TAB, FROM_LEADER_TAB, FROM_SERVER, FROM_STORAGE } from './doc-entry.ts';
 import { MemoryPersistence, type DocPersistence } from './persistence.ts';
-import { Observable, type SyncStatus } from './status.ts';
+import { Store } from '../lib/store.ts';
+import type { SyncStatus } from './status.ts';
 import type { TabMessage, TabChannel } from './tab-channel.ts';
 
 /** What the client needs of a WebSocket: the browser's, or `ws` in Node tests. */
@@ -49,12 +50,12 @@ type Disposer = () => void;
 /**
  * The device's sync client: one socket for every document, reconnect with jittered backoff,
  * documents loaded from storage before the network answers, unacked updates kept and resent,
- * pending counts, user events. Framework-free; React reads it through hooks.ts.
+ * pending counts, user events. Framework-free; the app's device session (session/) holds it and React reads its stores.
  */
 export class SyncClient {
-  readonly status = new Observable<SyncStatus>('offline');
+  readonly status = new Store<SyncStatus>('offline');
   /** Unacked local updates over all documents. */
-  readonly pendingTotal = new Observable<number>(0);
+  readonly pendingTotal = new Store<number>(0);
   private readonly docs = new Map<string, DocEntry>();
   private readonly persistence: DocPersistence;
   private readonly createSocket: WebSocketFactory;

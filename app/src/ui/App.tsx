@@ -1,16 +1,18 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect } from 'react';
 import { ChooseUsername } from '../accounts/ChooseUsername.tsx';
 import { meStore } from '../accounts/me-store.ts';
 import { AccountSettings } from '../accounts/settings/AccountSettings.tsx';
 import { SignInPage } from '../accounts/SignInPage.tsx';
 import { useMe } from '../accounts/use-me.ts';
-import { updateStore } from '../pwa/update-store.ts';
+import { useStore } from '../lib/use-store.ts';
+import { updateWaiting } from '../pwa/update-store.ts';
+import { DeviceSessionProvider } from '../session/context.tsx';
 import { ChatShell } from './shell/ChatShell.tsx';
 
 /** Who is here decides the screen: sign in, choose a username, or the conversations. */
 export function App() {
   const state = useMe();
-  const activateUpdate = useSyncExternalStore(updateStore.subscribe, updateStore.getSnapshot);
+  const activateUpdate = useStore(updateWaiting);
   const signedIn = state.status === 'signed-in';
 
   // The sign-in page's address (with its ?error= or ?invite=) is left behind once signed in.
@@ -24,11 +26,21 @@ export function App() {
       {state.status === 'anonymous' && <SignInPage />}
       {state.status === 'signed-in' && state.me.username === null && <ChooseUsername me={state.me} />}
       {state.status === 'signed-in' && state.me.username !== null && (
-        <ChatShell
-          meId={state.me.id}
-          settings={<AccountSettings me={state.me} />}
-          onSignOut={() => void meStore.signOut()}
-        />
+        // One device session per user: a sign-out or another user disposes it with everything it held.
+        <DeviceSessionProvider
+          key={state.me.id}
+          userId={state.me.id}
+          options={{
+            onProfileChanged: () => void meStore.refresh(),
+            onSignedOut: () => void meStore.refresh(),
+          }}
+        >
+          <ChatShell
+            meId={state.me.id}
+            settings={<AccountSettings me={state.me} />}
+            onSignOut={() => meStore.signOut()}
+          />
+        </DeviceSessionProvider>
       )}
       {activateUpdate && (
         <button

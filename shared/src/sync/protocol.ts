@@ -14,8 +14,12 @@ export type UserEvent =
   | { type: 'user.changed'; userId: string }
   /** A friend request, friendship or block involving the user changed: refresh the friends lists. */
   | { type: 'relationship.changed' }
-  /** A conversation's list data changed (name, picture, members, last message): refresh the list. */
-  | { type: 'conversation.changed'; conversationId: string };
+  /**
+   * A conversation's list data changed (name, picture, members, last message): refresh the list.
+   * `cause: 'messages'` when only new messages changed it: a device holding the conversation's
+   * newest segment already has them and need not ask.
+   */
+  | { type: 'conversation.changed'; conversationId: string; cause?: 'messages' };
 
 export interface SubscribeItem {
   docId: string;

@@ -23,7 +23,7 @@ export type ServerEvent =
   /** Friendship, request or block between two users changed; both users' devices refresh. */
   | { type: 'relationship.changed'; userIds: [string, string] }
   /** A conversation's name, picture, settings or state changed; every member's list refreshes. */
-  | { type: 'conversation.changed'; conversationId: string }
+  | { type: 'conversation.changed'; conversationId: string; cause?: 'messages' }
   /**
    * Something happened that the conversation itself should record for everyone to read
    * ("‹name› renamed the group to ‹new name›"); the sync engine appends it to the document.

@@ -282,6 +282,7 @@ export class Groups {
       )
       .run(conversationId, userId, role, now);
     emit({ type: 'membership.changed', conversationId, userId, change: 'added' });
+    this.membersChanged(emit, conversationId);
   }
 
   private end(
@@ -297,6 +298,7 @@ export class Groups {
       )
       .run(now, conversationId, userId);
     emit({ type: 'membership.changed', conversationId, userId, change });
+    this.membersChanged(emit, conversationId);
   }
 
   private setRoleRow(emit: Emit, conversationId: string, userId: string, role: MembershipRow['role']): void {
@@ -304,6 +306,16 @@ export class Groups {
       .prepare('UPDATE memberships SET role = ? WHERE conversation_id = ? AND user_id = ?')
       .run(role, conversationId, userId);
     emit({ type: 'membership.changed', conversationId, userId, change: 'role' });
+    this.membersChanged(emit, conversationId);
+  }
+
+  /**
+   * The other members' lists show the member count and their details the members: tell them
+   * (the server line written beside it is message activity, which devices holding the
+   * conversation do not refetch for).
+   */
+  private membersChanged(emit: Emit, conversationId: string): void {
+    emit({ type: 'conversation.changed', conversationId });
   }
 
   private touch(conversationId: string, now: number): void {

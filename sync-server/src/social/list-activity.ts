@@ -4,7 +4,10 @@ import type { Db } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { UserDirectory } from './user-directory.ts';
 
-/** At most one "the list changed" per conversation in this window: a busy group does not make every device refetch per message. */
+/**
+ * At most one "the list changed" per conversation in this window (marked `cause: 'messages'`:
+ * the app, which holds every conversation's newest segment, ignores it; other clients refetch).
+ */
 const ANNOUNCE_WINDOW_MS = 1000;
 const PREVIEW_CHARS = 140;
 
@@ -36,7 +39,7 @@ export class ListActivity {
     if (this.pending.has(conversationId)) return;
     const timer = setTimeout(() => {
       this.pending.delete(conversationId);
-      this.bus.publish({ type: 'conversation.changed', conversationId });
+      this.bus.publish({ type: 'conversation.changed', conversationId, cause: 'messages' });
     }, ANNOUNCE_WINDOW_MS);
     timer.unref();
     this.pending.set(conversationId, timer);
@@ -58,7 +61,7 @@ export class ListActivity {
   flush(): void {
     for (const [conversationId, timer] of this.pending) {
       clearTimeout(timer);
-      this.bus.publish({ type: 'conversation.changed', conversationId });
+      this.bus.publish({ type: 'conversation.changed', conversationId, cause: 'messages' });
     }
     this.pending.clear();
   }

@@ -107,7 +107,7 @@ export class SyncHub {
           this.forUser(userId, (c) => c.send({ type: 'event', event: { type: 'relationship.changed' } }));
         }
       }),
-      bus.subscribe('conversation.changed', (e) => this.conversationChanged(e.conversationId)),
+      bus.subscribe('conversation.changed', (e) => this.conversationChanged(e.conversationId, e.cause)),
       bus.subscribe('conversation.system', (e) => this.writeSystemEntry(e.conversationId, e.entry)),
     );
   }
@@ -390,9 +390,12 @@ export class SyncHub {
     }
   }
 
-  private conversationChanged(conversationId: string): void {
+  private conversationChanged(conversationId: string, cause: 'messages' | undefined): void {
     const audience = this.options.conversations?.audience(conversationId) ?? [];
-    const event: UserEvent = { type: 'conversation.changed', conversationId };
+    const event: UserEvent =
+      cause === undefined
+        ? { type: 'conversation.changed', conversationId }
+        : { type: 'conversation.changed', conversationId, cause };
     for (const userId of new Set(audience)) this.forUser(userId, (c) => c.send({ type: 'event', event }));
   }
 

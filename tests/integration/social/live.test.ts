@@ -134,7 +134,7 @@ describe('social changes live on the sync socket', () => {
     send(aliceSocket, doc, docId, 1, message(alice.userId, 'See you\nat   eight'));
     await aliceSocket.next('ack', (f) => f.ref === 1);
     const heard = await bobSocket.next('event', (f) => f.event.type === 'conversation.changed', 3000);
-    expect(heard.event).toEqual({ type: 'conversation.changed', conversationId: first });
+    expect(heard.event).toEqual({ type: 'conversation.changed', conversationId: first, cause: 'messages' });
     const list = await listOf(bob);
     expect(list[0]).toMatchObject({
       id: first,

@@ -1,11 +1,13 @@
-import { useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { router, type Route } from '../../app/router.ts';
+import { useStore } from '../../lib/use-store.ts';
+import { useDeviceSession } from '../../session/context.tsx';
+import { signOutOfDevice } from '../../session/sign-out.ts';
 import { ConversationList } from '../../social/ConversationList.tsx';
 import { ConversationPane } from '../../social/ConversationPane.tsx';
 import { FriendsPanel } from '../../social/FriendsPanel.tsx';
 import { NewGroupPanel } from '../../social/NewGroupPanel.tsx';
-import { useSocial } from '../../social/use-social.ts';
-import { useDeviceSync } from '../../app/use-device-sync.ts';
+import { useFriends } from '../../social/use-social.ts';
 import { NavBar } from './NavBar.tsx';
 import { SyncStatusBadge } from './SyncStatusBadge.tsx';
 
@@ -14,16 +16,18 @@ import { SyncStatusBadge } from './SyncStatusBadge.tsx';
  * box, list, navigation at the bottom), the open conversation or panel on the right. On a
  * narrow screen one side shows at a time.
  */
-export function ChatShell(props: { meId: string; settings: ReactNode; onSignOut: () => void }) {
-  const sync = useDeviceSync(props.meId);
-  const route = useSyncExternalStore(router.subscribe, router.getSnapshot);
-  const { conversations, friends } = useSocial();
+export function ChatShell(props: {
+  meId: string;
+  settings: ReactNode;
+  /** Ends the session on the server (after this device's data is removed). */
+  onSignOut: () => Promise<void>;
+}) {
+  const session = useDeviceSession();
+  const route = useStore(router.route);
+  const friends = useFriends();
   const [filter, setFilter] = useState('');
   const go = (next: Route) => router.navigate(next);
   const selectedId = route.view === 'conversation' ? route.id : null;
-  const shown = filter.trim()
-    ? conversations.filter((c) => c.name.toLocaleLowerCase().includes(filter.trim().toLocaleLowerCase()))
-    : conversations;
 
   return (
     <div className="flex h-full gap-4 bg-neutral-950 p-0 text-neutral-100 md:p-4">
@@ -39,11 +43,11 @@ export function ChatShell(props: { meId: string; settings: ReactNode; onSignOut:
             placeholder="Search"
             className="w-full rounded-full border border-neutral-800 bg-neutral-900 px-4 py-1.5 text-sm outline-none focus:border-neutral-500"
           />
-          {sync && <SyncStatusBadge client={sync} />}
+          <SyncStatusBadge client={session.client} />
         </div>
         <nav className="mt-3 min-h-0 flex-1 overflow-y-auto">
           <ConversationList
-            conversations={shown}
+            filter={filter}
             selectedId={selectedId}
             onSelect={(id) => go({ view: 'conversation', id })}
           />
@@ -52,7 +56,7 @@ export function ChatShell(props: { meId: string; settings: ReactNode; onSignOut:
           route={route}
           incomingRequests={friends.incoming.length}
           onNavigate={go}
-          onSignOut={props.onSignOut}
+          onSignOut={() => void signOutOfDevice(session, props.onSignOut)}
         />
       </aside>
       <main

@@ -1,6 +1,5 @@
-import type { SyncStatus } from '../../sync/index.ts';
-import type { SyncClient } from '../../sync/index.ts';
-import { usePendingCount, useSyncStatus } from '../sync-hooks.ts';
+import type { SyncClient, SyncStatus } from '../../sync/index.ts';
+import { usePendingCount, useSyncStatus } from './use-sync-status.ts';
 
 const LABEL: Record<SyncStatus, string> = {
   offline: 'Offline',

@@ -1,0 +1,195 @@
+import {
+  segmentDocId,
+  segmentOf,
+  type DeletionEntry,
+  type EditEntry,
+  type MessageEntry,
+  type ReadPosition,
+} from '@messenjo/shared';
+import type * as Y from 'yjs';
+import type { ConversationSegments, SyncClient } from '../sync/index.ts';
+import type { IndexedMessage } from './local-db.ts';
+import { countUnread, lastMessageOf, type LocalColumns, type SegmentMessages } from './list-columns.ts';
+
+export interface WatchContext {
+  client: SyncClient;
+  me: string;
+  readPosition(conversationId: string): ReadPosition | undefined;
+  nameOf: (userId: string) => string;
+  /** The list's columns changed (called synchronously inside the document's update: same frame). */
+  onColumns(conversationId: string, columns: LocalColumns): void;
+  /**
+   * Messages to add to (or refresh in) the search index and ids to remove from it; `length` is
+   * how many messages of `docId` are indexed now.
+   */
+  onIndex(docId: string, length: number, put: IndexedMessage[], removed: string[]): void;
+  /** How many messages of a segment an earlier run indexed already. */
+  indexedLength(docId: string): Promise<number>;
+}
+
+interface Watched {
+  index: number;
+  doc: Y.Doc;
+  dispose: () => void;
+}
+
+/**
+ * Keeps one conversation's list columns (last message, unread count, pending marker) current
+ * from its open segment documents: every update, from the server, another tab or this device,
+ * recomputes them before the update returns, so the list repaints in the same frame with no
+ * request. New, edited and deleted messages go to the search index.
+ */
+export class ConversationWatch {
+  private readonly watched = new Map<string, Watched>();
+  private readonly disposeSegments: () => void;
+  private last: LocalColumns | null = null;
+
+  constructor(
+    readonly segments: ConversationSegments,
+    private readonly ctx: WatchContext,
+  ) {
+    this.disposeSegments = segments.subscribe(() => this.rescan());
+  }
+
+  get conversationId(): string {
+    return this.segments.conversationId;
+  }
+
+  get columns(): LocalColumns | null {
+    return this.last;
+  }
+
+  /** Follows the segments open now: new ones are observed, closed or replaced ones let go. */
+  rescan(): void {
+    const open = new Map(
+      this.segments.segments().map((s) => [segmentDocId(this.conversationId, s.index), s]),
+    );
+    for (const [docId, w] of this.watched) {
+      if (open.get(docId)?.doc === w.doc) continue;
+      w.dispose();
+      this.watched.delete(docId);
+    }
+    for (const [docId, { index, doc }] of open) {
+      if (this.watched.has(docId)) continue;
+      this.watched.set(docId, { index, doc, dispose: this.observe(docId, doc) });
+      this.indexNew(docId, doc);
+    }
+    this.recompute();
+  }
+
+  private observe(docId: string, doc: Y.Doc): () => void {
+    const { messages, edits, deletions } = segmentOf(doc);
+    const onUpdate = (): void => this.recompute();
+    const onMessages = (event: Y.YArrayEvent<MessageEntry>): void => {
+      const added = event.changes.added;
+      const put: MessageEntry[] = [];
+      for (const item of added) put.push(...(item.content.getContent() as MessageEntry[]));
+      this.index(docId, doc, put, []);
+    };
+    const onEdits = (event: Y.YMapEvent<EditEntry>): void => {
+      const ids = [...(event.keysChanged as Set<string>)];
+      this.index(
+        docId,
+        doc,
+        messages.toArray().filter((m) => ids.includes(m.id)),
+        [],
+      );
+    };
+    const onDeletions = (event: Y.YMapEvent<DeletionEntry>): void =>
+      this.index(
+        docId,
+        doc,
+        [],
+        [...(event.keysChanged as Set<string>)].filter((id) => deletions.has(id)),
+      );
+    // afterTransaction: once per transaction, with the change applied (no matter where it came from).
+    doc.on('afterTransaction', onUpdate);
+    messages.observe(onMessages);
+    edits.observe(onEdits);
+    deletions.observe(onDeletions);
+    return () => {
+      doc.off('afterTransaction', onUpdate);
+      messages.unobserve(onMessages);
+      edits.unobserve(onEdits);
+      deletions.unobserve(onDeletions);
+    };
+  }
+
+  /** Indexes what an earlier run did not (the messages past the indexed length), once loaded. */
+  private indexNew(docId: string, doc: Y.Doc): void {
+    void this.ctx.indexedLength(docId).then((length) => {
+      if (this.watched.get(docId)?.doc !== doc) return;
+      const { messages } = segmentOf(doc);
+      if (messages.length > length) this.index(docId, doc, messages.slice(length), []);
+    });
+  }
+
+  private index(docId: string, doc: Y.Doc, entries: MessageEntry[], removed: string[]): void {
+    if (entries.length === 0 && removed.length === 0) return;
+    const { messages, edits, deletions } = segmentOf(doc);
+    const put = entries
+      .filter((m) => !deletions.has(m.id))
+      .map((m) => ({
+        id: m.id,
+        conversationId: this.conversationId,
+        author: m.author,
+        text: edits.get(m.id)?.text ?? m.text,
+        sentAt: m.sentAt,
+      }));
+    this.ctx.onIndex(docId, messages.length, put, [
+      ...removed,
+      ...entries.filter((m) => deletions.has(m.id)).map((m) => m.id),
+    ]);
+  }
+
+  /** Only the pending marker (after an ack or a local change): no need to read the messages. */
+  refreshPending(): void {
+    if (!this.last) return;
+    let pending = 0;
+    for (const docId of this.watched.keys()) pending += this.ctx.client.pending(docId);
+    if (pending === this.last.pending) return;
+    this.last = { ...this.last, pending };
+    this.ctx.onColumns(this.conversationId, this.last);
+  }
+
+  /** Recomputes the columns and reports them when they changed. */
+  recompute(): void {
+    const position = this.ctx.readPosition(this.conversationId);
+    const loaded: SegmentMessages[] = [];
+    let pending = 0;
+    const newest = Math.max(-1, ...[...this.watched.values()].map((w) => w.index));
+    for (const [docId, w] of this.watched) {
+      pending += this.ctx.client.pending(docId);
+      // Older segments than the read one are read; the newest two hold the last message.
+      if (position && w.index < position.segment && w.index < newest - 1) continue;
+      const { messages, edits, deletions } = segmentOf(w.doc);
+      loaded.push({ index: w.index, messages: messages.toArray(), edits, deletions });
+    }
+    if (this.watched.size === 0) return;
+    const next: LocalColumns = {
+      lastMessage: lastMessageOf(loaded, this.ctx.nameOf),
+      unread: countUnread(loaded, position, this.ctx.me),
+      pending,
+    };
+    if (this.last && sameColumns(this.last, next)) return;
+    this.last = next;
+    this.ctx.onColumns(this.conversationId, next);
+  }
+
+  dispose(): void {
+    this.disposeSegments();
+    for (const w of this.watched.values()) w.dispose();
+    this.watched.clear();
+    this.segments.close();
+  }
+}
+
+function sameColumns(a: LocalColumns, b: LocalColumns): boolean {
+  const x = a.lastMessage;
+  const y = b.lastMessage;
+  return (
+    a.unread === b.unread &&
+    a.pending === b.pending &&
+    (x === y || (x !== null && y !== null && x.id === y.id && x.preview === y.preview && x.at === y.at))
+  );
+}

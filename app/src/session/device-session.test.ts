@@ -1,0 +1,174 @@
+import 'fake-indexeddb/auto';
+import {
+  appendMessage,
+  markRead,
+  segmentDocId,
+  userDocId,
+  type ConversationListEntry,
+  type FriendsResponse,
+  type MessageEntry,
+} from '@messenjo/shared';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { FakeSocket } from '../sync/fake-socket.ts';
+import { MemoryPersistence, SyncClient } from '../sync/index.ts';
+import { DeviceSession } from './device-session.ts';
+import { deleteLocalData, LocalDb, localDbName } from './local-db.ts';
+
+const ME = 'u_me';
+const ANN = 'u_ann';
+const CONV = 'c_direct';
+const SEG = segmentDocId(CONV, 0);
+
+const entry: ConversationListEntry = {
+  id: CONV,
+  kind: 'direct',
+  name: 'Ann',
+  picture: null,
+  peer: { id: ANN, username: 'ann', displayName: 'Ann', picture: null },
+  memberCount: 2,
+  lastMessage: null,
+  lastActivityAt: 1_000,
+  canWrite: true,
+  role: null,
+  addMembersPolicy: 'members',
+};
+const friends: FriendsResponse = { friends: [], incoming: [], outgoing: [], blocked: [] };
+
+let n = 0;
+const message = (author: string, text: string): MessageEntry => ({
+  id: `m${String(++n).padStart(10, '0')}`,
+  author,
+  text,
+  sentAt: 2_000 + n,
+});
+
+/** The server's copy of the segment, so updates to deliver are real Yjs updates. */
+function serverSegment(): { doc: Y.Doc; append: (m: MessageEntry) => Uint8Array } {
+  const doc = new Y.Doc();
+  return {
+    doc,
+    append(m) {
+      let update: Uint8Array = new Uint8Array();
+      const grab = (u: Uint8Array): void => {
+        update = u;
+      };
+      doc.on('update', grab);
+      appendMessage(doc, m);
+      doc.off('update', grab);
+      return update;
+    },
+  };
+}
+
+const sessions: DeviceSession[] = [];
+afterEach(async () => {
+  for (const s of sessions.splice(0)) await s.dispose();
+});
+
+function device(fetchJson: (path: string) => Promise<unknown>) {
+  const sockets: FakeSocket[] = [];
+  const client = new SyncClient({
+    url: 'ws://test/sync',
+    persistence: new MemoryPersistence(),
+    createSocket: () => {
+      const socket = new FakeSocket();
+      sockets.push(socket);
+      return socket;
+    },
+  });
+  const fetched: string[] = [];
+  const session = new DeviceSession(ME, {
+    client,
+    db: new LocalDb(ME),
+    fetchJson: <T>(path: string) => {
+      fetched.push(path);
+      return fetchJson(path) as Promise<T>;
+    },
+  });
+  sessions.push(session);
+  return { client, session, sockets, fetched };
+}
+
+const answers = (path: string): Promise<unknown> =>
+  Promise.resolve(path === '/api/conversations' ? { conversations: [entry] } : friends);
+
+describe('DeviceSession', () => {
+  it('fills the index from the server, then a new start paints from the device while offline', async () => {
+    const first = device(answers);
+    await first.session.start();
+    await vi.waitFor(() => expect(first.session.conversations.get().map((r) => r.name)).toEqual(['Ann']));
+    await first.session.dispose();
+
+    const offline = device(() => Promise.reject(new Error('offline')));
+    await offline.session.start();
+    expect(offline.session.listReady.get()).toBe(true);
+    expect(offline.session.conversations.get().map((r) => r.name)).toEqual(['Ann']);
+    expect(offline.session.profiles.get().get(ANN)?.displayName).toBe('Ann');
+    await offline.session.dispose();
+    await deleteLocalData(ME);
+  });
+
+  it("a message arriving in the segment updates the row's preview and unread count with no request; reading clears it", async () => {
+    const { client, session, sockets, fetched } = device(answers);
+    client.start();
+    await session.start();
+    const socket = sockets[0]!;
+    socket.open();
+    socket.deliver({ type: 'hello', protocolVersion: 1, userId: ME });
+    await vi.waitFor(() => expect(client.isOpen(SEG)).toBe(true));
+    const server = serverSegment();
+    const hello = message(ANN, 'hello');
+    socket.deliver({ type: 'sync', docId: SEG, seq: 1, update: server.append(hello), latestSegment: 0 });
+    await vi.waitFor(() => expect(session.conversations.get()[0]?.local?.unread).toBe(1));
+    const requests = fetched.length;
+
+    // The next message: the row follows before the next task, and nothing is fetched.
+    const later = message(ANN, 'are you   there?');
+    socket.deliver({ type: 'update', docId: SEG, seq: 2, update: server.append(later) });
+    socket.deliver({
+      type: 'event',
+      event: { type: 'conversation.changed', conversationId: CONV, cause: 'messages' },
+    });
+    await Promise.resolve();
+    const row = session.conversations.get()[0]!;
+    expect(row.local).toMatchObject({ unread: 2, lastMessage: { authorId: ANN, preview: 'are you there?' } });
+    expect(session.unreadTotal.get()).toBe(2);
+    expect(fetched.length).toBe(requests);
+
+    // Read on another device: the user document brings the read position, the badge goes.
+    const user = await session.userDoc();
+    expect(client.isOpen(userDocId(ME))).toBe(true);
+    markRead(user, CONV, { segment: 0, messageId: later.id, at: later.sentAt }, () => true);
+    await Promise.resolve();
+    expect(session.conversations.get()[0]?.local?.unread).toBe(0);
+    expect(session.unreadTotal.get()).toBe(0);
+
+    // A social change still asks the server.
+    socket.deliver({ type: 'event', event: { type: 'conversation.changed', conversationId: CONV } });
+    expect(fetched.length).toBeGreaterThan(requests);
+
+    // A message written here counts as activity at once and is marked pending until acked.
+    const segments = session.conversation(CONV);
+    expect(segments).toBe(session.conversation(CONV));
+    await segments.send(ME, 'on my way');
+    await Promise.resolve();
+    expect(session.conversations.get()[0]?.local).toMatchObject({
+      pending: 1,
+      lastMessage: { authorId: ME, preview: 'on my way' },
+    });
+    expect(session.unsentMessages.get()).toBe(1);
+  });
+
+  it('removes the user’s data from the device on sign-out', async () => {
+    const { session } = device(answers);
+    await session.start();
+    const look = new LocalDb(ME);
+    await vi.waitFor(async () => expect(await look.conversations.count()).toBe(1));
+    look.close();
+    await session.dispose();
+    await deleteLocalData(ME);
+    const names = (await indexedDB.databases()).map((d) => d.name);
+    expect(names).not.toContain(localDbName(ME));
+  });
+});

@@ -1,0 +1,454 @@
+import {
+  userDocId,
+  userDocOf,
+  type ConversationDetail,
+  type ConversationListEntry,
+  type FriendsResponse,
+  type ReadPosition,
+  type UserEvent,
+  type UserSummary,
+} from '@messenjo/shared';
+import type * as Y from 'yjs';
+import { api } from '../api/client.ts';
+import { Store } from '../lib/store.ts';
+import {
+  broadcastTabChannel,
+  ConversationSegments,
+  electSocketLeader,
+  IndexedDbPersistence,
+  SyncClient,
+  type SyncStatus,
+} from '../sync/index.ts';
+import { ConversationWatch } from './conversation-watch.ts';
+import { LocalDb, syncDbName, type IndexedMessage, type KeptFriends } from './local-db.ts';
+import { orderConversations, unreadTotal, type ConversationRow, type LocalColumns } from './list-columns.ts';
+
+export interface FriendsState {
+  lists: FriendsResponse;
+  /** Whether the lists come from the device or the server (false: nothing known yet). */
+  loaded: boolean;
+}
+
+export interface SocialSync {
+  /** The last refresh failure (offline, server down): shown quietly, the lists stay. */
+  error: string | null;
+  /** Counts the server's answers: what depends on social data (a conversation's members) reloads. */
+  version: number;
+}
+
+export interface DeviceSessionOptions {
+  /** A client made elsewhere (tests); the session then neither starts nor owns its socket. */
+  client?: SyncClient;
+  db?: LocalDb;
+  /** GETs JSON from the API (tests replace it). */
+  fetchJson?: <T>(path: string) => Promise<T>;
+  /** The user's own profile changed elsewhere (name, picture). */
+  onProfileChanged?: () => void;
+  /** The server ended this device's session (revoked, account deleted). */
+  onSignedOut?: () => void;
+}
+
+const EMPTY_FRIENDS: FriendsResponse = { friends: [], incoming: [], outgoing: [], blocked: [] };
+
+function syncUrl(): string {
+  return `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/sync`;
+}
+
+/**
+ * Everything one signed-in user runs on this device: the sync client (one socket, documents in
+ * IndexedDB), the device's own index (Dexie), and the stores the screens read. The list,
+ * names and pictures come from the index first, then live from the documents: each
+ * conversation's newest segment is kept open, so a message updates its row (preview, time,
+ * unread badge) in the same frame, without a request. HTTP is for the social graph: a new
+ * device's first fill and social changes announced on the socket. Disposed on sign-out or when
+ * another user signs in, so nothing outlives the account.
+ */
+export class DeviceSession {
+  readonly client: SyncClient;
+  readonly db: LocalDb;
+  /** The conversation list, latest activity first. */
+  readonly conversations = new Store<readonly ConversationRow[]>([]);
+  /** False until the device's index has been read (then the list paints, even offline). */
+  readonly listReady = new Store(false);
+  readonly friends = new Store<FriendsState>({ lists: EMPTY_FRIENDS, loaded: false });
+  readonly profiles = new Store<ReadonlyMap<string, UserSummary>>(new Map());
+  readonly social = new Store<SocialSync>({ error: null, version: 0 });
+  readonly unreadTotal = new Store(0);
+  /** Local changes to conversations not yet stored by the server (messages, mostly). */
+  readonly unsentMessages = new Store(0);
+
+  private readonly rows = new Map<string, ConversationRow>();
+  private readonly watches = new Map<string, ConversationWatch>();
+  private readonly conversationsById = new Map<string, ConversationSegments>();
+  private readonly disposers: (() => void)[] = [];
+  private readonly fetchJson: <T>(path: string) => Promise<T>;
+  /** The documents' database when this session made it (closed on dispose, so it can be deleted). */
+  private readonly ownPersistence: IndexedDbPersistence | undefined;
+  private user: Y.Doc | null = null;
+  private userDocPromise: Promise<Y.Doc> | null = null;
+  private stopObservingUser = (): void => {};
+  private disposed = false;
+  private refreshing: Promise<void> | null = null;
+  private refreshAgain = false;
+  private dirtyRows = new Set<string>();
+  private rowsFlush: ReturnType<typeof setTimeout> | undefined;
+  private indexWrites: Promise<unknown> = Promise.resolve();
+  private publishQueued = false;
+
+  constructor(
+    readonly userId: string,
+    private readonly options: DeviceSessionOptions = {},
+  ) {
+    this.fetchJson = options.fetchJson ?? ((path) => api(path));
+    this.db = options.db ?? new LocalDb(userId);
+    if (options.client) {
+      this.client = options.client;
+    } else {
+      const tabs = broadcastTabChannel(`messenjo-tabs-${userId}`);
+      this.ownPersistence = new IndexedDbPersistence(syncDbName(userId));
+      this.client = new SyncClient({
+        url: syncUrl(),
+        persistence: this.ownPersistence,
+        tabs,
+        onError: (error) => console.warn('sync', error),
+      });
+      this.disposers.push(electSocketLeader(this.client), () => tabs.close());
+    }
+  }
+
+  /** Paints from the device, then connects and keeps everything current. */
+  async start(): Promise<void> {
+    this.listenToClient();
+    if (!this.options.client) this.client.start();
+    await this.loadFromDevice();
+    if (this.disposed) return;
+    void this.userDoc();
+    for (const id of this.rows.keys()) this.watch(id);
+    // A new device fills its index; a known one catches up on what changed while it was closed.
+    void this.refresh();
+  }
+
+  private listenToClient(): void {
+    let wasOnline = false;
+    let connectedBefore = false;
+    this.disposers.push(
+      this.client.onEvent((event) => this.onEvent(event)),
+      this.client.status.subscribe(() => {
+        const status: SyncStatus = this.client.status.get();
+        if (status === 'signed_out') this.options.onSignedOut?.();
+        const online = status === 'online' || status === 'syncing';
+        // Back online after a break: catch up on social changes missed while away.
+        if (online && !wasOnline && connectedBefore) void this.refresh();
+        if (online) connectedBefore = true;
+        wasOnline = online;
+      }),
+      this.client.pendingTotal.subscribe(() => {
+        for (const watch of this.watches.values()) watch.refreshPending();
+      }),
+      this.client.onDocReplaced((docId, doc) => {
+        if (docId === userDocId(this.userId)) {
+          this.userDocPromise = Promise.resolve(doc);
+          return this.observeUser(doc);
+        }
+        for (const watch of this.watches.values())
+          if (docId.startsWith(`conv:${watch.conversationId}:`)) watch.rescan();
+      }),
+    );
+  }
+
+  private onEvent(event: UserEvent): void {
+    // New messages reach this device through the documents it holds open: no refetch for them.
+    if (
+      event.type === 'conversation.changed' &&
+      event.cause === 'messages' &&
+      this.watches.has(event.conversationId)
+    )
+      return;
+    if (event.type === 'user.changed' && event.userId === this.userId) this.options.onProfileChanged?.();
+    void this.refresh();
+    // A group's members changed: learn their names, so server lines read "Ann added Ben".
+    if (
+      (event.type === 'conversation.changed' || event.type === 'membership.changed') &&
+      this.rows.get(event.conversationId)?.kind === 'group'
+    ) {
+      const id = event.conversationId;
+      this.detail(id, true).then(
+        () => this.watches.get(id)?.recompute(),
+        () => undefined,
+      );
+    }
+  }
+
+  // ---- the device's index -----------------------------------------------------------------
+
+  private async loadFromDevice(): Promise<void> {
+    try {
+      const [rows, profiles, friends] = await Promise.all([
+        this.db.conversations.toArray(),
+        this.db.profiles.toArray(),
+        this.db.kept.get('friends') as Promise<KeptFriends | undefined>,
+      ]);
+      if (this.disposed) return;
+      // What the server said meanwhile (a fast first fill) is newer than the index.
+      for (const row of rows) if (!this.rows.has(row.id)) this.rows.set(row.id, row);
+      this.addProfiles(profiles);
+      if (friends && !this.friends.get().loaded) this.friends.set({ lists: friends.value, loaded: true });
+    } catch (error) {
+      console.warn('local index unavailable', error);
+    }
+    this.publish();
+    this.listReady.set(true);
+  }
+
+  private addProfiles(people: readonly UserSummary[]): void {
+    if (people.length === 0) return;
+    const next = new Map(this.profiles.get());
+    for (const person of people) next.set(person.id, person);
+    this.profiles.set(next);
+  }
+
+  /** Names for previews and server lines: known profiles, the user, else "someone". */
+  nameOf = (userId: string): string => {
+    if (userId === this.userId) return 'You';
+    const person = this.profiles.get().get(userId);
+    return person ? person.displayName || person.username : 'someone';
+  };
+
+  private publish(): void {
+    const ordered = orderConversations([...this.rows.values()]);
+    this.conversations.set(ordered);
+    this.unreadTotal.set(unreadTotal(ordered));
+    this.unsentMessages.set(ordered.reduce((sum, row) => sum + (row.local?.pending ?? 0), 0));
+  }
+
+  private markDirty(id: string): void {
+    this.dirtyRows.add(id);
+    this.rowsFlush ??= setTimeout(() => void this.flushRows(), 200);
+  }
+
+  private async flushRows(): Promise<void> {
+    this.rowsFlush = undefined;
+    const ids = [...this.dirtyRows];
+    this.dirtyRows.clear();
+    const put = ids.flatMap((id) => {
+      const row = this.rows.get(id);
+      return row ? [row] : [];
+    });
+    const removed = ids.filter((id) => !this.rows.has(id));
+    await this.db
+      .transaction('rw', this.db.conversations, async () => {
+        if (put.length > 0) await this.db.conversations.bulkPut(put);
+        if (removed.length > 0) await this.db.conversations.bulkDelete(removed);
+      })
+      .catch((error: unknown) => console.warn('local index not written', error));
+  }
+
+  private onColumns(conversationId: string, local: LocalColumns): void {
+    const row = this.rows.get(conversationId);
+    if (!row) return;
+    this.rows.set(conversationId, { ...row, local });
+    this.markDirty(conversationId);
+    this.publishSoon();
+  }
+
+  /**
+   * Publishes at the end of the current task: many conversations computing at once (start, a
+   * reconnect) make one new list, and a single message still repaints in the same frame.
+   */
+  private publishSoon(): void {
+    if (this.publishQueued) return;
+    this.publishQueued = true;
+    queueMicrotask(() => {
+      this.publishQueued = false;
+      if (!this.disposed) this.publish();
+    });
+  }
+
+  private onIndex(docId: string, length: number, put: IndexedMessage[], removed: string[]): void {
+    const db = this.db;
+    this.indexWrites = this.indexWrites
+      .then(() =>
+        db.transaction('rw', db.messages, db.kept, async () => {
+          if (put.length > 0) await db.messages.bulkPut(put);
+          if (removed.length > 0) await db.messages.bulkDelete(removed);
+          await db.kept.put({ key: `indexed:${docId}`, value: length });
+        }),
+      )
+      .catch((error: unknown) => console.warn('message index not written', error));
+  }
+
+  // ---- documents --------------------------------------------------------------------------
+
+  /** The conversation's segments on this device: one shared instance, also used by the open pane. */
+  conversation(id: string): ConversationSegments {
+    let segments = this.conversationsById.get(id);
+    if (!segments) {
+      segments = new ConversationSegments(this.client, id);
+      this.conversationsById.set(id, segments);
+    }
+    return segments;
+  }
+
+  /** The user's private document (read positions, drafts, settings), opened once. */
+  userDoc(): Promise<Y.Doc> {
+    return (this.userDocPromise ??= this.client.open(userDocId(this.userId)).then((doc) => {
+      if (!this.disposed && this.user === null) this.observeUser(doc);
+      return doc;
+    }));
+  }
+
+  private observeUser(doc: Y.Doc): void {
+    this.stopObservingUser();
+    this.user = doc;
+    const { readPositions } = userDocOf(doc);
+    // Read on this device or another: those conversations' badges follow at once.
+    const onRead = (event: Y.YMapEvent<ReadPosition>): void => {
+      for (const id of event.keysChanged as Set<string>) this.watches.get(id)?.recompute();
+    };
+    readPositions.observe(onRead);
+    this.stopObservingUser = () => readPositions.unobserve(onRead);
+    for (const watch of this.watches.values()) watch.recompute();
+  }
+
+  private readPosition(conversationId: string): ReadPosition | undefined {
+    return this.user ? userDocOf(this.user).readPositions.get(conversationId) : undefined;
+  }
+
+  /** Keeps the conversation's newest segment open and its row current. */
+  private watch(id: string): void {
+    if (this.watches.has(id) || this.disposed) return;
+    const watch = new ConversationWatch(this.conversation(id), {
+      client: this.client,
+      me: this.userId,
+      readPosition: (c) => this.readPosition(c),
+      nameOf: this.nameOf,
+      onColumns: (c, columns) => this.onColumns(c, columns),
+      onIndex: (docId, length, put, removed) => this.onIndex(docId, length, put, removed),
+      indexedLength: async (docId) =>
+        ((await this.db.kept.get(`indexed:${docId}`))?.value as number | undefined) ?? 0,
+    });
+    this.watches.set(id, watch);
+    void watch.segments.openLatest().catch((error: unknown) => console.warn('segment not opened', error));
+  }
+
+  private unwatch(id: string): void {
+    this.watches.get(id)?.dispose();
+    this.watches.delete(id);
+    this.conversationsById.delete(id);
+  }
+
+  // ---- the social graph over HTTP ---------------------------------------------------------
+
+  /** Asks the server for the lists; overlapping calls collapse into one more run. */
+  refresh = (): Promise<void> => {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        try {
+          const [list, friends] = await Promise.all([
+            this.fetchJson<{ conversations: ConversationListEntry[] }>('/api/conversations'),
+            this.fetchJson<FriendsResponse>('/api/friends'),
+          ]);
+          if (this.disposed) return;
+          this.applyServerLists(list.conversations, friends);
+        } catch (error) {
+          if (this.disposed) return;
+          this.social.update((s) => ({
+            ...s,
+            error: error instanceof Error ? error.message : String(error),
+          }));
+        }
+      } while (this.refreshAgain);
+    })().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  };
+
+  private applyServerLists(entries: ConversationListEntry[], friends: FriendsResponse): void {
+    const listed = new Set(entries.map((e) => e.id));
+    for (const id of [...this.rows.keys()]) {
+      if (listed.has(id)) continue;
+      this.rows.delete(id);
+      this.unwatch(id);
+      this.markDirty(id);
+    }
+    for (const entry of entries) {
+      this.rows.set(entry.id, { ...entry, local: this.rows.get(entry.id)?.local ?? null });
+      this.markDirty(entry.id);
+    }
+    const people = [
+      ...entries.flatMap((e) => (e.peer ? [e.peer] : [])),
+      ...friends.friends,
+      ...friends.incoming,
+      ...friends.outgoing,
+      ...friends.blocked,
+    ].map(({ id, username, displayName, picture }) => ({ id, username, displayName, picture }));
+    this.addProfiles(people);
+    void this.db.profiles.bulkPut(people).catch(() => undefined);
+    void this.db.kept.put({ key: 'friends', value: friends }).catch(() => undefined);
+    this.friends.set({ lists: friends, loaded: true });
+    for (const id of listed) this.watch(id);
+    this.publish();
+    this.listReady.set(true);
+    this.social.update((s) => ({ error: null, version: s.version + 1 }));
+  }
+
+  /** Runs a social action, then refreshes the lists; the action's error is rethrown for the caller. */
+  async act<T>(action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } finally {
+      void this.refresh();
+    }
+  }
+
+  /** A conversation with its members: as last seen on this device, then from the server. */
+  async detail(id: string, fromServer: boolean): Promise<ConversationDetail | undefined> {
+    if (!fromServer) return this.db.details.get(id).catch(() => undefined);
+    const detail = await this.fetchJson<ConversationDetail>(`/api/conversations/${encodeURIComponent(id)}`);
+    if (!this.disposed) {
+      void this.db.details.put(detail).catch(() => undefined);
+      this.addProfiles(
+        detail.members.map(({ id: m, username, displayName, picture }) => ({
+          id: m,
+          username,
+          displayName,
+          picture,
+        })),
+      );
+    }
+    return detail;
+  }
+
+  // ---- the end ----------------------------------------------------------------------------
+
+  /** Stops syncing and closes the databases; what is stored stays (see sign-out.ts to remove it). */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.stopObservingUser();
+    for (const id of [...this.watches.keys()]) this.unwatch(id);
+    clearTimeout(this.rowsFlush);
+    await this.flushRows();
+    await this.indexWrites;
+    await this.client.stop();
+    await this.ownPersistence?.close();
+    this.db.close();
+    for (const store of [
+      this.conversations,
+      this.friends,
+      this.profiles,
+      this.social,
+      this.unreadTotal,
+      this.unsentMessages,
+      this.listReady,
+    ])
+      store.clear();
+  }
+}

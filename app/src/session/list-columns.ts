@@ -1,0 +1,153 @@
+import {
+  describeSystemEntry,
+  isSystemMessage,
+  type ConversationListEntry,
+  type EditEntry,
+  type MessageEntry,
+  type ReadPosition,
+} from '@messenjo/shared';
+
+/**
+ * The conversation list's columns computed on the device from the conversation's segment
+ * documents and the user's read positions: pure functions over plain values (a Y.Map fits
+ * `has`/`get`), so they are unit-tested without Yjs, IndexedDB or React.
+ */
+
+/** What the list needs of one loaded segment. */
+export interface SegmentMessages {
+  index: number;
+  messages: readonly MessageEntry[];
+  deletions: { has(messageId: string): boolean };
+  edits: { get(messageId: string): EditEntry | undefined };
+}
+
+export interface LastMessage {
+  id: string;
+  /** The sender's user id, or "system" for a server-written line. */
+  authorId: string;
+  preview: string;
+  /** The sender's clock: a message written here counts as activity at once, before the server has it. */
+  at: number;
+}
+
+/** What the device knows beyond the server's list entry. */
+export interface LocalColumns {
+  lastMessage: LastMessage | null;
+  /** Messages by others after the read position, in the loaded segments. */
+  unread: number;
+  /** Local changes to the conversation not yet stored by the server. */
+  pending: number;
+}
+
+/** One row of the list, as stored in the device's index and shown. */
+export interface ConversationRow extends ConversationListEntry {
+  /** Null until the conversation's newest segment has been read on this device. */
+  local: LocalColumns | null;
+}
+
+export const PREVIEW_CHARS = 140;
+
+const bySegment = (segments: readonly SegmentMessages[]): SegmentMessages[] =>
+  [...segments].sort((a, b) => a.index - b.index);
+
+/**
+ * Unread messages: those by someone else (not the user, not a server line, not deleted) after
+ * the read position. Segments before the position's segment are read; in its segment, what
+ * follows the read message (or, when that message is not found there, what was sent after the
+ * position's time); every later segment is unread. Without a position everything is unread.
+ */
+export function countUnread(
+  segments: readonly SegmentMessages[],
+  position: ReadPosition | undefined,
+  me: string,
+): number {
+  let unread = 0;
+  for (const segment of bySegment(segments)) {
+    if (position && segment.index < position.segment) continue;
+    let start = 0;
+    let after = -Infinity;
+    if (position && segment.index === position.segment) {
+      const read = segment.messages.findLastIndex((m) => m.id === position.messageId);
+      if (read >= 0) start = read + 1;
+      else after = position.at;
+    }
+    for (let i = start; i < segment.messages.length; i++) {
+      const m = segment.messages[i]!;
+      if (m.author === me || isSystemMessage(m) || segment.deletions.has(m.id) || m.sentAt <= after) continue;
+      unread++;
+    }
+  }
+  return unread;
+}
+
+/** One line of text, as long as the list shows. */
+export function previewText(text: string): string {
+  return [...text.replace(/\s+/g, ' ').trim()].slice(0, PREVIEW_CHARS).join('');
+}
+
+/** The newest message that is not deleted, with its edit applied and server lines put in words. */
+export function lastMessageOf(
+  segments: readonly SegmentMessages[],
+  nameOf: (userId: string) => string,
+): LastMessage | null {
+  const sorted = bySegment(segments);
+  for (let s = sorted.length - 1; s >= 0; s--) {
+    const segment = sorted[s]!;
+    for (let i = segment.messages.length - 1; i >= 0; i--) {
+      const m = segment.messages[i]!;
+      if (segment.deletions.has(m.id)) continue;
+      const text = isSystemMessage(m)
+        ? describeSystemEntry(m.system, nameOf)
+        : (segment.edits.get(m.id)?.text ?? m.text);
+      return { id: m.id, authorId: m.author, preview: previewText(text), at: m.sentAt };
+    }
+  }
+  return null;
+}
+
+/** When the conversation last saw activity: the server's time, or a newer message on this device. */
+export function activityAt(row: ConversationRow): number {
+  return Math.max(row.lastActivityAt, row.lastMessage?.at ?? 0, row.local?.lastMessage?.at ?? 0);
+}
+
+/** Latest activity first; ties by id so the order never flickers. */
+export function orderConversations(rows: readonly ConversationRow[]): ConversationRow[] {
+  return [...rows].sort((a, b) => activityAt(b) - activityAt(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+const fold = (text: string): string =>
+  text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLocaleLowerCase();
+
+/** Rows whose name contains the query, ignoring case and accents ("zoe" finds "Zoë"). */
+export function filterByName(rows: readonly ConversationRow[], query: string): readonly ConversationRow[] {
+  const q = fold(query.trim());
+  return q === '' ? rows : rows.filter((row) => fold(row.name).includes(q));
+}
+
+/** The list's second line: the newest message, prefixed with who wrote it where that helps. */
+export function previewLine(
+  row: ConversationRow,
+  me: string,
+  nameOf: (userId: string) => string,
+): { author: string | null; text: string } | null {
+  // The device's own reading wins once it has one: the server's columns lag behind by a commit.
+  const local = row.local?.lastMessage;
+  const server = row.lastMessage;
+  const last = local
+    ? { authorId: local.authorId, preview: local.preview }
+    : server
+      ? { authorId: server.senderId, preview: server.preview }
+      : null;
+  if (!last) return null;
+  if (last.authorId === null || last.authorId === 'system') return { author: null, text: last.preview };
+  if (last.authorId === me) return { author: 'You', text: last.preview };
+  return { author: row.kind === 'group' ? nameOf(last.authorId) : null, text: last.preview };
+}
+
+/** Unread conversations' counts added up, for the title and the app badge. */
+export function unreadTotal(rows: readonly ConversationRow[]): number {
+  return rows.reduce((sum, row) => sum + (row.local?.unread ?? 0), 0);
+}

@@ -1,0 +1,25 @@
+import { useStore } from '../lib/use-store.ts';
+import { useDeviceSession } from '../session/context.tsx';
+
+/**
+ * Says the device is offline and how many messages wait to go out. Never blocking: the list and
+ * the conversations stay usable, messages written now are sent when the network returns.
+ */
+export function OfflineBanner() {
+  const session = useDeviceSession();
+  const status = useStore(session.client.status);
+  const unsent = useStore(session.unsentMessages);
+  if (status !== 'offline' && status !== 'connecting') return null;
+  return (
+    <p
+      role="status"
+      data-testid="offline-banner"
+      className="mb-2 rounded-xl border border-line bg-surface px-3 py-2 text-sm text-fg"
+    >
+      <span className="font-semibold">Offline.</span>{' '}
+      {unsent === 0
+        ? 'Everything on this device stays readable.'
+        : `${unsent === 1 ? '1 message waits' : `${unsent} messages wait`} to be sent when the network returns.`}
+    </p>
+  );
+}
