@@ -10,7 +10,7 @@ export function ConversationList(props: {
 }) {
   if (props.conversations.length === 0) {
     return (
-      <p className="px-3 py-6 text-sm text-neutral-500">
+      <p className="px-3 py-6 text-sm text-fg-muted">
         No conversations yet. Add a friend or create a group to start one.
       </p>
     );
@@ -25,7 +25,7 @@ export function ConversationList(props: {
             aria-current={c.id === props.selectedId ? 'true' : undefined}
             data-conversation-id={c.id}
             className={`flex w-full items-center gap-3 rounded-xl px-2 py-2 text-left transition-colors ${
-              c.id === props.selectedId ? 'bg-neutral-700/70' : 'hover:bg-neutral-800/70'
+              c.id === props.selectedId ? 'bg-raised' : 'hover:bg-surface'
             }`}
           >
             <Avatar id={c.peer?.id ?? c.id} name={c.name} picture={c.picture} />
@@ -34,14 +34,14 @@ export function ConversationList(props: {
                 <span className="truncate font-semibold">
                   <span data-testid="conversation-name">{c.name}</span>
                   {c.kind === 'group' && (
-                    <span className="ml-1 font-normal text-neutral-300">({c.memberCount})</span>
+                    <span className="ml-1 font-normal text-fg-muted">({c.memberCount})</span>
                   )}
                 </span>
-                <span className="shrink-0 text-xs text-neutral-400">
+                <span className="shrink-0 text-xs text-fg-muted">
                   {listTime(c.lastMessage?.at ?? c.lastActivityAt)}
                 </span>
               </span>
-              <span className="block truncate text-sm text-neutral-400">
+              <span className="block truncate text-sm text-fg-muted">
                 {!c.canWrite
                   ? 'Read only'
                   : (c.lastMessage?.preview ?? (c.kind === 'group' ? 'Group created' : 'Say hello'))}
