@@ -22,6 +22,10 @@ function browserHost(): ThemeHost {
     paint(dark) {
       document.documentElement.classList.toggle('dark', dark);
       document.documentElement.style.colorScheme = dark ? 'dark' : 'light';
+      // The installed app's title bar takes the canvas colour (index.css --canvas).
+      document
+        .querySelector('meta[name="theme-color"]')
+        ?.setAttribute('content', dark ? '#0a0a0a' : '#ffffff');
     },
   };
 }
