@@ -1,11 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
-import { applyTheme } from './lib/theme.ts';
+import { pageTheme } from './lib/theme.ts';
 import { registerServiceWorker } from './pwa/register-sw.ts';
 import './index.css';
 
-applyTheme();
+// Before the first render, so the page never flashes the other theme.
+pageTheme();
 registerServiceWorker();
 
 const root = document.getElementById('root');

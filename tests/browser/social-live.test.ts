@@ -106,6 +106,11 @@ describe('friends and groups live in Chromium', () => {
       .locator(`[data-member-id="${carol.userId}"]`)
       .getByRole('button', { name: 'Remove' })
       .click();
+    // Removing a member is asked first.
+    await alicePage
+      .getByRole('dialog', { name: `Remove carol_${tag} from Long weekend?` })
+      .getByRole('button', { name: 'Remove' })
+      .click();
     for (const page of [bobLaptop, bobPhone]) {
       await expect.poll(() => listText(page), LIVE).toContain('Long weekend(2)');
     }

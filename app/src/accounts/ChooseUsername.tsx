@@ -36,7 +36,7 @@ export function ChooseUsername(props: { me: MeResponse }) {
           void submit();
         }}
       >
-        <label className="text-sm text-neutral-300" htmlFor="username">
+        <label className="text-sm text-fg-muted" htmlFor="username">
           Username
         </label>
         <input
@@ -47,9 +47,9 @@ export function ChooseUsername(props: { me: MeResponse }) {
           value={username}
           onChange={(e) => setUsername(e.target.value)}
           aria-invalid={localError !== null}
-          className="rounded-lg border border-neutral-700 bg-neutral-950 px-3 py-2 outline-none focus:border-neutral-400"
+          className="rounded-lg border border-line bg-canvas px-3 py-2 text-fg"
         />
-        <p className="text-xs text-neutral-500">3–32 letters, digits, “_”, “.” or “-”.</p>
+        <p className="text-xs text-fg-muted">3–32 letters, digits, “_”, “.” or “-”.</p>
         <ErrorText>{localError ?? serverError}</ErrorText>
         <Button type="submit" variant="primary" className="py-2.5" disabled={busy || !check.success}>
           Continue

@@ -43,9 +43,7 @@ export function SignInPage() {
     <Card title="Messenjo" subtitle="Your conversations, on every device, even offline.">
       <div className="mt-6 flex items-center justify-between">
         <ConnectionBadge status={status} />
-        {status.state === 'online' && (
-          <span className="text-xs text-neutral-500">server v{status.version}</span>
-        )}
+        {status.state === 'online' && <span className="text-xs text-fg-muted">server v{status.version}</span>}
       </div>
       <ErrorText>{error}</ErrorText>
       <div className="mt-6 flex flex-col gap-3">
@@ -72,14 +70,14 @@ export function SignInPage() {
           <a
             key={p.id}
             href={startUrl(p.id)}
-            className="rounded-lg bg-neutral-800 px-3 py-2.5 text-center text-sm font-medium hover:bg-neutral-700"
+            className="rounded-lg bg-raised px-3 py-2.5 text-center text-sm font-medium text-fg hover:bg-line"
           >
             Continue with {p.name}
           </a>
         ))}
       </div>
       {inviteOnly && !invite && (
-        <p className="mt-4 text-sm text-neutral-400">
+        <p className="mt-4 text-sm text-fg-muted">
           This server is invite-only: new accounts need an invite link from its admin.
         </p>
       )}

@@ -2,6 +2,7 @@ import { checkGroupName, type ConversationDetail } from '@messenjo/shared';
 import { useState } from 'react';
 import { Avatar } from '../ui/Avatar.tsx';
 import { Button } from '../ui/Button.tsx';
+import { useConfirm } from '../ui/ConfirmDialog.tsx';
 import { useAction } from '../ui/use-action.ts';
 import { GroupMembers } from './GroupMembers.tsx';
 import { useFriends, useSocialActions } from './use-social.ts';
@@ -12,6 +13,7 @@ export function GroupSettings(props: { detail: ConversationDetail; meId: string;
   const friends = useFriends();
   const social = useSocialActions();
   const action = useAction();
+  const [dialog, confirm] = useConfirm();
   const [name, setName] = useState(detail.name);
   const [toAdd, setToAdd] = useState('');
   const memberIds = new Set(detail.members.map((m) => m.id));
@@ -21,7 +23,7 @@ export function GroupSettings(props: { detail: ConversationDetail; meId: string;
 
   if (detail.role === null) {
     return (
-      <p className="p-4 text-sm text-neutral-400">
+      <p className="p-4 text-sm text-fg-muted">
         You are no longer a member of this group. Its history stays readable.
       </p>
     );
@@ -29,29 +31,29 @@ export function GroupSettings(props: { detail: ConversationDetail; meId: string;
   return (
     <div className="space-y-6 p-4">
       <form
-        className="flex gap-2"
+        className="flex flex-wrap gap-2"
         onSubmit={(e) => {
           e.preventDefault();
           if (nameCheck.ok) void action.run(() => social.renameGroup(detail.id, name));
         }}
       >
-        <label className="flex-1">
+        <label className="min-w-0 flex-[1_1_12rem]">
           <span className="sr-only">Group name</span>
           <input
             aria-label="Group name"
             value={name}
             onChange={(e) => setName(e.target.value)}
             maxLength={64}
-            className="w-full rounded-xl border border-neutral-700 bg-neutral-900 px-3 py-1.5 outline-none focus:border-neutral-400"
+            className="w-full rounded-xl border border-line bg-surface px-3 py-1.5 text-fg"
           />
         </label>
         <Button type="submit" disabled={!nameCheck.ok || name.trim() === detail.name || action.busy}>
           Rename
         </Button>
       </form>
-      <div className="flex items-center gap-3">
+      <div className="flex flex-wrap items-center gap-3">
         <Avatar id={detail.id} name={detail.name} picture={detail.picture} size={56} />
-        <label className="cursor-pointer rounded-lg bg-neutral-800 px-3 py-1.5 text-sm font-medium hover:bg-neutral-700">
+        <label className="cursor-pointer rounded-lg bg-raised px-3 py-1.5 text-sm font-medium text-fg hover:bg-line has-focus-visible:outline-2 has-focus-visible:outline-focus">
           {detail.picture ? 'Change picture' : 'Add a picture'}
           <input
             type="file"
@@ -75,15 +77,15 @@ export function GroupSettings(props: { detail: ConversationDetail; meId: string;
         )}
       </div>
       {action.error && (
-        <p role="alert" className="text-sm text-red-400">
+        <p role="alert" className="text-sm text-fg-danger">
           {action.error}
         </p>
       )}
       <section>
-        <h3 className="text-xs font-semibold tracking-wide text-neutral-400 uppercase">
+        <h3 className="text-xs font-semibold tracking-wide text-fg-muted uppercase">
           Members ({detail.memberCount})
         </h3>
-        <GroupMembers detail={detail} meId={meId} action={action} />
+        <GroupMembers detail={detail} meId={meId} action={action} confirm={confirm} />
       </section>
       {mayAdd && addable.length > 0 && (
         <form
@@ -97,7 +99,7 @@ export function GroupSettings(props: { detail: ConversationDetail; meId: string;
             aria-label="Friend to add"
             value={toAdd}
             onChange={(e) => setToAdd(e.target.value)}
-            className="flex-1 rounded-xl border border-neutral-700 bg-neutral-900 px-3 py-1.5"
+            className="min-w-0 flex-1 rounded-xl border border-line bg-surface px-3 py-1.5 text-fg"
           >
             <option value="">Add a friend…</option>
             {addable.map((f) => (
@@ -115,6 +117,7 @@ export function GroupSettings(props: { detail: ConversationDetail; meId: string;
         <label className="flex items-center gap-2 text-sm">
           <input
             type="checkbox"
+            className="h-4 w-4 shrink-0 accent-accent"
             checked={detail.addMembersPolicy === 'admins'}
             onChange={(e) =>
               void action.run(() => social.setAddPolicy(detail.id, e.target.checked ? 'admins' : 'members'))
@@ -127,14 +130,26 @@ export function GroupSettings(props: { detail: ConversationDetail; meId: string;
         variant="danger"
         disabled={action.busy}
         onClick={() =>
-          void action.run(async () => {
-            await social.leave(detail.id);
-            props.onLeft();
-          })
+          void confirm({
+            title: `Leave ${detail.name}?`,
+            body:
+              detail.role === 'owner'
+                ? 'You stop receiving its messages and ownership passes to another member. The history stays readable.'
+                : 'You stop receiving its messages; the history stays readable. To come back, someone in the group must add you again.',
+            confirmLabel: 'Leave group',
+          }).then(
+            (yes) =>
+              yes &&
+              action.run(async () => {
+                await social.leave(detail.id);
+                props.onLeft();
+              }),
+          )
         }
       >
         Leave group
       </Button>
+      {dialog}
     </div>
   );
 }

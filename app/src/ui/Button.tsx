@@ -1,16 +1,16 @@
-import type { ButtonHTMLAttributes } from 'react';
+import type { ComponentProps } from 'react';
 
 const STYLES = {
-  primary: 'bg-white text-neutral-900 hover:bg-neutral-200',
-  secondary: 'bg-neutral-800 text-neutral-100 hover:bg-neutral-700',
-  danger: 'bg-red-600/90 text-white hover:bg-red-600',
+  primary: 'bg-accent text-on-accent hover:bg-accent-strong',
+  secondary: 'bg-raised text-fg hover:bg-line',
+  danger: 'bg-danger text-on-danger hover:brightness-110',
 } as const;
 
 export function Button({
   variant = 'secondary',
   className = '',
   ...rest
-}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof STYLES }) {
+}: ComponentProps<'button'> & { variant?: keyof typeof STYLES }) {
   return (
     <button
       type="button"

@@ -7,9 +7,9 @@ const LABEL: Record<ServerStatus['state'], string> = {
 };
 
 const DOT: Record<ServerStatus['state'], string> = {
-  checking: 'bg-amber-400',
-  online: 'bg-emerald-500',
-  offline: 'bg-neutral-400',
+  checking: 'bg-warn',
+  online: 'bg-ok',
+  offline: 'bg-fg-muted',
 };
 
 export function ConnectionBadge({ status }: { status: ServerStatus }) {

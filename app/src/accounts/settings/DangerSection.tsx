@@ -2,6 +2,7 @@ import type { InviteInfo, MeResponse } from '@messenjo/shared';
 import { useState } from 'react';
 import { api } from '../../api/client.ts';
 import { Button } from '../../ui/Button.tsx';
+import { useConfirm } from '../../ui/ConfirmDialog.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { ErrorText } from '../Card.tsx';
 import { meStore } from '../me-store.ts';
@@ -28,7 +29,7 @@ export function InvitesSection(props: { me: MeResponse }) {
           readOnly
           aria-label="Invite link"
           value={invite.url}
-          className="mt-3 w-full rounded-lg bg-neutral-950 px-3 py-1.5 text-sm"
+          className="mt-3 w-full rounded-lg border border-line bg-canvas px-3 py-1.5 text-sm text-fg"
         />
       )}
       <ErrorText>{action.error}</ErrorText>
@@ -38,36 +39,31 @@ export function InvitesSection(props: { me: MeResponse }) {
 
 /** Deleting the account, behind a confirmation. */
 export function DeleteAccountSection() {
-  const [confirming, setConfirming] = useState(false);
   const action = useAction();
+  const [dialog, confirm] = useConfirm();
+  const deleteAccount = async () => {
+    const yes = await confirm({
+      title: 'Delete your account?',
+      body: 'This cannot be undone. You are signed out on every device.',
+      confirmLabel: 'Delete my account for good',
+    });
+    if (!yes) return;
+    await action.run(async () => {
+      await api('/api/me', { method: 'DELETE' });
+      meStore.signedOut();
+    });
+  };
   return (
     <Section title="Delete account">
-      <p className="text-sm text-neutral-400">
+      <p className="text-sm text-fg-muted">
         Your sign-in methods, devices, picture and profile are removed. Your messages stay for the others,
         shown as “deleted user”.
       </p>
-      {confirming ? (
-        <div className="mt-3 flex gap-2">
-          <Button
-            variant="danger"
-            disabled={action.busy}
-            onClick={() =>
-              void action.run(async () => {
-                await api('/api/me', { method: 'DELETE' });
-                meStore.signedOut();
-              })
-            }
-          >
-            Delete my account for good
-          </Button>
-          <Button onClick={() => setConfirming(false)}>Keep it</Button>
-        </div>
-      ) : (
-        <Button variant="danger" className="mt-3" onClick={() => setConfirming(true)}>
-          Delete account…
-        </Button>
-      )}
+      <Button variant="danger" className="mt-3" disabled={action.busy} onClick={() => void deleteAccount()}>
+        Delete account…
+      </Button>
       <ErrorText>{action.error}</ErrorText>
+      {dialog}
     </Section>
   );
 }

@@ -27,15 +27,15 @@ export function DevicesSection() {
 
   return (
     <Section title="Devices">
-      <ul className="divide-y divide-neutral-800" aria-label="Devices">
+      <ul className="divide-y divide-line" aria-label="Devices">
         {sessions.map((s) => (
           <li key={s.id} className="flex items-center gap-3 py-2" data-current={s.current || undefined}>
             <span className="min-w-0 flex-1">
               <span className="block truncate text-sm font-medium">
                 {s.deviceName}
-                {s.current && <span className="ml-2 text-xs text-emerald-400">This device</span>}
+                {s.current && <span className="ml-2 text-xs text-ok">This device</span>}
               </span>
-              <span className="block text-xs text-neutral-500">
+              <span className="block text-xs text-fg-muted">
                 Last active {new Date(s.lastActiveAt).toLocaleString()}
               </span>
             </span>

@@ -32,10 +32,10 @@ export function MethodsSection(props: { me: MeResponse; linkError: string | null
 
   return (
     <Section title="Sign-in methods">
-      <ul className="divide-y divide-neutral-800" aria-label="Sign-in methods">
+      <ul className="divide-y divide-line" aria-label="Sign-in methods">
         {me.methods.map((m) => (
           <li key={`${m.kind}:${m.id}`} className="flex items-center gap-3 py-2">
-            <span className="flex-1 text-sm">{m.label}</span>
+            <span className="min-w-0 flex-1 truncate text-sm">{m.label}</span>
             <Button disabled={me.methods.length <= 1} onClick={() => void remove(m.kind, m.id)}>
               {m.kind === 'passkey' ? 'Remove' : 'Unlink'}
             </Button>
@@ -63,7 +63,7 @@ export function MethodsSection(props: { me: MeResponse; linkError: string | null
             <a
               key={p.id}
               href={`/api/auth/${p.id}/start?mode=link`}
-              className="rounded-lg bg-neutral-800 px-3 py-1.5 text-sm font-medium hover:bg-neutral-700"
+              className="rounded-lg bg-raised px-3 py-1.5 text-sm font-medium text-fg hover:bg-line"
             >
               Link {p.name}
             </a>

@@ -49,7 +49,7 @@ export function ProfileSection(props: { me: MeResponse }) {
       <div className="flex items-center gap-4">
         <Avatar id={me.id} name={me.displayName || me.username || '?'} picture={me.picture} size={72} />
         <div className="flex flex-wrap gap-2">
-          <label className="cursor-pointer rounded-lg bg-neutral-800 px-3 py-1.5 text-sm font-medium hover:bg-neutral-700">
+          <label className="cursor-pointer rounded-lg bg-raised px-3 py-1.5 text-sm font-medium text-fg hover:bg-line has-focus-visible:outline-2 has-focus-visible:outline-focus">
             {me.picture ? 'Change picture' : 'Upload picture'}
             <input
               type="file"
@@ -79,11 +79,11 @@ export function ProfileSection(props: { me: MeResponse }) {
           void save();
         }}
       >
-        <label className="grid gap-1 text-sm text-neutral-300">
+        <label className="grid gap-1 text-sm text-fg-muted">
           Username
           <input className={inputClass} value={username} onChange={(e) => setUsername(e.target.value)} />
         </label>
-        <label className="grid gap-1 text-sm text-neutral-300">
+        <label className="grid gap-1 text-sm text-fg-muted">
           Display name
           <input
             className={inputClass}

@@ -1,5 +1,7 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { router, type Route } from '../../app/router.ts';
+import { syncThemeWithUserDoc } from '../../app/theme-sync.ts';
+import { pageTheme } from '../../lib/theme.ts';
 import { useStore } from '../../lib/use-store.ts';
 import { useDeviceSession } from '../../session/context.tsx';
 import { signOutOfDevice } from '../../session/sign-out.ts';
@@ -8,13 +10,16 @@ import { ConversationPane } from '../../social/ConversationPane.tsx';
 import { FriendsPanel } from '../../social/FriendsPanel.tsx';
 import { NewGroupPanel } from '../../social/NewGroupPanel.tsx';
 import { useFriends } from '../../social/use-social.ts';
+import { BackButton } from './BackButton.tsx';
 import { NavBar } from './NavBar.tsx';
+import { PaneHeader } from './PaneHeader.tsx';
 import { SyncStatusBadge } from './SyncStatusBadge.tsx';
 
 /**
  * The signed-in layout users of the original know: the conversation list on the left (search
- * box, list, navigation at the bottom), the open conversation or panel on the right. On a
- * narrow screen one side shows at a time.
+ * box, list, navigation at the bottom), the open conversation or panel on the right. Below the
+ * `md` breakpoint one side shows at a time: the list on the home screen, otherwise the pane
+ * with a back button in its header.
  */
 export function ChatShell(props: {
   meId: string;
@@ -27,13 +32,23 @@ export function ChatShell(props: {
   const friends = useFriends();
   const [filter, setFilter] = useState('');
   const go = (next: Route) => router.navigate(next);
+  const home = route.view === 'home';
   const selectedId = route.view === 'conversation' ? route.id : null;
+  // The list is the home screen's title; elsewhere the pane's header has the level-1 heading.
+  const ListHeading = home ? 'h1' : 'h2';
+
+  useEffect(
+    () => syncThemeWithUserDoc(session.client, props.meId, pageTheme()),
+    [session.client, props.meId],
+  );
 
   return (
-    <div className="flex h-full gap-4 bg-neutral-950 p-0 text-neutral-100 md:p-4">
+    <div className="flex h-full gap-4 bg-canvas text-fg md:p-4">
       <aside
-        className={`${route.view === 'home' ? 'flex' : 'hidden md:flex'} w-full flex-col rounded-none border-neutral-800 bg-neutral-950 p-3 md:w-96 md:rounded-3xl md:border`}
+        aria-label="Conversations"
+        className={`${home ? 'flex' : 'hidden md:flex'} w-full min-w-0 flex-col border-line p-3 md:w-96 md:shrink-0 md:rounded-3xl md:border`}
       >
+        <ListHeading className="sr-only">Conversations</ListHeading>
         <div className="flex items-center gap-2">
           <input
             type="search"
@@ -41,17 +56,17 @@ export function ChatShell(props: {
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
             placeholder="Search"
-            className="w-full rounded-full border border-neutral-800 bg-neutral-900 px-4 py-1.5 text-sm outline-none focus:border-neutral-500"
+            className="w-full min-w-0 rounded-full border border-line bg-surface px-4 py-1.5 text-sm placeholder:text-fg-muted"
           />
           <SyncStatusBadge client={session.client} />
         </div>
-        <nav className="mt-3 min-h-0 flex-1 overflow-y-auto">
+        <div className="mt-3 min-h-0 flex-1 overflow-y-auto">
           <ConversationList
             filter={filter}
             selectedId={selectedId}
             onSelect={(id) => go({ view: 'conversation', id })}
           />
-        </nav>
+        </div>
         <NavBar
           route={route}
           incomingRequests={friends.incoming.length}
@@ -60,25 +75,49 @@ export function ChatShell(props: {
         />
       </aside>
       <main
-        className={`${route.view === 'home' ? 'hidden md:block' : 'block'} min-w-0 flex-1 overflow-y-auto rounded-none border-neutral-800 md:rounded-3xl md:border`}
+        className={`${home ? 'hidden md:flex' : 'flex'} min-w-0 flex-1 flex-col overflow-hidden border-line md:rounded-3xl md:border`}
       >
         {route.view === 'conversation' && (
-          <ConversationPane
-            key={route.id}
-            id={route.id}
-            meId={props.meId}
-            onLeft={() => go({ view: 'home' })}
-          />
+          <>
+            {/* Until the conversation pane's own header carries the BackButton. */}
+            <div className="border-b border-line px-4 py-1 md:hidden">
+              <BackButton />
+            </div>
+            <div className="min-h-0 flex-1">
+              <ConversationPane
+                key={route.id}
+                id={route.id}
+                meId={props.meId}
+                onLeft={() => go({ view: 'home' })}
+              />
+            </div>
+          </>
         )}
         {route.view === 'friends' && (
-          <FriendsPanel onOpenConversation={(id) => go({ view: 'conversation', id })} />
+          <Pane title="Friends">
+            <FriendsPanel onOpenConversation={(id) => go({ view: 'conversation', id })} />
+          </Pane>
         )}
-        {route.view === 'new-group' && <NewGroupPanel onCreated={(id) => go({ view: 'conversation', id })} />}
-        {route.view === 'settings' && props.settings}
-        {route.view === 'home' && (
-          <p className="flex h-full items-center justify-center text-neutral-500">Choose a conversation</p>
+        {route.view === 'new-group' && (
+          <Pane title="New group">
+            <NewGroupPanel onCreated={(id) => go({ view: 'conversation', id })} />
+          </Pane>
+        )}
+        {route.view === 'settings' && <Pane title="Settings">{props.settings}</Pane>}
+        {home && (
+          <p className="flex h-full items-center justify-center text-fg-muted">Choose a conversation</p>
         )}
       </main>
     </div>
+  );
+}
+
+/** A panel under its header (title and, on phones, the way back), scrolling on its own. */
+function Pane(props: { title: string; children: ReactNode }) {
+  return (
+    <>
+      <PaneHeader title={props.title} />
+      <div className="min-h-0 flex-1 overflow-y-auto">{props.children}</div>
+    </>
   );
 }

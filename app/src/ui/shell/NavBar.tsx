@@ -31,7 +31,7 @@ function Icon({ d }: { d: string }) {
   );
 }
 
-/** The row of buttons at the bottom of the sidebar. */
+/** The app's main navigation: the row of buttons at the bottom of the sidebar. */
 export function NavBar(props: {
   route: Route;
   incomingRequests: number;
@@ -39,7 +39,7 @@ export function NavBar(props: {
   onSignOut: () => void;
 }) {
   return (
-    <div className="mt-3 flex justify-around gap-2 pt-2">
+    <nav aria-label="Main" className="mt-3 flex justify-around gap-2 pt-2">
       {ITEMS.map((item) => (
         <button
           key={item.label}
@@ -48,11 +48,11 @@ export function NavBar(props: {
           aria-label={item.label}
           aria-current={props.route.view === item.route.view ? 'page' : undefined}
           onClick={() => props.onNavigate(item.route)}
-          className="relative rounded-xl bg-neutral-800 p-3 hover:bg-neutral-700 aria-[current=page]:bg-neutral-600"
+          className="relative rounded-xl bg-raised p-3 text-fg hover:bg-line aria-[current=page]:bg-accent aria-[current=page]:text-on-accent"
         >
           <Icon d={item.icon} />
           {item.label === 'Friends' && props.incomingRequests > 0 && (
-            <span className="absolute -top-1 -right-1 rounded-full bg-white px-1.5 text-xs font-semibold text-neutral-900">
+            <span className="absolute -top-1 -right-1 rounded-full bg-danger px-1.5 text-xs font-semibold text-on-danger">
               {props.incomingRequests}
             </span>
           )}
@@ -63,10 +63,10 @@ export function NavBar(props: {
         title="Sign out"
         aria-label="Sign out"
         onClick={props.onSignOut}
-        className="rounded-xl bg-neutral-800 p-3 hover:bg-neutral-700"
+        className="rounded-xl bg-raised p-3 text-fg hover:bg-line"
       >
         <Icon d="M15 3h4a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2h-4M10 17l5-5-5-5M15 12H3" />
       </button>
-    </div>
+    </nav>
   );
 }

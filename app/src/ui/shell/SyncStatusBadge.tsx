@@ -9,11 +9,11 @@ const LABEL: Record<SyncStatus, string> = {
   signed_out: 'Signed out',
 };
 const DOT: Record<SyncStatus, string> = {
-  offline: 'bg-neutral-500',
-  connecting: 'bg-amber-400',
-  syncing: 'bg-sky-400',
-  online: 'bg-emerald-500',
-  signed_out: 'bg-red-500',
+  offline: 'bg-fg-muted',
+  connecting: 'bg-warn',
+  syncing: 'bg-accent',
+  online: 'bg-ok',
+  signed_out: 'bg-danger',
 };
 
 /** The connection as the person sees it, and how many changes wait to go out. */
@@ -26,7 +26,7 @@ export function SyncStatusBadge({ client }: { client: SyncClient }) {
       aria-live="polite"
       data-sync-status={status}
       title={pending > 0 ? `${LABEL[status]}, ${pending} waiting to send` : LABEL[status]}
-      className="flex shrink-0 items-center gap-1.5 text-xs text-neutral-400"
+      className="flex shrink-0 items-center gap-1.5 text-xs text-fg-muted"
     >
       <span className={`h-2.5 w-2.5 rounded-full ${DOT[status]}`} aria-hidden="true" />
       <span className="sr-only">{LABEL[status]}</span>

@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import { seriousA11yViolations } from '../harness/axe.ts';
+import { watchPage, type BrowserContext, type Page, type PageProblems } from '../harness/browser.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
+import { makeFriends, ok } from '../harness/social.ts';
+
+/** Generous so a loaded 2-core machine does not flake (speed is benchmarked, not tested). */
+const LIVE = { timeout: 5000 };
+const PHONE = { width: 360, height: 740 };
+const DESKTOP = { width: 1280, height: 800 };
+type Scheme = 'light' | 'dark';
+
+/**
+ * How the app looks and moves for everyone: every main screen passes axe-core (no serious or
+ * critical violations) in the light and the dark theme; the theme follows the system until the
+ * person picks one, and that pick follows them to their other devices; on a 360 px phone one
+ * pane shows at a time and every pane has a way back to the list.
+ */
+describe('theme, layout and accessibility in Chromium', () => {
+  const server = useServer('browser-theme-layout');
+  const browser = useBrowser();
+  const contexts: BrowserContext[] = [];
+  const problems: PageProblems[] = [];
+  const tag = Math.random().toString(36).slice(2, 6);
+  let alice: TestAccount;
+  let bob: TestAccount;
+  let carol: TestAccount;
+  const CAROL_NAME = 'Carolina Maximiliana von Wolkenstein-Hohenberg';
+
+  beforeAll(async () => {
+    const url = server().url;
+    alice = await signUp(url, { username: `alice_${tag}` });
+    bob = await signUp(url, { username: `bob_${tag}` });
+    carol = await signUp(url, { username: `carol_${tag}` });
+    await ok(
+      authedFetch(url, carol, '/api/me', {
+        method: 'PATCH',
+        body: JSON.stringify({ displayName: CAROL_NAME }),
+      }),
+      'display name',
+    );
+    await makeFriends(url, alice, bob);
+    await makeFriends(url, alice, carol);
+    await ok(
+      authedFetch(url, alice, '/api/groups', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Weekend', memberIds: [bob.userId, carol.userId] }),
+      }),
+      'group',
+    );
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+  });
+
+  /** A browser context in the given system theme and size: signed in as `cookie`'s session, or not. */
+  async function openPage(
+    cookie: string | null,
+    options: { colorScheme?: Scheme; viewport?: { width: number; height: number } } = {},
+  ): Promise<Page> {
+    const context = await browser().newContext({
+      colorScheme: options.colorScheme ?? 'light',
+      viewport: options.viewport ?? DESKTOP,
+    });
+    context.setDefaultTimeout(10_000);
+    contexts.push(context);
+    if (cookie) {
+      const [name, value] = cookie.split('=') as [string, string];
+      await context.addCookies([{ name, value, url: server().url, httpOnly: true, sameSite: 'Lax' }]);
+    }
+    const page = await context.newPage();
+    problems.push(watchPage(page));
+    await page.goto(server().url);
+    return page;
+  }
+
+  /** Another device of `account`, with a session of its own, synced and online. */
+  async function device(
+    account: TestAccount,
+    options: { colorScheme?: Scheme; viewport?: { width: number; height: number } } = {},
+  ): Promise<Page> {
+    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
+    const page = await openPage(session.cookie, options);
+    await expect
+      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('online');
+    return page;
+  }
+
+  const isDark = (page: Page) => page.evaluate(() => document.documentElement.classList.contains('dark'));
+  const h1 = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
+  const nav = (page: Page, name: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name });
+  const list = (page: Page) => page.getByRole('complementary', { name: 'Conversations' });
+  const openConversation = (page: Page, name: string) =>
+    list(page).getByTestId('conversation-name').filter({ hasText: name }).click();
+
+  it('every main screen has no serious or critical axe violations, in light and in dark', async () => {
+    const found: Record<string, string[]> = {};
+    const newcomer = await signUp(server().url, { username: null });
+
+    for (const scheme of ['light', 'dark'] as const) {
+      const audit = async (page: Page, screen: string) => {
+        expect(await isDark(page), `${screen} in ${scheme}`).toBe(scheme === 'dark');
+        found[`${screen} (${scheme})`] = await seriousA11yViolations(page);
+      };
+
+      const visitor = await openPage(null, { colorScheme: scheme });
+      await expect.poll(() => h1(visitor, 'Messenjo').isVisible(), LIVE).toBe(true);
+      await expect.poll(() => visitor.getByText('Online').isVisible(), LIVE).toBe(true);
+      await audit(visitor, 'sign-in');
+
+      const first = await openPage(newcomer.cookie, { colorScheme: scheme });
+      await expect.poll(() => h1(first, 'Choose a username').isVisible(), LIVE).toBe(true);
+      await audit(first, 'choose username');
+
+      const page = await device(alice, { colorScheme: scheme });
+      await expect
+        .poll(() => list(page).getByTestId('conversation-name').allTextContents(), LIVE)
+        .toEqual(expect.arrayContaining([`bob_${tag}`, CAROL_NAME, 'Weekend']));
+      expect(await h1(page, 'Conversations').count()).toBe(1);
+      await audit(page, 'home');
+
+      await nav(page, 'Friends').click();
+      await expect.poll(() => h1(page, 'Friends').isVisible(), LIVE).toBe(true);
+      await expect
+        .poll(() => page.getByRole('region', { name: 'Friends' }).textContent(), LIVE)
+        .toContain(CAROL_NAME);
+      // The list is beside the pane here: no back button on a wide screen.
+      expect(await page.getByRole('button', { name: 'Back to conversations' }).isVisible()).toBe(false);
+      await audit(page, 'friends');
+
+      await page
+        .locator('[data-user-id]', { hasText: CAROL_NAME })
+        .getByRole('button', { name: 'Block' })
+        .click();
+      await expect
+        .poll(() => page.getByRole('dialog', { name: `Block ${CAROL_NAME}?` }).isVisible(), LIVE)
+        .toBe(true);
+      await audit(page, 'confirm dialog');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.getByRole('dialog').count(), LIVE).toBe(0);
+
+      await nav(page, 'New group').click();
+      await expect.poll(() => h1(page, 'New group').isVisible(), LIVE).toBe(true);
+      await audit(page, 'new group');
+
+      await nav(page, 'Settings').click();
+      await expect.poll(() => h1(page, 'Settings').isVisible(), LIVE).toBe(true);
+      await expect
+        .poll(() => page.getByRole('list', { name: 'Devices' }).textContent(), LIVE)
+        .toContain('This device');
+      await audit(page, 'settings');
+
+      await openConversation(page, `bob_${tag}`);
+      await expect
+        .poll(() => page.getByTestId('conversation-title').textContent(), LIVE)
+        .toContain(`bob_${tag}`);
+      await audit(page, 'direct conversation');
+
+      await openConversation(page, 'Weekend');
+      await expect
+        .poll(() => page.getByTestId('conversation-title').textContent(), LIVE)
+        .toContain('Weekend');
+      await page.getByRole('button', { name: 'Group details' }).click();
+      await expect
+        .poll(() => page.getByRole('list', { name: 'Members' }).textContent(), LIVE)
+        .toContain(CAROL_NAME);
+      await audit(page, 'group details');
+    }
+
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((screen) => [screen, []])));
+    for (const p of problems) expect(p.pageErrors).toEqual([]);
+  });
+
+  it('the theme follows the system; a choice on one device shows on the other device of the same user', async () => {
+    const laptop = await device(alice, { colorScheme: 'light' });
+    const phone = await device(alice, { colorScheme: 'light', viewport: PHONE });
+    expect(await isDark(laptop)).toBe(false);
+
+    // No choice yet: the system decides, live.
+    await laptop.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => isDark(laptop), LIVE).toBe(true);
+    await laptop.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(() => isDark(laptop), LIVE).toBe(false);
+
+    // Dark chosen on the laptop: the phone, whose system is light, turns dark without a reload.
+    await nav(laptop, 'Settings').click();
+    await laptop.locator('label', { hasText: /^Dark$/ }).click();
+    expect(await laptop.getByRole('radio', { name: 'Dark' }).isChecked()).toBe(true);
+    await expect.poll(() => isDark(laptop), LIVE).toBe(true);
+    await expect.poll(() => isDark(phone), LIVE).toBe(true);
+    // A manual choice no longer follows the system.
+    await laptop.emulateMedia({ colorScheme: 'light' });
+    expect(await isDark(laptop)).toBe(true);
+
+    // The phone remembers it for its next start, before the user document loads.
+    expect(await phone.evaluate(() => localStorage.getItem('messenjo-theme'))).toBe('dark');
+    await phone.reload({ waitUntil: 'domcontentloaded' });
+    await expect.poll(() => isDark(phone), LIVE).toBe(true);
+
+    // Back to "System" from the phone: both follow their system again.
+    await nav(phone, 'Settings').click();
+    await phone.locator('label', { hasText: /^System$/ }).click();
+    await expect.poll(() => isDark(phone), LIVE).toBe(false);
+    await expect.poll(() => isDark(laptop), LIVE).toBe(false);
+    await expect.poll(() => laptop.getByRole('radio', { name: 'System' }).isChecked(), LIVE).toBe(true);
+    await laptop.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => isDark(laptop), LIVE).toBe(true);
+
+    for (const p of problems) expect(p.pageErrors).toEqual([]);
+  });
+
+  it('at 360×740 one pane shows at a time and every pane leads back to the list', async () => {
+    const page = await device(alice, { viewport: PHONE });
+    const back = page.getByRole('button', { name: 'Back to conversations' });
+    const noSideways = () =>
+      page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+    await expect
+      .poll(() => list(page).getByTestId('conversation-name').allTextContents(), LIVE)
+      .toContain(`bob_${tag}`);
+    expect(await page.locator('main').isVisible()).toBe(false);
+    expect(await noSideways()).toBe(true);
+
+    // A conversation replaces the list, and the back button brings the list back.
+    await openConversation(page, `bob_${tag}`);
+    await expect.poll(() => page.getByTestId('conversation-title').isVisible(), LIVE).toBe(true);
+    expect(await list(page).isVisible()).toBe(false);
+    await back.click();
+    await expect.poll(() => list(page).isVisible(), LIVE).toBe(true);
+    expect(new URL(page.url()).pathname).toBe('/');
+
+    // Friends: the long name keeps its room beside the buttons (they wrap below it).
+    await nav(page, 'Friends').click();
+    await expect.poll(() => h1(page, 'Friends').isVisible(), LIVE).toBe(true);
+    expect(await list(page).isVisible()).toBe(false);
+    const carolRow = page.locator('[data-user-id]', { hasText: CAROL_NAME });
+    await expect.poll(() => carolRow.isVisible(), LIVE).toBe(true);
+    const nameBox = await carolRow.getByText(CAROL_NAME).boundingBox();
+    expect(nameBox?.width).toBeGreaterThan(200);
+    expect(await noSideways()).toBe(true);
+
+    // Removing a friend is asked first; the question starts on "Cancel", and Escape keeps the friend.
+    await carolRow.getByRole('button', { name: 'Remove' }).click();
+    const question = page.getByRole('dialog', { name: `Remove ${CAROL_NAME} from your friends?` });
+    await expect.poll(() => question.isVisible(), LIVE).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => question.count(), LIVE).toBe(0);
+    expect(await page.getByRole('region', { name: 'Friends' }).textContent()).toContain(CAROL_NAME);
+    // Focus returns to the button that asked.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Remove');
+
+    await back.click();
+    await expect.poll(() => list(page).isVisible(), LIVE).toBe(true);
+
+    for (const [button, title] of [
+      ['Settings', 'Settings'],
+      ['New group', 'New group'],
+    ] as const) {
+      await nav(page, button).click();
+      await expect.poll(() => h1(page, title).isVisible(), LIVE).toBe(true);
+      expect(await list(page).isVisible()).toBe(false);
+      expect(await noSideways()).toBe(true);
+      await back.click();
+      await expect.poll(() => list(page).isVisible(), LIVE).toBe(true);
+    }
+
+    for (const p of problems) expect(p.pageErrors).toEqual([]);
+  });
+});
