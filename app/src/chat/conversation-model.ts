@@ -30,6 +30,11 @@ export interface ChatState {
   messages: ChatMessage[];
   /** How far each other member has read, as an index into `messages`. */
   readers: Map<string, number>;
+  /**
+   * The newest segment holds what the server has (or the device is offline, so what it holds is
+   * all there is for now): the moment to decide where the conversation opens.
+   */
+  settled: boolean;
   /** Older segments exist that are not loaded yet. */
   hasOlder: boolean;
   /** This user's read position (private, synced between their devices). */
@@ -46,6 +51,7 @@ export interface ConversationModelOptions {
 
 const EMPTY: ChatState = {
   ready: false,
+  settled: false,
   messages: [],
   readers: new Map(),
   hasOlder: false,
@@ -83,6 +89,7 @@ export class ConversationModel {
     this.disposers.push(
       this.segments.subscribe(() => this.rewatch()),
       this.client.pendingTotal.subscribe(() => this.schedule()),
+      this.client.status.subscribe(() => this.schedule()),
       this.client.onDocReplaced((docId) => {
         if (docId.startsWith(`conv:${this.conversationId}:`)) this.rewatch();
       }),
@@ -159,8 +166,17 @@ export class ConversationModel {
     }
     const withStatus = messages.map((m) => (pending.has(m.id) ? { ...m, pending: true } : m));
     const oldest = loaded[0]?.index;
+    const newest = loaded.at(-1);
+    const status = this.client.status.get();
+    const newestState = newest && this.client.docState(segmentDocId(this.conversationId, newest.index));
     return {
       ready: this.ready,
+      settled:
+        this.ready &&
+        (status === 'offline' ||
+          status === 'signed_out' ||
+          newestState === 'synced' ||
+          newestState === 'denied'),
       messages: withStatus,
       readers: readerPositions(withStatus, receipts, this.meId),
       hasOlder: oldest !== undefined && oldest > 0,

@@ -1,22 +1,40 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { chatInfoOf } from '../chat/chat-info.ts';
+import { ChatView } from '../chat/ChatView.tsx';
+import type { SyncClient } from '../sync/sync-client.ts';
 import { Avatar } from '../ui/Avatar.tsx';
+import { rememberDetail, rememberedDetail } from './detail-cache.ts';
 import { GroupSettings } from './GroupSettings.tsx';
 import { useConversationDetail } from './use-conversation-detail.ts';
 
-/** The right-hand pane for one conversation: its header and, for groups, the group's settings. */
-export function ConversationPane(props: { id: string; meId: string; onLeft: () => void }) {
-  const { detail, error } = useConversationDetail(props.id);
+/** The right-hand pane for one conversation: its header, the chat, and for groups the group's settings. */
+export function ConversationPane(props: {
+  id: string;
+  meId: string;
+  /** The device's sync client; null while it starts. */
+  client: SyncClient | null;
+  onLeft: () => void;
+}) {
+  const fetched = useConversationDetail(props.id);
+  const [remembered] = useState(() => rememberedDetail(props.id));
+  useEffect(() => {
+    if (fetched.detail) rememberDetail(fetched.detail);
+  }, [fetched.detail]);
+  // Offline, the details this device saw last: the history and the composer stay usable.
+  const detail = fetched.detail ?? (fetched.error ? remembered : null);
+  const error = detail ? null : fetched.error;
   const [showDetails, setShowDetails] = useState(false);
-  if (error) return <p className="p-6 text-red-400">{error}</p>;
-  if (!detail) return <p className="p-6 text-neutral-400">Loading…</p>;
+  const info = useMemo(() => (detail ? chatInfoOf(detail) : null), [detail]);
+  if (error) return <p className="p-6 text-fg">{error}</p>;
+  if (!detail || !info) return <p className="p-6 text-fg-muted">Loading…</p>;
   return (
     <div className="flex h-full flex-col">
-      <header className="flex items-center gap-3 border-b border-neutral-800 px-4 py-3">
+      <header className="flex items-center gap-3 border-b border-line px-4 py-3">
         <Avatar id={detail.peer?.id ?? detail.id} name={detail.name} picture={detail.picture} size={40} />
         <h2 className="min-w-0 flex-1 truncate text-xl font-semibold" data-testid="conversation-title">
           {detail.name}
           {detail.kind === 'group' && (
-            <span className="ml-2 text-base font-normal text-neutral-300">({detail.memberCount})</span>
+            <span className="ml-2 text-base font-normal text-fg-muted">({detail.memberCount})</span>
           )}
         </h2>
         {detail.kind === 'group' && (
@@ -24,30 +42,21 @@ export function ConversationPane(props: { id: string; meId: string; onLeft: () =
             type="button"
             aria-expanded={showDetails}
             onClick={() => setShowDetails((v) => !v)}
-            className="rounded-lg px-3 py-1.5 text-sm hover:bg-neutral-800"
+            className="rounded-lg px-3 py-1.5 text-sm hover:bg-raised"
           >
             {showDetails ? 'Close details' : 'Group details'}
           </button>
         )}
       </header>
-      {!detail.canWrite && (
-        <p className="border-b border-neutral-800 px-4 py-2 text-sm text-amber-300" role="note">
-          {detail.kind === 'direct'
-            ? 'You are no longer friends: the history stays readable, new messages are closed.'
-            : detail.role === null
-              ? 'You left or were removed: the history stays readable, new messages are closed.'
-              : 'This group has ended.'}
-        </p>
-      )}
-      <div className="min-h-0 flex-1 overflow-y-auto">
-        {showDetails && detail.kind === 'group' ? (
+      {showDetails && detail.kind === 'group' ? (
+        <div className="min-h-0 flex-1 overflow-y-auto">
           <GroupSettings key={detail.id} detail={detail} meId={props.meId} onLeft={props.onLeft} />
-        ) : (
-          <p className="p-6 text-sm text-neutral-400">
-            {detail.lastMessage ? detail.lastMessage.preview : 'No messages yet.'}
-          </p>
-        )}
-      </div>
+        </div>
+      ) : props.client ? (
+        <ChatView client={props.client} meId={props.meId} conversationId={detail.id} info={info} />
+      ) : (
+        <p className="p-6 text-sm text-fg-muted">Loading messages…</p>
+      )}
     </div>
   );
 }

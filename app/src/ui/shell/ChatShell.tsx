@@ -63,6 +63,7 @@ export function ChatShell(props: { meId: string; settings: ReactNode; onSignOut:
             key={route.id}
             id={route.id}
             meId={props.meId}
+            client={sync}
             onLeft={() => go({ view: 'home' })}
           />
         )}
