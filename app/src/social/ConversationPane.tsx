@@ -1,24 +1,39 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { chatInfoOf } from '../chat/chat-info.ts';
+import { ChatView } from '../chat/ChatView.tsx';
+import { useDeviceSession } from '../session/context.tsx';
 import { Avatar } from '../ui/Avatar.tsx';
+import { BackButton } from '../ui/shell/BackButton.tsx';
+import { rememberDetail, rememberedDetail } from './detail-cache.ts';
 import { GroupSettings } from './GroupSettings.tsx';
 import { useConversationDetail } from './use-conversation-detail.ts';
 
-/** The right-hand pane for one conversation: its header and, for groups, the group's settings. */
+/** The right-hand pane for one conversation: its header, the chat, and for groups the group's settings. */
 export function ConversationPane(props: { id: string; meId: string; onLeft: () => void }) {
-  const { detail, error } = useConversationDetail(props.id);
+  const { client } = useDeviceSession();
+  const fetched = useConversationDetail(props.id);
+  const [remembered] = useState(() => rememberedDetail(props.id));
+  useEffect(() => {
+    if (fetched.detail) rememberDetail(fetched.detail);
+  }, [fetched.detail]);
+  // Offline, the details this device saw last: the history and the composer stay usable.
+  const detail = fetched.detail ?? (fetched.error ? remembered : null);
+  const error = detail ? null : fetched.error;
   const [showDetails, setShowDetails] = useState(false);
-  if (error) return <p className="p-6 text-fg-danger">{error}</p>;
-  if (!detail) return <p className="p-6 text-fg-muted">Loading…</p>;
+  const info = useMemo(() => (detail ? chatInfoOf(detail) : null), [detail]);
+  if (error) return <p className="p-6 text-fg">{error}</p>;
+  if (!detail || !info) return <p className="p-6 text-fg-muted">Loading…</p>;
   return (
     <div className="flex h-full flex-col">
       <header className="flex items-center gap-3 border-b border-line px-4 py-3">
+        <BackButton />
         <Avatar id={detail.peer?.id ?? detail.id} name={detail.name} picture={detail.picture} size={40} />
-        <h2 className="min-w-0 flex-1 truncate text-xl font-semibold" data-testid="conversation-title">
+        <h1 className="min-w-0 flex-1 truncate text-xl font-semibold" data-testid="conversation-title">
           {detail.name}
           {detail.kind === 'group' && (
             <span className="ml-2 text-base font-normal text-fg-muted">({detail.memberCount})</span>
           )}
-        </h2>
+        </h1>
         {detail.kind === 'group' && (
           <button
             type="button"
@@ -30,24 +45,13 @@ export function ConversationPane(props: { id: string; meId: string; onLeft: () =
           </button>
         )}
       </header>
-      {!detail.canWrite && (
-        <p className="border-b border-line px-4 py-2 text-sm text-warn" role="note">
-          {detail.kind === 'direct'
-            ? 'You are no longer friends: the history stays readable, new messages are closed.'
-            : detail.role === null
-              ? 'You left or were removed: the history stays readable, new messages are closed.'
-              : 'This group has ended.'}
-        </p>
-      )}
-      <div className="min-h-0 flex-1 overflow-y-auto">
-        {showDetails && detail.kind === 'group' ? (
+      {showDetails && detail.kind === 'group' ? (
+        <div className="min-h-0 flex-1 overflow-y-auto">
           <GroupSettings key={detail.id} detail={detail} meId={props.meId} onLeft={props.onLeft} />
-        ) : (
-          <p className="p-6 text-sm text-fg-muted">
-            {detail.lastMessage ? detail.lastMessage.preview : 'No messages yet.'}
-          </p>
-        )}
-      </div>
+        </div>
+      ) : (
+        <ChatView client={client} meId={props.meId} conversationId={detail.id} info={info} />
+      )}
     </div>
   );
 }

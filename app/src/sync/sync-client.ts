@@ -224,6 +224,11 @@ export class SyncClient {
     return this.docs.get(docId)?.outbox.size ?? 0;
   }
 
+  /** This device's local updates to a document the server has not acked yet, oldest first ("pending" messages). */
+  unackedUpdates(docId: string): Uint8Array[] {
+    return [...(this.docs.get(docId)?.outbox.values() ?? [])];
+  }
+
   close(docId: string): void {
     const entry = this.docs.get(docId);
     if (!entry) return;

@@ -10,7 +10,6 @@ import { ConversationPane } from '../../social/ConversationPane.tsx';
 import { FriendsPanel } from '../../social/FriendsPanel.tsx';
 import { NewGroupPanel } from '../../social/NewGroupPanel.tsx';
 import { useFriends } from '../../social/use-social.ts';
-import { BackButton } from './BackButton.tsx';
 import { NavBar } from './NavBar.tsx';
 import { PaneHeader } from './PaneHeader.tsx';
 import { SyncStatusBadge } from './SyncStatusBadge.tsx';
@@ -78,20 +77,12 @@ export function ChatShell(props: {
         className={`${home ? 'hidden md:flex' : 'flex'} min-w-0 flex-1 flex-col overflow-hidden border-line md:rounded-3xl md:border`}
       >
         {route.view === 'conversation' && (
-          <>
-            {/* Until the conversation pane's own header carries the BackButton. */}
-            <div className="border-b border-line px-4 py-1 md:hidden">
-              <BackButton />
-            </div>
-            <div className="min-h-0 flex-1">
-              <ConversationPane
-                key={route.id}
-                id={route.id}
-                meId={props.meId}
-                onLeft={() => go({ view: 'home' })}
-              />
-            </div>
-          </>
+          <ConversationPane
+            key={route.id}
+            id={route.id}
+            meId={props.meId}
+            onLeft={() => go({ view: 'home' })}
+          />
         )}
         {route.view === 'friends' && (
           <Pane title="Friends">

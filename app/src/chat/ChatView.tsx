@@ -1,0 +1,146 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { SyncClient } from '../sync/sync-client.ts';
+import { senderName, type ChatInfo } from './chat-info.ts';
+import { Composer, type ComposerMode } from './Composer.tsx';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
+import type { ChatState, ConversationModel } from './conversation-model.ts';
+import { excerpt } from './message-text.ts';
+import { MessageList, type ListContext } from './MessageList.tsx';
+import { firstUnreadId } from './rows.ts';
+import { typingSentence, type TypingModel } from './typing-model.ts';
+import type { ChatMessage } from './types.ts';
+import { useStore } from '../lib/use-store.ts';
+import { useChatModels } from './use-chat.ts';
+
+/** With history already on the device, the view opens without waiting longer than this for the server. */
+const SETTLE_WAIT_MS = 800;
+
+/** The open conversation: its history, who is typing, and the composer (or why it is closed). */
+export function ChatView(props: {
+  client: SyncClient;
+  meId: string;
+  conversationId: string;
+  info: ChatInfo;
+}) {
+  const models = useChatModels(props.client, props.meId, props.conversationId);
+  if (!models) return <p className="flex-1 p-6 text-sm text-fg-muted">Loading messages…</p>;
+  return <OpenChat model={models.model} typing={models.typing} meId={props.meId} info={props.info} />;
+}
+
+function OpenChat(props: { model: ConversationModel; typing: TypingModel; meId: string; info: ChatInfo }) {
+  const { model, typing, meId, info } = props;
+  const state = useStore(model.state);
+  const [mode, setMode] = useState<ComposerMode | null>(null);
+  const [deleting, setDeleting] = useState<ChatMessage | null>(null);
+  const anchor = useOpeningAnchor(state, meId);
+
+  const context: ListContext = useMemo(
+    () => ({
+      meId,
+      info,
+      onReply: (message) =>
+        setMode({
+          kind: 'reply',
+          message,
+          author: message.author === meId ? 'yourself' : senderName(info, message.author),
+        }),
+      onEdit: (message) => setMode({ kind: 'edit', message }),
+      onDelete: setDeleting,
+      onReact: (message, emoji, on) => model.react(message, emoji, on),
+    }),
+    [meId, info, model],
+  );
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      {anchor === null ? (
+        <p className="flex-1 p-6 text-sm text-fg-muted">Loading messages…</p>
+      ) : state.messages.length === 0 && !state.hasOlder ? (
+        <p
+          className="flex flex-1 items-center justify-center p-6 text-sm text-fg-muted"
+          data-testid="no-messages"
+        >
+          No messages yet. Say hello!
+        </p>
+      ) : (
+        <MessageList model={model} state={state} unreadFromId={anchor.unreadFromId} context={context} />
+      )}
+      <TypingLine typing={typing} info={info} />
+      <NewMessageAnnouncer messages={state.messages} meId={meId} info={info} />
+      {info.canWrite ? (
+        <Composer model={model} typing={typing} mode={mode} onDone={() => setMode(null)} />
+      ) : (
+        <p
+          className="border-t border-line px-4 py-3 text-sm text-fg-muted"
+          role="note"
+          data-testid="read-only"
+        >
+          {info.readOnlyReason}
+        </p>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title="Delete this message?"
+          body={
+            deleting.author === meId
+              ? 'Everyone in the conversation will see “Message deleted” in its place.'
+              : `You are deleting a message from ${senderName(info, deleting.author)} for everyone. Its place will show “Message deleted”.`
+          }
+          confirm="Delete"
+          onConfirm={() => model.remove(deleting)}
+          onClose={() => setDeleting(null)}
+        />
+      )}
+    </div>
+  );
+}
+
+/**
+ * Where the conversation opens, decided once: the first unread message, or (undefined) the
+ * newest. Waits until the newest segment has the server's state, the device is offline, or, with
+ * history already here, a short moment.
+ */
+function useOpeningAnchor(state: ChatState, meId: string): { unreadFromId: string | undefined } | null {
+  const [anchor, setAnchor] = useState<{ unreadFromId: string | undefined } | null>(null);
+  const [waited, setWaited] = useState(false);
+  const hasLocal = state.ready && state.messages.length > 0;
+  useEffect(() => {
+    if (!hasLocal) return;
+    const timer = setTimeout(() => setWaited(true), SETTLE_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, [hasLocal]);
+  if (anchor === null && (state.settled || (hasLocal && waited))) {
+    const decided = { unreadFromId: firstUnreadId(state.messages, state.readPosition, meId) };
+    setAnchor(decided);
+    return decided;
+  }
+  return anchor;
+}
+
+function TypingLine(props: { typing: TypingModel; info: ChatInfo }) {
+  const ids = useStore(props.typing.typing);
+  const sentence = typingSentence(ids.map((id) => senderName(props.info, id)));
+  return (
+    <p className="h-5 px-5 text-xs text-fg-muted" data-testid="typing" aria-hidden={sentence === ''}>
+      {sentence}
+    </p>
+  );
+}
+
+/** A polite live region: screen readers hear each new incoming message once, not the history. */
+function NewMessageAnnouncer(props: { messages: readonly ChatMessage[]; meId: string; info: ChatInfo }) {
+  const newest = props.messages.at(-1);
+  const [seen, setSeen] = useState(() => ({ id: newest?.id, text: '' }));
+  if (newest && newest.id !== seen.id) {
+    const incoming = newest.author !== props.meId && !newest.system && !newest.deleted;
+    setSeen({
+      id: newest.id,
+      text: incoming ? `${senderName(props.info, newest.author)}: ${excerpt(newest.text, 200)}` : seen.text,
+    });
+  }
+  return (
+    <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="live-region">
+      {seen.text}
+    </div>
+  );
+}

@@ -1,0 +1,190 @@
+import { checkMessageText, SYNC_LIMITS } from '@messenjo/shared';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { ConversationModel } from './conversation-model.ts';
+import { excerpt } from './message-text.ts';
+import type { TypingModel } from './typing-model.ts';
+import type { ChatMessage } from './types.ts';
+
+/** The counter shows from this many characters. */
+const COUNTER_FROM_CHARS = SYNC_LIMITS.MAX_MESSAGE_CHARS - 500;
+/** Drafts are written to the user document after this pause in typing (each write is an update sent to the server). */
+const DRAFT_SAVE_DELAY_MS = 500;
+
+export type ComposerMode =
+  { kind: 'reply'; message: ChatMessage; author: string } | { kind: 'edit'; message: ChatMessage };
+
+const charCount = (text: string): number => [...text].length;
+
+/**
+ * The message box: Enter sends, Shift+Enter adds a line, 4,000 characters with a counter near
+ * the limit. Its text is the conversation's draft, kept in the user document so the user's
+ * other devices have it too. Replying shows the quoted message above; editing puts the message's
+ * text in the box until saved or cancelled (Escape).
+ */
+export function Composer(props: {
+  model: ConversationModel;
+  typing: TypingModel;
+  mode: ComposerMode | null;
+  onDone: () => void;
+}) {
+  const { model, typing, mode, onDone } = props;
+  const [text, setText] = useState(() => model.draft.get());
+  const [problem, setProblem] = useState<string | null>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const editing = mode?.kind === 'edit' ? mode.message : null;
+  const textRef = useRef(text);
+  const editingRef = useRef(editing);
+  useEffect(() => {
+    textRef.current = text;
+    editingRef.current = editing;
+  });
+
+  // Entering edit mode puts the message in the box; leaving it brings the draft back.
+  const [shownMode, setShownMode] = useState(mode);
+  if (shownMode !== mode) {
+    setShownMode(mode);
+    if (mode?.kind === 'edit') setText(mode.message.text);
+    else if (shownMode?.kind === 'edit') setText(model.draft.get());
+  }
+  useEffect(() => {
+    if (mode) box.current?.focus();
+  }, [mode]);
+
+  // The draft is saved after a pause, and at once when the conversation closes.
+  useEffect(() => {
+    if (editing) return;
+    const timer = setTimeout(() => model.setDraft(text), DRAFT_SAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [text, editing, model]);
+  useEffect(
+    () => () => {
+      if (!editingRef.current) model.setDraft(textRef.current);
+    },
+    [model],
+  );
+  // A draft changed on another device shows here, unless this box is being typed in.
+  useEffect(
+    () =>
+      model.draft.subscribe(() => {
+        if (document.activeElement !== box.current && !editingRef.current) setText(model.draft.get());
+      }),
+    [model],
+  );
+
+  const count = charCount(text);
+  const over = count > SYNC_LIMITS.MAX_MESSAGE_CHARS;
+
+  const submit = () => {
+    const checked = checkMessageText(text);
+    if (!checked.ok) {
+      if (text.trim() !== '')
+        setProblem(
+          over
+            ? `A message can have at most ${SYNC_LIMITS.MAX_MESSAGE_CHARS.toLocaleString()} characters.`
+            : checked.problem,
+        );
+      return;
+    }
+    setProblem(null);
+    typing.stopped();
+    if (editing) {
+      if (text !== editing.text) model.edit(editing, text);
+      setText(model.draft.get());
+      onDone();
+      return;
+    }
+    setText('');
+    const replyTo = mode?.kind === 'reply' ? mode.message.id : undefined;
+    onDone();
+    void model.send(text, replyTo).catch((error: unknown) => {
+      setText(text);
+      setProblem(`Not sent: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    } else if (event.key === 'Escape' && mode) {
+      event.preventDefault();
+      onDone();
+    }
+  };
+
+  return (
+    <form
+      className="border-t border-line px-3 pt-2 pb-3"
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      {mode && (
+        <div
+          className="mb-2 flex items-center gap-2 rounded-lg bg-surface px-3 py-1.5 text-sm"
+          data-testid="composer-mode"
+        >
+          <span className="min-w-0 flex-1 truncate text-fg-muted">
+            {mode.kind === 'reply' ? (
+              <>
+                Replying to <span className="font-semibold text-fg">{mode.author}</span>:{' '}
+                <span dir="auto">{excerpt(mode.message.text, 100)}</span>
+              </>
+            ) : (
+              'Editing your message'
+            )}
+          </span>
+          <button
+            type="button"
+            onClick={onDone}
+            className="rounded px-2 text-fg-muted hover:text-fg focus-visible:ring-2 focus-visible:ring-focus"
+            aria-label={mode.kind === 'reply' ? 'Cancel reply' : 'Cancel editing'}
+          >
+            ✕
+          </button>
+        </div>
+      )}
+      <div className="flex items-end gap-2">
+        <textarea
+          ref={box}
+          rows={1}
+          value={text}
+          dir="auto"
+          aria-label="Message"
+          aria-invalid={over}
+          aria-describedby="composer-counter composer-problem"
+          placeholder="Write a message"
+          onChange={(e) => {
+            setText(e.target.value);
+            setProblem(null);
+            if (e.target.value.trim() === '') typing.stopped();
+            else if (!editing) typing.keystroke();
+          }}
+          onKeyDown={onKeyDown}
+          className="max-h-48 min-h-11 flex-1 resize-none rounded-xl border-2 border-line bg-canvas px-3 py-2 text-[15px] text-fg outline-none [field-sizing:content] placeholder:text-fg-muted focus:border-focus"
+        />
+        <button
+          type="submit"
+          disabled={over || text.trim() === ''}
+          className="h-11 rounded-xl bg-accent px-4 text-sm font-semibold text-on-accent hover:bg-accent-strong focus-visible:ring-2 focus-visible:ring-focus disabled:opacity-50"
+        >
+          {editing ? 'Save' : 'Send'}
+        </button>
+      </div>
+      <div className="flex justify-between gap-2 px-1 pt-1 text-xs">
+        <span id="composer-problem" role="alert" className="text-fg">
+          {problem}
+        </span>
+        <span
+          id="composer-counter"
+          className={over ? 'rounded bg-danger px-1.5 font-semibold text-on-danger' : 'text-fg-muted'}
+          data-testid="char-counter"
+        >
+          {count >= COUNTER_FROM_CHARS &&
+            `${count.toLocaleString()} / ${SYNC_LIMITS.MAX_MESSAGE_CHARS.toLocaleString()}`}
+        </span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,170 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+import type { ChatState, ConversationModel } from './conversation-model.ts';
+import { Row, type RowContext } from './MessageRow.tsx';
+import { lastOwnIndex } from './receipts.ts';
+import { buildRows, prependedCount, rowIndexOf, type ChatRow } from './rows.ts';
+
+/** Virtuoso's item indexes start here and go down as older history is prepended (it must stay positive). */
+const FIRST_INDEX = 1_000_000_000;
+/** Looking for a replied-to message loads at most this many older segments. */
+const MAX_SEGMENTS_TO_FIND = 20;
+
+export type ListContext = Omit<RowContext, 'byId' | 'readers' | 'lastOwn' | 'highlighted' | 'onJumpTo'>;
+
+/**
+ * The conversation's history, virtualized: opens at the "New messages" divider or at the newest
+ * message, loads older segments when scrolled to the top without moving what is on screen,
+ * follows new messages while at the bottom, offers "Jump to latest" otherwise, and marks the
+ * conversation read while its newest messages are on screen in a focused window.
+ */
+export function MessageList(props: {
+  model: ConversationModel;
+  state: ChatState;
+  unreadFromId: string | undefined;
+  context: ListContext;
+}) {
+  const { model, state, context } = props;
+  const { meId } = context;
+  const virtuoso = useRef<VirtuosoHandle>(null);
+  const rows = useMemo(
+    () => buildRows(state.messages, { meId, unreadFromId: props.unreadFromId }),
+    [state.messages, meId, props.unreadFromId],
+  );
+  // Prepending older history moves Virtuoso's first index down by as many rows: the view stays put.
+  const [shown, setShown] = useState<{ rows: ChatRow[]; first: number }>({ rows, first: FIRST_INDEX });
+  let first = shown.first;
+  if (shown.rows !== rows) {
+    first = shown.first - prependedCount(shown.rows, rows);
+    setShown({ rows, first });
+  }
+  const [initial] = useState(() => {
+    const unread = rows.findIndex((r) => r.kind === 'unread');
+    return unread >= 0
+      ? { index: unread, align: 'start' as const }
+      : { index: Math.max(0, rows.length - 1), align: 'end' as const };
+  });
+  const [atBottom, setAtBottom] = useState(true);
+  const [highlighted, setHighlighted] = useState<string | null>(null);
+  const loadingOlder = useRef(false);
+
+  const loadOlder = useCallback(async () => {
+    if (loadingOlder.current || !state.hasOlder) return;
+    loadingOlder.current = true;
+    try {
+      await model.loadOlder();
+    } finally {
+      loadingOlder.current = false;
+    }
+  }, [model, state.hasOlder]);
+
+  // Read while the newest messages are on screen in a focused, visible window.
+  const canWrite = context.info.canWrite;
+  useEffect(() => {
+    if (!atBottom) return;
+    const mark = () => {
+      if (document.visibilityState === 'visible' && document.hasFocus()) model.markRead(canWrite);
+    };
+    mark();
+    window.addEventListener('focus', mark);
+    document.addEventListener('visibilitychange', mark);
+    return () => {
+      window.removeEventListener('focus', mark);
+      document.removeEventListener('visibilitychange', mark);
+    };
+  }, [atBottom, state.messages, model, canWrite]);
+
+  // What I send shows at the bottom, wherever I had scrolled to.
+  const newest = state.messages.at(-1);
+  const newestOwnPending = newest?.author === meId && newest.pending ? newest.id : undefined;
+  useEffect(() => {
+    if (newestOwnPending === undefined) return;
+    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+  }, [newestOwnPending]);
+
+  const messages = state.messages;
+  const rowsRef = useRef(rows);
+  useEffect(() => {
+    rowsRef.current = rows;
+  }, [rows]);
+  const hasOlderRef = useRef(state.hasOlder);
+  useEffect(() => {
+    hasOlderRef.current = state.hasOlder;
+  }, [state.hasOlder]);
+
+  const jumpTo = useCallback(
+    async (messageId: string) => {
+      for (
+        let i = 0;
+        rowIndexOf(rowsRef.current, messageId) < 0 && hasOlderRef.current && i < MAX_SEGMENTS_TO_FIND;
+        i++
+      ) {
+        await model.loadOlder();
+        // Let the new state render before looking again.
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }
+      const index = rowIndexOf(rowsRef.current, messageId);
+      if (index < 0) return;
+      virtuoso.current?.scrollToIndex({ index, align: 'center' });
+      setHighlighted(messageId);
+      setTimeout(() => setHighlighted((h) => (h === messageId ? null : h)), 2000);
+    },
+    [model],
+  );
+
+  const rowContext: RowContext = useMemo(
+    () => ({
+      ...context,
+      byId: new Map(messages.map((m) => [m.id, m])),
+      readers: state.readers,
+      lastOwn: lastOwnIndex(messages, meId),
+      highlighted,
+      onJumpTo: (id: string) => void jumpTo(id),
+    }),
+    [context, messages, state.readers, meId, highlighted, jumpTo],
+  );
+
+  return (
+    <section className="relative min-h-0 flex-1" aria-label="Messages">
+      <Virtuoso<ChatRow, RowContext>
+        ref={virtuoso}
+        className="h-full"
+        data={rows}
+        context={rowContext}
+        firstItemIndex={first}
+        initialTopMostItemIndex={initial}
+        computeItemKey={(_, row) => row.key}
+        itemContent={(_, row, ctx) => <Row row={row} ctx={ctx} />}
+        startReached={() => void loadOlder()}
+        followOutput={(bottom) => (bottom ? 'auto' : false)}
+        atBottomStateChange={setAtBottom}
+        atBottomThreshold={64}
+        increaseViewportBy={{ top: 600, bottom: 300 }}
+        alignToBottom
+        components={{ Header: state.hasOlder ? OlderHeader : StartHeader, Footer }}
+        data-testid="message-list"
+      />
+      {!atBottom && (
+        <button
+          type="button"
+          onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' })}
+          className="absolute right-4 bottom-3 rounded-full bg-accent px-4 py-2 text-sm font-medium text-on-accent shadow-lg hover:bg-accent-strong focus-visible:ring-2 focus-visible:ring-focus"
+        >
+          Jump to latest ↓
+        </button>
+      )}
+    </section>
+  );
+}
+
+function OlderHeader() {
+  return <p className="py-3 text-center text-xs text-fg-muted">Loading older messages…</p>;
+}
+
+function StartHeader() {
+  return <p className="py-3 text-center text-xs text-fg-muted">This is the beginning of the conversation.</p>;
+}
+
+function Footer() {
+  return <div className="h-2" />;
+}

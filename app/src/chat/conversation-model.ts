@@ -1,0 +1,274 @@
+import {
+  deleteMessage,
+  editMessage,
+  isSystemMessage,
+  markRead,
+  readMessages,
+  readReceipts,
+  segmentDocId,
+  segmentOf,
+  setDraft,
+  setReaction,
+  setReceipt,
+  userDocOf,
+  type ReadPosition,
+  type ReceiptEntry,
+} from '@messenjo/shared';
+import type * as Y from 'yjs';
+import type { ConversationSegments } from '../sync/conversation.ts';
+import { Store } from '../lib/store.ts';
+import type { SyncClient } from '../sync/sync-client.ts';
+import { messageIdsInUpdate } from './pending.ts';
+import { readerPositions } from './receipts.ts';
+import type { ChatMessage } from './types.ts';
+
+/** What the conversation view shows, replaced as a whole on every change (a useSyncExternalStore snapshot). */
+export interface ChatState {
+  /** The newest segment is loaded (from the device, or the server for a new device). */
+  ready: boolean;
+  /** Loaded history, oldest first. */
+  messages: ChatMessage[];
+  /** How far each other member has read, as an index into `messages`. */
+  readers: Map<string, number>;
+  /**
+   * The newest segment holds what the server has (or the device is offline, so what it holds is
+   * all there is for now): the moment to decide where the conversation opens.
+   */
+  settled: boolean;
+  /** Older segments exist that are not loaded yet. */
+  hasOlder: boolean;
+  /** This user's read position (private, synced between their devices). */
+  readPosition: ReadPosition | undefined;
+}
+
+export interface ConversationModelOptions {
+  client: SyncClient;
+  meId: string;
+  segments: ConversationSegments;
+  /** The user's private document (read positions, drafts). */
+  userDoc: () => Promise<Y.Doc>;
+}
+
+const EMPTY: ChatState = {
+  ready: false,
+  settled: false,
+  messages: [],
+  readers: new Map(),
+  hasOlder: false,
+  readPosition: undefined,
+};
+
+/**
+ * One open conversation, framework-free: its loaded history with each message's send status
+ * and the others' receipts, re-read whenever any loaded segment changes (local or remote) or
+ * the server acks; and the actions on it. React reads `state` and `draft` through
+ * useSyncExternalStore.
+ */
+export class ConversationModel {
+  readonly state = new Store<ChatState>(EMPTY);
+  /** The draft of this conversation, changed here or on another of the user's devices. */
+  readonly draft = new Store<string>('');
+  readonly conversationId: string;
+  private readonly client: SyncClient;
+  private readonly meId: string;
+  private readonly segments: ConversationSegments;
+  private readonly watched = new Map<Y.Doc, () => void>();
+  /** Per segment document, its messages as last read (re-read only when that document changes). */
+  private readonly cache = new Map<Y.Doc, ChatMessage[]>();
+  private readonly disposers: (() => void)[] = [];
+  private userDoc: Y.Doc | undefined;
+  private ready = false;
+  private scheduled = false;
+  private closed = false;
+
+  constructor(private readonly options: ConversationModelOptions) {
+    this.client = options.client;
+    this.meId = options.meId;
+    this.segments = options.segments;
+    this.conversationId = options.segments.conversationId;
+    this.disposers.push(
+      this.segments.subscribe(() => this.rewatch()),
+      this.client.pendingTotal.subscribe(() => this.schedule()),
+      this.client.status.subscribe(() => this.schedule()),
+      this.client.onDocReplaced((docId) => {
+        if (docId.startsWith(`conv:${this.conversationId}:`)) this.rewatch();
+      }),
+    );
+  }
+
+  /** Loads the newest segment and the user document; resolves when the first state is shown. */
+  async start(): Promise<void> {
+    const [userDoc] = await Promise.all([this.options.userDoc(), this.segments.openLatest()]);
+    if (this.closed) return;
+    this.userDoc = userDoc;
+    const { readPositions, drafts } = userDocOf(userDoc);
+    const onRead = (): void => this.schedule();
+    const onDraft = (): void => this.draft.set(drafts.get(this.conversationId) ?? '');
+    readPositions.observe(onRead);
+    drafts.observe(onDraft);
+    this.disposers.push(
+      () => readPositions.unobserve(onRead),
+      () => drafts.unobserve(onDraft),
+    );
+    onDraft();
+    this.ready = true;
+    this.rewatch();
+  }
+
+  /** Watches every loaded segment document (new ones appear: newer segment, older history, replaced). */
+  private rewatch(): void {
+    if (this.closed) return;
+    const docs = new Set(this.segments.segments().map((s) => s.doc));
+    for (const [doc, dispose] of this.watched) {
+      if (docs.has(doc)) continue;
+      dispose();
+      this.watched.delete(doc);
+      this.cache.delete(doc);
+    }
+    for (const doc of docs) {
+      if (this.watched.has(doc)) continue;
+      const onUpdate = (): void => {
+        this.cache.delete(doc);
+        this.schedule();
+      };
+      doc.on('update', onUpdate);
+      this.watched.set(doc, () => doc.off('update', onUpdate));
+    }
+    this.schedule();
+  }
+
+  /** Coalesces a burst of changes (a transaction per entry, a sync of many) into one new state. */
+  private schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      if (!this.closed) this.state.set(this.compute());
+    });
+  }
+
+  private compute(): ChatState {
+    const loaded = [...this.segments.segments()].sort((a, b) => a.index - b.index);
+    const pending = new Set<string>();
+    const receipts: { segment: number; receipts: Map<string, ReceiptEntry> }[] = [];
+    const messages: ChatMessage[] = [];
+    for (const { index, doc } of loaded) {
+      const docId = segmentDocId(this.conversationId, index);
+      for (const update of this.client.unackedUpdates(docId))
+        for (const id of messageIdsInUpdate(update)) pending.add(id);
+      receipts.push({ segment: index, receipts: readReceipts(doc) });
+      let read = this.cache.get(doc);
+      if (!read) {
+        read = readSegment(doc, index);
+        this.cache.set(doc, read);
+      }
+      messages.push(...read);
+    }
+    const withStatus = messages.map((m) => (pending.has(m.id) ? { ...m, pending: true } : m));
+    const oldest = loaded[0]?.index;
+    const newest = loaded.at(-1);
+    const status = this.client.status.get();
+    const newestState = newest && this.client.docState(segmentDocId(this.conversationId, newest.index));
+    return {
+      ready: this.ready,
+      settled:
+        this.ready &&
+        (status === 'offline' ||
+          status === 'signed_out' ||
+          newestState === 'synced' ||
+          newestState === 'denied'),
+      messages: withStatus,
+      readers: readerPositions(withStatus, receipts, this.meId),
+      hasOlder: oldest !== undefined && oldest > 0,
+      readPosition: this.userDoc ? userDocOf(this.userDoc).readPositions.get(this.conversationId) : undefined,
+    };
+  }
+
+  // ---- actions ---------------------------------------------------------------------------
+
+  /** Sends a message (shown at once, pending until the server acks it) and clears the draft. */
+  async send(text: string, replyTo?: string): Promise<string> {
+    const id = await this.segments.send(this.meId, text, replyTo);
+    this.setDraft('');
+    return id;
+  }
+
+  private docOf(message: ChatMessage): Y.Doc | undefined {
+    return this.client.doc(segmentDocId(this.conversationId, message.segment));
+  }
+
+  edit(message: ChatMessage, text: string): void {
+    const doc = this.docOf(message);
+    if (doc && message.author === this.meId) editMessage(doc, message.id, text, Date.now());
+  }
+
+  /** Deletes (own messages; others' in a group when this user is owner or admin — the server checks). */
+  remove(message: ChatMessage): void {
+    const doc = this.docOf(message);
+    if (doc) deleteMessage(doc, message.id, this.meId, Date.now());
+  }
+
+  react(message: ChatMessage, emoji: string, on: boolean): void {
+    const doc = this.docOf(message);
+    if (doc) setReaction(doc, message.id, this.meId, emoji, on);
+  }
+
+  /** Older history: the segment before the oldest loaded; false at the beginning. */
+  loadOlder(): Promise<boolean> {
+    return this.segments.loadOlder();
+  }
+
+  setDraft(text: string): void {
+    if (this.userDoc && (userDocOf(this.userDoc).drafts.get(this.conversationId) ?? '') !== text)
+      setDraft(this.userDoc, this.conversationId, text);
+  }
+
+  /**
+   * The person has seen everything loaded: moves the private read position to the newest
+   * message and, when `receipt` (the conversation is writable), this user's receipt to the
+   * newest message someone else wrote (RC1). Both only move forward; nothing is written when
+   * nothing changed.
+   */
+  markRead(receipt: boolean): void {
+    const { messages } = this.state.get();
+    const newest = messages.at(-1);
+    if (!newest || !this.userDoc || newest.pending) return;
+    const position: ReadPosition = { segment: newest.segment, messageId: newest.id, at: Date.now() };
+    const current = userDocOf(this.userDoc).readPositions.get(this.conversationId);
+    if (current === undefined || this.isAfter(position, current))
+      markRead(this.userDoc, this.conversationId, position, (a, b) => this.isAfter(a, b));
+    if (!receipt) return;
+    const theirs = messages.findLast((m) => m.author !== this.meId && !m.pending);
+    const doc = theirs && this.docOf(theirs);
+    if (theirs && doc) setReceipt(doc, this.meId, theirs.id, Date.now());
+  }
+
+  private isAfter(a: ReadPosition, b: ReadPosition): boolean {
+    if (a.segment !== b.segment) return a.segment > b.segment;
+    const doc = this.client.doc(segmentDocId(this.conversationId, a.segment));
+    if (!doc) return false;
+    const ids = segmentOf(doc)
+      .messages.toArray()
+      .map((m) => m.id);
+    return ids.indexOf(a.messageId) > ids.indexOf(b.messageId);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const dispose of this.disposers.splice(0)) dispose();
+    for (const dispose of this.watched.values()) dispose();
+    this.watched.clear();
+    this.cache.clear();
+  }
+}
+
+/** A segment's messages with edits, deletions and reactions folded in, and system lines marked. */
+function readSegment(doc: Y.Doc, segment: number): ChatMessage[] {
+  const raw = segmentOf(doc).messages.toArray();
+  return readMessages(doc).map((view, i) => {
+    const entry = raw[i];
+    const message: ChatMessage = { ...view, segment, pending: false };
+    if (entry && isSystemMessage(entry)) message.system = entry.system;
+    return message;
+  });
+}

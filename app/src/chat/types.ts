@@ -1,0 +1,17 @@
+import type { MessageView, PictureUrls, SystemEntry } from '@messenjo/shared';
+
+/** One message as the conversation view shows it. */
+export interface ChatMessage extends MessageView {
+  /** The segment holding it (order: segment, then position in it). */
+  segment: number;
+  /** Written on this device and not yet stored by the server. */
+  pending: boolean;
+  /** A server-written line (member added, group renamed…), shown centred. */
+  system?: SystemEntry;
+}
+
+/** What the view needs to know of a conversation's members, by user id. */
+export interface MemberInfo {
+  name: string;
+  picture: PictureUrls | null;
+}

@@ -1,0 +1,150 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import type { Locator } from 'playwright-core';
+import { watchPage, type BrowserContext, type Page, type PageProblems } from '../harness/browser.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
+import { makeFriends } from '../harness/social.ts';
+
+/** Live means without a reload; generous so a loaded 2-core machine does not flake (speed is benchmarked, not tested). */
+const LIVE = { timeout: 8000 };
+
+/**
+ * The conversation itself in Chromium: two people, Bob on two devices (browser contexts with
+ * sessions of their own). What one device does shows on the others without a reload.
+ */
+describe('the conversation in Chromium', () => {
+  const server = useServer('browser-chat');
+  const browser = useBrowser();
+  const contexts: BrowserContext[] = [];
+  const problems: PageProblems[] = [];
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+  });
+
+  interface Device {
+    page: Page;
+    context: BrowserContext;
+  }
+
+  /** A device of `account` with the conversation open, its sync online. */
+  async function device(account: TestAccount, conversationId: string): Promise<Device> {
+    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
+    const [name, value] = session.cookie.split('=') as [string, string];
+    const context = await browser().newContext();
+    contexts.push(context);
+    await context.addCookies([{ name, value, url: server().url, httpOnly: true, sameSite: 'Lax' }]);
+    const page = await context.newPage();
+    problems.push(watchPage(page));
+    await page.goto(`${server().url}/c/${conversationId}`);
+    await expect
+      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('online');
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    return { page, context };
+  }
+
+  async function pair() {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const alice = await signUp(server().url, { username: `alice_${tag}` });
+    const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const conversationId = await makeFriends(server().url, alice, bob);
+    return { alice, bob, conversationId, tag };
+  }
+
+  /** The message whose own text (not a quote of it) contains `text`. */
+  const message = (page: Page, text: string): Locator =>
+    page
+      .locator('[data-message-id]')
+      .filter({ has: page.getByTestId('message-text').filter({ hasText: text }) })
+      .last();
+
+  async function send(page: Page, text: string): Promise<void> {
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill(text);
+    await box.press('Enter');
+  }
+
+  async function act(page: Page, text: string, action: string): Promise<void> {
+    const row = message(page, text);
+    await row.hover();
+    await row.getByRole('button', { name: /^Actions for message/ }).click();
+    await page.getByRole('menuitem', { name: action }).click();
+  }
+
+  it('sends and receives; reply, edit, react and delete show on every device; read receipt and typing come and go', async () => {
+    const { alice, bob, conversationId, tag } = await pair();
+    const a = await device(alice, conversationId);
+    const bobLaptop = await device(bob, conversationId);
+    const bobPhone = await device(bob, conversationId);
+
+    await send(a.page, 'Hello Bob, see https://example.org/x.');
+    await expect
+      .poll(() => message(a.page, 'Hello Bob').getAttribute('data-status'), LIVE)
+      .toMatch(/sent|read/);
+    for (const { page } of [bobLaptop, bobPhone]) {
+      await expect.poll(() => message(page, 'Hello Bob').textContent(), LIVE).toContain('Hello Bob');
+      const link = message(page, 'Hello Bob').getByRole('link', { name: 'https://example.org/x' });
+      expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+      expect(await link.getAttribute('target')).toBe('_blank');
+    }
+    // The message box was emptied at once, and the draft with it.
+    expect(await a.page.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('');
+
+    // Bob's devices have it on screen in a focused window: Alice sees "Read".
+    await expect
+      .poll(() => message(a.page, 'Hello Bob').getByTestId('send-state').textContent(), LIVE)
+      .toContain('Read');
+
+    // Typing on Bob's laptop shows to Alice, and goes when he clears the box.
+    const box = bobLaptop.page.getByRole('textbox', { name: 'Message' });
+    await box.pressSequentially('typ');
+    await expect.poll(() => a.page.getByTestId('typing').textContent(), LIVE).toBe(`bob_${tag} is typing…`);
+    await box.fill('');
+    await expect.poll(() => a.page.getByTestId('typing').textContent(), LIVE).toBe('');
+
+    // Bob replies from his laptop: Alice sees the quote, and clicking it goes to the original.
+    await act(bobLaptop.page, 'Hello Bob', 'Reply');
+    await expect
+      .poll(() => bobLaptop.page.getByTestId('composer-mode').textContent(), LIVE)
+      .toContain('Hello Bob');
+    await send(bobLaptop.page, 'Hi Alice');
+    await expect
+      .poll(() => message(a.page, 'Hi Alice').getByTestId('reply-quote').textContent(), LIVE)
+      .toContain('Hello Bob');
+    await message(a.page, 'Hi Alice').getByTestId('reply-quote').click();
+
+    // Alice edits hers: both of Bob's devices show the new text, marked edited.
+    await act(a.page, 'Hello Bob', 'Edit');
+    const aliceBox = a.page.getByRole('textbox', { name: 'Message' });
+    expect(await aliceBox.inputValue()).toBe('Hello Bob, see https://example.org/x.');
+    await aliceBox.fill('Hello Bob (edited text)');
+    await aliceBox.press('Enter');
+    for (const { page } of [bobLaptop, bobPhone]) {
+      await expect
+        .poll(() => message(page, 'Hello Bob (edited text)').getByTestId('edited').count(), LIVE)
+        .toBe(1);
+    }
+
+    // Bob reacts from his phone: Alice sees the count and who reacted.
+    await act(bobPhone.page, 'Hello Bob (edited', 'React with 👍');
+    const reaction = message(a.page, 'Hello Bob (edited').getByTestId('reaction');
+    await expect.poll(() => reaction.textContent(), LIVE).toBe('👍 1');
+    expect(await reaction.getAttribute('title')).toBe(`bob_${tag}`);
+
+    // Alice deletes it after confirming: a tombstone on every device.
+    await act(a.page, 'Hello Bob (edited', 'Delete');
+    await a.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    for (const { page } of [a, bobLaptop, bobPhone]) {
+      await expect.poll(() => page.getByTestId('message-deleted').count(), LIVE).toBe(1);
+      expect(await page.locator('[data-message-id]').filter({ hasText: 'Hello Bob (edited' }).count()).toBe(
+        0,
+      );
+    }
+
+    for (const p of problems) {
+      expect(p.pageErrors).toEqual([]);
+      expect(p.consoleErrors).toEqual([]);
+    }
+  }, 120_000);
+});
