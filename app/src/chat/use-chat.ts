@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState } from 'react';
 import type { SyncClient } from '../sync/sync-client.ts';
 import { openChatSource } from './chat-source.ts';
 import { ConversationModel } from './conversation-model.ts';
