@@ -11,7 +11,7 @@ import { w2FanOut } from './workloads/w2-fan-out.ts';
 import { w3DurableAck } from './workloads/w3-durable-ack.ts';
 import { w4CatchUp } from './workloads/w4-catch-up.ts';
 import { w5NewDevice } from './workloads/w5-new-device.ts';
-import { w6Open } from './workloads/w6-open.ts';
+import { w5AppNewDevice, w6Open, w12ColdStart } from './workloads/app-open.ts';
 import { w7Idle } from './workloads/w7-idle.ts';
 import { w8Storage } from './workloads/w8-storage.ts';
 import { w9LocalSend } from './workloads/w9-local-send.ts';
@@ -28,10 +28,12 @@ const WORKLOADS: Workload[] = [
   w3DurableAck,
   w4CatchUp,
   w5NewDevice,
+  w5AppNewDevice,
   w6Open,
   w7Idle,
   w8Storage,
   w9LocalSend,
+  w12ColdStart,
 ];
 const TARGETS: Target[] = [messenjoTarget, hocuspocusTarget, yWebsocketTarget];
 
@@ -84,7 +86,12 @@ async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
 for (const workload of workloads) {
   const rounds = roundsOption ? Number(roundsOption) : scale < 1 ? 1 : workload.rounds;
   for (let round = 1; round <= rounds; round++) {
-    for (const target of workload.deviceOnly ? [undefined] : targets) {
+    const runOn = workload.deviceOnly
+      ? [undefined]
+      : workload.oursOnly
+        ? targets.filter((t) => t.name === 'messenjo')
+        : targets;
+    for (const target of runOn) {
       const name = target?.name ?? 'messenjo';
       const label = `${workload.id} ${workload.title}, round ${round}/${rounds}, ${target ? name : 'device'}`;
       const report = progress(label);

@@ -37,6 +37,7 @@ export const messenjoTarget: Target = {
       })());
     return {
       name: 'messenjo',
+      app: { url: server.url, cookie: cookieOf },
       ack: 'durable',
       membership: true,
       async createConversations(docs, membersPerDoc) {

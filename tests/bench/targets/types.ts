@@ -31,8 +31,18 @@ export interface BenchDevice {
   deviceIndex: number;
 }
 
+/** How a browser reaches our server as a signed-in device (only our target has an app). */
+export interface AppAccess {
+  /** The origin the app is served from. */
+  url: string;
+  /** The session cookie (`name=value`) of a device. */
+  cookie(device: BenchDevice): string;
+}
+
 export interface TargetInstance {
   readonly name: string;
+  /** The PWA served by this target, when it has one. */
+  readonly app?: AppAccess;
   /**
    * What `send` resolving means: `durable` after a durable commit (ours), `applied` once the server
    * applied it in memory (Hocuspocus' sync status), `echo` when the server broadcast it back to the

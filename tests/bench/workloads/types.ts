@@ -26,6 +26,8 @@ export interface Workload {
   run(target: TargetInstance | undefined, context: RunContext): Promise<Measurement[]>;
   /** True when the workload needs no server (device-side cost). */
   deviceOnly?: boolean;
+  /** True when only our server can express it (the app in Chromium): peers are not started. */
+  oursOnly?: boolean;
 }
 
 export const cannot = (metric: string, note: string): Measurement => ({

@@ -1,0 +1,284 @@
+import { segmentDocId } from '@messenjo/shared';
+import { launchBrowser, type Browser, type BrowserContext, type Page } from '../../harness/browser.ts';
+import type { AppAccess, BenchDevice, TargetInstance } from '../targets/types.ts';
+import { writeHistory } from './history.ts';
+import type { Measurement, Workload } from './types.ts';
+
+/**
+ * The app's side of opening (BENCH.md W6, W12, and W5 as a person sees it): the built PWA in
+ * Chromium against our built server. Peers have no app, so these run on ours alone. Times are
+ * taken inside the page (`performance.now()` from navigation start, sampled every animation
+ * frame), so they include loading the shell, starting the device session and painting.
+ */
+
+const conversationOf = (docId: string): string => docId.split(':')[1]!;
+
+async function signedInContext(
+  browser: Browser,
+  app: AppAccess,
+  device: BenchDevice,
+): Promise<BrowserContext> {
+  const [name, value] = app.cookie(device).split('=') as [string, string];
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addCookies([{ name, value, url: app.url, httpOnly: true, sameSite: 'Lax' }]);
+  return context;
+}
+
+/**
+ * Navigates and resolves with the page's own clock (ms since navigation start) at the first
+ * animation frame where `paintedAt` returns non-zero. `paintedAt` runs in the page (serialized:
+ * it must use nothing but its argument) and returns `performance.now()` once painted, else 0.
+ */
+async function timeToPaint<A>(
+  page: Page,
+  url: string,
+  paintedAt: (arg: A) => number,
+  arg: A,
+): Promise<number> {
+  await page.goto(url, { waitUntil: 'commit' });
+  const handle = await page.waitForFunction(paintedAt as (arg: unknown) => number, arg, {
+    polling: 'raf',
+    timeout: 120_000,
+  });
+  return await handle.jsonValue();
+}
+
+const messagePaintedAt = (text: string): number =>
+  Array.from(document.querySelectorAll<HTMLElement>('[data-testid="message-text"]')).some(
+    (e) => e.textContent === text,
+  )
+    ? performance.now()
+    : 0;
+
+const listPaintedAt = (rows: number): number =>
+  document.querySelectorAll('[data-conversation-id]').length >= rows ? performance.now() : 0;
+
+/** Every newest text appears in some row's preview (compared on 40 characters: previews may be cut). */
+const previewsPaintedAt = (texts: string[]): number => {
+  const shown = Array.from(
+    document.querySelectorAll<HTMLElement>('[data-testid="conversation-preview"]'),
+  ).map((e) => e.textContent ?? '');
+  return texts.every((t) => shown.some((s) => s.includes(t.slice(0, 40)))) ? performance.now() : 0;
+};
+
+/** JS heap in use after a full garbage collection, in MB. */
+async function heapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize / 2 ** 20;
+}
+
+async function withBrowser<T>(run: (browser: Browser) => Promise<T>): Promise<T> {
+  const browser = await launchBrowser();
+  try {
+    return await run(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Writes `segments` full segments (1,000 messages each) into a conversation; returns its newest and oldest text. */
+async function fillConversation(
+  target: TargetInstance,
+  device: BenchDevice,
+  conversationId: string,
+  segments: number,
+  progress: (detail: string) => void,
+): Promise<{ first: string; last: string }> {
+  const writer = await target.connect(device);
+  let first = '';
+  let last = '';
+  // One segment after the other: a write may open segment n + 1 only once n is full (SEG1).
+  for (let s = 0; s < segments; s++) {
+    const { docs } = await writeHistory([writer], [segmentDocId(conversationId, s)], 1000, 100, (d) =>
+      progress(`segment ${s + 1}/${segments}: ${d}`),
+    );
+    const messages = docs[0]!.getArray<{ text: string }>('messages');
+    if (s === 0) first = messages.get(0).text;
+    last = messages.get(messages.length - 1).text;
+  }
+  writer.close();
+  return { first, last };
+}
+
+/**
+ * W6: a conversation with 100,000 messages already on the device (every segment fetched once by
+ * scrolling to its beginning), then a fresh navigation to it: time until its newest message is
+ * painted, and the JS heap beside the same measure for a 1,000-message conversation.
+ */
+export const w6Open: Workload = {
+  id: 'W6',
+  title: 'open a 100k-message conversation in Chromium',
+  rounds: 1,
+  oursOnly: true,
+  async run(target, { scale, progress }) {
+    const app = target?.app;
+    if (!target || !app) return [];
+    const segments = Math.max(2, Math.round(100 * scale));
+    const { device, docIds } = await target.createUserConversations(2);
+    const [big, small] = docIds.map(conversationOf) as [string, string];
+    const bigText = await fillConversation(target, device, big, segments, progress);
+    const smallText = await fillConversation(target, device, small, 1, progress);
+
+    return withBrowser(async (browser) => {
+      const context = await signedInContext(browser, app, device);
+      try {
+        // Bring the whole history onto the device: scroll to the top until the beginning shows.
+        progress(`bringing ${segments * 1000} messages onto the device`);
+        const filler = await context.newPage();
+        await filler.goto(`${app.url}/c/${big}`);
+        await filler.waitForFunction(messagePaintedAt, bigText.last, { timeout: 120_000 });
+        await filler.waitForFunction(
+          (first) => {
+            const scroller = document.querySelector('[data-virtuoso-scroller]');
+            if (scroller) scroller.scrollTop = 0;
+            return Array.from(document.querySelectorAll<HTMLElement>('[data-testid="message-text"]')).some(
+              (e) => e.textContent === first,
+            );
+          },
+          bigText.first,
+          { polling: 100, timeout: 10 * 60_000 },
+        );
+        await filler.close();
+
+        progress('opening');
+        const open = async (conversationId: string, newest: string) => {
+          const page = await context.newPage();
+          const ms = await timeToPaint(page, `${app.url}/c/${conversationId}`, messagePaintedAt, newest);
+          const heap = await heapMb(page);
+          await page.close();
+          return { ms, heap };
+        };
+        const bigOpen = await open(big, bigText.last);
+        const smallOpen = await open(small, smallText.last);
+        return [
+          {
+            metric: `navigation → newest painted (${segments * 1000} messages on the device)`,
+            value: bigOpen.ms,
+            unit: 'ms',
+            budget: '≤ 100 ms',
+          },
+          { metric: 'navigation → newest painted (1,000 messages)', value: smallOpen.ms, unit: 'ms' },
+          {
+            metric: `JS heap, ${segments * 1000} messages`,
+            value: bigOpen.heap,
+            unit: 'MB',
+            budget: 'independent of history length',
+          },
+          { metric: 'JS heap, 1,000 messages', value: smallOpen.heap, unit: 'MB' },
+        ] satisfies Measurement[];
+      } finally {
+        await context.close();
+      }
+    });
+  },
+};
+
+/**
+ * W12: offline cold start. The device has synced its conversations once (and the service worker
+ * holds the shell); then the network goes and the app is opened again: time from navigation to
+ * the conversation list painted, for 200 conversations and for 10 (it should not depend on it).
+ */
+export const w12ColdStart: Workload = {
+  id: 'W12',
+  title: 'offline cold start: shell → conversation list',
+  rounds: 1,
+  oursOnly: true,
+  async run(target, { progress }) {
+    const app = target?.app;
+    if (!target || !app) return [];
+    const measure = async (browser: Browser, count: number): Promise<number> => {
+      progress(`${count} conversations`);
+      const { device, docIds } = await target.createUserConversations(count);
+      const writer = await target.connect(device);
+      await writeHistory(
+        docIds.map(() => writer),
+        docIds,
+        1,
+        1,
+        () => {},
+      );
+      writer.close();
+      const context = await signedInContext(browser, app, device);
+      try {
+        const first = await context.newPage();
+        await first.goto(app.url);
+        await first.waitForFunction(listPaintedAt, count, { timeout: 120_000 });
+        await first.evaluate(async () => {
+          await navigator.serviceWorker.ready;
+        });
+        await first.close();
+        await context.setOffline(true);
+        const page = await context.newPage();
+        return await timeToPaint(page, app.url, listPaintedAt, count);
+      } finally {
+        await context.close();
+      }
+    };
+    return withBrowser(async (browser) => {
+      const ten = await measure(browser, 10);
+      const many = await measure(browser, 200);
+      return [
+        {
+          metric: 'offline: navigation → list painted, 200 conversations',
+          value: many,
+          unit: 'ms',
+          budget: '≤ 300 ms',
+        },
+        { metric: 'offline: navigation → list painted, 10 conversations', value: ten, unit: 'ms' },
+      ] satisfies Measurement[];
+    });
+  },
+};
+
+/**
+ * W5 as a person sees it: a user with 100 conversations × 1,000 messages signs in on a new device
+ * (a fresh browser profile): time from navigation until the list shows every conversation's
+ * newest message as its preview.
+ */
+export const w5AppNewDevice: Workload = {
+  id: 'W5A',
+  title: 'new device in Chromium: 100 conversations × 1,000 messages, every newest message shown',
+  rounds: 1,
+  oursOnly: true,
+  async run(target, { scale, progress }) {
+    const app = target?.app;
+    if (!target || !app) return [];
+    const conversations = Math.max(5, Math.round(100 * scale));
+    const { device, docIds } = await target.createUserConversations(conversations);
+    const writer = await target.connect(device);
+    const { docs } = await writeHistory(
+      docIds.map(() => writer),
+      docIds,
+      1000,
+      100,
+      progress,
+    );
+    writer.close();
+    const newest = docs.map((doc) => {
+      const messages = doc.getArray<{ text: string }>('messages');
+      return messages.get(messages.length - 1).text;
+    });
+    const fresh = target.addDevice(device.userIndex);
+    return withBrowser(async (browser) => {
+      const context = await signedInContext(browser, app, fresh);
+      try {
+        const page = await context.newPage();
+        progress('new device opening');
+        const ms = await timeToPaint(page, app.url, previewsPaintedAt, newest);
+        return [
+          {
+            metric: `new device: navigation → every newest message in the list (${conversations} × 1,000)`,
+            value: ms,
+            unit: 'ms',
+            budget: '≤ 2 s',
+          },
+        ] satisfies Measurement[];
+      } finally {
+        await context.close();
+      }
+    });
+  },
+};
