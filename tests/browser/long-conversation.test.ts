@@ -1,0 +1,128 @@
+import { appendMessage, newMessageId, segmentDocId, SEGMENT_MESSAGES } from '@messenjo/shared';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { signUp, type TestAccount } from '../harness/accounts.ts';
+import { watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
+import { makeFriends } from '../harness/social.ts';
+import { RawPeer } from '../harness/sync.ts';
+
+const SEGMENTS = 20;
+const PER_UPDATE = 100;
+const LIVE = { timeout: 15_000 };
+
+/** Writes `SEGMENTS` full segments through the protocol as `author`; returns every message's text in order. */
+async function writeLongHistory(url: string, author: TestAccount, conversationId: string): Promise<string[]> {
+  const peer = await RawPeer.connect(url, author.cookie);
+  const texts: string[] = [];
+  let ref = 1;
+  try {
+    for (let s = 0; s < SEGMENTS; s++) {
+      const docId = segmentDocId(conversationId, s);
+      peer.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
+      await peer.next('sync', (f) => f.docId === docId);
+      const doc = new Y.Doc();
+      for (let i = 0; i < SEGMENT_MESSAGES; i += PER_UPDATE) {
+        let update: Uint8Array | undefined;
+        doc.once('update', (u: Uint8Array) => (update = u));
+        doc.transact(() => {
+          for (let j = i; j < i + PER_UPDATE; j++) {
+            const text = `message ${s * SEGMENT_MESSAGES + j + 1}`;
+            texts.push(text);
+            appendMessage(doc, { id: newMessageId(), author: author.userId, text, sentAt: Date.now() });
+          }
+        });
+        const sent = ref++;
+        peer.send({ type: 'update', docId, ref: sent, update: update! });
+        await peer.next('ack', (f) => f.ref === sent, 15_000);
+      }
+    }
+  } finally {
+    peer.close();
+  }
+  return texts;
+}
+
+/** Ids of the messages whose rows intersect the visible part of the history's scroller. */
+function visibleMessages(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const scroller = document.querySelector('[data-virtuoso-scroller]');
+    if (!scroller) return [];
+    const box = scroller.getBoundingClientRect();
+    return Array.from(document.querySelectorAll<HTMLElement>('[data-message-id]'))
+      .filter((row) => {
+        const r = row.getBoundingClientRect();
+        return r.bottom > box.top && r.top < box.bottom;
+      })
+      .map((row) => row.dataset.messageId ?? '');
+  });
+}
+
+const shownTexts = (page: Page): Promise<string[]> =>
+  page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('[data-testid="message-text"]')).map(
+      (e) => e.textContent ?? '',
+    ),
+  );
+
+describe('a long conversation in Chromium', () => {
+  const server = useServer('browser-long-conversation');
+  const browser = useBrowser();
+  const contexts: BrowserContext[] = [];
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+  });
+
+  it(`opens ${SEGMENTS * SEGMENT_MESSAGES} messages at the newest, and scrolls back to the first without the view jumping`, async () => {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const alice = await signUp(server().url, { username: `alice_${tag}` });
+    const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const conversationId = await makeFriends(server().url, alice, bob);
+    const texts = await writeLongHistory(server().url, alice, conversationId);
+
+    const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    const [name, value] = bob.cookie.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: server().url, httpOnly: true, sameSite: 'Lax' }]);
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    await page.goto(`${server().url}/c/${conversationId}`);
+
+    // Opens at the newest message, with only the newest part of the history rendered.
+    const newest = texts[texts.length - 1]!;
+    await page
+      .getByTestId('message-text')
+      .filter({ hasText: new RegExp(`^${newest}$`) })
+      .waitFor(LIVE);
+    await expect.poll(async () => (await shownTexts(page)).includes(newest), LIVE).toBe(true);
+    expect((await page.locator('[data-message-id]').count()) < SEGMENT_MESSAGES).toBe(true);
+
+    // Scroll up once: when older messages arrive, the message that was at the top stays in view.
+    await page.evaluate(() => {
+      const scroller = document.querySelector('[data-virtuoso-scroller]');
+      if (scroller) scroller.scrollTop = 0;
+    });
+    const before = await visibleMessages(page);
+    const anchor = before[0]!;
+    const firstShownBefore = (await shownTexts(page))[0];
+    await expect.poll(async () => (await shownTexts(page))[0] !== firstShownBefore, LIVE).toBe(true);
+    expect(await visibleMessages(page)).toContain(anchor);
+
+    // Keep scrolling to the top until the very first message shows.
+    const first = texts[0]!;
+    await expect
+      .poll(
+        async () => {
+          await page.evaluate(() => {
+            const scroller = document.querySelector('[data-virtuoso-scroller]');
+            if (scroller) scroller.scrollTop = 0;
+          });
+          return (await shownTexts(page)).includes(first);
+        },
+        { timeout: 120_000, interval: 200 },
+      )
+      .toBe(true);
+    await page.getByText('This is the beginning of the conversation.').waitFor(LIVE);
+    expect(problems.pageErrors).toEqual([]);
+  }, 240_000);
+});
