@@ -20,6 +20,9 @@ const OTHER_SIDES = {
 const REACT = ['react', 'react/*', 'react-dom', 'react-dom/*'];
 const HTTP_AND_SOCKETS = ['hono', 'hono/*', '@hono/*', 'ws'];
 
+/** The social graph's domain: everything in social/ but its routes, which speak HTTP for it. */
+const SOCIAL_DOMAIN = 'sync-server/src/social/!(*routes).ts';
+
 /** Server modules that store things: they know tables and rows, never requests or sockets. */
 const SERVER_STORAGE = [
   'sync-server/src/db/**',
@@ -94,6 +97,12 @@ export default tseslint.config(
               message: 'Storage knows no HTTP or sockets: let the caller turn its result into a response.',
             },
             {
+              target: `./${SOCIAL_DOMAIN}`,
+              from: ['./sync-server/src/http/**', './sync-server/src/**/*routes.ts'],
+              message:
+                'The social domain knows no HTTP: refuse with a DomainError (social/refusals.ts); onError gives the status.',
+            },
+            {
               target: './app/src/sync/**',
               from: './app/src/**/*.tsx',
               message: 'The sync client knows no React: hooks and components read it from outside.',
@@ -133,6 +142,15 @@ export default tseslint.config(
       'no-restricted-imports': forbidPackages(
         OTHER_SIDES.server,
         'app/ and sync-server/ meet only in shared/.',
+      ),
+    },
+  },
+  {
+    files: [SOCIAL_DOMAIN],
+    rules: {
+      'no-restricted-imports': forbidPackages(
+        [...OTHER_SIDES.server, ...HTTP_AND_SOCKETS],
+        'The social domain knows no HTTP or sockets; app/ and sync-server/ meet only in shared/.',
       ),
     },
   },

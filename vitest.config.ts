@@ -7,7 +7,13 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/src/**/*.test.ts', 'sync-server/src/**/*.test.ts', 'app/src/**/*.test.{ts,tsx}'],
+          include: [
+            'shared/src/**/*.test.ts',
+            'sync-server/src/**/*.test.ts',
+            'app/src/**/*.test.{ts,tsx}',
+            // The repository's own lint rules (no process, no browser).
+            'tests/lint/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

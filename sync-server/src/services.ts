@@ -23,7 +23,10 @@ export interface Services {
   logger: Logger;
   bus: EventBus;
   sessions: SessionStore;
-  /** Conversation memberships: the one writer of `memberships`, publishing membership.changed. */
+  /**
+   * Conversation memberships as the sync engine reads them; its writers seed tests and
+   * benchmarks (the social graph writes memberships in the product; both publish membership.changed).
+   */
   memberships: MembershipStore;
   /** Yjs documents: update log, snapshots, client-id bindings. */
   docStore: DocStore;

@@ -180,7 +180,7 @@ export const noImportCycle = {
     const checker = program.getTypeChecker();
     const root = path.resolve(context.cwd);
 
-    /** @param {import('estree').Node & { source?: import('estree').Literal | null }} node */
+    /** @param {{ source?: unknown }} node an import or export declaration */
     function check(node) {
       if (!node.source) return;
       const specifier = /** @type {ts.Expression} */ (toTs.get(/** @type {never} */ (node.source)));
@@ -188,7 +188,8 @@ export const noImportCycle = {
       if (!target || target === self || ownGraph.component.get(target) !== ownComponent) return;
       if (!ownGraph.edges.get(self)?.has(target)) return; // an allowed pair
       const route = [self, ...pathBack(ownGraph, target, self)].map((file) => path.relative(root, file));
-      context.report({ node: node.source, messageId: 'cycle', data: { route: route.join(' → ') } });
+      const at = /** @type {import('eslint').Rule.Node} */ (node.source);
+      context.report({ node: at, messageId: 'cycle', data: { route: route.join(' → ') } });
     }
 
     return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };

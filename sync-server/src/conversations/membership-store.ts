@@ -5,9 +5,13 @@ import { newId } from '../ids.ts';
 export type Role = 'owner' | 'admin' | 'member';
 
 /**
- * Who belongs to which conversation: the only writer of `memberships`, so every change is
- * published as `membership.changed` (the sync socket unsubscribes ended members at once).
- * The social graph (friends, groups) builds on this; the sync engine only reads it.
+ * Who belongs to which conversation, as the sync engine reads it (`activeRoles`, one query per
+ * subscribe batch). Its writers (`createConversation`, `addMember`, `setRole`,
+ * `endMembership`) serve seeding in tests and benchmarks (`tools/seed.ts`), publishing
+ * `membership.changed` at once. In the running product the social graph is the writer of
+ * `memberships` (`social/groups.ts`, `social/direct-conversations.ts`), inside its own
+ * transactions, publishing the same event after commit. Two writers, one event: the sync
+ * engine cannot tell them apart.
  */
 export class MembershipStore {
   constructor(

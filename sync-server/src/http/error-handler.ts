@@ -1,13 +1,20 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { DomainError } from '../domain-error.ts';
 import type { Logger } from '../logger.ts';
 import { AppError } from './app-error.ts';
 import type { AppEnv } from './env.ts';
+import { HTTP_STATUS_OF_CODE } from './error-status.ts';
 
 /** Maps every thrown error to the JSON envelope. Unknown errors are logged and reported as a generic 500. */
 export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (err, c) => {
     if (err instanceof AppError) return c.json(err.toBody(), err.status);
+    if (err instanceof DomainError) {
+      // A refusal of the domain (social graph): the code decides the status.
+      const status = HTTP_STATUS_OF_CODE[err.code];
+      return c.json(new AppError(status, err.code, err.message, err.field).toBody(), status);
+    }
     if (err instanceof HTTPException) {
       // Hono's own middleware (body limit, JSON parsing) throws these.
       const status = err.status;

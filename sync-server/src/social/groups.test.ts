@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../http/app-error.ts';
+import { DomainError } from '../domain-error.ts';
 import { createTestWorld, type TestWorld } from './test-world.ts';
 
 let w: TestWorld;
@@ -13,7 +13,7 @@ function refusal(fn: () => unknown): { code: string; field?: string | undefined 
   try {
     fn();
   } catch (error) {
-    if (error instanceof AppError) return { code: error.code, field: error.field };
+    if (error instanceof DomainError) return { code: error.code, field: error.field };
     throw error;
   }
   throw new Error('expected a refusal');

@@ -1,5 +1,4 @@
 import { checkGroupName, GROUP_MAX_MEMBERS, type AddMembersPolicy } from '@messenjo/shared';
-import { AppError } from '../http/app-error.ts';
 import type { Db } from '../db/index.ts';
 import type { EventBus, SystemEntry } from '../events/bus.ts';
 import { newId } from '../ids.ts';
@@ -10,7 +9,7 @@ import { transact, type Emit } from './transaction.ts';
 
 function validName(raw: unknown): string {
   const checked = checkGroupName(raw);
-  if (!checked.ok) throw new AppError(400, 'validation_failed', checked.message, 'name');
+  if (!checked.ok) throw refuse.invalid(checked.message, 'name');
   return checked.value;
 }
 
@@ -35,12 +34,7 @@ export class Groups {
     const name = validName(input.name);
     const memberIds = [...new Set(input.memberIds)].filter((id) => id !== actor);
     if (memberIds.length + 1 > GROUP_MAX_MEMBERS) {
-      throw new AppError(
-        400,
-        'validation_failed',
-        `A group starts with at most ${GROUP_MAX_MEMBERS} members`,
-        'memberIds',
-      );
+      throw refuse.invalid(`A group starts with at most ${GROUP_MAX_MEMBERS} members`, 'memberIds');
     }
     return transact(this.db, this.bus, (emit) => {
       for (const id of memberIds) this.assertFriendOf(actor, id);
@@ -121,8 +115,7 @@ export class Groups {
   /** Adds the actor's friends. Former members rejoin; current members are refused by name. */
   addMembers(actor: string, conversationId: string, userIds: readonly string[]): void {
     const targets = [...new Set(userIds)];
-    if (targets.length === 0)
-      throw new AppError(400, 'validation_failed', 'Choose at least one person to add', 'userIds');
+    if (targets.length === 0) throw refuse.invalid('Choose at least one person to add', 'userIds');
     transact(this.db, this.bus, (emit) => {
       const group = this.activeGroup(conversationId);
       const me = this.activeMember(conversationId, actor);
@@ -130,12 +123,7 @@ export class Groups {
         throw refuse.notAllowedForRole('In this group only the owner and admins can add members');
       }
       if (this.q.activeMemberCount(conversationId) + targets.length > GROUP_MAX_MEMBERS) {
-        throw new AppError(
-          400,
-          'validation_failed',
-          `A group has at most ${GROUP_MAX_MEMBERS} members`,
-          'userIds',
-        );
+        throw refuse.invalid(`A group has at most ${GROUP_MAX_MEMBERS} members`, 'userIds');
       }
       const now = this.now();
       for (const target of targets) {
@@ -189,8 +177,7 @@ export class Groups {
 
   /** Owner removes anyone; an admin removes plain members; a member removes nobody. */
   removeMember(actor: string, conversationId: string, target: string): void {
-    if (actor === target)
-      throw new AppError(400, 'validation_failed', 'To leave the group, use leave', 'userId');
+    if (actor === target) throw refuse.invalid('To leave the group, use leave', 'userId');
     transact(this.db, this.bus, (emit) => {
       this.activeGroup(conversationId);
       const me = this.activeMember(conversationId, actor);

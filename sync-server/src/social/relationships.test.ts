@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../http/app-error.ts';
+import { DomainError } from '../domain-error.ts';
 import { createTestWorld, type TestWorld } from './test-world.ts';
 
 let w: TestWorld;
@@ -16,7 +16,7 @@ function codeOf(fn: () => unknown): string {
   try {
     fn();
   } catch (error) {
-    if (error instanceof AppError) return error.code;
+    if (error instanceof DomainError) return error.code;
     throw error;
   }
   throw new Error('expected a refusal');

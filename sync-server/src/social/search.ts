@@ -1,6 +1,6 @@
 import { USER_SEARCH_MAX_RESULTS, USER_SEARCH_MIN_CHARS, type UserSearchResult } from '@messenjo/shared';
-import { AppError } from '../http/app-error.ts';
 import type { Db } from '../db/index.ts';
+import { refuse } from './refusals.ts';
 import type { Relationships } from './relationships.ts';
 import type { UserDirectory } from './user-directory.ts';
 
@@ -17,11 +17,10 @@ export class UserSearch {
   ) {}
 
   search(me: string, rawQuery: unknown): UserSearchResult[] {
-    if (typeof rawQuery !== 'string')
-      throw new AppError(400, 'validation_failed', 'The search needs text', 'q');
+    if (typeof rawQuery !== 'string') throw refuse.invalid('The search needs text', 'q');
     const prefix = rawQuery.trim().replace(/^@/, '').toLowerCase();
     if ([...prefix].length < USER_SEARCH_MIN_CHARS) {
-      throw new AppError(400, 'validation_failed', `Type at least ${USER_SEARCH_MIN_CHARS} characters`, 'q');
+      throw refuse.invalid(`Type at least ${USER_SEARCH_MIN_CHARS} characters`, 'q');
     }
     if (prefix.length > 32) return [];
     const rows = this.db

@@ -21,8 +21,11 @@ export const MIN_COMMIT_INTERVAL_MS = 2;
 
 /**
  * Group commit: updates arriving from any socket within one turn of the event loop are written
- * in one SQLite transaction (synchronous=FULL), and only then acked and relayed. One fsync for
- * many updates is what makes durable acks cheap (BENCH.md: ~6.8k commits/s vs ~112k rows/s).
+ * in one SQLite transaction (synchronous=FULL), and only then acked (`onCommitted`; the hub then
+ * sends each document's durable `head`). Relaying does not wait for this queue: the hub relays a
+ * validated update before enqueueing it (RL1: Yjs updates are idempotent, and the sender resends
+ * whatever was not acked). One fsync for many updates is what makes durable acks cheap
+ * (BENCH.md: ~6.8k commits/s vs ~112k rows/s).
  */
 export class CommitQueue {
   private entries: CommitEntry[] = [];
