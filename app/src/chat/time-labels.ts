@@ -1,3 +1,5 @@
+import { formatTime } from '../ui/format-time.ts';
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function startOfDay(at: number): number {
@@ -21,21 +23,20 @@ export function dayLabel(at: number, now: number = Date.now()): string {
   const daysAgo = Math.round((today - day) / DAY_MS);
   if (daysAgo === 1) return 'Yesterday';
   const date = new Date(at);
-  if (daysAgo > 1 && daysAgo < 7) return date.toLocaleDateString(undefined, { weekday: 'long' });
+  if (daysAgo > 1 && daysAgo < 7) return formatTime(at, { weekday: 'long' });
   const sameYear = date.getFullYear() === new Date(now).getFullYear();
-  return date.toLocaleDateString(undefined, {
-    day: 'numeric',
-    month: 'long',
-    ...(sameYear ? {} : { year: 'numeric' }),
-  });
+  return formatTime(
+    at,
+    sameYear ? { day: 'numeric', month: 'long' } : { day: 'numeric', month: 'long', year: 'numeric' },
+  );
 }
 
 /** The time beside a message (hh:mm in the person's locale). */
 export function timeLabel(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return formatTime(at, { hour: '2-digit', minute: '2-digit' });
 }
 
 /** Full date and time, for a tooltip. */
 export function fullTimeLabel(at: number): string {
-  return new Date(at).toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' });
+  return formatTime(at, { dateStyle: 'full', timeStyle: 'short' });
 }

@@ -1,0 +1,41 @@
+import { writeFileSync } from 'node:fs';
+import { segmentDocId } from '@messenjo/shared';
+import { launchBrowser } from '../harness/browser.ts';
+import { messenjoTarget } from '../bench/targets/messenjo.ts';
+import { writeHistory } from '../bench/workloads/history.ts';
+
+const target = await messenjoTarget.start();
+const { device, docIds } = await target.createUserConversations(Number(process.env.CONVS ?? 20));
+const writer = await target.connect(device);
+const { docs } = await writeHistory(docIds.map(() => writer), docIds, 1000, 100, () => {});
+writer.close();
+const conv = docIds[0]!.split(':')[1]!;
+const last = docs[0]!.getArray<{ text: string }>('messages').toArray().at(-1)!.text;
+const browser = await launchBrowser();
+const [name, value] = target.app!.cookie(device).split('=') as [string, string];
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+await context.addCookies([{ name, value, url: target.app!.url, httpOnly: true, sameSite: 'Lax' }]);
+const warm = await context.newPage();
+await warm.goto(`${target.app!.url}/c/${conv}`);
+await warm.waitForFunction((t) => Array.from(document.querySelectorAll('[data-testid="message-text"]')).some((e) => e.textContent === t), last, { timeout: 60000 });
+await warm.waitForTimeout(2000);
+await warm.close();
+for (let round = 0; round < 3; round++) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await page.goto(`${target.app!.url}/c/${conv}`, { waitUntil: 'commit' });
+  const h = await page.waitForFunction((t) => Array.from(document.querySelectorAll('[data-testid="message-text"]')).some((e) => e.textContent === t) ? performance.now() : 0, last, { polling: 'raf', timeout: 60000 });
+  const ms = await h.jsonValue();
+  const { profile } = await cdp.send('Profiler.stop');
+  const marks = await page.evaluate(() => ({ nav: performance.getEntriesByType('navigation').map((e) => (e as PerformanceNavigationTiming).domContentLoadedEventEnd), res: performance.getEntriesByType('resource').map((e) => `${e.name.slice(-40)} ${Math.round(e.startTime)}→${Math.round(e.responseEnd)}`) }));
+  console.log(`round ${round}: painted at ${Math.round(ms as number)} ms; DCL ${JSON.stringify(marks.nav)}`);
+  console.log(marks.res.join('\n'));
+  writeFileSync(`/tmp/open-${round}.cpuprofile`, JSON.stringify(profile));
+  await page.close();
+}
+await browser.close();
+await target.dispose();
+process.exit(0);
