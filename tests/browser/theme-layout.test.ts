@@ -216,8 +216,21 @@ describe('theme, layout and accessibility in Chromium', () => {
   it('at 360×740 one pane shows at a time and every pane leads back to the list', async () => {
     const page = await device(alice, { viewport: PHONE });
     const back = page.getByRole('button', { name: 'Back to conversations' });
+    // Nothing reaches past the screen's right edge: not the page, and nothing clipped inside a pane.
     const noSideways = () =>
-      page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+      page.evaluate(
+        () =>
+          document.documentElement.scrollWidth <= window.innerWidth &&
+          Array.from(document.querySelectorAll<HTMLElement>('main *, aside *')).every((element) => {
+            const fits = (e: Element) => e.getBoundingClientRect().right <= window.innerWidth + 0.5;
+            if (fits(element)) return true;
+            // Text cut with an ellipsis overflows its clipping box on purpose; that box must fit.
+            for (let up: HTMLElement | null = element.parentElement; up; up = up.parentElement) {
+              if (getComputedStyle(up).textOverflow === 'ellipsis') return fits(up);
+            }
+            return false;
+          }),
+      );
     await expect
       .poll(() => list(page).getByTestId('conversation-name').allTextContents(), LIVE)
       .toContain(`bob_${tag}`);
@@ -250,8 +263,26 @@ describe('theme, layout and accessibility in Chromium', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => question.count(), LIVE).toBe(0);
     expect(await page.getByRole('region', { name: 'Friends' }).textContent()).toContain(CAROL_NAME);
-    // Focus returns to the button that asked.
+    // Focus returns to the button that asked, and the keyboard's focus is visible.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Remove');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Block');
+    // Polled: buttons transition their colours, the outline's included.
+    const ring = () =>
+      page.evaluate(() => {
+        const style = getComputedStyle(document.activeElement!);
+        // The focus token, resolved the way the browser resolves the outline's colour.
+        const probe = document.body.appendChild(document.createElement('span'));
+        probe.style.color = 'var(--focus)';
+        const focusColour = getComputedStyle(probe).color;
+        probe.remove();
+        return {
+          style: style.outlineStyle,
+          width: style.outlineWidth,
+          focusColour: style.outlineColor === focusColour,
+        };
+      });
+    await expect.poll(ring, LIVE).toEqual({ style: 'solid', width: '2px', focusColour: true });
 
     await back.click();
     await expect.poll(() => list(page).isVisible(), LIVE).toBe(true);
