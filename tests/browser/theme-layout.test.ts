@@ -216,6 +216,8 @@ describe('theme, layout and accessibility in Chromium', () => {
   it('at 360×740 one pane shows at a time and every pane leads back to the list', async () => {
     const page = await device(alice, { viewport: PHONE });
     const back = page.getByRole('button', { name: 'Back to conversations' });
+    const focusedHeading = () =>
+      page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`);
     // Nothing reaches past the screen's right edge: not the page, and nothing clipped inside a pane.
     const noSideways = () =>
       page.evaluate(
@@ -244,11 +246,20 @@ describe('theme, layout and accessibility in Chromium', () => {
     await back.click();
     await expect.poll(() => list(page).isVisible(), LIVE).toBe(true);
     expect(new URL(page.url()).pathname).toBe('/');
+    // The button hid with its pane: focus went to the list's heading, not to the top of the page.
+    expect(await focusedHeading()).toBe('H1 Conversations');
+    // It stepped back in the history (the system back button will not reopen the conversation):
+    // forward returns to it.
+    await page.goForward();
+    await expect.poll(() => page.getByTestId('conversation-title').isVisible(), LIVE).toBe(true);
+    await back.click();
+    await expect.poll(() => list(page).isVisible(), LIVE).toBe(true);
 
     // Friends: the long name keeps its room beside the buttons (they wrap below it).
     await nav(page, 'Friends').click();
     await expect.poll(() => h1(page, 'Friends').isVisible(), LIVE).toBe(true);
     expect(await list(page).isVisible()).toBe(false);
+    expect(await focusedHeading()).toBe('H1 Friends');
     const carolRow = page.locator('[data-user-id]', { hasText: CAROL_NAME });
     await expect.poll(() => carolRow.isVisible(), LIVE).toBe(true);
     const nameBox = await carolRow.getByText(CAROL_NAME).boundingBox();

@@ -56,8 +56,25 @@ export const router = {
   getSnapshot: (): Route => current,
   navigate: (route: Route): void => {
     const path = pathOf(route);
-    if (window.location.pathname !== path) window.history.pushState(null, '', path);
+    // Each entry we push remembers where it came from, for `backHome`.
+    if (window.location.pathname !== path) window.history.pushState({ from: pathOf(current) }, '', path);
     current = route;
+    notify();
+  },
+  /**
+   * Back to the conversation list. When the list is the entry just before, the history steps
+   * back to it (so the system back button does not return to the pane just left); otherwise
+   * (a link opened straight into a pane) the list replaces the pane's entry.
+   */
+  backHome: (): void => {
+    const state: unknown = window.history.state;
+    const from = typeof state === 'object' && state !== null && 'from' in state ? state.from : null;
+    if (from === pathOf({ view: 'home' })) {
+      window.history.back();
+      return;
+    }
+    window.history.replaceState(null, '', pathOf({ view: 'home' }));
+    current = { view: 'home' };
     notify();
   },
 };

@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { router, type Route } from '../../app/router.ts';
 import { syncThemeWithUserDoc } from '../../app/theme-sync.ts';
 import { useDeviceSync } from '../../app/use-device-sync.ts';
@@ -9,6 +9,7 @@ import { FriendsPanel } from '../../social/FriendsPanel.tsx';
 import { NewGroupPanel } from '../../social/NewGroupPanel.tsx';
 import { useSocial } from '../../social/use-social.ts';
 import { BackButton } from './BackButton.tsx';
+import { focusScreenIfLost } from './focus-screen.ts';
 import { NavBar } from './NavBar.tsx';
 import { PaneHeader } from './PaneHeader.tsx';
 import { SyncStatusBadge } from './SyncStatusBadge.tsx';
@@ -33,6 +34,14 @@ export function ChatShell(props: { meId: string; settings: ReactNode; onSignOut:
   // The list is the home screen's title; elsewhere the pane's header has the level-1 heading.
   const ListHeading = home ? 'h1' : 'h2';
 
+  const mainRef = useRef<HTMLElement>(null);
+  const shownRoute = useRef(route);
+  useEffect(() => {
+    if (shownRoute.current === route) return;
+    shownRoute.current = route;
+    focusScreenIfLost(mainRef.current);
+  }, [route]);
+
   useEffect(() => {
     if (!sync) return;
     return syncThemeWithUserDoc(sync, props.meId, pageTheme());
@@ -44,7 +53,9 @@ export function ChatShell(props: { meId: string; settings: ReactNode; onSignOut:
         aria-label="Conversations"
         className={`${home ? 'flex' : 'hidden md:flex'} w-full min-w-0 flex-col border-line p-3 md:w-96 md:shrink-0 md:rounded-3xl md:border`}
       >
-        <ListHeading className="sr-only">Conversations</ListHeading>
+        <ListHeading tabIndex={-1} className="sr-only">
+          Conversations
+        </ListHeading>
         <div className="flex items-center gap-2">
           <input
             type="search"
@@ -71,6 +82,7 @@ export function ChatShell(props: { meId: string; settings: ReactNode; onSignOut:
         />
       </aside>
       <main
+        ref={mainRef}
         className={`${home ? 'hidden md:flex' : 'flex'} min-w-0 flex-1 flex-col overflow-hidden border-line md:rounded-3xl md:border`}
       >
         {route.view === 'conversation' && (
