@@ -100,10 +100,17 @@ describe('theme, layout and accessibility in Chromium', () => {
   it('every main screen has no serious or critical axe violations, in light and in dark', async () => {
     const found: Record<string, string[]> = {};
     const newcomer = await signUp(server().url, { username: null });
+    // Bob writes first, so Alice's conversation shows a bubble of each side.
+    const bobPage = await device(bob);
+    await openConversation(bobPage, `alice_${tag}`);
+    const bobBox = bobPage.getByRole('textbox', { name: 'Message' });
+    await bobBox.fill('From Bob');
+    await bobBox.press('Enter');
 
     for (const scheme of ['light', 'dark'] as const) {
       const audit = async (page: Page, screen: string) => {
         expect(await isDark(page), `${screen} in ${scheme}`).toBe(scheme === 'dark');
+        expect(await page.locator('h1:visible').count(), `level-1 headings of ${screen}`).toBe(1);
         found[`${screen} (${scheme})`] = await seriousA11yViolations(page);
       };
 
@@ -158,6 +165,13 @@ describe('theme, layout and accessibility in Chromium', () => {
       await expect
         .poll(() => page.getByTestId('conversation-title').textContent(), LIVE)
         .toContain(`bob_${tag}`);
+      // With a message of each side on screen: both bubbles, their times and the receipt.
+      const box = page.getByRole('textbox', { name: 'Message' });
+      await box.fill(`From Alice in ${scheme}`);
+      await box.press('Enter');
+      await expect
+        .poll(() => page.getByTestId('message-text').allTextContents(), LIVE)
+        .toEqual(expect.arrayContaining([`From Bob`, `From Alice in ${scheme}`]));
       await audit(page, 'direct conversation');
 
       await openConversation(page, 'Weekend');
