@@ -269,6 +269,16 @@ describe('theme, layout and accessibility in Chromium', () => {
     await back.click();
     await expect.poll(() => list(page).isVisible(), LIVE).toBe(true);
 
+    // A group's members: the owner's three buttons wrap below the name instead of squeezing it.
+    await openConversation(page, 'Weekend');
+    await page.getByRole('button', { name: 'Group details' }).click();
+    const carolMember = page.locator(`[data-member-id="${carol.userId}"]`);
+    await expect.poll(() => carolMember.isVisible(), LIVE).toBe(true);
+    expect((await carolMember.getByText(CAROL_NAME).boundingBox())?.width).toBeGreaterThan(200);
+    expect(await noSideways()).toBe(true);
+    await back.click();
+    await expect.poll(() => list(page).isVisible(), LIVE).toBe(true);
+
     // Friends: the long name keeps its room beside the buttons (they wrap below it).
     await nav(page, 'Friends').click();
     await expect.poll(() => h1(page, 'Friends').isVisible(), LIVE).toBe(true);
