@@ -100,10 +100,17 @@ describe('theme, layout and accessibility in Chromium', () => {
   it('every main screen has no serious or critical axe violations, in light and in dark', async () => {
     const found: Record<string, string[]> = {};
     const newcomer = await signUp(server().url, { username: null });
+    // Bob writes first, so Alice's conversation shows a bubble of each side.
+    const bobPage = await device(bob);
+    await openConversation(bobPage, `alice_${tag}`);
+    const bobBox = bobPage.getByRole('textbox', { name: 'Message' });
+    await bobBox.fill('From Bob');
+    await bobBox.press('Enter');
 
     for (const scheme of ['light', 'dark'] as const) {
       const audit = async (page: Page, screen: string) => {
         expect(await isDark(page), `${screen} in ${scheme}`).toBe(scheme === 'dark');
+        expect(await page.locator('h1:visible').count(), `level-1 headings of ${screen}`).toBe(1);
         found[`${screen} (${scheme})`] = await seriousA11yViolations(page);
       };
 
@@ -158,6 +165,13 @@ describe('theme, layout and accessibility in Chromium', () => {
       await expect
         .poll(() => page.getByTestId('conversation-title').textContent(), LIVE)
         .toContain(`bob_${tag}`);
+      // With a message of each side on screen: both bubbles, their times and the receipt.
+      const box = page.getByRole('textbox', { name: 'Message' });
+      await box.fill(`From Alice in ${scheme}`);
+      await box.press('Enter');
+      await expect
+        .poll(() => page.getByTestId('message-text').allTextContents(), LIVE)
+        .toEqual(expect.arrayContaining([`From Bob`, `From Alice in ${scheme}`]));
       await audit(page, 'direct conversation');
 
       await openConversation(page, 'Weekend');
@@ -216,8 +230,23 @@ describe('theme, layout and accessibility in Chromium', () => {
   it('at 360×740 one pane shows at a time and every pane leads back to the list', async () => {
     const page = await device(alice, { viewport: PHONE });
     const back = page.getByRole('button', { name: 'Back to conversations' });
+    const focusedHeading = () =>
+      page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`);
+    // Nothing reaches past the screen's right edge: not the page, and nothing clipped inside a pane.
     const noSideways = () =>
-      page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+      page.evaluate(
+        () =>
+          document.documentElement.scrollWidth <= window.innerWidth &&
+          Array.from(document.querySelectorAll<HTMLElement>('main *, aside *')).every((element) => {
+            const fits = (e: Element) => e.getBoundingClientRect().right <= window.innerWidth + 0.5;
+            if (fits(element)) return true;
+            // Text cut with an ellipsis overflows its clipping box on purpose; that box must fit.
+            for (let up: HTMLElement | null = element.parentElement; up; up = up.parentElement) {
+              if (getComputedStyle(up).textOverflow === 'ellipsis') return fits(up);
+            }
+            return false;
+          }),
+      );
     await expect
       .poll(() => list(page).getByTestId('conversation-name').allTextContents(), LIVE)
       .toContain(`bob_${tag}`);
@@ -231,11 +260,30 @@ describe('theme, layout and accessibility in Chromium', () => {
     await back.click();
     await expect.poll(() => list(page).isVisible(), LIVE).toBe(true);
     expect(new URL(page.url()).pathname).toBe('/');
+    // The button hid with its pane: focus went to the list's heading, not to the top of the page.
+    expect(await focusedHeading()).toBe('H1 Conversations');
+    // It stepped back in the history (the system back button will not reopen the conversation):
+    // forward returns to it.
+    await page.goForward();
+    await expect.poll(() => page.getByTestId('conversation-title').isVisible(), LIVE).toBe(true);
+    await back.click();
+    await expect.poll(() => list(page).isVisible(), LIVE).toBe(true);
+
+    // A group's members: the owner's three buttons wrap below the name instead of squeezing it.
+    await openConversation(page, 'Weekend');
+    await page.getByRole('button', { name: 'Group details' }).click();
+    const carolMember = page.locator(`[data-member-id="${carol.userId}"]`);
+    await expect.poll(() => carolMember.isVisible(), LIVE).toBe(true);
+    expect((await carolMember.getByText(CAROL_NAME).boundingBox())?.width).toBeGreaterThan(200);
+    expect(await noSideways()).toBe(true);
+    await back.click();
+    await expect.poll(() => list(page).isVisible(), LIVE).toBe(true);
 
     // Friends: the long name keeps its room beside the buttons (they wrap below it).
     await nav(page, 'Friends').click();
     await expect.poll(() => h1(page, 'Friends').isVisible(), LIVE).toBe(true);
     expect(await list(page).isVisible()).toBe(false);
+    expect(await focusedHeading()).toBe('H1 Friends');
     const carolRow = page.locator('[data-user-id]', { hasText: CAROL_NAME });
     await expect.poll(() => carolRow.isVisible(), LIVE).toBe(true);
     const nameBox = await carolRow.getByText(CAROL_NAME).boundingBox();
@@ -250,8 +298,26 @@ describe('theme, layout and accessibility in Chromium', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => question.count(), LIVE).toBe(0);
     expect(await page.getByRole('region', { name: 'Friends' }).textContent()).toContain(CAROL_NAME);
-    // Focus returns to the button that asked.
+    // Focus returns to the button that asked, and the keyboard's focus is visible.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Remove');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Block');
+    // Polled: buttons transition their colours, the outline's included.
+    const ring = () =>
+      page.evaluate(() => {
+        const style = getComputedStyle(document.activeElement!);
+        // The focus token, resolved the way the browser resolves the outline's colour.
+        const probe = document.body.appendChild(document.createElement('span'));
+        probe.style.color = 'var(--focus)';
+        const focusColour = getComputedStyle(probe).color;
+        probe.remove();
+        return {
+          style: style.outlineStyle,
+          width: style.outlineWidth,
+          focusColour: style.outlineColor === focusColour,
+        };
+      });
+    await expect.poll(ring, LIVE).toEqual({ style: 'solid', width: '2px', focusColour: true });
 
     await back.click();
     await expect.poll(() => list(page).isVisible(), LIVE).toBe(true);

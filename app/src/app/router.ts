@@ -48,7 +48,23 @@ export const router = {
   route,
   navigate: (next: Route): void => {
     const path = pathOf(next);
-    if (window.location.pathname !== path) window.history.pushState(null, '', path);
+    // Each entry we push remembers where it came from, for `backHome`.
+    if (window.location.pathname !== path) window.history.pushState({ from: pathOf(route.get()) }, '', path);
     route.set(next);
+  },
+  /**
+   * Back to the conversation list. When the list is the entry just before, the history steps
+   * back to it (so the system back button does not return to the pane just left); otherwise
+   * (a link opened straight into a pane) the list replaces the pane's entry.
+   */
+  backHome: (): void => {
+    const state: unknown = window.history.state;
+    const from = typeof state === 'object' && state !== null && 'from' in state ? state.from : null;
+    if (from === pathOf({ view: 'home' })) {
+      window.history.back();
+      return;
+    }
+    window.history.replaceState(null, '', pathOf({ view: 'home' }));
+    route.set({ view: 'home' });
   },
 };

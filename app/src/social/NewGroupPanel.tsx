@@ -62,7 +62,7 @@ export function NewGroupPanel(props: { onCreated: (id: string) => void }) {
           className="mt-1 block w-full text-sm text-fg-muted file:mr-3 file:rounded-lg file:border-0 file:bg-raised file:px-3 file:py-1.5 file:text-fg"
         />
       </label>
-      <fieldset className="mt-4">
+      <fieldset className="mt-4 min-w-0">
         <legend className="text-sm">Members (your friends)</legend>
         {friends.friends.length === 0 && (
           <p className="mt-2 text-sm text-fg-muted">Add friends first to invite them.</p>

@@ -11,7 +11,7 @@ export function BackButton(props: { onBack?: () => void }) {
       type="button"
       aria-label="Back to conversations"
       title="Back to conversations"
-      onClick={props.onBack ?? (() => router.navigate({ view: 'home' }))}
+      onClick={props.onBack ?? router.backHome}
       className="-ml-2 flex h-11 w-11 shrink-0 items-center justify-center rounded-full text-fg hover:bg-raised md:hidden"
     >
       <svg

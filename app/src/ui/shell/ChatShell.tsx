@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { router, type Route } from '../../app/router.ts';
 import { syncThemeWithUserDoc } from '../../app/theme-sync.ts';
 import { pageTheme } from '../../lib/theme.ts';
@@ -10,6 +10,7 @@ import { ConversationPane } from '../../social/ConversationPane.tsx';
 import { FriendsPanel } from '../../social/FriendsPanel.tsx';
 import { NewGroupPanel } from '../../social/NewGroupPanel.tsx';
 import { useFriends } from '../../social/use-social.ts';
+import { focusScreenIfLost } from './focus-screen.ts';
 import { NavBar } from './NavBar.tsx';
 import { PaneHeader } from './PaneHeader.tsx';
 import { SyncStatusBadge } from './SyncStatusBadge.tsx';
@@ -36,6 +37,14 @@ export function ChatShell(props: {
   // The list is the home screen's title; elsewhere the pane's header has the level-1 heading.
   const ListHeading = home ? 'h1' : 'h2';
 
+  const mainRef = useRef<HTMLElement>(null);
+  const shownRoute = useRef(route);
+  useEffect(() => {
+    if (shownRoute.current === route) return;
+    shownRoute.current = route;
+    focusScreenIfLost(mainRef.current);
+  }, [route]);
+
   useEffect(
     () => syncThemeWithUserDoc(session.client, props.meId, pageTheme()),
     [session.client, props.meId],
@@ -47,7 +56,9 @@ export function ChatShell(props: {
         aria-label="Conversations"
         className={`${home ? 'flex' : 'hidden md:flex'} w-full min-w-0 flex-col border-line p-3 md:w-96 md:shrink-0 md:rounded-3xl md:border`}
       >
-        <ListHeading className="sr-only">Conversations</ListHeading>
+        <ListHeading tabIndex={-1} className="sr-only">
+          Conversations
+        </ListHeading>
         <div className="flex items-center gap-2">
           <input
             type="search"
@@ -74,6 +85,7 @@ export function ChatShell(props: {
         />
       </aside>
       <main
+        ref={mainRef}
         className={`${home ? 'hidden md:flex' : 'flex'} min-w-0 flex-1 flex-col overflow-hidden border-line md:rounded-3xl md:border`}
       >
         {route.view === 'conversation' && (
