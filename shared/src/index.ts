@@ -11,3 +11,4 @@ export * from './schema/entries.ts';
 export * from './schema/segment.ts';
 export * from './schema/user-doc.ts';
 export * from './schema/system-entries.ts';
+export * from './schema/awareness.ts';

@@ -2,8 +2,10 @@ import path from 'node:path';
 import {
   appendMessage,
   CLOSE_CODES,
+  decodeAwareness,
   deleteMessage,
   editMessage,
+  encodeAwareness,
   encodeClientFrame,
   readReceipts,
   segmentDocId,
@@ -438,5 +440,73 @@ describe('hostile segments', () => {
     expect(newest()).toBe(1);
     alice.close();
     mallory.close();
+  });
+});
+
+describe('hostile awareness', () => {
+  const typing = (clientId: number, state: Record<string, unknown> | null = { typing: true }) =>
+    encodeAwareness([{ clientId, clock: 1, state: state }]);
+  const awarenessFrames = (peer: RawPeer) => peer.frames.filter((f) => f.type === 'awareness');
+
+  /** A member watching the conversation, and Mallory subscribed to it. */
+  async function watched(): Promise<{ watcher: RawPeer; mallory: RawPeer }> {
+    const watcher = await connect('alice');
+    await replica(watcher, docId());
+    const mallory = await connect('mallory');
+    await replica(mallory, docId());
+    return { watcher, mallory };
+  }
+
+  /** Sends the payload and expects the socket closed awareness_refused, with nothing relayed. */
+  async function expectAwarenessRefused(payload: Uint8Array): Promise<void> {
+    const { watcher, mallory } = await watched();
+    mallory.send({ type: 'awareness', conversationId: conv, payload });
+    expect(await mallory.waitClosed()).toBe(CLOSE_CODES.awareness_refused.code);
+    // Whatever was relayed would have arrived before the socket's close: nothing did.
+    await replica(watcher, segmentDocId(conv, 0));
+    expect(awarenessFrames(watcher)).toEqual([]);
+    watcher.close();
+  }
+
+  it('[AW2] relays a state of the schema for the sender’s own client id, stamped with the sender', async () => {
+    const { watcher, mallory } = await watched();
+    mallory.send({ type: 'awareness', conversationId: conv, payload: typing(91_001) });
+    const relayed = await watcher.next('awareness');
+    expect(relayed).toMatchObject({ conversationId: conv, userId: people.mallory.userId });
+    expect(decodeAwareness(relayed.payload)).toEqual({
+      ok: true,
+      value: [{ clientId: 91_001, clock: 1, state: { typing: true } }],
+    });
+    watcher.close();
+    mallory.close();
+  });
+
+  it('[AW2] refuses states outside the schema (another name, unknown fields) and payloads that are not awareness updates', async () => {
+    await expectAwarenessRefused(typing(91_002, { typing: true, name: 'Alice' }));
+    await expectAwarenessRefused(typing(91_003, { typing: 'very' }));
+    await expectAwarenessRefused(new Uint8Array([1, 2, 3]));
+  });
+
+  it('[AW2] refuses speaking for a client id another member wrote with, or holds for presence', async () => {
+    await aliceSays('my client id, my presence');
+    const alicesClient = [...store.load(docId()).clients].find(
+      ([, user]) => user === people.alice.userId,
+    )![0];
+    await expectAwarenessRefused(typing(alicesClient));
+    const { watcher, mallory } = await watched();
+    const bob = await connect('bob');
+    await replica(bob, docId());
+    bob.send({ type: 'awareness', conversationId: conv, payload: typing(91_004) });
+    await watcher.next('awareness', (f) => f.userId === people.bob.userId);
+    mallory.send({ type: 'awareness', conversationId: conv, payload: typing(91_004, { typing: false }) });
+    expect(await mallory.waitClosed()).toBe(CLOSE_CODES.awareness_refused.code);
+    // Once Bob has left the conversation, the id is free again (his next answer proves the server took the unsubscribe).
+    bob.send({ type: 'unsubscribe', docIds: [docId()] });
+    await replica(bob, userDocId(people.bob.userId));
+    const later = await connect('mallory');
+    await replica(later, docId());
+    later.send({ type: 'awareness', conversationId: conv, payload: typing(91_004) });
+    expect(await watcher.next('awareness', (f) => f.userId === people.mallory.userId)).toBeDefined();
+    for (const peer of [watcher, later, bob]) peer.close();
   });
 });
