@@ -7,6 +7,7 @@ export * from './social.ts';
 export * from './sync/close-codes.ts';
 export * from './sync/doc-ids.ts';
 export * from './sync/protocol.ts';
+export * from './sync/basis.ts';
 export * from './schema/entries.ts';
 export * from './schema/segment.ts';
 export * from './schema/user-doc.ts';

@@ -58,6 +58,11 @@ export const CLOSE_CODES = {
    * unsent changes to that document and tells the person why.
    */
   update_not_writable: { code: 4028, retry: true, discardDoc: true },
+  /**
+   * A message entry that is not appended at the end (POS1), or that would land before a message
+   * its device had already seen (POS2): history cannot be rewritten.
+   */
+  update_out_of_order: { code: 4029, retry: true, discardDoc: true },
   /** The server failed to store an update; nothing was acked; reconnect and resend. */
   server_error: { code: 4030, retry: true, discardDoc: false },
 } as const;
