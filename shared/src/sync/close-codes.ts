@@ -27,10 +27,7 @@ export const CLOSE_CODES = {
   rate_limited: { code: 4011, retry: true, discardDoc: false },
   /** A document id that names nothing the schema knows. */
   bad_doc_id: { code: 4012, retry: false, discardDoc: false },
-  /**
-   * An awareness payload outside the schema (AW2), or speaking for a Yjs client id of another
-   * user. An honest app never sends one; retrying would only send it again.
-   */
+  /** An awareness payload outside the schema (AW2). An honest app never sends one; retrying would only send it again. */
   awareness_refused: { code: 4013, retry: false, discardDoc: false },
   /** The update could not be decoded as a Yjs update. */
   update_malformed: { code: 4020, retry: true, discardDoc: true },

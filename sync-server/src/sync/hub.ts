@@ -1,7 +1,7 @@
 import {
   appendMessage,
   CLOSE_CODES,
-  decodeAwareness,
+  checkAwarenessPayload,
   encodeServerFrame,
   segmentDocId,
   segmentOf,
@@ -18,7 +18,6 @@ import * as Y from 'yjs';
 import type { MembershipStore } from '../conversations/membership-store.ts';
 import type { Disposer, EventBus } from '../events/bus.ts';
 import type { Logger } from '../logger.ts';
-import { AwarenessClaims } from './awareness-rule.ts';
 import { CommitQueue } from './commit-queue.ts';
 import { Connection } from './connection.ts';
 import type { DocStore } from './doc-store.ts';
@@ -72,7 +71,6 @@ export class SyncHub {
   private readonly idleUnloadMs: number;
   private readonly compactAfter: number;
   private readonly compacting = new Set<string>();
-  private readonly awarenessClaims = new AwarenessClaims<Connection>();
   private closing = false;
 
   constructor(private readonly options: SyncHubOptions) {
@@ -166,16 +164,12 @@ export class SyncHub {
           dispose,
         });
         if (conversationId !== null) {
-          connection.joinAwareness(conversationId, () => {
-            const leave = this.fanout.subscribe(awarenessTopic(conversationId), {
+          connection.joinAwareness(conversationId, () =>
+            this.fanout.subscribe(awarenessTopic(conversationId), {
               origin: connection,
               deliver: (f) => connection.sendRaw(f),
-            });
-            return () => {
-              leave();
-              this.awarenessClaims.release(conversationId, connection);
-            };
-          });
+            }),
+          );
         }
         this.retain(docId);
       }
@@ -351,17 +345,9 @@ export class SyncHub {
   }
 
   relayAwareness(connection: Connection, conversationId: string, payload: Uint8Array): void {
-    // AW2: only the schema's states, only for the sender's own client ids.
-    const decoded = decodeAwareness(payload);
-    if (!decoded.ok) return connection.close('awareness_refused', decoded.problem);
-    const problem = this.awarenessClaims.claim(
-      conversationId,
-      connection,
-      connection.auth.userId,
-      decoded.value.map((entry) => entry.clientId),
-      (clientId) => this.writerIn(connection, conversationId, clientId),
-    );
-    if (problem) return connection.close('awareness_refused', problem);
+    // AW2: only the schema's state; the sender is who the server stamps, never a field.
+    const state = checkAwarenessPayload(payload);
+    if (!state.ok) return connection.close('awareness_refused', state.problem);
     const frame = encodeServerFrame({
       type: 'awareness',
       conversationId,
@@ -369,16 +355,6 @@ export class SyncHub {
       payload,
     });
     this.fanout.publish(awarenessTopic(conversationId), frame, connection);
-  }
-
-  /** Who wrote with a client id in the segments of a conversation this socket has open. */
-  private writerIn(connection: Connection, conversationId: string, clientId: number): string | undefined {
-    for (const [docId, sub] of connection.subscriptions) {
-      if (sub.conversationId !== conversationId) continue;
-      const writer = (this.docs.get(docId) ?? this.load(docId)).clients.get(clientId);
-      if (writer !== undefined) return writer;
-    }
-    return undefined;
   }
 
   // ---- the social graph ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { RawPeer, startInProcessServer, tempDataDir, type InProcessServer } from '../../harness/sync.ts';
 
 /** A typing indicator as the app sends it (AW2). */
-const typing = encodeAwareness([{ clientId: 4242, clock: 1, state: { typing: true } }]);
+const typing = encodeAwareness({ typing: true });
 
 /**
  * Live authorization and the socket's reactions to server events, on the in-process server (the
