@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 describe('typing indicator', () => {
-  it('[AW2] shows another member typing until they stop, or until the timeout', () => {
+  it('[AW3] shows another member typing until they stop, or until the timeout', () => {
     vi.useFakeTimers();
     const { socket, model } = setup();
     socket.deliver(typingFrame('u_ann', true));
@@ -42,7 +42,7 @@ describe('typing indicator', () => {
     model.close();
   });
 
-  it('[AW2] sends typing at most every refresh interval, and stopped once', () => {
+  it('[AW3] sends typing at most every refresh interval, and stopped once', () => {
     const { socket, model, advance } = setup();
     const sent = () => socket.last('awareness').map((f) => decodeTyping(f.payload)?.typing);
     model.keystroke();

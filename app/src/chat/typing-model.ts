@@ -3,7 +3,7 @@ import { Store } from '../lib/store.ts';
 import type { SyncClient } from '../sync/sync-client.ts';
 
 /**
- * Who else is typing in one conversation (AW2), and this user's own typing sent out: `true`
+ * Who else is typing in one conversation (AW3), and this user's own typing sent out: `true`
  * at most every TYPING_REFRESH_MS while keys are pressed, `false` on send, on clearing the text
  * and on leaving. Another person's typing is forgotten TYPING_TIMEOUT_MS after its last refresh,
  * so a closed tab never leaves "is typing" behind.

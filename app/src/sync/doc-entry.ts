@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { DocPersistence } from './persistence.ts';
+import type { DocPersistence, OutboxEntry } from './persistence.ts';
 
 /** Transaction origins, so the update listener knows where a change came from. */
 export const FROM_SERVER = Symbol('from-server');
@@ -16,6 +16,8 @@ export class DocEntry {
   state: DocState = 'loading';
   /** Local updates not yet acked, by ref, in the order they were made. */
   readonly outbox = new Map<number, Uint8Array>();
+  /** Each unacked update's basis (POS2): what this device had seen when it made it. */
+  readonly bases = new Map<number, Uint8Array>();
   nextRef = 1;
   /** The server lacked a dependency of an update: resend the outbox when more arrives. */
   deferred = false;
@@ -48,9 +50,10 @@ export class DocEntry {
   }
 
   /** Takes over stored unacked updates (after load, or when this tab becomes the leader). */
-  adoptOutbox(stored: { ref: number; update: Uint8Array }[]): void {
-    for (const { ref, update } of stored) {
+  adoptOutbox(stored: OutboxEntry[]): void {
+    for (const { ref, update, basis } of stored) {
       if (!this.outbox.has(ref)) this.outbox.set(ref, update);
+      if (basis && !this.bases.has(ref)) this.bases.set(ref, basis);
       this.nextRef = Math.max(this.nextRef, ref + 1);
     }
   }
@@ -73,6 +76,7 @@ export class DocEntry {
     for (const ref of [...this.outbox.keys()]) {
       if (ref < refused) continue;
       this.outbox.delete(ref);
+      this.bases.delete(ref);
       this.persist((p) => p.removeOutbox(this.docId, ref));
     }
     const old = this.doc;

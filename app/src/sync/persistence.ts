@@ -1,11 +1,18 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { SYNC_DB_NAME } from './constants.ts';
 
+export interface OutboxEntry {
+  ref: number;
+  update: Uint8Array;
+  basis?: Uint8Array;
+}
+
 export interface StoredDocState {
   updates: Uint8Array[];
   seq: number;
   /** Local updates not yet acked, in the order they were made. */
-  outbox: { ref: number; update: Uint8Array }[];
+  /** Unacked local updates, each with its basis (POS2; absent in outboxes written before protocol 2). */
+  outbox: OutboxEntry[];
 }
 
 /** Where a device keeps its documents. IndexedDB in browsers; in memory for tests and private windows. */
@@ -15,7 +22,7 @@ export interface DocPersistence {
   /** Replaces every stored update of the document by one (its encoded state). */
   replaceUpdates(docId: string, state: Uint8Array): Promise<void>;
   setSeq(docId: string, seq: number): Promise<void>;
-  addOutbox(docId: string, ref: number, update: Uint8Array): Promise<void>;
+  addOutbox(docId: string, ref: number, update: Uint8Array, basis: Uint8Array): Promise<void>;
   removeOutbox(docId: string, ref: number): Promise<void>;
   /** Forgets the document (refused by the server): updates and seq; the outbox stays. */
   clearDoc(docId: string): Promise<void>;
@@ -27,7 +34,10 @@ export interface DocPersistence {
 interface SyncDb extends DBSchema {
   updates: { key: number; value: { docId: string; update: Uint8Array }; indexes: { byDoc: string } };
   docs: { key: string; value: { docId: string; seq: number } };
-  outbox: { key: [string, number]; value: { docId: string; ref: number; update: Uint8Array } };
+  outbox: {
+    key: [string, number];
+    value: { docId: string; ref: number; update: Uint8Array; basis?: Uint8Array };
+  };
 }
 
 /** One IndexedDB database for every document (not one per document, as y-indexeddb does). */
@@ -60,7 +70,7 @@ export class IndexedDbPersistence implements DocPersistence {
     return {
       updates: updates.map((u) => u.update),
       seq: doc?.seq ?? 0,
-      outbox: outbox.map((o) => ({ ref: o.ref, update: o.update })),
+      outbox: outbox.map((o) => ({ ref: o.ref, update: o.update, basis: o.basis })),
     };
   }
 
@@ -80,8 +90,8 @@ export class IndexedDbPersistence implements DocPersistence {
     await (await this.db).put('docs', { docId, seq });
   }
 
-  async addOutbox(docId: string, ref: number, update: Uint8Array): Promise<void> {
-    await (await this.db).put('outbox', { docId, ref, update });
+  async addOutbox(docId: string, ref: number, update: Uint8Array, basis: Uint8Array): Promise<void> {
+    await (await this.db).put('outbox', { docId, ref, update, basis });
   }
 
   async removeOutbox(docId: string, ref: number): Promise<void> {
@@ -150,8 +160,8 @@ export class MemoryPersistence implements DocPersistence {
     this.get(docId).seq = seq;
     return Promise.resolve();
   }
-  addOutbox(docId: string, ref: number, update: Uint8Array): Promise<void> {
-    this.get(docId).outbox.push({ ref, update });
+  addOutbox(docId: string, ref: number, update: Uint8Array, basis: Uint8Array): Promise<void> {
+    this.get(docId).outbox.push({ ref, update, basis });
     return Promise.resolve();
   }
   removeOutbox(docId: string, ref: number): Promise<void> {

@@ -171,4 +171,60 @@ describe('sync client', () => {
       delete g.removeEventListener;
     }
   });
+
+  it('[POS2] sends each update with the state it was made against, and resends it with that same basis after a reload', async () => {
+    const other = new Y.Doc();
+    appendMessage(other, { ...entry('theirs'), author: 'u_them' });
+    const first = setup();
+    first.client.start();
+    const doc = await first.client.open(DOC);
+    await online(first.sockets[0]!, 1, Y.encodeStateAsUpdate(other));
+    const before = Y.encodeStateVector(doc);
+    appendMessage(doc, entry('mine'));
+    const sent = first.sockets[0]!.last('update')[0]!;
+    expect(sent.basis).toEqual(before);
+    await first.client.stop();
+
+    // More arrived meanwhile on another device; the resend still states what this one had seen.
+    const again = setup(first.persistence);
+    again.client.start();
+    await again.client.open(DOC);
+    const more = new Y.Doc();
+    Y.applyUpdate(more, Y.encodeStateAsUpdate(other));
+    appendMessage(more, { ...entry('later'), author: 'u_them' });
+    await online(again.sockets[0]!, 2, Y.encodeStateAsUpdate(more));
+    const resent = again.sockets[0]!.last('update')[0]!;
+    expect(resent.update).toEqual(sent.update);
+    expect(resent.basis).toEqual(before);
+    await again.client.stop();
+  });
+
+  it('[SEG1] resends an update to segment n + 1 the server could not take yet once segment n moves', async () => {
+    const next = 'conv:c_a:seg:1';
+    const { client, sockets } = setup();
+    client.start();
+    await client.open(DOC);
+    const doc = await client.open(next);
+    await online(sockets[0]!);
+    sockets[0]!.deliver({
+      type: 'sync',
+      docId: next,
+      seq: 0,
+      update: Y.encodeStateAsUpdate(new Y.Doc()),
+      latestSegment: 0,
+    });
+    appendMessage(doc, entry('page two'));
+    const sent = sockets[0]!.last('update').filter((f) => f.docId === next);
+    expect(sent).toHaveLength(1);
+    sockets[0]!.deliver({
+      type: 'rejected',
+      docId: next,
+      ref: sent[0]!.ref,
+      code: CLOSE_CODES.update_missing_dependency.code,
+    });
+    // Segment 0 fills up (another device's resent messages commit): the deferred update goes out again.
+    sockets[0]!.deliver({ type: 'head', docId: DOC, seq: 1000 });
+    expect(sockets[0]!.last('update').filter((f) => f.docId === next)).toHaveLength(2);
+    await client.stop();
+  });
 });

@@ -1,6 +1,7 @@
 import {
   type CloseReason,
   type DenyReason,
+  basisBefore,
   CLOSE_CODES,
   closeReasonOf,
   decodeServerFrame,
@@ -71,6 +72,8 @@ export class SyncClient {
   private readonly docListeners = new Set<(docId: string, doc: Y.Doc) => void>();
   private readonly ackListeners = new Set<(docId: string, update: Uint8Array) => void>();
   private readonly disposers: Disposer[] = [];
+  /** The basis of the follower tab's change being applied (read by the update listener). */
+  private followerBasis: Uint8Array | undefined;
 
   constructor(private readonly options: SyncClientOptions) {
     this.persistence = options.persistence ?? new MemoryPersistence();
@@ -244,25 +247,39 @@ export class SyncClient {
       const local = origin !== FROM_SERVER && origin !== FROM_LEADER_TAB;
       if (this.leader) {
         if (origin === FROM_SERVER) entry.persist((p) => p.appendUpdate(entry.docId, update));
-        if (local) this.queueLocal(entry, update);
+        if (local) {
+          // POS2: the basis is what the tab that made the change had seen.
+          const basis = (origin === FROM_FOLLOWER_TAB && this.followerBasis) || basisBefore(doc, update);
+          this.queueLocal(entry, update, basis);
+        }
         this.options.tabs?.post({ kind: 'remote', docId: entry.docId, update });
       } else if (local && origin !== FROM_FOLLOWER_TAB) {
         entry.persist((p) => p.appendUpdate(entry.docId, update));
-        this.options.tabs?.post({ kind: 'local', docId: entry.docId, update });
+        this.options.tabs?.post({
+          kind: 'local',
+          docId: entry.docId,
+          update,
+          basis: basisBefore(doc, update),
+        });
       }
     });
   }
 
   /** UP1: every local change gets a ref, is stored with it, and goes out at once when synced. */
-  private queueLocal(entry: DocEntry, update: Uint8Array): void {
+  private queueLocal(entry: DocEntry, update: Uint8Array, basis: Uint8Array): void {
     const ref = entry.nextRef++;
     entry.outbox.set(ref, update);
+    entry.bases.set(ref, basis);
     entry.persist(async (p) => {
       await p.appendUpdate(entry.docId, update);
-      await p.addOutbox(entry.docId, ref, update);
+      await p.addOutbox(entry.docId, ref, update, basis);
     });
     this.updatePending();
-    if (entry.state === 'synced') this.send({ type: 'update', docId: entry.docId, ref, update });
+    if (entry.state === 'synced') this.sendUpdate(entry, ref, update);
+  }
+
+  private sendUpdate(entry: DocEntry, ref: number, update: Uint8Array): void {
+    this.send({ type: 'update', docId: entry.docId, ref, update, basis: entry.bases.get(ref) });
   }
 
   private subscribe(entries: DocEntry[]): void {
@@ -308,8 +325,7 @@ export class SyncClient {
         this.setSeq(entry, frame.seq);
         entry.state = 'synced';
         // UP5: whatever was not acked goes out again, in the order it was made.
-        for (const [ref, update] of entry.outbox)
-          this.send({ type: 'update', docId: entry.docId, ref, update });
+        for (const [ref, update] of entry.outbox) this.sendUpdate(entry, ref, update);
         return this.refreshStatus();
       }
       case 'update': {
@@ -330,6 +346,7 @@ export class SyncClient {
         const update = entry?.outbox.get(frame.ref);
         if (!entry || !update) return;
         entry.outbox.delete(frame.ref);
+        entry.bases.delete(frame.ref);
         for (const listener of this.ackListeners) listener(entry.docId, update);
         entry.persist((p) => p.removeOutbox(entry.docId, frame.ref));
         if (frame.seq > 0) this.setSeq(entry, frame.seq);
@@ -382,8 +399,7 @@ export class SyncClient {
       if (entry !== arrived && (conversation === null || conversationOf(entry.docId) !== conversation))
         continue;
       entry.deferred = false;
-      for (const [ref, update] of entry.outbox)
-        this.send({ type: 'update', docId: entry.docId, ref, update });
+      for (const [ref, update] of entry.outbox) this.sendUpdate(entry, ref, update);
     }
   }
 
@@ -412,7 +428,11 @@ export class SyncClient {
     const entry = 'docId' in message ? this.docs.get(message.docId) : undefined;
     switch (message.kind) {
       case 'local':
-        if (this.leader && entry) Y.applyUpdate(entry.doc, message.update, FROM_FOLLOWER_TAB);
+        if (this.leader && entry) {
+          this.followerBasis = message.basis;
+          Y.applyUpdate(entry.doc, message.update, FROM_FOLLOWER_TAB);
+          this.followerBasis = undefined;
+        }
         return;
       case 'remote':
         if (!this.leader && entry) Y.applyUpdate(entry.doc, message.update, FROM_LEADER_TAB);

@@ -2,8 +2,8 @@ import type { SyncStatus } from './status.ts';
 
 /** What tabs of one device tell each other (the leader holds the socket). */
 export type TabMessage =
-  /** A follower's local change, for the leader to send. */
-  | { kind: 'local'; docId: string; update: Uint8Array }
+  /** A follower's local change, for the leader to send, with its basis (POS2) made in the follower. */
+  | { kind: 'local'; docId: string; update: Uint8Array; basis?: Uint8Array }
   /** A change the leader has (from the server or any tab), for the followers. */
   | { kind: 'remote'; docId: string; update: Uint8Array }
   /** A follower opened a document: the leader opens it too and sends what the follower lacks. */

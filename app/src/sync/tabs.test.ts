@@ -116,4 +116,59 @@ describe('tabs of one device', () => {
     releaseSecond();
     await second.stop();
   });
+
+  it("[POS2] a follower tab's change goes out with the follower's basis, not what the leader had meanwhile", async () => {
+    const [chanA, chanB] = channels(2);
+    const persistence = new MemoryPersistence();
+    const sockets: FakeSocket[] = [];
+    const make = (tabs: TabChannel) =>
+      new SyncClient({
+        url: 'ws://x/sync',
+        persistence,
+        tabs,
+        createSocket: () => {
+          const socket = new FakeSocket();
+          sockets.push(socket);
+          return socket;
+        },
+      });
+    const leader = make(chanA!);
+    const follower = make(chanB!);
+    leader.start();
+    follower.start();
+    const locks = fakeLocks();
+    const releaseLeader = electSocketLeader(leader, locks);
+    const releaseFollower = electSocketLeader(follower, locks);
+    await flush();
+    await leader.open(DOC);
+    const followerDoc = await follower.open(DOC);
+    const socket = sockets[0]!;
+    socket.onopen?.({});
+    socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+    socket.deliver({
+      type: 'sync',
+      docId: DOC,
+      seq: 0,
+      update: Y.encodeStateAsUpdate(new Y.Doc()),
+      latestSegment: 0,
+    });
+    await flush();
+
+    // Another device's message reaches the leader; the follower writes before hearing of it.
+    const remote = new Y.Doc();
+    let update: Uint8Array | undefined;
+    remote.once('update', (u: Uint8Array) => (update = u));
+    appendMessage(remote, { id: 'fromelsewhere', author: 'u_other', text: 'hi', sentAt: 2 });
+    socket.deliver({ type: 'update', docId: DOC, seq: 0, update: update! });
+    const followerHad = Y.encodeStateVector(followerDoc);
+    appendMessage(followerDoc, { id: 'fromfollower1', author: 'u_me', text: 'typed in tab 2', sentAt: 1 });
+    await flush();
+    const sent = socket.sent.filter((f) => f.type === 'update');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.type === 'update' && sent[0]!.basis).toEqual(followerHad);
+    releaseLeader();
+    releaseFollower();
+    await leader.stop();
+    await follower.stop();
+  });
 });

@@ -27,6 +27,8 @@ export const CLOSE_CODES = {
   rate_limited: { code: 4011, retry: true, discardDoc: false },
   /** A document id that names nothing the schema knows. */
   bad_doc_id: { code: 4012, retry: false, discardDoc: false },
+  /** An awareness payload outside the schema (AW2). An honest app never sends one; retrying would only send it again. */
+  awareness_refused: { code: 4013, retry: false, discardDoc: false },
   /** The update could not be decoded as a Yjs update. */
   update_malformed: { code: 4020, retry: true, discardDoc: true },
   /** The update touches a root type, nesting or content kind the schema does not have. */
@@ -53,6 +55,11 @@ export const CLOSE_CODES = {
    * unsent changes to that document and tells the person why.
    */
   update_not_writable: { code: 4028, retry: true, discardDoc: true },
+  /**
+   * A message entry that is not appended at the end (POS1), or that would land before a message
+   * its device had already seen (POS2): history cannot be rewritten.
+   */
+  update_out_of_order: { code: 4029, retry: true, discardDoc: true },
   /** The server failed to store an update; nothing was acked; reconnect and resend. */
   server_error: { code: 4030, retry: true, discardDoc: false },
   /**

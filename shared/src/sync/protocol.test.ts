@@ -23,7 +23,7 @@ const CLIENT_FRAMES: ClientFrame[] = [
     ],
   },
   { type: 'unsubscribe', docIds: ['conv:c_a:seg:1'] },
-  { type: 'update', docId: 'conv:c_a:seg:0', ref: 99, update: bytes(0, 0) },
+  { type: 'update', docId: 'conv:c_a:seg:0', ref: 99, update: bytes(0, 0), basis: bytes(1, 5, 2) },
   { type: 'awareness', conversationId: 'c_a', payload: bytes(5) },
 ];
 

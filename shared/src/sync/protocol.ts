@@ -6,7 +6,7 @@ import * as encoding from 'lib0/encoding';
  * Encoders and decoders of both directions live here together so they cannot drift.
  * Rules with ids (HS1, SUB2, …) are in docs/protocol.md.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Events about the user (not a document) pushed on the socket: membership, profiles. */
 export type UserEvent =
@@ -34,8 +34,12 @@ export type ClientFrame =
   | { type: 'hello'; protocolVersion: number }
   | { type: 'subscribe'; docs: SubscribeItem[] }
   | { type: 'unsubscribe'; docIds: string[] }
-  /** `ref` is the device's number for this update, echoed in its ack. */
-  | { type: 'update'; docId: string; ref: number; update: Uint8Array }
+  /**
+   * `ref` is the device's number for this update, echoed in its ack. `basis` is the Yjs state
+   * vector of the device's copy just before it made the update (POS2): what it had seen. Absent
+   * when encoding, it travels as the empty state vector (nothing seen).
+   */
+  | { type: 'update'; docId: string; ref: number; update: Uint8Array; basis?: Uint8Array }
   | { type: 'awareness'; conversationId: string; payload: Uint8Array };
 
 /** Why a subscription was refused or ended. */
@@ -63,6 +67,9 @@ export type ServerFrame =
   /** Awareness (typing) of another device; `userId` is stamped by the server, never trusted from peers. */
   | { type: 'awareness'; conversationId: string; userId: string; payload: Uint8Array }
   | { type: 'event'; event: UserEvent };
+
+/** The empty Yjs state vector: a device that has seen nothing of the document. */
+const NOTHING_SEEN = new Uint8Array([0]);
 
 const CLIENT_TAGS = { hello: 1, subscribe: 2, unsubscribe: 3, update: 4, awareness: 5 } as const;
 const SERVER_TAGS = {
@@ -110,6 +117,7 @@ export function encodeClientFrame(frame: ClientFrame): Uint8Array {
       encoding.writeVarString(e, frame.docId);
       encoding.writeVarUint(e, frame.ref);
       encoding.writeVarUint8Array(e, frame.update);
+      encoding.writeVarUint8Array(e, frame.basis ?? NOTHING_SEEN);
       break;
     case 'awareness':
       encoding.writeVarString(e, frame.conversationId);
@@ -232,6 +240,7 @@ export function decodeClientFrame(bytes: Uint8Array): Decoded<ClientFrame> {
             docId: readString(d),
             ref: decoding.readVarUint(d),
             update: decoding.readVarUint8Array(d),
+            basis: decoding.readVarUint8Array(d),
           },
         };
       case CLIENT_TAGS.awareness:

@@ -1,9 +1,8 @@
-import { decodeUtf8, encodeUtf8 } from 'lib0/string';
+import { checkAwarenessPayload, encodeAwareness } from '../schema/awareness.ts';
 
 /**
- * The awareness payload the app sends (AW2): whether this device's user is typing in the
- * conversation. UTF-8 JSON `{"typing":true|false}`; the sender is the user id the server stamps,
- * never a field of the payload. Anything else decodes to undefined and is ignored.
+ * The typing indicator over awareness (AW3): the payload is the AW2 schema's `{ typing }`, and
+ * the sender is the user id the server stamps, never a field of the payload.
  */
 export interface TypingState {
   typing: boolean;
@@ -15,16 +14,11 @@ export const TYPING_REFRESH_MS = 2000;
 export const TYPING_TIMEOUT_MS = 5000;
 
 export function encodeTyping(state: TypingState): Uint8Array {
-  return encodeUtf8(JSON.stringify({ typing: state.typing }));
+  return encodeAwareness({ typing: state.typing });
 }
 
+/** The typing state of a relayed payload; undefined for anything outside the schema (ignored). */
 export function decodeTyping(payload: Uint8Array): TypingState | undefined {
-  try {
-    const value = JSON.parse(decodeUtf8(payload)) as unknown;
-    if (typeof value !== 'object' || value === null) return undefined;
-    const typing = (value as { typing?: unknown }).typing;
-    return typeof typing === 'boolean' ? { typing } : undefined;
-  } catch {
-    return undefined;
-  }
+  const checked = checkAwarenessPayload(payload);
+  return checked.ok ? { typing: checked.value.typing } : undefined;
 }

@@ -34,6 +34,8 @@ const BACKLOG_TERMINATE_MS = 2000;
 export interface Subscription {
   conversationId: string | null;
   role: Role | null;
+  /** The state vector the device declared when it subscribed: what it has seen (POS3). */
+  declared: Map<number, number>;
   dispose: Disposer;
 }
 
@@ -172,7 +174,7 @@ export class Connection {
         for (const docId of frame.docIds) this.unsubscribe(docId);
         return;
       case 'update':
-        return this.hub.update(this, frame.docId, frame.ref, frame.update);
+        return this.hub.update(this, frame.docId, frame.ref, frame.update, frame.basis);
       case 'awareness':
         return this.relayAwareness(frame.conversationId, frame.payload);
     }

@@ -2,6 +2,7 @@ import {
   appendMessage,
   CLOSE_CODES,
   SYNC_LIMITS,
+  checkAwarenessPayload,
   encodeServerFrame,
   segmentDocId,
   segmentOf,
@@ -178,6 +179,7 @@ export class SyncHub {
         connection.subscriptions.set(docId, {
           conversationId,
           role: conversationId === null ? null : (roles.get(conversationId) ?? null),
+          declared: declaredState(item.stateVector),
           dispose,
         });
         if (conversationId !== null) {
@@ -226,7 +228,7 @@ export class SyncHub {
 
   // ---- updates ---------------------------------------------------------------------------
 
-  update(connection: Connection, docId: string, ref: number, update: Uint8Array): void {
+  update(connection: Connection, docId: string, ref: number, update: Uint8Array, basis?: Uint8Array): void {
     const sub = connection.subscriptions.get(docId);
     if (!sub) return this.reject(connection, docId, ref, 'update_not_subscribed', 'subscribe first');
     const policy = this.options.conversations;
@@ -247,7 +249,10 @@ export class SyncHub {
     // SEG1: refused like a missing dependency: a device that filled the segment before offline may still be resending it.
     if (skipsAhead) return this.reject(connection, docId, ref, 'update_missing_dependency', skipsAhead);
     const live = this.docs.get(docId) ?? this.load(docId);
-    const verdict = validateUpdate(live, update, connection.auth.userId, sub.role);
+    const verdict = validateUpdate(live, update, connection.auth.userId, sub.role, {
+      basis,
+      declared: sub.declared,
+    });
     if (!verdict.ok) return this.reject(connection, docId, ref, verdict.reason, verdict.problem);
     if (verdict.noop) {
       // Already in the document, maybe still in the queue: ack once the queue has committed (UP4).
@@ -362,6 +367,9 @@ export class SyncHub {
   }
 
   relayAwareness(connection: Connection, conversationId: string, payload: Uint8Array): void {
+    // AW2: only the schema's state; the sender is who the server stamps, never a field.
+    const state = checkAwarenessPayload(payload);
+    if (!state.ok) return connection.close('awareness_refused', state.problem);
     const frame = encodeServerFrame({
       type: 'awareness',
       conversationId,
@@ -541,6 +549,15 @@ export class SyncHub {
       this.compact(live);
       this.evict(live.docId);
     }
+  }
+}
+
+/** A subscribe's state vector; one that does not decode declares nothing (the device gets everything). */
+function declaredState(stateVector: Uint8Array): Map<number, number> {
+  try {
+    return Y.decodeStateVector(stateVector);
+  } catch {
+    return new Map();
   }
 }
 

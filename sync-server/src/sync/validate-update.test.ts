@@ -80,7 +80,7 @@ function liveFrom(docId: string, writes: { update: Uint8Array; user: string }[])
 }
 
 /** A segment where Alice and Bob each wrote one message, Bob reacted to Alice's and Alice edited hers. */
-function club(): { live: LiveDoc; alice: Device; bob: Device } {
+function club(): { live: LiveDoc; alice: Device; bob: Device; first: Uint8Array } {
   const alice = new Device(ALICE);
   const bob = new Device(BOB);
   const first = alice.change((d) => appendMessage(d, entry('mAlice0001', ALICE)));
@@ -97,7 +97,7 @@ function club(): { live: LiveDoc; alice: Device; bob: Device } {
     { update: second, user: BOB },
     { update: third, user: ALICE },
   ]);
-  return { live, alice, bob };
+  return { live, alice, bob, first };
 }
 
 interface Case {
@@ -488,5 +488,89 @@ describe('validateUpdate accepts what honest devices write', () => {
       userDocOf(d).settings.set('theme', 'dark');
     });
     expect(validateUpdate(live, update, ALICE, null)).toMatchObject({ ok: true });
+  });
+});
+
+describe('validateUpdate keeps history in place', () => {
+  /** A device of `user` that has only Alice's first message (it went offline before Bob wrote). */
+  function early(first: Uint8Array, user: string, clientId: number): Device {
+    const device = new Device(user);
+    Y.applyUpdate(device.doc, first);
+    device.doc.clientID = clientId;
+    return device;
+  }
+  const stateOf = (device: Device) => Y.encodeStateVector(device.doc);
+  const everything = (live: LiveDoc) => Y.decodeStateVector(Y.encodeStateVector(live.doc));
+
+  it('[POS1] refuses a message inserted anywhere but at the end', () => {
+    const { live } = club();
+    const device = Device.from(MALLORY, live);
+    const before = stateOf(device);
+    const update = device.change((d) =>
+      segmentOf(d).messages.insert(0, [entry('mMallory01', MALLORY, 'I was here first')]),
+    );
+    expect(validateUpdate(live, update, MALLORY, 'member', { basis: before })).toMatchObject({
+      ok: false,
+      reason: 'update_out_of_order',
+    });
+  });
+
+  it('[POS2] refuses a message put after an old one by a low client id when its device had seen the newer ones', () => {
+    const { live, first } = club();
+    const forger = early(first, MALLORY, 1);
+    const update = forger.change((d) => appendMessage(d, entry('mMallory01', MALLORY, 'I was here first')));
+    // Yjs would put it right after Alice's message, before Bob's, which the device states it had seen.
+    const fullBasis = Y.encodeStateVector(live.doc);
+    expect(validateUpdate(live, update, MALLORY, 'member', { basis: fullBasis })).toMatchObject({
+      ok: false,
+      reason: 'update_out_of_order',
+    });
+  });
+
+  it('[POS3] takes a device to have seen what it declared at subscribe, for what it makes afterwards', () => {
+    const { live, first } = club();
+    const forger = early(first, MALLORY, 1);
+    const update = forger.change((d) => appendMessage(d, entry('mMallory01', MALLORY, 'I was here first')));
+    // It states the old basis, but subscribed declaring everything and made this afterwards.
+    const seen = { basis: stateOf(early(first, MALLORY, 2)), declared: everything(live) };
+    expect(validateUpdate(live, update, MALLORY, 'member', seen)).toMatchObject({
+      ok: false,
+      reason: 'update_out_of_order',
+    });
+  });
+
+  it('[POS2] accepts a device that wrote offline against an old state, wherever Yjs puts it among what it had not seen', () => {
+    const { live, first } = club();
+    for (const clientId of [1, 2 ** 31]) {
+      const offline = early(first, BOB, clientId);
+      const basis = stateOf(offline);
+      const update = offline.change((d) => {
+        appendMessage(d, entry('mOffline01', BOB, 'written on the train'));
+        appendMessage(d, entry('mOffline02', BOB, 'still no signal'));
+      });
+      // Its outbox, resent after a subscribe that declared everything it holds (these messages included).
+      const declared = Y.decodeStateVector(Y.encodeStateVector(offline.doc));
+      expect(validateUpdate(live, update, BOB, 'member', { basis, declared })).toMatchObject({ ok: true });
+    }
+  });
+
+  it('[POS2] accepts an honest append by a device that has everything', () => {
+    const { live } = club();
+    const device = Device.from(BOB, live, 1);
+    const basis = stateOf(device);
+    const update = device.change((d) => appendMessage(d, entry('mBob000002', BOB, 'latest')));
+    expect(validateUpdate(live, update, BOB, 'member', { basis, declared: everything(live) })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('[POS2] refuses a basis that is not a state vector', () => {
+    const { live } = club();
+    const device = Device.from(MALLORY, live);
+    const update = device.change((d) => appendMessage(d, entry('mMallory01', MALLORY)));
+    expect(validateUpdate(live, update, MALLORY, 'member', { basis: new Uint8Array([5, 1]) })).toMatchObject({
+      ok: false,
+      reason: 'update_malformed',
+    });
   });
 });

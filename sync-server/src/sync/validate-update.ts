@@ -31,6 +31,14 @@ export type Verdict =
     }
   | { ok: false; reason: CloseReason; problem: string };
 
+/** What the sending device had seen when it made the update (POS2, POS3). */
+export interface Seen {
+  /** The update frame's basis: the encoded state vector of the device's copy before the change. */
+  basis?: Uint8Array;
+  /** The state vector the device declared in its subscribe on this socket. */
+  declared?: ReadonlyMap<number, number>;
+}
+
 interface Location {
   root: string;
   sub: string | null;
@@ -61,6 +69,7 @@ export function validateUpdate(
   update: Uint8Array,
   sender: string,
   role: Role | null,
+  seen: Seen = {},
 ): Verdict {
   if (update.byteLength > SYNC_LIMITS.MAX_UPDATE_BYTES) {
     return {
@@ -70,13 +79,19 @@ export function validateUpdate(
     };
   }
   let decoded: { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: DeleteSet };
+  let basis: Map<number, number>;
   try {
     decoded = Y.decodeUpdate(update);
   } catch {
     return { ok: false, reason: 'update_malformed', problem: 'not a Yjs update' };
   }
   try {
-    return check(live, decoded, sender, role);
+    basis = seen.basis ? Y.decodeStateVector(seen.basis) : new Map<number, number>();
+  } catch {
+    return { ok: false, reason: 'update_malformed', problem: 'the basis is not a state vector' };
+  }
+  try {
+    return check(live, decoded, sender, role, knownBy(decoded.structs, basis, seen.declared));
   } catch (error) {
     if (error instanceof Refusal) return { ok: false, reason: error.reason, problem: error.problem };
     // Anything the decoder let through but our reading chokes on is malformed input, never a crash.
@@ -93,6 +108,7 @@ function check(
   { structs, ds }: { structs: (Y.Item | Y.GC | Y.Skip)[]; ds: DeleteSet },
   sender: string,
   role: Role | null,
+  known: Map<number, number>,
 ): Verdict {
   const store = live.doc.store;
   const roots: Record<string, string> = live.ref.kind === 'segment' ? SEGMENT_ROOTS : USER_DOC_ROOTS;
@@ -162,6 +178,7 @@ function check(
       refuse('update_schema', 'only plain JSON entries are allowed');
     const values = (struct.content as Y.ContentAny).arr as unknown[];
     if (kind === 'map' && values.length !== 1) refuse('update_schema', 'a keyed entry holds one value');
+    if (root === 'messages') checkAppended(struct, known, live, findInUpdate);
     for (const value of values) {
       if (live.ref.kind === 'segment') {
         checkSegmentEntry(root, sub, value, sender, role, authorOf, newMessages, live);
@@ -289,5 +306,72 @@ function checkUserDocEntry(root: string, key: string, value: unknown): void {
       (key === 'theme' && (value === 'light' || value === 'dark' || value === 'system')) ||
       (key === 'notifications' && typeof value === 'boolean');
     if (!ok) refuse('update_schema', `unknown setting ${key}`);
+  }
+}
+
+/**
+ * POS3: what the device had seen. Its stated basis; and for an update made after its subscribe
+ * on this socket (a struct at or beyond the state it declared then), at least what it declared:
+ * a device cannot un-see what it said it had. Updates it made before (its outbox, resent) keep
+ * their own, older basis.
+ */
+function knownBy(
+  structs: readonly (Y.Item | Y.GC | Y.Skip)[],
+  basis: Map<number, number>,
+  declared: ReadonlyMap<number, number> | undefined,
+): Map<number, number> {
+  if (!declared) return basis;
+  const madeAfter = structs.some((s) => s.id.clock + s.length > (declared.get(s.id.client) ?? 0));
+  if (!madeAfter) return basis;
+  const known = new Map(basis);
+  for (const [client, clock] of declared) known.set(client, Math.max(clock, known.get(client) ?? 0));
+  return known;
+}
+
+/**
+ * POS1: a message is appended at the end of what its device had (no right neighbour).
+ * POS2: every message already stored to the right of where it was put (after its origin, the
+ * last message its device had) must be one the device had not seen: one it could not have
+ * appended after. Otherwise a device could pick an old origin and a low client id and land
+ * right after an old message (YATA orders concurrent inserts after one origin by client id).
+ */
+function checkAppended(
+  item: Y.Item,
+  known: Map<number, number>,
+  live: LiveDoc,
+  findInUpdate: (id: Y.ID) => Y.Item | Y.GC | Y.Skip | undefined,
+): void {
+  if (item.rightOrigin !== null) refuse('update_out_of_order', 'a message must be appended at the end');
+  // The origin of a message in this same update is its earlier message: follow to the stored one.
+  let origin = item.origin;
+  for (
+    let local = origin && findInUpdate(origin);
+    local instanceof Y.Item;
+    local = origin && findInUpdate(origin)
+  ) {
+    origin = local.origin;
+  }
+  const seen = (client: number, clock: number): boolean => (known.get(client) ?? 0) > clock;
+  const store = live.doc.store;
+  const messages = live.doc.getArray('messages');
+  let next: Y.Item | null;
+  if (origin === null) {
+    next = messages._start;
+  } else {
+    if (origin.clock >= Y.getState(store, origin.client))
+      refuse('update_missing_dependency', 'a message follows one the server does not have');
+    const holder = Y.getItem(store, origin);
+    if (!(holder instanceof Y.Item) || holder.parent !== messages)
+      refuse('update_schema', 'a message must follow a message');
+    // The origin may sit inside a stored item of several messages: the rest of that item is to the right.
+    if (origin.clock < holder.id.clock + holder.length - 1 && seen(origin.client, origin.clock + 1)) {
+      refuse('update_out_of_order', 'a message must land after every message its device had seen');
+    }
+    next = holder.right;
+  }
+  for (; next !== null; next = next.right) {
+    if (!next.deleted && seen(next.id.client, next.id.clock)) {
+      refuse('update_out_of_order', 'a message must land after every message its device had seen');
+    }
   }
 }

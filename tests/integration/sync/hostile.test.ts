@@ -2,8 +2,10 @@ import path from 'node:path';
 import {
   appendMessage,
   CLOSE_CODES,
+  checkAwarenessPayload,
   deleteMessage,
   editMessage,
+  encodeAwareness,
   encodeClientFrame,
   readReceipts,
   segmentDocId,
@@ -17,7 +19,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { startServer, type RunningServer } from '../../harness/server.ts';
-import { RawPeer, Seeder, tempDataDir } from '../../harness/sync.ts';
+import { eventually, nodeDevice, RawPeer, Seeder, tempDataDir } from '../../harness/sync.ts';
+import { MemoryPersistence } from '../../../app/src/sync/index.ts';
 import { SqliteDocStore } from '../../../sync-server/src/sync/index.ts';
 
 /**
@@ -438,5 +441,140 @@ describe('hostile segments', () => {
     expect(newest()).toBe(1);
     alice.close();
     mallory.close();
+  });
+});
+
+describe('hostile awareness', () => {
+  const awarenessFrames = (peer: RawPeer) => peer.frames.filter((f) => f.type === 'awareness');
+
+  /** A member watching the conversation, and Mallory subscribed to it. */
+  async function watched(): Promise<{ watcher: RawPeer; mallory: RawPeer }> {
+    const watcher = await connect('alice');
+    await replica(watcher, docId());
+    const mallory = await connect('mallory');
+    await replica(mallory, docId());
+    return { watcher, mallory };
+  }
+
+  it('[AW2] relays a state of the schema, stamped with the sender by the server', async () => {
+    const { watcher, mallory } = await watched();
+    mallory.send({ type: 'awareness', conversationId: conv, payload: encodeAwareness({ typing: true }) });
+    const relayed = await watcher.next('awareness');
+    expect(relayed).toMatchObject({ conversationId: conv, userId: people.mallory.userId });
+    expect(checkAwarenessPayload(relayed.payload)).toEqual({ ok: true, value: { typing: true } });
+    watcher.close();
+    mallory.close();
+  });
+
+  it("[AW2] refuses another member's identity, fields outside the schema and payloads that are not its JSON (awareness_refused)", async () => {
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    for (const payload of [
+      bytes(`{"typing":true,"userId":"${people.alice.userId}"}`),
+      bytes('{"typing":true,"name":"Alice"}'),
+      bytes('{"typing":"very"}'),
+      new Uint8Array([1, 2, 3]),
+    ]) {
+      const { watcher, mallory } = await watched();
+      mallory.send({ type: 'awareness', conversationId: conv, payload });
+      expect(await mallory.waitClosed()).toBe(CLOSE_CODES.awareness_refused.code);
+      // Whatever was relayed would have reached the watcher before its next answer: nothing did.
+      await replica(watcher, userDocId(people.alice.userId));
+      expect(awarenessFrames(watcher)).toEqual([]);
+      watcher.close();
+    }
+  });
+});
+
+describe('hostile history: a message cannot be put before what its device had seen', () => {
+  const texts = (doc: Y.Doc) =>
+    segmentOf(doc)
+      .messages.toArray()
+      .map((m) => m.text);
+
+  /** Subscribes declaring the state of `doc` (as the app does), and waits for the answer. */
+  async function subscribeHaving(peer: RawPeer, doc: Y.Doc): Promise<void> {
+    peer.send({
+      type: 'subscribe',
+      docs: [{ docId: docId(), seq: head(docId()), stateVector: Y.encodeStateVector(doc) }],
+    });
+    await peer.next('sync', (f) => f.docId === docId());
+  }
+
+  /** A copy of the segment as it is now, with the client id the forger will use. */
+  async function copyNow(clientId: number): Promise<Y.Doc> {
+    const peer = await connect('mallory');
+    const doc = await replica(peer, docId());
+    peer.close();
+    doc.clientID = clientId;
+    return doc;
+  }
+
+  it('[POS1] refuses a message inserted before the others (messages.insert(0, …))', async () => {
+    await aliceSays('the first words');
+    await expectRefused(
+      'mallory',
+      (d) => segmentOf(d).messages.insert(0, [message(people.mallory.userId, 'I was here first')]),
+      CLOSE_CODES.update_out_of_order.code,
+    );
+  });
+
+  it('[POS2] refuses an append after an old message by a low client id, when the basis says the newer ones were seen', async () => {
+    await aliceSays('old news');
+    const early = await copyNow(1);
+    await aliceSays('newer news');
+    const full = await copyNow(3);
+    const before = head(docId());
+    const mallory = await connect('mallory');
+    await replica(mallory, docId());
+    const update = change(early, (d) => appendMessage(d, message(people.mallory.userId, 'before the news')));
+    mallory.send({ type: 'update', docId: docId(), ref: 1, update, basis: Y.encodeStateVector(full) });
+    expect(await mallory.next('rejected')).toMatchObject({
+      ref: 1,
+      code: CLOSE_CODES.update_out_of_order.code,
+    });
+    expect(await mallory.waitClosed()).toBe(CLOSE_CODES.update_out_of_order.code);
+    expect(head(docId())).toBe(before);
+  });
+
+  it('[POS3] refuses it when the device understates its basis but subscribed declaring the newer messages', async () => {
+    await aliceSays('old news again');
+    const early = await copyNow(2);
+    const basis = Y.encodeStateVector(early);
+    await aliceSays('newer news again');
+    const full = await copyNow(4);
+    const before = head(docId());
+    const mallory = await connect('mallory');
+    await subscribeHaving(mallory, full);
+    const update = change(early, (d) => appendMessage(d, message(people.mallory.userId, 'before the news')));
+    mallory.send({ type: 'update', docId: docId(), ref: 1, update, basis });
+    expect(await mallory.waitClosed()).toBe(CLOSE_CODES.update_out_of_order.code);
+    expect(head(docId())).toBe(before);
+  });
+
+  it('[POS2] a device that wrote offline while others talked is accepted, its message after all it had seen, and every copy converges', async () => {
+    await aliceSays('before the trip');
+    const storage = new MemoryPersistence();
+    const phone = nodeDevice(server.url, people.bob.cookie, storage);
+    phone.start();
+    await phone.open(docId());
+    await eventually(() => phone.docState(docId()) === 'synced', 'the phone has the conversation');
+    const hadSeen = texts(phone.doc(docId())!);
+    await phone.stop();
+    for (const text of ['while away 1', 'while away 2', 'while away 3']) await aliceSays(text);
+    // Back from the trip: the stored copy opens offline, a message is written, then the network returns.
+    const back = nodeDevice(server.url, people.bob.cookie, storage);
+    const doc = await back.open(docId());
+    appendMessage(doc, message(people.bob.userId, 'written on the train'));
+    expect(back.pending()).toBe(1);
+    back.start();
+    await eventually(() => back.pending() === 0, 'the offline message is acked');
+    const order = texts(await copyNow(5));
+    expect(order.indexOf('written on the train')).toBeGreaterThan(order.indexOf(hadSeen.at(-1)!));
+    for (const text of ['while away 1', 'while away 2', 'while away 3']) expect(order).toContain(text);
+    await eventually(
+      () => texts(back.doc(docId())!).join() === order.join(),
+      'the phone shows the same order',
+    );
+    await back.stop();
   });
 });

@@ -1,7 +1,17 @@
-import { appendMessage, CLOSE_CODES, segmentDocId, segmentOf, type MessageEntry } from '@messenjo/shared';
+import {
+  appendMessage,
+  CLOSE_CODES,
+  encodeAwareness,
+  segmentDocId,
+  segmentOf,
+  type MessageEntry,
+} from '@messenjo/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { RawPeer, startInProcessServer, tempDataDir, type InProcessServer } from '../../harness/sync.ts';
+
+/** A typing indicator as the app sends it (AW2). */
+const typing = encodeAwareness({ typing: true });
 
 /**
  * Live authorization and the socket's reactions to server events, on the in-process server (the
@@ -73,7 +83,7 @@ describe('live authorization', () => {
       });
     }
     say(aliceSocket, doc, docId, 2, entry(alice.userId, 'after'));
-    aliceSocket.send({ type: 'awareness', conversationId: conv, payload: new Uint8Array([1]) });
+    aliceSocket.send({ type: 'awareness', conversationId: conv, payload: typing });
     await aliceSocket.next('ack', (f) => f.ref === 2);
     await new Promise((resolve) => setTimeout(resolve, 100));
     for (const socket of [bobLaptop, bobPhone]) {
@@ -111,13 +121,13 @@ describe('live authorization', () => {
     const b = await RawPeer.connect(server.url, bob.cookie);
     await replica(a, docId);
     await replica(b, docId);
-    a.send({ type: 'awareness', conversationId: conv, payload: new Uint8Array([7, 7]) });
+    a.send({ type: 'awareness', conversationId: conv, payload: typing });
     const got = await b.next('awareness');
     expect(got).toEqual({
       type: 'awareness',
       conversationId: conv,
       userId: alice.userId,
-      payload: new Uint8Array([7, 7]),
+      payload: typing,
     });
     expect(a.frames.filter((f) => f.type === 'awareness')).toEqual([]);
     expect(server.services.docStore.heads([docId]).get(docId)).toBe(0);
