@@ -48,6 +48,8 @@ export interface DeviceSessionOptions {
   onSignedOut?: () => void;
 }
 
+const signOutChannelName = (userId: string): string => `messenjo-signed-out-${userId}`;
+
 const EMPTY_FRIENDS: FriendsResponse = { friends: [], incoming: [], outgoing: [], blocked: [] };
 
 function syncUrl(): string {
@@ -88,6 +90,8 @@ export class DeviceSession {
   private userDocPromise: Promise<Y.Doc> | null = null;
   private stopObservingUser = (): void => {};
   private disposed = false;
+  /** This user's data was removed from the device (here or in another tab): write nothing more. */
+  private wiped = false;
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
   private dirtyRows = new Set<string>();
@@ -114,6 +118,30 @@ export class DeviceSession {
       });
       this.disposers.push(electSocketLeader(this.client), () => tabs.close());
     }
+    // Another tab signed this user out and removes the data: stop writing and leave too.
+    if (typeof BroadcastChannel !== 'undefined') {
+      const channel = new BroadcastChannel(signOutChannelName(userId));
+      channel.onmessage = () => {
+        this.wiped = true;
+        void this.dispose();
+        this.options.onSignedOut?.();
+      };
+      this.disposers.push(() => channel.close());
+    }
+  }
+
+  /**
+   * Before this user's data is removed: this session and the user's sessions in other tabs
+   * stop writing (a late write would bring a deleted database back).
+   */
+  async disposeForWipe(): Promise<void> {
+    if (typeof BroadcastChannel !== 'undefined') {
+      const channel = new BroadcastChannel(signOutChannelName(this.userId));
+      channel.postMessage('wiped');
+      channel.close();
+    }
+    this.wiped = true;
+    await this.dispose();
   }
 
   /** Paints from the device, then connects and keeps everything current. */
@@ -279,7 +307,10 @@ export class DeviceSession {
 
   // ---- documents --------------------------------------------------------------------------
 
-  /** The conversation's segments on this device: one shared instance, also used by the open pane. */
+  /**
+   * The conversation's segments on this device: one shared instance, also used by the open pane.
+   * The session owns it (its newest segment feeds the list): users never close it.
+   */
   conversation(id: string): ConversationSegments {
     let segments = this.conversationsById.get(id);
     if (!segments) {
@@ -435,8 +466,10 @@ export class DeviceSession {
     this.stopObservingUser();
     for (const id of [...this.watches.keys()]) this.unwatch(id);
     clearTimeout(this.rowsFlush);
-    await this.flushRows();
-    await this.indexWrites;
+    if (!this.wiped) {
+      await this.flushRows();
+      await this.indexWrites;
+    }
     await this.client.stop();
     await this.ownPersistence?.close();
     this.db.close();
