@@ -158,6 +158,14 @@ describe('DeviceSession', () => {
       lastMessage: { authorId: ME, preview: 'on my way' },
     });
     expect(session.unsentMessages.get()).toBe(1);
+
+    // The open pane marks what the person saw as read.
+    socket.deliver({ type: 'update', docId: SEG, seq: 3, update: server.append(message(ANN, 'ok')) });
+    await Promise.resolve();
+    expect(session.conversations.get()[0]?.local?.unread).toBe(1);
+    await session.markRead(CONV);
+    await Promise.resolve();
+    expect(session.conversations.get()[0]?.local?.unread).toBe(0);
   });
 
   it('removes the user’s data from the device on sign-out', async () => {
