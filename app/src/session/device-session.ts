@@ -444,6 +444,7 @@ export class DeviceSession {
       this.rows.delete(id);
       this.unwatch(id);
       this.markDirty(id);
+      void this.db.details.delete(id).catch(() => undefined);
     }
     for (const entry of entries) {
       this.rows.set(entry.id, { ...entry, local: this.rows.get(entry.id)?.local ?? null });
