@@ -174,8 +174,10 @@ export class DeviceSession {
         const status: SyncStatus = this.client.status.get();
         if (status === 'signed_out') this.options.onSignedOut?.();
         const online = status === 'online' || status === 'syncing';
-        // Back online after a break: catch up on social changes missed while away.
-        if (online && !wasOnline && connectedBefore) void this.refresh();
+        // Back online after a break, or online for the first time after a start whose request
+        // failed (offline start): catch up on social changes missed while away.
+        const neverAnswered = this.social.get().version === 0 && this.refreshing === null;
+        if (online && !wasOnline && (connectedBefore || neverAnswered)) void this.refresh();
         if (online) connectedBefore = true;
         wasOnline = online;
       }),
