@@ -74,12 +74,17 @@ describe('the conversation list in Chromium', () => {
     const tag = Math.random().toString(36).slice(2, 6);
     const alice = await signUp(server().url, { username: `alice_${tag}` });
     const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const carol = await signUp(server().url, { username: `carol_${tag}` });
     const conversationId = await makeFriends(server().url, alice, bob);
+    const carolConversation = await makeFriends(server().url, carol, bob);
 
     const { page, context, events } = await device(bob);
     await expect
       .poll(() => row(page, conversationId).getByTestId('conversation-name').textContent(), LIVE)
       .toBe(`alice_${tag}`);
+    const order = () => page.getByTestId('conversation-name').allTextContents();
+    // The newest friendship is on top until a message makes the other one the latest activity.
+    await expect.poll(order, LIVE).toEqual([`carol_${tag}`, `alice_${tag}`]);
     const listRequests: string[] = [];
     page.on('request', (request) => {
       if (new URL(request.url()).pathname.startsWith('/api/conversations')) listRequests.push(request.url());
@@ -99,6 +104,14 @@ describe('the conversation list in Chromium', () => {
       .poll(() => row(page, conversationId).getByTestId('unread-badge').textContent(), LIVE)
       .toBe('1 unread');
     await expect.poll(() => page.title(), LIVE).toBe('(1) Messenjo');
+    expect(await order()).toEqual([`alice_${tag}`, `carol_${tag}`]);
+    expect(await row(page, carolConversation).getByTestId('unread-badge').count()).toBe(0);
+
+    // Filtering by name, ignoring case.
+    await page.getByLabel('Search conversations').fill(`CAROL_${tag}`);
+    await expect.poll(order, LIVE).toEqual([`carol_${tag}`]);
+    await page.getByLabel('Search conversations').fill('');
+    await expect.poll(order, LIVE).toEqual([`alice_${tag}`, `carol_${tag}`]);
 
     // The server announces the activity a second later: the page hears it and asks nothing.
     await expect
