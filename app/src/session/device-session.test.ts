@@ -1,6 +1,8 @@
 import 'fake-indexeddb/auto';
 import {
   appendMessage,
+  deleteMessage,
+  editMessage,
   markRead,
   segmentDocId,
   userDocId,
@@ -59,6 +61,18 @@ function serverSegment(): { doc: Y.Doc; append: (m: MessageEntry) => Uint8Array 
       return update;
     },
   };
+}
+
+/** The update a change to `doc` makes. */
+function change(doc: Y.Doc, edit: (d: Y.Doc) => void): Uint8Array {
+  let update: Uint8Array = new Uint8Array();
+  const grab = (u: Uint8Array): void => {
+    update = u;
+  };
+  doc.on('update', grab);
+  edit(doc);
+  doc.off('update', grab);
+  return update;
 }
 
 const sessions: DeviceSession[] = [];
@@ -158,6 +172,31 @@ describe('DeviceSession', () => {
       lastMessage: { authorId: ME, preview: 'on my way' },
     });
     expect(session.unsentMessages.get()).toBe(1);
+
+    // The open pane marks what the person saw as read.
+    socket.deliver({ type: 'update', docId: SEG, seq: 3, update: server.append(message(ANN, 'ok')) });
+    await Promise.resolve();
+    expect(session.conversations.get()[0]?.local?.unread).toBe(1);
+    await session.markRead(CONV);
+    await Promise.resolve();
+    expect(session.conversations.get()[0]?.local?.unread).toBe(0);
+
+    // Every message is in the device's search index; a deletion removes it, an edit rewrites it.
+    const indexed = async (): Promise<string[]> =>
+      (await session.db.messages.where('conversationId').equals(CONV).toArray()).map((m) => m.text).sort();
+    await vi.waitFor(async () =>
+      expect(await indexed()).toEqual(['are you   there?', 'hello', 'ok', 'on my way']),
+    );
+    const remove = (d: Y.Doc): void => deleteMessage(d, hello.id, ANN, 5);
+    socket.deliver({ type: 'update', docId: SEG, seq: 4, update: change(server.doc, remove) });
+    await vi.waitFor(async () => expect(await indexed()).toEqual(['are you   there?', 'ok', 'on my way']));
+    const ok = server.doc
+      .getArray<MessageEntry>('messages')
+      .toArray()
+      .find((m) => m.text === 'ok')!;
+    const rewrite = (d: Y.Doc): void => editMessage(d, ok.id, 'okay', 6);
+    socket.deliver({ type: 'update', docId: SEG, seq: 5, update: change(server.doc, rewrite) });
+    await vi.waitFor(async () => expect(await indexed()).toEqual(['are you   there?', 'okay', 'on my way']));
   });
 
   it('removes the user’s data from the device on sign-out', async () => {

@@ -1,4 +1,7 @@
 import {
+  markRead,
+  segmentDocId,
+  segmentOf,
   userDocId,
   userDocOf,
   type ConversationDetail,
@@ -21,7 +24,13 @@ import {
 } from '../sync/index.ts';
 import { ConversationWatch } from './conversation-watch.ts';
 import { LocalDb, syncDbName, type IndexedMessage, type KeptFriends } from './local-db.ts';
-import { orderConversations, unreadTotal, type ConversationRow, type LocalColumns } from './list-columns.ts';
+import {
+  isReadAfter,
+  orderConversations,
+  unreadTotal,
+  type ConversationRow,
+  type LocalColumns,
+} from './list-columns.ts';
 
 export interface FriendsState {
   lists: FriendsResponse;
@@ -47,6 +56,8 @@ export interface DeviceSessionOptions {
   /** The server ended this device's session (revoked, account deleted). */
   onSignedOut?: () => void;
 }
+
+const signOutChannelName = (userId: string): string => `messenjo-signed-out-${userId}`;
 
 const EMPTY_FRIENDS: FriendsResponse = { friends: [], incoming: [], outgoing: [], blocked: [] };
 
@@ -88,6 +99,8 @@ export class DeviceSession {
   private userDocPromise: Promise<Y.Doc> | null = null;
   private stopObservingUser = (): void => {};
   private disposed = false;
+  /** This user's data was removed from the device (here or in another tab): write nothing more. */
+  private wiped = false;
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
   private dirtyRows = new Set<string>();
@@ -114,6 +127,30 @@ export class DeviceSession {
       });
       this.disposers.push(electSocketLeader(this.client), () => tabs.close());
     }
+    // Another tab signed this user out and removes the data: stop writing and leave too.
+    if (typeof BroadcastChannel !== 'undefined') {
+      const channel = new BroadcastChannel(signOutChannelName(userId));
+      channel.onmessage = () => {
+        this.wiped = true;
+        void this.dispose();
+        this.options.onSignedOut?.();
+      };
+      this.disposers.push(() => channel.close());
+    }
+  }
+
+  /**
+   * Before this user's data is removed: this session and the user's sessions in other tabs
+   * stop writing (a late write would bring a deleted database back).
+   */
+  async disposeForWipe(): Promise<void> {
+    if (typeof BroadcastChannel !== 'undefined') {
+      const channel = new BroadcastChannel(signOutChannelName(this.userId));
+      channel.postMessage('wiped');
+      channel.close();
+    }
+    this.wiped = true;
+    await this.dispose();
   }
 
   /** Paints from the device, then connects and keeps everything current. */
@@ -137,8 +174,10 @@ export class DeviceSession {
         const status: SyncStatus = this.client.status.get();
         if (status === 'signed_out') this.options.onSignedOut?.();
         const online = status === 'online' || status === 'syncing';
-        // Back online after a break: catch up on social changes missed while away.
-        if (online && !wasOnline && connectedBefore) void this.refresh();
+        // Back online after a break, or online for the first time after a start whose request
+        // failed (offline start): catch up on social changes missed while away.
+        const neverAnswered = this.social.get().version === 0 && this.refreshing === null;
+        if (online && !wasOnline && (connectedBefore || neverAnswered)) void this.refresh();
         if (online) connectedBefore = true;
         wasOnline = online;
       }),
@@ -279,7 +318,10 @@ export class DeviceSession {
 
   // ---- documents --------------------------------------------------------------------------
 
-  /** The conversation's segments on this device: one shared instance, also used by the open pane. */
+  /**
+   * The conversation's segments on this device: one shared instance, also used by the open pane.
+   * The session owns it (its newest segment feeds the list): users never close it.
+   */
   conversation(id: string): ConversationSegments {
     let segments = this.conversationsById.get(id);
     if (!segments) {
@@ -308,6 +350,34 @@ export class DeviceSession {
     readPositions.observe(onRead);
     this.stopObservingUser = () => readPositions.unobserve(onRead);
     for (const watch of this.watches.values()) watch.recompute();
+  }
+
+  /**
+   * Marks the conversation read up to its newest loaded message (the open pane calls it when
+   * the person has seen it). Moves forward only; every device of the user follows.
+   */
+  async markRead(conversationId: string): Promise<void> {
+    const user = await this.userDoc();
+    const segments = this.conversation(conversationId)
+      .segments()
+      .sort((a, b) => b.index - a.index);
+    for (const { index, doc } of segments) {
+      const { messages } = segmentOf(doc);
+      if (messages.length === 0) continue;
+      const newest = messages.get(messages.length - 1);
+      const indexIn = (segment: number, messageId: string): number => {
+        const d = this.client.doc(segmentDocId(conversationId, segment));
+        return d
+          ? segmentOf(d)
+              .messages.toArray()
+              .findLastIndex((m) => m.id === messageId)
+          : -1;
+      };
+      markRead(user, conversationId, { segment: index, messageId: newest.id, at: Date.now() }, (a, b) =>
+        isReadAfter(a, b, indexIn),
+      );
+      return;
+    }
   }
 
   private readPosition(conversationId: string): ReadPosition | undefined {
@@ -376,6 +446,7 @@ export class DeviceSession {
       this.rows.delete(id);
       this.unwatch(id);
       this.markDirty(id);
+      void this.db.details.delete(id).catch(() => undefined);
     }
     for (const entry of entries) {
       this.rows.set(entry.id, { ...entry, local: this.rows.get(entry.id)?.local ?? null });
@@ -435,8 +506,10 @@ export class DeviceSession {
     this.stopObservingUser();
     for (const id of [...this.watches.keys()]) this.unwatch(id);
     clearTimeout(this.rowsFlush);
-    await this.flushRows();
-    await this.indexWrites;
+    if (!this.wiped) {
+      await this.flushRows();
+      await this.indexWrites;
+    }
     await this.client.stop();
     await this.ownPersistence?.close();
     this.db.close();

@@ -20,7 +20,7 @@ export async function signOutOfDevice(
 ): Promise<boolean> {
   const warning = unsentWarning(session.client.pending());
   if (warning !== null && !confirm(warning)) return false;
-  await session.dispose();
+  await session.disposeForWipe();
   await deleteLocalData(session.userId).catch((error: unknown) =>
     console.warn('local data not removed', error),
   );

@@ -5,6 +5,7 @@ import { Avatar } from '../ui/Avatar.tsx';
 import { listTime } from '../ui/format-time.ts';
 import { OfflineBanner } from './OfflineBanner.tsx';
 import { useConversations } from './use-conversations.ts';
+import { useMinuteClock } from './use-minute-clock.ts';
 
 function PendingMarker() {
   return (
@@ -26,7 +27,12 @@ function PendingMarker() {
   );
 }
 
-function Row(props: { row: ConversationRow; selected: boolean; onSelect: (id: string) => void }) {
+function Row(props: {
+  row: ConversationRow;
+  now: number;
+  selected: boolean;
+  onSelect: (id: string) => void;
+}) {
   const session = useDeviceSession();
   // Names in previews follow profile changes.
   useStore(session.profiles);
@@ -69,7 +75,7 @@ function Row(props: { row: ConversationRow; selected: boolean; onSelect: (id: st
             dateTime={new Date(activityAt(row)).toISOString()}
             data-testid="conversation-time"
           >
-            {listTime(activityAt(row))}
+            {listTime(activityAt(row), props.now)}
           </time>
         </span>
         <span className="flex items-center gap-2">
@@ -107,6 +113,7 @@ export function ConversationList(props: {
   onSelect: (id: string) => void;
 }) {
   const { rows, ready } = useConversations(props.filter);
+  const now = useMinuteClock();
   return (
     <>
       <OfflineBanner />
@@ -120,7 +127,7 @@ export function ConversationList(props: {
         <ul aria-label="Conversations" className="flex flex-col gap-1">
           {rows.map((row) => (
             <li key={row.id}>
-              <Row row={row} selected={row.id === props.selectedId} onSelect={props.onSelect} />
+              <Row row={row} now={now} selected={row.id === props.selectedId} onSelect={props.onSelect} />
             </li>
           ))}
         </ul>

@@ -1,0 +1,186 @@
+import { decodeServerFrame, markRead, segmentDocId, userDocId, type UserEvent } from '@messenjo/shared';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConversationSegments, type SyncClient } from '../../app/src/sync/index.ts';
+import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import { watchPage, type BrowserContext, type Page, type PageProblems } from '../harness/browser.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
+import { makeFriends } from '../harness/social.ts';
+import { eventually, nodeDevice } from '../harness/sync.ts';
+
+/** Live means without a reload; generous so a loaded 2-core machine does not flake. */
+const LIVE = { timeout: 8000 };
+
+/**
+ * The conversation list is local-first: a message arriving in a conversation's document updates
+ * the row (preview, unread badge, title) with no request to the list API, reading on another
+ * device clears the badge, and with the network gone a reload still shows the list.
+ */
+describe('the conversation list in Chromium', () => {
+  const server = useServer('browser-conversation-list');
+  const browser = useBrowser();
+  const contexts: BrowserContext[] = [];
+  const clients: SyncClient[] = [];
+  const problems: PageProblems[] = [];
+
+  afterAll(async () => {
+    for (const client of clients) await client.stop();
+    for (const context of contexts) await context.close();
+  });
+
+  async function device(
+    account: TestAccount,
+  ): Promise<{ page: Page; context: BrowserContext; events: UserEvent[] }> {
+    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
+    const [name, value] = session.cookie.split('=') as [string, string];
+    const context = await browser().newContext();
+    contexts.push(context);
+    await context.addCookies([{ name, value, url: server().url, httpOnly: true, sameSite: 'Lax' }]);
+    const page = await context.newPage();
+    problems.push(watchPage(page));
+    const events = eventsOf(page);
+    await page.goto(server().url);
+    await expect
+      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('online');
+    return { page, context, events };
+  }
+
+  /** Another device of `account` in Node: the app's real sync client. */
+  async function nodeSession(account: TestAccount): Promise<SyncClient> {
+    const session = await signIn(server().url, account, { userAgent: `node ${clients.length}` });
+    const client = nodeDevice(server().url, session.cookie);
+    clients.push(client);
+    client.start();
+    return client;
+  }
+
+  /** User events the page's socket received, decoded. */
+  function eventsOf(page: Page): UserEvent[] {
+    const events: UserEvent[] = [];
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) => {
+        if (typeof payload === 'string') return;
+        const decoded = decodeServerFrame(new Uint8Array(payload));
+        if (decoded.kind === 'frame' && decoded.frame.type === 'event') events.push(decoded.frame.event);
+      }),
+    );
+    return events;
+  }
+
+  const row = (page: Page, conversationId: string) =>
+    page.locator(`[data-conversation-id="${conversationId}"]`);
+
+  it('a message updates preview, badge and title with no list request; reading elsewhere clears them; offline reload keeps the list', async () => {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const alice = await signUp(server().url, { username: `alice_${tag}` });
+    const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const carol = await signUp(server().url, { username: `carol_${tag}` });
+    const conversationId = await makeFriends(server().url, alice, bob);
+    const carolConversation = await makeFriends(server().url, carol, bob);
+
+    const { page, context, events } = await device(bob);
+    await expect
+      .poll(() => row(page, conversationId).getByTestId('conversation-name').textContent(), LIVE)
+      .toBe(`alice_${tag}`);
+    const order = () => page.getByTestId('conversation-name').allTextContents();
+    // The newest friendship is on top until a message makes the other one the latest activity.
+    await expect.poll(order, LIVE).toEqual([`carol_${tag}`, `alice_${tag}`]);
+    const listRequests: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/conversations')) listRequests.push(request.url());
+    });
+
+    // Alice writes from her device; Bob's row follows from the document alone.
+    const aliceDevice = await nodeSession(alice);
+    const chat = new ConversationSegments(aliceDevice, conversationId);
+    await chat.openLatest();
+    await eventually(() => aliceDevice.status.get() === 'online', 'alice is online');
+    await chat.send(alice.userId, 'See you\nat eight');
+    await eventually(() => aliceDevice.pending() === 0, "alice's message is stored");
+    await expect
+      .poll(() => row(page, conversationId).getByTestId('conversation-preview').textContent(), LIVE)
+      .toBe('See you at eight');
+    await expect
+      .poll(() => row(page, conversationId).getByTestId('unread-badge').textContent(), LIVE)
+      .toBe('1 unread');
+    await expect.poll(() => page.title(), LIVE).toBe('(1) Messenjo');
+    expect(await order()).toEqual([`alice_${tag}`, `carol_${tag}`]);
+    expect(await row(page, carolConversation).getByTestId('unread-badge').count()).toBe(0);
+
+    // Filtering by name, ignoring case.
+    await page.getByLabel('Search conversations').fill(`CAROL_${tag}`);
+    await expect.poll(order, LIVE).toEqual([`carol_${tag}`]);
+    await page.getByLabel('Search conversations').fill('');
+    await expect.poll(order, LIVE).toEqual([`alice_${tag}`, `carol_${tag}`]);
+
+    // The server announces the activity a second later: the page hears it and asks nothing.
+    await expect
+      .poll(() => events.some((e) => e.type === 'conversation.changed' && e.cause === 'messages'), LIVE)
+      .toBe(true);
+    await chat.send(alice.userId, 'Bring the map');
+    await expect
+      .poll(() => row(page, conversationId).getByTestId('conversation-preview').textContent(), LIVE)
+      .toBe('Bring the map');
+    await expect.poll(() => page.title(), LIVE).toBe('(2) Messenjo');
+    expect(listRequests).toEqual([]);
+
+    // Bob reads on his phone: the read position in his user document clears the laptop's badge.
+    const bobPhone = await nodeSession(bob);
+    const segment = await bobPhone.open(segmentDocId(conversationId, 0));
+    const userDoc = await bobPhone.open(userDocId(bob.userId));
+    await eventually(() => bobPhone.status.get() === 'online', "bob's phone is online");
+    await eventually(
+      () => segment.getArray<{ id: string; sentAt: number }>('messages').length === 2,
+      'the phone has both messages',
+    );
+    const newest = segment.getArray<{ id: string; sentAt: number }>('messages').get(1);
+    markRead(userDoc, conversationId, { segment: 0, messageId: newest.id, at: Date.now() }, () => true);
+    await expect.poll(() => row(page, conversationId).getByTestId('unread-badge').count(), LIVE).toBe(0);
+    await expect.poll(() => page.title(), LIVE).toBe('Messenjo');
+    expect(listRequests).toEqual([]);
+
+    // The network goes; a reload paints the list, names and preview from the device.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    // The worker controls pages loaded after it is ready.
+    await page.reload();
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), LIVE)
+      .toBe(true);
+    await context.setOffline(true);
+    await page.reload();
+    await expect
+      .poll(() => row(page, conversationId).getByTestId('conversation-name').textContent(), LIVE)
+      .toBe(`alice_${tag}`);
+    expect(await row(page, conversationId).getByTestId('conversation-preview').textContent()).toBe(
+      'Bring the map',
+    );
+    await expect.poll(() => page.getByTestId('offline-banner').isVisible(), LIVE).toBe(true);
+    expect(await page.getByText('No conversations yet').count()).toBe(0);
+
+    // Back online, signing out removes Bob's data from the device.
+    await context.setOffline(false);
+    await expect
+      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('online');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('button', { name: /passkey/i })
+            .first()
+            .isVisible(),
+        LIVE,
+      )
+      .toBe(true);
+    const databases = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+    expect(databases).not.toContain(`messenjo-local-${bob.userId}`);
+    expect(databases).not.toContain(`messenjo-sync-${bob.userId}`);
+
+    for (const p of problems) {
+      expect(p.pageErrors).toEqual([]);
+    }
+  });
+});
