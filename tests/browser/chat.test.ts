@@ -147,4 +147,72 @@ describe('the conversation in Chromium', () => {
       expect(p.consoleErrors).toEqual([]);
     }
   }, 120_000);
+  it('a message written offline is pending, survives an offline reload, and arrives when the network returns', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const phone = await device(bob, conversationId);
+    // The service worker must control the page for the app to load with no network.
+    await phone.page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await phone.page.reload();
+    await expect
+      .poll(() => phone.page.evaluate(() => navigator.serviceWorker.controller !== null), LIVE)
+      .toBe(true);
+    await send(a.page, 'Before the tunnel');
+    await expect.poll(() => message(phone.page, 'Before the tunnel').count(), LIVE).toBe(1);
+
+    await phone.context.setOffline(true);
+    await expect
+      .poll(() => phone.page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('offline');
+    await send(phone.page, 'Written in the tunnel');
+    await expect
+      .poll(() => message(phone.page, 'Written in the tunnel').getAttribute('data-status'), LIVE)
+      .toBe('pending');
+    expect(
+      await message(phone.page, 'Written in the tunnel').getByTestId('send-state').textContent(),
+    ).toContain('Pending');
+
+    await phone.page.reload();
+    await expect.poll(() => message(phone.page, 'Before the tunnel').count(), LIVE).toBe(1);
+    await expect
+      .poll(() => message(phone.page, 'Written in the tunnel').getAttribute('data-status'), LIVE)
+      .toBe('pending');
+    expect(await message(a.page, 'Written in the tunnel').count()).toBe(0);
+
+    await phone.context.setOffline(false);
+    await expect.poll(() => message(a.page, 'Written in the tunnel').count(), LIVE).toBe(1);
+    await expect
+      .poll(() => message(phone.page, 'Written in the tunnel').getAttribute('data-status'), LIVE)
+      .toMatch(/sent|read/);
+  }, 120_000);
+
+  it('a 4,000-character word and right-to-left text render whole, wrapped, in their direction', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    const box = a.page.getByRole('textbox', { name: 'Message' });
+    await box.fill('w'.repeat(4001));
+    expect(await a.page.getByTestId('char-counter').textContent()).toBe('4,001 / 4,000');
+    expect(await a.page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    await box.press('Backspace');
+    expect(await a.page.getByTestId('char-counter').textContent()).toBe('4,000 / 4,000');
+    await box.press('Enter');
+    const long = message(b.page, 'wwwww');
+    await expect.poll(() => long.getByTestId('message-text').textContent(), LIVE).toBe('w'.repeat(4000));
+    // Wrapped inside the list: nothing sticks out sideways.
+    const list = await b.page.getByTestId('message-list').boundingBox();
+    const bubble = await long.getByTestId('message-text').boundingBox();
+    expect(bubble!.x + bubble!.width).toBeLessThanOrEqual(list!.x + list!.width);
+
+    await send(a.page, 'שלום עולם');
+    const rtl = message(b.page, 'שלום עולם').getByTestId('message-text');
+    await expect.poll(() => rtl.evaluate((el) => getComputedStyle(el).direction), LIVE).toBe('rtl');
+    await send(a.page, '🎉');
+    const emoji = message(b.page, '🎉').getByTestId('message-text');
+    await expect
+      .poll(() => emoji.evaluate((el) => parseFloat(getComputedStyle(el).fontSize)), LIVE)
+      .toBeGreaterThan(30);
+  }, 120_000);
 });
