@@ -1,9 +1,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import {
+  appendMessage,
+  newMessageId,
+  segmentDocId,
+  SEGMENT_MESSAGES,
+  userDocId,
+  userDocOf,
+  type MessageEntry,
+} from '@messenjo/shared';
 import type { Locator } from 'playwright-core';
+import * as Y from 'yjs';
 import { watchPage, type BrowserContext, type Page, type PageProblems } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
+import { eventually, nodeDevice } from '../harness/sync.ts';
 
 /** Live means without a reload; generous so a loaded 2-core machine does not flake (speed is benchmarked, not tested). */
 const LIVE = { timeout: 8000 };
@@ -214,5 +225,73 @@ describe('the conversation in Chromium', () => {
     await expect
       .poll(() => emoji.evaluate((el) => parseFloat(getComputedStyle(el).fontSize)), LIVE)
       .toBeGreaterThan(30);
+  }, 120_000);
+  /** Writes history as `account` from a Node device: `count` messages per segment, in one update each. */
+  async function seed(
+    account: TestAccount,
+    conversationId: string,
+    segments: { index: number; texts: string[] }[],
+  ) {
+    const client = nodeDevice(server().url, account.cookie);
+    client.start();
+    const ids: string[][] = [];
+    for (const { index, texts } of segments) {
+      const docId = segmentDocId(conversationId, index);
+      const doc = await client.open(docId);
+      await eventually(() => client.docState(docId) === 'synced', `${docId} synced`);
+      const entries: MessageEntry[] = texts.map((text, i) => ({
+        id: newMessageId(),
+        author: account.userId,
+        text,
+        sentAt: Date.now() - (texts.length - i) * 1000,
+      }));
+      Y.transact(doc, () => entries.forEach((entry) => appendMessage(doc, entry)));
+      ids.push(entries.map((e) => e.id));
+    }
+    await eventually(() => client.pendingTotal.get() === 0, 'history stored');
+    await client.stop();
+    return ids;
+  }
+
+  it('opens at the first unread message under "New messages", jumps to latest, and loads older history without jumping', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const range = (n: number, label: string) => Array.from({ length: n }, (_, i) => `${label} ${i}`);
+    const [, recent] = await seed(alice, conversationId, [
+      { index: 0, texts: range(SEGMENT_MESSAGES, 'older') },
+      { index: 1, texts: range(40, 'recent') },
+    ]);
+    // Bob read up to "recent 9" on another device.
+    const other = nodeDevice(server().url, bob.cookie);
+    other.start();
+    const userDoc = await other.open(userDocId(bob.userId));
+    await eventually(() => other.docState(userDocId(bob.userId)) === 'synced', 'user document synced');
+    userDocOf(userDoc).readPositions.set(conversationId, {
+      segment: 1,
+      messageId: recent![9]!,
+      at: Date.now(),
+    });
+    await eventually(() => other.pendingTotal.get() === 0, 'read position stored');
+    await other.stop();
+
+    const b = await device(bob, conversationId);
+    const divider = b.page.getByTestId('unread-divider');
+    await divider.waitFor();
+    const firstUnread = message(b.page, 'recent 10');
+    await expect.poll(() => firstUnread.isVisible(), LIVE).toBe(true);
+    const opened = (await firstUnread.boundingBox())!.y;
+    expect(opened).toBeGreaterThan((await divider.boundingBox())!.y);
+    expect(await message(b.page, 'recent 39').isVisible()).toBe(false);
+
+    // Near the top of what is loaded, the segment before loads; what is on screen stays put.
+    await expect
+      .poll(() => b.page.getByText('This is the beginning of the conversation.').count(), LIVE)
+      .toBe(1);
+    expect(Math.abs((await firstUnread.boundingBox())!.y - opened)).toBeLessThan(4);
+    await b.page.getByTestId('message-list').evaluate((el) => el.scrollBy({ top: -900 }));
+    await expect.poll(() => message(b.page, 'older 999').isVisible(), LIVE).toBe(true);
+
+    await b.page.getByRole('button', { name: /Jump to latest/ }).click();
+    await expect.poll(() => message(b.page, 'recent 39').isVisible(), LIVE).toBe(true);
+    await expect.poll(() => b.page.getByRole('button', { name: /Jump to latest/ }).count(), LIVE).toBe(0);
   }, 120_000);
 });
