@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
 import {
   appendMessage,
   newMessageId,
@@ -13,7 +13,7 @@ import type { Locator } from 'playwright-core';
 import * as Y from 'yjs';
 import { watchPage, type BrowserContext, type Page, type PageProblems } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
-import { makeFriends } from '../harness/social.ts';
+import { makeFriends, ok } from '../harness/social.ts';
 import { eventually, nodeDevice } from '../harness/sync.ts';
 
 /** Live means without a reload; generous so a loaded 2-core machine does not flake (speed is benchmarked, not tested). */
@@ -293,5 +293,51 @@ describe('the conversation in Chromium', () => {
     await b.page.getByRole('button', { name: /Jump to latest/ }).click();
     await expect.poll(() => message(b.page, 'recent 39').isVisible(), LIVE).toBe(true);
     await expect.poll(() => b.page.getByRole('button', { name: /Jump to latest/ }).count(), LIVE).toBe(0);
+  }, 120_000);
+  it('in a group: names, system lines, "Seen by", the owner deletes a member’s message, drafts follow the user, typing times out', async () => {
+    const { alice, bob, tag } = await pair();
+    const group = await ok<{ id: string }>(
+      authedFetch(server().url, alice, '/api/groups', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Climbing', memberIds: [bob.userId] }),
+      }),
+      'create group',
+    );
+    const a = await device(alice, group.id);
+    const bobLaptop = await device(bob, group.id);
+    const bobPhone = await device(bob, group.id);
+    await expect
+      .poll(() => a.page.locator('[data-system]').allTextContents(), LIVE)
+      .toEqual(['You created the group Climbing', `You added bob_${tag}`]);
+
+    await send(bobLaptop.page, 'Who brings the rope?');
+    const onAlice = message(a.page, 'Who brings the rope?');
+    await expect.poll(() => onAlice.getByTestId('sender-name').textContent(), LIVE).toBe(`bob_${tag}`);
+    // Alice has it on screen: Bob sees who has seen it.
+    const seen = message(bobLaptop.page, 'Who brings the rope?').getByTestId('send-state');
+    await expect.poll(() => seen.textContent(), LIVE).toContain('Seen by 1');
+    expect(await seen.getAttribute('title')).toBe(`alice_${tag}`);
+
+    // The owner removes a member's message: a tombstone on both of Bob's devices.
+    await act(a.page, 'Who brings the rope?', 'Delete');
+    await a.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    for (const { page } of [bobLaptop, bobPhone])
+      await expect.poll(() => page.getByTestId('message-deleted').count(), LIVE).toBe(1);
+
+    // A draft typed on the laptop is waiting in the phone's message box.
+    await bobLaptop.page.getByRole('textbox', { name: 'Message' }).fill('I can bring the');
+    await expect
+      .poll(() => bobPhone.page.getByRole('textbox', { name: 'Message' }).inputValue(), LIVE)
+      .toBe('I can bring the');
+
+    // Typing that stops without a word more goes away on its own.
+    await bobLaptop.page.getByRole('textbox', { name: 'Message' }).press('x');
+    await expect.poll(() => a.page.getByTestId('typing').textContent(), LIVE).toBe(`bob_${tag} is typing…`);
+    await expect.poll(() => a.page.getByTestId('typing').textContent(), { timeout: 10_000 }).toBe('');
+
+    for (const p of problems) {
+      expect(p.pageErrors).toEqual([]);
+      expect(p.consoleErrors).toEqual([]);
+    }
   }, 120_000);
 });
