@@ -95,6 +95,10 @@ describe('the conversation in Chromium', () => {
       .toMatch(/sent|read/);
     for (const { page } of [bobLaptop, bobPhone]) {
       await expect.poll(() => message(page, 'Hello Bob').textContent(), LIVE).toContain('Hello Bob');
+      // Screen readers hear it once, from the polite live region.
+      expect(await page.getByTestId('live-region').textContent()).toBe(
+        `alice_${tag}: Hello Bob, see https://example.org/x.`,
+      );
       const link = message(page, 'Hello Bob').getByRole('link', { name: 'https://example.org/x' });
       expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
       expect(await link.getAttribute('target')).toBe('_blank');
@@ -294,7 +298,7 @@ describe('the conversation in Chromium', () => {
     await expect.poll(() => message(b.page, 'recent 39').isVisible(), LIVE).toBe(true);
     await expect.poll(() => b.page.getByRole('button', { name: /Jump to latest/ }).count(), LIVE).toBe(0);
   }, 120_000);
-  it('in a group: names, system lines, "Seen by", the owner deletes a member’s message, drafts follow the user, typing times out', async () => {
+  it('in a group: names, system lines, "Seen by", the owner deletes a member’s message, drafts follow the user, typing times out, a removed member reads only', async () => {
     const { alice, bob, tag } = await pair();
     const group = await ok<{ id: string }>(
       authedFetch(server().url, alice, '/api/groups', {
@@ -334,6 +338,17 @@ describe('the conversation in Chromium', () => {
     await bobLaptop.page.getByRole('textbox', { name: 'Message' }).press('x');
     await expect.poll(() => a.page.getByTestId('typing').textContent(), LIVE).toBe(`bob_${tag} is typing…`);
     await expect.poll(() => a.page.getByTestId('typing').textContent(), { timeout: 10_000 }).toBe('');
+
+    // Removed from the group: Bob keeps the history and is told why he can no longer write.
+    await ok(
+      authedFetch(server().url, alice, `/api/groups/${group.id}/members/${bob.userId}`, { method: 'DELETE' }),
+      'remove member',
+    );
+    for (const { page } of [bobLaptop, bobPhone]) {
+      await expect.poll(() => page.getByTestId('read-only').textContent(), LIVE).toContain('removed');
+      expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
+      expect(await page.getByTestId('message-deleted').count()).toBe(1);
+    }
 
     for (const p of problems) {
       expect(p.pageErrors).toEqual([]);
