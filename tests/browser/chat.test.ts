@@ -1,9 +1,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import {
+  appendMessage,
+  newMessageId,
+  segmentDocId,
+  SEGMENT_MESSAGES,
+  userDocId,
+  userDocOf,
+  type MessageEntry,
+} from '@messenjo/shared';
 import type { Locator } from 'playwright-core';
+import * as Y from 'yjs';
 import { watchPage, type BrowserContext, type Page, type PageProblems } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
-import { makeFriends } from '../harness/social.ts';
+import { makeFriends, ok } from '../harness/social.ts';
+import { eventually, nodeDevice } from '../harness/sync.ts';
 
 /** Live means without a reload; generous so a loaded 2-core machine does not flake (speed is benchmarked, not tested). */
 const LIVE = { timeout: 8000 };
@@ -84,6 +95,10 @@ describe('the conversation in Chromium', () => {
       .toMatch(/sent|read/);
     for (const { page } of [bobLaptop, bobPhone]) {
       await expect.poll(() => message(page, 'Hello Bob').textContent(), LIVE).toContain('Hello Bob');
+      // Screen readers hear it once, from the polite live region.
+      expect(await page.getByTestId('live-region').textContent()).toBe(
+        `alice_${tag}: Hello Bob, see https://example.org/x.`,
+      );
       const link = message(page, 'Hello Bob').getByRole('link', { name: 'https://example.org/x' });
       expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
       expect(await link.getAttribute('target')).toBe('_blank');
@@ -140,6 +155,199 @@ describe('the conversation in Chromium', () => {
       expect(await page.locator('[data-message-id]').filter({ hasText: 'Hello Bob (edited' }).count()).toBe(
         0,
       );
+    }
+
+    for (const p of problems) {
+      expect(p.pageErrors).toEqual([]);
+      expect(p.consoleErrors).toEqual([]);
+    }
+  }, 120_000);
+  it('a message written offline is pending, survives an offline reload, and arrives when the network returns', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const phone = await device(bob, conversationId);
+    // The service worker must control the page for the app to load with no network.
+    await phone.page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await phone.page.reload();
+    await expect
+      .poll(() => phone.page.evaluate(() => navigator.serviceWorker.controller !== null), LIVE)
+      .toBe(true);
+    await send(a.page, 'Before the tunnel');
+    await expect.poll(() => message(phone.page, 'Before the tunnel').count(), LIVE).toBe(1);
+
+    await phone.context.setOffline(true);
+    await expect
+      .poll(() => phone.page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('offline');
+    await send(phone.page, 'Written in the tunnel');
+    await expect
+      .poll(() => message(phone.page, 'Written in the tunnel').getAttribute('data-status'), LIVE)
+      .toBe('pending');
+    expect(
+      await message(phone.page, 'Written in the tunnel').getByTestId('send-state').textContent(),
+    ).toContain('Pending');
+
+    await phone.page.reload();
+    await expect.poll(() => message(phone.page, 'Before the tunnel').count(), LIVE).toBe(1);
+    await expect
+      .poll(() => message(phone.page, 'Written in the tunnel').getAttribute('data-status'), LIVE)
+      .toBe('pending');
+    expect(await message(a.page, 'Written in the tunnel').count()).toBe(0);
+
+    await phone.context.setOffline(false);
+    await expect.poll(() => message(a.page, 'Written in the tunnel').count(), LIVE).toBe(1);
+    await expect
+      .poll(() => message(phone.page, 'Written in the tunnel').getAttribute('data-status'), LIVE)
+      .toMatch(/sent|read/);
+  }, 120_000);
+
+  it('a 4,000-character word and right-to-left text render whole, wrapped, in their direction', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    const box = a.page.getByRole('textbox', { name: 'Message' });
+    await box.fill('w'.repeat(4001));
+    expect(await a.page.getByTestId('char-counter').textContent()).toBe('4,001 / 4,000');
+    expect(await a.page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    await box.press('Backspace');
+    expect(await a.page.getByTestId('char-counter').textContent()).toBe('4,000 / 4,000');
+    await box.press('Enter');
+    const long = message(b.page, 'wwwww');
+    await expect.poll(() => long.getByTestId('message-text').textContent(), LIVE).toBe('w'.repeat(4000));
+    // Wrapped inside the list: nothing sticks out sideways.
+    const list = await b.page.getByTestId('message-list').boundingBox();
+    const bubble = await long.getByTestId('message-text').boundingBox();
+    expect(bubble!.x + bubble!.width).toBeLessThanOrEqual(list!.x + list!.width);
+
+    await send(a.page, 'שלום עולם');
+    const rtl = message(b.page, 'שלום עולם').getByTestId('message-text');
+    await expect.poll(() => rtl.evaluate((el) => getComputedStyle(el).direction), LIVE).toBe('rtl');
+    await send(a.page, '🎉');
+    const emoji = message(b.page, '🎉').getByTestId('message-text');
+    await expect
+      .poll(() => emoji.evaluate((el) => parseFloat(getComputedStyle(el).fontSize)), LIVE)
+      .toBeGreaterThan(30);
+  }, 120_000);
+  /** Writes history as `account` from a Node device: `count` messages per segment, in one update each. */
+  async function seed(
+    account: TestAccount,
+    conversationId: string,
+    segments: { index: number; texts: string[] }[],
+  ) {
+    const client = nodeDevice(server().url, account.cookie);
+    client.start();
+    const ids: string[][] = [];
+    for (const { index, texts } of segments) {
+      const docId = segmentDocId(conversationId, index);
+      const doc = await client.open(docId);
+      await eventually(() => client.docState(docId) === 'synced', `${docId} synced`);
+      const entries: MessageEntry[] = texts.map((text, i) => ({
+        id: newMessageId(),
+        author: account.userId,
+        text,
+        sentAt: Date.now() - (texts.length - i) * 1000,
+      }));
+      Y.transact(doc, () => entries.forEach((entry) => appendMessage(doc, entry)));
+      ids.push(entries.map((e) => e.id));
+    }
+    await eventually(() => client.pendingTotal.get() === 0, 'history stored');
+    await client.stop();
+    return ids;
+  }
+
+  it('opens at the first unread message under "New messages", jumps to latest, and loads older history without jumping', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const range = (n: number, label: string) => Array.from({ length: n }, (_, i) => `${label} ${i}`);
+    const [, recent] = await seed(alice, conversationId, [
+      { index: 0, texts: range(SEGMENT_MESSAGES, 'older') },
+      { index: 1, texts: range(40, 'recent') },
+    ]);
+    // Bob read up to "recent 9" on another device.
+    const other = nodeDevice(server().url, bob.cookie);
+    other.start();
+    const userDoc = await other.open(userDocId(bob.userId));
+    await eventually(() => other.docState(userDocId(bob.userId)) === 'synced', 'user document synced');
+    userDocOf(userDoc).readPositions.set(conversationId, {
+      segment: 1,
+      messageId: recent![9]!,
+      at: Date.now(),
+    });
+    await eventually(() => other.pendingTotal.get() === 0, 'read position stored');
+    await other.stop();
+
+    const b = await device(bob, conversationId);
+    const divider = b.page.getByTestId('unread-divider');
+    await divider.waitFor();
+    const firstUnread = message(b.page, 'recent 10');
+    await expect.poll(() => firstUnread.isVisible(), LIVE).toBe(true);
+    const opened = (await firstUnread.boundingBox())!.y;
+    expect(opened).toBeGreaterThan((await divider.boundingBox())!.y);
+    expect(await message(b.page, 'recent 39').isVisible()).toBe(false);
+
+    // Near the top of what is loaded, the segment before loads; what is on screen stays put.
+    await expect
+      .poll(() => b.page.getByText('This is the beginning of the conversation.').count(), LIVE)
+      .toBe(1);
+    expect(Math.abs((await firstUnread.boundingBox())!.y - opened)).toBeLessThan(4);
+    await b.page.getByTestId('message-list').evaluate((el) => el.scrollBy({ top: -900 }));
+    await expect.poll(() => message(b.page, 'older 999').isVisible(), LIVE).toBe(true);
+
+    await b.page.getByRole('button', { name: /Jump to latest/ }).click();
+    await expect.poll(() => message(b.page, 'recent 39').isVisible(), LIVE).toBe(true);
+    await expect.poll(() => b.page.getByRole('button', { name: /Jump to latest/ }).count(), LIVE).toBe(0);
+  }, 120_000);
+  it('in a group: names, system lines, "Seen by", the owner deletes a member’s message, drafts follow the user, typing times out, a removed member reads only', async () => {
+    const { alice, bob, tag } = await pair();
+    const group = await ok<{ id: string }>(
+      authedFetch(server().url, alice, '/api/groups', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Climbing', memberIds: [bob.userId] }),
+      }),
+      'create group',
+    );
+    const a = await device(alice, group.id);
+    const bobLaptop = await device(bob, group.id);
+    const bobPhone = await device(bob, group.id);
+    await expect
+      .poll(() => a.page.locator('[data-system]').allTextContents(), LIVE)
+      .toEqual(['You created the group Climbing', `You added bob_${tag}`]);
+
+    await send(bobLaptop.page, 'Who brings the rope?');
+    const onAlice = message(a.page, 'Who brings the rope?');
+    await expect.poll(() => onAlice.getByTestId('sender-name').textContent(), LIVE).toBe(`bob_${tag}`);
+    // Alice has it on screen: Bob sees who has seen it.
+    const seen = message(bobLaptop.page, 'Who brings the rope?').getByTestId('send-state');
+    await expect.poll(() => seen.textContent(), LIVE).toContain('Seen by 1');
+    expect(await seen.getAttribute('title')).toBe(`alice_${tag}`);
+
+    // The owner removes a member's message: a tombstone on both of Bob's devices.
+    await act(a.page, 'Who brings the rope?', 'Delete');
+    await a.page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    for (const { page } of [bobLaptop, bobPhone])
+      await expect.poll(() => page.getByTestId('message-deleted').count(), LIVE).toBe(1);
+
+    // A draft typed on the laptop is waiting in the phone's message box.
+    await bobLaptop.page.getByRole('textbox', { name: 'Message' }).fill('I can bring the');
+    await expect
+      .poll(() => bobPhone.page.getByRole('textbox', { name: 'Message' }).inputValue(), LIVE)
+      .toBe('I can bring the');
+
+    // Typing that stops without a word more goes away on its own.
+    await bobLaptop.page.getByRole('textbox', { name: 'Message' }).press('x');
+    await expect.poll(() => a.page.getByTestId('typing').textContent(), LIVE).toBe(`bob_${tag} is typing…`);
+    await expect.poll(() => a.page.getByTestId('typing').textContent(), { timeout: 10_000 }).toBe('');
+
+    // Removed from the group: Bob keeps the history and is told why he can no longer write.
+    await ok(
+      authedFetch(server().url, alice, `/api/groups/${group.id}/members/${bob.userId}`, { method: 'DELETE' }),
+      'remove member',
+    );
+    for (const { page } of [bobLaptop, bobPhone]) {
+      await expect.poll(() => page.getByTestId('read-only').textContent(), LIVE).toContain('removed');
+      expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
+      expect(await page.getByTestId('message-deleted').count()).toBe(1);
     }
 
     for (const p of problems) {

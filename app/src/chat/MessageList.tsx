@@ -9,6 +9,8 @@ import { buildRows, prependedCount, rowIndexOf, type ChatRow } from './rows.ts';
 const FIRST_INDEX = 1_000_000_000;
 /** Looking for a replied-to message loads at most this many older segments. */
 const MAX_SEGMENTS_TO_FIND = 20;
+/** How long the list takes to reach its opening position before older history may load. */
+const OPEN_SETTLE_MS = 400;
 
 export type ListContext = Omit<RowContext, 'byId' | 'readers' | 'lastOwn' | 'highlighted' | 'onJumpTo'>;
 
@@ -40,13 +42,22 @@ export function MessageList(props: {
   }
   const [initial] = useState(() => {
     const unread = rows.findIndex((r) => r.kind === 'unread');
+    // The row above the divider stays in view: the last message read, for context.
     return unread >= 0
-      ? { index: unread, align: 'start' as const }
+      ? { index: Math.max(0, unread - 1), align: 'start' as const }
       : { index: Math.max(0, rows.length - 1), align: 'end' as const };
   });
   const [atBottom, setAtBottom] = useState(true);
   const [highlighted, setHighlighted] = useState<string | null>(null);
   const loadingOlder = useRef(false);
+  // Older history waits until the opening position has settled: a segment prepended while
+  // Virtuoso is still scrolling to the divider would land the view elsewhere.
+  const [armed, setArmed] = useState(false);
+  const topInView = useRef(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setArmed(true), OPEN_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, []);
 
   const loadOlder = useCallback(async () => {
     if (loadingOlder.current || !state.hasOlder) return;
@@ -57,6 +68,9 @@ export function MessageList(props: {
       loadingOlder.current = false;
     }
   }, [model, state.hasOlder]);
+  useEffect(() => {
+    if (armed && topInView.current) void loadOlder();
+  }, [armed, loadOlder]);
 
   // Read while the newest messages are on screen in a focused, visible window.
   const canWrite = context.info.canWrite;
@@ -135,7 +149,13 @@ export function MessageList(props: {
         initialTopMostItemIndex={initial}
         computeItemKey={(_, row) => row.key}
         itemContent={(_, row, ctx) => <Row row={row} ctx={ctx} />}
-        startReached={() => void loadOlder()}
+        startReached={() => {
+          topInView.current = true;
+          if (armed) void loadOlder();
+        }}
+        rangeChanged={(range) => {
+          topInView.current = range.startIndex <= first;
+        }}
         followOutput={(bottom) => (bottom ? 'auto' : false)}
         atBottomStateChange={setAtBottom}
         atBottomThreshold={64}

@@ -18,6 +18,8 @@ export function MessageMenu(props: {
   alignEnd: boolean;
 }) {
   const [open, setOpen] = useState(false);
+  /** Near the bottom of the window the menu opens upwards, so the list's edge never cuts it. */
+  const [upwards, setUpwards] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
 
@@ -63,8 +65,12 @@ export function MessageMenu(props: {
         aria-label={props.label}
         aria-haspopup="menu"
         aria-expanded={open}
-        onClick={() => setOpen((v) => !v)}
-        className="rounded-full px-2 py-0.5 text-lg leading-none text-fg-muted opacity-0 group-hover:opacity-100 group-focus-within:opacity-100 hover:bg-raised focus-visible:opacity-100 focus-visible:ring-2 focus-visible:ring-focus aria-expanded:opacity-100"
+        onClick={() => {
+          const top = button.current?.getBoundingClientRect().top ?? 0;
+          setUpwards(top > window.innerHeight / 2);
+          setOpen((v) => !v);
+        }}
+        className="rounded-full px-2 py-0.5 text-lg leading-none text-fg-muted opacity-0 group-hover:opacity-100 [@media(hover:none)]:opacity-100 group-focus-within:opacity-100 hover:bg-raised focus-visible:opacity-100 focus-visible:ring-2 focus-visible:ring-focus aria-expanded:opacity-100"
       >
         ⋯
       </button>
@@ -74,7 +80,7 @@ export function MessageMenu(props: {
           role="menu"
           aria-label={props.label}
           onKeyDown={onKeyDown}
-          className={`absolute z-20 mt-1 flex w-56 flex-col gap-1 rounded-xl border border-line bg-surface p-2 shadow-lg ${props.alignEnd ? 'right-0' : 'left-0'}`}
+          className={`absolute z-20 flex ${upwards ? 'bottom-full mb-1' : 'mt-1'} w-56 flex-col gap-1 rounded-xl border border-line bg-surface p-2 shadow-lg ${props.alignEnd ? 'right-0' : 'left-0'}`}
         >
           {props.reactions.length > 0 && (
             <div className="flex justify-between" role="group" aria-label="React">

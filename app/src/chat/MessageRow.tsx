@@ -67,7 +67,9 @@ export const Row = memo(function Row(props: { row: ChatRow; ctx: RowContext }) {
         data-message-id={message.id}
         data-system=""
       >
-        {describeSystemEntry(message.system, (id) => (id === ctx.meId ? 'You' : senderName(ctx.info, id)))}
+        {describeSystemEntry(message.system, (id) =>
+          id !== ctx.meId ? senderName(ctx.info, id) : id === message.system?.actorId ? 'You' : 'you',
+        )}
       </p>
     );
   return <MessageBubble row={row} ctx={ctx} />;
@@ -158,7 +160,7 @@ function MessageBubble(props: { row: Extract<ChatRow, { kind: 'message' }>; ctx:
             ) : (
               <p
                 dir="auto"
-                className={`break-words whitespace-pre-wrap [overflow-wrap:anywhere] ${big ? 'text-4xl leading-tight' : 'text-[15px] leading-snug'}`}
+                className={`whitespace-pre-wrap wrap-anywhere ${big ? 'text-4xl leading-tight' : 'text-[15px] leading-snug'}`}
                 data-testid="message-text"
               >
                 <MessageText text={message.text} />

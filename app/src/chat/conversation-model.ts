@@ -238,7 +238,8 @@ export class ConversationModel {
     if (current === undefined || this.isAfter(position, current))
       markRead(this.userDoc, this.conversationId, position, (a, b) => this.isAfter(a, b));
     if (!receipt) return;
-    const theirs = messages.findLast((m) => m.author !== this.meId && !m.pending);
+    // System lines need no receipt: the newest message someone wrote is what "read" is about.
+    const theirs = messages.findLast((m) => m.author !== this.meId && !m.pending && !m.system);
     const doc = theirs && this.docOf(theirs);
     if (theirs && doc) setReceipt(doc, this.meId, theirs.id, Date.now());
   }

@@ -143,7 +143,7 @@ describe('sync client', () => {
     await client.stop();
   });
 
-  it('[CL2] reconnects at once when the browser reports the network is back', async () => {
+  it('[CL2] reconnects at once when the browser reports the network is back, and goes offline when it reports it gone', async () => {
     const events = new EventTarget();
     const g = globalThis as unknown as Record<string, unknown>;
     g.addEventListener = events.addEventListener.bind(events);
@@ -165,6 +165,12 @@ describe('sync client', () => {
       events.dispatchEvent(new Event('online'));
       expect(sockets).toHaveLength(2);
       expect(client.status.get()).toBe('connecting');
+      // And drops the socket at once when it reports the network gone.
+      sockets[1]!.open();
+      sockets[1]!.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+      expect(client.status.get()).toBe('online');
+      events.dispatchEvent(new Event('offline'));
+      expect(client.status.get()).toBe('offline');
       await client.stop();
     } finally {
       delete g.addEventListener;

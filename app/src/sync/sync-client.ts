@@ -98,8 +98,17 @@ export class SyncClient {
         this.attempt = 0;
         this.connect();
       };
+      // The browser says the network is gone: a socket may linger half-open for minutes; show
+      // offline now, so what is written meanwhile is seen as pending.
+      const onOffline = (): void => {
+        if (this.socket) this.dropConnection();
+      };
       target.addEventListener('online', onOnline);
-      this.disposers.push(() => target.removeEventListener?.('online', onOnline));
+      target.addEventListener('offline', onOffline);
+      this.disposers.push(() => {
+        target.removeEventListener?.('online', onOnline);
+        target.removeEventListener?.('offline', onOffline);
+      });
     }
     if (this.leader) this.connect();
   }

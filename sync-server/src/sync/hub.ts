@@ -420,12 +420,15 @@ export class SyncHub {
     Y.applyUpdate(scratch, Y.encodeStateAsUpdate(live.doc));
     let update: Uint8Array | null = null;
     scratch.on('update', (u: Uint8Array) => (update = u));
-    appendMessage(scratch, systemMessage(entry, Date.now()));
+    const message = systemMessage(entry, Date.now());
+    appendMessage(scratch, message);
     const clientId = scratch.clientID;
     scratch.destroy();
     if (!update) return;
     Y.applyUpdate(live.doc, update);
     live.clients.set(clientId, SYSTEM_AUTHOR);
+    // Receipts and reactions may name it at once, like any message of the segment.
+    live.messageAuthors.set(message.id, SYSTEM_AUTHOR);
     const seq = ++live.head;
     live.pending++;
     const data: Uint8Array = update;

@@ -4,6 +4,7 @@ import {
   isSystemMessage,
   segmentDocId,
   segmentOf,
+  setReceipt,
   type ConversationListEntry,
   type MessageEntry,
 } from '@messenjo/shared';
@@ -117,6 +118,38 @@ describe('social changes live on the sync socket', () => {
     const me = await ok<{ displayName: string }>(authedFetch(url(), owner, '/api/me'), 'me');
     const listed = (await listOf(ann)).find((c) => c.id === group.id);
     expect(listed?.lastMessage?.preview).toBe(`${me.displayName} renamed the group to The Band`);
+    annSocket.close();
+  });
+
+  it('[RC1] a receipt may name a system line the moment it is written (the document still in memory)', async () => {
+    const owner = await signUp(url());
+    const ann = await signUp(url());
+    await makeFriends(url(), owner, ann);
+    const group = await ok<{ id: string }>(
+      authedFetch(url(), owner, '/api/groups', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Choir', memberIds: [ann.userId] }),
+      }),
+      'create',
+    );
+    const docId = segmentDocId(group.id, 0);
+    const annSocket = await RawPeer.connect(url(), ann.cookie);
+    const annDoc = await subscribe(annSocket, docId);
+    await ok(
+      authedFetch(url(), owner, `/api/groups/${group.id}`, {
+        method: 'PATCH',
+        body: JSON.stringify({ name: 'The Choir' }),
+      }),
+      'rename',
+    );
+    Y.applyUpdate(annDoc, (await annSocket.next('update', (f) => f.docId === docId, 2000)).update);
+    const renamed = segmentOf(annDoc).messages.toArray().at(-1)!;
+    expect(isSystemMessage(renamed)).toBe(true);
+    let update: Uint8Array | undefined;
+    annDoc.once('update', (u: Uint8Array) => (update = u));
+    setReceipt(annDoc, ann.userId, renamed.id, Date.now());
+    annSocket.send({ type: 'update', docId, ref: 1, update: update! });
+    expect(await annSocket.next('ack', (f) => f.docId === docId && f.ref === 1, 2000)).toBeTruthy();
     annSocket.close();
   });
 
