@@ -170,9 +170,12 @@ async function runSeed(seed: number): Promise<void> {
         return link;
       },
     });
+    // Honest devices are never refused (a refused message would be dropped, never acked).
+    client.onRefused((id, reason) => refusals.push(`${userId} ${id} ${reason}`));
     client.start();
     return { userId, sessionId, client, persistence };
   };
+  const refusals: string[] = [];
   const devices = sessions.map((s) => makeDevice(s.userId, s.sessionId));
   await Promise.all(devices.map((d) => d.client.open(docId)));
   /** Every message whose device saw its ack; these must survive anything. */
@@ -234,6 +237,7 @@ async function runSeed(seed: number): Promise<void> {
     expect(device.client.pending(), `seed ${seed}: unacked left`).toBe(0);
     for (const id of sent.get(device) ?? []) acked.add(id);
   }
+  expect(refusals, `seed ${seed}: refusals`).toEqual([]);
   const replicas = devices.map((d) =>
     segmentOf(d.client.doc(docId)!)
       .messages.toArray()
