@@ -23,6 +23,22 @@ const HTTP_AND_SOCKETS = ['hono', 'hono/*', '@hono/*', 'ws'];
 /** The social graph's domain: everything in social/ but its routes, which speak HTTP for it. */
 const SOCIAL_DOMAIN = 'sync-server/src/social/!(*routes).ts';
 
+/**
+ * The accounts domain: the rules and stores behind sign-up, usernames, sign-in methods,
+ * sessions and pictures, and the OAuth providers' adapters. Routes, the session middleware
+ * and the OAuth state cookie speak HTTP for it.
+ */
+const ACCOUNTS_DOMAIN = [
+  'sync-server/src/accounts/{accounts,config,flows,refusals,registration,users}.ts',
+  'sync-server/src/accounts/media/{detect-image,pictures}.ts',
+  'sync-server/src/accounts/oauth/{complete,import-avatar,provider}.ts',
+  'sync-server/src/accounts/oauth/providers/*.ts',
+  'sync-server/src/accounts/passkeys/relying-party.ts',
+  'sync-server/src/accounts/profile/{delete-account,me-view}.ts',
+  'sync-server/src/accounts/session/auth-state.ts',
+  'sync-server/src/sessions/!(*.test).ts',
+];
+
 /** Server modules that store things: they know tables and rows, never requests or sockets. */
 const SERVER_STORAGE = [
   'sync-server/src/db/**',
@@ -103,6 +119,17 @@ export default tseslint.config(
                 'The social domain knows no HTTP: refuse with a DomainError (social/refusals.ts); onError gives the status.',
             },
             {
+              target: ACCOUNTS_DOMAIN.map((glob) => `./${glob}`),
+              from: [
+                './sync-server/src/http/**',
+                './sync-server/src/**/*routes.ts',
+                './sync-server/src/accounts/*rate-limit.ts',
+                './sync-server/src/accounts/session/{context,middleware,origin-check,sign-in}.ts',
+              ],
+              message:
+                'The accounts domain knows no HTTP: refuse with a DomainError (accounts/refusals.ts); onError gives the status.',
+            },
+            {
               target: './app/src/sync/**',
               from: './app/src/**/*.tsx',
               message: 'The sync client knows no React: hooks and components read it from outside.',
@@ -151,6 +178,15 @@ export default tseslint.config(
       'no-restricted-imports': forbidPackages(
         [...OTHER_SIDES.server, ...HTTP_AND_SOCKETS],
         'The social domain knows no HTTP or sockets; app/ and sync-server/ meet only in shared/.',
+      ),
+    },
+  },
+  {
+    files: ACCOUNTS_DOMAIN,
+    rules: {
+      'no-restricted-imports': forbidPackages(
+        [...OTHER_SIDES.server, ...HTTP_AND_SOCKETS],
+        'The accounts domain knows no HTTP or sockets; app/ and sync-server/ meet only in shared/.',
       ),
     },
   },

@@ -1,12 +1,12 @@
 import type { LinkedMethod, MeResponse, OAuthProviderId, PictureUrls } from '@messenjo/shared';
 import type { Db } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
-import { AppError } from '../http/app-error.ts';
 import type { SessionStore } from '../sessions/index.ts';
 import type { AccountsConfig } from './config.ts';
 import { FlowStore } from './flows.ts';
 import { IdentityStore } from './oauth/identity-store.ts';
 import { PasskeyStore } from './passkeys/credential-store.ts';
+import { refuse } from './refusals.ts';
 import { Registration } from './registration.ts';
 import { UserStore, type User } from './users.ts';
 
@@ -70,13 +70,7 @@ export class Accounts {
 
   /** Throws when removing one method would lock the person out. */
   assertNotLastMethod(userId: string): void {
-    if (this.methodCount(userId) <= 1) {
-      throw new AppError(
-        409,
-        'last_sign_in_method',
-        'This is your only way to sign in: add another passkey or link an account first',
-      );
-    }
+    if (this.methodCount(userId) <= 1) throw refuse.lastSignInMethod();
   }
 
   methods(userId: string): LinkedMethod[] {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { InviteInfo } from '@messenjo/shared';
 import type { Db } from '../db/index.ts';
-import { AppError } from '../http/app-error.ts';
 import type { RegistrationPolicy } from './config.ts';
+import { refuse } from './refusals.ts';
 import type { UserStore } from './users.ts';
 
 const INVITE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
@@ -30,17 +30,8 @@ export class Registration {
   /** Throws unless an account may be created now with this invite code. Does not use the invite. */
   check(inviteCode: string | undefined): void {
     if (this.policy === 'open' || this.users.isFreshServer()) return;
-    if (!inviteCode) {
-      throw new AppError(
-        403,
-        'invite_required',
-        'This server is invite-only: open an invite link to sign up',
-        'inviteCode',
-      );
-    }
-    if (!this.findUsable(inviteCode)) {
-      throw new AppError(403, 'invalid_invite', 'This invite link is unknown, used or expired', 'inviteCode');
-    }
+    if (!inviteCode) throw refuse.inviteRequired();
+    if (!this.findUsable(inviteCode)) throw refuse.invalidInvite();
   }
 
   /**
@@ -55,9 +46,7 @@ export class Registration {
         'UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_at IS NULL AND expires_at > ?',
       )
       .run(user.id, now, inviteCode ?? '', now);
-    if (result.changes === 0) {
-      throw new AppError(403, 'invalid_invite', 'This invite link is unknown, used or expired', 'inviteCode');
-    }
+    if (result.changes === 0) throw refuse.invalidInvite();
   }
 
   create(adminId: string, publicUrl: URL): InviteInfo {

@@ -1,7 +1,7 @@
 import { usernameKey } from '@messenjo/shared';
 import type { Db } from '../db/index.ts';
-import { AppError } from '../http/app-error.ts';
 import { newId } from '../ids.ts';
+import { refuse } from './refusals.ts';
 
 export interface User {
   id: string;
@@ -84,16 +84,16 @@ export class UserStore {
     return row !== undefined && row.id !== exceptUserId;
   }
 
-  /** Sets the username (already validated against the rules); a clash is a 409 naming the field. */
+  /** Sets the username (already validated against the rules); a clash is `username_taken` naming the field. */
   setUsername(userId: string, username: string): void {
-    if (this.isTaken(username, userId)) throw usernameTaken(username);
+    if (this.isTaken(username, userId)) throw refuse.usernameTaken(username);
     try {
       this.db
         .prepare('UPDATE users SET username = ?, username_key = ?, suggested_username = NULL WHERE id = ?')
         .run(username, usernameKey(username), userId);
     } catch (error) {
       // Two requests racing for the same name: the UNIQUE index decides.
-      if (error instanceof Error && /UNIQUE/.test(error.message)) throw usernameTaken(username);
+      if (error instanceof Error && /UNIQUE/.test(error.message)) throw refuse.usernameTaken(username);
       throw error;
     }
   }
@@ -105,8 +105,4 @@ export class UserStore {
   setPicture(userId: string, mediaId: string | null): void {
     this.db.prepare('UPDATE users SET picture_media_id = ? WHERE id = ?').run(mediaId, userId);
   }
-}
-
-export function usernameTaken(username: string): AppError {
-  return new AppError(409, 'username_taken', `The username "${username}" is already taken`, 'username');
 }

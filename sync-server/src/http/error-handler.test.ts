@@ -30,6 +30,13 @@ describe('onError', () => {
     ['already_a_member', 409],
     ['validation_failed', 400],
     ['group_ended', 409],
+    // The accounts domain's refusals answer as they did when it threw AppError.
+    ['username_taken', 409],
+    ['invite_required', 403],
+    ['invalid_invite', 403],
+    ['last_sign_in_method', 409],
+    ['payload_too_large', 413],
+    ['unsupported_media_type', 415],
   ] as const)('maps %s to %i', async (code, status) => {
     const response = await appThrowing(new DomainError(code, 'refused')).request('/');
     expect(response.status).toBe(status);

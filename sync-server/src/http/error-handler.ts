@@ -11,7 +11,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (err, c) => {
     if (err instanceof AppError) return c.json(err.toBody(), err.status);
     if (err instanceof DomainError) {
-      // A refusal of the domain (social graph): the code decides the status.
+      // A refusal of the domain (social graph, accounts, pictures): the code decides the status.
       const status = HTTP_STATUS_OF_CODE[err.code];
       return c.json(new AppError(status, err.code, err.message, err.field).toBody(), status);
     }

@@ -3,7 +3,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { LIMITS } from '@messenjo/shared';
-import { AppError } from '../../http/app-error.ts';
+import { DomainError } from '../../domain-error.ts';
 import { newId } from '../../ids.ts';
 import { detectImageFormat } from './detect-image.ts';
 import { PICTURE_SIZES, type MediaRecord, type MediaStore } from './media-store.ts';
@@ -40,8 +40,7 @@ export class Pictures {
     if (bytes.length > LIMITS.UPLOAD_BYTES) throw tooLarge();
     const format = detectImageFormat(bytes);
     if (!format) {
-      throw new AppError(
-        415,
+      throw new DomainError(
         'unsupported_media_type',
         'The file is not a JPEG, PNG, WebP, GIF or AVIF image',
         'picture',
@@ -57,8 +56,7 @@ export class Pictures {
     }
     if (!width || !height) throw undecodable();
     if (width * height > MAX_PICTURE_PIXELS) {
-      throw new AppError(
-        400,
+      throw new DomainError(
         'validation_failed',
         `The image is ${width}×${height} pixels; pictures may have at most ${MAX_PICTURE_PIXELS / 1_000_000} megapixels`,
         'picture',
@@ -111,12 +109,12 @@ export class Pictures {
   }
 }
 
-const tooLarge = (): AppError =>
-  new AppError(
-    413,
+// Refusals by code alone (`DomainError`): the HTTP layer's `onError` answers 413, 415 or 400.
+const tooLarge = (): DomainError =>
+  new DomainError(
     'payload_too_large',
     `Pictures may be at most ${LIMITS.UPLOAD_BYTES / (1024 * 1024)} MB`,
     'picture',
   );
-const undecodable = (): AppError =>
-  new AppError(400, 'validation_failed', 'The image could not be read: it may be damaged', 'picture');
+const undecodable = (): DomainError =>
+  new DomainError('validation_failed', 'The image could not be read: it may be damaged', 'picture');

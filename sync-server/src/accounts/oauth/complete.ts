@@ -1,5 +1,5 @@
 import { displayNameSchema } from '@messenjo/shared';
-import { AppError } from '../../http/app-error.ts';
+import { DomainError } from '../../domain-error.ts';
 import type { Accounts } from '../accounts.ts';
 import type { User } from '../users.ts';
 import { OAuthFlowError, type ProviderProfile } from './provider.ts';
@@ -67,7 +67,7 @@ export function completeOAuth(
     return { user, created: true };
   } catch (error) {
     // Registration refusals (invite required…) become the reason shown on the sign-in page.
-    if (error instanceof AppError) throw new OAuthFlowError(error.message);
+    if (error instanceof DomainError) throw new OAuthFlowError(error.message);
     throw error;
   }
 }

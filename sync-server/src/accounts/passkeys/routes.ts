@@ -12,6 +12,8 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
+  type VerifiedAuthenticationResponse,
+  type VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
 import { randomBytes } from 'node:crypto';
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
@@ -21,6 +23,7 @@ import type { AppEnv } from '../../http/env.ts';
 import { readJson } from '../../http/validate.ts';
 import type { Accounts } from '../accounts.ts';
 import type { MeView } from '../profile/me-view.ts';
+import { refuse } from '../refusals.ts';
 import { requireUser } from '../session/context.ts';
 import { startSession } from '../session/sign-in.ts';
 import { relyingParty } from './relying-party.ts';
@@ -80,34 +83,28 @@ export function passkeyRoutes(deps: {
 
   async function verifyRegistration(flow: RegisterFlow, response: unknown) {
     const rp = relyingParty(deps.publicUrl());
+    let result: VerifiedRegistrationResponse;
     try {
-      const result = await verifyRegistrationResponse({
+      result = await verifyRegistrationResponse({
         response: response as RegistrationResponseJSON,
         expectedChallenge: flow.challenge,
         expectedOrigin: rp.origin,
         expectedRPID: rp.rpID,
         requireUserVerification: false,
       });
-      if (!result.verified) throw failed('the authenticator response did not verify');
-      return result.registrationInfo.credential;
     } catch (error) {
-      if (error instanceof AppError) throw error;
+      // Only the library's own complaints about the response are caught here.
       throw failed(error instanceof Error ? error.message : 'invalid response');
     }
+    if (!result.verified) throw failed('the authenticator response did not verify');
+    return result.registrationInfo.credential;
   }
 
   // Sign-up: the account is created only once the passkey verified.
   routes.post('/register/options', async (c) => {
     const body = await readJson(c, passkeyRegisterOptionsRequestSchema);
     accounts.registration.check(body.inviteCode);
-    if (body.username && accounts.users.isTaken(body.username)) {
-      throw new AppError(
-        409,
-        'username_taken',
-        `The username "${body.username}" is already taken`,
-        'username',
-      );
-    }
+    if (body.username && accounts.users.isTaken(body.username)) throw refuse.usernameTaken(body.username);
     const handle = encodeBase64urlNoPadding(randomBytes(16));
     const name = body.username ?? `messenjo-${handle.slice(0, 6)}`;
     return registrationOptions(
@@ -169,9 +166,9 @@ export function passkeyRoutes(deps: {
       throw failed('the passkey belongs to another account');
     }
     const rp = relyingParty(deps.publicUrl());
-    let newCounter: number;
+    let result: VerifiedAuthenticationResponse;
     try {
-      const result = await verifyAuthenticationResponse({
+      result = await verifyAuthenticationResponse({
         response,
         expectedChallenge: flow.challenge,
         expectedOrigin: rp.origin,
@@ -184,13 +181,11 @@ export function passkeyRoutes(deps: {
           transports: stored.transports,
         },
       });
-      if (!result.verified) throw failed('the signature did not verify');
-      newCounter = result.authenticationInfo.newCounter;
     } catch (error) {
-      if (error instanceof AppError) throw error;
       throw failed(error instanceof Error ? error.message : 'invalid response');
     }
-    accounts.passkeys.recordUse(stored.id, newCounter, accounts.now());
+    if (!result.verified) throw failed('the signature did not verify');
+    accounts.passkeys.recordUse(stored.id, result.authenticationInfo.newCounter, accounts.now());
     startSession(c, accounts.sessions, deps.publicUrl(), user.id);
     return c.json(deps.meView(user));
   });
