@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { router, type Route } from '../../app/router.ts';
 import { syncThemeWithUserDoc } from '../../app/theme-sync.ts';
 import { pageTheme } from '../../lib/theme.ts';
+import { askForPersistentStorage } from '../../pwa/persistent-storage.ts';
 import { useStore } from '../../lib/use-store.ts';
 import { useDeviceSession } from '../../session/context.tsx';
 import { signOutOfDevice } from '../../session/sign-out.ts';
@@ -45,6 +46,9 @@ export function ChatShell(props: {
     focusScreenIfLost(mainRef.current);
   }, [route]);
 
+  useEffect(() => {
+    void askForPersistentStorage();
+  }, []);
   useEffect(
     () => syncThemeWithUserDoc(session.client, props.meId, pageTheme()),
     [session.client, props.meId],
