@@ -177,7 +177,8 @@ describe('DeviceSession', () => {
     socket.deliver({ type: 'update', docId: SEG, seq: 3, update: server.append(message(ANN, 'ok')) });
     await Promise.resolve();
     expect(session.conversations.get()[0]?.local?.unread).toBe(1);
-    await session.markRead(CONV);
+    const seen = server.doc.getArray<MessageEntry>('messages').toArray().at(-1)!;
+    markRead(user, CONV, { segment: 0, messageId: seen.id, at: seen.sentAt }, () => true);
     await Promise.resolve();
     expect(session.conversations.get()[0]?.local?.unread).toBe(0);
 

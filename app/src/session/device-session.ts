@@ -1,7 +1,4 @@
 import {
-  markRead,
-  segmentDocId,
-  segmentOf,
   userDocId,
   userDocOf,
   type ConversationDetail,
@@ -24,13 +21,7 @@ import {
 } from '../sync/index.ts';
 import { ConversationWatch } from './conversation-watch.ts';
 import { LocalDb, syncDbName, type IndexedMessage, type KeptFriends } from './local-db.ts';
-import {
-  isReadAfter,
-  orderConversations,
-  unreadTotal,
-  type ConversationRow,
-  type LocalColumns,
-} from './list-columns.ts';
+import { orderConversations, unreadTotal, type ConversationRow, type LocalColumns } from './list-columns.ts';
 
 export interface FriendsState {
   lists: FriendsResponse;
@@ -350,34 +341,6 @@ export class DeviceSession {
     readPositions.observe(onRead);
     this.stopObservingUser = () => readPositions.unobserve(onRead);
     for (const watch of this.watches.values()) watch.recompute();
-  }
-
-  /**
-   * Marks the conversation read up to its newest loaded message (the open pane calls it when
-   * the person has seen it). Moves forward only; every device of the user follows.
-   */
-  async markRead(conversationId: string): Promise<void> {
-    const user = await this.userDoc();
-    const segments = this.conversation(conversationId)
-      .segments()
-      .sort((a, b) => b.index - a.index);
-    for (const { index, doc } of segments) {
-      const { messages } = segmentOf(doc);
-      if (messages.length === 0) continue;
-      const newest = messages.get(messages.length - 1);
-      const indexIn = (segment: number, messageId: string): number => {
-        const d = this.client.doc(segmentDocId(conversationId, segment));
-        return d
-          ? segmentOf(d)
-              .messages.toArray()
-              .findLastIndex((m) => m.id === messageId)
-          : -1;
-      };
-      markRead(user, conversationId, { segment: index, messageId: newest.id, at: Date.now() }, (a, b) =>
-        isReadAfter(a, b, indexIn),
-      );
-      return;
-    }
   }
 
   private readPosition(conversationId: string): ReadPosition | undefined {

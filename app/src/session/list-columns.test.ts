@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   countUnread,
   filterByName,
-  isReadAfter,
   lastMessageOf,
   orderConversations,
   previewLine,
@@ -164,27 +163,5 @@ describe('the list', () => {
     const direct = { ...entry('d', 'Ann', 1), lastMessage: { preview: 'hey', senderId: ANN, at: 1 } };
     expect(previewLine(direct, ME, nameOf)).toEqual({ author: null, text: 'hey' });
     expect(previewLine(entry('e', 'E', 1), ME, nameOf)).toBeNull();
-  });
-});
-
-describe('isReadAfter', () => {
-  const order = ['m_a', 'm_b', 'm_c'];
-  const indexIn = (_segment: number, id: string): number => order.indexOf(id);
-  it('moves forward by segment, then by place in the segment, then by time when a message is not loaded', () => {
-    expect(
-      isReadAfter({ segment: 2, messageId: 'm_a', at: 1 }, { segment: 1, messageId: 'm_c', at: 9 }, indexIn),
-    ).toBe(true);
-    expect(
-      isReadAfter({ segment: 1, messageId: 'm_a', at: 9 }, { segment: 1, messageId: 'm_c', at: 1 }, indexIn),
-    ).toBe(false);
-    expect(
-      isReadAfter({ segment: 1, messageId: 'm_c', at: 1 }, { segment: 1, messageId: 'm_b', at: 9 }, indexIn),
-    ).toBe(true);
-    expect(
-      isReadAfter({ segment: 1, messageId: 'm_x', at: 5 }, { segment: 1, messageId: 'm_b', at: 4 }, indexIn),
-    ).toBe(true);
-    expect(
-      isReadAfter({ segment: 1, messageId: 'm_b', at: 5 }, { segment: 1, messageId: 'm_b', at: 4 }, indexIn),
-    ).toBe(false);
   });
 });

@@ -151,19 +151,3 @@ export function previewLine(
 export function unreadTotal(rows: readonly ConversationRow[]): number {
   return rows.reduce((sum, row) => sum + (row.local?.unread ?? 0), 0);
 }
-
-/**
- * Whether read position `a` is further than `b`: a later segment, or later in the same segment
- * (`indexIn` finds a message's place in its segment, -1 when not loaded; then the times decide).
- */
-export function isReadAfter(
-  a: ReadPosition,
-  b: ReadPosition,
-  indexIn: (segment: number, messageId: string) => number,
-): boolean {
-  if (a.segment !== b.segment) return a.segment > b.segment;
-  if (a.messageId === b.messageId) return false;
-  const ia = indexIn(a.segment, a.messageId);
-  const ib = indexIn(b.segment, b.messageId);
-  return ia >= 0 && ib >= 0 ? ia > ib : a.at > b.at;
-}
