@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
 import {
   appendMessage,
@@ -31,6 +31,10 @@ describe('the conversation in Chromium', () => {
 
   afterAll(async () => {
     for (const context of contexts) await context.close();
+  });
+  // Each test answers for the pages it opened (offline ones log their failed requests).
+  beforeEach(() => {
+    problems.length = 0;
   });
 
   interface Device {
