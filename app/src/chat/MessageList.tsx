@@ -160,6 +160,7 @@ export function MessageList(props: {
         atBottomStateChange={setAtBottom}
         atBottomThreshold={64}
         increaseViewportBy={{ top: 600, bottom: 300 }}
+        defaultItemHeight={40}
         alignToBottom
         components={{ Header: state.hasOlder ? OlderHeader : StartHeader, Footer }}
         data-testid="message-list"

@@ -15,17 +15,21 @@ export interface ChatSource {
   release(): void;
 }
 
-let numbers: { userId: string; persistence: IndexedDbPersistence } | undefined;
-
-/** The newest known segment per conversation is remembered in the user's sync database, so an offline reload opens it. */
-function numbersFor(userId: string): IndexedDbPersistence | undefined {
-  if (typeof indexedDB === 'undefined') return undefined;
-  if (numbers?.userId !== userId)
-    numbers = { userId, persistence: new IndexedDbPersistence(`messenjo-sync-${userId}`) };
-  return numbers.persistence;
-}
-
+/**
+ * The newest known segment of the conversation is remembered in the user's sync database, so an
+ * offline reload opens it. The connection is closed on release: one left open would block the
+ * database's deletion at sign-out.
+ */
 export function openChatSource(client: SyncClient, meId: string, conversationId: string): ChatSource {
-  const segments = new ConversationSegments(client, conversationId, numbersFor(meId));
-  return { segments, userDoc: () => client.open(userDocId(meId)), release: () => segments.close() };
+  const numbers =
+    typeof indexedDB === 'undefined' ? undefined : new IndexedDbPersistence(`messenjo-sync-${meId}`);
+  const segments = new ConversationSegments(client, conversationId, numbers);
+  return {
+    segments,
+    userDoc: () => client.open(userDocId(meId)),
+    release: () => {
+      segments.close();
+      void numbers?.close();
+    },
+  };
 }

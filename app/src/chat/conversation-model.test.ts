@@ -163,3 +163,31 @@ describe('conversation model', () => {
     model.close();
   });
 });
+
+describe('conversation model, loading', () => {
+  it('shows what storage holds even when a change elsewhere is read while the segment still loads', async () => {
+    const persistence = new MemoryPersistence();
+    const stored = new Y.Doc();
+    stored.on('update', (u: Uint8Array) => void persistence.appendUpdate(SEG0, u));
+    appendMessage(stored, { id: 'mstored001', author: 'u_ann', text: 'kept on the device', sentAt: 1 });
+    const client = new SyncClient({
+      url: 'ws://test/sync',
+      persistence,
+      createSocket: () => new FakeSocket(),
+    });
+    const segments = new ConversationSegments(client, CONV);
+    const model = new ConversationModel({
+      client,
+      meId: 'u_me',
+      segments,
+      userDoc: () => client.open(USER_DOC),
+    });
+    const started = model.start();
+    // The connection status changes while the segment is loading: the model reads it half-loaded.
+    client.start();
+    await started;
+    const state = await next(model, (s) => s.ready);
+    expect(state.messages.map((m) => m.text)).toEqual(['kept on the device']);
+    model.close();
+  });
+});

@@ -133,6 +133,8 @@ export class ConversationModel {
       };
       doc.on('update', onUpdate);
       this.watched.set(doc, () => doc.off('update', onUpdate));
+      // It may have been read before it was watched (still loading): read it again.
+      this.cache.delete(doc);
     }
     this.schedule();
   }
@@ -160,7 +162,8 @@ export class ConversationModel {
       let read = this.cache.get(doc);
       if (!read) {
         read = readSegment(doc, index);
-        this.cache.set(doc, read);
+        // Only a watched document's reading stays valid: its changes clear it.
+        if (this.watched.has(doc)) this.cache.set(doc, read);
       }
       messages.push(...read);
     }
