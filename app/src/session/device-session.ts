@@ -316,7 +316,8 @@ export class DeviceSession {
   conversation(id: string): ConversationSegments {
     let segments = this.conversationsById.get(id);
     if (!segments) {
-      segments = new ConversationSegments(this.client, id);
+      // With the device's storage, the newest known segment survives an offline reload.
+      segments = new ConversationSegments(this.client, id, this.ownPersistence);
       this.conversationsById.set(id, segments);
     }
     return segments;
