@@ -1,4 +1,11 @@
-import { appendMessage, segmentDocId, setReceipt, userDocOf, type MessageEntry } from '@messenjo/shared';
+import {
+  appendMessage,
+  segmentDocId,
+  setReceipt,
+  SYNC_LIMITS,
+  userDocOf,
+  type MessageEntry,
+} from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ConversationSegments } from '../sync/conversation.ts';
@@ -143,6 +150,13 @@ describe('conversation model', () => {
     socket.deliver({ type: 'update', docId: SEG0, seq: 0, update: Y.encodeStateAsUpdate(other, before) });
     const state = await next(model, (s) => s.readers.size === 1);
     expect([...state.readers]).toEqual([['u_ann', 0]]);
+    model.close();
+  });
+
+  it('saves a draft over the message limit cut at the limit (the server refuses a longer one)', async () => {
+    const { client, model } = await setup();
+    model.setDraft('x'.repeat(SYNC_LIMITS.MAX_MESSAGE_CHARS + 10));
+    expect(userDocOf(client.doc(USER_DOC)!).drafts.get(CONV)).toBe('x'.repeat(SYNC_LIMITS.MAX_MESSAGE_CHARS));
     model.close();
   });
 

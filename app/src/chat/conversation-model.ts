@@ -8,6 +8,7 @@ import {
   segmentDocId,
   segmentOf,
   setDraft,
+  SYNC_LIMITS,
   setReaction,
   setReceipt,
   userDocOf,
@@ -221,9 +222,19 @@ export class ConversationModel {
     return this.segments.loadOlder();
   }
 
+  /**
+   * Saves the draft to the user document. A draft over the message limit (the composer refuses to
+   * send it) is saved cut at the limit: the server refuses a longer one, and a refused update
+   * would cost the user document's other unsent changes (read positions, theme).
+   */
   setDraft(text: string): void {
-    if (this.userDoc && (userDocOf(this.userDoc).drafts.get(this.conversationId) ?? '') !== text)
-      setDraft(this.userDoc, this.conversationId, text);
+    const chars = [...text];
+    const saved =
+      chars.length > SYNC_LIMITS.MAX_MESSAGE_CHARS
+        ? chars.slice(0, SYNC_LIMITS.MAX_MESSAGE_CHARS).join('')
+        : text;
+    if (this.userDoc && (userDocOf(this.userDoc).drafts.get(this.conversationId) ?? '') !== saved)
+      setDraft(this.userDoc, this.conversationId, saved);
   }
 
   /**
