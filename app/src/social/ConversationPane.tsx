@@ -31,7 +31,10 @@ export function ConversationPane(props: { id: string; meId: string; onLeft: () =
         <h1 className="min-w-0 flex-1 truncate text-xl font-semibold" data-testid="conversation-title">
           {detail.name}
           {detail.kind === 'group' && (
-            <span className="ml-2 text-base font-normal text-fg-muted">({detail.memberCount})</span>
+            <span className="ml-2 text-base font-normal text-fg-muted">
+              <span className="sr-only"> </span>({detail.memberCount}
+              <span className="sr-only"> members</span>)
+            </span>
           )}
         </h1>
         {detail.kind === 'group' && (
