@@ -206,7 +206,9 @@ export class SyncHub {
     const live = this.docs.get(docId);
     const log = item.seq === 0 && live ? null : this.options.store.logAfter(docId, item.seq);
     if (log !== null) return mergeInGroups(log.map((entry) => entry.data));
-    const doc = (live ?? this.load(docId)).doc;
+    const loaded = live ?? this.load(docId);
+    if (isEmptyStateVector(item.stateVector)) return loaded.fullUpdate();
+    const doc = loaded.doc;
     try {
       return Y.encodeStateAsUpdate(doc, item.stateVector);
     } catch {
@@ -525,6 +527,11 @@ export class SyncHub {
       this.evict(live.docId);
     }
   }
+}
+
+/** A device that holds nothing of the document (Yjs encodes an empty state vector as one 0 byte). */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.byteLength === 0 || (stateVector.byteLength === 1 && stateVector[0] === 0);
 }
 
 function codeOf(reason: CloseReason): number {
