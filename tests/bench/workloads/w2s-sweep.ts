@@ -1,0 +1,48 @@
+import { summarize } from '../stats.ts';
+import type { Measurement, Workload } from './types.ts';
+import { latencyGrows, offerLoad, setUpGroups } from './fan-out-load.ts';
+
+const RATES = [250, 500, 1000, 2000, 4000, 8000];
+const P99_LIMIT_MS = 50;
+
+/**
+ * W2s (BENCH.md): W2's shape (100 groups × 10 devices) at an offered rate doubling from 250
+ * msgs/s; a rate is sustained when every delivery arrived, p99 < 50 ms and latency did not grow
+ * over the step. Stops at the first rate that is not; reports the highest sustained one.
+ */
+export const w2sSweep: Workload = {
+  id: 'W2S',
+  title: 'fan-out sweep: 100 groups × 10 devices, 250 → 8,000 msgs/s',
+  rounds: 3,
+  async run(target, { scale, progress }) {
+    if (!target) return [];
+    const groups = Math.max(5, Math.round(100 * scale));
+    const seconds = scale < 0.5 ? 2 : 4;
+    progress(`setting up ${groups} groups`);
+    const set = await setUpGroups(target, groups);
+    progress('warming up');
+    await offerLoad(set, 100, 1, 3000); // loads every document and warms the JIT: not measured
+    const measured: Measurement[] = [];
+    let sustained = 0;
+    for (const rate of RATES) {
+      progress(`${rate} msgs/s for ${seconds} s`);
+      const cpuBefore = target.serverCpuMs();
+      const started = performance.now();
+      const phase = await offerLoad(set, rate, seconds, 3000);
+      const cpu =
+        ((target.serverCpuMs() ?? NaN) - (cpuBefore ?? NaN)) / 10 / ((performance.now() - started) / 1000);
+      const { p99 } = summarize(phase.latencies);
+      const grows = latencyGrows(phase.byMessage);
+      const ok = phase.missing === 0 && p99 < P99_LIMIT_MS && !grows && phase.offeredPerSecond > rate * 0.9;
+      measured.push({ metric: `p99 at ${rate}/s`, value: p99, unit: 'ms' });
+      measured.push({ metric: `server CPU at ${rate}/s, % of one core`, value: cpu, unit: '%' });
+      if (!ok) break;
+      sustained = rate;
+    }
+    for (const peer of set.peers.flat()) peer.close();
+    return [
+      { metric: 'highest sustained rate', value: sustained, unit: '/s', budget: '≥ 2× Hocuspocus' },
+      ...measured,
+    ];
+  },
+};
