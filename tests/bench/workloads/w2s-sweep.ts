@@ -8,7 +8,8 @@ const P99_LIMIT_MS = 50;
 /**
  * W2s (BENCH.md): W2's shape (100 groups × 10 devices) at an offered rate doubling from 250
  * msgs/s; a rate is sustained when every delivery arrived, p99 < 50 ms and latency did not grow
- * over the step. Stops at the first rate that is not; reports the highest sustained one.
+ * over the step. Stops at the first backlog (a delivery missing 3 s after the step or latency
+ * growing); reports the highest sustained rate, and p99 and server CPU at every rate it ran.
  */
 export const w2sSweep: Workload = {
   id: 'W2S',
@@ -33,11 +34,18 @@ export const w2sSweep: Workload = {
         ((target.serverCpuMs() ?? NaN) - (cpuBefore ?? NaN)) / 10 / ((performance.now() - started) / 1000);
       const { p99 } = summarize(phase.latencies);
       const grows = latencyGrows(phase.byMessage);
-      const ok = phase.missing === 0 && p99 < P99_LIMIT_MS && !grows && phase.offeredPerSecond > rate * 0.9;
+      // A backlog ends the sweep; a p99 over the limit only marks the rate as not sustained, and
+      // the sweep goes on, so a shared machine's scheduling stalls still leave a curve to compare.
+      const backlog = phase.missing > 0 || grows || phase.offeredPerSecond < rate * 0.9;
+      const ok = !backlog && p99 < P99_LIMIT_MS;
+      progress(
+        `${rate}/s: offered ${phase.offeredPerSecond.toFixed(0)}/s, p99 ${p99.toFixed(1)} ms, ` +
+          `${phase.missing} missing, latency ${grows ? 'grows' : 'steady'}: ${ok ? 'sustained' : backlog ? 'backlog' : 'p99 over the limit'}`,
+      );
       measured.push({ metric: `p99 at ${rate}/s`, value: p99, unit: 'ms' });
       measured.push({ metric: `server CPU at ${rate}/s, % of one core`, value: cpu, unit: '%' });
-      if (!ok) break;
-      sustained = rate;
+      if (ok) sustained = rate;
+      if (backlog) break;
     }
     for (const peer of set.peers.flat()) peer.close();
     return [
