@@ -1,13 +1,14 @@
 import { sleep } from '../stats.ts';
 import type { BenchPeer } from '../targets/types.ts';
 import type { Workload } from './types.ts';
-import { offerLoad, setUpGroups } from './fan-out-load.ts';
+import { MEMBERS, offerLoad, setUpGroups } from './fan-out-load.ts';
 
 const RATE_PER_GROUP = 20;
+const PAUSED_DEVICES = 100;
 
 /**
- * W2p (issue 10, bounded memory): W2's load with 100 extra devices (one more device of a member
- * in each group, so 1 per group), first all reading, then all paused (their TCP sockets stop
+ * W2p (issue 10, bounded memory): W2's load with 100 extra devices (more devices of the groups'
+ * members, spread over the groups, each subscribed to its group), first all reading, then all paused (their TCP sockets stop
  * reading). Peak server RSS of each phase; the paused phase runs second, on top of the first,
  * so any growth it shows is counted against it.
  */
@@ -20,12 +21,14 @@ export const w2pPaused: Workload = {
     const groups = Math.max(5, Math.round(100 * scale));
     const seconds = scale < 0.5 ? 3 : 10;
     const rate = groups * RATE_PER_GROUP;
-    progress(`setting up ${groups} groups and ${groups} extra devices`);
+    progress(`setting up ${groups} groups and ${PAUSED_DEVICES} extra devices`);
     const set = await setUpGroups(target, groups);
-    // Users are made in order, MEMBERS per group: member 0 of group g is user g × 10.
+    // Users are made in order, MEMBERS per group (member m of group g is user g × 10 + m); the
+    // 100 extra devices, at any scale, go to members 0, 1, … of each group in turn.
     const extra: BenchPeer[] = [];
-    for (let g = 0; g < groups; g++) {
-      const peer = await target.connect(target.addDevice(g * 10));
+    for (let i = 0; i < PAUSED_DEVICES; i++) {
+      const g = i % groups;
+      const peer = await target.connect(target.addDevice(g * MEMBERS + (Math.floor(i / groups) % MEMBERS)));
       await peer.subscribe(set.docIds[g]!);
       extra.push(peer);
     }
@@ -45,7 +48,7 @@ export const w2pPaused: Workload = {
       sample((kb) => (peakReading = Math.max(peakReading, kb))),
     );
     await sleep(500);
-    progress(`${rate} msgs/s, ${groups} devices paused`);
+    progress(`${rate} msgs/s, ${PAUSED_DEVICES} devices paused`);
     for (const peer of extra) peer.pauseReading();
     let peakPaused = target.serverRssKb() ?? NaN;
     const paused = await offerLoad(
@@ -61,8 +64,8 @@ export const w2pPaused: Workload = {
     if (reading.missing > 0 || paused.missing > 0)
       throw new Error(`${reading.missing + paused.missing} deliveries missing`);
     return [
-      { metric: `peak RSS, ${groups} extra devices reading`, value: peakReading / 1024, unit: 'MB' },
-      { metric: `peak RSS, ${groups} extra devices paused`, value: peakPaused / 1024, unit: 'MB' },
+      { metric: `peak RSS, ${PAUSED_DEVICES} extra devices reading`, value: peakReading / 1024, unit: 'MB' },
+      { metric: `peak RSS, ${PAUSED_DEVICES} extra devices paused`, value: peakPaused / 1024, unit: 'MB' },
       { metric: 'RSS after the paused phase', value: afterPaused / 1024, unit: 'MB' },
       {
         metric: 'peak RSS paused ÷ reading',
