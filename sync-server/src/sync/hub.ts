@@ -81,7 +81,7 @@ export class SyncHub {
   private closing = false;
 
   constructor(private readonly options: SyncHubOptions) {
-    this.commits = new CommitQueue(options.store);
+    this.commits = new CommitQueue(options.store, undefined, () => this.flusher.flushSoon());
     this.connections = new SocketRegistry({ ...DEFAULT_SOCKET_LIMITS, ...options.socketLimits });
     this.maxUnsentBytes = options.maxUnsentBytes ?? SYNC_LIMITS.MAX_UNSENT_BYTES;
     this.fanout = options.fanout ?? new InProcessFanout<Connection>();
