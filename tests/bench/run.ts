@@ -2,12 +2,14 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { aggregate, renderTable, type Sample } from './report.ts';
 import { hocuspocusTarget } from './targets/hocuspocus.ts';
-import { messenjoTarget } from './targets/messenjo.ts';
+import { messenjoBuild, messenjoTarget } from './targets/messenjo.ts';
 import type { Target, TargetInstance } from './targets/types.ts';
 import { yWebsocketTarget } from './targets/y-websocket.ts';
 import type { Workload } from './workloads/types.ts';
 import { w1Relay } from './workloads/w1-relay.ts';
 import { w2FanOut } from './workloads/w2-fan-out.ts';
+import { w2pPaused } from './workloads/w2p-paused.ts';
+import { w2sSweep } from './workloads/w2s-sweep.ts';
 import { w3DurableAck } from './workloads/w3-durable-ack.ts';
 import { w4CatchUp } from './workloads/w4-catch-up.ts';
 import { w5NewDevice } from './workloads/w5-new-device.ts';
@@ -25,6 +27,8 @@ import { w9LocalSend } from './workloads/w9-local-send.ts';
 const WORKLOADS: Workload[] = [
   w1Relay,
   w2FanOut,
+  w2sSweep,
+  w2pPaused,
   w3DurableAck,
   w4CatchUp,
   w5NewDevice,
@@ -35,7 +39,13 @@ const WORKLOADS: Workload[] = [
   w9LocalSend,
   w12ColdStart,
 ];
-const TARGETS: Target[] = [messenjoTarget, hocuspocusTarget, yWebsocketTarget];
+const baseline = process.env.BENCH_BASELINE;
+const TARGETS: Target[] = [
+  messenjoTarget,
+  hocuspocusTarget,
+  yWebsocketTarget,
+  ...(baseline ? [messenjoBuild('messenjo-base', baseline)] : []),
+];
 
 const args = process.argv.slice(2);
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);

@@ -13,6 +13,8 @@ export interface ServerOptions {
   readyTimeoutMs?: number;
   /** Flags for node itself (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow). */
   nodeArgs?: string[];
+  /** Another build of the server (the bench's baseline); defaults to this tree's. */
+  entry?: string;
 }
 
 export interface RunningServer {
@@ -68,7 +70,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   assertBuilt();
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'messenjo-test-'));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry ?? SERVER_ENTRY], {
     cwd: REPO_DIR,
     env: { ...baseEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

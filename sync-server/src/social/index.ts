@@ -7,6 +7,7 @@ import type { ConversationPolicy } from '../sync/hub.ts';
 import { Relationships } from './relationships.ts';
 import { UserSearch } from './search.ts';
 import { UserDirectory } from './user-directory.ts';
+import { WritePermissions } from './write-permissions.ts';
 
 export interface Social {
   /** What the sync engine asks of the social graph (write access, audiences, list columns). */
@@ -28,6 +29,9 @@ export function createSocial(options: { db: Db; bus: EventBus; now: () => number
   const conversations = new Conversations(db, users, relationships);
   const activity = new ListActivity(db, bus, users, now);
   const groups = new Groups(db, bus, relationships, now);
+  const writable = new WritePermissions(bus, (userId, conversationId) =>
+    conversations.canWrite(userId, conversationId),
+  );
   // A deleted account leaves the social graph: no friends, requests, blocks or group memberships.
   const stopForgetting = bus.subscribe('user.deleted', ({ userId }) => {
     relationships.forget(userId);
@@ -35,7 +39,7 @@ export function createSocial(options: { db: Db; bus: EventBus; now: () => number
   });
   return {
     policy: {
-      canWrite: (userId, conversationId) => conversations.canWrite(userId, conversationId),
+      canWrite: (userId, conversationId) => writable.canWrite(userId, conversationId),
       audience: (conversationId) => conversations.memberIds(conversationId),
       messagesCommitted: (conversationId, newest, count) =>
         activity.messagesCommitted(conversationId, newest, count),
@@ -46,6 +50,9 @@ export function createSocial(options: { db: Db; bus: EventBus; now: () => number
     groups,
     conversations,
     search: new UserSearch(db, users, relationships),
-    dispose: stopForgetting,
+    dispose: () => {
+      stopForgetting();
+      writable.dispose();
+    },
   };
 }

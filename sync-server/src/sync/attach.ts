@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Services } from '../services.ts';
 import { readCookie, sessionCookieName } from '../sessions/index.ts';
 import type { SyncHub } from './hub.ts';
+import { frameBinaryMessages } from './ws-frames.ts';
 
 export const SYNC_PATH = '/sync';
 
@@ -51,15 +52,18 @@ export function attachSyncSocket(
       closeOversizedAsProtocol(ws);
       const connection = deps.hub.connect(
         {
-          send: (frame, onWritten) => ws.send(frame, onWritten && (() => onWritten())),
+          send: (frame) => ws.send(frame),
+          // Pre-framed and written straight to the upgraded TCP socket, in order with whatever
+          // `ws` itself writes (it queues nothing of its own: no compression, no blobs).
+          sendBatch: (frames, onWritten) => {
+            if (ws.readyState !== ws.OPEN) return onWritten?.();
+            socket.write(frameBinaryMessages(frames), onWritten && (() => onWritten()));
+          },
           close: (code, reason) => ws.close(code, reason),
           terminate: () => ws.terminate(),
           get bufferedAmount() {
             return ws.bufferedAmount;
           },
-          // `ws` writes to the upgraded TCP socket; corking it makes a tick's frames one writev.
-          cork: () => socket.cork(),
-          uncork: () => socket.uncork(),
         },
         { userId, sessionId },
       );

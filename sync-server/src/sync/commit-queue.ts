@@ -35,6 +35,8 @@ export class CommitQueue {
   constructor(
     private readonly store: DocStore,
     private readonly minIntervalMs = MIN_COMMIT_INTERVAL_MS,
+    /** Runs after every flush that committed something (the hub writes the acks out at once). */
+    private readonly afterFlush: () => void = () => {},
   ) {}
 
   get size(): number {
@@ -72,5 +74,6 @@ export class CommitQueue {
       for (const entry of batch) entry.onCommitted();
     }
     this.lastCommitEnd = performance.now();
+    this.afterFlush();
   }
 }

@@ -98,15 +98,17 @@ export class Connection {
     }
     const frames = this.outbox;
     this.outbox = [];
-    this.socket.cork?.();
-    for (const bytes of frames) {
-      if (this.answers.delete(bytes)) {
-        const length = bytes.byteLength;
-        this.answerBytesUnwritten += length;
-        this.socket.send(bytes, () => (this.answerBytesUnwritten -= length));
-      } else this.socket.send(bytes);
+    let answerBytes = 0;
+    if (this.answers.size > 0) {
+      for (const bytes of frames) if (this.answers.delete(bytes)) answerBytes += bytes.byteLength;
     }
-    this.socket.uncork?.();
+    this.answerBytesUnwritten += answerBytes;
+    const written = answerBytes > 0 ? () => (this.answerBytesUnwritten -= answerBytes) : undefined;
+    if (this.socket.sendBatch) this.socket.sendBatch(frames, written);
+    else {
+      for (const bytes of frames) this.socket.send(bytes);
+      written?.();
+    }
   }
 
   close(reason: CloseReason | 'going_away', message: string = reason): void {

@@ -83,7 +83,7 @@ export class SyncHub {
   private closing = false;
 
   constructor(private readonly options: SyncHubOptions) {
-    this.commits = new CommitQueue(options.store);
+    this.commits = new CommitQueue(options.store, undefined, () => this.flusher.flushSoon());
     this.connections = new SocketRegistry({ ...DEFAULT_SOCKET_LIMITS, ...options.socketLimits });
     this.maxUnsentBytes = options.maxUnsentBytes ?? SYNC_LIMITS.MAX_UNSENT_BYTES;
     this.fanout = options.fanout ?? new InProcessFanout<Connection>();
@@ -209,7 +209,9 @@ export class SyncHub {
     const live = this.docs.get(docId);
     const log = item.seq === 0 && live ? null : this.options.store.logAfter(docId, item.seq);
     if (log !== null) return mergeInGroups(log.map((entry) => entry.data));
-    const doc = (live ?? this.load(docId)).doc;
+    const loaded = live ?? this.load(docId);
+    if (isEmptyStateVector(item.stateVector)) return loaded.fullUpdate();
+    const doc = loaded.doc;
     try {
       return Y.encodeStateAsUpdate(doc, item.stateVector);
     } catch {
@@ -562,6 +564,11 @@ function declaredState(stateVector: Uint8Array): Map<number, number> {
   } catch {
     return new Map();
   }
+}
+
+/** A device that holds nothing of the document (Yjs encodes an empty state vector as one 0 byte). */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.byteLength === 0 || (stateVector.byteLength === 1 && stateVector[0] === 0);
 }
 
 function codeOf(reason: CloseReason): number {

@@ -45,6 +45,19 @@ export class LiveDoc {
     return live;
   }
 
+  private full: { head: number; update: Uint8Array } | undefined;
+
+  /**
+   * The whole document as one update, encoded once per head: when a conversation rolls over to
+   * a new segment every subscribed device asks for it from nothing within moments, and all of
+   * them get the same bytes instead of one encoding each.
+   */
+  fullUpdate(): Uint8Array {
+    if (this.full?.head !== this.head)
+      this.full = { head: this.head, update: Y.encodeStateAsUpdate(this.doc) };
+    return this.full.update;
+  }
+
   messageCount(): number {
     return this.ref.kind === 'segment' ? segmentOf(this.doc).messages.length : 0;
   }

@@ -1,15 +1,16 @@
 /** The least the sync engine needs of a socket, so tests can drive it with in-memory pairs. */
 export interface SyncSocket {
-  /** Queues one frame; `onWritten` runs once it left the process (to the OS) or the socket failed. */
-  send(frame: Uint8Array, onWritten?: () => void): void;
+  send(frame: Uint8Array): void;
   close(code: number, reason: string): void;
+  /**
+   * Writes several frames at once (one write to the OS where the transport allows); `onWritten`
+   * runs once they left the process or the socket failed. Absent in memory pairs: send() each.
+   */
+  sendBatch?(frames: readonly Uint8Array[], onWritten?: () => void): void;
   /** Ends the socket without a closing handshake (a peer that does not read would never finish one). */
   terminate?(): void;
-  /** Bytes queued by send() that the OS has not taken yet (`ws` bufferedAmount); absent in memory pairs. */
+  /** Bytes queued that the OS has not taken yet (`ws` bufferedAmount); absent in memory pairs. */
   readonly bufferedAmount?: number;
-  /** Holds writes until uncork(), so the frames of one tick leave in one write (writev). */
-  cork?(): void;
-  uncork?(): void;
 }
 
 export interface SocketAuth {

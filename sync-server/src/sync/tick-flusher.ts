@@ -19,6 +19,15 @@ export class TickFlusher {
     setImmediate(() => this.run());
   }
 
+  /**
+   * Writes what is pending at the end of the current microtask queue instead of the next check
+   * phase: after a group commit, its acks and heads leave at once rather than after one more
+   * turn of reading sockets (a device waiting for its ack waits less).
+   */
+  flushSoon(): void {
+    if (this.pending.size > 0) queueMicrotask(() => this.run());
+  }
+
   private run(): void {
     this.scheduled = false;
     const batch = this.pending;

@@ -10,80 +10,92 @@ import {
 import WebSocket from 'ws';
 import { startServer } from '../../harness/server.ts';
 import { Seeder, syncUrl } from '../../harness/sync.ts';
+import { pauseReading, trackTcp } from './tcp.ts';
 import { folderBytes, processCpuMs, processRssKb } from '../stats.ts';
 import type { BenchDevice, BenchPeer, CatchUpPoint, Target, TargetInstance } from './types.ts';
 
 /** Our built server (dist/main.js) with a fresh data folder, seeded through its own stores. */
-export const messenjoTarget: Target = {
-  name: 'messenjo',
-  async start(): Promise<TargetInstance> {
-    const profile = process.env.BENCH_PROFILE_DIR;
-    const server = await startServer(
-      profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {},
-    );
-    const seeder = Seeder.open(path.join(server.dataDir, 'messenjo.sqlite'));
-    const publicUrl = new URL(server.url);
-    const users: { userId: string; cookie: string }[] = [];
-    const devices = new Map<string, string>();
-    const cookieOf = (device: BenchDevice) =>
-      device.deviceIndex === 0
-        ? users[device.userIndex]!.cookie
-        : devices.get(`${device.userIndex}/${device.deviceIndex}`)!;
-    let stopped: Promise<void> | undefined;
-    const stop = () =>
-      (stopped ??= (async () => {
-        seeder.close();
-        await server.stop();
-      })());
-    return {
-      name: 'messenjo',
-      app: { url: server.url, cookie: cookieOf },
-      ack: 'durable',
-      membership: true,
-      async createConversations(docs, membersPerDoc) {
-        const result: { docId: string; members: BenchDevice[] }[] = [];
-        for (let d = 0; d < docs; d++) {
-          const members: BenchDevice[] = [];
-          for (let m = 0; m < membersPerDoc; m++) {
-            members.push({ userIndex: users.length, deviceIndex: 0 });
-            users.push(seeder.user(`b${users.length}`, publicUrl));
-          }
-          const conv = seeder.group(
-            `bench ${d}`,
-            members.map((m, i) => ({
-              userId: users[m.userIndex]!.userId,
-              role: i === 0 ? 'owner' : 'member',
-            })),
-          );
-          result.push({ docId: segmentDocId(conv, 0), members });
+export const messenjoTarget: Target = messenjoBuild('messenjo');
+
+/**
+ * Another build of our server (`BENCH_BASELINE=<repo checkout>/sync-server/dist/main.js`), run as
+ * the target `messenjo-base`: before/after a change, interleaved in the same run.
+ */
+export function messenjoBuild(name: string, entry?: string): Target {
+  return {
+    name,
+    start: () => startMessenjo(name, entry),
+  };
+}
+
+async function startMessenjo(name: string, entry: string | undefined): Promise<TargetInstance> {
+  const profile = process.env.BENCH_PROFILE_DIR;
+  const server = await startServer({
+    entry,
+    ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {}),
+  });
+  const seeder = Seeder.open(path.join(server.dataDir, 'messenjo.sqlite'));
+  const publicUrl = new URL(server.url);
+  const users: { userId: string; cookie: string }[] = [];
+  const devices = new Map<string, string>();
+  const cookieOf = (device: BenchDevice) =>
+    device.deviceIndex === 0
+      ? users[device.userIndex]!.cookie
+      : devices.get(`${device.userIndex}/${device.deviceIndex}`)!;
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      seeder.close();
+      await server.stop();
+    })());
+  return {
+    name,
+    app: { url: server.url, cookie: cookieOf },
+    ack: 'durable',
+    membership: true,
+    async createConversations(docs, membersPerDoc) {
+      const result: { docId: string; members: BenchDevice[] }[] = [];
+      for (let d = 0; d < docs; d++) {
+        const members: BenchDevice[] = [];
+        for (let m = 0; m < membersPerDoc; m++) {
+          members.push({ userIndex: users.length, deviceIndex: 0 });
+          users.push(seeder.user(`b${users.length}`, publicUrl));
         }
-        return Promise.resolve(result);
-      },
-      createUserConversations(count) {
-        const userIndex = users.length;
-        users.push(seeder.user(`b${userIndex}`, publicUrl));
-        const docIds = Array.from({ length: count }, (_, i) =>
-          segmentDocId(seeder.group(`bench ${i}`, [{ userId: users[userIndex]!.userId, role: 'owner' }]), 0),
+        const conv = seeder.group(
+          `bench ${d}`,
+          members.map((m, i) => ({
+            userId: users[m.userIndex]!.userId,
+            role: i === 0 ? 'owner' : 'member',
+          })),
         );
-        return Promise.resolve({ device: { userIndex, deviceIndex: 0 }, docIds });
-      },
-      addDevice(userIndex) {
-        const deviceIndex = 1 + [...devices.keys()].filter((k) => k.startsWith(`${userIndex}/`)).length;
-        devices.set(`${userIndex}/${deviceIndex}`, seeder.device(users[userIndex]!.userId, publicUrl).cookie);
-        return { userIndex, deviceIndex };
-      },
-      connect: (device) => ProtocolPeer.connect(server.url, cookieOf(device)),
-      serverCpuMs: () => processCpuMs(server.process.pid),
-      serverRssKb: () => processRssKb(server.process.pid),
-      storageBytes: () => folderBytes(server.dataDir),
-      stop,
-      async dispose() {
-        await stop();
-        await server.dispose();
-      },
-    };
-  },
-};
+        result.push({ docId: segmentDocId(conv, 0), members });
+      }
+      return Promise.resolve(result);
+    },
+    createUserConversations(count) {
+      const userIndex = users.length;
+      users.push(seeder.user(`b${userIndex}`, publicUrl));
+      const docIds = Array.from({ length: count }, (_, i) =>
+        segmentDocId(seeder.group(`bench ${i}`, [{ userId: users[userIndex]!.userId, role: 'owner' }]), 0),
+      );
+      return Promise.resolve({ device: { userIndex, deviceIndex: 0 }, docIds });
+    },
+    addDevice(userIndex) {
+      const deviceIndex = 1 + [...devices.keys()].filter((k) => k.startsWith(`${userIndex}/`)).length;
+      devices.set(`${userIndex}/${deviceIndex}`, seeder.device(users[userIndex]!.userId, publicUrl).cookie);
+      return { userIndex, deviceIndex };
+    },
+    connect: (device) => ProtocolPeer.connect(server.url, cookieOf(device)),
+    serverCpuMs: () => processCpuMs(server.process.pid),
+    serverRssKb: () => processRssKb(server.process.pid),
+    storageBytes: () => folderBytes(server.dataDir),
+    stop,
+    async dispose() {
+      await stop();
+      await server.dispose();
+    },
+  };
+}
 
 /** A minimal device speaking our protocol: just enough to measure the server, not the client library. */
 class ProtocolPeer implements BenchPeer {
@@ -128,10 +140,12 @@ class ProtocolPeer implements BenchPeer {
   }
 
   static async connect(origin: string, cookie: string): Promise<ProtocolPeer> {
-    const ws = new WebSocket(syncUrl(origin), {
-      headers: { Cookie: cookie, Origin: origin },
-      perMessageDeflate: false,
-    });
+    const ws = trackTcp(
+      new WebSocket(syncUrl(origin), {
+        headers: { Cookie: cookie, Origin: origin },
+        perMessageDeflate: false,
+      }),
+    );
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -194,6 +208,10 @@ class ProtocolPeer implements BenchPeer {
       this.frame({ type: 'update', docId, ref, update });
     });
     return Promise.race([acked, this.broken]);
+  }
+
+  pauseReading(): void {
+    pauseReading(this.ws);
   }
 
   close(): void {

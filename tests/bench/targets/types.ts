@@ -15,6 +15,8 @@ export interface BenchPeer {
   unsubscribe(docId: string): void;
   /** Sends an update; resolves when the server confirms it (see `TargetInstance.ack`). */
   send(docId: string, update: Uint8Array): Promise<void>;
+  /** Stops reading from the socket(s) (its TCP socket paused): a device that hangs. */
+  pauseReading(): void;
   /** Another device's update arrived. */
   onRemote: ((docId: string, update: Uint8Array) => void) | null;
   close(): void;

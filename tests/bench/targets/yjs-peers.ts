@@ -1,6 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
+import { pauseReading, trackTcp } from './tcp.ts';
 import type { BenchPeer, CatchUpPoint } from './types.ts';
 
 /**
@@ -20,7 +21,7 @@ const EMPTY_STATE_VECTOR = new Uint8Array([0]);
 type SyncAnswer = { bytes: number; update: Uint8Array; point: CatchUpPoint };
 
 function openSocket(url: string): Promise<WebSocket> {
-  const ws = new WebSocket(url, { perMessageDeflate: false });
+  const ws = trackTcp(new WebSocket(url, { perMessageDeflate: false }));
   ws.binaryType = 'nodebuffer';
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
@@ -132,6 +133,10 @@ export class HocuspocusPeer implements BenchPeer {
     return acked;
   }
 
+  pauseReading(): void {
+    pauseReading(this.ws);
+  }
+
   close(): void {
     this.ws.close();
   }
@@ -211,6 +216,10 @@ export class YWebsocketPeer implements BenchPeer {
     this.unacked.set(docId, unacked);
     ws.send(syncMessage((e) => encoding.writeVarUint(e, SYNC), UPDATE, update));
     return acked;
+  }
+
+  pauseReading(): void {
+    for (const socket of this.sockets.values()) void socket.then((ws) => pauseReading(ws));
   }
 
   close(): void {
