@@ -43,10 +43,14 @@ describe('the conversation in Chromium', () => {
   }
 
   /** A device of `account` with the conversation open, its sync online. */
-  async function device(account: TestAccount, conversationId: string): Promise<Device> {
+  async function device(
+    account: TestAccount,
+    conversationId: string,
+    viewport?: { width: number; height: number },
+  ): Promise<Device> {
     const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
     const [name, value] = session.cookie.split('=') as [string, string];
-    const context = await browser().newContext();
+    const context = await browser().newContext(viewport ? { viewport } : {});
     contexts.push(context);
     await context.addCookies([{ name, value, url: server().url, httpOnly: true, sameSite: 'Lax' }]);
     const page = await context.newPage();
@@ -161,6 +165,72 @@ describe('the conversation in Chromium', () => {
       );
     }
 
+    for (const p of problems) {
+      expect(p.pageErrors).toEqual([]);
+      expect(p.consoleErrors).toEqual([]);
+    }
+  }, 120_000);
+  it('on a phone, the menu of the newest messages is whole, inside the window, and works by keyboard', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const b = await device(bob, conversationId);
+    const phone = await device(alice, conversationId, { width: 360, height: 740 });
+    await send(phone.page, 'Mine, at the bottom on the right');
+    await expect.poll(() => message(b.page, 'Mine, at the bottom').count(), LIVE).toBe(1);
+    await send(b.page, 'Theirs, the newest, on the left side of a narrow screen');
+    const theirs = message(phone.page, 'Theirs, the newest');
+    await expect.poll(() => theirs.count(), LIVE).toBe(1);
+
+    for (const text of ['Mine, at the bottom', 'Theirs, the newest']) {
+      const actions = message(phone.page, text).getByRole('button', { name: /^Actions for message/ });
+      await actions.click();
+      const menu = phone.page.getByRole('menu');
+      await menu.waitFor();
+      const items = menu.getByRole('menuitem');
+      const labels = await items.evaluateAll((els) =>
+        els.map((el) => el.getAttribute('aria-label') ?? el.textContent),
+      );
+      expect(labels).toContain('React with 🙏');
+      expect(labels).toContain('Reply');
+      // Every item is on screen and is what a tap at its centre hits (nothing covers or clips it).
+      const hits = await items.evaluateAll((els) =>
+        els.map((el) => {
+          const r = el.getBoundingClientRect();
+          const inside = r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight;
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return {
+            label: el.getAttribute('aria-label') ?? el.textContent,
+            inside,
+            hit: hit === el || el.contains(hit),
+          };
+        }),
+      );
+      for (const h of hits) expect(h).toEqual({ label: h.label, inside: true, hit: true });
+
+      // Keyboard: the first reaction has focus; Right moves along the row, Down goes to Reply.
+      const focused = () =>
+        phone.page.evaluate(
+          () => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent,
+        );
+      expect(await focused()).toBe('React with 👍');
+      await phone.page.keyboard.press('ArrowRight');
+      expect(await focused()).toBe('React with ❤️');
+      await phone.page.keyboard.press('ArrowLeft');
+      await phone.page.keyboard.press('ArrowDown');
+      expect(await focused()).toBe('Reply');
+      await phone.page.keyboard.press('ArrowUp');
+      expect(await focused()).toBe('React with 👍');
+      await phone.page.keyboard.press('End');
+      expect(await focused()).toBe(labels.at(-1));
+      await phone.page.keyboard.press('Escape');
+      expect(await menu.count()).toBe(0);
+      expect(await focused()).toMatch(/^Actions for message/);
+    }
+
+    // Reply from the menu on the newest message, by tapping it, still works.
+    await act(phone.page, 'Theirs, the newest', 'Reply');
+    await expect
+      .poll(() => phone.page.getByTestId('composer-mode').textContent(), LIVE)
+      .toContain('Theirs, the newest');
     for (const p of problems) {
       expect(p.pageErrors).toEqual([]);
       expect(p.consoleErrors).toEqual([]);

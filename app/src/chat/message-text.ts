@@ -1,21 +1,30 @@
 /** A piece of a message's text: plain text, or a link that is safe to open. */
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
-const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"]+/giu;
+/**
+ * A link written out (`https://…`), or a bare `www.` host as people type them. A `www.` only
+ * counts at the start of a word, so `foo.www.bar` or `me@www.x.org` stay text.
+ */
+const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"]+|(?<![\p{L}\p{N}_.@/:-])www\.[^\s<>"]+/giu;
+/** A bare host must have a name and a domain after `www.` to be taken for a link. */
+const BARE_HOST = /^www\.[^.]+\.[^.]+/iu;
 /** Punctuation that ends a sentence rather than the link ("see https://x.org."). */
 const TRAILING = /[.,!?;:'")\]]+$/u;
 
 /** Only http(s) becomes a link; the href is the parsed URL, never the raw text. */
 function safeHref(candidate: string): string | undefined {
+  const bare = /^www\./iu.test(candidate);
   try {
-    const url = new URL(candidate);
+    // A bare host is opened over https, as browsers' address bars do.
+    const url = new URL(bare ? `https://${candidate}` : candidate);
+    if (bare && !BARE_HOST.test(url.hostname)) return undefined;
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Splits text into plain parts and http(s) links. */
+/** Splits text into plain parts and http(s) links (bare `www.` hosts become https links). */
 export function splitLinks(text: string): TextPart[] {
   const parts: TextPart[] = [];
   let last = 0;
