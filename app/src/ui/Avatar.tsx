@@ -7,10 +7,13 @@ export function hueOf(id: string): number {
   return hash % 360;
 }
 
+/** Made once: creating a segmenter costs about a millisecond, and every avatar needs one. */
+let graphemes: Intl.Segmenter | null = null;
+
 /** First letter (a whole grapheme: emoji and accents included) of a name, upper-cased. */
 export function initialOf(name: string): string {
-  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  const first = segmenter.segment(name.trim()).containing(0)?.segment ?? '?';
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const first = graphemes.segment(name.trim()).containing(0)?.segment ?? '?';
   return first.toLocaleUpperCase();
 }
 
