@@ -80,11 +80,14 @@ afterEach(async () => {
   for (const s of sessions.splice(0)) await s.dispose();
 });
 
-function device(fetchJson: (path: string) => Promise<unknown>) {
+function device(
+  fetchJson: (path: string) => Promise<unknown>,
+  persistence: MemoryPersistence = new MemoryPersistence(),
+) {
   const sockets: FakeSocket[] = [];
   const client = new SyncClient({
     url: 'ws://test/sync',
-    persistence: new MemoryPersistence(),
+    persistence,
     createSocket: () => {
       const socket = new FakeSocket();
       sockets.push(socket);
@@ -198,6 +201,47 @@ describe('DeviceSession', () => {
     const rewrite = (d: Y.Doc): void => editMessage(d, ok.id, 'okay', 6);
     socket.deliver({ type: 'update', docId: SEG, seq: 5, update: change(server.doc, rewrite) });
     await vi.waitFor(async () => expect(await indexed()).toEqual(['are you   there?', 'okay', 'on my way']));
+  });
+
+  it('paints the list from the index before opening any document, then fills the rows in a few list updates', async () => {
+    await deleteLocalData(ME);
+    const count = 20;
+    const persistence = new MemoryPersistence();
+    const ids = Array.from({ length: count }, (_, i) => `c_many${String(i).padStart(2, '0')}`);
+    const db = new LocalDb(ME);
+    await db.conversations.bulkPut(
+      ids.map((id, i) => ({ ...entry, id, name: `Friend ${i}`, lastActivityAt: 1_000 + i, local: null })),
+    );
+    db.close();
+    for (const id of ids) {
+      const doc = new Y.Doc();
+      appendMessage(doc, message(ANN, `hi from ${id}`));
+      await persistence.appendUpdate(segmentDocId(id, 0), Y.encodeStateAsUpdate(doc));
+    }
+
+    const { client, session } = device(() => Promise.reject(new Error('offline')), persistence);
+    let published = 0;
+    session.conversations.subscribe(() => published++);
+    await session.start();
+    // The list is there from the index; no conversation's segment has been decoded yet.
+    expect(session.conversations.get()).toHaveLength(count);
+    expect(ids.filter((id) => client.isOpen(segmentDocId(id, 0)))).toEqual([]);
+    const before = published;
+
+    await vi.waitFor(() =>
+      expect(
+        session.conversations
+          .get()
+          .filter((r) => r.local?.lastMessage)
+          .map((r) => r.id),
+      ).toHaveLength(count),
+    );
+    const row = session.conversations.get().find((r) => r.id === ids[3]);
+    expect(row?.local).toMatchObject({ unread: 1, lastMessage: { preview: `hi from ${ids[3]}` } });
+    // One list update per batch of conversations, not one per conversation.
+    expect(published - before).toBeLessThan(count / 2);
+    await session.dispose();
+    await deleteLocalData(ME);
   });
 
   it('removes the user’s data from the device on sign-out', async () => {

@@ -50,6 +50,22 @@ export interface DeviceSessionOptions {
 
 const signOutChannelName = (userId: string): string => `messenjo-signed-out-${userId}`;
 
+/**
+ * How many conversations' newest segments open together after the list painted: each one is a
+ * Yjs decode of a few ms, so a few per idle slot keep the first paint and an opened chat ahead.
+ */
+const OPEN_BATCH = 6;
+
+/** Runs `run` when the page is idle (after the next paint), else soon; returns a cancel. */
+function whenIdle(run: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(run, { timeout: 100 });
+    return () => cancelIdleCallback(handle);
+  }
+  const handle = setTimeout(run, 0);
+  return () => clearTimeout(handle);
+}
+
 const EMPTY_FRIENDS: FriendsResponse = { friends: [], incoming: [], outgoing: [], blocked: [] };
 
 function syncUrl(): string {
@@ -98,6 +114,11 @@ export class DeviceSession {
   private rowsFlush: ReturnType<typeof setTimeout> | undefined;
   private indexWrites: Promise<unknown> = Promise.resolve();
   private publishQueued = false;
+  /** Conversations waiting for their newest segment to be opened, in list order. */
+  private readonly toWatch = new Set<string>();
+  /** Conversations of the batch opening now: their rows publish once, when the batch is done. */
+  private readonly opening = new Set<string>();
+  private cancelWatchBatch: (() => void) | null = null;
 
   constructor(
     readonly userId: string,
@@ -151,7 +172,7 @@ export class DeviceSession {
     await this.loadFromDevice();
     if (this.disposed) return;
     void this.userDoc();
-    for (const id of this.rows.keys()) this.watch(id);
+    this.watchSoon(this.conversations.get().map((row) => row.id));
     // A new device fills its index; a known one catches up on what changed while it was closed.
     void this.refresh();
   }
@@ -278,7 +299,7 @@ export class DeviceSession {
     if (!row) return;
     this.rows.set(conversationId, { ...row, local });
     this.markDirty(conversationId);
-    this.publishSoon();
+    if (!this.opening.has(conversationId)) this.publishSoon();
   }
 
   /**
@@ -348,9 +369,38 @@ export class DeviceSession {
     return this.user ? userDocOf(this.user).readPositions.get(conversationId) : undefined;
   }
 
-  /** Keeps the conversation's newest segment open and its row current. */
-  private watch(id: string): void {
-    if (this.watches.has(id) || this.disposed) return;
+  /**
+   * Watches these conversations after the list painted, a batch per idle slot, with one list
+   * publish per batch: at start every conversation's newest segment would otherwise be decoded
+   * (and the list re-rendered once per conversation) before anything else could paint.
+   */
+  private watchSoon(ids: readonly string[]): void {
+    for (const id of ids) if (!this.watches.has(id)) this.toWatch.add(id);
+    if (this.toWatch.size > 0 && this.cancelWatchBatch === null && this.opening.size === 0)
+      this.cancelWatchBatch = whenIdle(() => void this.watchBatch());
+  }
+
+  private async watchBatch(): Promise<void> {
+    this.cancelWatchBatch = null;
+    if (this.disposed) return;
+    const batch: string[] = [];
+    for (const id of this.toWatch) {
+      this.toWatch.delete(id);
+      if (!this.rows.has(id) || this.watches.has(id)) continue;
+      batch.push(id);
+      if (batch.length === OPEN_BATCH) break;
+    }
+    for (const id of batch) this.opening.add(id);
+    await Promise.all(batch.map((id) => this.watch(id)));
+    for (const id of batch) this.opening.delete(id);
+    if (this.disposed) return;
+    if (batch.length > 0) this.publishSoon();
+    this.watchSoon([]);
+  }
+
+  /** Keeps the conversation's newest segment open and its row current; resolves once it is open. */
+  private watch(id: string): Promise<void> {
+    if (this.watches.has(id) || this.disposed) return Promise.resolve();
     const watch = new ConversationWatch(this.conversation(id), {
       client: this.client,
       me: this.userId,
@@ -362,7 +412,7 @@ export class DeviceSession {
         ((await this.db.kept.get(`indexed:${docId}`))?.value as number | undefined) ?? 0,
     });
     this.watches.set(id, watch);
-    void watch.segments.openLatest().catch((error: unknown) => console.warn('segment not opened', error));
+    return watch.segments.openLatest().catch((error: unknown) => console.warn('segment not opened', error));
   }
 
   private unwatch(id: string): void {
@@ -427,7 +477,7 @@ export class DeviceSession {
     void this.db.profiles.bulkPut(people).catch(() => undefined);
     void this.db.kept.put({ key: 'friends', value: friends }).catch(() => undefined);
     this.friends.set({ lists: friends, loaded: true });
-    for (const id of listed) this.watch(id);
+    this.watchSoon(orderConversations([...this.rows.values()]).map((row) => row.id));
     this.publish();
     this.listReady.set(true);
     this.social.update((s) => ({ error: null, version: s.version + 1 }));
@@ -467,6 +517,8 @@ export class DeviceSession {
     if (this.disposed) return;
     this.disposed = true;
     for (const dispose of this.disposers.splice(0)) dispose();
+    this.cancelWatchBatch?.();
+    this.toWatch.clear();
     this.stopObservingUser();
     for (const id of [...this.watches.keys()]) this.unwatch(id);
     clearTimeout(this.rowsFlush);

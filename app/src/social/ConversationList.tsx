@@ -1,3 +1,4 @@
+import { memo, useCallback, useLayoutEffect, useRef } from 'react';
 import { useStore } from '../lib/use-store.ts';
 import { useDeviceSession } from '../session/context.tsx';
 import { activityAt, previewLine, type ConversationRow } from '../session/list-columns.ts';
@@ -27,7 +28,8 @@ function PendingMarker() {
   );
 }
 
-function Row(props: {
+/** One row; memoized, so a change to one conversation re-renders only its row. */
+const Row = memo(function Row(props: {
   row: ConversationRow;
   now: number;
   selected: boolean;
@@ -100,7 +102,7 @@ function Row(props: {
       </span>
     </button>
   );
-}
+});
 
 /**
  * The left-hand list: avatar, name (with member count for groups), last message, time, unread
@@ -114,6 +116,12 @@ export function ConversationList(props: {
 }) {
   const { rows, ready } = useConversations(props.filter);
   const now = useMinuteClock();
+  // One stable handler for every row (the caller's changes each render), so memoized rows stay put.
+  const onSelectRef = useRef(props.onSelect);
+  useLayoutEffect(() => {
+    onSelectRef.current = props.onSelect;
+  });
+  const onSelect = useCallback((id: string) => onSelectRef.current(id), []);
   return (
     <>
       <OfflineBanner />
@@ -127,7 +135,7 @@ export function ConversationList(props: {
         <ul aria-label="Conversations" className="flex flex-col gap-1">
           {rows.map((row) => (
             <li key={row.id}>
-              <Row row={row} now={now} selected={row.id === props.selectedId} onSelect={props.onSelect} />
+              <Row row={row} now={now} selected={row.id === props.selectedId} onSelect={onSelect} />
             </li>
           ))}
         </ul>

@@ -12,12 +12,12 @@ import { useConversationDetail } from './use-conversation-detail.ts';
 export function ConversationPane(props: { id: string; meId: string; onLeft: () => void }) {
   const { client } = useDeviceSession();
   const fetched = useConversationDetail(props.id);
-  const [remembered] = useState(() => rememberedDetail(props.id));
+  const remembered = useMemo(() => rememberedDetail(props.id), [props.id]);
   useEffect(() => {
     if (fetched.detail) rememberDetail(fetched.detail);
   }, [fetched.detail]);
-  // Offline, the details this device saw last: the history and the composer stay usable.
-  const detail = fetched.detail ?? (fetched.error ? remembered : null);
+  // What this device saw last paints the chat at once (offline too); the server's answer follows.
+  const detail = fetched.detail ?? remembered;
   const error = detail ? null : fetched.error;
   const [showDetails, setShowDetails] = useState(false);
   const info = useMemo(() => (detail ? chatInfoOf(detail) : null), [detail]);

@@ -19,13 +19,13 @@ export function useConversationDetail(id: string): {
     let cancelled = false;
     let fresh = false;
     void session.detail(id, false).then((stored) => {
-      if (!cancelled && !fresh && stored) setDetail(stored);
+      if (!cancelled && !fresh && stored) setDetail((current) => sameOrNew(current, stored));
     });
     session.detail(id, true).then(
       (d) => {
         if (cancelled || !d) return;
         fresh = true;
-        setDetail(d);
+        setDetail((current) => sameOrNew(current, d));
         setError(null);
       },
       (e: unknown) => {
@@ -37,4 +37,12 @@ export function useConversationDetail(id: string): {
     };
   }, [session, id, version]);
   return { detail: detail?.id === id ? detail : null, error: detail?.id === id ? null : error };
+}
+
+/**
+ * The current object when nothing changed: the start's catch-up refetches what the device had,
+ * and a new but equal detail would re-render the whole open chat for nothing.
+ */
+function sameOrNew(current: ConversationDetail | null, next: ConversationDetail): ConversationDetail {
+  return current !== null && JSON.stringify(current) === JSON.stringify(next) ? current : next;
 }
