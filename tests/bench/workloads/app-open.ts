@@ -34,14 +34,18 @@ async function timeToPaint<A>(
   url: string,
   paintedAt: (arg: A) => number,
   arg: A,
+  timeoutMs = 120_000,
 ): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' });
   const handle = await page.waitForFunction(paintedAt as (arg: unknown) => number, arg, {
     polling: 'raf',
-    timeout: 120_000,
+    timeout: timeoutMs,
   });
   return await handle.jsonValue();
 }
+
+/** How long an offline start may take to paint before W12 reports it as not painted. */
+const OFFLINE_PAINT_TIMEOUT_MS = 20_000;
 
 const messagePaintedAt = (text: string): number =>
   Array.from(document.querySelectorAll<HTMLElement>('[data-testid="message-text"]')).some(
@@ -52,6 +56,34 @@ const messagePaintedAt = (text: string): number =>
 
 const listPaintedAt = (rows: number): number =>
   document.querySelectorAll('[data-conversation-id]').length >= rows ? performance.now() : 0;
+
+/** Resolves true once the device's index (Dexie, `messenjo-local-<user>`) holds `rows` conversations. */
+const indexedConversations = async (rows: number): Promise<boolean> => {
+  const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+  const name = names.find((n) => n.startsWith('messenjo-local-'));
+  if (!name) return false;
+  return new Promise<boolean>((resolve) => {
+    const open = indexedDB.open(name);
+    open.onerror = () => resolve(false);
+    open.onsuccess = () => {
+      const db = open.result;
+      try {
+        const count = db.transaction('conversations').objectStore('conversations').count();
+        count.onsuccess = () => {
+          db.close();
+          resolve(count.result >= rows);
+        };
+        count.onerror = () => {
+          db.close();
+          resolve(false);
+        };
+      } catch {
+        db.close();
+        resolve(false);
+      }
+    };
+  });
+};
 
 /** Every newest text appears in some row's preview (compared on 40 characters: previews may be cut). */
 const previewsPaintedAt = (texts: string[]): number => {
@@ -191,7 +223,7 @@ export const w12ColdStart: Workload = {
     const app = target?.app;
     if (!target || !app) return [];
     const manyCount = scale >= 1 ? 200 : 50;
-    const measure = async (browser: Browser, count: number): Promise<number> => {
+    const measure = async (browser: Browser, count: number): Promise<{ ms: number; note?: string }> => {
       progress(`${count} conversations`);
       const { device, docIds } = await target.createUserConversations(count);
       const writer = await target.connect(device);
@@ -205,16 +237,32 @@ export const w12ColdStart: Workload = {
       writer.close();
       const context = await signedInContext(browser, app, device);
       try {
+        progress(`${count} conversations: first visit`);
         const first = await context.newPage();
         await first.goto(app.url);
         await first.waitForFunction(listPaintedAt, count, { timeout: 120_000 });
+        // The rows reach the device's index a moment after they paint: wait until all are stored
+        // (closing earlier measures a device that never finished its first fill).
+        await first.waitForFunction(indexedConversations, count, { polling: 100, timeout: 120_000 });
         await first.evaluate(async () => {
           await navigator.serviceWorker.ready;
         });
         await first.close();
+        progress(`${count} conversations: offline start`);
         await context.setOffline(true);
         const page = await context.newPage();
-        return await timeToPaint(page, app.url, listPaintedAt, count);
+        try {
+          return { ms: await timeToPaint(page, app.url, listPaintedAt, count, OFFLINE_PAINT_TIMEOUT_MS) };
+        } catch {
+          // Seen now and then: reported in the table rather than hidden by a retry.
+          const rows = await page
+            .evaluate(() => document.querySelectorAll('[data-conversation-id]').length)
+            .catch(() => -1);
+          return {
+            ms: NaN,
+            note: `list not painted within ${OFFLINE_PAINT_TIMEOUT_MS / 1000} s (${rows} of ${count} rows)`,
+          };
+        }
       } finally {
         await context.close();
       }
@@ -225,11 +273,17 @@ export const w12ColdStart: Workload = {
       return [
         {
           metric: `offline: navigation → list painted, ${manyCount} conversations`,
-          value: many,
+          value: many.ms,
           unit: 'ms',
           budget: '≤ 300 ms',
+          ...(many.note ? { note: many.note } : {}),
         },
-        { metric: 'offline: navigation → list painted, 10 conversations', value: ten, unit: 'ms' },
+        {
+          metric: 'offline: navigation → list painted, 10 conversations',
+          value: ten.ms,
+          unit: 'ms',
+          ...(ten.note ? { note: ten.note } : {}),
+        },
       ] satisfies Measurement[];
     });
   },
