@@ -258,6 +258,10 @@ export const w12ColdStart: Workload = {
           const rows = await page
             .evaluate(() => document.querySelectorAll('[data-conversation-id]').length)
             .catch(() => -1);
+          if (process.env.W12_DEBUG) {
+            await page.screenshot({ path: `/tmp/w12-fail-${count}.png` });
+            console.error(await page.evaluate(() => document.body.innerText.slice(0, 400)).catch(String));
+          }
           return {
             ms: NaN,
             note: `list not painted within ${OFFLINE_PAINT_TIMEOUT_MS / 1000} s (${rows} of ${count} rows)`,
