@@ -251,6 +251,8 @@ export const w12ColdStart: Workload = {
         progress(`${count} conversations: offline start`);
         await context.setOffline(true);
         const page = await context.newPage();
+        const said: string[] = [];
+        if (process.env.W12_DEBUG) page.on('console', (m) => said.push(`${m.type()}: ${m.text()}`));
         try {
           return { ms: await timeToPaint(page, app.url, listPaintedAt, count, OFFLINE_PAINT_TIMEOUT_MS) };
         } catch {
@@ -260,7 +262,7 @@ export const w12ColdStart: Workload = {
             .catch(() => -1);
           if (process.env.W12_DEBUG) {
             await page.screenshot({ path: `/tmp/w12-fail-${count}.png` });
-            console.error(await page.evaluate(() => document.body.innerText.slice(0, 400)).catch(String));
+            console.error(said.filter((line) => !line.includes('ERR_INTERNET_DISCONNECTED')).join('\n'));
           }
           return {
             ms: NaN,
