@@ -44,6 +44,9 @@ async function timeToPaint<A>(
   return await handle.jsonValue();
 }
 
+/** How long the first visit stays after its list painted, so the session's batched index writes land. */
+const INDEX_WRITE_SETTLE_MS = 1500;
+
 /** How long an offline start may take to paint before W12 reports it as not painted. */
 const OFFLINE_PAINT_TIMEOUT_MS = 20_000;
 
@@ -56,34 +59,6 @@ const messagePaintedAt = (text: string): number =>
 
 const listPaintedAt = (rows: number): number =>
   document.querySelectorAll('[data-conversation-id]').length >= rows ? performance.now() : 0;
-
-/** Resolves true once the device's index (Dexie, `messenjo-local-<user>`) holds `rows` conversations. */
-const indexedConversations = async (rows: number): Promise<boolean> => {
-  const names = (await indexedDB.databases()).map((d) => d.name ?? '');
-  const name = names.find((n) => n.startsWith('messenjo-local-'));
-  if (!name) return false;
-  return new Promise<boolean>((resolve) => {
-    const open = indexedDB.open(name);
-    open.onerror = () => resolve(false);
-    open.onsuccess = () => {
-      const db = open.result;
-      try {
-        const count = db.transaction('conversations').objectStore('conversations').count();
-        count.onsuccess = () => {
-          db.close();
-          resolve(count.result >= rows);
-        };
-        count.onerror = () => {
-          db.close();
-          resolve(false);
-        };
-      } catch {
-        db.close();
-        resolve(false);
-      }
-    };
-  });
-};
 
 /** Every newest text appears in some row's preview (compared on 40 characters: previews may be cut). */
 const previewsPaintedAt = (texts: string[]): number => {
@@ -241,9 +216,11 @@ export const w12ColdStart: Workload = {
         const first = await context.newPage();
         await first.goto(app.url);
         await first.waitForFunction(listPaintedAt, count, { timeout: 120_000 });
-        // The rows reach the device's index a moment after they paint: wait until all are stored
-        // (closing earlier measures a device that never finished its first fill).
-        await first.waitForFunction(indexedConversations, count, { polling: 100, timeout: 120_000 });
+        // The rows reach the device's index up to 200 ms after they paint (the session batches
+        // its writes), so the first visit stays a moment longer. Not a probe of IndexedDB from the
+        // page: opening the app's database beside the app's own connection emptied the index
+        // the next start read (seen as "No conversations yet" offline in most runs).
+        await first.waitForTimeout(INDEX_WRITE_SETTLE_MS);
         await first.evaluate(async () => {
           await navigator.serviceWorker.ready;
         });
