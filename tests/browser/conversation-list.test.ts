@@ -148,6 +148,11 @@ describe('the conversation list in Chromium', () => {
     await expect
       .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), LIVE)
       .toBe(true);
+    // The reloaded page has caught up (its documents and the server's list): what it shows now
+    // is what the device's index holds for the next start.
+    await expect
+      .poll(() => row(page, conversationId).getByTestId('conversation-preview').textContent(), LIVE)
+      .toBe('Bring the map');
     await context.setOffline(true);
     await page.reload();
     await expect

@@ -274,7 +274,8 @@ export class DeviceSession {
 
   private markDirty(id: string): void {
     this.dirtyRows.add(id);
-    this.rowsFlush ??= setTimeout(() => void this.flushRows(), 200);
+    // The next task, not later: a reload right after a change must find the row stored.
+    this.rowsFlush ??= setTimeout(() => void this.flushRows(), 0);
   }
 
   private async flushRows(): Promise<void> {
