@@ -1,4 +1,3 @@
-import path from 'node:path';
 import js from '@eslint/js';
 import vitest from '@vitest/eslint-plugin';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
@@ -68,18 +67,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
-      'messenjo/no-import-cycle': [
-        'error',
-        {
-          allow: [
-            // Issue 10 §4: the hub reshape (a room per document, subscriptions owned by the
-            // connection) removes this one; no other cycle is allowed.
-            ['sync-server/src/sync/connection.ts', 'sync-server/src/sync/hub.ts'].map((file) =>
-              path.join(root, file),
-            ),
-          ],
-        },
-      ],
+      'messenjo/no-import-cycle': 'error',
       // The same layering by path, for imports that reach across folders relatively.
       'import-x/no-restricted-paths': [
         'error',

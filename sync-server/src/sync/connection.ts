@@ -9,9 +9,8 @@ import {
   type CloseReason,
   type ServerFrame,
 } from '@messenjo/shared';
-import type { Role } from '../conversations/membership-store.ts';
 import type { Disposer } from '../events/bus.ts';
-import type { SyncHub } from './hub.ts';
+import type { ConnectionHost, Peer, RoomHandle, Subscription, SubscriptionTerms } from './connection-host.ts';
 import type { SocketAuth, SyncSocket } from './socket.ts';
 import type { TickFlusher } from './tick-flusher.ts';
 
@@ -31,19 +30,12 @@ export interface ConnectionIo {
  */
 const BACKLOG_TERMINATE_MS = 2000;
 
-export interface Subscription {
-  conversationId: string | null;
-  role: Role | null;
-  /** The state vector the device declared when it subscribed: what it has seen (POS3). */
-  declared: Map<number, number>;
-  dispose: Disposer;
-}
-
 /**
- * One device's socket: its frames in, its subscriptions, its frames out (written once per tick).
- * The hub does the document work.
+ * One device's socket: its frames in, the rooms it is in (its subscriptions), its frames out
+ * (written once per tick). The rooms do the document work; the connection knows them only
+ * through `connection-host.ts`.
  */
-export class Connection {
+export class Connection implements Peer {
   readonly subscriptions = new Map<string, Subscription>();
   private helloDone = false;
   private closed = false;
@@ -58,7 +50,7 @@ export class Connection {
   constructor(
     readonly socket: SyncSocket,
     readonly auth: SocketAuth,
-    private readonly hub: SyncHub,
+    private readonly host: ConnectionHost,
     private readonly io: ConnectionIo,
   ) {}
 
@@ -129,14 +121,11 @@ export class Connection {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const [docId, sub] of this.subscriptions) {
-      sub.dispose();
-      this.hub.released(docId);
-    }
+    for (const sub of this.subscriptions.values()) sub.room.leave(this);
     this.subscriptions.clear();
     for (const dispose of this.awareness.values()) dispose();
     this.awareness.clear();
-    this.hub.disconnected(this);
+    this.host.disconnected(this);
   }
 
   receive(bytes: Uint8Array): void {
@@ -171,43 +160,60 @@ export class Connection {
       case 'subscribe':
         if (frame.docs.length > SYNC_LIMITS.MAX_SUBSCRIBE_DOCS)
           return this.close('malformed_frame', 'too many documents');
-        return this.hub.subscribe(this, frame.docs);
+        return this.host.subscribe(this, frame.docs);
       case 'unsubscribe':
         for (const docId of frame.docIds) this.unsubscribe(docId);
         return;
-      case 'update':
-        return this.hub.update(this, frame.docId, frame.ref, frame.update, frame.basis);
+      case 'update': {
+        const sub = this.subscriptions.get(frame.docId);
+        if (!sub) {
+          return this.host.refuseUpdate(
+            this,
+            frame.docId,
+            frame.ref,
+            'update_not_subscribed',
+            'subscribe first',
+          );
+        }
+        return sub.room.receive(this, sub, frame.ref, frame.update, frame.basis);
+      }
       case 'awareness':
         return this.relayAwareness(frame.conversationId, frame.payload);
     }
   }
 
+  enter(room: RoomHandle, terms: SubscriptionTerms): boolean {
+    if (this.closed || this.subscriptions.has(room.docId)) return false;
+    this.subscriptions.set(room.docId, { ...terms, room });
+    room.join(this);
+    const { conversationId } = terms;
+    // A conversation's awareness comes with its first segment, once.
+    if (conversationId !== null && !this.awareness.has(conversationId)) {
+      this.awareness.set(conversationId, this.host.joinAwareness(this, conversationId));
+    }
+    return true;
+  }
+
   unsubscribe(docId: string): boolean {
     const sub = this.subscriptions.get(docId);
     if (!sub) return false;
-    sub.dispose();
     this.subscriptions.delete(docId);
+    sub.room.leave(this);
     if (sub.conversationId !== null && !this.inConversation(sub.conversationId)) {
       this.awareness.get(sub.conversationId)?.();
       this.awareness.delete(sub.conversationId);
     }
-    this.hub.released(docId);
     return true;
   }
 
-  inConversation(conversationId: string): boolean {
+  private inConversation(conversationId: string): boolean {
     for (const sub of this.subscriptions.values()) if (sub.conversationId === conversationId) return true;
     return false;
-  }
-
-  /** Starts receiving a conversation's awareness (once per conversation, with its first segment). */
-  joinAwareness(conversationId: string, subscribe: () => Disposer): void {
-    if (!this.awareness.has(conversationId)) this.awareness.set(conversationId, subscribe());
   }
 
   private relayAwareness(conversationId: string, payload: Uint8Array): void {
     // AW1: only a subscribed member's typing is relayed; never stored. Oversized is dropped.
     if (payload.byteLength > SYNC_LIMITS.MAX_AWARENESS_BYTES || !this.inConversation(conversationId)) return;
-    this.hub.relayAwareness(this, conversationId, payload);
+    this.host.relayAwareness(this, conversationId, payload);
   }
 }

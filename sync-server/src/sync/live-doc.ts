@@ -18,7 +18,6 @@ export class LiveDoc {
   pending = 0;
   /** Message id → author, for the ownership checks of keyed entries. */
   readonly messageAuthors = new Map<string, string>();
-  idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   private constructor(
     readonly docId: string,

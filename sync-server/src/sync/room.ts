@@ -1,0 +1,287 @@
+import {
+  encodeServerFrame,
+  segmentOf,
+  SYSTEM_AUTHOR,
+  type CloseReason,
+  type DocRef,
+  type SubscribeItem,
+  type SystemEntry,
+} from '@messenjo/shared';
+import * as Y from 'yjs';
+import type { Disposer } from '../events/bus.ts';
+import type { Logger } from '../logger.ts';
+import type { CommitQueue } from './commit-queue.ts';
+import type { Compaction } from './compaction.ts';
+import type { Peer, RoomHandle, Subscription } from './connection-host.ts';
+import type { ConversationPolicy } from './conversation-policy.ts';
+import type { DocStore } from './doc-store.ts';
+import type { Fanout } from './fanout.ts';
+import type { HeadAnnouncer } from './head-announcer.ts';
+import { LiveDoc } from './live-doc.ts';
+import { mergeInGroups } from './merge.ts';
+import type { OpenedSegment, SegmentDirectory } from './segments.ts';
+import { systemEntryUpdate } from './system-entry.ts';
+import { validateUpdate } from './validate-update.ts';
+
+/** What every room shares, built once by the hub. */
+export interface RoomContext {
+  store: DocStore;
+  commits: CommitQueue;
+  fanout: Fanout<Peer>;
+  heads: HeadAnnouncer;
+  segments: SegmentDirectory;
+  compaction: Compaction;
+  logger: Logger;
+  /** The social graph's answers; absent in bare sync tests (every member may write). */
+  conversations?: ConversationPolicy;
+  /** A document nobody has open leaves memory after this long (compacted first). */
+  idleUnloadMs: number;
+  /** A write to this room opened a new segment of its conversation (relayed already, not yet committed). */
+  segmentOpened(room: Room, segment: OpenedSegment, update: Uint8Array): void;
+  /** The room holds no document and no socket any more: the registry may forget it. */
+  vacated(room: Room): void;
+  refuseUpdate(peer: Peer, docId: string, ref: number, reason: CloseReason, problem: string): void;
+}
+
+/** One change on its way into the document: a device's validated update or a system entry. */
+interface Write {
+  update: Uint8Array;
+  /** The user id the update's rows and new client ids are bound to (`system` for system entries). */
+  author: string;
+  /** The socket that sent it (never relayed back to it); null for the server's own entries. */
+  origin: Peer | null;
+  newClients: number[];
+  newMessages: { id: string; author: string }[];
+  /** UP3: the update is committed (a device's ack goes out here). */
+  onCommitted?: (seq: number) => void;
+  /** The live document could not take the update (it was reloaded). */
+  onUnapplied?: () => void;
+}
+
+const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
+
+/**
+ * One live document (a conversation segment or a user's private document) and the sockets in
+ * it. It loads its `LiveDoc` when first needed and unloads it when idle, and runs the one
+ * commit pipeline both devices' updates and the server's system entries go through:
+ * validate → apply → relay → enqueue the commit → ack and head once committed.
+ */
+export class Room implements RoomHandle {
+  private live: LiveDoc | undefined;
+  /** Sockets in the room, each with its delivery subscription. */
+  private readonly members = new Map<Peer, Disposer>();
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly docId: string,
+    readonly ref: DocRef,
+    private readonly context: RoomContext,
+  ) {}
+
+  get isLoaded(): boolean {
+    return this.live !== undefined;
+  }
+
+  get inUse(): boolean {
+    return this.live !== undefined || this.members.size > 0;
+  }
+
+  /** The sockets in the room (a copy: callers may close them). */
+  peers(): Peer[] {
+    return [...this.members.keys()];
+  }
+
+  /** The document in memory, loaded from the store when it is not. */
+  loaded(): LiveDoc {
+    if (this.live) return this.live;
+    const live = LiveDoc.load(this.docId, this.context.store);
+    this.live = live;
+    this.scheduleIdleCheck();
+    return live;
+  }
+
+  join(peer: Peer): void {
+    if (this.members.has(peer)) return;
+    const { fanout } = this.context;
+    this.members.set(peer, fanout.subscribe(this.docId, { origin: peer, deliver: (f) => peer.sendRaw(f) }));
+    clearTimeout(this.idleTimer);
+  }
+
+  leave(peer: Peer): void {
+    const dispose = this.members.get(peer);
+    if (!dispose) return;
+    dispose();
+    this.members.delete(peer);
+    if (this.members.size > 0) return;
+    // Nobody has it open: unload the document once nobody has had it open for a while.
+    if (this.live) this.scheduleIdleCheck();
+    else this.context.vacated(this);
+  }
+
+  /** SUB3: just what the device lacks: the log after its sequence number, or a diff when compacted away. */
+  catchUp(item: SubscribeItem, head: number): Uint8Array {
+    if (item.seq >= head) return EMPTY_UPDATE;
+    const live = this.live;
+    const log = item.seq === 0 && live ? null : this.context.store.logAfter(this.docId, item.seq);
+    if (log !== null) return mergeInGroups(log.map((entry) => entry.data));
+    const loaded = live ?? this.loaded();
+    if (isEmptyStateVector(item.stateVector)) return loaded.fullUpdate();
+    try {
+      return Y.encodeStateAsUpdate(loaded.doc, item.stateVector);
+    } catch {
+      return Y.encodeStateAsUpdate(loaded.doc);
+    }
+  }
+
+  // ---- the commit pipeline -----------------------------------------------------------------
+
+  /** A device's update: authorized (LA3), placed (SEG1), validated (VAL*, POS*), then committed. */
+  receive(peer: Peer, subscription: Subscription, ref: number, update: Uint8Array, basis?: Uint8Array): void {
+    const { userId } = peer.auth;
+    const refuse = (reason: CloseReason, problem: string): void =>
+      this.context.refuseUpdate(peer, this.docId, ref, reason, problem);
+    const { conversations, segments, commits } = this.context;
+    const { conversationId } = subscription;
+    if (conversationId !== null && conversations && !conversations.canWrite(userId, conversationId)) {
+      return refuse('update_not_writable', 'this conversation is read-only for you');
+    }
+    const skipsAhead = segments.refusal(this.ref);
+    // SEG1: refused like a missing dependency: a device that filled the segment before offline may still be resending it.
+    if (skipsAhead) return refuse('update_missing_dependency', skipsAhead);
+    const verdict = validateUpdate(this.loaded(), update, userId, subscription.role, {
+      basis,
+      declared: subscription.declared,
+    });
+    if (!verdict.ok) return refuse(verdict.reason, verdict.problem);
+    if (verdict.noop) {
+      // Already in the document, maybe still in the queue: ack once the queue has committed (UP4).
+      commits.enqueue({
+        onCommitted: () => peer.send({ type: 'ack', docId: this.docId, ref, seq: 0 }),
+        onFailed: () => peer.close('server_error'),
+      });
+      return;
+    }
+    this.commit({
+      update,
+      author: userId,
+      origin: peer,
+      newClients: verdict.newClients,
+      newMessages: verdict.newMessages,
+      onCommitted: (seq) => peer.send({ type: 'ack', docId: this.docId, ref, seq }),
+      onUnapplied: () => refuse('update_malformed', 'update could not be applied'),
+    });
+  }
+
+  /**
+   * SYS1: a server-authored line ("‹name› renamed the group") appended to this segment,
+   * committed and relayed like any update.
+   */
+  writeSystemEntry(entry: SystemEntry): void {
+    const made = systemEntryUpdate(this.loaded(), entry, Date.now());
+    if (!made) return;
+    this.commit({
+      update: made.update,
+      author: SYSTEM_AUTHOR,
+      origin: null,
+      newClients: [made.clientId],
+      // Receipts and reactions may name it at once, like any message of the segment.
+      newMessages: [{ id: made.message.id, author: SYSTEM_AUTHOR }],
+    });
+  }
+
+  private commit(write: Write): void {
+    const { docId } = this;
+    const { logger, fanout, segments, commits, heads, compaction } = this.context;
+    const live = this.loaded();
+    try {
+      Y.applyUpdate(live.doc, write.update);
+    } catch (err) {
+      logger.warn('update failed to apply; document reloaded', { docId, err });
+      this.evict();
+      return write.onUnapplied?.();
+    }
+    for (const client of write.newClients) live.clients.set(client, write.author);
+    for (const message of write.newMessages) live.messageAuthors.set(message.id, message.author);
+    const seq = ++live.head;
+    live.pending++;
+    const segment = segments.opened(this.ref);
+    // RL1: relay at once; Yjs updates are idempotent and the sender resends whatever is not acked.
+    fanout.publish(
+      docId,
+      encodeServerFrame({ type: 'update', docId, seq: 0, update: write.update }),
+      write.origin,
+    );
+    if (segment) this.context.segmentOpened(this, segment, write.update);
+    commits.enqueue({
+      row: { docId, seq, data: write.update, userId: write.author, newClients: write.newClients, segment },
+      // The list's last message and count commit with the messages: no extra fsync per update.
+      inTransaction:
+        write.newMessages.length > 0 ? () => this.recordMessages(live, write.newMessages.length) : undefined,
+      onCommitted: () => {
+        live.pending--;
+        live.committedHead = Math.max(live.committedHead, seq);
+        // UP3: ack only now that it is committed; HD1: then tell every subscriber the durable head.
+        write.onCommitted?.(seq);
+        heads.announce(docId, seq);
+        if (segment) segments.announce(segment);
+        compaction.afterCommit(live, () => this.live === live);
+        if (this.members.size === 0 && this.live === live) this.scheduleIdleCheck();
+      },
+      onFailed: (err) => {
+        logger.error('commit failed; sockets of the document closed', { docId, err });
+        this.evict();
+        for (const peer of this.peers()) peer.close('server_error');
+      },
+    });
+  }
+
+  /** Keeps the conversation list's columns (last message, count) current, for every member's list. */
+  private recordMessages(live: LiveDoc, count: number): void {
+    const { conversations, logger } = this.context;
+    if (live.ref.kind !== 'segment' || !conversations) return;
+    const { messages } = segmentOf(live.doc);
+    const newest = messages.length > 0 ? messages.get(messages.length - 1) : undefined;
+    if (!newest) return;
+    try {
+      conversations.messagesCommitted(live.ref.conversationId, newest, count);
+    } catch (err) {
+      // The list's columns must never cost a message its durability.
+      logger.error('conversation list not updated', { conversationId: live.ref.conversationId, err });
+    }
+  }
+
+  // ---- memory ------------------------------------------------------------------------------
+
+  private scheduleIdleCheck(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      const live = this.live;
+      if (!live || this.members.size > 0) return;
+      if (live.pending > 0) return this.scheduleIdleCheck();
+      this.context.compaction.compact(live);
+      this.evict();
+    }, this.context.idleUnloadMs);
+    this.idleTimer.unref();
+  }
+
+  /** Drops the document from memory (the store is the truth); the room goes once nobody is in it. */
+  evict(): void {
+    const live = this.live;
+    if (!live) return;
+    clearTimeout(this.idleTimer);
+    live.doc.destroy();
+    this.live = undefined;
+    if (this.members.size === 0) this.context.vacated(this);
+  }
+
+  /** Shutdown: snapshot what is loaded (CP1), then drop it. */
+  unload(): void {
+    if (this.live) this.context.compaction.compact(this.live);
+    this.evict();
+  }
+}
+
+/** A device that holds nothing of the document (Yjs encodes an empty state vector as one 0 byte). */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.byteLength === 0 || (stateVector.byteLength === 1 && stateVector[0] === 0);
+}
