@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { appendMessage, CLOSE_CODES, segmentOf, type MessageEntry } from '@messenjo/shared';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FakeSocket } from './fake-socket.ts';
 import * as Y from 'yjs';
 import { reconnectDelayMs } from './backoff.ts';
@@ -233,4 +233,62 @@ describe('sync client', () => {
     expect(sockets[0]!.last('update').filter((f) => f.docId === next)).toHaveLength(2);
     await client.stop();
   });
+  it('[SEG2] keeps a segment the server subscribed it to: frames that arrive while it loads apply in order, with no subscribe', async () => {
+    const next = 'conv:c_a:seg:1';
+    const { client, sockets, persistence } = setup();
+    client.start();
+    await client.open(DOC);
+    await online(sockets[0]!);
+    const server = new Y.Doc();
+    const opening = change(server, (d) => appendMessage(d, entry('opening')));
+    const second = change(server, (d) => appendMessage(d, entry('second')));
+    // All three before the segment has loaded from IndexedDB.
+    sockets[0]!.deliver({ type: 'sync', docId: next, seq: 0, update: opening, latestSegment: 1 });
+    sockets[0]!.deliver({ type: 'update', docId: next, seq: 0, update: second });
+    sockets[0]!.deliver({ type: 'head', docId: next, seq: 2 });
+    expect(client.isOpen(next)).toBe(true);
+    await vi.waitFor(() => expect(client.docState(next)).toBe('synced'));
+    expect(
+      segmentOf(client.doc(next)!)
+        .messages.toArray()
+        .map((m) => m.text),
+    ).toEqual(['opening', 'second']);
+    expect(client.seqOf(next)).toBe(2);
+    expect(sockets[0]!.last('subscribe').flatMap((f) => f.docs.map((d) => d.docId))).toEqual([DOC]);
+    // It is stored like a segment the device opened itself.
+    await vi.waitFor(async () => expect((await persistence.load(next)).seq).toBe(2));
+    await client.stop();
+  });
+
+  it('[SEG2] subscribes a followed segment on the next socket when the first dropped before it loaded', async () => {
+    const next = 'conv:c_a:seg:1';
+    const { client, sockets } = setup();
+    client.start();
+    await client.open(DOC);
+    await online(sockets[0]!);
+    const opening = change(new Y.Doc(), (d) => appendMessage(d, entry('opening')));
+    sockets[0]!.deliver({ type: 'sync', docId: next, seq: 0, update: opening, latestSegment: 1 });
+    sockets[0]!.drop();
+    await vi.waitFor(() => expect(client.docState(next)).toBe('idle'));
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    await online(sockets[1]!);
+    expect(
+      sockets[1]!
+        .last('subscribe')[0]
+        ?.docs.map((d) => d.docId)
+        .sort(),
+    ).toEqual([DOC, next]);
+    await client.stop();
+  });
 });
+
+/** The update a change makes. */
+function change(doc: Y.Doc, mutate: (doc: Y.Doc) => void): Uint8Array {
+  const captured: { update?: Uint8Array } = {};
+  const listener = (update: Uint8Array): void => void (captured.update = update);
+  doc.on('update', listener);
+  mutate(doc);
+  doc.off('update', listener);
+  if (!captured.update) throw new Error('the change produced no update');
+  return captured.update;
+}

@@ -74,6 +74,11 @@ export class SyncClient {
   private readonly disposers: Disposer[] = [];
   /** The basis of the follower tab's change being applied (read by the update listener). */
   private followerBasis: Uint8Array | undefined;
+  /**
+   * Segments the server subscribed this socket to (SEG2) that are still loading from storage:
+   * the socket they came on and their frames, applied in order once loaded.
+   */
+  private readonly following = new Map<string, { socket: WebSocketLike | null; frames: ServerFrame[] }>();
 
   constructor(private readonly options: SyncClientOptions) {
     this.persistence = options.persistence ?? new MemoryPersistence();
@@ -207,7 +212,7 @@ export class SyncClient {
       await entry.loaded;
       this.watch(created);
       this.updatePending();
-      if (this.leader) this.subscribe([created]);
+      if (this.leader) this.settle(created);
       else this.options.tabs?.post({ kind: 'open', docId, stateVector: Y.encodeStateVector(created.doc) });
     }
     await entry.loaded;
@@ -320,7 +325,48 @@ export class SyncClient {
   }
 
   private onFrame(frame: ServerFrame): void {
+    // SEG2: before the listeners, which may open the same segment (they then get this entry).
+    if (frame.type === 'sync') this.noteFollowed(frame.docId);
     for (const listener of this.frameListeners) listener(frame);
+    const followed = 'docId' in frame ? this.following.get(frame.docId) : undefined;
+    if (followed) followed.frames.push(frame);
+    else this.handleFrame(frame);
+  }
+
+  /**
+   * SEG2: a `sync` for a segment this socket never subscribed to (not open, or still loading
+   * from storage before its subscribe): the server made this socket follow the conversation
+   * into a new segment. It is opened as if the device had asked; its frames wait for the load.
+   */
+  private noteFollowed(docId: string): void {
+    if (this.following.has(docId) || parseDocId(docId)?.kind !== 'segment') return;
+    const open = this.docs.get(docId);
+    if (open && open.state !== 'loading') return;
+    this.following.set(docId, { socket: this.socket, frames: [] });
+    if (open) return; // open() is loading it and settles it
+    const entry = new DocEntry(docId, this.persistence, (error) => this.options.onError?.(error));
+    this.docs.set(docId, entry);
+    void entry.loaded.then(() => {
+      if (this.docs.get(docId) !== entry) return void this.following.delete(docId); // closed meanwhile
+      this.watch(entry);
+      this.updatePending();
+      this.settle(entry);
+    });
+  }
+
+  /**
+   * A document is loaded from storage: the server's frames for it that arrived meanwhile are
+   * applied (SEG2), or, when there were none or the socket changed since, it is subscribed.
+   */
+  private settle(entry: DocEntry): void {
+    const followed = this.following.get(entry.docId);
+    this.following.delete(entry.docId);
+    if (!followed || followed.socket !== this.socket || !this.helloDone) return this.subscribe([entry]);
+    entry.state = 'subscribing';
+    for (const frame of followed.frames) this.handleFrame(frame);
+  }
+
+  private handleFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'hello':
         this.helloDone = true;

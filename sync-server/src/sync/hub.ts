@@ -22,7 +22,7 @@ import type { DocStore } from './doc-store.ts';
 import { awarenessTopic, InProcessFanout, type Fanout } from './fanout.ts';
 import { HeadAnnouncer } from './head-announcer.ts';
 import { Room, type RoomContext } from './room.ts';
-import { SegmentDirectory } from './segments.ts';
+import { SegmentDirectory, type OpenedSegment } from './segments.ts';
 import { DEFAULT_SOCKET_LIMITS, SocketRegistry, type SocketLimitOptions } from './socket-limits.ts';
 import type { SocketAuth, SyncSocket } from './socket.ts';
 import { TickFlusher } from './tick-flusher.ts';
@@ -83,7 +83,7 @@ export class SyncHub implements ConnectionHost {
       logger,
       conversations: options.conversations,
       idleUnloadMs: options.idleUnloadMs ?? 30_000,
-      segmentOpened: () => {},
+      segmentOpened: (room, segment, update) => this.followNewSegment(room, segment, update),
       vacated: (room) => {
         if (this.rooms.get(room.docId) === room && !room.inUse) this.rooms.delete(room.docId);
       },
@@ -205,6 +205,36 @@ export class SyncHub implements ConnectionHost {
     peer.send({ type: 'rejected', docId, ref, code: CLOSE_CODES[reason].code });
     // VAL6: a missing dependency may arrive later (resent after a crash): refuse, keep the socket.
     if (reason !== 'update_missing_dependency') peer.close(reason, problem);
+  }
+
+  /**
+   * SEG2: the sockets in the conversation's newest segment follow it into the one that just
+   * opened, without a subscribe of their own: each enters the new room and gets one `sync` frame
+   * (encoded once for all of them) holding the opening update, which is the whole segment. It
+   * was relayed to the room's sockets already; these join after, so nobody gets it twice.
+   */
+  private followNewSegment(opened: Room, segment: OpenedSegment, update: Uint8Array): void {
+    const previous = this.rooms.get(segmentDocId(segment.conversationId, segment.index - 1));
+    if (!previous) return;
+    let frame: Uint8Array | undefined;
+    for (const peer of previous.peers()) {
+      const sub = peer.subscriptions.get(previous.docId);
+      // POS3: the socket declared nothing of the new segment (an empty state vector).
+      const terms = {
+        conversationId: segment.conversationId,
+        role: sub?.role ?? null,
+        declared: new Map<number, number>(),
+      };
+      if (!sub || !peer.enter(opened, terms)) continue;
+      frame ??= encodeServerFrame({
+        type: 'sync',
+        docId: opened.docId,
+        seq: 0,
+        update,
+        latestSegment: segment.index,
+      });
+      peer.sendRaw(frame);
+    }
   }
 
   /** SYS1: the entry goes to the conversation's newest segment (segment 0 when it has none yet). */
