@@ -48,20 +48,35 @@ export interface RoomHandle {
   readonly docId: string;
   join(peer: Peer): void;
   leave(peer: Peer): void;
-  /** An update from a socket subscribed on these terms (UP1 is checked by the connection). */
-  receive(peer: Peer, subscription: Subscription, ref: number, update: Uint8Array, basis?: Uint8Array): void;
+  /**
+   * An update from a socket subscribed on these terms (UP1 is checked by the connection). A
+   * promise when the room had to read the store first: the connection handles its next frame
+   * only once it settled.
+   */
+  receive(
+    peer: Peer,
+    subscription: Subscription,
+    ref: number,
+    update: Uint8Array,
+    basis?: Uint8Array,
+  ): void | Promise<void>;
 }
 
 /** What a connection asks of the engine. */
 export interface ConnectionHost {
-  /** Authorizes a subscribe batch, enters the socket into the allowed rooms and answers each. */
-  subscribe(peer: Peer, items: SubscribeItem[]): void;
+  /**
+   * Authorizes a subscribe batch, enters the socket into the allowed rooms and answers each,
+   * after reading the store: the connection handles its next frame once this settled.
+   */
+  subscribe(peer: Peer, items: SubscribeItem[]): Promise<void>;
   /** Starts relaying a conversation's awareness to the socket (once per conversation). */
   joinAwareness(peer: Peer, conversationId: string): Disposer;
   /** Relays the socket's awareness to the conversation's other sockets (AW1, AW2). */
   relayAwareness(peer: Peer, conversationId: string, payload: Uint8Array): void;
   /** Refuses an update: `rejected`, then the close (or not, for a missing dependency). */
   refuseUpdate(peer: Peer, docId: string, ref: number, reason: CloseReason, problem: string): void;
+  /** Handling one of the socket's frames failed unexpectedly (never on input): log it, close the socket. */
+  frameFailed(peer: Peer, error: unknown): void;
   /** The connection is closed and has left every room. */
   disconnected(peer: Peer): void;
 }

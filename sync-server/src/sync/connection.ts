@@ -40,6 +40,9 @@ export class Connection implements Peer {
   private helloDone = false;
   private closed = false;
   private readonly awareness = new Map<string, Disposer>();
+  /** A frame is being handled that waits for the store; the frames behind it wait here, in order. */
+  private busy = false;
+  private waiting: Uint8Array[] = [];
   /** Frames of this tick, written together by the flusher. */
   private outbox: Uint8Array[] = [];
   /** Subscribe answers among the outbox's frames: the device asked for them, LIM1 does not count them. */
@@ -123,6 +126,7 @@ export class Connection implements Peer {
     this.closed = true;
     for (const sub of this.subscriptions.values()) sub.room.leave(this);
     this.subscriptions.clear();
+    this.waiting = [];
     for (const dispose of this.awareness.values()) dispose();
     this.awareness.clear();
     this.host.disconnected(this);
@@ -132,6 +136,30 @@ export class Connection implements Peer {
     if (this.closed) return;
     if (!this.io.takeFrame()) return this.close('rate_limited', 'too many frames');
     if (bytes.byteLength > SYNC_LIMITS.MAX_FRAME_BYTES) return this.close('frame_too_large');
+    // Frames are handled one after another, in the order they came: one that waits for the
+    // store (a subscribe, an update to a document not in memory) holds the ones behind it.
+    if (this.busy) this.waiting.push(bytes);
+    else this.handle(bytes);
+  }
+
+  private handle(bytes: Uint8Array): void {
+    let pending: void | Promise<void>;
+    try {
+      pending = this.handleFrame(bytes);
+    } catch (error) {
+      return this.host.frameFailed(this, error);
+    }
+    if (!pending) return;
+    this.busy = true;
+    void pending
+      .catch((error: unknown) => this.host.frameFailed(this, error))
+      .finally(() => {
+        this.busy = false;
+        while (!this.busy && !this.closed && this.waiting.length > 0) this.handle(this.waiting.shift()!);
+      });
+  }
+
+  private handleFrame(bytes: Uint8Array): void | Promise<void> {
     let frame: ClientFrame;
     try {
       const decoded = decodeClientFrame(bytes);

@@ -13,7 +13,7 @@ function contract(name: string, make: () => DocStore): void {
   describe(`${name} document store`, () => {
     const bytes = (n: number) => new Uint8Array([n, n, n]);
 
-    it('[UP3] appends a batch in one go, with heads, bindings and the newest segment', () => {
+    it('[UP3] appends a batch in one go, with heads, bindings and the newest segment', async () => {
       const store = make();
       store.appendBatch([
         {
@@ -34,23 +34,23 @@ function contract(name: string, make: () => DocStore): void {
           segment: { conversationId: 'c_1', index: 1 },
         },
       ]);
-      expect(store.heads(['a', 'b', 'none'])).toEqual(
+      expect(await store.heads(['a', 'b', 'none'])).toEqual(
         new Map([
           ['a', 2],
           ['b', 1],
           ['none', 0],
         ]),
       );
-      expect(store.logAfter('a', 1)).toEqual([{ seq: 2, data: bytes(2) }]);
-      expect(store.load('b').clients).toEqual(new Map([[22, 'u_2']]));
-      expect(store.latestSegments(['c_1', 'c_2'])).toEqual(new Map([['c_1', 1]]));
+      expect(await store.logAfter('a', 1)).toEqual([{ seq: 2, data: bytes(2) }]);
+      expect((await store.load('b')).clients).toEqual(new Map([[22, 'u_2']]));
+      expect(await store.latestSegments(['c_1', 'c_2'])).toEqual(new Map([['c_1', 1]]));
       expect(() =>
         store.appendBatch([{ docId: 'a', seq: 2, data: bytes(9), userId: 'u_1', newClients: [] }]),
       ).toThrow();
-      expect(store.logAfter('a', 0)).toHaveLength(2); // a failed batch stored nothing
+      expect(await store.logAfter('a', 0)).toHaveLength(2); // a failed batch stored nothing
     });
 
-    it('[CP1] compaction replaces the log it covers; catch-up before it says so (null)', () => {
+    it('[CP1] compaction replaces the log it covers; catch-up before it says so (null)', async () => {
       const store = make();
       const rows = [1, 2, 3].map((seq) => ({
         docId: 'c',
@@ -61,11 +61,11 @@ function contract(name: string, make: () => DocStore): void {
       }));
       store.appendBatch(rows);
       store.compact('c', 2, bytes(7));
-      expect(store.logLength('c')).toBe(1);
-      expect(store.logAfter('c', 1)).toBeNull();
-      expect(store.logAfter('c', 2)).toEqual([{ seq: 3, data: bytes(3) }]);
-      expect(store.heads(['c']).get('c')).toBe(3);
-      const loaded = store.load('c');
+      expect(await store.logLength('c')).toBe(1);
+      expect(await store.logAfter('c', 1)).toBeNull();
+      expect(await store.logAfter('c', 2)).toEqual([{ seq: 3, data: bytes(3) }]);
+      expect((await store.heads(['c'])).get('c')).toBe(3);
+      const loaded = await store.load('c');
       expect(loaded.snapshot).toEqual({ seq: 2, data: bytes(7) });
       expect(loaded.log.map((l) => l.seq)).toEqual([3]);
     });

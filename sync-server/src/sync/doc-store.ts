@@ -26,12 +26,17 @@ export interface AppendRow {
   segment?: { conversationId: string; index: number };
 }
 
+/**
+ * Reads are asynchronous (a store on another thread or another machine answers later; SQLite
+ * answers at once, through a resolved promise); the sync engine never assumes an answer arrives
+ * in the same turn.
+ */
 export interface DocStore {
-  load(docId: string): StoredDoc;
+  load(docId: string): Promise<StoredDoc>;
   /** Head sequence numbers of many documents (0 when empty), in one query. */
-  heads(docIds: readonly string[]): Map<string, number>;
+  heads(docIds: readonly string[]): Promise<Map<string, number>>;
   /** Log entries with seq > afterSeq, or null when compaction removed some of them. */
-  logAfter(docId: string, afterSeq: number): StoredUpdate[] | null;
+  logAfter(docId: string, afterSeq: number): Promise<StoredUpdate[] | null>;
   /**
    * Stores a batch of updates in one transaction (group commit); throws if nothing was stored.
    * `alsoInTransaction` writes what must commit with them (the conversation list's columns) at no extra fsync.
@@ -40,6 +45,6 @@ export interface DocStore {
   /** Replaces log entries <= throughSeq by a snapshot of the state through them. */
   compact(docId: string, throughSeq: number, state: Uint8Array): void;
   /** Number of log entries after the snapshot. */
-  logLength(docId: string): number;
-  latestSegments(conversationIds: readonly string[]): Map<string, number>;
+  logLength(docId: string): Promise<number>;
+  latestSegments(conversationIds: readonly string[]): Promise<Map<string, number>>;
 }

@@ -70,9 +70,10 @@ export class SyncHub implements ConnectionHost {
     this.sockets = new SocketRegistry({ ...DEFAULT_SOCKET_LIMITS, ...options.socketLimits });
     this.maxUnsentBytes = options.maxUnsentBytes ?? SYNC_LIMITS.MAX_UNSENT_BYTES;
     this.fanout = options.fanout ?? new InProcessFanout<Peer>();
-    this.segments = new SegmentDirectory(store, this.fanout, (docId) =>
-      this.room(docId).loaded().messageCount(),
-    );
+    this.segments = new SegmentDirectory(store, this.fanout, {
+      messagesIn: (docId) => this.rooms.get(docId)?.liveDoc?.messageCount(),
+      load: (docId) => this.room(docId).load(),
+    });
     this.roomContext = {
       store,
       commits: this.commits,
@@ -123,7 +124,7 @@ export class SyncHub implements ConnectionHost {
 
   get loadedDocCount(): number {
     let loaded = 0;
-    for (const room of this.rooms.values()) if (room.isLoaded) loaded++;
+    for (const room of this.rooms.values()) if (room.liveDoc) loaded++;
     return loaded;
   }
 
@@ -140,12 +141,36 @@ export class SyncHub implements ConnectionHost {
 
   // ---- subscribe -------------------------------------------------------------------------
 
-  subscribe(peer: Peer, items: SubscribeItem[]): void {
+  /**
+   * SUB1–SUB3. The store is read first (heads, newest segments, the log each device lacks); then,
+   * in one turn, the memberships are checked (one query, SUB2: a membership that ended while
+   * the store answered counts), the socket enters each allowed room and gets its answer. An
+   * answer read from the store is used only if the room has taken no update since (else the
+   * document in memory answers), so what was relayed before the socket entered is never missed.
+   */
+  async subscribe(peer: Peer, items: SubscribeItem[]): Promise<void> {
     const { userId } = peer.auth;
     const refs = items.map((item) => ({ item, ref: parseDocId(item.docId) }));
     const conversationIds = [
       ...new Set(refs.flatMap(({ ref }) => (ref?.kind === 'segment' ? [ref.conversationId] : []))),
     ];
+    const readable = refs.filter(({ ref }) => ref && (ref.kind === 'segment' || ref.userId === userId));
+    // Whatever is applied in memory must be durable before any of it is served (UP3).
+    if (readable.length > 0 && this.commits.size > 0) this.commits.flush();
+    const heads =
+      readable.length > 0
+        ? await this.options.store.heads(readable.map((r) => r.item.docId))
+        : new Map<string, number>();
+    await this.segments.learn(conversationIds);
+    const fromStore = new Map<SubscribeItem, Uint8Array | null>(
+      await Promise.all(
+        readable.map(async ({ item }) => {
+          const room = this.rooms.get(item.docId) ?? this.unlistedRoom(item.docId);
+          return [item, await room.readCatchUp(item, heads.get(item.docId) ?? 0)] as const;
+        }),
+      ),
+    );
+    // From here on, one turn: nothing changes between the checks and the answers.
     // SUB2: one membership query for the whole batch.
     const roles = this.options.memberships.activeRoles(userId, conversationIds);
     const allowed: { item: SubscribeItem; conversationId: string | null }[] = [];
@@ -157,28 +182,42 @@ export class SyncHub implements ConnectionHost {
         peer.send({ type: 'denied', docId: item.docId, reason: 'not_member' });
       } else allowed.push({ item, conversationId: ref.kind === 'segment' ? ref.conversationId : null });
     }
-    if (allowed.length === 0) return;
-    // Whatever is applied in memory must be durable before any of it is served (UP3).
-    if (this.commits.size > 0) this.commits.flush();
-    const heads = this.options.store.heads(allowed.map((a) => a.item.docId));
-    const latest = this.segments.newest(conversationIds);
+    const fromMemory: { room: Room; item: SubscribeItem; head: number; latestSegment: number }[] = [];
     for (const { item, conversationId } of allowed) {
       const room = this.room(item.docId);
-      peer.enter(room, {
+      const entered = peer.enter(room, {
         conversationId,
         role: conversationId === null ? null : (roles.get(conversationId) ?? null),
         declared: declaredState(item.stateVector),
       });
+      if (!entered && !peer.subscriptions.has(item.docId)) {
+        // The socket closed while the store answered.
+        if (!room.inUse) this.rooms.delete(item.docId);
+        continue;
+      }
       const head = heads.get(item.docId) ?? 0;
-      peer.sendAnswer({
-        type: 'sync',
-        docId: item.docId,
-        seq: head,
-        update: room.catchUp(item, head),
-        latestSegment: conversationId === null ? -1 : (latest.get(conversationId) ?? -1),
-      });
-      if (!room.inUse) this.rooms.delete(item.docId); // a closed socket's subscribe
+      const latestSegment = conversationId === null ? -1 : this.segments.newestOf(conversationId);
+      const read = fromStore.get(item) ?? null;
+      const live = room.liveDoc;
+      if (read !== null && (!live || live.head === head)) {
+        peer.sendAnswer({ type: 'sync', docId: item.docId, seq: head, update: read, latestSegment });
+      } else if (live) {
+        const update = room.catchUpFromMemory(live, item);
+        peer.sendAnswer({ type: 'sync', docId: item.docId, seq: head, update, latestSegment });
+      } else fromMemory.push({ room, item, head, latestSegment });
     }
+    // Compacted away and not in memory: the socket is in the room already, so the document
+    // loaded now holds whatever was relayed to it meanwhile (and dropped by the device).
+    for (const { room, item, head, latestSegment } of fromMemory) {
+      const live = await room.load();
+      const update = room.catchUpFromMemory(live, item);
+      peer.sendAnswer({ type: 'sync', docId: item.docId, seq: head, update, latestSegment });
+    }
+  }
+
+  /** A room that reads a document's log for a subscribe that may yet be denied (not in the registry). */
+  private unlistedRoom(docId: string): Room {
+    return new Room(docId, parseDocId(docId)!, this.roomContext);
   }
 
   // ---- awareness -------------------------------------------------------------------------
@@ -199,6 +238,11 @@ export class SyncHub implements ConnectionHost {
   }
 
   // ---- updates ---------------------------------------------------------------------------
+
+  frameFailed(peer: Peer, error: unknown): void {
+    this.options.logger.error('sync frame failed', { userId: peer.auth.userId, err: error });
+    peer.close('server_error');
+  }
 
   refuseUpdate(peer: Peer, docId: string, ref: number, reason: CloseReason, problem: string): void {
     this.options.logger.warn('update refused', { docId, userId: peer.auth.userId, reason, problem });
@@ -237,10 +281,29 @@ export class SyncHub implements ConnectionHost {
     }
   }
 
-  /** SYS1: the entry goes to the conversation's newest segment (segment 0 when it has none yet). */
+  /**
+   * SYS1: the entry goes to the conversation's newest segment (segment 0 when it has none yet),
+   * at once when that segment is in memory, else once it is read.
+   */
   private writeSystemEntry(conversationId: string, entry: SystemEntry): void {
-    const newest = this.segments.newestOf(conversationId);
-    this.room(segmentDocId(conversationId, Math.max(0, newest))).writeSystemEntry(entry);
+    this.appendSystemEntry(conversationId, entry).catch((err: unknown) =>
+      this.options.logger.error('system entry not stored', { conversationId, err }),
+    );
+  }
+
+  private async appendSystemEntry(conversationId: string, entry: SystemEntry): Promise<void> {
+    for (;;) {
+      if (!this.segments.isKnown(conversationId)) {
+        await this.segments.learn([conversationId]);
+        continue;
+      }
+      const room = this.room(
+        segmentDocId(conversationId, Math.max(0, this.segments.newestOf(conversationId))),
+      );
+      const live = room.liveDoc;
+      if (live) return room.writeSystemEntry(live, entry);
+      await room.load();
+    }
   }
 
   /** Shutdown: commit what is pending (and ack it), close every socket with 1001, snapshot and unload. */

@@ -1,6 +1,6 @@
 import { parseDocId, segmentOf, type DocRef } from '@messenjo/shared';
 import * as Y from 'yjs';
-import type { DocStore } from './doc-store.ts';
+import type { DocStore, StoredDoc } from './doc-store.ts';
 
 /**
  * A document held in memory while devices use it: the Y.Doc every incoming update is validated
@@ -25,10 +25,14 @@ export class LiveDoc {
     readonly clients: Map<number, string>,
   ) {}
 
-  static load(docId: string, store: DocStore): LiveDoc {
+  static async load(docId: string, store: DocStore): Promise<LiveDoc> {
+    return LiveDoc.fromStored(docId, await store.load(docId));
+  }
+
+  /** The document as stored: its snapshot, then the log after it. */
+  static fromStored(docId: string, stored: StoredDoc): LiveDoc {
     const ref = parseDocId(docId);
     if (!ref) throw new Error(`not a document id: ${docId}`);
-    const stored = store.load(docId);
     const live = new LiveDoc(docId, ref, stored.clients);
     live.doc.transact(() => {
       if (stored.snapshot) Y.applyUpdate(live.doc, stored.snapshot.data);

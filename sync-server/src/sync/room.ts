@@ -68,6 +68,8 @@ const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
  */
 export class Room implements RoomHandle {
   private live: LiveDoc | undefined;
+  /** The store read that will bring the document into memory, while it runs. */
+  private loading: Promise<LiveDoc> | undefined;
   /** Sockets in the room, each with its delivery subscription. */
   private readonly members = new Map<Peer, Disposer>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -78,12 +80,13 @@ export class Room implements RoomHandle {
     private readonly context: RoomContext,
   ) {}
 
-  get isLoaded(): boolean {
-    return this.live !== undefined;
+  /** The document when it is in memory. */
+  get liveDoc(): LiveDoc | undefined {
+    return this.live;
   }
 
   get inUse(): boolean {
-    return this.live !== undefined || this.members.size > 0;
+    return this.live !== undefined || this.loading !== undefined || this.members.size > 0;
   }
 
   /** The sockets in the room (a copy: callers may close them). */
@@ -91,13 +94,31 @@ export class Room implements RoomHandle {
     return [...this.members.keys()];
   }
 
-  /** The document in memory, loaded from the store when it is not. */
-  loaded(): LiveDoc {
-    if (this.live) return this.live;
-    const live = LiveDoc.load(this.docId, this.context.store);
-    this.live = live;
-    this.scheduleIdleCheck();
-    return live;
+  /**
+   * The document in memory, read from the store when it is not (once, however many ask). A
+   * document evicted while it was being read is dropped: callers look at `liveDoc` again.
+   */
+  load(): Promise<LiveDoc> {
+    if (this.live) return Promise.resolve(this.live);
+    if (!this.loading) {
+      const loading: Promise<LiveDoc> = LiveDoc.load(this.docId, this.context.store).then(
+        (live) => {
+          if (this.loading === loading) {
+            this.loading = undefined;
+            this.live = live;
+            this.scheduleIdleCheck();
+          }
+          return live;
+        },
+        (error: unknown) => {
+          if (this.loading === loading) this.loading = undefined;
+          if (!this.inUse) this.context.vacated(this);
+          throw error;
+        },
+      );
+      this.loading = loading;
+    }
+    return this.loading;
   }
 
   join(peer: Peer): void {
@@ -118,25 +139,62 @@ export class Room implements RoomHandle {
     else this.context.vacated(this);
   }
 
-  /** SUB3: just what the device lacks: the log after its sequence number, or a diff when compacted away. */
-  catchUp(item: SubscribeItem, head: number): Uint8Array {
+  /**
+   * SUB3, read from the store: the log after the device's sequence number merged, or null when
+   * the answer must come from the document in memory (compacted away, or the device has nothing
+   * and the document is loaded: its full encoding is shared by every reader).
+   */
+  async readCatchUp(item: SubscribeItem, head: number): Promise<Uint8Array | null> {
     if (item.seq >= head) return EMPTY_UPDATE;
-    const live = this.live;
-    const log = item.seq === 0 && live ? null : this.context.store.logAfter(this.docId, item.seq);
-    if (log !== null) return mergeInGroups(log.map((entry) => entry.data));
-    const loaded = live ?? this.loaded();
-    if (isEmptyStateVector(item.stateVector)) return loaded.fullUpdate();
+    if (item.seq === 0 && this.live) return null;
+    const log = await this.context.store.logAfter(this.docId, item.seq);
+    return log === null ? null : mergeInGroups(log.map((entry) => entry.data));
+  }
+
+  /** SUB3 from memory: a diff against the device's state vector (the whole document when it has nothing). */
+  catchUpFromMemory(live: LiveDoc, item: SubscribeItem): Uint8Array {
+    if (isEmptyStateVector(item.stateVector)) return live.fullUpdate();
     try {
-      return Y.encodeStateAsUpdate(loaded.doc, item.stateVector);
+      return Y.encodeStateAsUpdate(live.doc, item.stateVector);
     } catch {
-      return Y.encodeStateAsUpdate(loaded.doc);
+      return Y.encodeStateAsUpdate(live.doc);
     }
   }
 
   // ---- the commit pipeline -----------------------------------------------------------------
 
-  /** A device's update: authorized (LA3), placed (SEG1), validated (VAL*, POS*), then committed. */
-  receive(peer: Peer, subscription: Subscription, ref: number, update: Uint8Array, basis?: Uint8Array): void {
+  /**
+   * A device's update: authorized (LA3), placed (SEG1), validated (VAL*, POS*), then committed.
+   * What the decision needs from the store is read first; the decision and the write then
+   * happen in one turn, against what is true in that turn (a membership may have ended
+   * meanwhile: the update of a socket no longer subscribed is dropped).
+   */
+  receive(
+    peer: Peer,
+    subscription: Subscription,
+    ref: number,
+    update: Uint8Array,
+    basis?: Uint8Array,
+  ): void | Promise<void> {
+    const { segments } = this.context;
+    if (!this.live || !segments.ready(this.ref)) {
+      return segments
+        .prepare(this.ref)
+        .then(() => this.load())
+        .then(() => this.receive(peer, subscription, ref, update, basis));
+    }
+    if (peer.subscriptions.get(this.docId) !== subscription) return;
+    this.decide(this.live, peer, subscription, ref, update, basis);
+  }
+
+  private decide(
+    live: LiveDoc,
+    peer: Peer,
+    subscription: Subscription,
+    ref: number,
+    update: Uint8Array,
+    basis: Uint8Array | undefined,
+  ): void {
     const { userId } = peer.auth;
     const refuse = (reason: CloseReason, problem: string): void =>
       this.context.refuseUpdate(peer, this.docId, ref, reason, problem);
@@ -148,7 +206,7 @@ export class Room implements RoomHandle {
     const skipsAhead = segments.refusal(this.ref);
     // SEG1: refused like a missing dependency: a device that filled the segment before offline may still be resending it.
     if (skipsAhead) return refuse('update_missing_dependency', skipsAhead);
-    const verdict = validateUpdate(this.loaded(), update, userId, subscription.role, {
+    const verdict = validateUpdate(live, update, userId, subscription.role, {
       basis,
       declared: subscription.declared,
     });
@@ -161,7 +219,7 @@ export class Room implements RoomHandle {
       });
       return;
     }
-    this.commit({
+    this.commit(live, {
       update,
       author: userId,
       origin: peer,
@@ -176,10 +234,10 @@ export class Room implements RoomHandle {
    * SYS1: a server-authored line ("‹name› renamed the group") appended to this segment,
    * committed and relayed like any update.
    */
-  writeSystemEntry(entry: SystemEntry): void {
-    const made = systemEntryUpdate(this.loaded(), entry, Date.now());
+  writeSystemEntry(live: LiveDoc, entry: SystemEntry): void {
+    const made = systemEntryUpdate(live, entry, Date.now());
     if (!made) return;
-    this.commit({
+    this.commit(live, {
       update: made.update,
       author: SYSTEM_AUTHOR,
       origin: null,
@@ -189,10 +247,10 @@ export class Room implements RoomHandle {
     });
   }
 
-  private commit(write: Write): void {
+  /** The one commit pipeline (the document in memory, the conversation's newest segment known). */
+  private commit(live: LiveDoc, write: Write): void {
     const { docId } = this;
     const { logger, fanout, segments, commits, heads, compaction } = this.context;
-    const live = this.loaded();
     try {
       Y.applyUpdate(live.doc, write.update);
     } catch (err) {
@@ -266,12 +324,14 @@ export class Room implements RoomHandle {
 
   /** Drops the document from memory (the store is the truth); the room goes once nobody is in it. */
   evict(): void {
+    this.loading = undefined;
     const live = this.live;
-    if (!live) return;
-    clearTimeout(this.idleTimer);
-    live.doc.destroy();
-    this.live = undefined;
-    if (this.members.size === 0) this.context.vacated(this);
+    if (live) {
+      clearTimeout(this.idleTimer);
+      live.doc.destroy();
+      this.live = undefined;
+    }
+    if (!this.inUse) this.context.vacated(this);
   }
 
   /** Shutdown: snapshot what is loaded (CP1), then drop it. */

@@ -10,9 +10,19 @@ export interface OpenedSegment {
   index: number;
 }
 
+/** The segments SEG1 must count the messages of, as the rooms hold them. */
+export interface SegmentRooms {
+  /** Messages the server holds in a segment, or undefined when it is not in memory. */
+  messagesIn(docId: string): number | undefined;
+  /** Brings a segment into memory. */
+  load(docId: string): Promise<unknown>;
+}
+
 /**
  * The newest segment of each conversation: read from the store once, then kept in memory as
  * writes open new segments. Applies SEG1 and tells the conversation's sockets about a new segment.
+ * The store is read by `learn` / `prepare` (asynchronous); every other method answers from memory,
+ * so a write is decided and applied in one turn.
  */
 export class SegmentDirectory {
   private readonly newestByConversation = new Map<string, number>();
@@ -20,29 +30,55 @@ export class SegmentDirectory {
   constructor(
     private readonly store: DocStore,
     private readonly fanout: Fanout<Peer>,
-    /** Messages the server holds in a segment (loads the segment when it is not in memory). */
-    private readonly messagesIn: (docId: string) => number,
+    private readonly rooms: SegmentRooms,
   ) {}
 
-  /** The newest segment of each conversation (−1: none yet), in one store query for those not known. */
-  newest(conversationIds: readonly string[]): Map<string, number> {
+  /** Reads the newest segment of the conversations not known yet (one store query). */
+  async learn(conversationIds: readonly string[]): Promise<void> {
     const missing = conversationIds.filter((id) => !this.newestByConversation.has(id));
-    if (missing.length > 0) {
-      const stored = this.store.latestSegments(missing);
-      for (const id of missing) this.newestByConversation.set(id, stored.get(id) ?? -1);
-    }
-    return new Map(conversationIds.map((id) => [id, this.newestByConversation.get(id) ?? -1]));
+    if (missing.length === 0) return;
+    const stored = await this.store.latestSegments(missing);
+    // A write may have opened a segment while the store answered: memory is newer then.
+    for (const id of missing)
+      if (!this.newestByConversation.has(id)) this.newestByConversation.set(id, stored.get(id) ?? -1);
   }
 
+  isKnown(conversationId: string): boolean {
+    return this.newestByConversation.has(conversationId);
+  }
+
+  /** The newest segment (−1: none yet); `learn` it first. */
   newestOf(conversationId: string): number {
-    return this.newest([conversationId]).get(conversationId) ?? -1;
+    return this.newestByConversation.get(conversationId) ?? -1;
   }
 
-  /** SEG1: why a write to this document may not proceed, or null. */
+  /** Whether SEG1 can decide on a write to this document from memory (else `prepare` first). */
+  ready(ref: DocRef): boolean {
+    if (ref.kind !== 'segment') return true;
+    if (!this.isKnown(ref.conversationId)) return false;
+    const newest = this.newestOf(ref.conversationId);
+    if (ref.index !== newest + 1 || newest < 0) return true;
+    return this.rooms.messagesIn(segmentDocId(ref.conversationId, newest)) !== undefined;
+  }
+
+  /** Reads what SEG1 needs: the newest segment, and that segment itself when the write would open the next. */
+  async prepare(ref: DocRef): Promise<void> {
+    if (ref.kind !== 'segment') return;
+    await this.learn([ref.conversationId]);
+    const newest = this.newestOf(ref.conversationId);
+    if (ref.index === newest + 1 && newest >= 0)
+      await this.rooms.load(segmentDocId(ref.conversationId, newest));
+  }
+
+  /** SEG1: why a write to this document may not proceed, or null (`ready` must hold). */
   refusal(ref: DocRef): string | null {
     if (ref.kind !== 'segment') return null;
     const newest = this.newestOf(ref.conversationId);
-    return segmentRefusal(ref.index, newest, () => this.messagesIn(segmentDocId(ref.conversationId, newest)));
+    return segmentRefusal(
+      ref.index,
+      newest,
+      () => this.rooms.messagesIn(segmentDocId(ref.conversationId, newest)) ?? 0,
+    );
   }
 
   /** A write to this document was applied: the segment it opened, if it is newer than the newest. */

@@ -56,7 +56,11 @@ export class SqliteDocStore implements DocStore {
     };
   }
 
-  load(docId: string): StoredDoc {
+  load(docId: string): Promise<StoredDoc> {
+    return Promise.resolve(this.readDoc(docId));
+  }
+
+  private readDoc(docId: string): StoredDoc {
     const snap = this.stmts.snapshot.get(docId) as { seq: number; data: Buffer } | undefined;
     const snapshot = snap ? { seq: snap.seq, data: asBytes(snap.data) } : null;
     const log = this.readLog(docId, snapshot?.seq ?? 0);
@@ -67,15 +71,15 @@ export class SqliteDocStore implements DocStore {
     return { snapshot, log, clients };
   }
 
-  heads(docIds: readonly string[]): Map<string, number> {
+  heads(docIds: readonly string[]): Promise<Map<string, number>> {
     const rows = this.stmts.heads.all(JSON.stringify(docIds)) as { doc_id: string; head: number }[];
-    return new Map(rows.map((row) => [row.doc_id, row.head]));
+    return Promise.resolve(new Map(rows.map((row) => [row.doc_id, row.head])));
   }
 
-  logAfter(docId: string, afterSeq: number): StoredUpdate[] | null {
+  logAfter(docId: string, afterSeq: number): Promise<StoredUpdate[] | null> {
     const snap = this.stmts.snapshot.get(docId) as { seq: number } | undefined;
-    if (snap && snap.seq > afterSeq) return null;
-    return this.readLog(docId, afterSeq);
+    if (snap && snap.seq > afterSeq) return Promise.resolve(null);
+    return Promise.resolve(this.readLog(docId, afterSeq));
   }
 
   private readLog(docId: string, afterSeq: number): StoredUpdate[] {
@@ -104,15 +108,15 @@ export class SqliteDocStore implements DocStore {
     })();
   }
 
-  logLength(docId: string): number {
-    return (this.stmts.logLength.get(docId, docId) as { n: number }).n;
+  logLength(docId: string): Promise<number> {
+    return Promise.resolve((this.stmts.logLength.get(docId, docId) as { n: number }).n);
   }
 
-  latestSegments(conversationIds: readonly string[]): Map<string, number> {
+  latestSegments(conversationIds: readonly string[]): Promise<Map<string, number>> {
     const rows = this.stmts.latest.all(JSON.stringify(conversationIds)) as {
       conversation_id: string;
       latest_segment: number;
     }[];
-    return new Map(rows.map((row) => [row.conversation_id, row.latest_segment]));
+    return Promise.resolve(new Map(rows.map((row) => [row.conversation_id, row.latest_segment])));
   }
 }

@@ -14,7 +14,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Role } from '../conversations/membership-store.ts';
-import type { DocStore, StoredUpdate } from './doc-store.ts';
+import type { StoredUpdate } from './doc-store.ts';
 import { LiveDoc } from './live-doc.ts';
 import { validateUpdate } from './validate-update.ts';
 
@@ -67,7 +67,7 @@ class Device {
   }
 }
 
-/** The server's live document, loaded from a log of updates by their writers (as LiveDoc.load reads a store). */
+/** The server's live document, loaded from a log of updates by their writers (as LiveDoc.load reads it from a store). */
 function liveFrom(docId: string, writes: { update: Uint8Array; user: string }[]): LiveDoc {
   const clients = new Map<number, string>();
   const log: StoredUpdate[] = writes.map(({ update, user }, i) => {
@@ -75,8 +75,7 @@ function liveFrom(docId: string, writes: { update: Uint8Array; user: string }[])
       if (!clients.has(client)) clients.set(client, user);
     return { seq: i + 1, data: update };
   });
-  const store = { load: () => ({ snapshot: null, log, clients }) } as unknown as DocStore;
-  return LiveDoc.load(docId, store);
+  return LiveDoc.fromStored(docId, { snapshot: null, log, clients });
 }
 
 /** A segment where Alice and Bob each wrote one message, Bob reacted to Alice's and Alice edited hers. */

@@ -250,7 +250,7 @@ async function runSeed(seed: number): Promise<void> {
   // The server's stored state converges too.
   net.crash();
   const server = new Y.Doc();
-  const stored = new SqliteDocStore(net.db).load(docId);
+  const stored = await new SqliteDocStore(net.db).load(docId);
   if (stored.snapshot) Y.applyUpdate(server, stored.snapshot.data);
   for (const entry of stored.log) Y.applyUpdate(server, entry.data);
   expect(

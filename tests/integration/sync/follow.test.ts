@@ -210,7 +210,7 @@ describe('following a conversation into its next segment', () => {
     // The reader writes into it: accepted (the server subscribed its socket).
     await reading.send(bob.userId, 'reply on page two');
     await eventually(() => reader.pending() === 0, "the reader's message is acked");
-    expect(server.services.docStore.heads([segment(1)]).get(segment(1))).toBe(2);
+    expect((await server.services.docStore.heads([segment(1)])).get(segment(1))).toBe(2);
     writer.close();
     await reader.stop();
   });

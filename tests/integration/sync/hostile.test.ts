@@ -94,7 +94,7 @@ const message = (author: string, text: string): MessageEntry => ({
 });
 
 const docId = () => segmentDocId(conv, 0);
-const head = (id: string) => store.heads([id]).get(id) ?? 0;
+const head = async (id: string) => (await store.heads([id])).get(id) ?? 0;
 
 /** Alice sends one good message; returns its entry and the replica she used. */
 async function aliceSays(text: string): Promise<MessageEntry> {
@@ -116,7 +116,7 @@ async function expectRefused(
 ): Promise<void> {
   const watcher = await connect('bob');
   await replica(watcher, docId());
-  const before = head(docId());
+  const before = await head(docId());
   const peer = await connect(who);
   const doc = await replica(peer, docId());
   setup?.(doc);
@@ -124,7 +124,7 @@ async function expectRefused(
   const rejected = await peer.next('rejected');
   expect(rejected).toMatchObject({ docId: docId(), ref: 7, code });
   expect(await peer.waitClosed()).toBe(code);
-  expect(head(docId())).toBe(before);
+  expect(await head(docId())).toBe(before);
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(watcher.frames.filter((f) => f.type === 'update')).toEqual([]);
   watcher.close();
@@ -211,7 +211,7 @@ describe('hostile subscriptions', () => {
     const update = change(doc, (d) => appendMessage(d, message(people.mallory.userId, 'sneaky')));
     mallory.send({ type: 'update', docId: segmentDocId(otherConv, 0), ref: 1, update });
     expect(await mallory.waitClosed()).toBe(CLOSE_CODES.update_not_subscribed.code);
-    expect(head(segmentDocId(otherConv, 0))).toBe(0);
+    expect(await head(segmentDocId(otherConv, 0))).toBe(0);
   });
 });
 
@@ -300,7 +300,7 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
     const aliceDoc = await replica(alice, docId());
     const bob = await connect('bob');
     const bobDoc = await replica(bob, docId());
-    const before = head(docId());
+    const before = await head(docId());
     const at = Date.now();
     bob.send({
       type: 'update',
@@ -336,7 +336,7 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
   });
 
   it('[VAL6] refuses an update that skips clocks the server does not have, and takes it once the gap is filled', async () => {
-    const before = head(docId());
+    const before = await head(docId());
     const peer = await connect('mallory');
     const doc = await replica(peer, docId());
     const first = change(doc, (d) => appendMessage(d, message(people.mallory.userId, 'sent late')));
@@ -346,16 +346,16 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
       ref: 9,
       code: CLOSE_CODES.update_missing_dependency.code,
     });
-    expect(head(docId())).toBe(before);
+    expect(await head(docId())).toBe(before);
     peer.send({ type: 'update', docId: docId(), ref: 10, update: first });
     peer.send({ type: 'update', docId: docId(), ref: 11, update: second });
     await peer.next('ack', (f) => f.ref === 11);
-    expect(head(docId())).toBe(before + 2);
+    expect(await head(docId())).toBe(before + 2);
     peer.close();
   });
 
   it('[UP2] a garbage update is refused with update_malformed and the server keeps serving', async () => {
-    const before = head(docId());
+    const before = await head(docId());
     const peer = await connect('mallory');
     await replica(peer, docId());
     peer.sendBytes(
@@ -367,7 +367,7 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
       }),
     );
     expect(await peer.waitClosed()).toBe(CLOSE_CODES.update_malformed.code);
-    expect(head(docId())).toBe(before);
+    expect(await head(docId())).toBe(before);
     const ready = await fetch(`${server.url.replace('localhost', '127.0.0.1')}/readyz`);
     expect(ready.status).toBe(200);
   });
@@ -375,7 +375,7 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
 
 describe('hostile segments', () => {
   const segment = (index: number) => segmentDocId(longConv, index);
-  const newest = () => store.latestSegments([longConv]).get(longConv);
+  const newest = async () => (await store.latestSegments([longConv])).get(longConv);
 
   it('[SEG1] refuses a write that skips ahead (segment 1,000,000, or n + 1 before n is full): nothing stored, nobody told', async () => {
     const alice = await connect('alice');
@@ -388,7 +388,7 @@ describe('hostile segments', () => {
       update: change(first, (d) => appendMessage(d, opening)),
     });
     await alice.next('ack', (f) => f.ref === 1);
-    expect(newest()).toBe(0);
+    expect(await newest()).toBe(0);
 
     const mallory = await connect('mallory');
     for (const [ref, index] of [
@@ -404,9 +404,9 @@ describe('hostile segments', () => {
         docId: segment(index),
         code: CLOSE_CODES.update_missing_dependency.code,
       });
-      expect(head(segment(index))).toBe(0);
+      expect(await head(segment(index))).toBe(0);
     }
-    expect(newest()).toBe(0);
+    expect(await newest()).toBe(0);
     // The socket stays open (the refusal is a missing dependency) and every device still opens segment 0.
     const again = await replica(mallory, segment(0));
     expect(segmentOf(again).messages.length).toBe(1);
@@ -438,7 +438,7 @@ describe('hostile segments', () => {
     mallory.send({ type: 'update', docId: segment(1), ref: 3, update });
     expect((await mallory.next('ack', (f) => f.ref === 3)).seq).toBe(1);
     expect(await alice.next('segment')).toMatchObject({ conversationId: longConv, index: 1 });
-    expect(newest()).toBe(1);
+    expect(await newest()).toBe(1);
     alice.close();
     mallory.close();
   });
@@ -495,7 +495,7 @@ describe('hostile history: a message cannot be put before what its device had se
   async function subscribeHaving(peer: RawPeer, doc: Y.Doc): Promise<void> {
     peer.send({
       type: 'subscribe',
-      docs: [{ docId: docId(), seq: head(docId()), stateVector: Y.encodeStateVector(doc) }],
+      docs: [{ docId: docId(), seq: await head(docId()), stateVector: Y.encodeStateVector(doc) }],
     });
     await peer.next('sync', (f) => f.docId === docId());
   }
@@ -523,7 +523,7 @@ describe('hostile history: a message cannot be put before what its device had se
     const early = await copyNow(1);
     await aliceSays('newer news');
     const full = await copyNow(3);
-    const before = head(docId());
+    const before = await head(docId());
     const mallory = await connect('mallory');
     await replica(mallory, docId());
     const update = change(early, (d) => appendMessage(d, message(people.mallory.userId, 'before the news')));
@@ -533,7 +533,7 @@ describe('hostile history: a message cannot be put before what its device had se
       code: CLOSE_CODES.update_out_of_order.code,
     });
     expect(await mallory.waitClosed()).toBe(CLOSE_CODES.update_out_of_order.code);
-    expect(head(docId())).toBe(before);
+    expect(await head(docId())).toBe(before);
   });
 
   it('[POS3] refuses it when the device understates its basis but subscribed declaring the newer messages', async () => {
@@ -542,13 +542,13 @@ describe('hostile history: a message cannot be put before what its device had se
     const basis = Y.encodeStateVector(early);
     await aliceSays('newer news again');
     const full = await copyNow(4);
-    const before = head(docId());
+    const before = await head(docId());
     const mallory = await connect('mallory');
     await subscribeHaving(mallory, full);
     const update = change(early, (d) => appendMessage(d, message(people.mallory.userId, 'before the news')));
     mallory.send({ type: 'update', docId: docId(), ref: 1, update, basis });
     expect(await mallory.waitClosed()).toBe(CLOSE_CODES.update_out_of_order.code);
-    expect(head(docId())).toBe(before);
+    expect(await head(docId())).toBe(before);
   });
 
   it('[POS2] a device that wrote offline while others talked is accepted, its message after all it had seen, and every copy converges', async () => {

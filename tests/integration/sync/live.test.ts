@@ -130,7 +130,7 @@ describe('live authorization', () => {
       payload: typing,
     });
     expect(a.frames.filter((f) => f.type === 'awareness')).toEqual([]);
-    expect(server.services.docStore.heads([docId]).get(docId)).toBe(0);
+    expect((await server.services.docStore.heads([docId])).get(docId)).toBe(0);
     a.close();
     b.close();
   });
@@ -166,7 +166,7 @@ describe('idempotence', () => {
     expect((await a.next('ack', (f) => f.ref === 1)).seq).toBe(1);
     a.send({ type: 'update', docId, ref: 2, update: update! });
     expect((await a.next('ack', (f) => f.ref === 2)).seq).toBe(0);
-    expect(server.services.docStore.heads([docId]).get(docId)).toBe(1);
+    expect((await server.services.docStore.heads([docId])).get(docId)).toBe(1);
     a.close();
   });
 });
@@ -221,8 +221,8 @@ describe('catch-up and compaction', () => {
       await a.next('ack', (f) => f.ref === i);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(server.services.docStore.logLength(docId)).toBeLessThan(5);
-    expect(server.services.docStore.logAfter(docId, 1)).toBeNull();
+    expect(await server.services.docStore.logLength(docId)).toBeLessThan(5);
+    expect(await server.services.docStore.logAfter(docId, 1)).toBeNull();
     const b = await RawPeer.connect(server.url, bob.cookie);
     const bobDoc = new Y.Doc();
     Y.applyUpdate(bobDoc, (await replica(a, docId, 0)).update); // full state for a new device
@@ -258,7 +258,7 @@ describe('memory', () => {
       a.send({ type: 'unsubscribe', docIds: [docId] });
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(idle.hub.loadedDocCount).toBe(0);
-      expect(idle.services.docStore.logLength(docId)).toBe(0);
+      expect(await idle.services.docStore.logLength(docId)).toBe(0);
       const again = new Y.Doc();
       Y.applyUpdate(again, (await replica(a, docId)).update);
       expect(

@@ -44,7 +44,7 @@ describe('relay between devices', () => {
       'every device has the message',
     );
     const docId = segmentDocId(conv, 0);
-    const stored = server.services.docStore.heads([docId]).get(docId);
+    const stored = (await server.services.docStore.heads([docId])).get(docId);
     expect(stored).toBe(1);
     expect(segmentOf(bobPhone.doc(docId)!).messages.length).toBe(1);
     await Promise.all(devices.map((d) => d.stop()));

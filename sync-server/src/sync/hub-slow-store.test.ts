@@ -1,0 +1,240 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  appendMessage,
+  decodeServerFrame,
+  encodeClientFrame,
+  PROTOCOL_VERSION,
+  segmentDocId,
+  segmentOf,
+  type ClientFrame,
+  type MessageEntry,
+  type ServerFrame,
+} from '@messenjo/shared';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { MembershipStore } from '../conversations/membership-store.ts';
+import { MIGRATIONS, migrate, openDatabase } from '../db/index.ts';
+import { createEventBus, type EventBus } from '../events/bus.ts';
+import { createLogger } from '../logger.ts';
+import type { AppendRow, DocStore } from './doc-store.ts';
+import { SyncHub } from './hub.ts';
+import { SqliteDocStore } from './sqlite-doc-store.ts';
+import { SessionStore } from '../sessions/index.ts';
+import { Seeder } from '../tools/seed.ts';
+
+/**
+ * The hub over a store whose reads answer late (as one on another thread or machine would):
+ * frames of a socket are handled in the order they came, a document being read holds the
+ * updates for it, and what happens while the store answers (a relay, a membership ending) is
+ * never lost or let through.
+ */
+
+/** SQLite underneath, every answer held until `release()` (reads made after it answer at once). */
+class HeldReads implements DocStore {
+  private held: (() => void)[] = [];
+  private holding = true;
+  constructor(private readonly inner: SqliteDocStore) {}
+
+  release(): void {
+    this.holding = false;
+    for (const answer of this.held.splice(0)) answer();
+  }
+  hold(): void {
+    this.holding = true;
+  }
+  get waiting(): number {
+    return this.held.length;
+  }
+  /** Read now (the answer is what was true when asked), delivered once released. */
+  private read<T>(read: () => Promise<T>): Promise<T> {
+    const answer = read();
+    if (!this.holding) return answer;
+    return new Promise<T>((resolve, reject) => this.held.push(() => void answer.then(resolve, reject)));
+  }
+  load = (docId: string) => this.read(() => this.inner.load(docId));
+  heads = (docIds: readonly string[]) => this.read(() => this.inner.heads(docIds));
+  logAfter = (docId: string, afterSeq: number) => this.read(() => this.inner.logAfter(docId, afterSeq));
+  logLength = (docId: string) => this.read(() => this.inner.logLength(docId));
+  latestSegments = (ids: readonly string[]) => this.read(() => this.inner.latestSegments(ids));
+  appendBatch = (rows: readonly AppendRow[], also?: () => void) => this.inner.appendBatch(rows, also);
+  compact = (docId: string, throughSeq: number, state: Uint8Array) =>
+    this.inner.compact(docId, throughSeq, state);
+}
+
+/** A device's socket in memory: what it is sent, and how it was closed. */
+class Device {
+  readonly frames: ServerFrame[] = [];
+  closeCode: number | undefined;
+  readonly connection;
+  constructor(hub: SyncHub, userId: string) {
+    this.connection = hub.connect(
+      {
+        send: (bytes) => {
+          const decoded = decodeServerFrame(bytes);
+          if (decoded.kind === 'frame') this.frames.push(decoded.frame);
+        },
+        close: (code) => void (this.closeCode = code),
+      },
+      { userId, sessionId: `s_${userId}_${Math.random()}` },
+    );
+    this.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION });
+  }
+  send(frame: ClientFrame): void {
+    this.connection.receive(encodeClientFrame(frame));
+  }
+  subscribe(docId: string, seq = 0, stateVector: Uint8Array = new Uint8Array([0])): void {
+    this.send({ type: 'subscribe', docs: [{ docId, seq, stateVector }] });
+  }
+  /** Frame types in the order they arrived, hello left out. */
+  get order(): string[] {
+    return this.frames
+      .filter((f) => f.type !== 'hello')
+      .map((f) => ('ref' in f ? `${f.type} ${f.ref}` : f.type));
+  }
+}
+
+const message = (author: string, text: string): MessageEntry => ({
+  id: `m${Math.random().toString(36).slice(2, 12)}x`,
+  author,
+  text,
+  sentAt: 1,
+});
+
+function change(doc: Y.Doc, mutate: (doc: Y.Doc) => void): Uint8Array {
+  const captured: { update?: Uint8Array } = {};
+  const listen = (update: Uint8Array): void => void (captured.update = update);
+  doc.on('update', listen);
+  mutate(doc);
+  doc.off('update', listen);
+  if (!captured.update) throw new Error('the change produced no update');
+  return captured.update;
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function setup(): {
+  hub: SyncHub;
+  store: HeldReads;
+  memberships: MembershipStore;
+  bus: EventBus;
+  conv: string;
+  ann: string;
+  ben: string;
+} {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'messenjo-slow-store-'));
+  const db = openDatabase(path.join(dir, 'db.sqlite'));
+  migrate(db, MIGRATIONS);
+  const bus = createEventBus(() => {});
+  const memberships = new MembershipStore(db, bus);
+  const seed = Seeder.over(db, { sessions: new SessionStore(db, bus), memberships });
+  const url = new URL('http://localhost');
+  const ann = seed.user('ann', url).userId;
+  const ben = seed.user('ben', url).userId;
+  const conv = seed.group('g', [
+    { userId: ann, role: 'owner' },
+    { userId: ben, role: 'member' },
+  ]);
+  const store = new HeldReads(new SqliteDocStore(db));
+  const hub = new SyncHub({ store, memberships, bus, logger: createLogger('error', () => {}) });
+  cleanups.push(() => {
+    hub.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { hub, store, memberships, bus, conv, ann, ben };
+}
+
+describe('the hub over a store that answers late', () => {
+  it('[UP3] handles a socket’s frames in order: the answer to its subscribe, then the acks of the updates sent right behind it', async () => {
+    const { hub, store, conv, ann: annId } = setup();
+    const docId = segmentDocId(conv, 0);
+    const ann = new Device(hub, annId);
+    const doc = new Y.Doc();
+    ann.subscribe(docId);
+    ann.send({
+      type: 'update',
+      docId,
+      ref: 1,
+      update: change(doc, (d) => appendMessage(d, message(annId, 'one'))),
+    });
+    ann.send({
+      type: 'update',
+      docId,
+      ref: 2,
+      update: change(doc, (d) => appendMessage(d, message(annId, 'two'))),
+    });
+    await vi.waitFor(() => expect(store.waiting).toBeGreaterThan(0));
+    expect(ann.order).toEqual([]);
+    store.release();
+    await vi.waitFor(() => expect(ann.order).toContain('ack 2'));
+    // Never update_not_subscribed: the updates waited for the subscribe ahead of them.
+    expect(ann.order.filter((t) => t.startsWith('sync') || t.startsWith('ack'))).toEqual([
+      'sync',
+      'ack 1',
+      'ack 2',
+    ]);
+    expect(ann.closeCode).toBeUndefined();
+    expect((await store.heads([docId])).get(docId)).toBe(2);
+  });
+
+  it('[RL1] an update relayed while a subscribe waits for the store reaches the subscriber in its answer', async () => {
+    const { hub, store, conv, ann: annId, ben: benId } = setup();
+    const docId = segmentDocId(conv, 0);
+    const ann = new Device(hub, annId);
+    const annDoc = new Y.Doc();
+    store.release();
+    ann.subscribe(docId);
+    await vi.waitFor(() => expect(ann.order).toContain('sync'));
+    const first = message(annId, 'before Ben subscribed');
+    ann.send({ type: 'update', docId, ref: 1, update: change(annDoc, (d) => appendMessage(d, first)) });
+    await vi.waitFor(() => expect(ann.order).toContain('ack 1'));
+    store.hold();
+    // Ben's device already holds the first message (seq 1): the store will say it lacks nothing.
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, Y.encodeStateAsUpdate(annDoc));
+    const ben = new Device(hub, benId);
+    ben.subscribe(docId, 1, Y.encodeStateVector(replica)); // waits for the store
+    await vi.waitFor(() => expect(store.waiting).toBeGreaterThan(0));
+    const late = message(annId, 'written while Ben subscribed');
+    ann.send({ type: 'update', docId, ref: 2, update: change(annDoc, (d) => appendMessage(d, late)) });
+    await vi.waitFor(() => expect(ann.order).toContain('ack 2'));
+    store.release();
+    await vi.waitFor(() => expect(ben.order).toContain('sync'));
+    for (const frame of ben.frames) {
+      if (frame.type === 'sync' || frame.type === 'update') Y.applyUpdate(replica, frame.update);
+    }
+    expect(segmentOf(replica).messages.toArray()).toEqual([first, late]);
+  });
+
+  it('[LA1] a membership that ends while a subscribe waits for the store is denied, with no data', async () => {
+    const { hub, store, memberships, conv, ben: benId } = setup();
+    const docId = segmentDocId(conv, 0);
+    const ben = new Device(hub, benId);
+    ben.subscribe(docId);
+    await vi.waitFor(() => expect(store.waiting).toBeGreaterThan(0));
+    memberships.endMembership(conv, benId, 'removed');
+    store.release();
+    await vi.waitFor(() => expect(ben.frames.some((f) => f.type === 'denied')).toBe(true));
+    expect(ben.frames.find((f) => f.type === 'denied')).toMatchObject({ docId, reason: 'not_member' });
+    expect(ben.frames.filter((f) => f.type === 'sync')).toEqual([]);
+    expect(ben.connection.subscriptions.size).toBe(0);
+  });
+
+  it('[SYS1] a system entry for a conversation not in memory is written once its newest segment is read', async () => {
+    const { store, bus, conv, ann: annId } = setup();
+    const docId = segmentDocId(conv, 0);
+    bus.publish({
+      type: 'conversation.system',
+      conversationId: conv,
+      entry: { kind: 'group_renamed', actorId: annId, name: 'new name' },
+    });
+    await vi.waitFor(() => expect(store.waiting).toBeGreaterThan(0));
+    store.release();
+    await vi.waitFor(async () => expect((await store.heads([docId])).get(docId)).toBe(1));
+  });
+});
