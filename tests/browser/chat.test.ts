@@ -264,6 +264,10 @@ describe('the conversation in Chromium', () => {
     ).toContain('Pending');
 
     await phone.page.reload();
+    // The pane's header comes from the device's index (no request answers offline).
+    await expect
+      .poll(() => phone.page.getByTestId('conversation-title').textContent(), LIVE)
+      .toContain('alice_');
     await expect.poll(() => message(phone.page, 'Before the tunnel').count(), LIVE).toBe(1);
     await expect
       .poll(() => message(phone.page, 'Written in the tunnel').getAttribute('data-status'), LIVE)

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { SyncClient } from '../sync/sync-client.ts';
+import { useDeviceSession } from '../session/context.tsx';
 import { senderName, type ChatInfo } from './chat-info.ts';
 import { Composer, type ComposerMode } from './Composer.tsx';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
@@ -16,13 +16,8 @@ import { useChatModels } from './use-chat.ts';
 const SETTLE_WAIT_MS = 800;
 
 /** The open conversation: its history, who is typing, and the composer (or why it is closed). */
-export function ChatView(props: {
-  client: SyncClient;
-  meId: string;
-  conversationId: string;
-  info: ChatInfo;
-}) {
-  const models = useChatModels(props.client, props.meId, props.conversationId);
+export function ChatView(props: { meId: string; conversationId: string; info: ChatInfo }) {
+  const models = useChatModels(useDeviceSession(), props.conversationId);
   if (!models) return <p className="flex-1 p-6 text-sm text-fg-muted">Loading messages…</p>;
   return <OpenChat model={models.model} typing={models.typing} meId={props.meId} info={props.info} />;
 }

@@ -20,7 +20,13 @@ import {
   type SyncStatus,
 } from '../sync/index.ts';
 import { ConversationWatch } from './conversation-watch.ts';
-import { LocalDb, syncDbName, type IndexedMessage, type KeptFriends } from './local-db.ts';
+import {
+  forgetLegacyDetailCache,
+  LocalDb,
+  syncDbName,
+  type IndexedMessage,
+  type KeptFriends,
+} from './local-db.ts';
 import { orderConversations, unreadTotal, type ConversationRow, type LocalColumns } from './list-columns.ts';
 
 export interface FriendsState {
@@ -167,6 +173,7 @@ export class DeviceSession {
 
   /** Paints from the device, then connects and keeps everything current. */
   async start(): Promise<void> {
+    forgetLegacyDetailCache();
     this.listenToClient();
     if (!this.options.client) this.client.start();
     await this.loadFromDevice();

@@ -65,3 +65,22 @@ export async function deleteLocalData(userId: string, indexedDb: IDBFactory = in
     });
   }
 }
+
+/**
+ * Earlier versions kept each opened conversation's details in localStorage
+ * (`messenjo.conversation.<id>`) beside this index; the index is the only copy now, so those
+ * keys (members' names) are removed rather than left on the device after sign-out.
+ */
+export function forgetLegacyDetailCache(storage: Storage | undefined = globalThis.localStorage): void {
+  if (!storage) return;
+  try {
+    const stale: string[] = [];
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
+      if (key?.startsWith('messenjo.conversation.')) stale.push(key);
+    }
+    for (const key of stale) storage.removeItem(key);
+  } catch {
+    // Storage denied: there is nothing of ours in it either.
+  }
+}
