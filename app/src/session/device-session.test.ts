@@ -12,6 +12,7 @@ import {
 } from '@messenjo/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { ApiError } from '../api/client.ts';
 import { FakeSocket } from '../sync/fake-socket.ts';
 import { MemoryPersistence, SyncClient } from '../sync/index.ts';
 import { DeviceSession } from './device-session.ts';
@@ -83,6 +84,7 @@ afterEach(async () => {
 function device(
   fetchJson: (path: string) => Promise<unknown>,
   persistence: MemoryPersistence = new MemoryPersistence(),
+  onSignedOut?: (ended?: string) => void,
 ) {
   const sockets: FakeSocket[] = [];
   const client = new SyncClient({
@@ -98,6 +100,7 @@ function device(
   const session = new DeviceSession(ME, {
     client,
     db: new LocalDb(ME),
+    ...(onSignedOut ? { onSignedOut } : {}),
     fetchJson: <T>(path: string) => {
       fetched.push(path);
       return fetchJson(path) as Promise<T>;
@@ -254,5 +257,31 @@ describe('DeviceSession', () => {
     await deleteLocalData(ME);
     const names = (await indexedDB.databases()).map((d) => d.name);
     expect(names).not.toContain(localDbName(ME));
+  });
+
+  it('a session revoked by the server (socket closed session_revoked) removes the user’s data, then reports why', async () => {
+    const ended: (string | undefined)[] = [];
+    const { client, session, sockets } = device(answers, new MemoryPersistence(), (why) => ended.push(why));
+    client.start();
+    await session.start();
+    const look = new LocalDb(ME);
+    await vi.waitFor(async () => expect(await look.conversations.count()).toBe(1));
+    look.close();
+    sockets[0]!.drop(4003);
+    await vi.waitFor(() => expect(ended).toEqual(['session_revoked']));
+    const names = (await indexedDB.databases()).map((d) => d.name);
+    expect(names).not.toContain(localDbName(ME));
+  });
+
+  it('an HTTP 401 on the session’s requests is treated the same way', async () => {
+    const ended: (string | undefined)[] = [];
+    const { session } = device(
+      () => Promise.reject(new ApiError(401, 'unauthenticated', 'Sign in to continue')),
+      new MemoryPersistence(),
+      (why) => ended.push(why),
+    );
+    await session.start();
+    await vi.waitFor(() => expect(ended).toEqual(['unauthenticated']));
+    expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(localDbName(ME));
   });
 });

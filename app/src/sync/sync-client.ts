@@ -57,6 +57,8 @@ export class SyncClient {
   readonly status = new Store<SyncStatus>('offline');
   /** Unacked local updates over all documents. */
   readonly pendingTotal = new Store<number>(0);
+  /** Why the server ended this device's session, once `status` is `signed_out` (this tab's socket). */
+  endedBy: 'session_revoked' | 'user_deleted' | 'unauthenticated' | null = null;
   private readonly docs = new Map<string, DocEntry>();
   private readonly persistence: DocPersistence;
   private readonly createSocket: WebSocketFactory;
@@ -166,6 +168,7 @@ export class SyncClient {
     const reason = closeReasonOf(code);
     if (reason === 'session_revoked' || reason === 'user_deleted' || reason === 'unauthenticated') {
       this.running = false;
+      this.endedBy = reason;
       return this.status.set('signed_out');
     }
     if (!this.running) return this.status.set('offline');
