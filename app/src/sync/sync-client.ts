@@ -17,6 +17,7 @@ import * as Y from 'yjs';
 import { reconnectDelayMs } from './backoff.ts';
 import { DocEntry, FROM_FOLLOWER_TAB, FROM_LEADER_TAB, FROM_SERVER, FROM_STORAGE } from './doc-entry.ts';
 import { MemoryPersistence, type DocPersistence } from './persistence.ts';
+import { reapply } from './rebase.ts';
 import { Store } from '../lib/store.ts';
 import type { SyncStatus } from './status.ts';
 import type { TabMessage, TabChannel } from './tab-channel.ts';
@@ -338,6 +339,9 @@ export class SyncClient {
         entry.state = 'synced';
         // UP5: whatever was not acked goes out again, in the order it was made.
         for (const [ref, update] of entry.outbox) this.sendUpdate(entry, ref, update);
+        // After a refusal: what the later changes did is made again, after the server's state (a new update).
+        const carried = entry.takeCarried();
+        if (carried) reapply(entry.doc, entry.docId, carried);
         return this.refreshStatus();
       }
       case 'update': {
@@ -384,7 +388,9 @@ export class SyncClient {
         if (!entry || !reason || !CLOSE_CODES[reason].discardDoc) return;
         for (const listener of this.refusalListeners) listener(entry.docId, reason);
         // A read-only conversation refuses every queued change, not just this one: drop them all.
-        const doc = entry.reset(reason === 'update_not_writable' ? 0 : frame.ref);
+        // Otherwise only the refused change is lost: the later ones are made again (doc-entry.ts).
+        const readOnly = reason === 'update_not_writable';
+        const doc = entry.reset(readOnly ? 0 : frame.ref, !readOnly);
         this.watch(entry);
         entry.state = 'idle';
         this.updatePending();
