@@ -69,6 +69,8 @@ export class SyncClient {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
   private leader: boolean;
+  /** A follower tab: the leader's connection status, shown as "syncing" while a document waits for the leader. */
+  private leaderStatus: SyncStatus = 'offline';
   private readonly eventListeners = new Set<(event: UserEvent) => void>();
   private readonly refusalListeners = new Set<(docId: string, reason: CloseReason | DenyReason) => void>();
   private readonly frameListeners = new Set<(frame: ServerFrame) => void>();
@@ -82,7 +84,12 @@ export class SyncClient {
     this.persistence = options.persistence ?? new MemoryPersistence();
     this.createSocket = options.createSocket ?? ((url) => new WebSocket(url) as unknown as WebSocketLike);
     this.leader = options.tabs === undefined;
-    if (options.tabs) this.disposers.push(options.tabs.subscribe((message) => this.onTabMessage(message)));
+    if (options.tabs)
+      this.disposers.push(
+        options.tabs.subscribe((message) => this.onTabMessage(message)),
+        // Followers show the leader's connection: every change of it, not only of the pending count.
+        this.status.subscribe(() => this.postStatus()),
+      );
   }
 
   // ---- lifecycle ------------------------------------------------------------------------
@@ -133,6 +140,8 @@ export class SyncClient {
     if (this.leader) return;
     this.leader = true;
     for (const entry of this.docs.values()) {
+      // "Synced" through the old leader: this tab subscribes on its own socket now.
+      if (entry.state === 'synced') entry.state = 'idle';
       entry.adoptOutbox((await this.persistence.load(entry.docId)).outbox);
     }
     this.updatePending();
@@ -212,7 +221,10 @@ export class SyncClient {
       this.watch(created);
       this.updatePending();
       if (this.leader) this.subscribe([created]);
-      else this.options.tabs?.post({ kind: 'open', docId, stateVector: Y.encodeStateVector(created.doc) });
+      else {
+        this.options.tabs?.post({ kind: 'open', docId, stateVector: Y.encodeStateVector(created.doc) });
+        this.showFollowerStatus();
+      }
     }
     await entry.loaded;
     return entry.doc;
@@ -337,6 +349,7 @@ export class SyncClient {
         Y.applyUpdate(entry.doc, frame.update, FROM_SERVER);
         this.setSeq(entry, frame.seq);
         entry.state = 'synced';
+        this.options.tabs?.post({ kind: 'synced', docId: entry.docId });
         // UP5: whatever was not acked goes out again, in the order it was made.
         for (const [ref, update] of entry.outbox) this.sendUpdate(entry, ref, update);
         // After a refusal: what the later changes did is made again, after the server's state (a new update).
@@ -402,6 +415,8 @@ export class SyncClient {
         return;
       case 'segment':
       case 'awareness':
+        // Followers have no socket: they hear who is typing and new segments through the leader.
+        if (this.leader) this.options.tabs?.post({ kind: 'frame', frame });
         return;
     }
   }
@@ -437,7 +452,27 @@ export class SyncClient {
     let total = 0;
     for (const entry of this.docs.values()) total += entry.outbox.size;
     this.pendingTotal.set(total);
-    if (this.leader) this.options.tabs?.post({ kind: 'status', status: this.status.get(), pending: total });
+    this.postStatus();
+  }
+
+  /**
+   * A follower shows the leader's status, but "syncing" while one of its documents has not been
+   * answered by the leader yet (as the leader does while subscribing): what waits on a
+   * document's server state (where a conversation opens) hears when it is there.
+   */
+  private showFollowerStatus(): void {
+    if (this.leader) return;
+    const waiting = [...this.docs.values()].some((e) => e.state === 'idle' || e.state === 'subscribing');
+    this.status.set(this.leaderStatus === 'online' && waiting ? 'syncing' : this.leaderStatus);
+  }
+
+  private postStatus(): void {
+    if (this.leader)
+      this.options.tabs?.post({
+        kind: 'status',
+        status: this.status.get(),
+        pending: this.pendingTotal.get(),
+      });
   }
 
   // ---- other tabs -----------------------------------------------------------------------
@@ -457,18 +492,34 @@ export class SyncClient {
         return;
       case 'open':
         if (!this.leader) return;
-        void this.open(message.docId).then((doc) =>
+        // A tab that opens documents has just started: it learns the connection's state too.
+        this.postStatus();
+        void this.open(message.docId).then((doc) => {
           this.options.tabs?.post({
             kind: 'remote',
             docId: message.docId,
             update: Y.encodeStateAsUpdate(doc, message.stateVector),
-          }),
-        );
+          });
+          if (this.docs.get(message.docId)?.state === 'synced')
+            this.options.tabs?.post({ kind: 'synced', docId: message.docId });
+        });
         return;
       case 'status':
         if (this.leader) return;
-        this.status.set(message.status);
+        this.leaderStatus = message.status;
+        this.showFollowerStatus();
         this.pendingTotal.set(message.pending);
+        return;
+      case 'synced':
+        if (this.leader || !entry || entry.state === 'loading') return;
+        entry.state = 'synced';
+        return this.showFollowerStatus();
+      case 'awareness-send':
+        if (this.leader) this.sendAwareness(message.conversationId, message.payload);
+        return;
+      case 'frame':
+        if (this.leader) return;
+        for (const listener of this.frameListeners) listener(message.frame);
         return;
     }
   }
@@ -507,7 +558,8 @@ export class SyncClient {
   }
 
   sendAwareness(conversationId: string, payload: Uint8Array): void {
-    if (this.helloDone) this.send({ type: 'awareness', conversationId, payload });
+    if (!this.leader) this.options.tabs?.post({ kind: 'awareness-send', conversationId, payload });
+    else if (this.helloDone) this.send({ type: 'awareness', conversationId, payload });
   }
 
   /** Ids of the open documents of a conversation. */
