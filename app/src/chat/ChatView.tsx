@@ -98,7 +98,12 @@ function OpenChat(props: { model: ConversationModel; typing: TypingModel; meId: 
 function useOpeningAnchor(state: ChatState, meId: string): { unreadFromId: string | undefined } | null {
   const [anchor, setAnchor] = useState<{ unreadFromId: string | undefined } | null>(null);
   const [waited, setWaited] = useState(false);
-  const hasLocal = state.ready && state.messages.length > 0;
+  // Whether the device held history when the model was ready (loaded from storage), decided once:
+  // messages that arrived from the network since must not start the short wait — on a new device
+  // the wait would run out before the read position arrived, and the view would open at the newest.
+  const [hadLocal, setHadLocal] = useState<boolean | null>(null);
+  if (hadLocal === null && state.ready) setHadLocal(state.messages.length > 0);
+  const hasLocal = hadLocal === true && state.messages.length > 0;
   useEffect(() => {
     if (!hasLocal) return;
     const timer = setTimeout(() => setWaited(true), SETTLE_WAIT_MS);

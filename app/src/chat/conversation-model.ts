@@ -181,7 +181,8 @@ export class ConversationModel {
       ready: this.ready,
       settled:
         this.ready &&
-        (status === 'offline' ||
+        // "offline" before the first connection attempt (a tab waiting to hold the socket) is not yet offline.
+        (this.client.isOffline() ||
           status === 'signed_out' ||
           ((newestState === 'synced' || newestState === 'denied') && readState === 'synced')),
       messages: withStatus,

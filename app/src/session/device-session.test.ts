@@ -206,6 +206,46 @@ describe('DeviceSession', () => {
     await vi.waitFor(async () => expect(await indexed()).toEqual(['are you   there?', 'okay', 'on my way']));
   });
 
+  it('counts unread messages exactly when the read position lies in a segment older than the open one (from the message index)', async () => {
+    await deleteLocalData(ME);
+    // An earlier run indexed segments 0 and 1 while they were open; now only segment 2 opens.
+    const seed = new LocalDb(ME);
+    const rows = [
+      [0, [message(ANN, 'a0'), message(ANN, 'a1')]],
+      [1, [message(ANN, 'b0'), message(ME, 'b1'), message(ANN, 'b2')]],
+    ] as const;
+    await seed.messages.bulkPut(
+      rows.flatMap(([segment, list]) => list.map((m, pos) => ({ ...m, conversationId: CONV, segment, pos }))),
+    );
+    seed.close();
+    const { client, session, sockets } = device(answers);
+    client.start();
+    await session.start();
+    const socket = sockets[0]!;
+    socket.open();
+    socket.deliver({ type: 'hello', protocolVersion: 1, userId: ME });
+    await vi.waitFor(() => expect(client.isOpen(SEG)).toBe(true));
+    const empty = Y.encodeStateAsUpdate(new Y.Doc());
+    socket.deliver({ type: 'sync', docId: SEG, seq: 0, update: empty, latestSegment: 2 });
+    const newest = segmentDocId(CONV, 2);
+    await vi.waitFor(() => expect(client.isOpen(newest)).toBe(true));
+    const server = serverSegment();
+    socket.deliver({
+      type: 'sync',
+      docId: newest,
+      seq: 1,
+      update: server.append(message(ANN, 'c0')),
+      latestSegment: 2,
+    });
+    const user = await session.userDoc();
+    const a0 = rows[0][1][0];
+    markRead(user, CONV, { segment: 0, messageId: a0.id, at: a0.sentAt }, () => true);
+    // a1, b0, b2 from the index, c0 from the open segment.
+    await vi.waitFor(() => expect(session.conversations.get()[0]?.local?.unread).toBe(4));
+    await session.dispose();
+    await deleteLocalData(ME);
+  });
+
   it('paints the list from the index before opening any document, then fills the rows in a few list updates', async () => {
     await deleteLocalData(ME);
     const count = 20;

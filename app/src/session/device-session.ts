@@ -28,7 +28,13 @@ import {
   type IndexedMessage,
   type KeptFriends,
 } from './local-db.ts';
-import { orderConversations, unreadTotal, type ConversationRow, type LocalColumns } from './list-columns.ts';
+import {
+  countUnreadIndexed,
+  orderConversations,
+  unreadTotal,
+  type ConversationRow,
+  type LocalColumns,
+} from './list-columns.ts';
 import { isServerEnded, type ServerEnded } from './server-ended.ts';
 
 export interface FriendsState {
@@ -445,6 +451,11 @@ export class DeviceSession {
       onIndex: (docId, length, put, removed) => this.onIndex(docId, length, put, removed),
       indexedLength: async (docId) =>
         ((await this.db.kept.get(`indexed:${docId}`))?.value as number | undefined) ?? 0,
+      countIndexed: async (conversationId, position, below) => {
+        await this.indexWrites;
+        const rows = await this.db.messages.where('conversationId').equals(conversationId).toArray();
+        return countUnreadIndexed(rows, position, this.userId, below);
+      },
     });
     this.watches.set(id, watch);
     return watch.segments.openLatest().catch((error: unknown) => console.warn('segment not opened', error));

@@ -9,6 +9,9 @@ export interface IndexedMessage {
   author: string;
   text: string;
   sentAt: number;
+  /** Its segment and place there (indexes written before these were recorded lack them). */
+  segment?: number;
+  pos?: number;
 }
 
 /**

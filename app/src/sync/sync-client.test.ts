@@ -65,6 +65,17 @@ describe('sync client', () => {
     await client.stop();
   });
 
+  it('[CL1] is offline for real only once a connection attempt has ended (not while waiting to hold the socket)', () => {
+    const { client, sockets } = setup();
+    expect(client.status.get()).toBe('offline');
+    expect(client.isOffline()).toBe(false);
+    client.start();
+    sockets[0]!.drop();
+    expect(client.status.get()).toBe('offline');
+    expect(client.isOffline()).toBe(true);
+    void client.stop();
+  });
+
   it('[CL2] reconnects with exponential, capped, jittered backoff', () => {
     expect(reconnectDelayMs(0, () => 1)).toBe(250);
     expect(reconnectDelayMs(0, () => 0)).toBe(125);

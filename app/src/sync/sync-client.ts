@@ -71,6 +71,11 @@ export class SyncClient {
   private leader: boolean;
   /** A follower tab: the leader's connection status, shown as "syncing" while a document waits for the leader. */
   private leaderStatus: SyncStatus = 'offline';
+  /**
+   * Whether `offline` is a fact (a connection attempt ended, or the leader tab said so) rather
+   * than the state before the first attempt (a tab waiting for the leader lock starts "offline").
+   */
+  private offlineKnown = false;
   private readonly eventListeners = new Set<(event: UserEvent) => void>();
   private readonly refusalListeners = new Set<(docId: string, reason: CloseReason | DenyReason) => void>();
   private readonly frameListeners = new Set<(frame: ServerFrame) => void>();
@@ -174,7 +179,17 @@ export class SyncClient {
     };
   }
 
+  /**
+   * The device is offline for real: what it holds is all there is for now (the view may open on
+   * it). Not before the first connection attempt has ended, unless the browser says so.
+   */
+  isOffline(): boolean {
+    if (this.status.get() !== 'offline') return false;
+    return this.offlineKnown || (globalThis.navigator as Navigator | undefined)?.onLine === false;
+  }
+
   private onClosed(code: number): void {
+    this.offlineKnown = true;
     const reason = closeReasonOf(code);
     if (reason === 'session_revoked' || reason === 'user_deleted' || reason === 'unauthenticated') {
       this.running = false;
@@ -190,6 +205,7 @@ export class SyncClient {
   }
 
   private scheduleReconnect(): void {
+    this.offlineKnown = true;
     this.status.set('offline');
     clearTimeout(this.reconnectTimer);
     const attempt = this.attempt++;
@@ -506,6 +522,7 @@ export class SyncClient {
         return;
       case 'status':
         if (this.leader) return;
+        this.offlineKnown = true;
         this.leaderStatus = message.status;
         this.showFollowerStatus();
         this.pendingTotal.set(message.pending);
