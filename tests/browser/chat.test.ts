@@ -170,6 +170,35 @@ describe('the conversation in Chromium', () => {
       expect(p.consoleErrors).toEqual([]);
     }
   }, 120_000);
+  it('a second tab of the same browser (no socket of its own) shows the conversation, and sends and hears typing', async () => {
+    const { alice, bob, conversationId, tag } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    const second = await b.context.newPage();
+    problems.push(watchPage(second));
+    let sockets = 0;
+    second.on('websocket', () => sockets++);
+    await second.goto(`${server().url}/c/${conversationId}`);
+    await expect.poll(() => second.getByTestId('no-messages').isVisible(), LIVE).toBe(true);
+    // It shows the device's connection (the first tab's socket), not "offline".
+    await expect
+      .poll(() => second.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('online');
+    expect(await second.getByTestId('offline-banner').count()).toBe(0);
+
+    await second.getByRole('textbox', { name: 'Message' }).pressSequentially('typ');
+    await expect.poll(() => a.page.getByTestId('typing').textContent(), LIVE).toBe(`bob_${tag} is typing…`);
+    await second.getByRole('textbox', { name: 'Message' }).fill('');
+    await expect.poll(() => a.page.getByTestId('typing').textContent(), LIVE).toBe('');
+
+    await a.page.getByRole('textbox', { name: 'Message' }).pressSequentially('typ');
+    await expect.poll(() => second.getByTestId('typing').textContent(), LIVE).toBe(`alice_${tag} is typing…`);
+    await send(a.page, 'Heard in both tabs');
+    await expect.poll(() => message(second, 'Heard in both tabs').count(), LIVE).toBe(1);
+    // The first tab holds the device's one socket; this one went through it.
+    expect(sockets).toBe(0);
+  }, 120_000);
+
   it('on a phone, the menu of the newest messages is whole, inside the window, and works by keyboard', async () => {
     const { alice, bob, conversationId } = await pair();
     const b = await device(bob, conversationId);
@@ -264,6 +293,10 @@ describe('the conversation in Chromium', () => {
     ).toContain('Pending');
 
     await phone.page.reload();
+    // The pane's header comes from the device's index (no request answers offline).
+    await expect
+      .poll(() => phone.page.getByTestId('conversation-title').textContent(), LIVE)
+      .toContain('alice_');
     await expect.poll(() => message(phone.page, 'Before the tunnel').count(), LIVE).toBe(1);
     await expect
       .poll(() => message(phone.page, 'Written in the tunnel').getAttribute('data-status'), LIVE)

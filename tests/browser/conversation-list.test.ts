@@ -29,8 +29,9 @@ describe('the conversation list in Chromium', () => {
 
   async function device(
     account: TestAccount,
+    userAgent = `device ${contexts.length}`,
   ): Promise<{ page: Page; context: BrowserContext; events: UserEvent[] }> {
-    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
+    const session = await signIn(server().url, account, { userAgent });
     const [name, value] = session.cookie.split('=') as [string, string];
     const context = await browser().newContext();
     contexts.push(context);
@@ -187,5 +188,44 @@ describe('the conversation list in Chromium', () => {
     for (const p of problems) {
       expect(p.pageErrors).toEqual([]);
     }
+  });
+
+  it('a device signed out from another device’s settings shows sign-in with why, and its data for that user is gone', async () => {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const alice = await signUp(server().url, { username: `alice_${tag}` });
+    const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const conversationId = await makeFriends(server().url, alice, bob);
+    const laptop = await device(bob);
+    // Named by its user agent in the devices list, so the laptop can pick it.
+    const phone = await device(bob, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0');
+    await expect.poll(() => row(phone.page, conversationId).count(), LIVE).toBe(1);
+    const names = (page: Page) => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+    const bobsDatabases = [`messenjo-local-${bob.userId}`, `messenjo-sync-${bob.userId}`];
+    await expect.poll(() => names(phone.page), LIVE).toEqual(expect.arrayContaining(bobsDatabases));
+
+    await laptop.page.goto(`${server().url}/settings`);
+    const other = laptop.page
+      .getByRole('list', { name: 'Devices' })
+      .locator('li', { hasText: 'Firefox on Linux' });
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => other.count(), LIVE).toBe(0);
+
+    await expect.poll(() => phone.page.getByTestId('signed-out-notice').isVisible(), LIVE).toBe(true);
+    expect(await phone.page.getByTestId('signed-out-notice').textContent()).toContain(
+      'signed out from another device',
+    );
+    expect(
+      await phone.page
+        .getByRole('button', { name: /passkey/i })
+        .first()
+        .isVisible(),
+    ).toBe(true);
+    await expect
+      .poll(async () => (await names(phone.page)).filter((n) => bobsDatabases.includes(n!)), LIVE)
+      .toEqual([]);
+    // The laptop keeps its session and its data.
+    expect(await names(laptop.page)).toEqual(expect.arrayContaining(bobsDatabases));
+    expect(await laptop.page.locator('[data-sync-status]').getAttribute('data-sync-status')).toBe('online');
+    for (const p of problems) expect(p.pageErrors).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { meStore } from './me-store.ts';
 import { passkeyErrorMessage, signInWithPasskey, signUpWithPasskey } from './passkeys.ts';
 
 /** The sign-in page: passkeys always, plus only the providers this server enabled. */
-export function SignInPage() {
+export function SignInPage(props: { notice?: string | undefined }) {
   const params = new URLSearchParams(window.location.search);
   const invite = params.get('invite') ?? undefined;
   const [error, setError] = useState<string | null>(params.get('error'));
@@ -45,6 +45,15 @@ export function SignInPage() {
         <ConnectionBadge status={status} />
         {status.state === 'online' && <span className="text-xs text-fg-muted">server v{status.version}</span>}
       </div>
+      {props.notice && (
+        <p
+          role="status"
+          className="mt-4 rounded-lg bg-raised px-3 py-2 text-sm text-fg"
+          data-testid="signed-out-notice"
+        >
+          {props.notice}
+        </p>
+      )}
       <ErrorText>{error}</ErrorText>
       <div className="mt-6 flex flex-col gap-3">
         <Button

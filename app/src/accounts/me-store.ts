@@ -1,5 +1,5 @@
 import type { MeResponse, SessionStateResponse } from '@messenjo/shared';
-import { api, setUnauthenticatedHandler } from '../api/client.ts';
+import { api, onUnauthenticated } from '../api/client.ts';
 import { Store } from '../lib/store.ts';
 
 /**
@@ -8,7 +8,10 @@ import { Store } from '../lib/store.ts';
  * conversations; the server stays the authority (a 401 signs the device out).
  */
 export type MeState =
-  { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; me: MeResponse; offline: boolean };
+  | { status: 'loading' }
+  /** `notice`: why this device was signed out when the server ended its session. */
+  | { status: 'anonymous'; notice?: string }
+  | { status: 'signed-in'; me: MeResponse; offline: boolean };
 
 const CACHE_KEY = 'messenjo.me';
 
@@ -53,11 +56,15 @@ export const meStore = {
     set({ status: 'anonymous' });
   },
 
-  /** The session ended elsewhere (deleted account, signed out from another device). */
-  signedOut(): void {
-    if (state.get().status !== 'anonymous') set({ status: 'anonymous' });
+  /** The session ended elsewhere (deleted account, signed out from another device); `notice` says so. */
+  signedOut(notice?: string): void {
+    const current = state.get();
+    if (current.status !== 'anonymous')
+      set(notice ? { status: 'anonymous', notice } : { status: 'anonymous' });
+    else if (notice && current.notice !== notice) set({ status: 'anonymous', notice });
   },
 };
 
-// Any 401 from the API means this device is no longer signed in: show the sign-in page.
-setUnauthenticatedHandler(() => meStore.signedOut());
+// Any 401 from the API means this device is no longer signed in: show the sign-in page (the
+// device session, listening too, removes the user's data from the device).
+onUnauthenticated(() => meStore.signedOut());

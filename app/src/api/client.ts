@@ -34,14 +34,16 @@ export function apiUpload<T>(path: string, file: Blob): Promise<T> {
   });
 }
 
-let onUnauthenticated: (() => void) | undefined;
+const unauthenticatedListeners = new Set<() => void>();
 
 /**
  * Called when the server answers 401: the session ended elsewhere (signed out from another
- * device, expired, account deleted). The accounts store registers itself here.
+ * device, expired, account deleted). The accounts store shows the sign-in page; the device
+ * session removes the user's data from the device. Returns the disposer.
  */
-export function setUnauthenticatedHandler(handler: (() => void) | undefined): void {
-  onUnauthenticated = handler;
+export function onUnauthenticated(listener: () => void): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
 }
 
 async function send<T>(path: string, init: RequestInit): Promise<T> {
@@ -52,7 +54,7 @@ async function send<T>(path: string, init: RequestInit): Promise<T> {
     throw new ApiError(0, 'network_error', 'You are offline or the server cannot be reached');
   }
   if (response.status === 204) return undefined as T;
-  if (response.status === 401) onUnauthenticated?.();
+  if (response.status === 401) for (const listener of [...unauthenticatedListeners]) listener();
   const payload: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     if (isErrorEnvelope(payload)) {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { SyncClient } from '../sync/sync-client.ts';
+import { useDeviceSession } from '../session/context.tsx';
 import { senderName, type ChatInfo } from './chat-info.ts';
 import { Composer, type ComposerMode } from './Composer.tsx';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
@@ -16,13 +16,8 @@ import { useChatModels } from './use-chat.ts';
 const SETTLE_WAIT_MS = 800;
 
 /** The open conversation: its history, who is typing, and the composer (or why it is closed). */
-export function ChatView(props: {
-  client: SyncClient;
-  meId: string;
-  conversationId: string;
-  info: ChatInfo;
-}) {
-  const models = useChatModels(props.client, props.meId, props.conversationId);
+export function ChatView(props: { meId: string; conversationId: string; info: ChatInfo }) {
+  const models = useChatModels(useDeviceSession(), props.conversationId);
   if (!models) return <p className="flex-1 p-6 text-sm text-fg-muted">Loading messages…</p>;
   return <OpenChat model={models.model} typing={models.typing} meId={props.meId} info={props.info} />;
 }
@@ -103,7 +98,12 @@ function OpenChat(props: { model: ConversationModel; typing: TypingModel; meId: 
 function useOpeningAnchor(state: ChatState, meId: string): { unreadFromId: string | undefined } | null {
   const [anchor, setAnchor] = useState<{ unreadFromId: string | undefined } | null>(null);
   const [waited, setWaited] = useState(false);
-  const hasLocal = state.ready && state.messages.length > 0;
+  // Whether the device held history when the model was ready (loaded from storage), decided once:
+  // messages that arrived from the network since must not start the short wait — on a new device
+  // the wait would run out before the read position arrived, and the view would open at the newest.
+  const [hadLocal, setHadLocal] = useState<boolean | null>(null);
+  if (hadLocal === null && state.ready) setHadLocal(state.messages.length > 0);
+  const hasLocal = hadLocal === true && state.messages.length > 0;
   useEffect(() => {
     if (!hasLocal) return;
     const timer = setTimeout(() => setWaited(true), SETTLE_WAIT_MS);

@@ -204,4 +204,51 @@ describe('conversation model, loading', () => {
     expect(state.messages.map((m) => m.text)).toEqual(['kept on the device']);
     model.close();
   });
+  it('decides where to open only once the read position has arrived too, not on the segment alone', async () => {
+    const sockets: FakeSocket[] = [];
+    const client = new SyncClient({
+      url: 'ws://test/sync',
+      persistence: new MemoryPersistence(),
+      createSocket: () => {
+        const socket = new FakeSocket();
+        sockets.push(socket);
+        return socket;
+      },
+    });
+    client.start();
+    const socket = sockets[0]!;
+    socket.open();
+    socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+    const model = new ConversationModel({
+      client,
+      meId: 'u_me',
+      segments: new ConversationSegments(client, CONV),
+      userDoc: () => client.open(USER_DOC),
+    });
+    await model.start();
+    const server = new Y.Doc();
+    appendMessage(server, { id: 'm1', author: 'u_ann', text: 'hi', sentAt: 1 });
+    socket.deliver({
+      type: 'sync',
+      docId: SEG0,
+      seq: 1,
+      update: Y.encodeStateAsUpdate(server),
+      latestSegment: 0,
+    });
+    const withMessage = await next(model, (s) => s.messages.length === 1);
+    expect(withMessage.settled).toBe(false);
+    const user = new Y.Doc();
+    userDocOf(user).readPositions.set(CONV, { segment: 0, messageId: 'm1', at: 2 });
+    socket.deliver({
+      type: 'sync',
+      docId: USER_DOC,
+      seq: 1,
+      update: Y.encodeStateAsUpdate(user),
+      latestSegment: 0,
+    });
+    const settled = await next(model, (s) => s.settled);
+    expect(settled.readPosition?.messageId).toBe('m1');
+    model.close();
+    await client.stop();
+  });
 });

@@ -14,6 +14,7 @@ import {
   userDocOf,
   type ReadPosition,
   type ReceiptEntry,
+  userDocId,
 } from '@messenjo/shared';
 import type * as Y from 'yjs';
 import type { ConversationSegments } from '../sync/conversation.ts';
@@ -173,14 +174,17 @@ export class ConversationModel {
     const newest = loaded.at(-1);
     const status = this.client.status.get();
     const newestState = newest && this.client.docState(segmentDocId(this.conversationId, newest.index));
+    // Where the view opens depends on the read position too: on a new device the segment can be
+    // synced (another device's session opened it earlier) before the user document arrives.
+    const readState = this.client.docState(userDocId(this.meId));
     return {
       ready: this.ready,
       settled:
         this.ready &&
-        (status === 'offline' ||
+        // "offline" before the first connection attempt (a tab waiting to hold the socket) is not yet offline.
+        (this.client.isOffline() ||
           status === 'signed_out' ||
-          newestState === 'synced' ||
-          newestState === 'denied'),
+          ((newestState === 'synced' || newestState === 'denied') && readState === 'synced')),
       messages: withStatus,
       readers: readerPositions(withStatus, receipts, this.meId),
       hasOlder: oldest !== undefined && oldest > 0,

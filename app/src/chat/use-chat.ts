@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { SyncClient } from '../sync/sync-client.ts';
-import { openChatSource } from './chat-source.ts';
+import type { DeviceSession } from '../session/device-session.ts';
 import { ConversationModel } from './conversation-model.ts';
 import { TypingModel } from './typing-model.ts';
 
@@ -9,12 +8,20 @@ export interface ChatModels {
   typing: TypingModel;
 }
 
-/** The conversation's models while the view is mounted; null until its history is loaded from the device. */
-export function useChatModels(client: SyncClient, meId: string, conversationId: string): ChatModels | null {
+/**
+ * The conversation's models while the view is mounted; null until its history is loaded from the
+ * device. The segments are the session's own instance (the one feeding the list), never closed here.
+ */
+export function useChatModels(session: DeviceSession, conversationId: string): ChatModels | null {
   const [models, setModels] = useState<ChatModels | null>(null);
   useEffect(() => {
-    const source = openChatSource(client, meId, conversationId);
-    const model = new ConversationModel({ client, meId, segments: source.segments, userDoc: source.userDoc });
+    const { client, userId: meId } = session;
+    const model = new ConversationModel({
+      client,
+      meId,
+      segments: session.conversation(conversationId),
+      userDoc: () => session.userDoc(),
+    });
     const typing = new TypingModel(client, conversationId, meId);
     let live = true;
     model.start().then(
@@ -28,8 +35,7 @@ export function useChatModels(client: SyncClient, meId: string, conversationId: 
       setModels(null);
       model.close();
       typing.close();
-      source.release();
     };
-  }, [client, meId, conversationId]);
+  }, [session, conversationId]);
   return models;
 }

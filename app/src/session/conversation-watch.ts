@@ -25,6 +25,11 @@ export interface WatchContext {
   onIndex(docId: string, length: number, put: IndexedMessage[], removed: string[]): void;
   /** How many messages of a segment an earlier run indexed already. */
   indexedLength(docId: string): Promise<number>;
+  /**
+   * Unread messages of the conversation in segments below `below` (none of them open), from the
+   * message index: the part of the count the open documents cannot give.
+   */
+  countIndexed(conversationId: string, position: ReadPosition | undefined, below: number): Promise<number>;
 }
 
 interface Watched {
@@ -43,6 +48,10 @@ export class ConversationWatch {
   private readonly watched = new Map<string, Watched>();
   private readonly disposeSegments: () => void;
   private last: LocalColumns | null = null;
+  /** The unread count below the open segments, for one read position and lowest open segment. */
+  private older: { key: string; count: number } | null = null;
+  private olderAsked: string | null = null;
+  private disposed = false;
 
   constructor(
     readonly segments: ConversationSegments,
@@ -127,6 +136,14 @@ export class ConversationWatch {
   private index(docId: string, doc: Y.Doc, entries: MessageEntry[], removed: string[]): void {
     if (entries.length === 0 && removed.length === 0) return;
     const { messages, edits, deletions } = segmentOf(doc);
+    const segment = this.watched.get(docId)?.index;
+    // Where each sits in its segment, so unread counts can come from the index (countUnreadIndexed).
+    const wanted = new Set(entries.map((m) => m.id));
+    const places = new Map<string, number>();
+    if (wanted.size > 0) {
+      const all = messages.toArray();
+      for (let i = 0; i < all.length; i++) if (wanted.has(all[i]!.id)) places.set(all[i]!.id, i);
+    }
     const put = entries
       .filter((m) => !deletions.has(m.id))
       .map((m) => ({
@@ -135,6 +152,7 @@ export class ConversationWatch {
         author: m.author,
         text: edits.get(m.id)?.text ?? m.text,
         sentAt: m.sentAt,
+        ...(segment !== undefined && places.has(m.id) ? { segment, pos: places.get(m.id)! } : {}),
       }));
     this.ctx.onIndex(docId, messages.length, put, [
       ...removed,
@@ -168,7 +186,7 @@ export class ConversationWatch {
     if (this.watched.size === 0) return;
     const next: LocalColumns = {
       lastMessage: lastMessageOf(loaded, this.ctx.nameOf),
-      unread: countUnread(loaded, position, this.ctx.me),
+      unread: countUnread(loaded, position, this.ctx.me) + this.olderUnread(position),
       pending,
     };
     if (this.last && sameColumns(this.last, next)) return;
@@ -176,7 +194,32 @@ export class ConversationWatch {
     this.ctx.onColumns(this.conversationId, next);
   }
 
+  /**
+   * Unread messages in segments older than every open one (the read position lies there, or
+   * there is none): counted from the message index, asked once per position and lowest open
+   * segment; 0 until the answer is here, then the columns are computed again.
+   */
+  private olderUnread(position: ReadPosition | undefined): number {
+    const lowest = Math.min(...[...this.watched.values()].map((w) => w.index));
+    if (lowest <= 0 || (position && position.segment >= lowest)) return 0;
+    const key = `${position?.segment}:${position?.messageId}:${lowest}`;
+    if (this.older?.key === key) return this.older.count;
+    if (this.olderAsked !== key) {
+      this.olderAsked = key;
+      this.ctx.countIndexed(this.conversationId, position, lowest).then(
+        (count) => {
+          if (this.disposed || this.olderAsked !== key) return;
+          this.older = { key, count };
+          this.recompute();
+        },
+        () => undefined,
+      );
+    }
+    return 0;
+  }
+
   dispose(): void {
+    this.disposed = true;
     this.disposeSegments();
     for (const w of this.watched.values()) w.dispose();
     this.watched.clear();

@@ -12,6 +12,7 @@ import {
 } from '@messenjo/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { ApiError } from '../api/client.ts';
 import { FakeSocket } from '../sync/fake-socket.ts';
 import { MemoryPersistence, SyncClient } from '../sync/index.ts';
 import { DeviceSession } from './device-session.ts';
@@ -83,6 +84,7 @@ afterEach(async () => {
 function device(
   fetchJson: (path: string) => Promise<unknown>,
   persistence: MemoryPersistence = new MemoryPersistence(),
+  onSignedOut?: (ended?: string) => void,
 ) {
   const sockets: FakeSocket[] = [];
   const client = new SyncClient({
@@ -98,6 +100,7 @@ function device(
   const session = new DeviceSession(ME, {
     client,
     db: new LocalDb(ME),
+    ...(onSignedOut ? { onSignedOut } : {}),
     fetchJson: <T>(path: string) => {
       fetched.push(path);
       return fetchJson(path) as Promise<T>;
@@ -203,6 +206,46 @@ describe('DeviceSession', () => {
     await vi.waitFor(async () => expect(await indexed()).toEqual(['are you   there?', 'okay', 'on my way']));
   });
 
+  it('counts unread messages exactly when the read position lies in a segment older than the open one (from the message index)', async () => {
+    await deleteLocalData(ME);
+    // An earlier run indexed segments 0 and 1 while they were open; now only segment 2 opens.
+    const seed = new LocalDb(ME);
+    const rows = [
+      [0, [message(ANN, 'a0'), message(ANN, 'a1')]],
+      [1, [message(ANN, 'b0'), message(ME, 'b1'), message(ANN, 'b2')]],
+    ] as const;
+    await seed.messages.bulkPut(
+      rows.flatMap(([segment, list]) => list.map((m, pos) => ({ ...m, conversationId: CONV, segment, pos }))),
+    );
+    seed.close();
+    const { client, session, sockets } = device(answers);
+    client.start();
+    await session.start();
+    const socket = sockets[0]!;
+    socket.open();
+    socket.deliver({ type: 'hello', protocolVersion: 1, userId: ME });
+    await vi.waitFor(() => expect(client.isOpen(SEG)).toBe(true));
+    const empty = Y.encodeStateAsUpdate(new Y.Doc());
+    socket.deliver({ type: 'sync', docId: SEG, seq: 0, update: empty, latestSegment: 2 });
+    const newest = segmentDocId(CONV, 2);
+    await vi.waitFor(() => expect(client.isOpen(newest)).toBe(true));
+    const server = serverSegment();
+    socket.deliver({
+      type: 'sync',
+      docId: newest,
+      seq: 1,
+      update: server.append(message(ANN, 'c0')),
+      latestSegment: 2,
+    });
+    const user = await session.userDoc();
+    const a0 = rows[0][1][0];
+    markRead(user, CONV, { segment: 0, messageId: a0.id, at: a0.sentAt }, () => true);
+    // a1, b0, b2 from the index, c0 from the open segment.
+    await vi.waitFor(() => expect(session.conversations.get()[0]?.local?.unread).toBe(4));
+    await session.dispose();
+    await deleteLocalData(ME);
+  });
+
   it('paints the list from the index before opening any document, then fills the rows in a few list updates', async () => {
     await deleteLocalData(ME);
     const count = 20;
@@ -254,5 +297,31 @@ describe('DeviceSession', () => {
     await deleteLocalData(ME);
     const names = (await indexedDB.databases()).map((d) => d.name);
     expect(names).not.toContain(localDbName(ME));
+  });
+
+  it('a session revoked by the server (socket closed session_revoked) removes the user’s data, then reports why', async () => {
+    const ended: (string | undefined)[] = [];
+    const { client, session, sockets } = device(answers, new MemoryPersistence(), (why) => ended.push(why));
+    client.start();
+    await session.start();
+    const look = new LocalDb(ME);
+    await vi.waitFor(async () => expect(await look.conversations.count()).toBe(1));
+    look.close();
+    sockets[0]!.drop(4003);
+    await vi.waitFor(() => expect(ended).toEqual(['session_revoked']));
+    const names = (await indexedDB.databases()).map((d) => d.name);
+    expect(names).not.toContain(localDbName(ME));
+  });
+
+  it('an HTTP 401 on the session’s requests is treated the same way', async () => {
+    const ended: (string | undefined)[] = [];
+    const { session } = device(
+      () => Promise.reject(new ApiError(401, 'unauthenticated', 'Sign in to continue')),
+      new MemoryPersistence(),
+      (why) => ended.push(why),
+    );
+    await session.start();
+    await vi.waitFor(() => expect(ended).toEqual(['unauthenticated']));
+    expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(localDbName(ME));
   });
 });

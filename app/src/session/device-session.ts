@@ -9,7 +9,7 @@ import {
   type UserSummary,
 } from '@messenjo/shared';
 import type * as Y from 'yjs';
-import { api } from '../api/client.ts';
+import { api, ApiError, onUnauthenticated } from '../api/client.ts';
 import { Store } from '../lib/store.ts';
 import {
   broadcastTabChannel,
@@ -20,8 +20,22 @@ import {
   type SyncStatus,
 } from '../sync/index.ts';
 import { ConversationWatch } from './conversation-watch.ts';
-import { LocalDb, syncDbName, type IndexedMessage, type KeptFriends } from './local-db.ts';
-import { orderConversations, unreadTotal, type ConversationRow, type LocalColumns } from './list-columns.ts';
+import {
+  deleteLocalData,
+  forgetLegacyDetailCache,
+  LocalDb,
+  syncDbName,
+  type IndexedMessage,
+  type KeptFriends,
+} from './local-db.ts';
+import {
+  countUnreadIndexed,
+  orderConversations,
+  unreadTotal,
+  type ConversationRow,
+  type LocalColumns,
+} from './list-columns.ts';
+import { isServerEnded, type ServerEnded } from './server-ended.ts';
 
 export interface FriendsState {
   lists: FriendsResponse;
@@ -44,8 +58,11 @@ export interface DeviceSessionOptions {
   fetchJson?: <T>(path: string) => Promise<T>;
   /** The user's own profile changed elsewhere (name, picture). */
   onProfileChanged?: () => void;
-  /** The server ended this device's session (revoked, account deleted). */
-  onSignedOut?: () => void;
+  /**
+   * This user is signed out of this device: by the server (`ended`: revoked, account deleted,
+   * session gone — the user's data is already removed from the device), or in another tab.
+   */
+  onSignedOut?: (ended?: ServerEnded) => void;
 }
 
 const signOutChannelName = (userId: string): string => `messenjo-signed-out-${userId}`;
@@ -106,6 +123,8 @@ export class DeviceSession {
   private userDocPromise: Promise<Y.Doc> | null = null;
   private stopObservingUser = (): void => {};
   private disposed = false;
+  private disposing: Promise<void> | null = null;
+  private ending: Promise<void> | null = null;
   /** This user's data was removed from the device (here or in another tab): write nothing more. */
   private wiped = false;
   private refreshing: Promise<void> | null = null;
@@ -142,31 +161,51 @@ export class DeviceSession {
     // Another tab signed this user out and removes the data: stop writing and leave too.
     if (typeof BroadcastChannel !== 'undefined') {
       const channel = new BroadcastChannel(signOutChannelName(userId));
-      channel.onmessage = () => {
+      channel.onmessage = (event: MessageEvent<unknown>) => {
         this.wiped = true;
         void this.dispose();
-        this.options.onSignedOut?.();
+        this.options.onSignedOut?.(isServerEnded(event.data) ? event.data : undefined);
       };
       this.disposers.push(() => channel.close());
     }
+    // Any API call answered 401: the session is gone on the server.
+    if (!options.fetchJson)
+      this.disposers.push(onUnauthenticated(() => void this.endedByServer('unauthenticated')));
   }
 
   /**
    * Before this user's data is removed: this session and the user's sessions in other tabs
    * stop writing (a late write would bring a deleted database back).
    */
-  async disposeForWipe(): Promise<void> {
+  async disposeForWipe(ended?: ServerEnded): Promise<void> {
     if (typeof BroadcastChannel !== 'undefined') {
       const channel = new BroadcastChannel(signOutChannelName(this.userId));
-      channel.postMessage('wiped');
+      channel.postMessage(ended ?? 'wiped');
       channel.close();
     }
     this.wiped = true;
     await this.dispose();
   }
 
+  /**
+   * The server ended this device's session (revoked from another device, account deleted, an
+   * HTTP 401): the same as signing out here, without the choice — whatever is unsent can no
+   * longer be sent by this session, and a device signed out remotely (lost, shared) must not
+   * keep the conversations. Stops every tab of the user, deletes both databases, then reports.
+   */
+  endedByServer(reason: ServerEnded): Promise<void> {
+    return (this.ending ??= (async () => {
+      await this.disposeForWipe(reason);
+      await deleteLocalData(this.userId).catch((error: unknown) =>
+        console.warn('local data not removed', error),
+      );
+      this.options.onSignedOut?.(reason);
+    })());
+  }
+
   /** Paints from the device, then connects and keeps everything current. */
   async start(): Promise<void> {
+    forgetLegacyDetailCache();
     this.listenToClient();
     if (!this.options.client) this.client.start();
     await this.loadFromDevice();
@@ -184,7 +223,8 @@ export class DeviceSession {
       this.client.onEvent((event) => this.onEvent(event)),
       this.client.status.subscribe(() => {
         const status: SyncStatus = this.client.status.get();
-        if (status === 'signed_out') this.options.onSignedOut?.();
+        // A tab that follows another's socket mirrors its status: the reason is generic there.
+        if (status === 'signed_out') void this.endedByServer(this.client.endedBy ?? 'unauthenticated');
         const online = status === 'online' || status === 'syncing';
         // Back online after a break, or online for the first time after a start whose request
         // failed (offline start): catch up on social changes missed while away.
@@ -411,6 +451,11 @@ export class DeviceSession {
       onIndex: (docId, length, put, removed) => this.onIndex(docId, length, put, removed),
       indexedLength: async (docId) =>
         ((await this.db.kept.get(`indexed:${docId}`))?.value as number | undefined) ?? 0,
+      countIndexed: async (conversationId, position, below) => {
+        await this.indexWrites;
+        const rows = await this.db.messages.where('conversationId').equals(conversationId).toArray();
+        return countUnreadIndexed(rows, position, this.userId, below);
+      },
     });
     this.watches.set(id, watch);
     return watch.segments.openLatest().catch((error: unknown) => console.warn('segment not opened', error));
@@ -442,6 +487,10 @@ export class DeviceSession {
           this.applyServerLists(list.conversations, friends);
         } catch (error) {
           if (this.disposed) return;
+          if (error instanceof ApiError && error.status === 401) {
+            void this.endedByServer('unauthenticated');
+            return;
+          }
           this.social.update((s) => ({
             ...s,
             error: error instanceof Error ? error.message : String(error),
@@ -514,8 +563,12 @@ export class DeviceSession {
   // ---- the end ----------------------------------------------------------------------------
 
   /** Stops syncing and closes the databases; what is stored stays (see sign-out.ts to remove it). */
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
+  dispose(): Promise<void> {
+    // A second call (sign-out racing a 401) waits for the first: the databases may be deleted after.
+    return (this.disposing ??= this.disposeNow());
+  }
+
+  private async disposeNow(): Promise<void> {
     this.disposed = true;
     for (const dispose of this.disposers.splice(0)) dispose();
     this.cancelWatchBatch?.();

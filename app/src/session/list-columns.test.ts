@@ -2,6 +2,7 @@ import type { ConversationListEntry, MessageEntry, ReadPosition } from '@messenj
 import { describe, expect, it } from 'vitest';
 import {
   countUnread,
+  countUnreadIndexed,
   filterByName,
   lastMessageOf,
   orderConversations,
@@ -40,6 +41,35 @@ const system = (): MessageEntry =>
     ...msg('system', 'x'),
     system: { kind: 'group_renamed', actorId: ANN, name: 'Trip' },
   }) as MessageEntry;
+
+describe('countUnreadIndexed', () => {
+  // Segments 0–2 as the message index holds them: author, place; segment 3 is the open one.
+  const rows = [0, 1, 2].flatMap((segment) =>
+    [ANN, ME, 'system', ANN].map((author, pos) => ({
+      id: `m${segment}${pos}`.padEnd(10, 'x'),
+      author,
+      sentAt: 100 * segment + pos,
+      segment,
+      pos,
+    })),
+  );
+
+  it('counts what others wrote after the read message in the segments below the open ones, exactly', () => {
+    const read: ReadPosition = { segment: 1, messageId: rows[4]!.id, at: 5_000 };
+    // Segment 1 after its first message: one by Ann; segment 2: two by Ann (mine and server lines never).
+    expect(countUnreadIndexed(rows, read, ME, 3)).toBe(3);
+    // The open segments start lower: those are counted from the documents instead.
+    expect(countUnreadIndexed(rows, read, ME, 2)).toBe(1);
+    expect(countUnreadIndexed(rows, undefined, ME, 3)).toBe(6);
+  });
+
+  it('falls back to the read time when the read message is not indexed, and skips rows without a place', () => {
+    const read: ReadPosition = { segment: 1, messageId: 'mnotindexed', at: 101 };
+    expect(countUnreadIndexed(rows, read, ME, 3)).toBe(3);
+    const old = rows.map(({ id, author, sentAt }) => ({ id, author, sentAt }));
+    expect(countUnreadIndexed(old, read, ME, 3)).toBe(0);
+  });
+});
 
 describe('countUnread', () => {
   it('counts every message by others when nothing was read, never the own ones', () => {

@@ -1,6 +1,7 @@
 import {
   describeSystemEntry,
   isSystemMessage,
+  SYSTEM_AUTHOR,
   type ConversationListEntry,
   type EditEntry,
   type MessageEntry,
@@ -33,7 +34,7 @@ export interface LastMessage {
 /** What the device knows beyond the server's list entry. */
 export interface LocalColumns {
   lastMessage: LastMessage | null;
-  /** Messages by others after the read position, in the loaded segments. */
+  /** Messages by others after the read position: in the open segments, and older ones from the message index. */
   unread: number;
   /** Local changes to the conversation not yet stored by the server. */
   pending: number;
@@ -76,6 +77,44 @@ export function countUnread(
       if (m.author === me || isSystemMessage(m) || segment.deletions.has(m.id) || m.sentAt <= after) continue;
       unread++;
     }
+  }
+  return unread;
+}
+
+/** A message as the device's index holds it: where it sits (`segment`, `pos`) once indexed with them. */
+export interface IndexedRow {
+  id: string;
+  author: string;
+  sentAt: number;
+  segment?: number;
+  pos?: number;
+}
+
+/**
+ * The unread messages in segments below `below` (not loaded: older than every open segment),
+ * counted from the device's message index instead of the documents, so a position in an old
+ * segment gives an exact count without decoding what lies between. Same rule as `countUnread`:
+ * by someone else, not a server line, after the read message (deleted ones are not indexed).
+ * Rows indexed without a place (before it was recorded) are not counted.
+ */
+export function countUnreadIndexed(
+  rows: readonly IndexedRow[],
+  position: ReadPosition | undefined,
+  me: string,
+  below: number,
+): number {
+  const read = position && rows.find((r) => r.id === position.messageId && r.segment === position.segment);
+  let unread = 0;
+  for (const r of rows) {
+    if (r.segment === undefined || r.pos === undefined || r.segment >= below) continue;
+    if (r.author === me || r.author === SYSTEM_AUTHOR) continue;
+    if (position) {
+      if (r.segment < position.segment) continue;
+      if (r.segment === position.segment) {
+        if (read?.pos !== undefined ? r.pos <= read.pos : r.sentAt <= position.at) continue;
+      }
+    }
+    unread++;
   }
   return unread;
 }

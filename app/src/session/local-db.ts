@@ -9,6 +9,9 @@ export interface IndexedMessage {
   author: string;
   text: string;
   sentAt: number;
+  /** Its segment and place there (indexes written before these were recorded lack them). */
+  segment?: number;
+  pos?: number;
 }
 
 /**
@@ -63,5 +66,24 @@ export async function deleteLocalData(userId: string, indexedDb: IDBFactory = in
       request.onsuccess = () => resolve();
       request.onerror = () => reject(request.error ?? new Error(`${name} could not be deleted`));
     });
+  }
+}
+
+/**
+ * Earlier versions kept each opened conversation's details in localStorage
+ * (`messenjo.conversation.<id>`) beside this index; the index is the only copy now, so those
+ * keys (members' names) are removed rather than left on the device after sign-out.
+ */
+export function forgetLegacyDetailCache(storage: Storage | undefined = globalThis.localStorage): void {
+  if (!storage) return;
+  try {
+    const stale: string[] = [];
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
+      if (key?.startsWith('messenjo.conversation.')) stale.push(key);
+    }
+    for (const key of stale) storage.removeItem(key);
+  } catch {
+    // Storage denied: there is nothing of ours in it either.
   }
 }

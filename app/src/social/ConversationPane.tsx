@@ -1,24 +1,15 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { chatInfoOf } from '../chat/chat-info.ts';
 import { ChatView } from '../chat/ChatView.tsx';
-import { useDeviceSession } from '../session/context.tsx';
 import { Avatar } from '../ui/Avatar.tsx';
 import { BackButton } from '../ui/shell/BackButton.tsx';
-import { rememberDetail, rememberedDetail } from './detail-cache.ts';
 import { GroupSettings } from './GroupSettings.tsx';
 import { useConversationDetail } from './use-conversation-detail.ts';
 
 /** The right-hand pane for one conversation: its header, the chat, and for groups the group's settings. */
 export function ConversationPane(props: { id: string; meId: string; onLeft: () => void }) {
-  const { client } = useDeviceSession();
-  const fetched = useConversationDetail(props.id);
-  const remembered = useMemo(() => rememberedDetail(props.id), [props.id]);
-  useEffect(() => {
-    if (fetched.detail) rememberDetail(fetched.detail);
-  }, [fetched.detail]);
-  // What this device saw last paints the chat at once (offline too); the server's answer follows.
-  const detail = fetched.detail ?? remembered;
-  const error = detail ? null : fetched.error;
+  // What the device's index holds paints the chat at once (offline too); the server's answer follows.
+  const { detail, error } = useConversationDetail(props.id);
   const [showDetails, setShowDetails] = useState(false);
   const info = useMemo(() => (detail ? chatInfoOf(detail) : null), [detail]);
   if (error) return <p className="p-6 text-fg">{error}</p>;
@@ -53,7 +44,7 @@ export function ConversationPane(props: { id: string; meId: string; onLeft: () =
           <GroupSettings key={detail.id} detail={detail} meId={props.meId} onLeft={props.onLeft} />
         </div>
       ) : (
-        <ChatView client={client} meId={props.meId} conversationId={detail.id} info={info} />
+        <ChatView meId={props.meId} conversationId={detail.id} info={info} />
       )}
     </div>
   );

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { DocPersistence, OutboxEntry } from './persistence.ts';
+import { carriedChanges, hasChanges, type CarriedChanges } from './rebase.ts';
 
 /** Transaction origins, so the update listener knows where a change came from. */
 export const FROM_SERVER = Symbol('from-server');
@@ -21,6 +22,8 @@ export class DocEntry {
   nextRef = 1;
   /** The server lacked a dependency of an update: resend the outbox when more arrives. */
   deferred = false;
+  /** What the updates after a refused one did, to be made again once the server's state is here. */
+  carried: CarriedChanges | null = null;
   readonly loaded: Promise<void>;
   private writes: Promise<void> = Promise.resolve();
 
@@ -44,6 +47,7 @@ export class DocEntry {
     );
     this.seq = stored.seq;
     this.adoptOutbox(stored.outbox);
+    if (stored.carried) this.carried = stored.carried;
     if (stored.updates.length > 200)
       this.persist((p) => p.replaceUpdates(this.docId, Y.encodeStateAsUpdate(this.doc)));
     if (this.state === 'loading') this.state = 'idle';
@@ -68,11 +72,29 @@ export class DocEntry {
   }
 
   /**
-   * The server refused this document: forget it and start again from the server. Unacked
-   * updates made before the refused one are kept (they were valid); the refused one and every
-   * later one are dropped, since they continue its Yjs clock and could never be applied.
+   * The server refused update `refused` of this document: start again from the server. Unacked
+   * updates made before the refused one are kept as they are (they were valid). The refused one
+   * is dropped. Later ones cannot be sent as they are — they continue the refused one's Yjs clock
+   * or name its items as neighbours — so what they did is carried (`rebase.ts`) and made again,
+   * as new changes, once the server's state is back (`takeCarried`). `carry: false` (the whole
+   * document is read-only now) drops them too.
    */
-  reset(refused: number): Y.Doc {
+  reset(refused: number, carry = true): Y.Doc {
+    const later = [...this.outbox].filter(([ref]) => ref > refused).map(([, update]) => update);
+    if (carry && later.length > 0) {
+      const carried = carriedChanges(this.doc, later);
+      if (this.carried) {
+        // An earlier refusal's changes, not made again yet: they come first.
+        carried.appended.unshift(...this.carried.appended);
+        carried.set.unshift(...this.carried.set);
+        carried.removed.unshift(...this.carried.removed);
+      }
+      if (hasChanges(carried)) this.carried = carried;
+    } else if (!carry) {
+      this.carried = null;
+    }
+    const keep = this.carried;
+    this.persist((p) => p.setCarried(this.docId, keep ?? undefined));
     for (const ref of [...this.outbox.keys()]) {
       if (ref < refused) continue;
       this.outbox.delete(ref);
@@ -86,5 +108,14 @@ export class DocEntry {
     this.persist((p) => p.clearDoc(this.docId));
     old.destroy();
     return this.doc;
+  }
+
+  /** The carried changes, once: the caller makes them on the document (now holding the server's state). */
+  takeCarried(): CarriedChanges | null {
+    const carried = this.carried;
+    if (!carried) return null;
+    this.carried = null;
+    this.persist((p) => p.setCarried(this.docId, undefined));
+    return carried;
   }
 }

@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { SYNC_DB_NAME } from './constants.ts';
+import type { CarriedChanges } from './rebase.ts';
 
 export interface OutboxEntry {
   ref: number;
@@ -10,9 +11,10 @@ export interface OutboxEntry {
 export interface StoredDocState {
   updates: Uint8Array[];
   seq: number;
-  /** Local updates not yet acked, in the order they were made. */
   /** Unacked local updates, each with its basis (POS2; absent in outboxes written before protocol 2). */
   outbox: OutboxEntry[];
+  /** Changes to make again once the server's state is back (after a refusal: rebase.ts). */
+  carried?: CarriedChanges;
 }
 
 /** Where a device keeps its documents. IndexedDB in browsers; in memory for tests and private windows. */
@@ -26,6 +28,8 @@ export interface DocPersistence {
   removeOutbox(docId: string, ref: number): Promise<void>;
   /** Forgets the document (refused by the server): updates and seq; the outbox stays. */
   clearDoc(docId: string): Promise<void>;
+  /** Keeps (or, undefined, forgets) the changes to make again after a refusal. */
+  setCarried(docId: string, carried: CarriedChanges | undefined): Promise<void>;
   /** Small numbers kept across reloads (the newest known segment of a conversation). */
   getNumber(key: string): Promise<number | undefined>;
   setNumber(key: string, value: number): Promise<void>;
@@ -33,12 +37,15 @@ export interface DocPersistence {
 
 interface SyncDb extends DBSchema {
   updates: { key: number; value: { docId: string; update: Uint8Array }; indexes: { byDoc: string } };
-  docs: { key: string; value: { docId: string; seq: number } };
+  /** Also `#<key>` numbers and `~carry:<docId>` changes waiting for the server (`carried`, JSON). */
+  docs: { key: string; value: { docId: string; seq: number; carried?: string } };
   outbox: {
     key: [string, number];
     value: { docId: string; ref: number; update: Uint8Array; basis?: Uint8Array };
   };
 }
+
+const carryKey = (docId: string): string => `~carry:${docId}`;
 
 /** One IndexedDB database for every document (not one per document, as y-indexeddb does). */
 export class IndexedDbPersistence implements DocPersistence {
@@ -61,17 +68,26 @@ export class IndexedDbPersistence implements DocPersistence {
   async load(docId: string): Promise<StoredDocState> {
     const db = await this.db;
     const tx = db.transaction(['updates', 'docs', 'outbox'], 'readonly');
-    const [updates, doc, outbox] = await Promise.all([
+    const [updates, doc, outbox, carry] = await Promise.all([
       tx.objectStore('updates').index('byDoc').getAll(docId),
       tx.objectStore('docs').get(docId),
       tx.objectStore('outbox').getAll(IDBKeyRange.bound([docId, 0], [docId, Number.MAX_SAFE_INTEGER])),
+      tx.objectStore('docs').get(carryKey(docId)),
     ]);
     await tx.done;
-    return {
+    const state: StoredDocState = {
       updates: updates.map((u) => u.update),
       seq: doc?.seq ?? 0,
       outbox: outbox.map((o) => ({ ref: o.ref, update: o.update, basis: o.basis })),
     };
+    if (carry?.carried) state.carried = JSON.parse(carry.carried) as CarriedChanges;
+    return state;
+  }
+
+  async setCarried(docId: string, carried: CarriedChanges | undefined): Promise<void> {
+    const db = await this.db;
+    if (carried) await db.put('docs', { docId: carryKey(docId), seq: 0, carried: JSON.stringify(carried) });
+    else await db.delete('docs', carryKey(docId));
   }
 
   async appendUpdate(docId: string, update: Uint8Array): Promise<void> {
@@ -126,6 +142,13 @@ export class IndexedDbPersistence implements DocPersistence {
 export class MemoryPersistence implements DocPersistence {
   private readonly docs = new Map<string, StoredDocState>();
   private readonly numbers = new Map<string, number>();
+  private readonly carried = new Map<string, CarriedChanges>();
+
+  setCarried(docId: string, carried: CarriedChanges | undefined): Promise<void> {
+    if (carried) this.carried.set(docId, structuredClone(carried));
+    else this.carried.delete(docId);
+    return Promise.resolve();
+  }
 
   getNumber(key: string): Promise<number | undefined> {
     return Promise.resolve(this.numbers.get(key));
@@ -146,7 +169,13 @@ export class MemoryPersistence implements DocPersistence {
 
   load(docId: string): Promise<StoredDocState> {
     const s = this.get(docId);
-    return Promise.resolve({ updates: [...s.updates], seq: s.seq, outbox: [...s.outbox] });
+    const carried = this.carried.get(docId);
+    return Promise.resolve({
+      updates: [...s.updates],
+      seq: s.seq,
+      outbox: [...s.outbox],
+      ...(carried ? { carried: structuredClone(carried) } : {}),
+    });
   }
   appendUpdate(docId: string, update: Uint8Array): Promise<void> {
     this.get(docId).updates.push(update);

@@ -65,6 +65,17 @@ describe('sync client', () => {
     await client.stop();
   });
 
+  it('[CL1] is offline for real only once a connection attempt has ended (not while waiting to hold the socket)', () => {
+    const { client, sockets } = setup();
+    expect(client.status.get()).toBe('offline');
+    expect(client.isOffline()).toBe(false);
+    client.start();
+    sockets[0]!.drop();
+    expect(client.status.get()).toBe('offline');
+    expect(client.isOffline()).toBe(true);
+    void client.stop();
+  });
+
   it('[CL2] reconnects with exponential, capped, jittered backoff', () => {
     expect(reconnectDelayMs(0, () => 1)).toBe(250);
     expect(reconnectDelayMs(0, () => 0)).toBe(125);
@@ -117,8 +128,8 @@ describe('sync client', () => {
     await client.stop();
   });
 
-  it('[UP2] a refused document is discarded and rebuilt from the server, keeping the unacked updates before the refused one', async () => {
-    const { client, sockets } = setup();
+  it('[UP2] a refused document is rebuilt from the server: earlier unacked updates kept, the refused one lost, later ones made again after the server state', async () => {
+    const { client, sockets, persistence } = setup();
     client.start();
     const doc = await client.open(DOC);
     await online(sockets[0]!);
@@ -131,15 +142,23 @@ describe('sync client', () => {
     sockets[0]!.drop(CLOSE_CODES.update_schema.code);
     expect(replaced).toHaveLength(1);
     expect(client.pending(DOC)).toBe(1);
+    // Waiting for the server's state survives a reload: it is stored.
+    await vi.waitFor(async () => expect((await persistence.load(DOC)).carried?.appended).toHaveLength(1));
     await new Promise((resolve) => setTimeout(resolve, 150));
-    await online(sockets[1]!);
+    // Someone else wrote meanwhile: the server's copy holds their message.
+    const server = new Y.Doc();
+    appendMessage(server, { id: 'idtheirsxxxxxxx', author: 'u_ann', text: 'theirs', sentAt: 2 });
+    await online(sockets[1]!, 1, Y.encodeStateAsUpdate(server));
     expect(sockets[1]!.last('subscribe')[0]?.docs[0]?.seq).toBe(0);
-    expect(sockets[1]!.last('update').map((f) => f.ref)).toEqual([1]);
-    expect(
-      segmentOf(replaced[0]!)
-        .messages.toArray()
-        .map((m) => m.text),
-    ).toEqual(['fine']);
+    const sent = sockets[1]!.last('update');
+    expect(sent.map((f) => f.ref)).toEqual([1, 4]);
+    const texts = segmentOf(replaced[0]!)
+      .messages.toArray()
+      .map((m) => m.text);
+    expect(texts.toSorted()).toEqual(['after', 'fine', 'theirs']);
+    expect(texts.at(-1)).toBe('after');
+    expect(client.pending(DOC)).toBe(2);
+    await vi.waitFor(async () => expect((await persistence.load(DOC)).carried).toBeUndefined());
     await client.stop();
   });
 

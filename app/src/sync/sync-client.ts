@@ -17,6 +17,7 @@ import * as Y from 'yjs';
 import { reconnectDelayMs } from './backoff.ts';
 import { DocEntry, FROM_FOLLOWER_TAB, FROM_LEADER_TAB, FROM_SERVER, FROM_STORAGE } from './doc-entry.ts';
 import { MemoryPersistence, type DocPersistence } from './persistence.ts';
+import { reapply } from './rebase.ts';
 import { Store } from '../lib/store.ts';
 import type { SyncStatus } from './status.ts';
 import type { TabMessage, TabChannel } from './tab-channel.ts';
@@ -57,6 +58,8 @@ export class SyncClient {
   readonly status = new Store<SyncStatus>('offline');
   /** Unacked local updates over all documents. */
   readonly pendingTotal = new Store<number>(0);
+  /** Why the server ended this device's session, once `status` is `signed_out` (this tab's socket). */
+  endedBy: 'session_revoked' | 'user_deleted' | 'unauthenticated' | null = null;
   private readonly docs = new Map<string, DocEntry>();
   private readonly persistence: DocPersistence;
   private readonly createSocket: WebSocketFactory;
@@ -66,6 +69,13 @@ export class SyncClient {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
   private leader: boolean;
+  /** A follower tab: the leader's connection status, shown as "syncing" while a document waits for the leader. */
+  private leaderStatus: SyncStatus = 'offline';
+  /**
+   * Whether `offline` is a fact (a connection attempt ended, or the leader tab said so) rather
+   * than the state before the first attempt (a tab waiting for the leader lock starts "offline").
+   */
+  private offlineKnown = false;
   private readonly eventListeners = new Set<(event: UserEvent) => void>();
   private readonly refusalListeners = new Set<(docId: string, reason: CloseReason | DenyReason) => void>();
   private readonly frameListeners = new Set<(frame: ServerFrame) => void>();
@@ -84,7 +94,12 @@ export class SyncClient {
     this.persistence = options.persistence ?? new MemoryPersistence();
     this.createSocket = options.createSocket ?? ((url) => new WebSocket(url) as unknown as WebSocketLike);
     this.leader = options.tabs === undefined;
-    if (options.tabs) this.disposers.push(options.tabs.subscribe((message) => this.onTabMessage(message)));
+    if (options.tabs)
+      this.disposers.push(
+        options.tabs.subscribe((message) => this.onTabMessage(message)),
+        // Followers show the leader's connection: every change of it, not only of the pending count.
+        this.status.subscribe(() => this.postStatus()),
+      );
   }
 
   // ---- lifecycle ------------------------------------------------------------------------
@@ -135,6 +150,8 @@ export class SyncClient {
     if (this.leader) return;
     this.leader = true;
     for (const entry of this.docs.values()) {
+      // "Synced" through the old leader: this tab subscribes on its own socket now.
+      if (entry.state === 'synced') entry.state = 'idle';
       entry.adoptOutbox((await this.persistence.load(entry.docId)).outbox);
     }
     this.updatePending();
@@ -167,10 +184,21 @@ export class SyncClient {
     };
   }
 
+  /**
+   * The device is offline for real: what it holds is all there is for now (the view may open on
+   * it). Not before the first connection attempt has ended, unless the browser says so.
+   */
+  isOffline(): boolean {
+    if (this.status.get() !== 'offline') return false;
+    return this.offlineKnown || (globalThis.navigator as Navigator | undefined)?.onLine === false;
+  }
+
   private onClosed(code: number): void {
+    this.offlineKnown = true;
     const reason = closeReasonOf(code);
     if (reason === 'session_revoked' || reason === 'user_deleted' || reason === 'unauthenticated') {
       this.running = false;
+      this.endedBy = reason;
       return this.status.set('signed_out');
     }
     if (!this.running) return this.status.set('offline');
@@ -182,6 +210,7 @@ export class SyncClient {
   }
 
   private scheduleReconnect(): void {
+    this.offlineKnown = true;
     this.status.set('offline');
     clearTimeout(this.reconnectTimer);
     const attempt = this.attempt++;
@@ -213,7 +242,10 @@ export class SyncClient {
       this.watch(created);
       this.updatePending();
       if (this.leader) this.settle(created);
-      else this.options.tabs?.post({ kind: 'open', docId, stateVector: Y.encodeStateVector(created.doc) });
+      else {
+        this.options.tabs?.post({ kind: 'open', docId, stateVector: Y.encodeStateVector(created.doc) });
+        this.showFollowerStatus();
+      }
     }
     await entry.loaded;
     return entry.doc;
@@ -379,8 +411,12 @@ export class SyncClient {
         Y.applyUpdate(entry.doc, frame.update, FROM_SERVER);
         this.setSeq(entry, frame.seq);
         entry.state = 'synced';
+        this.options.tabs?.post({ kind: 'synced', docId: entry.docId });
         // UP5: whatever was not acked goes out again, in the order it was made.
         for (const [ref, update] of entry.outbox) this.sendUpdate(entry, ref, update);
+        // After a refusal: what the later changes did is made again, after the server's state (a new update).
+        const carried = entry.takeCarried();
+        if (carried) reapply(entry.doc, entry.docId, carried);
         return this.refreshStatus();
       }
       case 'update': {
@@ -427,7 +463,9 @@ export class SyncClient {
         if (!entry || !reason || !CLOSE_CODES[reason].discardDoc) return;
         for (const listener of this.refusalListeners) listener(entry.docId, reason);
         // A read-only conversation refuses every queued change, not just this one: drop them all.
-        const doc = entry.reset(reason === 'update_not_writable' ? 0 : frame.ref);
+        // Otherwise only the refused change is lost: the later ones are made again (doc-entry.ts).
+        const readOnly = reason === 'update_not_writable';
+        const doc = entry.reset(readOnly ? 0 : frame.ref, !readOnly);
         this.watch(entry);
         entry.state = 'idle';
         this.updatePending();
@@ -439,6 +477,8 @@ export class SyncClient {
         return;
       case 'segment':
       case 'awareness':
+        // Followers have no socket: they hear who is typing and new segments through the leader.
+        if (this.leader) this.options.tabs?.post({ kind: 'frame', frame });
         return;
     }
   }
@@ -474,7 +514,27 @@ export class SyncClient {
     let total = 0;
     for (const entry of this.docs.values()) total += entry.outbox.size;
     this.pendingTotal.set(total);
-    if (this.leader) this.options.tabs?.post({ kind: 'status', status: this.status.get(), pending: total });
+    this.postStatus();
+  }
+
+  /**
+   * A follower shows the leader's status, but "syncing" while one of its documents has not been
+   * answered by the leader yet (as the leader does while subscribing): what waits on a
+   * document's server state (where a conversation opens) hears when it is there.
+   */
+  private showFollowerStatus(): void {
+    if (this.leader) return;
+    const waiting = [...this.docs.values()].some((e) => e.state === 'idle' || e.state === 'subscribing');
+    this.status.set(this.leaderStatus === 'online' && waiting ? 'syncing' : this.leaderStatus);
+  }
+
+  private postStatus(): void {
+    if (this.leader)
+      this.options.tabs?.post({
+        kind: 'status',
+        status: this.status.get(),
+        pending: this.pendingTotal.get(),
+      });
   }
 
   // ---- other tabs -----------------------------------------------------------------------
@@ -494,18 +554,35 @@ export class SyncClient {
         return;
       case 'open':
         if (!this.leader) return;
-        void this.open(message.docId).then((doc) =>
+        // A tab that opens documents has just started: it learns the connection's state too.
+        this.postStatus();
+        void this.open(message.docId).then((doc) => {
           this.options.tabs?.post({
             kind: 'remote',
             docId: message.docId,
             update: Y.encodeStateAsUpdate(doc, message.stateVector),
-          }),
-        );
+          });
+          if (this.docs.get(message.docId)?.state === 'synced')
+            this.options.tabs?.post({ kind: 'synced', docId: message.docId });
+        });
         return;
       case 'status':
         if (this.leader) return;
-        this.status.set(message.status);
+        this.offlineKnown = true;
+        this.leaderStatus = message.status;
+        this.showFollowerStatus();
         this.pendingTotal.set(message.pending);
+        return;
+      case 'synced':
+        if (this.leader || !entry || entry.state === 'loading') return;
+        entry.state = 'synced';
+        return this.showFollowerStatus();
+      case 'awareness-send':
+        if (this.leader) this.sendAwareness(message.conversationId, message.payload);
+        return;
+      case 'frame':
+        if (this.leader) return;
+        for (const listener of this.frameListeners) listener(message.frame);
         return;
     }
   }
@@ -544,7 +621,8 @@ export class SyncClient {
   }
 
   sendAwareness(conversationId: string, payload: Uint8Array): void {
-    if (this.helloDone) this.send({ type: 'awareness', conversationId, payload });
+    if (!this.leader) this.options.tabs?.post({ kind: 'awareness-send', conversationId, payload });
+    else if (this.helloDone) this.send({ type: 'awareness', conversationId, payload });
   }
 
   /** Ids of the open documents of a conversation. */

@@ -1,3 +1,4 @@
+import type { ServerFrame } from '@messenjo/shared';
 import type { SyncStatus } from './status.ts';
 
 /** What tabs of one device tell each other (the leader holds the socket). */
@@ -8,7 +9,13 @@ export type TabMessage =
   | { kind: 'remote'; docId: string; update: Uint8Array }
   /** A follower opened a document: the leader opens it too and sends what the follower lacks. */
   | { kind: 'open'; docId: string; stateVector: Uint8Array }
-  | { kind: 'status'; status: SyncStatus; pending: number };
+  | { kind: 'status'; status: SyncStatus; pending: number }
+  /** The leader holds the server's state of a document (answering a follower's `open`, or on sync). */
+  | { kind: 'synced'; docId: string }
+  /** A follower's awareness (typing), for the leader to send on its socket. */
+  | { kind: 'awareness-send'; conversationId: string; payload: Uint8Array }
+  /** Frames only the leader's socket receives that followers need too (typing, a new segment). */
+  | { kind: 'frame'; frame: Extract<ServerFrame, { type: 'awareness' | 'segment' }> };
 
 export interface TabChannel {
   post(message: TabMessage): void;

@@ -1,4 +1,4 @@
-import { appendMessage, segmentOf } from '@messenjo/shared';
+import { appendMessage, decodeTyping, encodeTyping, segmentOf, type ServerFrame } from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
 import { FakeSocket } from './fake-socket.ts';
 import * as Y from 'yjs';
@@ -166,6 +166,71 @@ describe('tabs of one device', () => {
     const sent = socket.sent.filter((f) => f.type === 'update');
     expect(sent).toHaveLength(1);
     expect(sent[0]!.type === 'update' && sent[0]!.basis).toEqual(followerHad);
+    releaseLeader();
+    releaseFollower();
+    await leader.stop();
+    await follower.stop();
+  });
+
+  it("[AW1] a follower tab shows the leader's connection, its typing goes out on the leader's socket, and typing heard there reaches it [CL5]", async () => {
+    const [chanA, chanB] = channels(2);
+    const persistence = new MemoryPersistence();
+    const sockets: FakeSocket[] = [];
+    const make = (tabs: TabChannel) =>
+      new SyncClient({
+        url: 'ws://x/sync',
+        persistence,
+        tabs,
+        createSocket: () => {
+          const socket = new FakeSocket();
+          sockets.push(socket);
+          return socket;
+        },
+      });
+    const leader = make(chanA!);
+    const follower = make(chanB!);
+    leader.start();
+    follower.start();
+    const locks = fakeLocks();
+    const releaseLeader = electSocketLeader(leader, locks);
+    const releaseFollower = electSocketLeader(follower, locks);
+    await flush();
+    const socket = sockets[0]!;
+    socket.onopen?.({});
+    socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+    await flush();
+
+    // The follower shows the leader's connection: syncing until the leader has its document.
+    await leader.open(DOC);
+    await follower.open(DOC);
+    await flush();
+    expect(follower.status.get()).toBe('syncing');
+    socket.deliver({
+      type: 'sync',
+      docId: DOC,
+      seq: 0,
+      update: Y.encodeStateAsUpdate(new Y.Doc()),
+      latestSegment: 0,
+    });
+    await flush();
+    expect(follower.status.get()).toBe('online');
+    expect(follower.docState(DOC)).toBe('synced');
+
+    follower.sendAwareness('c_a', encodeTyping({ typing: true }));
+    await flush();
+    expect(socket.last('awareness').map((f) => decodeTyping(f.payload))).toEqual([{ typing: true }]);
+
+    const heard: ServerFrame[] = [];
+    follower.onFrameReceived((frame) => heard.push(frame));
+    socket.deliver({
+      type: 'awareness',
+      conversationId: 'c_a',
+      userId: 'u_ann',
+      payload: encodeTyping({ typing: true }),
+    });
+    socket.deliver({ type: 'segment', conversationId: 'c_a', index: 1 });
+    await flush();
+    expect(heard.map((f) => f.type)).toEqual(['awareness', 'segment']);
     releaseLeader();
     releaseFollower();
     await leader.stop();

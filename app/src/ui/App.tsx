@@ -7,6 +7,7 @@ import { useMe } from '../accounts/use-me.ts';
 import { useStore } from '../lib/use-store.ts';
 import { updateWaiting } from '../pwa/update-store.ts';
 import { DeviceSessionProvider } from '../session/context.tsx';
+import { serverEndedNotice } from '../session/server-ended.ts';
 import { ChatShell } from './shell/ChatShell.tsx';
 
 /** Who is here decides the screen: sign in, choose a username, or the conversations. */
@@ -23,7 +24,7 @@ export function App() {
   return (
     <>
       {state.status === 'loading' && <div className="h-full bg-canvas" aria-busy="true" />}
-      {state.status === 'anonymous' && <SignInPage />}
+      {state.status === 'anonymous' && <SignInPage notice={state.notice} />}
       {state.status === 'signed-in' && state.me.username === null && <ChooseUsername me={state.me} />}
       {state.status === 'signed-in' && state.me.username !== null && (
         // One device session per user: a sign-out or another user disposes it with everything it held.
@@ -32,7 +33,9 @@ export function App() {
           userId={state.me.id}
           options={{
             onProfileChanged: () => void meStore.refresh(),
-            onSignedOut: () => void meStore.refresh(),
+            // Ended by the server: the data is gone already, say why. Another tab: ask who we are.
+            onSignedOut: (ended) =>
+              ended ? meStore.signedOut(serverEndedNotice(ended)) : void meStore.refresh(),
           }}
         >
           <ChatShell

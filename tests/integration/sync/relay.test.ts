@@ -1,6 +1,7 @@
 import { ConversationSegments } from '../../../app/src/sync/index.ts';
-import { segmentDocId, segmentOf } from '@messenjo/shared';
+import { appendMessage, newMessageId, readMessages, segmentDocId, segmentOf } from '@messenjo/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as Y from 'yjs';
 import {
   eventually,
   nodeDevice,
@@ -79,4 +80,37 @@ describe('relay between devices', () => {
     await writer.stop();
     await reader.stop();
   }, 60_000);
+
+  it('[UP2] a refused message costs only itself: the messages written after it (its Yjs neighbours) arrive as new messages', async () => {
+    const alice = server.seed.user('alice3', server.publicUrl);
+    const bob = server.seed.user('bob3', server.publicUrl);
+    const conv = server.seed.group('refusals', [
+      { userId: alice.userId, role: 'owner' },
+      { userId: bob.userId, role: 'member' },
+    ]);
+    const laptop = nodeDevice(server.url, alice.cookie);
+    const phone = nodeDevice(server.url, bob.cookie);
+    for (const d of [laptop, phone]) d.start();
+    const docId = segmentDocId(conv, 0);
+    const [doc] = await Promise.all([laptop.open(docId), phone.open(docId)]);
+    await eventually(() => laptop.docState(docId) === 'synced', 'the laptop is synced');
+    const say = (text: string) =>
+      appendMessage(doc, { id: newMessageId(), author: alice.userId, text, sentAt: Date.now() });
+    // Written in a row, before the server answers: the second breaks DM4 (over 4,000 characters).
+    say('before');
+    say('x'.repeat(4001));
+    say('after one');
+    say('after two');
+    expect(laptop.pending(docId)).toBe(4);
+    const texts = (d: Y.Doc) => readMessages(d).map((m) => m.text);
+    await eventually(
+      () => laptop.pending() === 0 && texts(laptop.doc(docId)!).length === 3,
+      'the refused one is gone and the later ones are stored',
+      10_000,
+    );
+    expect(texts(laptop.doc(docId)!)).toEqual(['before', 'after one', 'after two']);
+    await eventually(() => texts(phone.doc(docId)!).length === 3, 'bob has them');
+    expect(texts(phone.doc(docId)!)).toEqual(['before', 'after one', 'after two']);
+    await Promise.all([laptop, phone].map((d) => d.stop()));
+  });
 });

@@ -5,7 +5,7 @@ import { Button } from '../../ui/Button.tsx';
 import { useConfirm } from '../../ui/ConfirmDialog.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { ErrorText } from '../Card.tsx';
-import { meStore } from '../me-store.ts';
+import { useDeviceSession } from '../../session/context.tsx';
 import { Section } from './Section.tsx';
 
 /** Admins make invite links (for invite-only servers). */
@@ -40,6 +40,7 @@ export function InvitesSection(props: { me: MeResponse }) {
 /** Deleting the account, behind a confirmation. */
 export function DeleteAccountSection() {
   const action = useAction();
+  const session = useDeviceSession();
   const [dialog, confirm] = useConfirm();
   const deleteAccount = async () => {
     const yes = await confirm({
@@ -50,7 +51,8 @@ export function DeleteAccountSection() {
     if (!yes) return;
     await action.run(async () => {
       await api('/api/me', { method: 'DELETE' });
-      meStore.signedOut();
+      // Like a deletion seen from another device: the local data goes, the sign-in page says why.
+      await session.endedByServer('user_deleted');
     });
   };
   return (

@@ -4,6 +4,8 @@ import { api } from '../../api/client.ts';
 import { Button } from '../../ui/Button.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { ErrorText } from '../Card.tsx';
+import { useDeviceSession } from '../../session/context.tsx';
+import { signOutOfDevice } from '../../session/sign-out.ts';
 import { meStore } from '../me-store.ts';
 import { Section } from './Section.tsx';
 
@@ -11,6 +13,7 @@ import { Section } from './Section.tsx';
 export function DevicesSection() {
   const [sessions, setSessions] = useState<SessionInfo[]>([]);
   const action = useAction();
+  const deviceSession = useDeviceSession();
   const load = useCallback(async () => {
     setSessions((await api<SessionsResponse>('/api/me/sessions')).sessions);
   }, []);
@@ -20,9 +23,13 @@ export function DevicesSection() {
 
   const signOut = (session: SessionInfo) =>
     action.run(async () => {
-      await api(`/api/me/sessions/${session.id}`, { method: 'DELETE' });
-      if (session.current) meStore.signedOut();
-      else await load();
+      const end = () => api<void>(`/api/me/sessions/${session.id}`, { method: 'DELETE' });
+      // This device: the same as "Sign out" (warns about unsent changes, removes the local data).
+      if (!session.current) {
+        await end();
+        return load();
+      }
+      if (await signOutOfDevice(deviceSession, end)) meStore.signedOut();
     });
 
   return (
