@@ -19,6 +19,7 @@ import * as Y from 'yjs';
 import type { MembershipStore } from '../conversations/membership-store.ts';
 import type { Disposer, EventBus } from '../events/bus.ts';
 import type { Logger } from '../logger.ts';
+import type { ListColumns } from '../social/list-columns.ts';
 import { CommitQueue } from './commit-queue.ts';
 import { Connection } from './connection.ts';
 import { DEFAULT_SOCKET_LIMITS, SocketRegistry, type SocketLimitOptions } from './socket-limits.ts';
@@ -58,8 +59,10 @@ export interface ConversationPolicy {
   canWrite(userId: string, conversationId: string): boolean;
   /** Users whose devices are told when the conversation's list data changes. */
   audience(conversationId: string): string[];
-  /** Called after messages were committed, with the newest message in display order. */
-  messagesCommitted(conversationId: string, newest: MessageEntry, count: number): void;
+  /** The list's columns for messages about to commit, with the newest in display order (written by their commit). */
+  listColumns(conversationId: string, newest: MessageEntry, count: number): ListColumns;
+  /** Called once a commit wrote the conversation's list columns. */
+  messagesCommitted(conversationId: string): void;
 }
 
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
@@ -83,7 +86,10 @@ export class SyncHub {
   private closing = false;
 
   constructor(private readonly options: SyncHubOptions) {
-    this.commits = new CommitQueue(options.store, undefined, () => this.flusher.flushSoon());
+    this.commits = new CommitQueue(options.store, {
+      afterFlush: () => this.flusher.flushSoon(),
+      listCommitted: (conversationId) => options.conversations?.messagesCommitted(conversationId),
+    });
     this.connections = new SocketRegistry({ ...DEFAULT_SOCKET_LIMITS, ...options.socketLimits });
     this.maxUnsentBytes = options.maxUnsentBytes ?? SYNC_LIMITS.MAX_UNSENT_BYTES;
     this.fanout = options.fanout ?? new InProcessFanout<Connection>();
@@ -165,8 +171,7 @@ export class SyncHub {
       } else allowed.push({ item, conversationId: ref.kind === 'segment' ? ref.conversationId : null });
     }
     if (allowed.length === 0) return;
-    // Whatever is applied in memory must be durable before any of it is served (UP3).
-    if (this.commits.size > 0) this.commits.flush();
+    // SUB3: the committed heads; what is applied but still committing is served too (missingFor).
     const heads = this.options.store.heads(allowed.map((a) => a.item.docId));
     const latest = this.latestSegments(conversationIds);
     for (const { item, conversationId } of allowed) {
@@ -203,12 +208,23 @@ export class SyncHub {
     }
   }
 
-  /** SUB3: just what the device lacks: the log after its sequence number, or a diff when compacted away. */
+  /**
+   * SUB3: just what the device lacks: the log after its sequence number, or a diff when compacted
+   * away. `head` is the store's, read before the log: the log then reaches it, and the updates
+   * after the log's end are still committing (relayed before this device subscribed): served
+   * too, from memory, like a relay; the device moves past `head` only on their `head` frames (HD1).
+   */
   private missingFor(docId: string, item: SubscribeItem, head: number): Uint8Array {
-    if (item.seq >= head) return EMPTY_UPDATE;
+    const uncommitted = this.commits.uncommitted(docId);
+    if (item.seq >= head && uncommitted.length === 0) return EMPTY_UPDATE;
     const live = this.docs.get(docId);
-    const log = item.seq === 0 && live ? null : this.options.store.logAfter(docId, item.seq);
-    if (log !== null) return mergeInGroups(log.map((entry) => entry.data));
+    const log =
+      item.seq >= head ? [] : item.seq === 0 && live ? null : this.options.store.logAfter(docId, item.seq);
+    if (log !== null) {
+      const through = Math.max(item.seq, log.at(-1)?.seq ?? 0);
+      const committing = uncommitted.filter((row) => row.seq > through).map((row) => row.data);
+      return mergeInGroups([...log.map((entry) => entry.data), ...committing]);
+    }
     const loaded = live ?? this.load(docId);
     if (isEmptyStateVector(item.stateVector)) return loaded.fullUpdate();
     const doc = loaded.doc;
@@ -288,10 +304,8 @@ export class SyncHub {
         segment,
       },
       // The list's last message and count commit with the messages: no extra fsync per update.
-      inTransaction:
-        verdict.newMessages.length > 0
-          ? () => this.recordMessages(live, verdict.newMessages.length)
-          : undefined,
+      listColumns:
+        verdict.newMessages.length > 0 ? () => this.listColumns(live, verdict.newMessages.length) : undefined,
       onCommitted: () => {
         live.pending--;
         live.committedHead = Math.max(live.committedHead, seq);
@@ -383,20 +397,21 @@ export class SyncHub {
 
   // ---- the social graph ----------------------------------------------------------------------
 
-  /** Keeps the conversation list's columns (last message, count) current, for every member's list. */
-  private recordMessages(live: LiveDoc, count: number): void {
-    if (live.ref.kind !== 'segment' || !this.options.conversations) return;
+  /** The conversation list's columns (last message, count) after these messages, for every member's list. */
+  private listColumns(live: LiveDoc, count: number): ListColumns | undefined {
+    if (live.ref.kind !== 'segment' || !this.options.conversations) return undefined;
     const { messages } = segmentOf(live.doc);
     const newest = messages.length > 0 ? messages.get(messages.length - 1) : undefined;
-    if (!newest) return;
+    if (!newest) return undefined;
     try {
-      this.options.conversations.messagesCommitted(live.ref.conversationId, newest, count);
+      return this.options.conversations.listColumns(live.ref.conversationId, newest, count);
     } catch (err) {
       // The list's columns must never cost a message its durability.
       this.options.logger.error('conversation list not updated', {
         conversationId: live.ref.conversationId,
         err,
       });
+      return undefined;
     }
   }
 
@@ -439,7 +454,7 @@ export class SyncHub {
     this.fanout.publish(docId, encodeServerFrame({ type: 'update', docId, seq: 0, update: data }), null);
     this.commits.enqueue({
       row: { docId, seq, data, userId: SYSTEM_AUTHOR, newClients: [clientId], segment },
-      inTransaction: () => this.recordMessages(live, 1),
+      listColumns: () => this.listColumns(live, 1),
       onCommitted: () => {
         live.pending--;
         live.committedHead = Math.max(live.committedHead, seq);
@@ -521,39 +536,56 @@ export class SyncHub {
   }
 
   private maybeCompact(live: LiveDoc): void {
-    if (live.committedHead - live.snapshotSeq < this.compactAfter || this.compacting.has(live.docId)) return;
-    this.compacting.add(live.docId);
-    // Off the hot path: after the acks of this commit have gone out.
-    setTimeout(() => {
-      this.compacting.delete(live.docId);
-      if (this.docs.get(live.docId) === live) this.compact(live);
-    }, 0).unref();
+    if (live.committedHead - live.snapshotSeq < this.compactAfter) return;
+    this.compact(live);
   }
 
-  /** CP1: snapshot of the loaded document (fast to load, BENCH.md) replaces the log it covers. */
+  /**
+   * CP1: a snapshot of the loaded document (fast to load, BENCH.md) replaces the log it covers,
+   * written by the next group commit. With nothing pending the document is what the store holds
+   * and is encoded now (it may leave memory next); otherwise it is encoded when the batch is cut,
+   * if that batch stores all its pending updates (the snapshot then covers exactly what commits
+   * with it; a failed batch evicts the document and takes no snapshot).
+   */
   private compact(live: LiveDoc): void {
-    if (live.committedHead <= live.snapshotSeq) return;
-    if (live.pending > 0) this.commits.flush();
-    if (live.pending > 0) return;
-    try {
-      const through = live.committedHead;
-      this.options.store.compact(live.docId, through, Y.encodeStateAsUpdate(live.doc));
-      live.snapshotSeq = through;
-    } catch (err) {
-      this.options.logger.error('compaction failed; the log stays', { docId: live.docId, err });
-    }
+    const { docId } = live;
+    if (live.head <= live.snapshotSeq || this.compacting.has(docId)) return;
+    this.compacting.add(docId);
+    const encode = () => ({ docId, throughSeq: live.head, state: Y.encodeStateAsUpdate(live.doc) });
+    const now = live.pending === 0 ? encode() : undefined;
+    let taken: number | undefined;
+    this.commits.enqueue({
+      snapshot: {
+        docId,
+        take: () => {
+          const snapshot = now ?? (this.docs.get(docId) === live ? encode() : undefined);
+          taken = snapshot?.throughSeq;
+          return snapshot;
+        },
+      },
+      onCommitted: () => {
+        this.compacting.delete(docId);
+        if (taken !== undefined) live.snapshotSeq = Math.max(live.snapshotSeq, taken);
+      },
+      onFailed: (err) => {
+        this.compacting.delete(docId);
+        this.options.logger.error('compaction failed; the log stays', { docId, err });
+      },
+    });
   }
 
-  /** Shutdown: commit what is pending (and ack it), then close every socket with 1001. */
-  close(): void {
+  /**
+   * Shutdown: commit what is pending (and ack it), close every socket with 1001, then compact
+   * the loaded documents with the last commit. Resolves once that is durable.
+   */
+  async close(): Promise<void> {
     this.closing = true;
-    this.commits.flush();
+    await this.commits.flushed();
     for (const connection of this.connections.all()) connection.close('going_away', 'server shutting down');
     for (const dispose of this.disposers) dispose();
-    for (const live of [...this.docs.values()]) {
-      this.compact(live);
-      this.evict(live.docId);
-    }
+    for (const live of this.docs.values()) this.compact(live);
+    await this.commits.flushed();
+    for (const live of [...this.docs.values()]) this.evict(live.docId);
   }
 }
 
