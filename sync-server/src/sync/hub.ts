@@ -421,7 +421,12 @@ export class SyncHub {
       cause === undefined
         ? { type: 'conversation.changed', conversationId }
         : { type: 'conversation.changed', conversationId, cause };
-    for (const userId of new Set(audience)) this.forUser(userId, (c) => c.send({ type: 'event', event }));
+    const send = () => {
+      for (const userId of new Set(audience)) this.forUser(userId, (c) => c.send({ type: 'event', event }));
+    };
+    // Events after commit: the system line a group change writes (conversation.system, published
+    // right after this) commits first, so a device that refetches the list reads it.
+    queueMicrotask(() => void this.commits.flushed().then(send));
   }
 
   /**
