@@ -68,22 +68,31 @@ describe('CommitQueue', () => {
     expect(queue.uncommitted('d')).toEqual([]);
   });
 
-  it('writes the list columns of a batch in its transaction, one row per conversation, and announces them after the commit', async () => {
+  it('writes the list columns of a batch in its transaction, computed once per document with its count, and announces them after the commit', async () => {
     const { store, batches } = heldStore();
     const announced: string[] = [];
     const queue = new CommitQueue(store, { listCommitted: (id) => announced.push(id) });
-    for (const [seq, preview] of [
-      [1, 'first'],
-      [2, 'second'],
+    const computed: string[] = [];
+    for (const [seq, preview, docId] of [
+      [1, 'first', 'seg0'],
+      [2, 'second', 'seg0'],
+      [3, 'third', 'seg1'], // the conversation's next segment, opened in the same batch
     ] as const)
       queue.enqueue({
-        row: row(seq),
-        listColumns: () => columns(1, preview),
+        row: row(seq, docId),
+        listColumns: {
+          count: 1,
+          columns: (count) => {
+            computed.push(preview);
+            return columns(count, preview);
+          },
+        },
         onCommitted: () => {},
         onFailed: () => {},
       });
     await until(() => batches.length === 1);
-    expect(batches[0]!.extras.listColumns).toEqual([columns(2, 'second')]);
+    expect(computed).toEqual(['second', 'third']);
+    expect(batches[0]!.extras.listColumns).toEqual([columns(3, 'third')]);
     expect(announced).toEqual([]);
     batches[0]!.finish();
     await until(() => announced.length === 1);

@@ -305,7 +305,9 @@ export class SyncHub {
       },
       // The list's last message and count commit with the messages: no extra fsync per update.
       listColumns:
-        verdict.newMessages.length > 0 ? () => this.listColumns(live, verdict.newMessages.length) : undefined,
+        verdict.newMessages.length > 0
+          ? { count: verdict.newMessages.length, columns: (count) => this.listColumns(live, count) }
+          : undefined,
       onCommitted: () => {
         live.pending--;
         live.committedHead = Math.max(live.committedHead, seq);
@@ -421,12 +423,13 @@ export class SyncHub {
       cause === undefined
         ? { type: 'conversation.changed', conversationId }
         : { type: 'conversation.changed', conversationId, cause };
-    const send = () => {
-      for (const userId of new Set(audience)) this.forUser(userId, (c) => c.send({ type: 'event', event }));
-    };
+    // The sockets open now: one that connects later already reads the change.
+    const sockets = [...new Set(audience)].flatMap((userId) => [...this.connections.of(userId)]);
     // Events after commit: the system line a group change writes (conversation.system, published
     // right after this) commits first, so a device that refetches the list reads it.
-    queueMicrotask(() => void this.commits.flushed().then(send));
+    queueMicrotask(
+      () => void this.commits.flushed().then(() => sockets.forEach((c) => c.send({ type: 'event', event }))),
+    );
   }
 
   /**
@@ -459,7 +462,7 @@ export class SyncHub {
     this.fanout.publish(docId, encodeServerFrame({ type: 'update', docId, seq: 0, update: data }), null);
     this.commits.enqueue({
       row: { docId, seq, data, userId: SYSTEM_AUTHOR, newClients: [clientId], segment },
-      listColumns: () => this.listColumns(live, 1),
+      listColumns: { count: 1, columns: (count) => this.listColumns(live, count) },
       onCommitted: () => {
         live.pending--;
         live.committedHead = Math.max(live.committedHead, seq);
