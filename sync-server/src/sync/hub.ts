@@ -544,8 +544,13 @@ export class SyncHub {
   }
 
   private maybeCompact(live: LiveDoc): void {
-    if (live.committedHead - live.snapshotSeq < this.compactAfter) return;
-    this.compact(live);
+    if (live.committedHead - live.snapshotSeq < this.compactAfter || this.compacting.has(live.docId)) return;
+    this.compacting.add(live.docId);
+    // Off the hot path: after the acks of this commit have gone out.
+    setTimeout(() => {
+      this.compacting.delete(live.docId);
+      if (this.docs.get(live.docId) === live) this.compact(live);
+    }, 0).unref();
   }
 
   /**

@@ -3,8 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UserStore } from '../accounts/users.ts';
 import { MIGRATIONS, migrate, openDatabase } from '../db/index.ts';
+import { createEventBus } from '../events/bus.ts';
 import { createLogger, type LogFields } from '../logger.ts';
+import { transact } from '../social/transaction.ts';
 import { CommitQueue } from './commit-queue.ts';
 import type { AppendRow } from './doc-store.ts';
 import { spawnCommitWorker } from './spawn-commit-worker.ts';
@@ -51,7 +54,8 @@ const row = (seq: number, docId = 'd'): AppendRow => ({
   newClients: [seq],
 });
 
-describe('WorkerDocStore', () => {
+// A worker started from source compiles its TypeScript first (seconds on a busy machine).
+describe('WorkerDocStore', { timeout: 30_000 }, () => {
   it('[UP3] a batch is durable (seen by another connection) when its promise resolves, and the caller keeps its bytes', async () => {
     const { store, stored } = setup();
     const rows = [row(1), row(2)];
@@ -93,6 +97,30 @@ describe('WorkerDocStore', () => {
     expect(outcome.get(3)).toBe('acked');
     expect(workers).toHaveLength(2);
     expect(stored('d')).toContain(3);
+    await store.close();
+  });
+
+  it('a main-thread transaction that has read, then writes after the worker committed, still commits (it began IMMEDIATE)', async () => {
+    const { db, store, stored } = setup();
+    await store.appendBatch([row(1, 'busy')]); // the worker is up
+    const users = new UserStore(db, Date.now);
+    let worker: Promise<void> | undefined;
+    transact(
+      db,
+      createEventBus(() => {}),
+      () => {
+        expect(users.get('u_nobody')).toBeNull(); // a read first
+        worker = store.appendBatch([row(2, 'busy')]);
+        // Give the worker every chance to commit now: a deferred transaction would then fail its
+        // write with SQLITE_BUSY_SNAPSHOT; an immediate one holds the lock and the worker waits.
+        const until = performance.now() + 300;
+        while (performance.now() < until && stored('busy').length < 2);
+        users.create({ displayName: 'late' });
+      },
+    );
+    await worker;
+    expect(stored('busy')).toEqual([1, 2]);
+    expect((db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n).toBe(1);
     await store.close();
   });
 
