@@ -153,4 +153,23 @@ describe('CommitQueue', () => {
     expect(batches[1]!.rows).toEqual([2]);
     expect(batches[1]!.extras.snapshots).toEqual([{ docId: 'd', throughSeq: 2, state: new Uint8Array([9]) }]);
   });
+
+  it('[CP1] skips a snapshot whose document still has rows waiting behind its batch (over the rows per commit)', async () => {
+    const { store, batches } = heldStore();
+    const queue = new CommitQueue(store);
+    const noop = { onCommitted: () => {}, onFailed: () => {} };
+    let taken = false;
+    queue.enqueue({
+      snapshot: {
+        docId: 'd',
+        take: () => ((taken = true), { docId: 'd', throughSeq: 2001, state: new Uint8Array() }),
+      },
+      ...noop,
+    });
+    for (let seq = 1; seq <= 2001; seq++) queue.enqueue({ row: row(seq), ...noop });
+    await until(() => batches.length === 1);
+    expect(batches[0]!.rows).toHaveLength(1999); // 2,000 entries: the snapshot and 1,999 rows
+    expect(batches[0]!.extras.snapshots).toEqual([]);
+    expect(taken).toBe(false);
+  });
 });
