@@ -1,5 +1,5 @@
-// Bundles the server into dist/main.js. Our own workspace packages (TypeScript source) are
-// inlined; third-party packages stay external and load from node_modules at run time, so
+// Bundles the server into dist/main.js and its commit worker's thread into dist/commit-worker.js.
+// Our own workspace packages (TypeScript source) are inlined; third-party packages stay external and load from node_modules at run time, so
 // native modules (better-sqlite3) and their prebuilt binaries keep working.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
@@ -8,8 +8,9 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@messenjo/'));
 
 await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/main.js',
+  // The commit worker's thread loads its own bundle, beside main.js (sync/spawn-commit-worker.ts).
+  entryPoints: { main: 'src/main.ts', 'commit-worker': 'src/sync/commit-worker.ts' },
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -62,6 +62,8 @@ function start(): void {
 
   let publicUrl = config.publicUrl ?? new URL('http://localhost');
   const services = createServices({ db, logger, accounts: config.accounts, dataDir: config.dataDir });
+  // Runs after the sync step has committed what was pending: the commit worker finishes and ends.
+  lifecycle.onShutdown({ name: 'documents', run: () => services.docStore.close() });
   const app = createApp({ services, staticDir: config.staticDir, publicUrl: () => publicUrl, version });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;

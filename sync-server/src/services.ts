@@ -13,6 +13,7 @@ import { createSocial, type Social } from './social/index.ts';
 // The stores directly, not the sync barrel: its socket half needs `Services` (a cycle).
 import type { DocStore } from './sync/doc-store.ts';
 import { SqliteDocStore } from './sync/sqlite-doc-store.ts';
+import { WorkerDocStore } from './sync/worker-doc-store.ts';
 
 /**
  * The server's long-lived services, built once by `main` (or a test) and shared by the HTTP
@@ -28,7 +29,7 @@ export interface Services {
    * benchmarks (the social graph writes memberships in the product; both publish membership.changed).
    */
   memberships: MembershipStore;
-  /** Yjs documents: update log, snapshots, client-id bindings. */
+  /** Yjs documents: update log, snapshots, client-id bindings (commits on a worker thread; close it on shutdown). */
   docStore: DocStore;
   now: () => number;
   /** Users, sign-in methods, registration policy (src/accounts/). */
@@ -61,7 +62,10 @@ export function createServices(options: {
     bus,
     sessions,
     memberships: new MembershipStore(options.db, bus, now),
-    docStore: new SqliteDocStore(options.db, now),
+    // A file database commits on a worker thread; an in-memory one cannot be shared with one.
+    docStore: options.db.memory
+      ? new SqliteDocStore(options.db, now, options.logger)
+      : new WorkerDocStore(options.db, { file: options.db.name, logger: options.logger, now }),
     now,
     accounts: new Accounts(options.db, bus, sessions, options.accounts ?? DEFAULT_ACCOUNTS_CONFIG, now),
     media,

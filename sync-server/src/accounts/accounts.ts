@@ -54,13 +54,15 @@ export class Accounts {
     },
     attachMethod: (user: User) => void,
   ): User {
-    return this.db.transaction(() => {
-      this.registration.check(input.inviteCode);
-      const user = this.users.create(input);
-      this.registration.consume(input.inviteCode, user);
-      attachMethod(user);
-      return user;
-    })();
+    return this.db
+      .transaction(() => {
+        this.registration.check(input.inviteCode);
+        const user = this.users.create(input);
+        this.registration.consume(input.inviteCode, user);
+        attachMethod(user);
+        return user;
+      })
+      .immediate();
   }
 
   /** How many ways into the account exist (passkeys + linked identities). */

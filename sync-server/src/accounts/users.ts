@@ -56,26 +56,28 @@ export class UserStore {
    * suggested username is simply not used: the person chooses one at first sign-in.
    */
   create(input: { displayName: string; username?: string | null; suggestedUsername?: string | null }): User {
-    return this.db.transaction(() => {
-      const isAdmin = this.isFreshServer();
-      const id = newId('u');
-      const username = input.username && !this.isTaken(input.username) ? input.username : null;
-      this.db
-        .prepare(
-          `INSERT INTO users (id, username, username_key, display_name, is_admin, created_at, suggested_username)
+    return this.db
+      .transaction(() => {
+        const isAdmin = this.isFreshServer();
+        const id = newId('u');
+        const username = input.username && !this.isTaken(input.username) ? input.username : null;
+        this.db
+          .prepare(
+            `INSERT INTO users (id, username, username_key, display_name, is_admin, created_at, suggested_username)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          username,
-          username === null ? null : usernameKey(username),
-          input.displayName,
-          isAdmin ? 1 : 0,
-          this.now(),
-          input.suggestedUsername ?? null,
-        );
-      return this.get(id)!;
-    })();
+          )
+          .run(
+            id,
+            username,
+            username === null ? null : usernameKey(username),
+            input.displayName,
+            isAdmin ? 1 : 0,
+            this.now(),
+            input.suggestedUsername ?? null,
+          );
+        return this.get(id)!;
+      })
+      .immediate();
   }
 
   isTaken(username: string, exceptUserId?: string): boolean {

@@ -27,7 +27,7 @@ export function createSocial(options: { db: Db; bus: EventBus; now: () => number
   const users = new UserDirectory(db);
   const relationships = new Relationships(db, bus, users, now);
   const conversations = new Conversations(db, users, relationships);
-  const activity = new ListActivity(db, bus, users, now);
+  const activity = new ListActivity(users, bus, now);
   const groups = new Groups(db, bus, relationships, now);
   const writable = new WritePermissions(bus, (userId, conversationId) =>
     conversations.canWrite(userId, conversationId),
@@ -41,8 +41,8 @@ export function createSocial(options: { db: Db; bus: EventBus; now: () => number
     policy: {
       canWrite: (userId, conversationId) => writable.canWrite(userId, conversationId),
       audience: (conversationId) => conversations.memberIds(conversationId),
-      messagesCommitted: (conversationId, newest, count) =>
-        activity.messagesCommitted(conversationId, newest, count),
+      listColumns: (conversationId, newest, count) => activity.columns(conversationId, newest, count),
+      messagesCommitted: (conversationId) => activity.committed(conversationId),
       flush: () => activity.flush(),
     },
     users,

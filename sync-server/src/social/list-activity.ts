@@ -1,7 +1,6 @@
 import { describeSystemEntry, isSystemMessage, type MessageEntry } from '@messenjo/shared';
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
+import type { ListColumns } from './list-columns.ts';
 import type { UserDirectory } from './user-directory.ts';
 
 /**
@@ -12,30 +11,28 @@ const ANNOUNCE_WINDOW_MS = 1000;
 const PREVIEW_CHARS = 140;
 
 /**
- * Records committed messages in the conversation list's columns (last message preview, sender,
- * time, count, last activity), so the list never loads a document, and announces the change
- * to members at most once a second per conversation.
+ * The conversation list's columns for committed messages (last message preview, sender, time,
+ * count, last activity), so the list never loads a document: computed here as data and written
+ * by the messages' own group commit (list-columns.ts); after the commit, members hear of the
+ * change at most once a second per conversation.
  */
 export class ListActivity {
   private readonly pending = new Map<string, NodeJS.Timeout>();
-  /** Prepared on first use (the tables exist only once migrated): it runs on every committed update. */
-  private recordStatement: Statement<[string, string, number, number, number, string]> | undefined;
 
   constructor(
-    private readonly db: Db,
-    private readonly bus: EventBus,
     private readonly users: UserDirectory,
+    private readonly bus: EventBus,
     private readonly now: () => number,
   ) {}
 
-  messagesCommitted(conversationId: string, newest: MessageEntry, count: number): void {
-    const now = this.now();
+  /** The columns after `count` messages whose newest (in display order) is `newest`. */
+  columns(conversationId: string, newest: MessageEntry, count: number): ListColumns {
     const preview = [...this.previewOf(newest).replace(/\s+/g, ' ').trim()].slice(0, PREVIEW_CHARS).join('');
-    this.recordStatement ??= this.db.prepare<[string, string, number, number, number, string]>(
-      `UPDATE conversations SET last_message_preview = ?, last_message_sender_id = ?, last_message_at = ?,
-           last_activity_at = ?, message_count = message_count + ? WHERE id = ?`,
-    );
-    this.recordStatement.run(preview, newest.author, now, now, count, conversationId);
+    return { conversationId, preview, senderId: newest.author, at: this.now(), count };
+  }
+
+  /** The columns were committed: announce the change (once per window). */
+  committed(conversationId: string): void {
     if (this.pending.has(conversationId)) return;
     const timer = setTimeout(() => {
       this.pending.delete(conversationId);

@@ -1,79 +1,175 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { ListColumns } from '../social/list-columns.ts';
 import { CommitQueue } from './commit-queue.ts';
-import type { AppendRow, DocStore } from './doc-store.ts';
+import type { AppendRow, CommitExtras, DocStore } from './doc-store.ts';
 
-const row = (seq: number): AppendRow => ({
-  docId: 'd',
+const row = (seq: number, docId = 'd'): AppendRow => ({
+  docId,
   seq,
-  data: new Uint8Array([0]),
+  data: new Uint8Array([seq]),
   userId: 'u',
   newClients: [],
 });
 
-describe('CommitQueue', () => {
-  it('runs the writes that belong with a batch inside its one transaction, then acks', () => {
-    const log: string[] = [];
-    const store = {
-      appendBatch(rows: readonly AppendRow[], alsoInTransaction?: () => void) {
-        log.push(`begin ${rows.length}`);
-        alsoInTransaction?.();
-        log.push('commit');
-      },
-    } as unknown as DocStore;
-    const queue = new CommitQueue(store);
-    for (const seq of [1, 2])
-      queue.enqueue({
-        row: row(seq),
-        inTransaction: () => log.push(`list ${seq}`),
-        onCommitted: () => log.push(`ack ${seq}`),
-        onFailed: () => log.push(`failed ${seq}`),
+const columns = (count: number, preview = 'hi'): ListColumns => ({
+  conversationId: 'c',
+  preview,
+  senderId: 'u',
+  at: 1,
+  count,
+});
+
+/** A store whose commits finish when the test says so, recording what each batch held. */
+function heldStore() {
+  const batches: { rows: number[]; extras: CommitExtras; finish: (error?: Error) => void }[] = [];
+  const store = {
+    appendBatch(rows: readonly AppendRow[], extras: CommitExtras = {}) {
+      return new Promise<void>((resolve, reject) => {
+        batches.push({
+          rows: rows.map((r) => r.seq),
+          extras,
+          finish: (error) => (error ? reject(error) : resolve()),
+        });
       });
-    queue.flush();
-    expect(log).toEqual(['begin 2', 'list 1', 'list 2', 'commit', 'ack 1', 'ack 2']);
+    },
+  } as unknown as DocStore;
+  return { store, batches };
+}
+
+const until = async (condition: () => boolean): Promise<void> => {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+};
+
+describe('CommitQueue', () => {
+  it('[UP3] collects the next batch while one commits, and acks each entry only after its own batch committed, in order', async () => {
+    const { store, batches } = heldStore();
+    const queue = new CommitQueue(store);
+    const log: string[] = [];
+    const entry = (seq: number) => ({
+      row: row(seq),
+      onCommitted: () => log.push(`ack ${seq}`),
+      onFailed: () => log.push(`failed ${seq}`),
+    });
+    queue.enqueue(entry(1));
+    await until(() => batches.length === 1);
+    queue.enqueue(entry(2));
+    queue.enqueue(entry(3));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toHaveLength(1); // one batch in flight at a time
+    expect(queue.uncommitted('d').map((r) => r.seq)).toEqual([1, 2, 3]);
+    batches[0]!.finish();
+    await until(() => batches.length === 2);
+    expect(log).toEqual(['ack 1']);
+    expect(batches[1]!.rows).toEqual([2, 3]);
+    expect(queue.uncommitted('d').map((r) => r.seq)).toEqual([2, 3]);
+    batches[1]!.finish();
+    await until(() => log.length === 3);
+    expect(log).toEqual(['ack 1', 'ack 2', 'ack 3']);
+    expect(queue.uncommitted('d')).toEqual([]);
   });
 
-  it('fails the whole batch when a write inside its transaction throws', () => {
-    const store = {
-      appendBatch(_rows: readonly AppendRow[], alsoInTransaction?: () => void) {
-        alsoInTransaction?.();
-      },
-    } as unknown as DocStore;
+  it('writes the list columns of a batch in its transaction, computed once per document with its count, and announces them after the commit', async () => {
+    const { store, batches } = heldStore();
+    const announced: string[] = [];
+    const queue = new CommitQueue(store, { listCommitted: (id) => announced.push(id) });
+    const computed: string[] = [];
+    for (const [seq, preview, docId] of [
+      [1, 'first', 'seg0'],
+      [2, 'second', 'seg0'],
+      [3, 'third', 'seg1'], // the conversation's next segment, opened in the same batch
+    ] as const)
+      queue.enqueue({
+        row: row(seq, docId),
+        listColumns: {
+          count: 1,
+          columns: (count) => {
+            computed.push(preview);
+            return columns(count, preview);
+          },
+        },
+        onCommitted: () => {},
+        onFailed: () => {},
+      });
+    await until(() => batches.length === 1);
+    expect(computed).toEqual(['second', 'third']);
+    expect(batches[0]!.extras.listColumns).toEqual([columns(3, 'third')]);
+    expect(announced).toEqual([]);
+    batches[0]!.finish();
+    await until(() => announced.length === 1);
+    expect(announced).toEqual(['c']);
+  });
+
+  it('fails every entry of a batch the store refused, and goes on with the next', async () => {
+    const { store, batches } = heldStore();
     const queue = new CommitQueue(store);
     const log: string[] = [];
     queue.enqueue({
       row: row(1),
-      inTransaction: () => {
-        throw new Error('list update failed');
-      },
-      onCommitted: () => log.push('ack'),
-      onFailed: () => log.push('failed'),
+      onCommitted: () => log.push('ack 1'),
+      onFailed: () => log.push('failed 1'),
     });
-    queue.flush();
-    expect(log).toEqual(['failed']);
+    await until(() => batches.length === 1);
+    queue.enqueue({
+      row: row(2),
+      onCommitted: () => log.push('ack 2'),
+      onFailed: () => log.push('failed 2'),
+    });
+    batches[0]!.finish(new Error('disk full'));
+    await until(() => batches.length === 2);
+    expect(log).toEqual(['failed 1']);
+    expect(queue.uncommitted('d').map((r) => r.seq)).toEqual([2]);
+    batches[1]!.finish();
+    await until(() => log.length === 2);
+    expect(log).toEqual(['failed 1', 'ack 2']);
   });
 
-  it('commits at once when idle, but leaves the minimum interval between commits under load', () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
-    try {
-      const commits: number[] = [];
-      const store = {
-        appendBatch(rows: readonly AppendRow[]) {
-          commits.push(rows.length);
-        },
-      } as unknown as DocStore;
-      const queue = new CommitQueue(store, 2);
-      const entry = (seq: number) => ({ row: row(seq), onCommitted: () => {}, onFailed: () => {} });
-      queue.enqueue(entry(1));
-      vi.advanceTimersToNextTimer(); // the immediate
-      expect(commits).toEqual([1]);
-      queue.enqueue(entry(2));
-      queue.enqueue(entry(3));
-      vi.advanceTimersByTime(1);
-      expect(commits).toEqual([1]);
-      vi.advanceTimersByTime(1);
-      expect(commits).toEqual([1, 2]);
-    } finally {
-      vi.useRealTimers();
-    }
+  it('[UP4] acks an entry without a row only after the batch ahead of it committed', async () => {
+    const { store, batches } = heldStore();
+    const queue = new CommitQueue(store);
+    const log: string[] = [];
+    queue.enqueue({ row: row(1), onCommitted: () => log.push('ack 1'), onFailed: () => {} });
+    await until(() => batches.length === 1);
+    queue.enqueue({ onCommitted: () => log.push('ack repeat'), onFailed: () => {} });
+    const flushed = queue.flushed().then(() => log.push('flushed'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(log).toEqual([]);
+    batches[0]!.finish();
+    await flushed;
+    expect(log).toEqual(['ack 1', 'ack repeat', 'flushed']);
+    expect(batches).toHaveLength(1); // nothing to write for the second batch
+  });
+
+  it('[CP1] takes a snapshot only in a batch that stores every uncommitted row of its document', async () => {
+    const { store, batches } = heldStore();
+    const queue = new CommitQueue(store);
+    const noop = { onCommitted: () => {}, onFailed: () => {} };
+    const snapshot = { docId: 'd', take: () => ({ docId: 'd', throughSeq: 2, state: new Uint8Array([9]) }) };
+    queue.enqueue({ row: row(1), ...noop });
+    await until(() => batches.length === 1);
+    queue.enqueue({ row: row(2), ...noop });
+    queue.enqueue({ snapshot, ...noop });
+    batches[0]!.finish();
+    await until(() => batches.length === 2);
+    expect(batches[1]!.rows).toEqual([2]);
+    expect(batches[1]!.extras.snapshots).toEqual([{ docId: 'd', throughSeq: 2, state: new Uint8Array([9]) }]);
+  });
+
+  it('[CP1] skips a snapshot whose document still has rows waiting behind its batch (over the rows per commit)', async () => {
+    const { store, batches } = heldStore();
+    const queue = new CommitQueue(store);
+    const noop = { onCommitted: () => {}, onFailed: () => {} };
+    let taken = false;
+    queue.enqueue({
+      snapshot: {
+        docId: 'd',
+        take: () => ((taken = true), { docId: 'd', throughSeq: 2001, state: new Uint8Array() }),
+      },
+      ...noop,
+    });
+    for (let seq = 1; seq <= 2001; seq++) queue.enqueue({ row: row(seq), ...noop });
+    await until(() => batches.length === 1);
+    expect(batches[0]!.rows).toHaveLength(1999); // 2,000 entries: the snapshot and 1,999 rows
+    expect(batches[0]!.extras.snapshots).toEqual([]);
+    expect(taken).toBe(false);
   });
 });

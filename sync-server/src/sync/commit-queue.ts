@@ -1,79 +1,167 @@
-import type { AppendRow, DocStore } from './doc-store.ts';
+import { mergeListColumns, type ListColumns } from '../social/list-columns.ts';
+import type { AppendRow, DocStore, Snapshot } from './doc-store.ts';
 
 export interface CommitEntry {
   /** Absent for an ack-only entry (a repeated update that is already in the document). */
   row?: AppendRow;
-  /** Runs inside the batch's transaction (writes that must commit together with the update). */
-  inTransaction?: () => void;
+  /**
+   * The conversation list's columns for the row's `count` messages, written in the same
+   * transaction. `columns` runs on this thread when the batch is cut (then the document holds
+   * exactly what this and earlier batches store), once per document with the batch's count:
+   * every entry of a document would name the same newest message.
+   */
+  listColumns?: { count: number; columns: (count: number) => ListColumns | undefined };
+  /**
+   * A compaction of `docId` to write in the same transaction: `take` runs when the batch is cut,
+   * and only if the batch holds every uncommitted row of the document (a snapshot must never
+   * cover an update that could still fail); otherwise it is skipped.
+   */
+  snapshot?: { docId: string; take: () => Snapshot | undefined };
   onCommitted: () => void;
   onFailed: (error: unknown) => void;
 }
 
-/** Rows per transaction: bounds how long one commit holds the event loop. */
+export interface CommitQueueOptions {
+  /** Least time between the end of one commit and the start of the next (default MIN_COMMIT_INTERVAL_MS). */
+  minIntervalMs?: number;
+  /** Runs after every batch that settled (the hub writes the acks out at once). */
+  afterFlush?: () => void;
+  /** Runs once per conversation whose list columns a batch committed. */
+  listCommitted?: (conversationId: string) => void;
+}
+
+/** Rows per transaction: bounds how long one commit holds SQLite's write lock. */
 const MAX_ROWS_PER_COMMIT = 2000;
 /**
- * Least time between the end of one commit and the start of the next. A commit's fsync holds
- * the event loop (~1 ms here) and relaying waits behind it; under load, committing every turn
- * blocked the loop most of the time (W2 p50 8.6 ms, docs/benchmarks.md). An idle server still
- * commits at once.
+ * Least time between the end of one commit and the start of the next, under load (an idle
+ * queue commits within the turn). Commits no longer hold the event loop (they run on the
+ * store's worker thread), so this only trades ack latency for larger batches: fewer commits,
+ * fewer `head` frames, less CPU per update. Measured against 0 (docs/benchmarks.md): W3 durable
+ * acks/s 1.25–2× and ~10 % less server CPU per update with 2 ms; W2 relays do not wait for it.
  */
 export const MIN_COMMIT_INTERVAL_MS = 2;
 
 /**
- * Group commit: updates arriving from any socket within one turn of the event loop are written
- * in one SQLite transaction (synchronous=FULL), and only then acked (`onCommitted`; the hub then
- * sends each document's durable `head`). Relaying does not wait for this queue: the hub relays a
- * validated update before enqueueing it (RL1: Yjs updates are idempotent, and the sender resends
- * whatever was not acked). One fsync for many updates is what makes durable acks cheap
- * (BENCH.md: ~6.8k commits/s vs ~112k rows/s).
+ * Group commit, pipelined: while one batch commits (on the store's worker thread), the updates
+ * arriving from any socket collect into the next, which is handed over as soon as the first is
+ * durable; an idle queue commits within the turn. Entries are acked only once their batch
+ * committed (`onCommitted`, in order: batches commit one after another, so acks per document
+ * keep their order; the room then announces each document's durable `head`). Relaying does not
+ * wait for this queue: the room relays a validated update before enqueueing it (RL1: Yjs updates are
+ * idempotent, and the sender resends whatever was not acked). One fsync for many updates is
+ * what makes durable acks cheap (BENCH.md: ~6.8k commits/s vs ~112k rows/s).
  */
 export class CommitQueue {
-  private entries: CommitEntry[] = [];
+  private collecting: CommitEntry[] = [];
+  private committing = false;
   private scheduled = false;
   private lastCommitEnd = -Infinity;
+  /** Rows applied in memory and not yet known committed, per document, in sequence order. */
+  private readonly uncommittedRows = new Map<string, AppendRow[]>();
+  private readonly minIntervalMs: number;
 
   constructor(
     private readonly store: DocStore,
-    private readonly minIntervalMs = MIN_COMMIT_INTERVAL_MS,
-    /** Runs after every flush that committed something (the hub writes the acks out at once). */
-    private readonly afterFlush: () => void = () => {},
-  ) {}
-
-  get size(): number {
-    return this.entries.length;
+    private readonly options: CommitQueueOptions = {},
+  ) {
+    this.minIntervalMs = options.minIntervalMs ?? MIN_COMMIT_INTERVAL_MS;
   }
 
   enqueue(entry: CommitEntry): void {
-    this.entries.push(entry);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      const wait = this.lastCommitEnd + this.minIntervalMs - performance.now();
-      if (wait <= 0) setImmediate(() => this.flush());
-      else setTimeout(() => this.flush(), wait);
+    this.collecting.push(entry);
+    if (entry.row) {
+      const rows = this.uncommittedRows.get(entry.row.docId);
+      if (rows) rows.push(entry.row);
+      else this.uncommittedRows.set(entry.row.docId, [entry.row]);
     }
+    this.schedule();
   }
 
-  /** Commits everything queued now (also used before serving a live document's state and on shutdown). */
-  flush(): void {
+  /**
+   * A document's rows that are applied in memory but not known to be committed (collecting or
+   * committing), in sequence order: a catch-up serves them with what the store holds (they were
+   * relayed before the device subscribed).
+   */
+  uncommitted(docId: string): readonly AppendRow[] {
+    return this.uncommittedRows.get(docId) ?? [];
+  }
+
+  /** Resolves once everything enqueued so far has committed or failed (shutdown). */
+  flushed(): Promise<void> {
+    return new Promise((resolve) => this.enqueue({ onCommitted: resolve, onFailed: () => resolve() }));
+  }
+
+  private schedule(): void {
+    // A batch in flight hands over the next one when it is done.
+    if (this.scheduled || this.committing) return;
+    this.scheduled = true;
+    const wait = this.lastCommitEnd + this.minIntervalMs - performance.now();
+    if (wait <= 0) setImmediate(() => this.cut());
+    else setTimeout(() => this.cut(), wait);
+  }
+
+  /** Cuts the collected entries into a batch and hands it to the store. */
+  private cut(): void {
     this.scheduled = false;
-    if (this.entries.length === 0) return;
-    while (this.entries.length > 0) {
-      const batch = this.entries.splice(0, MAX_ROWS_PER_COMMIT);
+    if (this.committing || this.collecting.length === 0) return;
+    const batch = this.collecting.splice(0, MAX_ROWS_PER_COMMIT);
+    this.committing = true;
+    void this.commit(batch).finally(() => {
+      this.committing = false;
+      this.lastCommitEnd = performance.now();
+      if (this.collecting.length > 0) this.schedule();
+    });
+  }
+
+  private async commit(batch: CommitEntry[]): Promise<void> {
+    let listColumns: ListColumns[] = [];
+    try {
       const rows = batch.flatMap((entry) => (entry.row ? [entry.row] : []));
-      try {
-        const hooks = batch.flatMap((entry) => (entry.inTransaction ? [entry.inTransaction] : []));
-        if (rows.length > 0 || hooks.length > 0) {
-          this.store.appendBatch(rows, () => {
-            for (const hook of hooks) hook();
-          });
-        }
-      } catch (error) {
-        for (const entry of batch) entry.onFailed(error);
-        continue;
-      }
-      for (const entry of batch) entry.onCommitted();
+      listColumns = this.listColumnsOf(batch);
+      const snapshots = batch.flatMap(({ snapshot }) =>
+        snapshot && this.allInBatch(snapshot.docId, batch) ? (snapshot.take() ?? []) : [],
+      );
+      if (rows.length > 0 || listColumns.length > 0 || snapshots.length > 0)
+        await this.store.appendBatch(rows, { listColumns, snapshots });
+    } catch (error) {
+      this.settled(batch);
+      for (const entry of batch) entry.onFailed(error);
+      this.options.afterFlush?.();
+      return;
     }
-    this.lastCommitEnd = performance.now();
-    this.afterFlush();
+    this.settled(batch);
+    for (const entry of batch) entry.onCommitted();
+    for (const { conversationId } of listColumns) this.options.listCommitted?.(conversationId);
+    this.options.afterFlush?.();
+  }
+
+  private listColumnsOf(batch: CommitEntry[]): ListColumns[] {
+    const perDoc = new Map<string, NonNullable<CommitEntry['listColumns']>>();
+    for (const { row, listColumns } of batch) {
+      if (!row || !listColumns) continue;
+      const count = (perDoc.get(row.docId)?.count ?? 0) + listColumns.count;
+      perDoc.set(row.docId, { count, columns: listColumns.columns });
+    }
+    // Two segments of one conversation in a batch (a roll-over) make one row.
+    return mergeListColumns([...perDoc.values()].flatMap(({ count, columns }) => columns(count) ?? []));
+  }
+
+  /** Whether none of the document's uncommitted rows stays behind in the queue when this batch commits. */
+  private allInBatch(docId: string, batch: CommitEntry[]): boolean {
+    const waiting = this.uncommittedRows.get(docId)?.length ?? 0;
+    return batch.filter((entry) => entry.row?.docId === docId).length === waiting;
+  }
+
+  /** The batch's rows are no longer uncommitted (stored, or failed and forgotten with their document). */
+  private settled(batch: CommitEntry[]): void {
+    const counts = new Map<string, number>();
+    for (const { row } of batch) if (row) counts.set(row.docId, (counts.get(row.docId) ?? 0) + 1);
+    // Batches settle in the order they were cut: their rows are the oldest of each document.
+    for (const [docId, count] of counts) {
+      const rows = this.uncommittedRows.get(docId);
+      if (!rows) continue;
+      rows.splice(0, count);
+      if (rows.length === 0) this.uncommittedRows.delete(docId);
+    }
   }
 }

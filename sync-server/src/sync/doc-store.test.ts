@@ -6,16 +6,18 @@ import { MIGRATIONS, migrate, openDatabase } from '../db/index.ts';
 import type { DocStore } from './doc-store.ts';
 import { mergeInGroups } from './merge.ts';
 import { SqliteDocStore } from './sqlite-doc-store.ts';
+import { WorkerDocStore } from './worker-doc-store.ts';
+import { createLogger } from '../logger.ts';
 import * as Y from 'yjs';
 
-/** The contract every DocStore implementation must keep; run against each (SQLite today). */
+/** The contract every DocStore implementation must keep; run against each. */
 function contract(name: string, make: () => DocStore): void {
   describe(`${name} document store`, () => {
     const bytes = (n: number) => new Uint8Array([n, n, n]);
 
     it('[UP3] appends a batch in one go, with heads, bindings and the newest segment', async () => {
       const store = make();
-      store.appendBatch([
+      await store.appendBatch([
         {
           docId: 'a',
           seq: 1,
@@ -44,9 +46,9 @@ function contract(name: string, make: () => DocStore): void {
       expect(await store.logAfter('a', 1)).toEqual([{ seq: 2, data: bytes(2) }]);
       expect((await store.load('b')).clients).toEqual(new Map([[22, 'u_2']]));
       expect(await store.latestSegments(['c_1', 'c_2'])).toEqual(new Map([['c_1', 1]]));
-      expect(() =>
+      await expect(
         store.appendBatch([{ docId: 'a', seq: 2, data: bytes(9), userId: 'u_1', newClients: [] }]),
-      ).toThrow();
+      ).rejects.toThrow();
       expect(await store.logAfter('a', 0)).toHaveLength(2); // a failed batch stored nothing
     });
 
@@ -59,8 +61,8 @@ function contract(name: string, make: () => DocStore): void {
         userId: 'u_1',
         newClients: [],
       }));
-      store.appendBatch(rows);
-      store.compact('c', 2, bytes(7));
+      await store.appendBatch(rows);
+      await store.compact('c', 2, bytes(7));
       expect(await store.logLength('c')).toBe(1);
       expect(await store.logAfter('c', 1)).toBeNull();
       expect(await store.logAfter('c', 2)).toEqual([{ seq: 3, data: bytes(3) }]);
@@ -68,18 +70,35 @@ function contract(name: string, make: () => DocStore): void {
       const loaded = await store.load('c');
       expect(loaded.snapshot).toEqual({ seq: 2, data: bytes(7) });
       expect(loaded.log.map((l) => l.seq)).toEqual([3]);
+      await store.compact('c', 1, bytes(5)); // late, older: ignored
+      expect((await store.load('c')).snapshot).toEqual({ seq: 2, data: bytes(7) });
+    });
+
+    it('writes the list columns with the batch and a snapshot in the same transaction', async () => {
+      const store = make();
+      await store.appendBatch([{ docId: 'e', seq: 1, data: bytes(1), userId: 'u_1', newClients: [] }], {
+        snapshots: [{ docId: 'e', throughSeq: 1, state: bytes(4) }],
+        listColumns: [{ conversationId: 'c_missing', preview: 'hi', senderId: 'u_1', at: 5, count: 1 }],
+      });
+      expect(await store.load('e')).toMatchObject({ snapshot: { seq: 1, data: bytes(4) }, log: [] });
+      await store.close();
     });
   });
 }
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-contract('SQLite', () => {
+function freshDb() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'messenjo-store-'));
   dirs.push(dir);
   const db = openDatabase(path.join(dir, 'db.sqlite'));
   migrate(db, MIGRATIONS);
-  return new SqliteDocStore(db);
+  return db;
+}
+contract('SQLite', () => new SqliteDocStore(freshDb()));
+contract('SQLite on a commit worker', () => {
+  const db = freshDb();
+  return new WorkerDocStore(db, { file: db.name, logger: createLogger('error', () => {}) });
 });
 
 describe('merging', () => {

@@ -1,6 +1,11 @@
+import type { ListColumns } from '../social/list-columns.ts';
+
 /**
- * Where documents live. One implementation today (SQLite, sqlite-doc-store.ts); a PostgreSQL
- * store would implement the same contract and nothing in the sync logic would change.
+ * Where documents live. Two SQLite implementations: `WorkerDocStore` (the server's: commits on a
+ * worker thread, reads on the main thread's connection) and `SqliteDocStore` (everything on the
+ * caller's connection: tools and in-memory tests). A PostgreSQL store would implement the same
+ * contract and nothing in the sync logic would change. Writes are asynchronous (the event loop
+ * never waits for an fsync); so are reads (see `DocStore`).
  */
 export interface StoredUpdate {
   seq: number;
@@ -26,6 +31,21 @@ export interface AppendRow {
   segment?: { conversationId: string; index: number };
 }
 
+/** A compaction: the document's state through `throughSeq` replaces the log entries it covers. */
+export interface Snapshot {
+  docId: string;
+  throughSeq: number;
+  state: Uint8Array;
+}
+
+/** What commits together with a batch of updates, in its one transaction. */
+export interface CommitExtras {
+  /** The conversation list's columns for the batch's messages (no extra fsync per update). */
+  listColumns?: readonly ListColumns[];
+  /** Snapshots covering exactly what this and earlier batches store (compaction at no extra fsync). */
+  snapshots?: readonly Snapshot[];
+}
+
 /**
  * Reads are asynchronous (a store on another thread or another machine answers later; SQLite
  * answers at once, through a resolved promise); the sync engine never assumes an answer arrives
@@ -38,12 +58,18 @@ export interface DocStore {
   /** Log entries with seq > afterSeq, or null when compaction removed some of them. */
   logAfter(docId: string, afterSeq: number): Promise<StoredUpdate[] | null>;
   /**
-   * Stores a batch of updates in one transaction (group commit); throws if nothing was stored.
-   * `alsoInTransaction` writes what must commit with them (the conversation list's columns) at no extra fsync.
+   * Stores a batch of updates and its extras in one transaction (group commit), in the order
+   * batches were handed over; resolves once durable (fsync'd), rejects if nothing was stored.
+   * A failure of the list's columns alone is logged and does not cost the updates their commit.
    */
-  appendBatch(rows: readonly AppendRow[], alsoInTransaction?: () => void): void;
-  /** Replaces log entries <= throughSeq by a snapshot of the state through them. */
-  compact(docId: string, throughSeq: number, state: Uint8Array): void;
+  appendBatch(rows: readonly AppendRow[], extras?: CommitExtras): Promise<void>;
+  /**
+   * Replaces log entries <= throughSeq by a snapshot of the state through them (never an older
+   * snapshot over a newer one).
+   */
+  compact(docId: string, throughSeq: number, state: Uint8Array): Promise<void>;
+  /** Waits for the writes handed over, then lets go of what the store holds (the commit worker). */
+  close(): Promise<void>;
   /** Number of log entries after the snapshot. */
   logLength(docId: string): Promise<number>;
   latestSegments(conversationIds: readonly string[]): Promise<Map<string, number>>;

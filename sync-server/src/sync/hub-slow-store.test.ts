@@ -18,7 +18,7 @@ import { MembershipStore } from '../conversations/membership-store.ts';
 import { MIGRATIONS, migrate, openDatabase } from '../db/index.ts';
 import { createEventBus, type EventBus } from '../events/bus.ts';
 import { createLogger } from '../logger.ts';
-import type { AppendRow, DocStore } from './doc-store.ts';
+import type { AppendRow, CommitExtras, DocStore } from './doc-store.ts';
 import { SyncHub } from './hub.ts';
 import { SqliteDocStore } from './sqlite-doc-store.ts';
 import { SessionStore } from '../sessions/index.ts';
@@ -58,9 +58,10 @@ class HeldReads implements DocStore {
   logAfter = (docId: string, afterSeq: number) => this.read(() => this.inner.logAfter(docId, afterSeq));
   logLength = (docId: string) => this.read(() => this.inner.logLength(docId));
   latestSegments = (ids: readonly string[]) => this.read(() => this.inner.latestSegments(ids));
-  appendBatch = (rows: readonly AppendRow[], also?: () => void) => this.inner.appendBatch(rows, also);
+  appendBatch = (rows: readonly AppendRow[], extras?: CommitExtras) => this.inner.appendBatch(rows, extras);
   compact = (docId: string, throughSeq: number, state: Uint8Array) =>
     this.inner.compact(docId, throughSeq, state);
+  close = () => this.inner.close();
 }
 
 /** A device's socket in memory: what it is sent, and how it was closed. */
@@ -112,9 +113,9 @@ function change(doc: Y.Doc, mutate: (doc: Y.Doc) => void): Uint8Array {
   return captured.update;
 }
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
 function setup(): {
@@ -141,8 +142,8 @@ function setup(): {
   ]);
   const store = new HeldReads(new SqliteDocStore(db));
   const hub = new SyncHub({ store, memberships, bus, logger: createLogger('error', () => {}) });
-  cleanups.push(() => {
-    hub.close();
+  cleanups.push(async () => {
+    await hub.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });

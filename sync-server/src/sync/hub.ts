@@ -21,7 +21,7 @@ import type { ConversationPolicy } from './conversation-policy.ts';
 import type { DocStore } from './doc-store.ts';
 import { awarenessTopic, InProcessFanout, type Fanout } from './fanout.ts';
 import { HeadAnnouncer } from './head-announcer.ts';
-import { Room, type RoomContext } from './room.ts';
+import { Room, type LogRead, type RoomContext } from './room.ts';
 import { SegmentDirectory, type OpenedSegment } from './segments.ts';
 import { DEFAULT_SOCKET_LIMITS, SocketRegistry, type SocketLimitOptions } from './socket-limits.ts';
 import type { SocketAuth, SyncSocket } from './socket.ts';
@@ -62,11 +62,16 @@ export class SyncHub implements ConnectionHost {
   private readonly segments: SegmentDirectory;
   private readonly roomContext: RoomContext;
   private readonly disposers: Disposer[];
+  /** System entries on their way into a room (their segment being read). */
+  private readonly systemEntries = new Set<Promise<void>>();
   private closing = false;
 
   constructor(private readonly options: SyncHubOptions) {
     const { store, logger } = options;
-    this.commits = new CommitQueue(store, undefined, () => this.flusher.flushSoon());
+    this.commits = new CommitQueue(store, {
+      afterFlush: () => this.flusher.flushSoon(),
+      listCommitted: (conversationId) => options.conversations?.messagesCommitted(conversationId),
+    });
     this.sockets = new SocketRegistry({ ...DEFAULT_SOCKET_LIMITS, ...options.socketLimits });
     this.maxUnsentBytes = options.maxUnsentBytes ?? SYNC_LIMITS.MAX_UNSENT_BYTES;
     this.fanout = options.fanout ?? new InProcessFanout<Peer>();
@@ -80,7 +85,7 @@ export class SyncHub implements ConnectionHost {
       fanout: this.fanout,
       heads: new HeadAnnouncer(this.fanout),
       segments: this.segments,
-      compaction: new Compaction(store, this.commits, logger, options.compactAfterUpdates ?? 500),
+      compaction: new Compaction(this.commits, logger, options.compactAfterUpdates ?? 500),
       logger,
       conversations: options.conversations,
       idleUnloadMs: options.idleUnloadMs ?? 30_000,
@@ -96,6 +101,7 @@ export class SyncHub implements ConnectionHost {
       memberships: options.memberships,
       conversations: options.conversations,
       writeSystemEntry: (conversationId, entry) => this.writeSystemEntry(conversationId, entry),
+      committed: () => this.committed(),
     });
   }
 
@@ -142,11 +148,12 @@ export class SyncHub implements ConnectionHost {
   // ---- subscribe -------------------------------------------------------------------------
 
   /**
-   * SUB1–SUB3. The store is read first (heads, newest segments, the log each device lacks); then,
-   * in one turn, the memberships are checked (one query, SUB2: a membership that ended while
-   * the store answered counts), the socket enters each allowed room and gets its answer. An
-   * answer read from the store is used only if the room has taken no update since (else the
-   * document in memory answers), so what was relayed before the socket entered is never missed.
+   * SUB1–SUB3. The store is read first (committed heads, newest segments, the log each device
+   * lacks); then, in one turn, the memberships are checked (one query, SUB2: a membership that
+   * ended while the store answered counts), the socket enters each allowed room and gets its
+   * answer: the log read plus the updates still committing (`Room.catchUpFromRead`), or the
+   * document in memory when those do not reach it, so what was relayed before the socket
+   * entered is never missed. Nothing waits for a commit.
    */
   async subscribe(peer: Peer, items: SubscribeItem[]): Promise<void> {
     const { userId } = peer.auth;
@@ -155,14 +162,12 @@ export class SyncHub implements ConnectionHost {
       ...new Set(refs.flatMap(({ ref }) => (ref?.kind === 'segment' ? [ref.conversationId] : []))),
     ];
     const readable = refs.filter(({ ref }) => ref && (ref.kind === 'segment' || ref.userId === userId));
-    // Whatever is applied in memory must be durable before any of it is served (UP3).
-    if (readable.length > 0 && this.commits.size > 0) this.commits.flush();
     const heads =
       readable.length > 0
         ? await this.options.store.heads(readable.map((r) => r.item.docId))
         : new Map<string, number>();
     await this.segments.learn(conversationIds);
-    const fromStore = new Map<SubscribeItem, Uint8Array | null>(
+    const fromStore = new Map<SubscribeItem, LogRead | null>(
       await Promise.all(
         readable.map(async ({ item }) => {
           const room = this.rooms.get(item.docId) ?? this.unlistedRoom(item.docId);
@@ -198,9 +203,10 @@ export class SyncHub implements ConnectionHost {
       const head = heads.get(item.docId) ?? 0;
       const latestSegment = conversationId === null ? -1 : this.segments.newestOf(conversationId);
       const read = fromStore.get(item) ?? null;
+      const fromLog = read === null ? null : room.catchUpFromRead(read);
       const live = room.liveDoc;
-      if (read !== null && (!live || live.head === head)) {
-        peer.sendAnswer({ type: 'sync', docId: item.docId, seq: head, update: read, latestSegment });
+      if (fromLog !== null) {
+        peer.sendAnswer({ type: 'sync', docId: item.docId, seq: head, update: fromLog, latestSegment });
       } else if (live) {
         const update = room.catchUpFromMemory(live, item);
         peer.sendAnswer({ type: 'sync', docId: item.docId, seq: head, update, latestSegment });
@@ -286,9 +292,20 @@ export class SyncHub implements ConnectionHost {
    * at once when that segment is in memory, else once it is read.
    */
   private writeSystemEntry(conversationId: string, entry: SystemEntry): void {
-    this.appendSystemEntry(conversationId, entry).catch((err: unknown) =>
+    const written = this.appendSystemEntry(conversationId, entry).catch((err: unknown) =>
       this.options.logger.error('system entry not stored', { conversationId, err }),
     );
+    this.systemEntries.add(written);
+    void written.finally(() => this.systemEntries.delete(written));
+  }
+
+  /**
+   * Resolves once everything enqueued so far has committed or failed, system entries on their
+   * way into a room included (a conversation's change reaches devices after its system line).
+   */
+  private async committed(): Promise<void> {
+    await Promise.all(this.systemEntries);
+    await this.commits.flushed();
   }
 
   private async appendSystemEntry(conversationId: string, entry: SystemEntry): Promise<void> {
@@ -306,13 +323,19 @@ export class SyncHub implements ConnectionHost {
     }
   }
 
-  /** Shutdown: commit what is pending (and ack it), close every socket with 1001, snapshot and unload. */
-  close(): void {
+  /**
+   * Shutdown: commit what is pending (and ack it), close every socket with 1001, then snapshot
+   * the loaded documents with the last commit and unload them. Resolves once that is durable.
+   */
+  async close(): Promise<void> {
     this.closing = true;
-    this.commits.flush();
+    await this.commits.flushed();
     for (const peer of this.sockets.all()) peer.close('going_away', 'server shutting down');
     for (const dispose of this.disposers) dispose();
-    for (const room of [...this.rooms.values()]) room.unload();
+    const rooms = [...this.rooms.values()];
+    for (const room of rooms) room.compact();
+    await this.commits.flushed();
+    for (const room of rooms) room.evict();
   }
 }
 

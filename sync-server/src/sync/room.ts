@@ -10,11 +10,12 @@ import {
 import * as Y from 'yjs';
 import type { Disposer } from '../events/bus.ts';
 import type { Logger } from '../logger.ts';
+import type { ListColumns } from '../social/list-columns.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import type { Compaction } from './compaction.ts';
 import type { Peer, RoomHandle, Subscription } from './connection-host.ts';
 import type { ConversationPolicy } from './conversation-policy.ts';
-import type { DocStore } from './doc-store.ts';
+import type { DocStore, StoredUpdate } from './doc-store.ts';
 import type { Fanout } from './fanout.ts';
 import type { HeadAnnouncer } from './head-announcer.ts';
 import { LiveDoc } from './live-doc.ts';
@@ -58,7 +59,12 @@ interface Write {
   onUnapplied?: () => void;
 }
 
-const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
+/** What a subscribe read of the log gave: the entries after the device's seq, through `through`. */
+export interface LogRead {
+  log: StoredUpdate[];
+  /** The last sequence number the device holds with `log` (its own when the log is empty). */
+  through: number;
+}
 
 /**
  * One live document (a conversation segment or a user's private document) and the sockets in
@@ -140,15 +146,36 @@ export class Room implements RoomHandle {
   }
 
   /**
-   * SUB3, read from the store: the log after the device's sequence number merged, or null when
-   * the answer must come from the document in memory (compacted away, or the device has nothing
-   * and the document is loaded: its full encoding is shared by every reader).
+   * SUB3, read from the store: the log after the device's sequence number (none past the
+   * committed `head`), or null when the answer must come from the document in memory (compacted
+   * away, or the device has nothing and the document is loaded: its full encoding is shared by
+   * every reader).
    */
-  async readCatchUp(item: SubscribeItem, head: number): Promise<Uint8Array | null> {
-    if (item.seq >= head) return EMPTY_UPDATE;
+  async readCatchUp(item: SubscribeItem, head: number): Promise<LogRead | null> {
+    if (item.seq >= head) return { log: [], through: item.seq };
     if (item.seq === 0 && this.live) return null;
     const log = await this.context.store.logAfter(this.docId, item.seq);
-    return log === null ? null : mergeInGroups(log.map((entry) => entry.data));
+    return log === null ? null : { log, through: Math.max(item.seq, log.at(-1)?.seq ?? 0) };
+  }
+
+  /**
+   * SUB3, answered in the turn the socket enters: the log read, then the updates after it that
+   * are applied but still committing (relayed before this socket entered), served from the
+   * commit queue like a relay; the device moves past the committed head only on their `head`
+   * frames (HD1). Null when the two do not meet or do not reach the document in memory (an
+   * update committed while the store answered): the document in memory answers then.
+   */
+  catchUpFromRead(read: LogRead): Uint8Array | null {
+    let through = read.through;
+    const committing: Uint8Array[] = [];
+    for (const row of this.context.commits.uncommitted(this.docId)) {
+      if (row.seq <= through) continue;
+      if (row.seq !== through + 1) return null;
+      committing.push(row.data);
+      through = row.seq;
+    }
+    if (this.live && through < this.live.head) return null;
+    return mergeInGroups([...read.log.map((entry) => entry.data), ...committing]);
   }
 
   /** SUB3 from memory: a diff against the device's state vector (the whole document when it has nothing). */
@@ -273,8 +300,10 @@ export class Room implements RoomHandle {
     commits.enqueue({
       row: { docId, seq, data: write.update, userId: write.author, newClients: write.newClients, segment },
       // The list's last message and count commit with the messages: no extra fsync per update.
-      inTransaction:
-        write.newMessages.length > 0 ? () => this.recordMessages(live, write.newMessages.length) : undefined,
+      listColumns:
+        write.newMessages.length > 0
+          ? { count: write.newMessages.length, columns: (count) => this.listColumns(live, count) }
+          : undefined,
       onCommitted: () => {
         live.pending--;
         live.committedHead = Math.max(live.committedHead, seq);
@@ -293,18 +322,19 @@ export class Room implements RoomHandle {
     });
   }
 
-  /** Keeps the conversation list's columns (last message, count) current, for every member's list. */
-  private recordMessages(live: LiveDoc, count: number): void {
+  /** The conversation list's columns (last message, count) after these messages, for every member's list. */
+  private listColumns(live: LiveDoc, count: number): ListColumns | undefined {
     const { conversations, logger } = this.context;
-    if (live.ref.kind !== 'segment' || !conversations) return;
+    if (live.ref.kind !== 'segment' || !conversations) return undefined;
     const { messages } = segmentOf(live.doc);
     const newest = messages.length > 0 ? messages.get(messages.length - 1) : undefined;
-    if (!newest) return;
+    if (!newest) return undefined;
     try {
-      conversations.messagesCommitted(live.ref.conversationId, newest, count);
+      return conversations.listColumns(live.ref.conversationId, newest, count);
     } catch (err) {
       // The list's columns must never cost a message its durability.
       logger.error('conversation list not updated', { conversationId: live.ref.conversationId, err });
+      return undefined;
     }
   }
 
@@ -316,7 +346,8 @@ export class Room implements RoomHandle {
       const live = this.live;
       if (!live || this.members.size > 0) return;
       if (live.pending > 0) return this.scheduleIdleCheck();
-      this.context.compaction.compact(live);
+      // Nothing pending: the snapshot is encoded now and rides the next commit.
+      this.context.compaction.compact(live, () => this.live === live);
       this.evict();
     }, this.context.idleUnloadMs);
     this.idleTimer.unref();
@@ -334,10 +365,10 @@ export class Room implements RoomHandle {
     if (!this.inUse) this.context.vacated(this);
   }
 
-  /** Shutdown: snapshot what is loaded (CP1), then drop it. */
-  unload(): void {
-    if (this.live) this.context.compaction.compact(this.live);
-    this.evict();
+  /** Shutdown: queues a snapshot of what is loaded (CP1) with the next commit; `evict` once it is durable. */
+  compact(): void {
+    const live = this.live;
+    if (live) this.context.compaction.compact(live, () => this.live === live);
   }
 }
 

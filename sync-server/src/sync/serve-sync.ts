@@ -32,7 +32,7 @@ export function serveSync(
     hub,
     async stop(drainMs) {
       sync.close();
-      hub.close();
+      await hub.close();
       services.social.policy.flush();
       await sync.drained(drainMs);
     },

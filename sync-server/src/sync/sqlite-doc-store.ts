@@ -1,17 +1,28 @@
 import type { Db } from '../db/index.ts';
-import type { AppendRow, DocStore, StoredDoc, StoredUpdate } from './doc-store.ts';
+import type { Logger } from '../logger.ts';
+import type { AppendRow, CommitExtras, DocStore, StoredDoc, StoredUpdate } from './doc-store.ts';
+import { DocWriter } from './doc-writer.ts';
 
 const asBytes = (buffer: Buffer): Uint8Array =>
   new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 
-/** The document store on the server's SQLite database (WAL, synchronous=FULL). */
+/**
+ * The document store on one SQLite connection (WAL, synchronous=FULL): its reads are the
+ * server's (WorkerDocStore reads through it); its writes commit on the caller's thread (tools,
+ * in-memory databases, the fuzz test's hub). Reads that take two statements run in one read
+ * transaction: the commit worker may compact between them.
+ */
 export class SqliteDocStore implements DocStore {
   private prepared: ReturnType<SqliteDocStore['prepare']> | undefined;
+  private readonly writer: DocWriter;
 
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly logger?: Logger,
+  ) {
+    this.writer = new DocWriter(db);
+  }
 
   /** Statements are prepared on first use: services are built before a fresh database is migrated. */
   private get stmts(): ReturnType<SqliteDocStore['prepare']> {
@@ -25,21 +36,6 @@ export class SqliteDocStore implements DocStore {
       snapshot: db.prepare('SELECT seq, data FROM doc_snapshots WHERE doc_id = ?'),
       logAfter: db.prepare('SELECT seq, data FROM doc_log WHERE doc_id = ? AND seq > ? ORDER BY seq'),
       clients: db.prepare('SELECT client_id, user_id FROM doc_clients WHERE doc_id = ?'),
-      insertLog: db.prepare(
-        'INSERT INTO doc_log (doc_id, seq, data, user_id, created_at) VALUES (?, ?, ?, ?, ?)',
-      ),
-      bindClient: db.prepare(
-        'INSERT OR IGNORE INTO doc_clients (doc_id, client_id, user_id) VALUES (?, ?, ?)',
-      ),
-      segment: db.prepare(
-        `INSERT INTO conversation_segments (conversation_id, latest_segment) VALUES (?, ?)
-         ON CONFLICT (conversation_id) DO UPDATE SET latest_segment = max(latest_segment, excluded.latest_segment)`,
-      ),
-      upsertSnapshot: db.prepare(
-        `INSERT INTO doc_snapshots (doc_id, seq, data, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (doc_id) DO UPDATE SET seq = excluded.seq, data = excluded.data, updated_at = excluded.updated_at`,
-      ),
-      deleteLog: db.prepare('DELETE FROM doc_log WHERE doc_id = ? AND seq <= ?'),
       logLength: db.prepare(
         `SELECT count(*) AS n FROM doc_log WHERE doc_id = ? AND seq > coalesce((SELECT seq FROM doc_snapshots WHERE doc_id = ?), 0)`,
       ),
@@ -57,7 +53,7 @@ export class SqliteDocStore implements DocStore {
   }
 
   load(docId: string): Promise<StoredDoc> {
-    return Promise.resolve(this.readDoc(docId));
+    return Promise.resolve(this.db.transaction(() => this.readDoc(docId))());
   }
 
   private readDoc(docId: string): StoredDoc {
@@ -77,9 +73,12 @@ export class SqliteDocStore implements DocStore {
   }
 
   logAfter(docId: string, afterSeq: number): Promise<StoredUpdate[] | null> {
-    const snap = this.stmts.snapshot.get(docId) as { seq: number } | undefined;
-    if (snap && snap.seq > afterSeq) return Promise.resolve(null);
-    return Promise.resolve(this.readLog(docId, afterSeq));
+    const read = this.db.transaction(() => {
+      const snap = this.stmts.snapshot.get(docId) as { seq: number } | undefined;
+      if (snap && snap.seq > afterSeq) return null;
+      return this.readLog(docId, afterSeq);
+    });
+    return Promise.resolve(read());
   }
 
   private readLog(docId: string, afterSeq: number): StoredUpdate[] {
@@ -89,23 +88,22 @@ export class SqliteDocStore implements DocStore {
     }));
   }
 
-  appendBatch(rows: readonly AppendRow[], alsoInTransaction?: () => void): void {
-    const now = this.now();
-    this.db.transaction(() => {
-      for (const row of rows) {
-        this.stmts.insertLog.run(row.docId, row.seq, row.data, row.userId, now);
-        for (const client of row.newClients) this.stmts.bindClient.run(row.docId, client, row.userId);
-        if (row.segment) this.stmts.segment.run(row.segment.conversationId, row.segment.index);
-      }
-      alsoInTransaction?.();
-    })();
+  appendBatch(rows: readonly AppendRow[], extras: CommitExtras = {}): Promise<void> {
+    // Commits now, on this thread; a throw inside the executor rejects.
+    return new Promise((resolve) => {
+      const { listError } = this.writer.commit(rows, extras, this.now());
+      if (listError !== undefined) this.logger?.error('conversation list not updated', { err: listError });
+      resolve();
+    });
   }
 
-  compact(docId: string, throughSeq: number, state: Uint8Array): void {
-    this.db.transaction(() => {
-      this.stmts.upsertSnapshot.run(docId, throughSeq, state, this.now());
-      this.stmts.deleteLog.run(docId, throughSeq);
-    })();
+  compact(docId: string, throughSeq: number, state: Uint8Array): Promise<void> {
+    return this.appendBatch([], { snapshots: [{ docId, throughSeq, state }] });
+  }
+
+  /** The connection belongs to the caller, who closes it. */
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   logLength(docId: string): Promise<number> {

@@ -12,6 +12,8 @@ export interface UserEventTargets {
   conversations?: ConversationPolicy;
   /** SYS1: appends a server-authored entry to the conversation's newest segment. */
   writeSystemEntry(conversationId: string, entry: SystemEntry): void;
+  /** Resolves once what is on its way to a commit now (system entries included) has committed. */
+  committed(): Promise<void>;
 }
 
 /**
@@ -56,7 +58,14 @@ export function listenToUserEvents(bus: EventBus, targets: UserEventTargets): Di
       cause === undefined
         ? { type: 'conversation.changed', conversationId }
         : { type: 'conversation.changed', conversationId, cause };
-    for (const userId of new Set(audience)) tell(userId, event);
+    // The sockets open now: one that connects later already reads the change.
+    const sockets = [...new Set(audience)].flatMap((userId) => targets.socketsOf(userId));
+    // Events after commit: the system line a group change writes (conversation.system, published
+    // right after this) commits first, so a device that refetches the list reads it.
+    queueMicrotask(
+      () =>
+        void targets.committed().then(() => sockets.forEach((peer) => peer.send({ type: 'event', event }))),
+    );
   };
 
   return [

@@ -17,7 +17,7 @@ export interface InProcessServer {
   hub: SyncHub;
   /** Seeds through this server's own stores, so membership events reach its sockets. */
   seed: Seeder;
-  /** Graceful stop as main does it: sync step (flush, 1001), HTTP, database. */
+  /** Graceful stop as main does it: sync step (flush, 1001), HTTP, the commit worker, database. */
   close(): Promise<void>;
 }
 
@@ -50,6 +50,7 @@ export async function startInProcessServer(
     async close() {
       await sync.stop(1000);
       await closeHttpServer(server, 1000);
+      await services.docStore.close();
       db.close();
     },
   };

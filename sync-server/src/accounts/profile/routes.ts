@@ -33,16 +33,18 @@ export function profileRoutes(deps: {
   routes.patch('/me', async (c) => {
     const { user } = requireUser(c);
     const body = await readJson(c, updateProfileRequestSchema);
-    accounts.db.transaction(() => {
-      if (body.username !== undefined) {
-        accounts.users.setUsername(user.id, body.username);
-        // Until the person picks one, the display name follows the first username.
-        if (user.displayName === '' && body.displayName === undefined) {
-          accounts.users.setDisplayName(user.id, body.username);
+    accounts.db
+      .transaction(() => {
+        if (body.username !== undefined) {
+          accounts.users.setUsername(user.id, body.username);
+          // Until the person picks one, the display name follows the first username.
+          if (user.displayName === '' && body.displayName === undefined) {
+            accounts.users.setDisplayName(user.id, body.username);
+          }
         }
-      }
-      if (body.displayName !== undefined) accounts.users.setDisplayName(user.id, body.displayName);
-    })();
+        if (body.displayName !== undefined) accounts.users.setDisplayName(user.id, body.displayName);
+      })
+      .immediate();
     deps.bus.publish({ type: 'user.changed', userId: user.id });
     return c.json(deps.meView(user));
   });
