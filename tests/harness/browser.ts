@@ -1,5 +1,11 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 
 /** Debian's Chromium; the playwright download of its own browser cannot run here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -38,6 +44,24 @@ export function watchPage(page: Page): PageProblems {
   });
   page.on('pageerror', (error) => problems.pageErrors.push(error.message));
   return problems;
+}
+
+/**
+ * A browser context signed in as the session of `cookie` (`name=value`, as `signIn` returns it):
+ * a device of its own, with its own storage. Without a cookie, a visitor.
+ */
+export async function deviceContext(
+  browser: Browser,
+  url: string,
+  cookie: string | null,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  if (cookie) {
+    const [name, value] = cookie.split('=') as [string, string];
+    await context.addCookies([{ name, value, url, httpOnly: true, sameSite: 'Lax' }]);
+  }
+  return context;
 }
 
 export type { Browser, BrowserContext, Page };

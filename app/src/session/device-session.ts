@@ -35,6 +35,7 @@ import {
   type ConversationRow,
   type LocalColumns,
 } from './list-columns.ts';
+import { RefusalLog } from './refusals.ts';
 import { isServerEnded, type ServerEnded } from './server-ended.ts';
 
 export interface FriendsState {
@@ -111,6 +112,8 @@ export class DeviceSession {
   readonly unreadTotal = new Store(0);
   /** Local changes to conversations not yet stored by the server (messages, mostly). */
   readonly unsentMessages = new Store(0);
+  /** The latest change of this device the server refused, until the person dismisses it. */
+  readonly refusals: RefusalLog;
 
   private readonly rows = new Map<string, ConversationRow>();
   private readonly watches = new Map<string, ConversationWatch>();
@@ -158,6 +161,7 @@ export class DeviceSession {
       });
       this.disposers.push(electSocketLeader(this.client), () => tabs.close());
     }
+    this.refusals = new RefusalLog(this.client);
     // Another tab signed this user out and removes the data: stop writing and leave too.
     if (typeof BroadcastChannel !== 'undefined') {
       const channel = new BroadcastChannel(signOutChannelName(userId));
@@ -581,6 +585,7 @@ export class DeviceSession {
       await this.indexWrites;
     }
     await this.client.stop();
+    this.refusals.dispose();
     await this.ownPersistence?.close();
     this.db.close();
     for (const store of [

@@ -12,6 +12,7 @@ import { FriendsPanel } from '../../social/FriendsPanel.tsx';
 import { NewGroupPanel } from '../../social/NewGroupPanel.tsx';
 import { useFriends } from '../../social/use-social.ts';
 import { focusScreenIfLost } from './focus-screen.ts';
+import { RefusalNotice } from '../RefusalNotice.tsx';
 import { NavBar } from './NavBar.tsx';
 import { PaneHeader } from './PaneHeader.tsx';
 import { SyncStatusBadge } from './SyncStatusBadge.tsx';
@@ -56,6 +57,7 @@ export function ChatShell(props: {
 
   return (
     <div className="flex h-full gap-4 bg-canvas text-fg md:p-4">
+      <RefusalNotice />
       <aside
         aria-label="Conversations"
         className={`${home ? 'flex' : 'hidden md:flex'} w-full min-w-0 flex-col border-line p-3 md:w-96 md:shrink-0 md:rounded-3xl md:border`}
