@@ -28,6 +28,11 @@ export const SYNC_LIMITS = {
    * at most this much memory.
    */
   MAX_UNSENT_BYTES: 1024 * 1024,
+  /**
+   * Bytes of a socket's frames that may wait behind one waiting for the store (frames are handled
+   * in order): a device that keeps sending while its subscribe is read costs at most this much.
+   */
+  MAX_WAITING_BYTES: 2 * 1024 * 1024,
   /** Sockets one session (one device) may hold open at once: one, plus room for a tab handing over. */
   MAX_SOCKETS_PER_SESSION: 8,
   /** Sockets one user may hold open at once, over all devices. */

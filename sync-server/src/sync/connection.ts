@@ -43,6 +43,7 @@ export class Connection implements Peer {
   /** A frame is being handled that waits for the store; the frames behind it wait here, in order. */
   private busy = false;
   private waiting: Uint8Array[] = [];
+  private waitingBytes = 0;
   /** Frames of this tick, written together by the flusher. */
   private outbox: Uint8Array[] = [];
   /** Subscribe answers among the outbox's frames: the device asked for them, LIM1 does not count them. */
@@ -127,6 +128,7 @@ export class Connection implements Peer {
     for (const sub of this.subscriptions.values()) sub.room.leave(this);
     this.subscriptions.clear();
     this.waiting = [];
+    this.waitingBytes = 0;
     for (const dispose of this.awareness.values()) dispose();
     this.awareness.clear();
     this.host.disconnected(this);
@@ -138,8 +140,12 @@ export class Connection implements Peer {
     if (bytes.byteLength > SYNC_LIMITS.MAX_FRAME_BYTES) return this.close('frame_too_large');
     // Frames are handled one after another, in the order they came: one that waits for the
     // store (a subscribe, an update to a document not in memory) holds the ones behind it.
-    if (this.busy) this.waiting.push(bytes);
-    else this.handle(bytes);
+    if (!this.busy) return this.handle(bytes);
+    // LIM4: what waits is bounded; the frame budget alone would let 4,000 frames of 512 KiB pile up.
+    this.waitingBytes += bytes.byteLength;
+    if (this.waitingBytes > SYNC_LIMITS.MAX_WAITING_BYTES)
+      return this.close('rate_limited', 'too many bytes waiting');
+    this.waiting.push(bytes);
   }
 
   private handle(bytes: Uint8Array): void {
@@ -155,7 +161,11 @@ export class Connection implements Peer {
       .catch((error: unknown) => this.host.frameFailed(this, error))
       .finally(() => {
         this.busy = false;
-        while (!this.busy && !this.closed && this.waiting.length > 0) this.handle(this.waiting.shift()!);
+        while (!this.busy && !this.closed && this.waiting.length > 0) {
+          const next = this.waiting.shift()!;
+          this.waitingBytes -= next.byteLength;
+          this.handle(next);
+        }
       });
   }
 

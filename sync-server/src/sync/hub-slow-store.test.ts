@@ -3,11 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   appendMessage,
+  CLOSE_CODES,
   decodeServerFrame,
   encodeClientFrame,
   PROTOCOL_VERSION,
   segmentDocId,
   segmentOf,
+  SYNC_LIMITS,
   type ClientFrame,
   type MessageEntry,
   type ServerFrame,
@@ -181,6 +183,30 @@ describe('the hub over a store that answers late', () => {
     ]);
     expect(ann.closeCode).toBeUndefined();
     expect((await store.heads([docId])).get(docId)).toBe(2);
+  });
+
+  it('[LIM4] a socket that keeps sending while its subscribe waits is closed rate_limited once MAX_WAITING_BYTES wait', async () => {
+    const { hub, store, conv, ann: annId } = setup();
+    const docId = segmentDocId(conv, 0);
+    const ann = new Device(hub, annId);
+    ann.subscribe(docId);
+    await vi.waitFor(() => expect(store.waiting).toBeGreaterThan(0));
+    const big = (ref: number): ClientFrame => ({
+      type: 'update',
+      docId,
+      ref,
+      update: new Uint8Array(400_000),
+    });
+    const fit = Math.floor(SYNC_LIMITS.MAX_WAITING_BYTES / 400_100);
+    for (let ref = 1; ref <= fit; ref++) ann.send(big(ref));
+    expect(ann.closeCode).toBeUndefined();
+    ann.send(big(fit + 1));
+    expect(ann.closeCode).toBe(CLOSE_CODES.rate_limited.code);
+    store.release();
+    // Nothing that waited is handled after the close: no answer, no refusal, nothing stored.
+    await vi.waitFor(() => expect(store.waiting).toBe(0));
+    expect(ann.order).toEqual([]);
+    expect((await store.heads([docId])).get(docId) ?? 0).toBe(0);
   });
 
   it('[RL1] an update relayed while a subscribe waits for the store reaches the subscriber in its answer', async () => {
