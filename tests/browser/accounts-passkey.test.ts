@@ -1,6 +1,6 @@
 import type { MeResponse } from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
-import { watchPage } from '../harness/browser.ts';
+import { deviceContext, watchPage } from '../harness/browser.ts';
 import { authedFetch, signIn, signUp } from '../harness/accounts.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { addVirtualAuthenticator } from '../harness/virtual-authenticator.ts';
@@ -78,10 +78,8 @@ describe('passkey accounts in Chromium', () => {
   it('shows the sign-in page once this device is signed out from another one', async () => {
     const phone = await signUp(server().url, { username: 'two.devices' });
     const laptop = await signIn(server().url, phone);
-    const context = await browser().newContext();
+    const context = await deviceContext(browser(), server().url, laptop.cookie);
     context.setDefaultTimeout(10_000);
-    const [name, value] = laptop.cookie.split('=') as [string, string];
-    await context.addCookies([{ name, value, url: server().url }]);
     const page = await context.newPage();
     await page.goto(server().url);
     await expect.poll(() => page.getByRole('button', { name: 'Settings' }).isVisible()).toBe(true);

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { signIn, signUp } from '../harness/accounts.ts';
-import { watchPage } from '../harness/browser.ts';
+import { deviceContext, watchPage } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 
 describe('the settings screen in Chromium', () => {
@@ -12,9 +12,7 @@ describe('the settings screen in Chromium', () => {
     const account = await signUp(server().url, { username: 'settings.person' });
     await signUp(server().url); // someone else, untouched
     await signIn(server().url, account); // another device of the same person
-    const context = await browser().newContext();
-    const [name, value] = account.cookie.split('=') as [string, string];
-    await context.addCookies([{ name, value, url: server().url }]);
+    const context = await deviceContext(browser(), server().url, account.cookie);
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const problems = watchPage(page);

@@ -11,7 +11,13 @@ import {
 } from '@messenjo/shared';
 import type { Locator } from 'playwright-core';
 import * as Y from 'yjs';
-import { watchPage, type BrowserContext, type Page, type PageProblems } from '../harness/browser.ts';
+import {
+  deviceContext,
+  watchPage,
+  type BrowserContext,
+  type Page,
+  type PageProblems,
+} from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends, ok } from '../harness/social.ts';
 import { eventually, nodeDevice } from '../harness/sync.ts';
@@ -49,10 +55,13 @@ describe('the conversation in Chromium', () => {
     viewport?: { width: number; height: number },
   ): Promise<Device> {
     const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
-    const [name, value] = session.cookie.split('=') as [string, string];
-    const context = await browser().newContext(viewport ? { viewport } : {});
+    const context = await deviceContext(
+      browser(),
+      server().url,
+      session.cookie,
+      viewport ? { viewport } : {},
+    );
     contexts.push(context);
-    await context.addCookies([{ name, value, url: server().url, httpOnly: true, sameSite: 'Lax' }]);
     const page = await context.newPage();
     problems.push(watchPage(page));
     await page.goto(`${server().url}/c/${conversationId}`);

@@ -2,7 +2,13 @@ import { decodeServerFrame, markRead, segmentDocId, userDocId, type UserEvent } 
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConversationSegments, type SyncClient } from '../../app/src/sync/index.ts';
 import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import { watchPage, type BrowserContext, type Page, type PageProblems } from '../harness/browser.ts';
+import {
+  deviceContext,
+  watchPage,
+  type BrowserContext,
+  type Page,
+  type PageProblems,
+} from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
 import { eventually, nodeDevice } from '../harness/sync.ts';
@@ -32,10 +38,8 @@ describe('the conversation list in Chromium', () => {
     userAgent = `device ${contexts.length}`,
   ): Promise<{ page: Page; context: BrowserContext; events: UserEvent[] }> {
     const session = await signIn(server().url, account, { userAgent });
-    const [name, value] = session.cookie.split('=') as [string, string];
-    const context = await browser().newContext();
+    const context = await deviceContext(browser(), server().url, session.cookie);
     contexts.push(context);
-    await context.addCookies([{ name, value, url: server().url, httpOnly: true, sameSite: 'Lax' }]);
     const page = await context.newPage();
     problems.push(watchPage(page));
     const events = eventsOf(page);

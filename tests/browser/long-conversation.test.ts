@@ -2,7 +2,7 @@ import { appendMessage, newMessageId, segmentDocId, SEGMENT_MESSAGES } from '@me
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { signUp, type TestAccount } from '../harness/accounts.ts';
-import { watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
+import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
 import { RawPeer } from '../harness/sync.ts';
@@ -80,12 +80,12 @@ describe('a long conversation in Chromium', () => {
     const conversationId = await makeFriends(server().url, alice, bob);
     const texts = await writeLongHistory(server().url, alice, conversationId);
 
-    const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(context);
     // Alice wrote them all, so nothing is unread for her: the conversation opens at the newest
     // (Bob would open at his first unread message, which chat.test.ts covers).
-    const [name, value] = alice.cookie.split('=') as [string, string];
-    await context.addCookies([{ name, value, url: server().url, httpOnly: true, sameSite: 'Lax' }]);
+    const context = await deviceContext(browser(), server().url, alice.cookie, {
+      viewport: { width: 1280, height: 800 },
+    });
+    contexts.push(context);
     const page = await context.newPage();
     const problems = watchPage(page);
     await page.goto(`${server().url}/c/${conversationId}`);

@@ -1,6 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import { watchPage, type BrowserContext, type Page, type PageProblems } from '../harness/browser.ts';
+import {
+  deviceContext,
+  watchPage,
+  type BrowserContext,
+  type Page,
+  type PageProblems,
+} from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
 
@@ -25,10 +31,8 @@ describe('friends and groups live in Chromium', () => {
   /** A device of `account`: a fresh browser context signed in with a session of its own. */
   async function device(account: TestAccount): Promise<Page> {
     const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
-    const [name, value] = session.cookie.split('=') as [string, string];
-    const context = await browser().newContext();
+    const context = await deviceContext(browser(), server().url, session.cookie);
     contexts.push(context);
-    await context.addCookies([{ name, value, url: server().url, httpOnly: true, sameSite: 'Lax' }]);
     const page = await context.newPage();
     problems.push(watchPage(page));
     await page.goto(server().url);

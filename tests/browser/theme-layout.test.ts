@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
 import { seriousA11yViolations } from '../harness/axe.ts';
-import { watchPage, type BrowserContext, type Page, type PageProblems } from '../harness/browser.ts';
+import {
+  deviceContext,
+  watchPage,
+  type BrowserContext,
+  type Page,
+  type PageProblems,
+} from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends, ok } from '../harness/social.ts';
 
@@ -60,16 +66,12 @@ describe('theme, layout and accessibility in Chromium', () => {
     cookie: string | null,
     options: { colorScheme?: Scheme; viewport?: { width: number; height: number } } = {},
   ): Promise<Page> {
-    const context = await browser().newContext({
+    const context = await deviceContext(browser(), server().url, cookie, {
       colorScheme: options.colorScheme ?? 'light',
       viewport: options.viewport ?? DESKTOP,
     });
     context.setDefaultTimeout(10_000);
     contexts.push(context);
-    if (cookie) {
-      const [name, value] = cookie.split('=') as [string, string];
-      await context.addCookies([{ name, value, url: server().url, httpOnly: true, sameSite: 'Lax' }]);
-    }
     const page = await context.newPage();
     problems.push(watchPage(page));
     await page.goto(server().url);
