@@ -8,7 +8,10 @@ import { Store } from '../lib/store.ts';
  * conversations; the server stays the authority (a 401 signs the device out).
  */
 export type MeState =
-  { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; me: MeResponse; offline: boolean };
+  | { status: 'loading' }
+  | { status: 'anonymous' }
+  /** `offline`: the device's copy, not (yet) confirmed by the server. */
+  | { status: 'signed-in'; me: MeResponse; offline: boolean };
 
 const CACHE_KEY = 'messenjo.me';
 
@@ -21,10 +24,25 @@ function cached(): MeResponse | null {
   }
 }
 
-const state = new Store<MeState>({ status: 'loading' });
+/**
+ * A device that was signed in starts signed in, from its copy: the conversations paint from the
+ * device without waiting for the server's answer (which follows, and may still sign it out).
+ */
+const lastKnown = cached();
+const state = new Store<MeState>(
+  lastKnown ? { status: 'signed-in', me: lastKnown, offline: true } : { status: 'loading' },
+);
 
 function set(next: MeState): void {
-  if (next.status === 'signed-in') localStorage.setItem(CACHE_KEY, JSON.stringify(next.me));
+  if (next.status === 'signed-in') {
+    const saved = JSON.stringify(next.me);
+    const current = state.get();
+    // The server confirming the profile the device started with keeps the same object: screens
+    // that read it do not render again.
+    if (current.status === 'signed-in' && JSON.stringify(current.me) === saved)
+      next = { ...next, me: current.me };
+    localStorage.setItem(CACHE_KEY, saved);
+  }
   if (next.status === 'anonymous') localStorage.removeItem(CACHE_KEY);
   state.set(next);
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { SyncClient } from '../sync/sync-client.ts';
 import { senderName, type ChatInfo } from './chat-info.ts';
 import { Composer, type ComposerMode } from './Composer.tsx';
@@ -11,9 +11,6 @@ import { typingSentence, type TypingModel } from './typing-model.ts';
 import type { ChatMessage } from './types.ts';
 import { useStore } from '../lib/use-store.ts';
 import { useChatModels } from './use-chat.ts';
-
-/** With history already on the device, the view opens without waiting longer than this for the server. */
-const SETTLE_WAIT_MS = 800;
 
 /** The open conversation: its history, who is typing, and the composer (or why it is closed). */
 export function ChatView(props: {
@@ -97,19 +94,15 @@ function OpenChat(props: { model: ConversationModel; typing: TypingModel; meId: 
 
 /**
  * Where the conversation opens, decided once: the first unread message, or (undefined) the
- * newest. Waits until the newest segment has the server's state, the device is offline, or, with
- * history already here, a short moment.
+ * newest. With history on the device it is decided at once from what the device holds (local
+ * first: the history paints without waiting for the server; messages the server brings next
+ * follow below). A device holding nothing yet (a new one) waits until the newest segment has
+ * the server's state or the device is offline.
  */
 function useOpeningAnchor(state: ChatState, meId: string): { unreadFromId: string | undefined } | null {
   const [anchor, setAnchor] = useState<{ unreadFromId: string | undefined } | null>(null);
-  const [waited, setWaited] = useState(false);
   const hasLocal = state.ready && state.messages.length > 0;
-  useEffect(() => {
-    if (!hasLocal) return;
-    const timer = setTimeout(() => setWaited(true), SETTLE_WAIT_MS);
-    return () => clearTimeout(timer);
-  }, [hasLocal]);
-  if (anchor === null && (state.settled || (hasLocal && waited))) {
+  if (anchor === null && (state.settled || hasLocal)) {
     const decided = { unreadFromId: firstUnreadId(state.messages, state.readPosition, meId) };
     setAnchor(decided);
     return decided;
