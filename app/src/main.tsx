@@ -5,7 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
 import { pageTheme } from './lib/theme.ts';
 import { registerServiceWorker } from './pwa/register-sw.ts';
-import { preloadScreenOf } from './ui/screens.ts';
+import { preloadScreenOf } from './ui/screens.tsx';
 import './index.css';
 
 // Before the first render, so the page never flashes the other theme.

@@ -168,7 +168,12 @@ export class ConversationModel {
       }
       messages.push(...read);
     }
-    const withStatus = messages.map((m) => (pending.has(m.id) ? { ...m, pending: true } : m));
+    const previous = this.state.get();
+    const fresh = messages.map((m) => (pending.has(m.id) ? { ...m, pending: true } : m));
+    // Unchanged messages and readers keep their identity, so a change elsewhere (connection
+    // status, a document that changed nothing shown) does not rebuild the view's rows.
+    const withStatus = sameItems(previous.messages, fresh) ? previous.messages : fresh;
+    const readers = readerPositions(withStatus, receipts, this.meId);
     const oldest = loaded[0]?.index;
     const newest = loaded.at(-1);
     const status = this.client.status.get();
@@ -182,7 +187,7 @@ export class ConversationModel {
           newestState === 'synced' ||
           newestState === 'denied'),
       messages: withStatus,
-      readers: readerPositions(withStatus, receipts, this.meId),
+      readers: sameReaders(previous.readers, readers) ? previous.readers : readers,
       hasOlder: oldest !== undefined && oldest > 0,
       readPosition: this.userDoc ? userDocOf(this.userDoc).readPositions.get(this.conversationId) : undefined,
     };
@@ -286,4 +291,14 @@ function readSegment(doc: Y.Doc, segment: number): ChatMessage[] {
     if (entry && isSystemMessage(entry)) message.system = entry.system;
     return message;
   });
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+function sameReaders(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, at] of a) if (b.get(id) !== at) return false;
+  return true;
 }

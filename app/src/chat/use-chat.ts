@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import type { SyncClient } from '../sync/sync-client.ts';
 import { openChatSource } from './chat-source.ts';
 import { ConversationModel } from './conversation-model.ts';
@@ -12,7 +12,8 @@ export interface ChatModels {
 /** The conversation's models while the view is mounted; null until its history is loaded from the device. */
 export function useChatModels(client: SyncClient, meId: string, conversationId: string): ChatModels | null {
   const [models, setModels] = useState<ChatModels | null>(null);
-  useEffect(() => {
+  // A layout effect: the documents start loading before the pane's first frame, not after it.
+  useLayoutEffect(() => {
     const source = openChatSource(client, meId, conversationId);
     const model = new ConversationModel({ client, meId, segments: source.segments, userDoc: source.userDoc });
     const typing = new TypingModel(client, conversationId, meId);

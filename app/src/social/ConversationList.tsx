@@ -3,7 +3,7 @@ import { useStore } from '../lib/use-store.ts';
 import { useDeviceSession } from '../session/context.tsx';
 import { activityAt, previewLine, type ConversationRow } from '../session/list-columns.ts';
 import { Avatar } from '../ui/Avatar.tsx';
-import { preloadScreensWhenIdle } from '../ui/screens.ts';
+import { preloadScreensWhenIdle } from '../ui/screens.tsx';
 import { listTime } from '../ui/format-time.ts';
 import { OfflineBanner } from './OfflineBanner.tsx';
 import { useConversations } from './use-conversations.ts';

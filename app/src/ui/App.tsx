@@ -4,7 +4,7 @@ import { useMe } from '../accounts/use-me.ts';
 import { useStore } from '../lib/use-store.ts';
 import { updateWaiting } from '../pwa/update-store.ts';
 import { DeviceSessionProvider } from '../session/context.tsx';
-import { AccountSettings, ChooseUsername, SignInPage } from './screens.ts';
+import { AccountSettings, ChooseUsername, SignInPage } from './screens.tsx';
 import { ChatShell } from './shell/ChatShell.tsx';
 
 const blank = <div className="h-full bg-canvas" aria-busy="true" />;

@@ -8,7 +8,7 @@ import { useDeviceSession } from '../../session/context.tsx';
 import { signOutOfDevice } from '../../session/sign-out.ts';
 import { ConversationList } from '../../social/ConversationList.tsx';
 import { useFriends } from '../../social/use-social.ts';
-import { ConversationPane, FriendsPanel, NewGroupPanel } from '../screens.ts';
+import { ConversationPane, FriendsPanel, NewGroupPanel } from '../screens.tsx';
 import { focusScreenIfLost } from './focus-screen.ts';
 import { NavBar } from './NavBar.tsx';
 import { PaneHeader } from './PaneHeader.tsx';
