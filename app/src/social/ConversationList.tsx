@@ -1,4 +1,4 @@
-import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useRef } from 'react';
+import { memo, startTransition, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useStore } from '../lib/use-store.ts';
 import { useDeviceSession } from '../session/context.tsx';
 import { activityAt, previewLine, type ConversationRow } from '../session/list-columns.ts';
@@ -147,7 +147,7 @@ const ROW_PX = 60;
 /**
  * The rows, latest activity first. The first render (when the list appears) makes only the rows
  * a screen shows, so the first paint costs the same for 10 conversations as for 1,000; the rest
- * follow in a background render right after the first paint (React's deferred value).
+ * follow in a background render (a transition) once that frame is painted.
  */
 function Rows(props: {
   rows: readonly ConversationRow[];
@@ -156,8 +156,21 @@ function Rows(props: {
   onSelect: (id: string) => void;
 }) {
   const firstScreen = Math.ceil(window.innerHeight / ROW_PX) + 2;
-  const limit = useDeferredValue(Infinity, firstScreen);
-  const shown = props.rows.length > limit ? props.rows.slice(0, limit) : props.rows;
+  const [whole, setWhole] = useState(false);
+  useEffect(() => {
+    if (whole) return;
+    // The frame with the first screen is painted first (an animation frame comes just before
+    // the paint, a task after it); rendering the rest at once would hold that frame back.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => startTransition(() => setWhole(true)), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [whole]);
+  const shown = whole || props.rows.length <= firstScreen ? props.rows : props.rows.slice(0, firstScreen);
   return (
     <ul aria-label="Conversations" className="flex flex-col gap-1">
       {shown.map((row) => (
