@@ -99,7 +99,8 @@ for (const workload of workloads) {
     const runOn = workload.deviceOnly
       ? [undefined]
       : workload.oursOnly
-        ? targets.filter((t) => t.name === 'messenjo')
+        ? // Every build of ours (messenjo, and messenjo-base for a before/after).
+          targets.filter((t) => t.name.startsWith('messenjo'))
         : targets;
     for (const target of runOn) {
       const name = target?.name ?? 'messenjo';

@@ -1,7 +1,7 @@
 import { decodeServerFrame, markRead, segmentDocId, userDocId, type UserEvent } from '@messenjo/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConversationSegments, type SyncClient } from '../../app/src/sync/index.ts';
-import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
 import {
   deviceContext,
   watchPage,
@@ -230,6 +230,42 @@ describe('the conversation list in Chromium', () => {
     // The laptop keeps its session and its data.
     expect(await names(laptop.page)).toEqual(expect.arrayContaining(bobsDatabases));
     expect(await laptop.page.locator('[data-sync-status]').getAttribute('data-sync-status')).toBe('online');
+    for (const p of problems) expect(p.pageErrors).toEqual([]);
+  });
+
+  it('a device whose session ended while the app was closed starts from its copy of the profile, then shows sign-in with why, and its data is gone for good', async () => {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const alice = await signUp(server().url, { username: `alice_${tag}` });
+    const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const conversationId = await makeFriends(server().url, alice, bob);
+    const phone = await device(bob);
+    await expect.poll(() => row(phone.page, conversationId).count(), LIVE).toBe(1);
+    const names = (page: Page) => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+    const bobsDatabases = [`messenjo-local-${bob.userId}`, `messenjo-sync-${bob.userId}`];
+    await expect.poll(() => names(phone.page), LIVE).toEqual(expect.arrayContaining(bobsDatabases));
+    const cookie = (await phone.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    await phone.page.close();
+
+    // The session ends on the server while no page of the phone is open.
+    const ended = await authedFetch(server().url, { cookie }, '/api/auth/sign-out', { method: 'POST' });
+    expect(ended.ok).toBe(true);
+
+    const page = await phone.context.newPage();
+    problems.push(watchPage(page));
+    await page.goto(server().url);
+    await expect.poll(() => page.getByTestId('signed-out-notice').isVisible(), LIVE).toBe(true);
+    await expect
+      .poll(async () => (await names(page)).filter((n) => bobsDatabases.includes(n!)), LIVE)
+      .toEqual([]);
+    expect(await page.evaluate(() => localStorage.getItem('messenjo.me'))).toBeNull();
+    // Nothing brings the session back: a reload is the plain sign-in page, and no data returns.
+    await page.reload();
+    await page
+      .getByRole('button', { name: /passkey/i })
+      .first()
+      .waitFor();
+    expect(await page.locator('[data-sync-status]').count()).toBe(0);
+    expect((await names(page)).filter((n) => bobsDatabases.includes(n!))).toEqual([]);
     for (const p of problems) expect(p.pageErrors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { MeResponse, SessionStateResponse } from '@messenjo/shared';
-import { api, onUnauthenticated } from '../api/client.ts';
+import { api, onUnauthenticated, reportUnauthenticated } from '../api/client.ts';
 import { Store } from '../lib/store.ts';
 
 /**
@@ -11,6 +11,7 @@ export type MeState =
   | { status: 'loading' }
   /** `notice`: why this device was signed out when the server ended its session. */
   | { status: 'anonymous'; notice?: string }
+  /** `offline`: the device's copy, not (yet) confirmed by the server. */
   | { status: 'signed-in'; me: MeResponse; offline: boolean };
 
 const CACHE_KEY = 'messenjo.me';
@@ -24,12 +25,32 @@ function cached(): MeResponse | null {
   }
 }
 
-const state = new Store<MeState>({ status: 'loading' });
+/**
+ * A device that was signed in starts signed in, from its copy: the conversations paint from the
+ * device without waiting for the server's answer (which follows, and may still sign it out).
+ */
+const lastKnown = cached();
+const state = new Store<MeState>(
+  lastKnown ? { status: 'signed-in', me: lastKnown, offline: true } : { status: 'loading' },
+);
 
 function set(next: MeState): void {
-  if (next.status === 'signed-in') localStorage.setItem(CACHE_KEY, JSON.stringify(next.me));
+  if (next.status === 'signed-in') {
+    const saved = JSON.stringify(next.me);
+    const current = state.get();
+    // The server confirming the profile the device started with keeps the same object: screens
+    // that read it do not render again.
+    if (current.status === 'signed-in' && JSON.stringify(current.me) === saved)
+      next = { ...next, me: current.me };
+    localStorage.setItem(CACHE_KEY, saved);
+  }
   if (next.status === 'anonymous') localStorage.removeItem(CACHE_KEY);
   state.set(next);
+}
+
+/** Anonymous, keeping a notice already shown (a late answer must not take it away). */
+function toAnonymous(): void {
+  if (state.get().status !== 'anonymous') set({ status: 'anonymous' });
 }
 
 export const meStore = {
@@ -39,10 +60,16 @@ export const meStore = {
   async refresh(): Promise<void> {
     try {
       const { me } = await api<SessionStateResponse>('/api/auth/session');
-      set(me ? { status: 'signed-in', me, offline: false } : { status: 'anonymous' });
+      if (me) set({ status: 'signed-in', me, offline: false });
+      // Signed in here (from the device's copy, say) but not on the server: the session ended
+      // while the app was closed or away. The same as a 401: the device session wipes the
+      // user's data and the sign-in page says why; the copy is never signed in again.
+      else if (state.get().status === 'signed-in') reportUnauthenticated();
+      else toAnonymous();
     } catch {
       const me = cached();
-      set(me ? { status: 'signed-in', me, offline: true } : { status: 'anonymous' });
+      if (me) set({ status: 'signed-in', me, offline: true });
+      else toAnonymous();
     }
   },
 

@@ -46,6 +46,14 @@ export function onUnauthenticated(listener: () => void): () => void {
   return () => unauthenticatedListeners.delete(listener);
 }
 
+/**
+ * The server said no one is signed in on this device (a 401, or the start-up question answered
+ * "no one" while the device thought it was): every listener hears it as a 401.
+ */
+export function reportUnauthenticated(): void {
+  for (const listener of [...unauthenticatedListeners]) listener();
+}
+
 async function send<T>(path: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
@@ -54,7 +62,7 @@ async function send<T>(path: string, init: RequestInit): Promise<T> {
     throw new ApiError(0, 'network_error', 'You are offline or the server cannot be reached');
   }
   if (response.status === 204) return undefined as T;
-  if (response.status === 401) for (const listener of [...unauthenticatedListeners]) listener();
+  if (response.status === 401) reportUnauthenticated();
   const payload: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     if (isErrorEnvelope(payload)) {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useDeviceSession } from '../session/context.tsx';
 import { senderName, type ChatInfo } from './chat-info.ts';
 import { Composer, type ComposerMode } from './Composer.tsx';
@@ -11,9 +11,6 @@ import { typingSentence, type TypingModel } from './typing-model.ts';
 import type { ChatMessage } from './types.ts';
 import { useStore } from '../lib/use-store.ts';
 import { useChatModels } from './use-chat.ts';
-
-/** With history already on the device, the view opens without waiting longer than this for the server. */
-const SETTLE_WAIT_MS = 800;
 
 /** The open conversation: its history, who is typing, and the composer (or why it is closed). */
 export function ChatView(props: { meId: string; conversationId: string; info: ChatInfo }) {
@@ -92,24 +89,23 @@ function OpenChat(props: { model: ConversationModel; typing: TypingModel; meId: 
 
 /**
  * Where the conversation opens, decided once: the first unread message, or (undefined) the
- * newest. Waits until the newest segment has the server's state, the device is offline, or, with
- * history already here, a short moment.
+ * newest. With history on the device it is decided at once from what the device holds, as soon
+ * as the read position is known too (local first: the history paints without waiting for the
+ * server; messages the server brings next follow below). A device holding nothing yet (a new
+ * one) waits until the newest segment and the user document have the server's state or the
+ * device is offline.
  */
 function useOpeningAnchor(state: ChatState, meId: string): { unreadFromId: string | undefined } | null {
   const [anchor, setAnchor] = useState<{ unreadFromId: string | undefined } | null>(null);
-  const [waited, setWaited] = useState(false);
   // Whether the device held history when the model was ready (loaded from storage), decided once:
-  // messages that arrived from the network since must not start the short wait — on a new device
-  // the wait would run out before the read position arrived, and the view would open at the newest.
-  const [hadLocal, setHadLocal] = useState<boolean | null>(null);
-  if (hadLocal === null && state.ready) setHadLocal(state.messages.length > 0);
-  const hasLocal = hadLocal === true && state.messages.length > 0;
-  useEffect(() => {
-    if (!hasLocal) return;
-    const timer = setTimeout(() => setWaited(true), SETTLE_WAIT_MS);
-    return () => clearTimeout(timer);
-  }, [hasLocal]);
-  if (anchor === null && (state.settled || (hasLocal && waited))) {
+  // messages that arrived from the network since do not open the view before it has settled.
+  const [heldAtReady, setHeldAtReady] = useState<boolean | null>(null);
+  const held = heldAtReady ?? (state.ready ? state.messages.length > 0 : null);
+  if (heldAtReady === null && held !== null) setHeldAtReady(held);
+  const hasLocal = held === true && state.messages.length > 0;
+  // With history here it opens at once, but only once the read position is known (on a new device
+  // the session's segment is often synced before the user document: it would open at the newest).
+  if (anchor === null && (state.settled || (hasLocal && state.readKnown))) {
     const decided = { unreadFromId: firstUnreadId(state.messages, state.readPosition, meId) };
     setAnchor(decided);
     return decided;

@@ -237,6 +237,7 @@ describe('conversation model, loading', () => {
     });
     const withMessage = await next(model, (s) => s.messages.length === 1);
     expect(withMessage.settled).toBe(false);
+    expect(withMessage.readKnown).toBe(false);
     const user = new Y.Doc();
     userDocOf(user).readPositions.set(CONV, { segment: 0, messageId: 'm1', at: 2 });
     socket.deliver({
@@ -248,6 +249,38 @@ describe('conversation model, loading', () => {
     });
     const settled = await next(model, (s) => s.settled);
     expect(settled.readPosition?.messageId).toBe('m1');
+    expect(settled.readKnown).toBe(true);
+    model.close();
+    await client.stop();
+  });
+  it('knows the read position before the server answers when the device holds a user document it synced before', async () => {
+    const persistence = new MemoryPersistence();
+    const segment = new Y.Doc();
+    segment.on('update', (u: Uint8Array) => void persistence.appendUpdate(SEG0, u));
+    appendMessage(segment, { id: 'm1', author: 'u_ann', text: 'read', sentAt: 1 });
+    appendMessage(segment, { id: 'm2', author: 'u_ann', text: 'unread', sentAt: 2 });
+    const user = new Y.Doc();
+    user.on('update', (u: Uint8Array) => void persistence.appendUpdate(USER_DOC, u));
+    userDocOf(user).readPositions.set(CONV, { segment: 0, messageId: 'm1', at: 3 });
+    await persistence.setSeq(USER_DOC, 4);
+    // Connecting, never answered: only the device's copies.
+    const client = new SyncClient({
+      url: 'ws://test/sync',
+      persistence,
+      createSocket: () => new FakeSocket(),
+    });
+    client.start();
+    const model = new ConversationModel({
+      client,
+      meId: 'u_me',
+      segments: new ConversationSegments(client, CONV),
+      userDoc: () => client.open(USER_DOC),
+    });
+    await model.start();
+    const state = await next(model, (s) => s.ready && s.messages.length === 2);
+    expect(state.settled).toBe(false);
+    expect(state.readKnown).toBe(true);
+    expect(state.readPosition?.messageId).toBe('m1');
     model.close();
     await client.stop();
   });

@@ -37,6 +37,12 @@ export interface ChatState {
    * all there is for now): the moment to decide where the conversation opens.
    */
   settled: boolean;
+  /**
+   * This user's read position is known: the user document has the server's state, or the device
+   * held a copy it had synced before (what was read up to then), or the device is offline. With
+   * history on the device this is enough to open at once, at the first unread message.
+   */
+  readKnown: boolean;
   /** Older segments exist that are not loaded yet. */
   hasOlder: boolean;
   /** This user's read position (private, synced between their devices). */
@@ -54,6 +60,7 @@ export interface ConversationModelOptions {
 const EMPTY: ChatState = {
   ready: false,
   settled: false,
+  readKnown: false,
   messages: [],
   readers: new Map(),
   hasOlder: false,
@@ -169,7 +176,12 @@ export class ConversationModel {
       }
       messages.push(...read);
     }
-    const withStatus = messages.map((m) => (pending.has(m.id) ? { ...m, pending: true } : m));
+    const previous = this.state.get();
+    const fresh = messages.map((m) => (pending.has(m.id) ? { ...m, pending: true } : m));
+    // Unchanged messages and readers keep their identity, so a change elsewhere (connection
+    // status, a document that changed nothing shown) does not rebuild the view's rows.
+    const withStatus = sameItems(previous.messages, fresh) ? previous.messages : fresh;
+    const readers = readerPositions(withStatus, receipts, this.meId);
     const oldest = loaded[0]?.index;
     const newest = loaded.at(-1);
     const status = this.client.status.get();
@@ -177,16 +189,17 @@ export class ConversationModel {
     // Where the view opens depends on the read position too: on a new device the segment can be
     // synced (another device's session opened it earlier) before the user document arrives.
     const readState = this.client.docState(userDocId(this.meId));
+    // "offline" before the first connection attempt (a tab waiting to hold the socket) is not yet offline.
+    const cutOff = this.client.isOffline() || status === 'signed_out';
     return {
       ready: this.ready,
       settled:
         this.ready &&
-        // "offline" before the first connection attempt (a tab waiting to hold the socket) is not yet offline.
-        (this.client.isOffline() ||
-          status === 'signed_out' ||
-          ((newestState === 'synced' || newestState === 'denied') && readState === 'synced')),
+        (cutOff || ((newestState === 'synced' || newestState === 'denied') && readState === 'synced')),
+      readKnown:
+        this.ready && (cutOff || readState === 'synced' || this.client.seqOf(userDocId(this.meId)) > 0),
       messages: withStatus,
-      readers: readerPositions(withStatus, receipts, this.meId),
+      readers: sameReaders(previous.readers, readers) ? previous.readers : readers,
       hasOlder: oldest !== undefined && oldest > 0,
       readPosition: this.userDoc ? userDocOf(this.userDoc).readPositions.get(this.conversationId) : undefined,
     };
@@ -290,4 +303,14 @@ function readSegment(doc: Y.Doc, segment: number): ChatMessage[] {
     if (entry && isSystemMessage(entry)) message.system = entry.system;
     return message;
   });
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+function sameReaders(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, at] of a) if (b.get(id) !== at) return false;
+  return true;
 }

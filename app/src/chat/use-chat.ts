@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import type { DeviceSession } from '../session/device-session.ts';
 import { ConversationModel } from './conversation-model.ts';
 import { TypingModel } from './typing-model.ts';
@@ -14,7 +14,8 @@ export interface ChatModels {
  */
 export function useChatModels(session: DeviceSession, conversationId: string): ChatModels | null {
   const [models, setModels] = useState<ChatModels | null>(null);
-  useEffect(() => {
+  // A layout effect: the documents start loading before the pane's first frame, not after it.
+  useLayoutEffect(() => {
     const { client, userId: meId } = session;
     const model = new ConversationModel({
       client,

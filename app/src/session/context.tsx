@@ -1,5 +1,6 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useLayoutEffect, useState, type ReactNode } from 'react';
 import { DeviceSession, type DeviceSessionOptions } from './device-session.ts';
+import { takeFirstScreen } from './first-read.ts';
 import { showUnreadTotal } from './unread-badge.ts';
 
 const SessionContext = createContext<DeviceSession | null>(null);
@@ -11,19 +12,29 @@ const SessionContext = createContext<DeviceSession | null>(null);
  */
 export function DeviceSessionProvider(props: {
   userId: string;
-  options?: Omit<DeviceSessionOptions, 'client' | 'db'>;
+  options?: Omit<DeviceSessionOptions, 'client' | 'db' | 'firstRead'>;
   children: ReactNode;
 }) {
   const [session, setSession] = useState<DeviceSession | null>(null);
   const { userId, options } = props;
-  useEffect(() => {
-    const next = new DeviceSession(userId, options);
+  // A layout effect: the session starts (and the list can paint) before the first frame, not after it.
+  useLayoutEffect(() => {
+    // The index read main.tsx started (boot.ts), taken once: a strict-mode second start reads again.
+    const first = takeFirstScreen(userId);
+    const next = new DeviceSession(userId, {
+      ...options,
+      ...(first && { db: first.db, firstRead: first.read }),
+    });
     void next.start();
     const stopBadge = showUnreadTotal(next.unreadTotal);
-    // Published after mount, so a strict-mode double start never leaks a socket.
-    const timer = setTimeout(() => setSession(next), 0);
+    // Shown from a microtask, still before the frame is painted. A strict-mode double start
+    // (effect, cleanup, effect, all at once) never shows the session it disposed.
+    let live = true;
+    queueMicrotask(() => {
+      if (live) setSession(next);
+    });
     return () => {
-      clearTimeout(timer);
+      live = false;
       stopBadge();
       setSession(null);
       void next.dispose();

@@ -20,13 +20,13 @@ import {
   type SyncStatus,
 } from '../sync/index.ts';
 import { ConversationWatch } from './conversation-watch.ts';
+import { readFirstScreen, type FirstScreen } from './first-read.ts';
 import {
   deleteLocalData,
   forgetLegacyDetailCache,
   LocalDb,
   syncDbName,
   type IndexedMessage,
-  type KeptFriends,
 } from './local-db.ts';
 import {
   countUnreadIndexed,
@@ -55,6 +55,8 @@ export interface DeviceSessionOptions {
   /** A client made elsewhere (tests); the session then neither starts nor owns its socket. */
   client?: SyncClient;
   db?: LocalDb;
+  /** The first screen's data, read before the session existed (first-read.ts); read here when absent. */
+  firstRead?: Promise<FirstScreen>;
   /** GETs JSON from the API (tests replace it). */
   fetchJson?: <T>(path: string) => Promise<T>;
   /** The user's own profile changed elsewhere (name, picture). */
@@ -278,16 +280,17 @@ export class DeviceSession {
 
   private async loadFromDevice(): Promise<void> {
     try {
-      const [rows, profiles, friends] = await Promise.all([
-        this.db.conversations.toArray(),
-        this.db.profiles.toArray(),
-        this.db.kept.get('friends') as Promise<KeptFriends | undefined>,
-      ]);
+      const early = this.options.firstRead;
+      const { rows, profiles, friends } = await (early
+        ? early.catch(() => readFirstScreen(this.db))
+        : readFirstScreen(this.db));
       if (this.disposed) return;
       // What the server said meanwhile (a fast first fill) is newer than the index.
       for (const row of rows) if (!this.rows.has(row.id)) this.rows.set(row.id, row);
       this.addProfiles(profiles);
       if (friends && !this.friends.get().loaded) this.friends.set({ lists: friends.value, loaded: true });
+      // A conversation opened first (openFirst) may have computed its columns before its row was here.
+      for (const watch of this.watches.values()) watch.recompute();
     } catch (error) {
       console.warn('local index unavailable', error);
     }
@@ -441,6 +444,14 @@ export class DeviceSession {
     if (this.disposed) return;
     if (batch.length > 0) this.publishSoon();
     this.watchSoon([]);
+  }
+
+  /**
+   * The conversation on screen (the app opened on its address): its newest segment opens now,
+   * ahead of the idle batches, so the chat finds it loaded or loading.
+   */
+  openFirst(id: string): void {
+    void this.watch(id);
   }
 
   /** Keeps the conversation's newest segment open and its row current; resolves once it is open. */

@@ -1,8 +1,9 @@
-import { memo, useCallback, useLayoutEffect, useRef } from 'react';
+import { memo, startTransition, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useStore } from '../lib/use-store.ts';
 import { useDeviceSession } from '../session/context.tsx';
 import { activityAt, previewLine, type ConversationRow } from '../session/list-columns.ts';
 import { Avatar } from '../ui/Avatar.tsx';
+import { preloadScreensWhenIdle } from '../ui/screens.tsx';
 import { listTime } from '../ui/format-time.ts';
 import { OfflineBanner } from './OfflineBanner.tsx';
 import { useConversations } from './use-conversations.ts';
@@ -122,6 +123,8 @@ export function ConversationList(props: {
     onSelectRef.current = props.onSelect;
   });
   const onSelect = useCallback((id: string) => onSelectRef.current(id), []);
+  // The other screens' code loads once the list is shown, never ahead of it.
+  useEffect(() => (ready ? preloadScreensWhenIdle() : undefined), [ready]);
   return (
     <>
       <OfflineBanner />
@@ -132,14 +135,51 @@ export function ConversationList(props: {
             : 'No conversations yet. Add a friend or create a group to start one.'}
         </p>
       ) : (
-        <ul aria-label="Conversations" className="flex flex-col gap-1">
-          {rows.map((row) => (
-            <li key={row.id}>
-              <Row row={row} now={now} selected={row.id === props.selectedId} onSelect={onSelect} />
-            </li>
-          ))}
-        </ul>
+        <Rows rows={rows} now={now} selectedId={props.selectedId} onSelect={onSelect} />
       )}
     </>
+  );
+}
+
+/** A row's height (avatar and padding): the first pass renders what a screen this tall shows. */
+const ROW_PX = 60;
+
+/**
+ * The rows, latest activity first. The first render (when the list appears) makes only the rows
+ * a screen shows, so the first paint costs the same for 10 conversations as for 1,000; the rest
+ * follow in a background render (a transition) once that frame is painted.
+ */
+function Rows(props: {
+  rows: readonly ConversationRow[];
+  now: number;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+}) {
+  const firstScreen = Math.ceil(window.innerHeight / ROW_PX) + 2;
+  const [whole, setWhole] = useState(false);
+  useEffect(() => {
+    if (whole) return;
+    // The frame with the first screen is painted first (an animation frame comes just before
+    // the paint, a task after it); rendering the rest at once would hold that frame back.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => startTransition(() => setWhole(true)), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [whole]);
+  const shown = whole || props.rows.length <= firstScreen ? props.rows : props.rows.slice(0, firstScreen);
+  return (
+    <ul aria-label="Conversations" className="flex flex-col gap-1">
+      {shown.map((row) => (
+        // Rows out of view skip style, layout and paint until scrolled to (60 px: avatar and
+        // padding), so a long list costs little once it is all there.
+        <li key={row.id} className="[contain-intrinsic-size:auto_60px] [content-visibility:auto]">
+          <Row row={row} now={props.now} selected={row.id === props.selectedId} onSelect={props.onSelect} />
+        </li>
+      ))}
+    </ul>
   );
 }

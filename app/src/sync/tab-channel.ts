@@ -25,13 +25,21 @@ export interface TabChannel {
 /** The tab channel on BroadcastChannel (structured clone carries Uint8Array as is). */
 export function broadcastTabChannel(name: string): TabChannel & { close(): void } {
   const channel = new BroadcastChannel(name);
+  let closed = false;
   return {
-    post: (message) => channel.postMessage(message),
+    // A document still loading when its session stopped (signed out during the start) finishes
+    // after the channel closed: there is no one left to tell, and posting would throw.
+    post: (message) => {
+      if (!closed) channel.postMessage(message);
+    },
     subscribe(handler) {
       const listener = (event: MessageEvent<TabMessage>): void => handler(event.data);
       channel.addEventListener('message', listener);
       return () => channel.removeEventListener('message', listener);
     },
-    close: () => channel.close(),
+    close: () => {
+      closed = true;
+      channel.close();
+    },
   };
 }

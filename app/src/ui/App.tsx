@@ -1,14 +1,14 @@
-import { useEffect } from 'react';
-import { ChooseUsername } from '../accounts/ChooseUsername.tsx';
+import { Suspense, useEffect } from 'react';
 import { meStore } from '../accounts/me-store.ts';
-import { AccountSettings } from '../accounts/settings/AccountSettings.tsx';
-import { SignInPage } from '../accounts/SignInPage.tsx';
 import { useMe } from '../accounts/use-me.ts';
 import { useStore } from '../lib/use-store.ts';
 import { updateWaiting } from '../pwa/update-store.ts';
 import { DeviceSessionProvider } from '../session/context.tsx';
 import { serverEndedNotice } from '../session/server-ended.ts';
+import { AccountSettings, ChooseUsername, SignInPage } from './screens.tsx';
 import { ChatShell } from './shell/ChatShell.tsx';
+
+const blank = <div className="h-full bg-canvas" aria-busy="true" />;
 
 /** Who is here decides the screen: sign in, choose a username, or the conversations. */
 export function App() {
@@ -23,9 +23,17 @@ export function App() {
 
   return (
     <>
-      {state.status === 'loading' && <div className="h-full bg-canvas" aria-busy="true" />}
-      {state.status === 'anonymous' && <SignInPage notice={state.notice} />}
-      {state.status === 'signed-in' && state.me.username === null && <ChooseUsername me={state.me} />}
+      {state.status === 'loading' && blank}
+      {state.status === 'anonymous' && (
+        <Suspense fallback={blank}>
+          <SignInPage notice={state.notice} />
+        </Suspense>
+      )}
+      {state.status === 'signed-in' && state.me.username === null && (
+        <Suspense fallback={blank}>
+          <ChooseUsername me={state.me} />
+        </Suspense>
+      )}
       {state.status === 'signed-in' && state.me.username !== null && (
         // One device session per user: a sign-out or another user disposes it with everything it held.
         <DeviceSessionProvider

@@ -1,3 +1,5 @@
+import { applyTemplate, learnTemplate, type Template } from './time-template.ts';
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -6,19 +8,75 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * message). The person's locale does not change while the page lives.
  */
 const formats = new Map<string, Intl.DateTimeFormat>();
-function format(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = JSON.stringify(options);
+function format(key: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   let made = formats.get(key);
   if (!made) {
     made = new Intl.DateTimeFormat(undefined, options);
     formats.set(key, made);
+    learnWhenIdle(key, options);
   }
   return made;
 }
 
-/** Formats `at` in the person's locale with a cached formatter. */
+/** localStorage key of the learned formats (time-template.ts), valid for the browser's languages. */
+const TEMPLATES_KEY = 'messenjo.time-templates';
+
+interface StoredTemplates {
+  languages: string;
+  /** By options; null: the locale's format is left to Intl. */
+  templates: Record<string, Template | null>;
+}
+
+function languages(): string {
+  return typeof navigator === 'undefined' ? '' : navigator.languages.join(',');
+}
+
+function readStored(): StoredTemplates {
+  try {
+    const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(TEMPLATES_KEY);
+    const stored = raw ? (JSON.parse(raw) as StoredTemplates) : null;
+    if (stored && stored.languages === languages()) return stored;
+  } catch {
+    // Unreadable: learned again.
+  }
+  return { languages: languages(), templates: {} };
+}
+
+let stored: StoredTemplates | null = null;
+const toLearn = new Map<string, Intl.DateTimeFormatOptions>();
+let learning = false;
+
+/** After the first paint, learns the shape of the formats this start used, for the next start. */
+function learnWhenIdle(key: string, options: Intl.DateTimeFormatOptions): void {
+  stored ??= readStored();
+  if (key in stored.templates || typeof requestIdleCallback !== 'function') return;
+  toLearn.set(key, options);
+  if (learning) return;
+  learning = true;
+  requestIdleCallback(() => {
+    learning = false;
+    const next = (stored ??= readStored());
+    for (const [k, o] of toLearn) next.templates[k] = learnTemplate(format(k, o));
+    toLearn.clear();
+    try {
+      localStorage.setItem(TEMPLATES_KEY, JSON.stringify(next));
+    } catch {
+      // Full or refused: Intl it is, next time too.
+    }
+  });
+}
+
+/**
+ * Formats `at` in the person's locale: with the Intl formatter once this page made it, else with
+ * the template learned from it on an earlier start (no locale data to load on the first paint).
+ */
 export function formatTime(at: number, options: Intl.DateTimeFormatOptions): string {
-  return format(options).format(at);
+  const key = JSON.stringify(options);
+  const made = formats.get(key);
+  if (made) return made.format(at);
+  stored ??= readStored();
+  const template = stored.templates[key];
+  return template ? applyTemplate(template, at) : format(key, options).format(at);
 }
 
 /** The conversation list's time: hh:mm today, "Yesterday", a weekday this week, else the date. */

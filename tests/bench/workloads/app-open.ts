@@ -60,6 +60,19 @@ const messagePaintedAt = (text: string): number =>
 const listPaintedAt = (rows: number): number =>
   document.querySelectorAll('[data-conversation-id]').length >= rows ? performance.now() : 0;
 
+/**
+ * The list as a person sees it: every conversation is there, or the rows reach the bottom of the
+ * list's scroll area (the screen is full; the app renders the rows below it right after).
+ */
+const screenPaintedAt = (rows: number): number => {
+  const shown = document.querySelectorAll<HTMLElement>('[data-conversation-id]');
+  const last = shown[shown.length - 1];
+  const scroller = document.querySelector('ul[aria-label="Conversations"]')?.parentElement;
+  if (!last || !scroller) return 0;
+  const full = last.getBoundingClientRect().bottom >= scroller.getBoundingClientRect().bottom;
+  return shown.length >= rows || full ? performance.now() : 0;
+};
+
 /** Every newest text appears in some row's preview (compared on 40 characters: previews may be cut). */
 const previewsPaintedAt = (texts: string[]): number => {
   const shown = Array.from(
@@ -187,6 +200,8 @@ export const w6Open: Workload = {
  * W12: offline cold start. The device has synced its conversations once (and the service worker
  * holds the shell); then the network goes and the app is opened again: time from navigation to
  * the conversation list painted, for 200 conversations and for 10 (it should not depend on it).
+ * "Painted" is what a person sees: the screen filled with rows (or every conversation, when
+ * fewer fit); the time until every row of the 200 is in the page is reported beside it.
  * The quick size (CI) uses 50 in place of 200, so the first fill fits its time limit.
  */
 export const w12ColdStart: Workload = {
@@ -198,7 +213,10 @@ export const w12ColdStart: Workload = {
     const app = target?.app;
     if (!target || !app) return [];
     const manyCount = scale >= 1 ? 200 : 50;
-    const measure = async (browser: Browser, count: number): Promise<{ ms: number; note?: string }> => {
+    const measure = async (
+      browser: Browser,
+      count: number,
+    ): Promise<{ ms: number; allMs: number; note?: string }> => {
       progress(`${count} conversations`);
       const { device, docIds } = await target.createUserConversations(count);
       const writer = await target.connect(device);
@@ -231,7 +249,13 @@ export const w12ColdStart: Workload = {
         const said: string[] = [];
         if (process.env.W12_DEBUG) page.on('console', (m) => said.push(`${m.type()}: ${m.text()}`));
         try {
-          return { ms: await timeToPaint(page, app.url, listPaintedAt, count, OFFLINE_PAINT_TIMEOUT_MS) };
+          const ms = await timeToPaint(page, app.url, screenPaintedAt, count, OFFLINE_PAINT_TIMEOUT_MS);
+          // Then every row in the page (those below the screen included), on the same clock.
+          const all = await page.waitForFunction(listPaintedAt, count, {
+            polling: 'raf',
+            timeout: OFFLINE_PAINT_TIMEOUT_MS,
+          });
+          return { ms, allMs: await all.jsonValue() };
         } catch {
           // Seen now and then: reported in the table rather than hidden by a retry.
           const rows = await page
@@ -243,6 +267,7 @@ export const w12ColdStart: Workload = {
           }
           return {
             ms: NaN,
+            allMs: NaN,
             note: `list not painted within ${OFFLINE_PAINT_TIMEOUT_MS / 1000} s (${rows} of ${count} rows)`,
           };
         }
@@ -266,6 +291,11 @@ export const w12ColdStart: Workload = {
           value: ten.ms,
           unit: 'ms',
           ...(ten.note ? { note: ten.note } : {}),
+        },
+        {
+          metric: `offline: navigation → all ${manyCount} rows in the page`,
+          value: many.allMs,
+          unit: 'ms',
         },
       ] satisfies Measurement[];
     });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Suspense, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { router, type Route } from '../../app/router.ts';
 import { syncThemeWithUserDoc } from '../../app/theme-sync.ts';
 import { pageTheme } from '../../lib/theme.ts';
@@ -7,10 +7,8 @@ import { useStore } from '../../lib/use-store.ts';
 import { useDeviceSession } from '../../session/context.tsx';
 import { signOutOfDevice } from '../../session/sign-out.ts';
 import { ConversationList } from '../../social/ConversationList.tsx';
-import { ConversationPane } from '../../social/ConversationPane.tsx';
-import { FriendsPanel } from '../../social/FriendsPanel.tsx';
-import { NewGroupPanel } from '../../social/NewGroupPanel.tsx';
 import { useFriends } from '../../social/use-social.ts';
+import { ConversationPane, FriendsPanel, NewGroupPanel } from '../screens.tsx';
 import { focusScreenIfLost } from './focus-screen.ts';
 import { RefusalNotice } from '../RefusalNotice.tsx';
 import { NavBar } from './NavBar.tsx';
@@ -38,6 +36,12 @@ export function ChatShell(props: {
   const selectedId = route.view === 'conversation' ? route.id : null;
   // The list is the home screen's title; elsewhere the pane's header has the level-1 heading.
   const ListHeading = home ? 'h1' : 'h2';
+
+  // The conversation the app opened on starts loading with the session, not after the chat's code.
+  const [openedOn] = useState(selectedId);
+  useLayoutEffect(() => {
+    if (openedOn !== null) session.openFirst(openedOn);
+  }, [session, openedOn]);
 
   const mainRef = useRef<HTMLElement>(null);
   const shownRoute = useRef(route);
@@ -95,12 +99,14 @@ export function ChatShell(props: {
         className={`${home ? 'hidden md:flex' : 'flex'} min-w-0 flex-1 flex-col overflow-hidden border-line md:rounded-3xl md:border`}
       >
         {route.view === 'conversation' && (
-          <ConversationPane
-            key={route.id}
-            id={route.id}
-            meId={props.meId}
-            onLeft={() => go({ view: 'home' })}
-          />
+          <Suspense fallback={<div className="flex-1" aria-busy="true" />}>
+            <ConversationPane
+              key={route.id}
+              id={route.id}
+              meId={props.meId}
+              onLeft={() => go({ view: 'home' })}
+            />
+          </Suspense>
         )}
         {route.view === 'friends' && (
           <Pane title="Friends">
@@ -126,7 +132,9 @@ function Pane(props: { title: string; children: ReactNode }) {
   return (
     <>
       <PaneHeader title={props.title} />
-      <div className="min-h-0 flex-1 overflow-y-auto">{props.children}</div>
+      <div className="min-h-0 flex-1 overflow-y-auto">
+        <Suspense fallback={null}>{props.children}</Suspense>
+      </div>
     </>
   );
 }

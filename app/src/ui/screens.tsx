@@ -1,0 +1,76 @@
+import { lazy, useState, type ComponentType } from 'react';
+
+/**
+ * The screens that are not the conversation list, each in its own chunk: the first paint of a
+ * signed-in device needs only the shell, the session and the list, so nothing else is parsed
+ * before it. The service worker precaches every chunk (vite.config.ts), so they load offline.
+ */
+function screen<P extends object>(
+  load: () => Promise<ComponentType<P>>,
+): {
+  Screen: ComponentType<P>;
+  preload: () => Promise<unknown>;
+} {
+  let loaded: ComponentType<P> | undefined;
+  let loading: Promise<ComponentType<P>> | undefined;
+  const preload = (): Promise<ComponentType<P>> =>
+    (loading ??= load().then((component) => (loaded = component)));
+  const Lazy = lazy(() => preload().then((component) => ({ default: component })));
+  /**
+   * Code already here (preloaded) renders at once; otherwise the lazy one suspends until it is.
+   * Chosen once per mount, so a chunk arriving later never remounts a screen in use.
+   */
+  function Screen(props: P) {
+    const [Component] = useState<ComponentType<P>>(() => loaded ?? Lazy);
+    return <Component {...props} />;
+  }
+  return { Screen, preload };
+}
+
+const conversation = screen(() => import('../social/ConversationPane.tsx').then((m) => m.ConversationPane));
+const friends = screen(() => import('../social/FriendsPanel.tsx').then((m) => m.FriendsPanel));
+const newGroup = screen(() => import('../social/NewGroupPanel.tsx').then((m) => m.NewGroupPanel));
+const settings = screen(() =>
+  import('../accounts/settings/AccountSettings.tsx').then((m) => m.AccountSettings),
+);
+const signIn = screen(() => import('../accounts/SignInPage.tsx').then((m) => m.SignInPage));
+const chooseUsername = screen(() => import('../accounts/ChooseUsername.tsx').then((m) => m.ChooseUsername));
+
+export const ConversationPane = conversation.Screen;
+export const FriendsPanel = friends.Screen;
+export const NewGroupPanel = newGroup.Screen;
+export const AccountSettings = settings.Screen;
+export const SignInPage = signIn.Screen;
+export const ChooseUsername = chooseUsername.Screen;
+
+/**
+ * Starts loading the chunk the address opens on (a conversation's URL: the chat), beside the
+ * main chunk's start rather than after the first render asks for it.
+ */
+export function preloadScreenOf(pathname: string): void {
+  if (pathname.startsWith('/c/')) void conversation.preload();
+}
+
+/** How long after the list is shown the other screens' code starts loading (an open chat renders first). */
+const PRELOAD_AFTER_MS = 1500;
+
+/**
+ * A while after the list is on screen, when the page is idle: the chat, then the other screens,
+ * so opening one never waits.
+ */
+export function preloadScreensWhenIdle(): () => void {
+  let idle: number | undefined;
+  const run = (): void => {
+    void conversation
+      .preload()
+      .then(() => Promise.all([friends.preload(), newGroup.preload(), settings.preload()]));
+  };
+  const timer = setTimeout(() => {
+    if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(run, { timeout: 2000 });
+    else run();
+  }, PRELOAD_AFTER_MS);
+  return () => {
+    clearTimeout(timer);
+    if (idle !== undefined) cancelIdleCallback(idle);
+  };
+}
