@@ -336,6 +336,7 @@ export class SyncHub implements ConnectionHost {
     for (const room of rooms) room.compact();
     await this.commits.flushed();
     for (const room of rooms) room.evict();
+    this.roomContext.heads.close();
   }
 }
 
