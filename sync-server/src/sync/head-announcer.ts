@@ -54,7 +54,8 @@ export class HeadAnnouncer {
   /** Announces every document whose interval has passed; wakes again for the rest. */
   private publish(): void {
     const now = this.now();
-    for (const [docId, at] of this.announcedAt) if (now - at >= this.intervalMs) this.announcedAt.delete(docId);
+    for (const [docId, at] of this.announcedAt)
+      if (now - at >= this.intervalMs) this.announcedAt.delete(docId);
     let next = Infinity;
     for (const [docId, seq] of this.due) {
       const last = this.announcedAt.get(docId);
