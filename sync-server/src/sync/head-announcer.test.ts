@@ -1,4 +1,4 @@
-import { decodeServerFrame, type ServerFrame } from '@messenjo/shared';
+import { decodeServerFrame } from '@messenjo/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Peer } from './connection-host.ts';
 import type { Fanout } from './fanout.ts';
@@ -12,7 +12,7 @@ function recorder(): { fanout: Fanout<Peer>; heads: [string, number][] } {
     subscriberCount: () => 1,
     publish: (_topic, frame) => {
       const decoded = decodeServerFrame(frame);
-      const f = decoded.kind === 'frame' ? (decoded.frame as ServerFrame) : null;
+      const f = decoded.kind === 'frame' ? decoded.frame : null;
       if (f?.type === 'head') heads.push([f.docId, f.seq]);
     },
   };
