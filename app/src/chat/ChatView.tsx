@@ -1,8 +1,8 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useDeviceSession } from '../session/context.tsx';
 import { senderName, type ChatInfo } from './chat-info.ts';
 import { Composer, type ComposerMode } from './Composer.tsx';
-import { ConfirmDialog } from './ConfirmDialog.tsx';
+import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import type { ChatState, ConversationModel } from './conversation-model.ts';
 import { excerpt } from './message-text.ts';
 import { MessageList, type ListContext } from './MessageList.tsx';
@@ -24,6 +24,8 @@ function OpenChat(props: { model: ConversationModel; typing: TypingModel; meId: 
   const state = useStore(model.state);
   const [mode, setMode] = useState<ComposerMode | null>(null);
   const [deleting, setDeleting] = useState<ChatMessage | null>(null);
+  // Stable: the dialog's effect depends on it (a new one each render would reopen the dialog).
+  const stopDeleting = useCallback(() => setDeleting(null), []);
   const anchor = useOpeningAnchor(state, meId);
 
   const context: ListContext = useMemo(
@@ -70,19 +72,21 @@ function OpenChat(props: { model: ConversationModel; typing: TypingModel; meId: 
           {info.readOnlyReason}
         </p>
       )}
-      {deleting && (
-        <ConfirmDialog
-          title="Delete this message?"
-          body={
-            deleting.author === meId
-              ? 'Everyone in the conversation will see “Message deleted” in its place.'
-              : `You are deleting a message from ${senderName(info, deleting.author)} for everyone. Its place will show “Message deleted”.`
-          }
-          confirm="Delete"
-          onConfirm={() => model.remove(deleting)}
-          onClose={() => setDeleting(null)}
-        />
-      )}
+      <ConfirmDialog
+        open={deleting !== null}
+        title="Delete this message?"
+        body={
+          deleting?.author === meId
+            ? 'Everyone in the conversation will see “Message deleted” in its place.'
+            : `You are deleting a message from ${deleting ? senderName(info, deleting.author) : ''} for everyone. Its place will show “Message deleted”.`
+        }
+        confirmLabel="Delete"
+        onConfirm={() => {
+          if (deleting) model.remove(deleting);
+          setDeleting(null);
+        }}
+        onCancel={stopDeleting}
+      />
     </div>
   );
 }
