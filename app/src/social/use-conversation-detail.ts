@@ -1,5 +1,6 @@
 import type { ConversationDetail } from '@messenjo/shared';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { ConversationRow } from '../session/list-columns.ts';
 import { useStore } from '../lib/use-store.ts';
 import { useDeviceSession } from '../session/context.tsx';
 
@@ -36,7 +37,19 @@ export function useConversationDetail(id: string): {
       cancelled = true;
     };
   }, [session, id, version]);
-  return { detail: detail?.id === id ? detail : null, error: detail?.id === id ? null : error };
+  // A conversation never opened on this device has no stored detail, but its list row is here:
+  // enough to open it offline rather than wait on the network for what the device holds.
+  const rows = useStore(session.conversations);
+  const row = rows.find((r) => r.id === id);
+  const fromRow = useMemo(() => (row ? detailFromListRow(row) : null), [row]);
+  if (detail?.id === id) return { detail, error: null };
+  return fromRow ? { detail: fromRow, error: null } : { detail: null, error };
+}
+
+/** The list row as a detail: members other than a direct conversation's peer come with the server's answer. */
+export function detailFromListRow(row: ConversationRow): ConversationDetail {
+  const { local: _local, ...entry } = row;
+  return { ...entry, members: row.peer ? [{ ...row.peer, role: 'member', joinedAt: 0 }] : [] };
 }
 
 /**

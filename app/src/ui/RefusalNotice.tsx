@@ -17,7 +17,7 @@ export function RefusalNotice() {
     <div
       role="alert"
       data-testid="refusal-notice"
-      className="fixed inset-x-2 bottom-2 z-40 mx-auto flex max-w-xl items-start shadow-lg gap-3 rounded-xl border border-danger bg-surface px-3 py-2 text-sm text-fg"
+      className="fixed inset-x-2 bottom-24 z-40 mx-auto flex max-w-xl items-start shadow-lg gap-3 rounded-xl border border-danger bg-surface px-3 py-2 text-sm text-fg"
     >
       <p className="min-w-0 flex-1">{refusalText(refusal, name)}</p>
       <Button onClick={() => session.refusals.dismiss()}>Dismiss</Button>
