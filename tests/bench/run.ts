@@ -4,6 +4,7 @@ import { aggregate, renderTable, type Sample } from './report.ts';
 import { hocuspocusTarget } from './targets/hocuspocus.ts';
 import { messenjoBuild, messenjoTarget } from './targets/messenjo.ts';
 import type { Target, TargetInstance } from './targets/types.ts';
+import { wsRelayTarget } from './targets/ws-relay.ts';
 import { yWebsocketTarget } from './targets/y-websocket.ts';
 import type { Workload } from './workloads/types.ts';
 import { w1Relay } from './workloads/w1-relay.ts';
@@ -44,6 +45,7 @@ const TARGETS: Target[] = [
   messenjoTarget,
   hocuspocusTarget,
   yWebsocketTarget,
+  wsRelayTarget,
   ...(baseline ? [messenjoBuild('messenjo-base', baseline)] : []),
 ];
 
@@ -101,7 +103,7 @@ for (const workload of workloads) {
       : workload.oursOnly
         ? // Every build of ours (messenjo, and messenjo-base for a before/after).
           targets.filter((t) => t.name.startsWith('messenjo'))
-        : targets;
+        : targets.filter((t) => !t.workloads || t.workloads.includes(workload.id));
     for (const target of runOn) {
       const name = target?.name ?? 'messenjo';
       const label = `${workload.id} ${workload.title}, round ${round}/${rounds}, ${target ? name : 'device'}`;

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export function percentile(sorted: number[], p: number): number {
@@ -53,3 +54,25 @@ export function folderBytes(dir: string): number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** CPU time of every core of the machine so far, in ms: busy (not idle or waiting for I/O) and total. */
+export interface MachineCpu {
+  busy: number;
+  total: number;
+}
+
+export function machineCpu(): MachineCpu {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of os.cpus()) {
+    const all = times.user + times.nice + times.sys + times.idle + times.irq;
+    total += all;
+    busy += all - times.idle;
+  }
+  return { busy, total };
+}
+
+/** How busy the machine's cores were since `before`, in % of all of them. */
+export function machineBusyPercent(before: MachineCpu, after: MachineCpu = machineCpu()): number {
+  return (100 * (after.busy - before.busy)) / (after.total - before.total);
+}

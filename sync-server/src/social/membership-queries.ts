@@ -33,6 +33,8 @@ export class MembershipQueries {
   // asks these on every incoming update.
   private conversationById: Statement | undefined;
   private membershipOf: Statement | undefined;
+  private activeMembersOf: Statement | undefined;
+  private activeMemberCountOf: Statement | undefined;
 
   constructor(private readonly db: Db) {}
 
@@ -50,18 +52,17 @@ export class MembershipQueries {
 
   /** Current members, longest-standing first (the order ownership passes on in). */
   activeMembers(conversationId: string): MembershipRow[] {
-    return this.db
-      .prepare(
-        'SELECT * FROM memberships WHERE conversation_id = ? AND left_at IS NULL ORDER BY joined_at, user_id',
-      )
-      .all(conversationId) as MembershipRow[];
+    // Asked for every conversation a commit wrote list columns for (its audience).
+    this.activeMembersOf ??= this.db.prepare(
+      'SELECT * FROM memberships WHERE conversation_id = ? AND left_at IS NULL ORDER BY joined_at, user_id',
+    );
+    return this.activeMembersOf.all(conversationId) as MembershipRow[];
   }
 
   activeMemberCount(conversationId: string): number {
-    return (
-      this.db
-        .prepare('SELECT COUNT(*) AS n FROM memberships WHERE conversation_id = ? AND left_at IS NULL')
-        .get(conversationId) as { n: number }
-    ).n;
+    this.activeMemberCountOf ??= this.db.prepare(
+      'SELECT COUNT(*) AS n FROM memberships WHERE conversation_id = ? AND left_at IS NULL',
+    );
+    return (this.activeMemberCountOf.get(conversationId) as { n: number }).n;
   }
 }

@@ -10,11 +10,13 @@ export function peerTarget(options: {
   name: string;
   script: string;
   ack: TargetInstance['ack'];
+  workloads?: readonly string[];
   env: (dataDir: string) => Record<string, string>;
   connect: (origin: string, userId: string) => Promise<BenchPeer>;
 }): Target {
   return {
     name: options.name,
+    workloads: options.workloads,
     async start(): Promise<TargetInstance> {
       const server = await startPeerProcess(options.script, options.env);
       const origin = `ws://127.0.0.1:${server.port}`;

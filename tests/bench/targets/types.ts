@@ -48,9 +48,10 @@ export interface TargetInstance {
   /**
    * What `send` resolving means: `durable` after a durable commit (ours), `applied` once the server
    * applied it in memory (Hocuspocus' sync status), `echo` when the server broadcast it back to the
-   * sender (y-websocket has no acknowledgement at all).
+   * sender (y-websocket has no acknowledgement at all), `received` when the server read the frame
+   * (the floor relay, which does nothing with it).
    */
-  readonly ack: 'durable' | 'applied' | 'echo';
+  readonly ack: 'durable' | 'applied' | 'echo' | 'received';
   /** Whether the server checks who may read and write a document (ours); peers let anyone in. */
   readonly membership: boolean;
   /** Makes `docs` conversations, each with `membersPerDoc` users (one device each); returns doc ids. */
@@ -77,5 +78,7 @@ export interface TargetInstance {
 
 export interface Target {
   name: string;
+  /** The workload ids this target can express (every one when absent). */
+  workloads?: readonly string[];
   start(): Promise<TargetInstance>;
 }
