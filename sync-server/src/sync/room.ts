@@ -291,6 +291,8 @@ export class Room implements RoomHandle {
     live.pending++;
     const segment = segments.opened(this.ref);
     // RL1: relay at once; Yjs updates are idempotent and the sender resends whatever is not acked.
+    // HD1: a head due past its interval leaves in the same write.
+    heads.ride(docId, write.origin);
     fanout.publish(
       docId,
       encodeServerFrame({ type: 'update', docId, seq: 0, update: write.update }),

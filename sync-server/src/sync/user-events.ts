@@ -1,4 +1,4 @@
-import type { SystemEntry, UserEvent } from '@messenjo/shared';
+import { encodeServerFrame, type SystemEntry, type UserEvent } from '@messenjo/shared';
 import type { MembershipStore } from '../conversations/membership-store.ts';
 import type { Disposer, EventBus } from '../events/bus.ts';
 import type { Peer } from './connection-host.ts';
@@ -25,8 +25,10 @@ export function listenToUserEvents(bus: EventBus, targets: UserEventTargets): Di
   const forUser = (userId: string, run: (peer: Peer) => unknown): void => {
     for (const peer of targets.socketsOf(userId)) run(peer);
   };
-  const tell = (userId: string, event: UserEvent): void =>
-    forUser(userId, (peer) => peer.send({ type: 'event', event }));
+  const tell = (userId: string, event: UserEvent): void => {
+    const frame = encodeServerFrame({ type: 'event', event });
+    forUser(userId, (peer) => peer.sendRaw(frame));
+  };
 
   const membershipChanged = (
     conversationId: string,
@@ -62,10 +64,9 @@ export function listenToUserEvents(bus: EventBus, targets: UserEventTargets): Di
     const sockets = [...new Set(audience)].flatMap((userId) => targets.socketsOf(userId));
     // Events after commit: the system line a group change writes (conversation.system, published
     // right after this) commits first, so a device that refetches the list reads it.
-    queueMicrotask(
-      () =>
-        void targets.committed().then(() => sockets.forEach((peer) => peer.send({ type: 'event', event }))),
-    );
+    // One frame for every member's sockets: a busy conversation changes about once a second.
+    const frame = encodeServerFrame({ type: 'event', event });
+    queueMicrotask(() => void targets.committed().then(() => sockets.forEach((peer) => peer.sendRaw(frame))));
   };
 
   return [
