@@ -14,6 +14,10 @@ export type Db = Database.Database;
  */
 export function openDatabase(file: string): Db {
   const db = new Database(file);
+  // Only takes effect on a new database (before its first table): pages freed by compacting a
+  // document's log can then be given back (DocWriter.reclaimFreePages). An older database keeps
+  // them for later rows until `VACUUM` is run on it.
+  db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

@@ -20,14 +20,21 @@ const writer = new DocWriter(db);
 
 port.on('message', (request: CommitWorkerRequest) => {
   if (request.type === 'close') {
+    try {
+      writer.reclaimFreePages(true);
+    } catch {
+      // The file keeps its free pages; nothing stored is at stake.
+    }
     db.close();
     port.close();
     return;
   }
   let reply: CommitReply;
+  let compacted = false;
   try {
     const { rows, extras } = unpackCommit(request);
     const { listError } = writer.commit(rows, extras, request.at);
+    compacted = (extras.snapshots?.length ?? 0) > 0;
     reply =
       listError === undefined
         ? { id: request.id, ok: true }
@@ -36,7 +43,18 @@ port.on('message', (request: CommitWorkerRequest) => {
     reply = { id: request.id, ok: false, message: describe(error), code: (error as { code?: string }).code };
   }
   port.postMessage(reply);
+  // After the answer: the acks do not wait for it.
+  if (compacted) reclaimAfterCompaction();
 });
+
+/** After the commit is durable: a failure here must not fail it. */
+function reclaimAfterCompaction(): void {
+  try {
+    writer.reclaimFreePages();
+  } catch {
+    // Kept for later rows instead.
+  }
+}
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -8,8 +8,16 @@ import type { AppendRow, CommitExtras } from './doc-store.ts';
  * on the caller's. Statements are prepared on first use (services are built before a fresh
  * database is migrated).
  */
+/** `PRAGMA auto_vacuum` of a database whose free pages can be given back one by one. */
+const AUTO_VACUUM_INCREMENTAL = 2;
+/** Free pages are given back once they are this share of the file... */
+const RECLAIM_SHARE = 0.25;
+/** ...and at least this many (1 MiB of 4 KiB pages): a small file is not shrunk after every compaction. */
+const RECLAIM_MIN_PAGES = 256;
+
 export class DocWriter {
   private prepared: ReturnType<DocWriter['prepare']> | undefined;
+  private incremental: boolean | undefined;
 
   constructor(private readonly db: Db) {}
 
@@ -70,5 +78,21 @@ export class DocWriter {
       })
       .immediate();
     return listError === undefined ? {} : { listError };
+  }
+
+  /**
+   * Gives the pages of deleted log rows (a compaction replaced them with a snapshot) back to the
+   * file system once they are a quarter of the file, or all of them (`all`, at shutdown). Until
+   * then SQLite reuses them for the next rows; W8 found them ~30 % of a compacted database. Runs
+   * outside a transaction; a database created before auto_vacuum was set keeps its pages.
+   */
+  reclaimFreePages(all = false): void {
+    this.incremental ??= this.db.pragma('auto_vacuum', { simple: true }) === AUTO_VACUUM_INCREMENTAL;
+    if (!this.incremental) return;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    if (free === 0) return;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    if (!all && (free < RECLAIM_MIN_PAGES || free < RECLAIM_SHARE * pages)) return;
+    this.db.pragma('incremental_vacuum');
   }
 }
