@@ -27,7 +27,9 @@ export class ListActivity {
 
   /** The columns after `count` messages whose newest (in display order) is `newest`. */
   columns(conversationId: string, newest: MessageEntry, count: number): ListColumns {
-    const preview = [...this.previewOf(newest).replace(/\s+/g, ' ').trim()].slice(0, PREVIEW_CHARS).join('');
+    const text = this.previewOf(newest).replace(/\s+/g, ' ').trim();
+    // Cut by code points (never half an emoji); a text this short in UTF-16 units fits as it is.
+    const preview = text.length <= PREVIEW_CHARS ? text : [...text].slice(0, PREVIEW_CHARS).join('');
     return { conversationId, preview, senderId: newest.author, at: this.now(), count };
   }
 
