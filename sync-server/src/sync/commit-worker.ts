@@ -9,6 +9,7 @@ import {
   unpackCommit,
   type CommitReply,
   type CommitWorkerData,
+  type CommitWorkerMessage,
   type CommitWorkerRequest,
 } from './commit-worker-protocol.ts';
 import { DocWriter } from './doc-writer.ts';
@@ -37,6 +38,8 @@ port.on('message', (request: CommitWorkerRequest) => {
   }
   port.postMessage(reply);
 });
+// Commits handed over before this line wait in the port; from now on they can be stored.
+port.postMessage({ type: 'ready' } satisfies CommitWorkerMessage);
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
