@@ -323,6 +323,44 @@ describe('the hub over a store that answers late', () => {
     expect(segmentOf(replica).messages.toArray()).toEqual([three, four]);
   });
 
+  it('[UP3] a document dropped from memory while its updates commit is read again only once they are stored: the next update follows them', async () => {
+    const { hub, store, conv, ann: annId, ben: benId } = setup();
+    const docId = segmentDocId(conv, 0);
+    store.release();
+    const ann = new Device(hub, annId);
+    ann.subscribe(docId);
+    await vi.waitFor(() => expect(ann.order).toEqual(['sync']));
+    store.holdCommits();
+    const annDoc = new Y.Doc();
+    const one = message(annId, 'one');
+    const two = message(annId, 'two');
+    ann.send({ type: 'update', docId, ref: 1, update: change(annDoc, (d) => appendMessage(d, one)) });
+    ann.send({ type: 'update', docId, ref: 2, update: change(annDoc, (d) => appendMessage(d, two)) });
+    await vi.waitFor(() => expect(store.heldCommits.map((c) => c.seqs)).toEqual([[1, 2]]));
+    // As when an update will not apply: the room drops the document and the store is the truth.
+    (hub as unknown as { rooms: Map<string, { evict(): void }> }).rooms.get(docId)!.evict();
+    const ben = new Device(hub, benId);
+    ben.subscribe(docId);
+    await vi.waitFor(() => expect(ben.order).toEqual(['sync']));
+    const benDoc = new Y.Doc();
+    Y.applyUpdate(benDoc, (ben.frames.find((f) => f.type === 'sync') as { update: Uint8Array }).update);
+    expect(segmentOf(benDoc).messages.toArray()).toEqual([one, two]); // the committing ones with the log
+    const three = message(benId, 'three');
+    // Reads now answer with what is true when asked, delivered later: a room that read the
+    // document while its rows were still committing would take head 0 and hand out seq 1 again.
+    store.hold();
+    ben.send({ type: 'update', docId, ref: 1, update: change(benDoc, (d) => appendMessage(d, three)) });
+    await new Promise((resolve) => setImmediate(resolve)); // the update reaches the room
+    store.releaseCommits();
+    store.release();
+    await vi.waitFor(() => expect(ben.order.includes('ack 1') || ben.closeCode !== undefined).toBe(true));
+    expect(ben.closeCode).toBeUndefined();
+    expect(ben.frames.find((f) => f.type === 'ack')).toMatchObject({ ref: 1, seq: 3 });
+    expect(ann.order.filter((t) => t.startsWith('ack'))).toEqual(['ack 1', 'ack 2']);
+    const stored = await store.load(docId);
+    expect(stored.log.map((entry) => entry.seq)).toEqual([1, 2, 3]);
+  });
+
   it('[SYS1] a system entry for a conversation not in memory is written once its newest segment is read', async () => {
     const { store, bus, conv, ann: annId } = setup();
     const docId = segmentDocId(conv, 0);

@@ -143,11 +143,12 @@ export class WorkerDocStore implements DocStore {
     this.closing ??= (async () => {
       this.stopTimers();
       const worker = this.worker;
-      if (!worker) return;
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      worker.ref();
-      this.post(worker, { type: 'close' });
-      await exited;
+      if (worker) {
+        const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+        worker.ref();
+        this.post(worker, { type: 'close' });
+        await exited;
+      }
       clearTimeout(this.deadline);
     })();
     return this.closing;
