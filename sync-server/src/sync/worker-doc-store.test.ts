@@ -25,7 +25,7 @@ function setup(spawn: (data: CommitWorkerData) => Worker = spawnCommitWorker) {
   const db = openDatabase(file);
   migrate(db, MIGRATIONS);
   const logs: { msg: string; fields: LogFields }[] = [];
-  const logger = createLogger('error', (line) => {
+  const logger = createLogger('warn', (line) => {
     const { msg, ...fields } = JSON.parse(line) as { msg: string } & LogFields;
     logs.push({ msg, fields });
   });
@@ -159,6 +159,23 @@ describe('WorkerDocStore', { timeout: 30_000 }, () => {
     expect(lost?.fields).toMatchObject({ level: 'error', lostCommits: 1, lostRows: 1, docIds: ['lost'] });
     expect(store.health()).toBe('stopped');
     await expect(store.appendBatch([row(2, 'lost')])).rejects.toThrow(/stopped at shutdown/);
+  });
+
+  it('[SD1] a worker that answered every commit but does not end is stopped after the timeout, logged as a late end with nothing lost', async () => {
+    // Answers every commit as stored, then ignores the request to close.
+    const slowToEnd = () =>
+      new Worker(
+        `const { parentPort } = require('node:worker_threads');
+         parentPort.on('message', (m) => { if (m.type === 'commit') parentPort.postMessage({ id: m.id, ok: true }); });`,
+        { eval: true },
+      );
+    const { store, logs, workers } = setup(slowToEnd);
+    await store.appendBatch([row(1, 'late')]);
+    store.shutdownWithin(300);
+    await store.close();
+    expect(workers[0]!.threadId).toBe(-1);
+    expect(logs.filter((l) => l.fields.level === 'error')).toEqual([]);
+    expect(logs.find((l) => l.msg.includes('did not end in time'))?.fields).toMatchObject({ level: 'warn' });
   });
 
   it('[SD1] a worker that finishes within the shutdown timeout stores everything and nothing is logged lost', async () => {
