@@ -1,12 +1,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isErrorEnvelope } from '@messenjo/shared';
-import { afterAll, describe, expect, it } from 'vitest';
+import type { Worker } from 'node:worker_threads';
+import { isErrorEnvelope, type ReadinessResponse } from '@messenjo/shared';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from './app.ts';
 import { MIGRATIONS, migrate, openDatabase } from './db/index.ts';
 import { silentLogger } from './logger.ts';
-import { createServices } from './services.ts';
+import { createServices, type Services } from './services.ts';
+import type { CommitWorkerData } from './sync/commit-worker-protocol.ts';
+import { spawnCommitWorker } from './sync/spawn-commit-worker.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'messenjo-app-'));
 const staticDir = path.join(dir, 'static');
@@ -14,28 +17,74 @@ mkdirSync(path.join(staticDir, 'assets'), { recursive: true });
 writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><div id="root"></div>');
 writeFileSync(path.join(staticDir, 'assets', 'main-abc123.js'), 'console.log(1)');
 const db = openDatabase(path.join(dir, 'db.sqlite'));
-afterAll(() => {
+const stores: Services[] = [];
+afterAll(async () => {
+  await Promise.all(stores.map((services) => services.docStore.close()));
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function appWith(options: { migrated: boolean }) {
+function appWith(options: { migrated: boolean; spawnCommitWorker?: (data: CommitWorkerData) => Worker }) {
   if (options.migrated) migrate(db, MIGRATIONS);
-  return createApp({
-    services: createServices({ db, logger: silentLogger }),
+  const services = createServices({ db, logger: silentLogger, spawnCommitWorker: options.spawnCommitWorker });
+  stores.push(services);
+  const app = createApp({
+    services,
     staticDir,
     publicUrl: () => new URL('https://chat.example.org'),
     version: '1.2.3',
   });
+  return Object.assign(app, { services });
 }
 
-describe('createApp', () => {
+async function readiness(app: { request: (path: string) => Response | Promise<Response> }) {
+  const response = await app.request('/readyz');
+  return { status: response.status, body: (await response.json()) as ReadinessResponse };
+}
+
+// The commit worker runs from source here: its thread compiles TypeScript first (seconds on a busy machine).
+describe('createApp', { timeout: 30_000 }, () => {
   it('reports not ready until migrations are applied, then ready', async () => {
     const before = await appWith({ migrated: false }).request('/readyz');
     expect(before.status).toBe(503);
-    const after = await appWith({ migrated: true }).request('/readyz');
-    expect(after.status).toBe(200);
-    expect(await after.json()).toMatchObject({ status: 'ready' });
+    const app = appWith({ migrated: true });
+    app.services.commitWorker?.start();
+    await vi.waitFor(async () => expect((await readiness(app)).status).toBe(200), { timeout: 20_000 });
+    expect((await readiness(app)).body).toMatchObject({ status: 'ready', checks: { commits: 'ok' } });
+  });
+
+  it('reports not ready (503, not_ready) while the commit worker starts or restarts, and ready once it is back', async () => {
+    const workers: Worker[] = [];
+    const app = appWith({
+      migrated: true,
+      spawnCommitWorker: (data) => {
+        const worker = spawnCommitWorker(data);
+        workers.push(worker);
+        return worker;
+      },
+    });
+    app.services.commitWorker?.start();
+    const starting = await readiness(app);
+    expect(starting.status).toBe(503);
+    expect(isErrorEnvelope(starting.body)).toBe(true);
+    expect(starting.body).toMatchObject({
+      status: 'not_ready',
+      checks: { database: 'ok', commits: 'starting' },
+      error: { code: 'not_ready' },
+    });
+    await vi.waitFor(async () => expect((await readiness(app)).status).toBe(200), { timeout: 20_000 });
+
+    // The thread dies (as on a crash): not ready until a new one has opened the database, with no commit asked of it.
+    await workers[0]!.terminate();
+    const restarting = await readiness(app);
+    expect(restarting.status).toBe(503);
+    expect(restarting.body.checks.commits).toBe('restarting');
+    await vi.waitFor(async () => expect((await readiness(app)).status).toBe(200), { timeout: 20_000 });
+    expect(workers).toHaveLength(2);
+    await app.services.docStore.appendBatch([
+      { docId: 'conv:c:seg:0', seq: 1, data: new Uint8Array([1]), userId: 'u', newClients: [] },
+    ]);
+    expect((await readiness(app)).body.checks.commits).toBe('ok');
   });
 
   it('answers unknown API routes and methods with the JSON envelope', async () => {

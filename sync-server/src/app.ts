@@ -64,6 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       version: deps.version,
       expectedMigrations: MIGRATIONS.length,
       startedAt: deps.startedAt ?? Date.now(),
+      commits: () => deps.services.commitWorker?.health() ?? 'ok',
     }),
   );
 

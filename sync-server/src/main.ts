@@ -62,6 +62,8 @@ function start(): void {
 
   let publicUrl = config.publicUrl ?? new URL('http://localhost');
   const services = createServices({ db, logger, accounts: config.accounts, dataDir: config.dataDir });
+  // Started with the server, so the first device's first message does not wait for the thread to boot.
+  services.commitWorker?.start();
   // Runs after the sync step has committed what was pending: the commit worker finishes and ends.
   lifecycle.onShutdown({ name: 'documents', run: () => services.docStore.close() });
   const app = createApp({ services, staticDir: config.staticDir, publicUrl: () => publicUrl, version });
@@ -89,6 +91,12 @@ function start(): void {
   const sync = serveSync(server, services, () => publicUrl);
   // Let the 1001 close frames reach the devices before the process exits.
   lifecycle.onShutdown({ name: 'sync', run: () => sync.stop(2000) });
+  // Registered last, so it runs first: from the moment shutdown begins, the commit worker has
+  // COMMIT_DRAIN_TIMEOUT_MS to store what it is handed (the sync step's flushes wait for it).
+  lifecycle.onShutdown({
+    name: 'commit deadline',
+    run: () => services.commitWorker?.shutdownWithin(config.commitDrainTimeoutMs),
+  });
 
   const stop = (signal: string): void => {
     void lifecycle.shutdown(signal).then(() => {

@@ -13,7 +13,7 @@ import { createSocial, type Social } from './social/index.ts';
 // The stores directly, not the sync barrel: its socket half needs `Services` (a cycle).
 import type { DocStore } from './sync/doc-store.ts';
 import { SqliteDocStore } from './sync/sqlite-doc-store.ts';
-import { WorkerDocStore } from './sync/worker-doc-store.ts';
+import { WorkerDocStore, type WorkerDocStoreOptions } from './sync/worker-doc-store.ts';
 
 /**
  * The server's long-lived services, built once by `main` (or a test) and shared by the HTTP
@@ -31,6 +31,11 @@ export interface Services {
   memberships: MembershipStore;
   /** Yjs documents: update log, snapshots, client-id bindings (commits on a worker thread; close it on shutdown). */
   docStore: DocStore;
+  /**
+   * `docStore` when it commits on a worker thread (a file database): `main` starts the worker
+   * with the server and bounds its drain at shutdown; /readyz reports its health.
+   */
+  commitWorker: WorkerDocStore | undefined;
   now: () => number;
   /** Users, sign-in methods, registration policy (src/accounts/). */
   accounts: Accounts;
@@ -48,6 +53,8 @@ export function createServices(options: {
   accounts?: AccountsConfig;
   /** DATA_DIR: pictures go to its media/ folder. Defaults to a folder under the OS temp dir (tests). */
   dataDir?: string;
+  /** Starts the commit worker's thread (tests wrap it to crash one). */
+  spawnCommitWorker?: WorkerDocStoreOptions['spawn'];
 }): Services {
   const now = options.now ?? Date.now;
   const bus = createEventBus((err, event) =>
@@ -56,16 +63,23 @@ export function createServices(options: {
   const sessions = new SessionStore(options.db, bus, now);
   const media = new MediaStore(options.db);
   const dataDir = options.dataDir ?? path.join(os.tmpdir(), `messenjo-${process.pid}`);
+  // A file database commits on a worker thread; an in-memory one cannot be shared with one.
+  const commitWorker = options.db.memory
+    ? undefined
+    : new WorkerDocStore(options.db, {
+        file: options.db.name,
+        logger: options.logger,
+        now,
+        spawn: options.spawnCommitWorker,
+      });
   return {
     db: options.db,
     logger: options.logger,
     bus,
     sessions,
     memberships: new MembershipStore(options.db, bus, now),
-    // A file database commits on a worker thread; an in-memory one cannot be shared with one.
-    docStore: options.db.memory
-      ? new SqliteDocStore(options.db, now, options.logger)
-      : new WorkerDocStore(options.db, { file: options.db.name, logger: options.logger, now }),
+    docStore: commitWorker ?? new SqliteDocStore(options.db, now, options.logger),
+    commitWorker,
     now,
     accounts: new Accounts(options.db, bus, sessions, options.accounts ?? DEFAULT_ACCOUNTS_CONFIG, now),
     media,

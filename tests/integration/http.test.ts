@@ -20,6 +20,7 @@ describe('the built server over HTTP', () => {
     expect(readyBody.checks.database).toBe('ok');
     expect(readyBody.checks.migrations.applied).toBe(readyBody.checks.migrations.expected);
     expect(readyBody.checks.migrations.expected).toBeGreaterThan(0);
+    expect(readyBody.checks.commits).toBe('ok'); // the commit worker started with the server
   });
 
   it('answers an unknown API path with a JSON 404 envelope, not the app', async () => {

@@ -28,14 +28,26 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBeUndefined();
     expect(config.logLevel).toBe('info');
     expect(config.staticDir).toBe('/srv/app');
+    expect(config.commitDrainTimeoutMs).toBe(10_000);
   });
 
   it('reads every variable', () => {
     const config = loadConfig(
-      env({ PORT: '3000', HOST: '127.0.0.1', PUBLIC_URL: 'https://chat.example.org', LOG_LEVEL: 'DEBUG' }),
+      env({
+        PORT: '3000',
+        HOST: '127.0.0.1',
+        PUBLIC_URL: 'https://chat.example.org',
+        LOG_LEVEL: 'DEBUG',
+        COMMIT_DRAIN_TIMEOUT_MS: '2500',
+      }),
       defaults,
     );
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', logLevel: 'debug' });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      logLevel: 'debug',
+      commitDrainTimeoutMs: 2500,
+    });
     expect(config.publicUrl?.origin).toBe('https://chat.example.org');
   });
 
@@ -48,6 +60,7 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'https://example.org/chat' }, 'PUBLIC_URL', /without a path/],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /not one of/],
     [{ SHUTDOWN_TIMEOUT_MS: '0' }, 'SHUTDOWN_TIMEOUT_MS', /positive integer/],
+    [{ COMMIT_DRAIN_TIMEOUT_MS: 'soon' }, 'COMMIT_DRAIN_TIMEOUT_MS', /positive integer/],
   ])('refuses %j naming %s', (vars, variable, pattern) => {
     const error = errorOf(() => loadConfig(env(vars), defaults));
     expect(error.variable).toBe(variable);

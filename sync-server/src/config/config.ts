@@ -19,8 +19,13 @@ export interface Config {
   /** Folder of the built PWA that the server serves. */
   staticDir: string;
   logLevel: LogLevel;
-  /** How long a graceful shutdown may take before the process exits anyway. */
+  /** How long a graceful shutdown waits for open requests before closing them. */
   shutdownTimeoutMs: number;
+  /**
+   * How long a shutdown waits for the commit worker to store what it was handed; then the
+   * worker is stopped and what it had not stored is logged as lost (never acked).
+   */
+  commitDrainTimeoutMs: number;
   /** Registration policy and the enabled sign-in providers (src/accounts/config.ts). */
   accounts: AccountsConfig;
 }
@@ -93,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
     throw new ConfigError('LOG_LEVEL', `"${rawLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   }
   const shutdownTimeoutMs = readPositiveInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000);
+  const commitDrainTimeoutMs = readPositiveInt(env, 'COMMIT_DRAIN_TIMEOUT_MS', 10_000);
   const accounts = readAccountsConfig(env);
   ensureWritableDir('DATA_DIR', dataDir);
   return {
@@ -103,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
     staticDir,
     logLevel: rawLevel as LogLevel,
     shutdownTimeoutMs,
+    commitDrainTimeoutMs,
     accounts,
   };
 }

@@ -1,13 +1,16 @@
-import type { HealthResponse, ReadinessResponse } from '@messenjo/shared';
+import type { CommitsCheck, HealthResponse, ReadinessChecks, ReadinessResponse } from '@messenjo/shared';
 import { Hono } from 'hono';
 import { appliedCount, type Db } from '../db/index.ts';
 import type { AppEnv } from '../http/env.ts';
+import { AppError } from '../http/app-error.ts';
 
 export interface HealthDeps {
   db: Db;
   version: string;
   expectedMigrations: number;
   startedAt: number;
+  /** Whether updates can be committed now (the commit worker's state). */
+  commits: () => CommitsCheck;
 }
 
 /** Liveness and readiness, both JSON and never cached (load balancers must see the truth). */
@@ -31,12 +34,24 @@ export function healthRoutes(deps: HealthDeps): Hono<AppEnv> {
     } catch {
       database = 'failed';
     }
-    const ready = database === 'ok' && applied === deps.expectedMigrations;
-    const body: ReadinessResponse = {
-      status: ready ? 'ready' : 'not_ready',
-      checks: { database, migrations: { applied, expected: deps.expectedMigrations } },
+    const checks: ReadinessChecks = {
+      database,
+      migrations: { applied, expected: deps.expectedMigrations },
+      commits: deps.commits(),
     };
-    return c.json(body, ready ? 200 : 503);
+    const problem = notReadyBecause(checks);
+    if (problem === undefined) return c.json({ status: 'ready', checks } satisfies ReadinessResponse);
+    const { error } = new AppError(503, 'not_ready', problem).toBody();
+    return c.json({ status: 'not_ready', checks, error } satisfies ReadinessResponse, 503);
   });
   return routes;
+}
+
+/** Why the server cannot serve now, for people reading the answer; undefined when it can. */
+function notReadyBecause(checks: ReadinessChecks): string | undefined {
+  if (checks.database !== 'ok') return 'the database does not answer';
+  if (checks.migrations.applied !== checks.migrations.expected)
+    return `${checks.migrations.applied} of ${checks.migrations.expected} migrations applied`;
+  if (checks.commits !== 'ok') return `updates cannot be committed now (commit worker: ${checks.commits})`;
+  return undefined;
 }

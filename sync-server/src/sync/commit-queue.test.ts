@@ -110,17 +110,73 @@ describe('CommitQueue', () => {
     });
     await until(() => batches.length === 1);
     queue.enqueue({
-      row: row(2),
-      onCommitted: () => log.push('ack 2'),
-      onFailed: () => log.push('failed 2'),
+      row: row(1, 'e'),
+      onCommitted: () => log.push('ack e1'),
+      onFailed: () => log.push('failed e1'),
     });
     batches[0]!.finish(new Error('disk full'));
     await until(() => batches.length === 2);
     expect(log).toEqual(['failed 1']);
-    expect(queue.uncommitted('d').map((r) => r.seq)).toEqual([2]);
+    expect(queue.uncommitted('e').map((r) => r.seq)).toEqual([1]);
     batches[1]!.finish();
     await until(() => log.length === 2);
-    expect(log).toEqual(['failed 1', 'ack 2']);
+    expect(log).toEqual(['failed 1', 'ack e1']);
+  });
+
+  it('[UP3] a failed batch fails what waits behind it for its documents (never stored after a gap, never acked), and their rows settle at once', async () => {
+    const { store, batches } = heldStore();
+    const queue = new CommitQueue(store);
+    const log: string[] = [];
+    const entry = (seq: number, docId = 'd') => ({
+      row: row(seq, docId),
+      onCommitted: () => log.push(`ack ${docId}${seq}`),
+      onFailed: () => log.push(`failed ${docId}${seq}`),
+    });
+    queue.enqueue(entry(1));
+    await until(() => batches.length === 1);
+    queue.enqueue(entry(2));
+    queue.enqueue(entry(1, 'e'));
+    // A repeated update of d, already in the document: it may be one of the rows that fail.
+    queue.enqueue({
+      docId: 'd',
+      onCommitted: () => log.push('ack repeat'),
+      onFailed: () => log.push('failed repeat'),
+    });
+    queue.enqueue(entry(3));
+    let settled = false;
+    void queue.settled('d').then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false); // d's rows are in flight
+    batches[0]!.finish(new Error('disk full'));
+    await until(() => batches.length === 2);
+    expect(log).toEqual(['failed d1', 'failed d2', 'failed repeat', 'failed d3']);
+    expect(queue.uncommitted('d')).toEqual([]);
+    expect(settled).toBe(true);
+    expect(batches[1]!.rows).toEqual([1]); // e's row only
+    batches[1]!.finish();
+    await until(() => log.length === 5);
+    expect(log.at(-1)).toBe('ack e1');
+  });
+
+  it('settled waits for a document whose rows are committing, and only for that one', async () => {
+    const { store, batches } = heldStore();
+    const queue = new CommitQueue(store);
+    const noop = { onCommitted: () => {}, onFailed: () => {} };
+    const order: string[] = [];
+    void queue.settled('d').then(() => order.push('d idle'));
+    queue.enqueue({ row: row(1), ...noop });
+    await until(() => batches.length === 1);
+    queue.enqueue({ row: row(2), ...noop });
+    void queue.settled('d').then(() => order.push('d settled'));
+    void queue.settled('e').then(() => order.push('e idle'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['d idle', 'e idle']);
+    batches[0]!.finish();
+    await until(() => batches.length === 2);
+    expect(order).toEqual(['d idle', 'e idle']); // row 2 still in flight
+    batches[1]!.finish();
+    await until(() => order.length === 3);
+    expect(order.at(-1)).toBe('d settled');
   });
 
   it('[UP4] acks an entry without a row only after the batch ahead of it committed', async () => {

@@ -5,6 +5,11 @@ export interface CommitEntry {
   /** Absent for an ack-only entry (a repeated update that is already in the document). */
   row?: AppendRow;
   /**
+   * An ack-only entry's document: the entry fails with the document's rows ahead of it when
+   * their commit fails (its update may be one of them, never stored).
+   */
+  docId?: string;
+  /**
    * The conversation list's columns for the row's `count` messages, written in the same
    * transaction. `columns` runs on this thread when the batch is cut (then the document holds
    * exactly what this and earlier batches store), once per document with the batch's count:
@@ -58,6 +63,8 @@ export class CommitQueue {
   private lastCommitEnd = -Infinity;
   /** Rows applied in memory and not yet known committed, per document, in sequence order. */
   private readonly uncommittedRows = new Map<string, AppendRow[]>();
+  /** Who waits for a document to have no uncommitted row (`settled`). */
+  private readonly settleWaiters = new Map<string, (() => void)[]>();
   private readonly minIntervalMs: number;
 
   constructor(
@@ -84,6 +91,20 @@ export class CommitQueue {
    */
   uncommitted(docId: string): readonly AppendRow[] {
     return this.uncommittedRows.get(docId) ?? [];
+  }
+
+  /**
+   * Resolves once none of the document's rows is in flight (each committed or failed): a room
+   * reads the document from the store only then, so the head it takes is the last stored
+   * sequence number and no sequence number it hands out collides with a row still committing.
+   */
+  settled(docId: string): Promise<void> {
+    if (!this.uncommittedRows.has(docId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.settleWaiters.get(docId);
+      if (waiters) waiters.push(resolve);
+      else this.settleWaiters.set(docId, [resolve]);
+    });
   }
 
   /** Resolves once everything enqueued so far has committed or failed (shutdown). */
@@ -124,12 +145,13 @@ export class CommitQueue {
       if (rows.length > 0 || listColumns.length > 0 || snapshots.length > 0)
         await this.store.appendBatch(rows, { listColumns, snapshots });
     } catch (error) {
-      this.settled(batch);
-      for (const entry of batch) entry.onFailed(error);
+      const failed = [...batch, ...this.behindFailed(batch)];
+      this.forget(failed);
+      for (const entry of failed) entry.onFailed(error);
       this.options.afterFlush?.();
       return;
     }
-    this.settled(batch);
+    this.forget(batch);
     for (const entry of batch) entry.onCommitted();
     for (const { conversationId } of listColumns) this.options.listCommitted?.(conversationId);
     this.options.afterFlush?.();
@@ -152,16 +174,39 @@ export class CommitQueue {
     return batch.filter((entry) => entry.row?.docId === docId).length === waiting;
   }
 
-  /** The batch's rows are no longer uncommitted (stored, or failed and forgotten with their document). */
-  private settled(batch: CommitEntry[]): void {
+  /**
+   * A failed batch takes with it the entries still collecting for its documents: their rows
+   * carry the sequence numbers after the failed ones and their updates may build on them, so
+   * storing them would leave a gap in the log, and acking them (or announcing their head) would
+   * tell devices that updates are durable when an update they depend on never was. Their
+   * senders' sockets are closed with the document's; devices resend whatever was not acked.
+   */
+  private behindFailed(batch: CommitEntry[]): CommitEntry[] {
+    const docs = new Set(batch.flatMap(({ row }) => (row ? [row.docId] : [])));
+    if (docs.size === 0) return [];
+    const failing = (entry: CommitEntry): boolean => {
+      const docId = entry.row?.docId ?? entry.docId;
+      return docId !== undefined && docs.has(docId);
+    };
+    const behind = this.collecting.filter(failing);
+    if (behind.length > 0) this.collecting = this.collecting.filter((entry) => !failing(entry));
+    return behind;
+  }
+
+  /** The entries' rows are no longer uncommitted (stored, or failed and forgotten with their document). */
+  private forget(entries: CommitEntry[]): void {
     const counts = new Map<string, number>();
-    for (const { row } of batch) if (row) counts.set(row.docId, (counts.get(row.docId) ?? 0) + 1);
-    // Batches settle in the order they were cut: their rows are the oldest of each document.
+    for (const { row } of entries) if (row) counts.set(row.docId, (counts.get(row.docId) ?? 0) + 1);
+    // Batches settle in the order they were cut (and what a failure takes from behind its batch
+    // comes next): their rows are the oldest of each document.
     for (const [docId, count] of counts) {
       const rows = this.uncommittedRows.get(docId);
       if (!rows) continue;
       rows.splice(0, count);
-      if (rows.length === 0) this.uncommittedRows.delete(docId);
+      if (rows.length > 0) continue;
+      this.uncommittedRows.delete(docId);
+      for (const resolve of this.settleWaiters.get(docId) ?? []) resolve();
+      this.settleWaiters.delete(docId);
     }
   }
 }

@@ -27,6 +27,9 @@ export type CommitWorkerRequest = CommitRequest | { type: 'close' };
 export type CommitReply =
   { id: number; ok: true; listError?: string } | { id: number; ok: false; message: string; code?: string };
 
+/** What the worker says: `ready` once its database is open (the store is healthy from then), then one reply per commit. */
+export type CommitWorkerMessage = CommitReply | { type: 'ready' };
+
 export function packCommit(
   id: number,
   rows: readonly AppendRow[],

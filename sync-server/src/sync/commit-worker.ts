@@ -9,6 +9,7 @@ import {
   unpackCommit,
   type CommitReply,
   type CommitWorkerData,
+  type CommitWorkerMessage,
   type CommitWorkerRequest,
 } from './commit-worker-protocol.ts';
 import { DocWriter } from './doc-writer.ts';
@@ -46,6 +47,8 @@ port.on('message', (request: CommitWorkerRequest) => {
   // After the answer: the acks do not wait for it.
   if (compacted) reclaimAfterCompaction();
 });
+// Commits handed over before this line wait in the port; from now on they can be stored.
+port.postMessage({ type: 'ready' } satisfies CommitWorkerMessage);
 
 /** After the commit is durable: a failure here must not fail it. */
 function reclaimAfterCompaction(): void {

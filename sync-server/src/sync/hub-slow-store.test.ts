@@ -60,7 +60,27 @@ class HeldReads implements DocStore {
   logAfter = (docId: string, afterSeq: number) => this.read(() => this.inner.logAfter(docId, afterSeq));
   logLength = (docId: string) => this.read(() => this.inner.logLength(docId));
   latestSegments = (ids: readonly string[]) => this.read(() => this.inner.latestSegments(ids));
-  appendBatch = (rows: readonly AppendRow[], extras?: CommitExtras) => this.inner.appendBatch(rows, extras);
+  /** Commits that reached the store while commits are held, each released or failed by the test. */
+  readonly heldCommits: { seqs: number[]; commit: () => void; fail: (error: Error) => void }[] = [];
+  private holdingCommits = false;
+  holdCommits(): void {
+    this.holdingCommits = true;
+  }
+  /** Commits what was held (in order) and whatever comes next at once. */
+  releaseCommits(): void {
+    this.holdingCommits = false;
+    for (const held of this.heldCommits.splice(0)) held.commit();
+  }
+  appendBatch = (rows: readonly AppendRow[], extras?: CommitExtras): Promise<void> => {
+    if (!this.holdingCommits) return this.inner.appendBatch(rows, extras);
+    return new Promise((resolve, reject) =>
+      this.heldCommits.push({
+        seqs: rows.map((row) => row.seq),
+        commit: () => void this.inner.appendBatch(rows, extras).then(resolve, reject),
+        fail: reject,
+      }),
+    );
+  };
   compact = (docId: string, throughSeq: number, state: Uint8Array) =>
     this.inner.compact(docId, throughSeq, state);
   close = () => this.inner.close();
@@ -250,6 +270,95 @@ describe('the hub over a store that answers late', () => {
     expect(ben.frames.find((f) => f.type === 'denied')).toMatchObject({ docId, reason: 'not_member' });
     expect(ben.frames.filter((f) => f.type === 'sync')).toEqual([]);
     expect(ben.connection.subscriptions.size).toBe(0);
+  });
+
+  it('[UP3] a failed commit takes the document’s later updates with it: a device that opens it again gets sequence numbers that never collide, and nothing unstored is acked', async () => {
+    const { hub, store, conv, ann: annId, ben: benId } = setup();
+    const docId = segmentDocId(conv, 0);
+    store.release();
+    const ann = new Device(hub, annId);
+    const ben = new Device(hub, benId);
+    ann.subscribe(docId);
+    ben.subscribe(docId);
+    await vi.waitFor(() => expect([ann.order, ben.order]).toEqual([['sync'], ['sync']]));
+    store.holdCommits();
+    const annDoc = new Y.Doc();
+    const one = message(annId, 'one');
+    ann.send({ type: 'update', docId, ref: 1, update: change(annDoc, (d) => appendMessage(d, one)) });
+    await vi.waitFor(() => expect(store.heldCommits.map((c) => c.seqs)).toEqual([[1]]));
+    // Seq 2 collects behind the commit of seq 1 (relayed at once, as every update).
+    const two = message(annId, 'two');
+    ann.send({ type: 'update', docId, ref: 2, update: change(annDoc, (d) => appendMessage(d, two)) });
+    await vi.waitFor(() => expect(ben.frames.filter((f) => f.type === 'update')).toHaveLength(2));
+    store.heldCommits.shift()!.fail(new Error('disk I/O error'));
+    await vi.waitFor(() => expect(ann.closeCode).toBe(CLOSE_CODES.server_error.code));
+    expect(ben.closeCode).toBe(CLOSE_CODES.server_error.code);
+    expect(ann.order).toEqual(['sync']); // never acked
+
+    // Ben's device comes back at once, while whatever was behind the failure could still be in flight.
+    const benAgain = new Device(hub, benId);
+    benAgain.subscribe(docId);
+    await vi.waitFor(() => expect(benAgain.order).toEqual(['sync']));
+    const benDoc = new Y.Doc();
+    Y.applyUpdate(benDoc, (benAgain.frames.find((f) => f.type === 'sync') as { update: Uint8Array }).update);
+    expect(segmentOf(benDoc).messages.toArray()).toEqual([]); // nothing that was never stored
+    const three = message(benId, 'three');
+    const four = message(benId, 'four');
+    benAgain.send({ type: 'update', docId, ref: 1, update: change(benDoc, (d) => appendMessage(d, three)) });
+    benAgain.send({ type: 'update', docId, ref: 2, update: change(benDoc, (d) => appendMessage(d, four)) });
+    await vi.waitFor(() => expect(store.heldCommits.length).toBeGreaterThan(0));
+    store.releaseCommits();
+    await vi.waitFor(() =>
+      expect(benAgain.order.includes('ack 2') || benAgain.closeCode !== undefined).toBe(true),
+    );
+    expect(benAgain.closeCode).toBeUndefined();
+    expect(benAgain.frames.flatMap((f) => (f.type === 'ack' ? [[f.ref, f.seq]] : []))).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    const stored = await store.load(docId);
+    expect(stored.log.map((entry) => entry.seq)).toEqual([1, 2]);
+    const replica = new Y.Doc();
+    for (const entry of stored.log) Y.applyUpdate(replica, entry.data);
+    expect(segmentOf(replica).messages.toArray()).toEqual([three, four]);
+  });
+
+  it('[UP3] a document dropped from memory while its updates commit is read again only once they are stored: the next update follows them', async () => {
+    const { hub, store, conv, ann: annId, ben: benId } = setup();
+    const docId = segmentDocId(conv, 0);
+    store.release();
+    const ann = new Device(hub, annId);
+    ann.subscribe(docId);
+    await vi.waitFor(() => expect(ann.order).toEqual(['sync']));
+    store.holdCommits();
+    const annDoc = new Y.Doc();
+    const one = message(annId, 'one');
+    const two = message(annId, 'two');
+    ann.send({ type: 'update', docId, ref: 1, update: change(annDoc, (d) => appendMessage(d, one)) });
+    ann.send({ type: 'update', docId, ref: 2, update: change(annDoc, (d) => appendMessage(d, two)) });
+    await vi.waitFor(() => expect(store.heldCommits.map((c) => c.seqs)).toEqual([[1, 2]]));
+    // As when an update will not apply: the room drops the document and the store is the truth.
+    (hub as unknown as { rooms: Map<string, { evict(): void }> }).rooms.get(docId)!.evict();
+    const ben = new Device(hub, benId);
+    ben.subscribe(docId);
+    await vi.waitFor(() => expect(ben.order).toEqual(['sync']));
+    const benDoc = new Y.Doc();
+    Y.applyUpdate(benDoc, (ben.frames.find((f) => f.type === 'sync') as { update: Uint8Array }).update);
+    expect(segmentOf(benDoc).messages.toArray()).toEqual([one, two]); // the committing ones with the log
+    const three = message(benId, 'three');
+    // Reads now answer with what is true when asked, delivered later: a room that read the
+    // document while its rows were still committing would take head 0 and hand out seq 1 again.
+    store.hold();
+    ben.send({ type: 'update', docId, ref: 1, update: change(benDoc, (d) => appendMessage(d, three)) });
+    await new Promise((resolve) => setImmediate(resolve)); // the update reaches the room
+    store.releaseCommits();
+    store.release();
+    await vi.waitFor(() => expect(ben.order.includes('ack 1') || ben.closeCode !== undefined).toBe(true));
+    expect(ben.closeCode).toBeUndefined();
+    expect(ben.frames.find((f) => f.type === 'ack')).toMatchObject({ ref: 1, seq: 3 });
+    expect(ann.order.filter((t) => t.startsWith('ack'))).toEqual(['ack 1', 'ack 2']);
+    const stored = await store.load(docId);
+    expect(stored.log.map((entry) => entry.seq)).toEqual([1, 2, 3]);
   });
 
   it('[SYS1] a system entry for a conversation not in memory is written once its newest segment is read', async () => {

@@ -103,11 +103,16 @@ export class Room implements RoomHandle {
   /**
    * The document in memory, read from the store when it is not (once, however many ask). A
    * document evicted while it was being read is dropped: callers look at `liveDoc` again.
+   * It is read only once none of its rows is still committing (evicted after a failed commit
+   * or an update that would not apply): the head it takes from the store is then the last
+   * stored sequence number, so the ones it hands out never collide with a row in flight.
    */
   load(): Promise<LiveDoc> {
     if (this.live) return Promise.resolve(this.live);
     if (!this.loading) {
-      const loading: Promise<LiveDoc> = LiveDoc.load(this.docId, this.context.store).then(
+      const { commits, store } = this.context;
+      const read = commits.settled(this.docId).then(() => LiveDoc.load(this.docId, store));
+      const loading: Promise<LiveDoc> = read.then(
         (live) => {
           if (this.loading === loading) {
             this.loading = undefined;
@@ -241,6 +246,7 @@ export class Room implements RoomHandle {
     if (verdict.noop) {
       // Already in the document, maybe still in the queue: ack once the queue has committed (UP4).
       commits.enqueue({
+        docId: this.docId,
         onCommitted: () => peer.send({ type: 'ack', docId: this.docId, ref, seq: 0 }),
         onFailed: () => peer.close('server_error'),
       });

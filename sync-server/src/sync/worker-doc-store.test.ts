@@ -1,14 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Worker } from 'node:worker_threads';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { UserStore } from '../accounts/users.ts';
 import { MIGRATIONS, migrate, openDatabase } from '../db/index.ts';
 import { createEventBus } from '../events/bus.ts';
 import { createLogger, type LogFields } from '../logger.ts';
 import { transact } from '../social/transaction.ts';
 import { CommitQueue } from './commit-queue.ts';
+import type { CommitWorkerData } from './commit-worker-protocol.ts';
 import type { AppendRow } from './doc-store.ts';
 import { spawnCommitWorker } from './spawn-commit-worker.ts';
 import { WorkerDocStore } from './worker-doc-store.ts';
@@ -17,14 +18,14 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** A migrated database file, the store on it (its worker), and a second connection to check what is durable. */
-function setup() {
+function setup(spawn: (data: CommitWorkerData) => Worker = spawnCommitWorker) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'messenjo-worker-store-'));
   dirs.push(dir);
   const file = path.join(dir, 'db.sqlite');
   const db = openDatabase(file);
   migrate(db, MIGRATIONS);
   const logs: { msg: string; fields: LogFields }[] = [];
-  const logger = createLogger('error', (line) => {
+  const logger = createLogger('warn', (line) => {
     const { msg, ...fields } = JSON.parse(line) as { msg: string } & LogFields;
     logs.push({ msg, fields });
   });
@@ -33,7 +34,7 @@ function setup() {
     file,
     logger,
     spawn: (data) => {
-      const worker = spawnCommitWorker(data);
+      const worker = spawn(data);
       workers.push(worker);
       return worker;
     },
@@ -71,7 +72,7 @@ describe('WorkerDocStore', { timeout: 30_000 }, () => {
     await store.close();
   });
 
-  it('[UP3] a refused batch and a crashed worker fail their entries (never an ack); the next commit starts a new worker', async () => {
+  it('[UP3] a refused batch and a crashed worker fail their entries (never an ack); a new worker takes over', async () => {
     const { store, workers, logs, stored } = setup();
     const queue = new CommitQueue(store);
     const outcome = new Map<number, string>();
@@ -132,5 +133,69 @@ describe('WorkerDocStore', { timeout: 30_000 }, () => {
     expect(stored('e')).toEqual([1, 2, 3, 4, 5]);
     expect(workers[0]!.threadId).toBe(-1); // ended
     await expect(store.appendBatch([row(6, 'e')])).rejects.toThrow(/closed/);
+  });
+
+  it('[SD1] a worker that hangs at shutdown is stopped after the timeout: its commits fail (never acked) and what was lost is logged as an error', async () => {
+    // A thread that takes every commit and never answers.
+    const hung = () =>
+      new Worker("require('node:worker_threads').parentPort.on('message', () => {});", { eval: true });
+    const { store, logs, workers } = setup(hung);
+    const queue = new CommitQueue(store);
+    const outcome: string[] = [];
+    queue.enqueue({
+      row: row(1, 'lost'),
+      onCommitted: () => outcome.push('acked'),
+      onFailed: () => outcome.push('failed'),
+    });
+    await vi.waitFor(() => expect(workers).toHaveLength(1));
+    const started = performance.now();
+    store.shutdownWithin(300);
+    await queue.flushed(); // the shutdown's last flush: it would wait forever without the bound
+    await store.close();
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(outcome).toEqual(['failed']);
+    expect(workers[0]!.threadId).toBe(-1); // terminated
+    const lost = logs.find((l) => l.msg.includes('did not finish in time'));
+    expect(lost?.fields).toMatchObject({ level: 'error', lostCommits: 1, lostRows: 1, docIds: ['lost'] });
+    expect(store.health()).toBe('stopped');
+    await expect(store.appendBatch([row(2, 'lost')])).rejects.toThrow(/stopped at shutdown/);
+  });
+
+  it('[SD1] a worker that answered every commit but does not end is stopped after the timeout, logged as a late end with nothing lost', async () => {
+    // Answers every commit as stored, then ignores the request to close.
+    const slowToEnd = () =>
+      new Worker(
+        `const { parentPort } = require('node:worker_threads');
+         parentPort.on('message', (m) => { if (m.type === 'commit') parentPort.postMessage({ id: m.id, ok: true }); });`,
+        { eval: true },
+      );
+    const { store, logs, workers } = setup(slowToEnd);
+    await store.appendBatch([row(1, 'late')]);
+    store.shutdownWithin(300);
+    await store.close();
+    expect(workers[0]!.threadId).toBe(-1);
+    expect(logs.filter((l) => l.fields.level === 'error')).toEqual([]);
+    expect(logs.find((l) => l.msg.includes('did not end in time'))?.fields).toMatchObject({ level: 'warn' });
+  });
+
+  it('[SD1] a worker that finishes within the shutdown timeout stores everything and nothing is logged lost', async () => {
+    const { store, logs, stored } = setup();
+    const commit = store.appendBatch([row(1, 'kept')]);
+    store.shutdownWithin(20_000);
+    await store.close();
+    await commit;
+    expect(stored('kept')).toEqual([1]);
+    expect(logs.filter((l) => l.msg.includes('did not finish in time'))).toEqual([]);
+  });
+
+  it('is failing after a refused commit and ok again once the worker stores one (probed without traffic)', async () => {
+    const { store } = setup();
+    store.start();
+    await vi.waitFor(() => expect(store.health()).toBe('ok'), { timeout: 20_000 });
+    await store.appendBatch([row(1, 'p')]);
+    await expect(store.appendBatch([row(1, 'p')])).rejects.toThrow(/UNIQUE|constraint/i);
+    expect(store.health()).toBe('failing');
+    await vi.waitFor(() => expect(store.health()).toBe('ok'), { timeout: 5_000 });
+    await store.close();
   });
 });

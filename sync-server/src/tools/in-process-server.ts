@@ -34,6 +34,7 @@ export async function startInProcessServer(
   migrate(db, MIGRATIONS);
   const logger = createLogger('error');
   const services = createServices({ db, logger });
+  services.commitWorker?.start(); // as main does
   let publicUrl = new URL('http://127.0.0.1');
   const app = createApp({ services, staticDir: dataDir, publicUrl: () => publicUrl, version: 'test' });
   const server = await new Promise<Server>((resolve) => {
