@@ -14,10 +14,10 @@ import type { ConnectionHost, Peer, RoomHandle, Subscription, SubscriptionTerms 
 import type { SocketAuth, SyncSocket } from './socket.ts';
 import type { TickFlusher } from './tick-flusher.ts';
 
-/** What a connection needs besides its socket: the user's frame budget and the tick's writer. */
+/** What a connection needs besides its socket: the users' frame budgets and the tick's writer (one for all connections). */
 export interface ConnectionIo {
   /** LIM3: takes one frame from the user's budget (shared by its sockets); false when spent. */
-  takeFrame(): boolean;
+  takeFrame(userId: string): boolean;
   flusher: TickFlusher;
   /** LIM1: relayed bytes the socket may leave unread before it is closed send_backlog. */
   maxUnsentBytes: number;
@@ -30,24 +30,35 @@ export interface ConnectionIo {
  */
 const BACKLOG_TERMINATE_MS = 2000;
 
+/** A subscription as the connection holds it. */
+interface HeldSubscription extends Subscription {
+  /**
+   * Set on exactly one subscription per conversation (the first; handed on when it ends): the
+   * conversation's awareness relay, left with the last of its segments.
+   */
+  leaveAwareness: Disposer | undefined;
+}
+
 /**
  * One device's socket: its frames in, the rooms it is in (its subscriptions), its frames out
  * (written once per tick). The rooms do the document work; the connection knows them only
  * through `connection-host.ts`.
  */
 export class Connection implements Peer {
-  readonly subscriptions = new Map<string, Subscription>();
+  readonly subscriptions = new Map<string, HeldSubscription>();
   private helloDone = false;
   private closed = false;
-  private readonly awareness = new Map<string, Disposer>();
   /** A frame is being handled that waits for the store; the frames behind it wait here, in order. */
   private busy = false;
   private waiting: Uint8Array[] = [];
   private waitingBytes = 0;
   /** Frames of this tick, written together by the flusher. */
   private outbox: Uint8Array[] = [];
-  /** Subscribe answers among the outbox's frames: the device asked for them, LIM1 does not count them. */
-  private readonly answers = new Set<Uint8Array>();
+  /**
+   * Subscribe answers among the outbox's frames: the device asked for them, LIM1 does not count
+   * them. Made when the first is queued and dropped once they are written (an idle device holds none).
+   */
+  private answers: Set<Uint8Array> | undefined;
   /** Bytes of subscribe answers handed to the socket that the OS has not taken yet. */
   private answerBytesUnwritten = 0;
 
@@ -57,6 +68,16 @@ export class Connection implements Peer {
     private readonly host: ConnectionHost,
     private readonly io: ConnectionIo,
   ) {}
+
+  /** As a fanout listener: the origin a publish compares with (never delivered its own frames). */
+  get origin(): Peer {
+    return this;
+  }
+
+  /** As a fanout listener: a frame published to a topic this socket follows. */
+  deliver(frame: Uint8Array): void {
+    this.sendRaw(frame);
+  }
 
   get isClosed(): boolean {
     return this.closed;
@@ -77,7 +98,7 @@ export class Connection implements Peer {
   sendAnswer(frame: ServerFrame): void {
     if (this.closed) return;
     const bytes = encodeServerFrame(frame);
-    this.answers.add(bytes);
+    (this.answers ??= new Set()).add(bytes);
     this.sendRaw(bytes);
   }
 
@@ -95,8 +116,9 @@ export class Connection implements Peer {
     const frames = this.outbox;
     this.outbox = [];
     let answerBytes = 0;
-    if (this.answers.size > 0) {
+    if (this.answers) {
       for (const bytes of frames) if (this.answers.delete(bytes)) answerBytes += bytes.byteLength;
+      if (this.answers.size === 0) this.answers = undefined;
     }
     this.answerBytesUnwritten += answerBytes;
     const written = answerBytes > 0 ? () => (this.answerBytesUnwritten -= answerBytes) : undefined;
@@ -125,18 +147,19 @@ export class Connection implements Peer {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const sub of this.subscriptions.values()) sub.room.leave(this);
+    for (const sub of this.subscriptions.values()) {
+      sub.room.leave(this);
+      sub.leaveAwareness?.();
+    }
     this.subscriptions.clear();
     this.waiting = [];
     this.waitingBytes = 0;
-    for (const dispose of this.awareness.values()) dispose();
-    this.awareness.clear();
     this.host.disconnected(this);
   }
 
   receive(bytes: Uint8Array): void {
     if (this.closed) return;
-    if (!this.io.takeFrame()) return this.close('rate_limited', 'too many frames');
+    if (!this.io.takeFrame(this.auth.userId)) return this.close('rate_limited', 'too many frames');
     if (bytes.byteLength > SYNC_LIMITS.MAX_FRAME_BYTES) return this.close('frame_too_large');
     // Frames are handled one after another, in the order they came: one that waits for the
     // store (a subscribe, an update to a document not in memory) holds the ones behind it.
@@ -222,13 +245,20 @@ export class Connection implements Peer {
 
   enter(room: RoomHandle, terms: SubscriptionTerms): boolean {
     if (this.closed || this.subscriptions.has(room.docId)) return false;
-    this.subscriptions.set(room.docId, { ...terms, room });
-    room.join(this);
     const { conversationId } = terms;
+    const first = conversationId !== null && !this.subscriptionIn(conversationId);
+    // Spelled out, not spread: a spread copy gets a hidden class of its own (~200 bytes each).
+    const sub: HeldSubscription = {
+      conversationId,
+      role: terms.role,
+      declared: terms.declared,
+      room,
+      leaveAwareness: undefined,
+    };
+    this.subscriptions.set(room.docId, sub);
+    room.join(this);
     // A conversation's awareness comes with its first segment, once.
-    if (conversationId !== null && !this.awareness.has(conversationId)) {
-      this.awareness.set(conversationId, this.host.joinAwareness(this, conversationId));
-    }
+    if (first) sub.leaveAwareness = this.host.joinAwareness(this, conversationId);
     return true;
   }
 
@@ -237,21 +267,24 @@ export class Connection implements Peer {
     if (!sub) return false;
     this.subscriptions.delete(docId);
     sub.room.leave(this);
-    if (sub.conversationId !== null && !this.inConversation(sub.conversationId)) {
-      this.awareness.get(sub.conversationId)?.();
-      this.awareness.delete(sub.conversationId);
+    if (sub.leaveAwareness && sub.conversationId !== null) {
+      // Another segment of the conversation keeps its awareness; the last one leaves it.
+      const heir = this.subscriptionIn(sub.conversationId);
+      if (heir) heir.leaveAwareness = sub.leaveAwareness;
+      else sub.leaveAwareness();
     }
     return true;
   }
 
-  private inConversation(conversationId: string): boolean {
-    for (const sub of this.subscriptions.values()) if (sub.conversationId === conversationId) return true;
-    return false;
+  /** One of the socket's subscriptions to a segment of the conversation. */
+  private subscriptionIn(conversationId: string): HeldSubscription | undefined {
+    for (const sub of this.subscriptions.values()) if (sub.conversationId === conversationId) return sub;
+    return undefined;
   }
 
   private relayAwareness(conversationId: string, payload: Uint8Array): void {
     // AW1: only a subscribed member's typing is relayed; never stored. Oversized is dropped.
-    if (payload.byteLength > SYNC_LIMITS.MAX_AWARENESS_BYTES || !this.inConversation(conversationId)) return;
+    if (payload.byteLength > SYNC_LIMITS.MAX_AWARENESS_BYTES || !this.subscriptionIn(conversationId)) return;
     this.host.relayAwareness(this, conversationId, payload);
   }
 }
