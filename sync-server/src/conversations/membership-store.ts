@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import { newId } from '../ids.ts';
@@ -14,6 +15,8 @@ export type Role = 'owner' | 'admin' | 'member';
  * engine cannot tell them apart.
  */
 export class MembershipStore {
+  private activeRolesStatement: Statement<unknown[]> | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly bus: EventBus,
@@ -74,12 +77,15 @@ export class MembershipStore {
   /** The user's current role in each of the given conversations where they are a member: one query. */
   activeRoles(userId: string, conversationIds: readonly string[]): Map<string, Role> {
     if (conversationIds.length === 0) return new Map();
-    const rows = this.db
-      .prepare(
-        `SELECT conversation_id, role FROM memberships
-         WHERE user_id = ? AND left_at IS NULL AND conversation_id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(userId, JSON.stringify(conversationIds)) as { conversation_id: string; role: Role }[];
+    // Prepared once: this runs for every subscribe batch.
+    this.activeRolesStatement ??= this.db.prepare(
+      `SELECT conversation_id, role FROM memberships
+       WHERE user_id = ? AND left_at IS NULL AND conversation_id IN (SELECT value FROM json_each(?))`,
+    );
+    const rows = this.activeRolesStatement.all(userId, JSON.stringify(conversationIds)) as {
+      conversation_id: string;
+      role: Role;
+    }[];
     return new Map(rows.map((row) => [row.conversation_id, row.role]));
   }
 }

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import { generateSessionToken, isWellFormedToken, sessionIdFromToken } from './tokens.ts';
@@ -49,6 +50,8 @@ const toSession = (row: SessionRow): Session => ({
  * Every revocation is published as `session.revoked`, which closes that device's sync socket.
  */
 export class SessionStore {
+  private validateStatement: Statement<unknown[]> | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly bus: EventBus,
@@ -80,12 +83,13 @@ export class SessionStore {
   validate(token: string): ValidatedSession | null {
     if (!isWellFormedToken(token)) return null;
     const id = sessionIdFromToken(token);
-    const row = this.db
-      .prepare(
-        `SELECT s.* FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id = ? AND u.deleted_at IS NULL`,
-      )
-      .get(id) as SessionRow | undefined;
+    // Prepared once: this runs for every request and socket upgrade (a statement prepared per
+    // call costs the parse and holds its native memory until the GC finalizes it).
+    this.validateStatement ??= this.db.prepare(
+      `SELECT s.* FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.id = ? AND u.deleted_at IS NULL`,
+    );
+    const row = this.validateStatement.get(id) as SessionRow | undefined;
     if (!row) return null;
     const now = this.now();
     if (now >= row.expires_at) {
