@@ -1,6 +1,5 @@
 import type { CloseReason, ServerFrame, SubscribeItem } from '@messenjo/shared';
 import type { Role } from '../conversations/membership-store.ts';
-import type { Disposer } from '../events/bus.ts';
 import type { FanoutListener } from './fanout.ts';
 import type { SocketAuth } from './socket.ts';
 
@@ -74,7 +73,9 @@ export interface ConnectionHost {
    */
   subscribe(peer: Peer, items: SubscribeItem[]): Promise<void>;
   /** Starts relaying a conversation's awareness to the socket (once per conversation). */
-  joinAwareness(peer: Peer, conversationId: string): Disposer;
+  joinAwareness(peer: Peer, conversationId: string): void;
+  /** Stops it (when the socket leaves the conversation's last segment it followed). */
+  leaveAwareness(peer: Peer, conversationId: string): void;
   /** Relays the socket's awareness to the conversation's other sockets (AW1, AW2). */
   relayAwareness(peer: Peer, conversationId: string, payload: Uint8Array): void;
   /** Refuses an update: `rejected`, then the close (or not, for a missing dependency). */

@@ -9,7 +9,6 @@ import {
   type CloseReason,
   type ServerFrame,
 } from '@messenjo/shared';
-import type { Disposer } from '../events/bus.ts';
 import type { ConnectionHost, Peer, RoomHandle, Subscription, SubscriptionTerms } from './connection-host.ts';
 import type { SocketAuth, SyncSocket } from './socket.ts';
 import type { TickFlusher } from './tick-flusher.ts';
@@ -33,10 +32,10 @@ const BACKLOG_TERMINATE_MS = 2000;
 /** A subscription as the connection holds it. */
 interface HeldSubscription extends Subscription {
   /**
-   * Set on exactly one subscription per conversation (the first; handed on when it ends): the
-   * conversation's awareness relay, left with the last of its segments.
+   * True on exactly one subscription per conversation (the first; handed on when it ends): it
+   * holds the conversation's awareness relay, left with the last of its segments.
    */
-  leaveAwareness: Disposer | undefined;
+  holdsAwareness: boolean;
 }
 
 /**
@@ -50,10 +49,11 @@ export class Connection implements Peer {
   private closed = false;
   /** A frame is being handled that waits for the store; the frames behind it wait here, in order. */
   private busy = false;
-  private waiting: Uint8Array[] = [];
+  /** Made when a frame first waits, dropped once none does (an idle device holds no list). */
+  private waiting: Uint8Array[] | undefined;
   private waitingBytes = 0;
-  /** Frames of this tick, written together by the flusher. */
-  private outbox: Uint8Array[] = [];
+  /** Frames of this tick, written together by the flusher; none between ticks. */
+  private outbox: Uint8Array[] | undefined;
   /**
    * Subscribe answers among the outbox's frames: the device asked for them, LIM1 does not count
    * them. Made when the first is queued and dropped once they are written (an idle device holds none).
@@ -90,8 +90,11 @@ export class Connection implements Peer {
   /** A frame encoded once for many sockets (a relayed update, a head). */
   sendRaw(bytes: Uint8Array): void {
     if (this.closed) return;
-    this.outbox.push(bytes);
-    if (this.outbox.length === 1) this.io.flusher.schedule(this);
+    if (this.outbox) this.outbox.push(bytes);
+    else {
+      this.outbox = [bytes];
+      this.io.flusher.schedule(this);
+    }
   }
 
   /** The answer to this device's own subscribe: however large, it is not a backlog (LIM1). */
@@ -109,12 +112,12 @@ export class Connection implements Peer {
 
   /** Writes this tick's frames in one go; closes the socket first if it stopped reading (LIM1). */
   flush(): void {
-    if (this.closed || this.outbox.length === 0) return;
+    if (this.closed || !this.outbox) return;
     if (this.backlog > this.io.maxUnsentBytes) {
       return this.close('send_backlog', 'the device does not read; reconnect to catch up');
     }
     const frames = this.outbox;
-    this.outbox = [];
+    this.outbox = undefined;
     let answerBytes = 0;
     if (this.answers) {
       for (const bytes of frames) if (this.answers.delete(bytes)) answerBytes += bytes.byteLength;
@@ -133,7 +136,7 @@ export class Connection implements Peer {
     if (this.closed) return;
     const code = reason === 'going_away' ? 1001 : CLOSE_CODES[reason].code;
     if (reason === 'send_backlog') {
-      this.outbox = [];
+      this.outbox = undefined;
       setTimeout(() => this.socket.terminate?.(), BACKLOG_TERMINATE_MS).unref();
     } else {
       this.flush(); // a `rejected` frame or the last acks go out before the close
@@ -149,10 +152,11 @@ export class Connection implements Peer {
     this.closed = true;
     for (const sub of this.subscriptions.values()) {
       sub.room.leave(this);
-      sub.leaveAwareness?.();
+      if (sub.holdsAwareness && sub.conversationId !== null)
+        this.host.leaveAwareness(this, sub.conversationId);
     }
     this.subscriptions.clear();
-    this.waiting = [];
+    this.waiting = undefined;
     this.waitingBytes = 0;
     this.host.disconnected(this);
   }
@@ -168,7 +172,7 @@ export class Connection implements Peer {
     this.waitingBytes += bytes.byteLength;
     if (this.waitingBytes > SYNC_LIMITS.MAX_WAITING_BYTES)
       return this.close('rate_limited', 'too many bytes waiting');
-    this.waiting.push(bytes);
+    (this.waiting ??= []).push(bytes);
   }
 
   private handle(bytes: Uint8Array): void {
@@ -184,11 +188,12 @@ export class Connection implements Peer {
       .catch((error: unknown) => this.host.frameFailed(this, error))
       .finally(() => {
         this.busy = false;
-        while (!this.busy && !this.closed && this.waiting.length > 0) {
+        while (!this.busy && !this.closed && this.waiting && this.waiting.length > 0) {
           const next = this.waiting.shift()!;
           this.waitingBytes -= next.byteLength;
           this.handle(next);
         }
+        if (this.waiting?.length === 0) this.waiting = undefined;
       });
   }
 
@@ -253,12 +258,12 @@ export class Connection implements Peer {
       role: terms.role,
       declared: terms.declared,
       room,
-      leaveAwareness: undefined,
+      holdsAwareness: first,
     };
     this.subscriptions.set(room.docId, sub);
     room.join(this);
     // A conversation's awareness comes with its first segment, once.
-    if (first) sub.leaveAwareness = this.host.joinAwareness(this, conversationId);
+    if (first) this.host.joinAwareness(this, conversationId);
     return true;
   }
 
@@ -267,11 +272,11 @@ export class Connection implements Peer {
     if (!sub) return false;
     this.subscriptions.delete(docId);
     sub.room.leave(this);
-    if (sub.leaveAwareness && sub.conversationId !== null) {
+    if (sub.holdsAwareness && sub.conversationId !== null) {
       // Another segment of the conversation keeps its awareness; the last one leaves it.
       const heir = this.subscriptionIn(sub.conversationId);
-      if (heir) heir.leaveAwareness = sub.leaveAwareness;
-      else sub.leaveAwareness();
+      if (heir) heir.holdsAwareness = true;
+      else this.host.leaveAwareness(this, sub.conversationId);
     }
     return true;
   }

@@ -7,6 +7,8 @@ import type { Disposer } from '../events/bus.ts';
  */
 export interface Fanout<Origin> {
   subscribe(topic: string, listener: FanoutListener<Origin>): Disposer;
+  /** Like the subscribe's disposer, for a holder that keeps the listener rather than the disposer. */
+  unsubscribe(topic: string, listener: FanoutListener<Origin>): void;
   publish(topic: string, frame: Uint8Array, origin: Origin | null): void;
   subscriberCount(topic: string): number;
 }
@@ -26,10 +28,15 @@ export class InProcessFanout<Origin> implements Fanout<Origin> {
     let topic = this.topics.get(name);
     if (!topic) this.topics.set(name, (topic = { name, listeners: new Set() }));
     topic.listeners.add(listener);
-    return () => this.unsubscribe(topic, listener);
+    return () => this.drop(topic, listener);
   }
 
-  private unsubscribe(topic: Topic<Origin>, listener: FanoutListener<Origin>): void {
+  unsubscribe(name: string, listener: FanoutListener<Origin>): void {
+    const topic = this.topics.get(name);
+    if (topic) this.drop(topic, listener);
+  }
+
+  private drop(topic: Topic<Origin>, listener: FanoutListener<Origin>): void {
     topic.listeners.delete(listener);
     if (topic.listeners.size === 0 && this.topics.get(topic.name) === topic) this.topics.delete(topic.name);
   }

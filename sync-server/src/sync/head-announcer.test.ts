@@ -9,6 +9,7 @@ function recorder(): { fanout: Fanout<Peer>; heads: [string, number][] } {
   const heads: [string, number][] = [];
   const fanout: Fanout<Peer> = {
     subscribe: () => () => {},
+    unsubscribe: () => {},
     subscriberCount: () => 1,
     publish: (_topic, frame) => {
       const decoded = decodeServerFrame(frame);

@@ -231,8 +231,13 @@ export class SyncHub implements ConnectionHost {
 
   // ---- awareness -------------------------------------------------------------------------
 
-  joinAwareness(peer: Peer, conversationId: string): Disposer {
-    return this.fanout.subscribe(awarenessTopic(conversationId), peer);
+  joinAwareness(peer: Peer, conversationId: string): void {
+    // The connection keeps no disposer (a closure per socket): it leaves through leaveAwareness.
+    this.fanout.subscribe(awarenessTopic(conversationId), peer);
+  }
+
+  leaveAwareness(peer: Peer, conversationId: string): void {
+    this.fanout.unsubscribe(awarenessTopic(conversationId), peer);
   }
 
   relayAwareness(peer: Peer, conversationId: string, payload: Uint8Array): void {
