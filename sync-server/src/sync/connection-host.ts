@@ -1,6 +1,6 @@
 import type { CloseReason, ServerFrame, SubscribeItem } from '@messenjo/shared';
 import type { Role } from '../conversations/membership-store.ts';
-import type { Disposer } from '../events/bus.ts';
+import type { FanoutListener } from './fanout.ts';
 import type { SocketAuth } from './socket.ts';
 
 /**
@@ -17,8 +17,8 @@ export interface SubscriptionTerms {
   conversationId: string | null;
   /** The member's role when subscribed (kept current by `membership.changed`). */
   role: Role | null;
-  /** The state vector the device declared when it subscribed: what it has seen (POS3). */
-  declared: Map<number, number>;
+  /** The state vector the device declared when it subscribed: what it has seen (POS3). Read only: shared when empty. */
+  declared: ReadonlyMap<number, number>;
 }
 
 /** One document a connection follows: the room it is in and on what terms. */
@@ -26,8 +26,11 @@ export interface Subscription extends SubscriptionTerms {
   readonly room: RoomHandle;
 }
 
-/** A device's socket as the engine sees it. */
-export interface Peer {
+/**
+ * A device's socket as the engine sees it. It is its own fanout listener (origin: itself,
+ * deliver: `sendRaw`), so following a topic costs no listener object or closure per socket.
+ */
+export interface Peer extends FanoutListener<Peer> {
   readonly auth: SocketAuth;
   /** The documents this socket follows, by document id; the connection owns them. */
   readonly subscriptions: ReadonlyMap<string, Subscription>;
@@ -70,7 +73,9 @@ export interface ConnectionHost {
    */
   subscribe(peer: Peer, items: SubscribeItem[]): Promise<void>;
   /** Starts relaying a conversation's awareness to the socket (once per conversation). */
-  joinAwareness(peer: Peer, conversationId: string): Disposer;
+  joinAwareness(peer: Peer, conversationId: string): void;
+  /** Stops it (when the socket leaves the conversation's last segment it followed). */
+  leaveAwareness(peer: Peer, conversationId: string): void;
   /** Relays the socket's awareness to the conversation's other sockets (AW1, AW2). */
   relayAwareness(peer: Peer, conversationId: string, payload: Uint8Array): void;
   /** Refuses an update: `rejected`, then the close (or not, for a missing dependency). */

@@ -9,15 +9,14 @@ import {
   type CloseReason,
   type ServerFrame,
 } from '@messenjo/shared';
-import type { Disposer } from '../events/bus.ts';
 import type { ConnectionHost, Peer, RoomHandle, Subscription, SubscriptionTerms } from './connection-host.ts';
 import type { SocketAuth, SyncSocket } from './socket.ts';
 import type { TickFlusher } from './tick-flusher.ts';
 
-/** What a connection needs besides its socket: the user's frame budget and the tick's writer. */
+/** What a connection needs besides its socket: the users' frame budgets and the tick's writer (one for all connections). */
 export interface ConnectionIo {
   /** LIM3: takes one frame from the user's budget (shared by its sockets); false when spent. */
-  takeFrame(): boolean;
+  takeFrame(userId: string): boolean;
   flusher: TickFlusher;
   /** LIM1: relayed bytes the socket may leave unread before it is closed send_backlog. */
   maxUnsentBytes: number;
@@ -30,24 +29,36 @@ export interface ConnectionIo {
  */
 const BACKLOG_TERMINATE_MS = 2000;
 
+/** A subscription as the connection holds it. */
+interface HeldSubscription extends Subscription {
+  /**
+   * True on exactly one subscription per conversation (the first; handed on when it ends): it
+   * holds the conversation's awareness relay, left with the last of its segments.
+   */
+  holdsAwareness: boolean;
+}
+
 /**
  * One device's socket: its frames in, the rooms it is in (its subscriptions), its frames out
  * (written once per tick). The rooms do the document work; the connection knows them only
  * through `connection-host.ts`.
  */
 export class Connection implements Peer {
-  readonly subscriptions = new Map<string, Subscription>();
+  readonly subscriptions = new Map<string, HeldSubscription>();
   private helloDone = false;
   private closed = false;
-  private readonly awareness = new Map<string, Disposer>();
   /** A frame is being handled that waits for the store; the frames behind it wait here, in order. */
   private busy = false;
-  private waiting: Uint8Array[] = [];
+  /** Made when a frame first waits, dropped once none does (an idle device holds no list). */
+  private waiting: Uint8Array[] | undefined;
   private waitingBytes = 0;
-  /** Frames of this tick, written together by the flusher. */
-  private outbox: Uint8Array[] = [];
-  /** Subscribe answers among the outbox's frames: the device asked for them, LIM1 does not count them. */
-  private readonly answers = new Set<Uint8Array>();
+  /** Frames of this tick, written together by the flusher; none between ticks. */
+  private outbox: Uint8Array[] | undefined;
+  /**
+   * Subscribe answers among the outbox's frames: the device asked for them, LIM1 does not count
+   * them. Made when the first is queued and dropped once they are written (an idle device holds none).
+   */
+  private answers: Set<Uint8Array> | undefined;
   /** Bytes of subscribe answers handed to the socket that the OS has not taken yet. */
   private answerBytesUnwritten = 0;
 
@@ -57,6 +68,16 @@ export class Connection implements Peer {
     private readonly host: ConnectionHost,
     private readonly io: ConnectionIo,
   ) {}
+
+  /** As a fanout listener: the origin a publish compares with (never delivered its own frames). */
+  get origin(): Peer {
+    return this;
+  }
+
+  /** As a fanout listener: a frame published to a topic this socket follows. */
+  deliver(frame: Uint8Array): void {
+    this.sendRaw(frame);
+  }
 
   get isClosed(): boolean {
     return this.closed;
@@ -69,15 +90,18 @@ export class Connection implements Peer {
   /** A frame encoded once for many sockets (a relayed update, a head). */
   sendRaw(bytes: Uint8Array): void {
     if (this.closed) return;
-    this.outbox.push(bytes);
-    if (this.outbox.length === 1) this.io.flusher.schedule(this);
+    if (this.outbox) this.outbox.push(bytes);
+    else {
+      this.outbox = [bytes];
+      this.io.flusher.schedule(this);
+    }
   }
 
   /** The answer to this device's own subscribe: however large, it is not a backlog (LIM1). */
   sendAnswer(frame: ServerFrame): void {
     if (this.closed) return;
     const bytes = encodeServerFrame(frame);
-    this.answers.add(bytes);
+    (this.answers ??= new Set()).add(bytes);
     this.sendRaw(bytes);
   }
 
@@ -88,15 +112,16 @@ export class Connection implements Peer {
 
   /** Writes this tick's frames in one go; closes the socket first if it stopped reading (LIM1). */
   flush(): void {
-    if (this.closed || this.outbox.length === 0) return;
+    if (this.closed || !this.outbox) return;
     if (this.backlog > this.io.maxUnsentBytes) {
       return this.close('send_backlog', 'the device does not read; reconnect to catch up');
     }
     const frames = this.outbox;
-    this.outbox = [];
+    this.outbox = undefined;
     let answerBytes = 0;
-    if (this.answers.size > 0) {
+    if (this.answers) {
       for (const bytes of frames) if (this.answers.delete(bytes)) answerBytes += bytes.byteLength;
+      if (this.answers.size === 0) this.answers = undefined;
     }
     this.answerBytesUnwritten += answerBytes;
     const written = answerBytes > 0 ? () => (this.answerBytesUnwritten -= answerBytes) : undefined;
@@ -111,7 +136,7 @@ export class Connection implements Peer {
     if (this.closed) return;
     const code = reason === 'going_away' ? 1001 : CLOSE_CODES[reason].code;
     if (reason === 'send_backlog') {
-      this.outbox = [];
+      this.outbox = undefined;
       setTimeout(() => this.socket.terminate?.(), BACKLOG_TERMINATE_MS).unref();
     } else {
       this.flush(); // a `rejected` frame or the last acks go out before the close
@@ -125,18 +150,20 @@ export class Connection implements Peer {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const sub of this.subscriptions.values()) sub.room.leave(this);
+    for (const sub of this.subscriptions.values()) {
+      sub.room.leave(this);
+      if (sub.holdsAwareness && sub.conversationId !== null)
+        this.host.leaveAwareness(this, sub.conversationId);
+    }
     this.subscriptions.clear();
-    this.waiting = [];
+    this.waiting = undefined;
     this.waitingBytes = 0;
-    for (const dispose of this.awareness.values()) dispose();
-    this.awareness.clear();
     this.host.disconnected(this);
   }
 
   receive(bytes: Uint8Array): void {
     if (this.closed) return;
-    if (!this.io.takeFrame()) return this.close('rate_limited', 'too many frames');
+    if (!this.io.takeFrame(this.auth.userId)) return this.close('rate_limited', 'too many frames');
     if (bytes.byteLength > SYNC_LIMITS.MAX_FRAME_BYTES) return this.close('frame_too_large');
     // Frames are handled one after another, in the order they came: one that waits for the
     // store (a subscribe, an update to a document not in memory) holds the ones behind it.
@@ -145,7 +172,7 @@ export class Connection implements Peer {
     this.waitingBytes += bytes.byteLength;
     if (this.waitingBytes > SYNC_LIMITS.MAX_WAITING_BYTES)
       return this.close('rate_limited', 'too many bytes waiting');
-    this.waiting.push(bytes);
+    (this.waiting ??= []).push(bytes);
   }
 
   private handle(bytes: Uint8Array): void {
@@ -161,11 +188,12 @@ export class Connection implements Peer {
       .catch((error: unknown) => this.host.frameFailed(this, error))
       .finally(() => {
         this.busy = false;
-        while (!this.busy && !this.closed && this.waiting.length > 0) {
+        while (!this.busy && !this.closed && this.waiting && this.waiting.length > 0) {
           const next = this.waiting.shift()!;
           this.waitingBytes -= next.byteLength;
           this.handle(next);
         }
+        if (this.waiting?.length === 0) this.waiting = undefined;
       });
   }
 
@@ -222,13 +250,20 @@ export class Connection implements Peer {
 
   enter(room: RoomHandle, terms: SubscriptionTerms): boolean {
     if (this.closed || this.subscriptions.has(room.docId)) return false;
-    this.subscriptions.set(room.docId, { ...terms, room });
-    room.join(this);
     const { conversationId } = terms;
+    const first = conversationId !== null && !this.subscriptionIn(conversationId);
+    // Spelled out, not spread: a spread copy gets a hidden class of its own (~200 bytes each).
+    const sub: HeldSubscription = {
+      conversationId,
+      role: terms.role,
+      declared: terms.declared,
+      room,
+      holdsAwareness: first,
+    };
+    this.subscriptions.set(room.docId, sub);
+    room.join(this);
     // A conversation's awareness comes with its first segment, once.
-    if (conversationId !== null && !this.awareness.has(conversationId)) {
-      this.awareness.set(conversationId, this.host.joinAwareness(this, conversationId));
-    }
+    if (first) this.host.joinAwareness(this, conversationId);
     return true;
   }
 
@@ -237,21 +272,24 @@ export class Connection implements Peer {
     if (!sub) return false;
     this.subscriptions.delete(docId);
     sub.room.leave(this);
-    if (sub.conversationId !== null && !this.inConversation(sub.conversationId)) {
-      this.awareness.get(sub.conversationId)?.();
-      this.awareness.delete(sub.conversationId);
+    if (sub.holdsAwareness && sub.conversationId !== null) {
+      // Another segment of the conversation keeps its awareness; the last one leaves it.
+      const heir = this.subscriptionIn(sub.conversationId);
+      if (heir) heir.holdsAwareness = true;
+      else this.host.leaveAwareness(this, sub.conversationId);
     }
     return true;
   }
 
-  private inConversation(conversationId: string): boolean {
-    for (const sub of this.subscriptions.values()) if (sub.conversationId === conversationId) return true;
-    return false;
+  /** One of the socket's subscriptions to a segment of the conversation. */
+  private subscriptionIn(conversationId: string): HeldSubscription | undefined {
+    for (const sub of this.subscriptions.values()) if (sub.conversationId === conversationId) return sub;
+    return undefined;
   }
 
   private relayAwareness(conversationId: string, payload: Uint8Array): void {
     // AW1: only a subscribed member's typing is relayed; never stored. Oversized is dropped.
-    if (payload.byteLength > SYNC_LIMITS.MAX_AWARENESS_BYTES || !this.inConversation(conversationId)) return;
+    if (payload.byteLength > SYNC_LIMITS.MAX_AWARENESS_BYTES || !this.subscriptionIn(conversationId)) return;
     this.host.relayAwareness(this, conversationId, payload);
   }
 }

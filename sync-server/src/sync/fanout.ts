@@ -7,33 +7,48 @@ import type { Disposer } from '../events/bus.ts';
  */
 export interface Fanout<Origin> {
   subscribe(topic: string, listener: FanoutListener<Origin>): Disposer;
+  /** Like the subscribe's disposer, for a holder that keeps the listener rather than the disposer. */
+  unsubscribe(topic: string, listener: FanoutListener<Origin>): void;
   publish(topic: string, frame: Uint8Array, origin: Origin | null): void;
   subscriberCount(topic: string): number;
 }
 
 export type FanoutListener<Origin> = { origin: Origin; deliver: (frame: Uint8Array) => void };
 
-export class InProcessFanout<Origin> implements Fanout<Origin> {
-  private readonly topics = new Map<string, Set<FanoutListener<Origin>>>();
+/** A topic's listeners, with the topic's name (the disposers hold this, not a copy of the name per listener). */
+interface Topic<Origin> {
+  readonly name: string;
+  readonly listeners: Set<FanoutListener<Origin>>;
+}
 
-  subscribe(topic: string, listener: FanoutListener<Origin>): Disposer {
-    const set = this.topics.get(topic) ?? new Set();
-    this.topics.set(topic, set);
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.topics.get(topic) === set) this.topics.delete(topic);
-    };
+export class InProcessFanout<Origin> implements Fanout<Origin> {
+  private readonly topics = new Map<string, Topic<Origin>>();
+
+  subscribe(name: string, listener: FanoutListener<Origin>): Disposer {
+    let topic = this.topics.get(name);
+    if (!topic) this.topics.set(name, (topic = { name, listeners: new Set() }));
+    topic.listeners.add(listener);
+    return () => this.drop(topic, listener);
+  }
+
+  unsubscribe(name: string, listener: FanoutListener<Origin>): void {
+    const topic = this.topics.get(name);
+    if (topic) this.drop(topic, listener);
+  }
+
+  private drop(topic: Topic<Origin>, listener: FanoutListener<Origin>): void {
+    topic.listeners.delete(listener);
+    if (topic.listeners.size === 0 && this.topics.get(topic.name) === topic) this.topics.delete(topic.name);
   }
 
   publish(topic: string, frame: Uint8Array, origin: Origin | null): void {
-    for (const listener of this.topics.get(topic) ?? []) {
+    for (const listener of this.topics.get(topic)?.listeners ?? []) {
       if (listener.origin !== origin) listener.deliver(frame);
     }
   }
 
   subscriberCount(topic: string): number {
-    return this.topics.get(topic)?.size ?? 0;
+    return this.topics.get(topic)?.listeners.size ?? 0;
   }
 }
 

@@ -9,6 +9,7 @@ function recorder(): { fanout: Fanout<string>; heads: [string, number][]; origin
   const origins: (string | null)[] = [];
   const fanout: Fanout<string> = {
     subscribe: () => () => {},
+    unsubscribe: () => {},
     subscriberCount: () => 1,
     publish: (_topic, frame, origin) => {
       const decoded = decodeServerFrame(frame);

@@ -10,12 +10,12 @@ import {
   type SystemEntry,
 } from '@messenjo/shared';
 import * as Y from 'yjs';
-import type { MembershipStore } from '../conversations/membership-store.ts';
+import type { MembershipStore, Role } from '../conversations/membership-store.ts';
 import type { Disposer, EventBus } from '../events/bus.ts';
 import type { Logger } from '../logger.ts';
 import { CommitQueue } from './commit-queue.ts';
 import { Compaction } from './compaction.ts';
-import { Connection } from './connection.ts';
+import { Connection, type ConnectionIo } from './connection.ts';
 import type { ConnectionHost, Peer } from './connection-host.ts';
 import type { ConversationPolicy } from './conversation-policy.ts';
 import type { DocStore } from './doc-store.ts';
@@ -56,7 +56,8 @@ export class SyncHub implements ConnectionHost {
   private readonly rooms = new Map<string, Room>();
   private readonly sockets: SocketRegistry<Peer>;
   private readonly flusher = new TickFlusher();
-  private readonly maxUnsentBytes: number;
+  /** What every connection needs besides its socket (one object for all of them). */
+  private readonly io: ConnectionIo;
   private readonly commits: CommitQueue;
   private readonly fanout: Fanout<Peer>;
   private readonly segments: SegmentDirectory;
@@ -73,7 +74,11 @@ export class SyncHub implements ConnectionHost {
       listCommitted: (conversationId) => options.conversations?.messagesCommitted(conversationId),
     });
     this.sockets = new SocketRegistry({ ...DEFAULT_SOCKET_LIMITS, ...options.socketLimits });
-    this.maxUnsentBytes = options.maxUnsentBytes ?? SYNC_LIMITS.MAX_UNSENT_BYTES;
+    this.io = {
+      takeFrame: (userId) => this.sockets.takeFrame(userId),
+      flusher: this.flusher,
+      maxUnsentBytes: options.maxUnsentBytes ?? SYNC_LIMITS.MAX_UNSENT_BYTES,
+    };
     this.fanout = options.fanout ?? new InProcessFanout<Peer>();
     this.segments = new SegmentDirectory(store, this.fanout, {
       messagesIn: (docId) => this.rooms.get(docId)?.liveDoc?.messageCount(),
@@ -106,11 +111,7 @@ export class SyncHub implements ConnectionHost {
   }
 
   connect(socket: SyncSocket, auth: SocketAuth): Connection {
-    const connection = new Connection(socket, auth, this, {
-      takeFrame: () => this.sockets.takeFrame(auth.userId),
-      flusher: this.flusher,
-      maxUnsentBytes: this.maxUnsentBytes,
-    });
+    const connection = new Connection(socket, auth, this, this.io);
     if (this.closing) {
       connection.close('going_away');
       return connection;
@@ -190,9 +191,11 @@ export class SyncHub implements ConnectionHost {
     const fromMemory: { room: Room; item: SubscribeItem; head: number; latestSegment: number }[] = [];
     for (const { item, conversationId } of allowed) {
       const room = this.room(item.docId);
+      // What the subscription keeps is shared, not this frame's copies: the room's parsed id
+      // (a slice of the frame's docId would hold the whole string) and the role's constant.
       const entered = peer.enter(room, {
-        conversationId,
-        role: conversationId === null ? null : (roles.get(conversationId) ?? null),
+        conversationId: room.ref.kind === 'segment' ? room.ref.conversationId : null,
+        role: conversationId === null ? null : sharedRole(roles.get(conversationId)),
         declared: declaredState(item.stateVector),
       });
       if (!entered && !peer.subscriptions.has(item.docId)) {
@@ -228,11 +231,13 @@ export class SyncHub implements ConnectionHost {
 
   // ---- awareness -------------------------------------------------------------------------
 
-  joinAwareness(peer: Peer, conversationId: string): Disposer {
-    return this.fanout.subscribe(awarenessTopic(conversationId), {
-      origin: peer,
-      deliver: (f) => peer.sendRaw(f),
-    });
+  joinAwareness(peer: Peer, conversationId: string): void {
+    // The connection keeps no disposer (a closure per socket): it leaves through leaveAwareness.
+    this.fanout.subscribe(awarenessTopic(conversationId), peer);
+  }
+
+  leaveAwareness(peer: Peer, conversationId: string): void {
+    this.fanout.unsubscribe(awarenessTopic(conversationId), peer);
   }
 
   relayAwareness(peer: Peer, conversationId: string, payload: Uint8Array): void {
@@ -273,7 +278,7 @@ export class SyncHub implements ConnectionHost {
       const terms = {
         conversationId: segment.conversationId,
         role: sub?.role ?? null,
-        declared: new Map<number, number>(),
+        declared: NOTHING_DECLARED,
       };
       if (!sub || !peer.enter(opened, terms)) continue;
       frame ??= encodeServerFrame({
@@ -340,11 +345,22 @@ export class SyncHub implements ConnectionHost {
   }
 }
 
+const ROLES: readonly Role[] = ['owner', 'admin', 'member'];
+
+/** The role as the constant string (the membership query gives every row its own copy). */
+function sharedRole(role: Role | undefined): Role | null {
+  return role === undefined ? null : (ROLES.find((r) => r === role) ?? role);
+}
+
+/** What a device declared that holds nothing: one map for every such subscription (it is only read). */
+const NOTHING_DECLARED: ReadonlyMap<number, number> = new Map();
+
 /** A subscribe's state vector; one that does not decode declares nothing (the device gets everything). */
-function declaredState(stateVector: Uint8Array): Map<number, number> {
+function declaredState(stateVector: Uint8Array): ReadonlyMap<number, number> {
   try {
-    return Y.decodeStateVector(stateVector);
+    const declared = Y.decodeStateVector(stateVector);
+    return declared.size === 0 ? NOTHING_DECLARED : declared;
   } catch {
-    return new Map();
+    return NOTHING_DECLARED;
   }
 }

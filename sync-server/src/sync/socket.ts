@@ -18,6 +18,8 @@ export interface SocketAuth {
   sessionId: string;
 }
 
+const monotonicNow = (): number => performance.now();
+
 /** A frame budget (token bucket), one per user (LIM3): a flood closes the socket instead of starving others. */
 export class FrameBudget {
   private tokens: number;
@@ -26,7 +28,7 @@ export class FrameBudget {
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicNow,
   ) {
     this.tokens = burst;
     this.last = now();

@@ -134,6 +134,38 @@ describe('live authorization', () => {
     a.close();
     b.close();
   });
+
+  it('[AW1] typing reaches a device while it follows any segment of the conversation, and stops with the last', async () => {
+    const { alice, bob, conv, docId } = people();
+    const later = segmentDocId(conv, 1);
+    const a = await RawPeer.connect(server.url, alice.cookie);
+    const b = await RawPeer.connect(server.url, bob.cookie);
+    // A frame every socket answers with `denied`: a round trip through the socket's frames in order.
+    const roundTrip = async (peer: RawPeer) => {
+      peer.send({
+        type: 'subscribe',
+        docs: [{ docId: 'nonsense', seq: 0, stateVector: new Uint8Array([0]) }],
+      });
+      await peer.next('denied', (f) => f.docId === 'nonsense');
+    };
+    await replica(a, docId);
+    await replica(b, docId);
+    await replica(b, later);
+    // The segment that brought the conversation's typing goes; the other one keeps it.
+    b.send({ type: 'unsubscribe', docIds: [docId] });
+    await roundTrip(b);
+    a.send({ type: 'awareness', conversationId: conv, payload: typing });
+    expect(await b.next('awareness')).toMatchObject({ conversationId: conv, userId: alice.userId });
+    // The last segment goes: nothing more of the conversation's typing.
+    b.send({ type: 'unsubscribe', docIds: [later] });
+    await roundTrip(b);
+    a.send({ type: 'awareness', conversationId: conv, payload: typing });
+    await roundTrip(a); // a's typing was relayed, or not, before this answer
+    await roundTrip(b); // what was relayed to b before this answer has arrived
+    expect(b.frames.filter((f) => f.type === 'awareness')).toEqual([]);
+    a.close();
+    b.close();
+  });
 });
 
 describe('relay and head', () => {
