@@ -8,7 +8,6 @@ import {
   type SystemEntry,
 } from '@messenjo/shared';
 import * as Y from 'yjs';
-import type { Disposer } from '../events/bus.ts';
 import type { Logger } from '../logger.ts';
 import type { ListColumns } from '../social/list-columns.ts';
 import type { CommitQueue } from './commit-queue.ts';
@@ -76,8 +75,8 @@ export class Room implements RoomHandle {
   private live: LiveDoc | undefined;
   /** The store read that will bring the document into memory, while it runs. */
   private loading: Promise<LiveDoc> | undefined;
-  /** Sockets in the room, each with its delivery subscription. */
-  private readonly members = new Map<Peer, Disposer>();
+  /** Sockets in the room; each is its own fanout listener on the document's topic (W7: no listener object per socket). */
+  private readonly members = new Set<Peer>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -97,7 +96,7 @@ export class Room implements RoomHandle {
 
   /** The sockets in the room (a copy: callers may close them). */
   peers(): Peer[] {
-    return [...this.members.keys()];
+    return [...this.members];
   }
 
   /**
@@ -134,16 +133,14 @@ export class Room implements RoomHandle {
 
   join(peer: Peer): void {
     if (this.members.has(peer)) return;
-    const { fanout } = this.context;
-    this.members.set(peer, fanout.subscribe(this.docId, { origin: peer, deliver: (f) => peer.sendRaw(f) }));
+    this.members.add(peer);
+    this.context.fanout.subscribe(this.docId, peer);
     clearTimeout(this.idleTimer);
   }
 
   leave(peer: Peer): void {
-    const dispose = this.members.get(peer);
-    if (!dispose) return;
-    dispose();
-    this.members.delete(peer);
+    if (!this.members.delete(peer)) return;
+    this.context.fanout.unsubscribe(this.docId, peer);
     if (this.members.size > 0) return;
     // Nobody has it open: unload the document once nobody has had it open for a while.
     if (this.live) this.scheduleIdleCheck();
