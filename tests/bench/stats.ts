@@ -44,14 +44,18 @@ export function processRssKb(pid: number | undefined): number | undefined {
 }
 
 /** Total size of the files under a folder, in bytes. */
-export function folderBytes(dir: string): number {
+export function folderBytes(dir: string, options: { journals?: boolean } = {}): number {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    total += entry.isDirectory() ? folderBytes(full) : statSync(full).size;
+    if (entry.isDirectory()) total += folderBytes(full, options);
+    else if (options.journals !== false || !SQLITE_JOURNAL.test(entry.name)) total += statSync(full).size;
   }
   return total;
 }
+
+/** SQLite's write-ahead log and its index: pages on their way into the database file. */
+const SQLITE_JOURNAL = /-(wal|shm)$/;
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

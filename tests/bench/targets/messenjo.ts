@@ -88,7 +88,7 @@ async function startMessenjo(name: string, entry: string | undefined): Promise<T
     connect: (device) => ProtocolPeer.connect(server.url, cookieOf(device)),
     serverCpuMs: () => processCpuMs(server.process.pid),
     serverRssKb: () => processRssKb(server.process.pid),
-    storageBytes: () => folderBytes(server.dataDir),
+    storageBytes: (options) => folderBytes(server.dataDir, options),
     stop,
     async dispose() {
       await stop();

@@ -45,7 +45,7 @@ export function peerTarget(options: {
         connect: (device) => options.connect(origin, `u${device.userIndex}`),
         serverCpuMs: () => processCpuMs(server.process.pid),
         serverRssKb: () => processRssKb(server.process.pid),
-        storageBytes: () => folderBytes(server.dataDir),
+        storageBytes: (options) => folderBytes(server.dataDir, options),
         stop: () => server.stop(),
         dispose: () => server.dispose(),
       };

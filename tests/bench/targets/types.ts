@@ -69,7 +69,11 @@ export interface TargetInstance {
   /** Resident memory of the server process, in KB. */
   serverRssKb(): number | undefined;
   /** Bytes in the server's data folder (after `stop`, everything it persisted). */
-  storageBytes(): number;
+  /**
+   * Bytes in the server's data folder; without SQLite's write-ahead log when `journals` is false
+   * (while the server runs, its pages are counted once they reach the database file).
+   */
+  storageBytes(options?: { journals?: boolean }): number;
   /** Graceful stop (SIGTERM), keeping the data folder; safe to call twice. */
   stop(): Promise<void>;
   /** Stops if needed and removes the data folder. */
