@@ -210,10 +210,29 @@ describe('CommitQueue', () => {
     expect(batches[1]!.extras.snapshots).toEqual([{ docId: 'd', throughSeq: 2, state: new Uint8Array([9]) }]);
   });
 
+  it('hands a burst’s first entries to an idle store at once, within the turn; the rest collect behind them', async () => {
+    const { store, batches } = heldStore();
+    const queue = new CommitQueue(store);
+    const noop = { onCommitted: () => {}, onFailed: () => {} };
+    for (let seq = 1; seq <= 7; seq++) queue.enqueue({ row: row(seq), ...noop });
+    expect(batches).toHaveLength(0); // a few wait for the end of the turn
+    queue.enqueue({ row: row(8), ...noop });
+    expect(batches.map((b) => b.rows)).toEqual([[1, 2, 3, 4, 5, 6, 7, 8]]); // the eighth: at once
+    for (let seq = 9; seq <= 20; seq++) queue.enqueue({ row: row(seq), ...noop });
+    expect(batches).toHaveLength(1); // one batch in flight at a time
+    batches[0]!.finish();
+    await until(() => batches.length === 2);
+    expect(batches[1]!.rows).toEqual([9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+  });
+
   it('[CP1] skips a snapshot whose document still has rows waiting behind its batch (over the rows per commit)', async () => {
     const { store, batches } = heldStore();
     const queue = new CommitQueue(store);
     const noop = { onCommitted: () => {}, onFailed: () => {} };
+    // Another document's batch in flight: what follows collects behind it (no batch is handed
+    // over early while one commits).
+    queue.enqueue({ row: row(1, 'other'), ...noop });
+    await until(() => batches.length === 1);
     let taken = false;
     queue.enqueue({
       snapshot: {
@@ -223,9 +242,10 @@ describe('CommitQueue', () => {
       ...noop,
     });
     for (let seq = 1; seq <= 2001; seq++) queue.enqueue({ row: row(seq), ...noop });
-    await until(() => batches.length === 1);
-    expect(batches[0]!.rows).toHaveLength(1999); // 2,000 entries: the snapshot and 1,999 rows
-    expect(batches[0]!.extras.snapshots).toEqual([]);
+    batches[0]!.finish();
+    await until(() => batches.length === 2);
+    expect(batches[1]!.rows).toHaveLength(1999); // 2,000 entries: the snapshot and 1,999 rows
+    expect(batches[1]!.extras.snapshots).toEqual([]);
     expect(taken).toBe(false);
   });
 });

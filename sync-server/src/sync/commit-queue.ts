@@ -38,6 +38,12 @@ export interface CommitQueueOptions {
 /** Rows per transaction: bounds how long one commit holds SQLite's write lock. */
 const MAX_ROWS_PER_COMMIT = 2000;
 /**
+ * With the worker idle, this many collected entries are handed over at once, in the middle of
+ * the event loop's turn, rather than after it has read every frame of a burst: the worker then
+ * commits them while the loop validates the rest (W3's main thread and worker alternated).
+ */
+const EAGER_BATCH_ENTRIES = 8;
+/**
  * Least time between the end of one commit and the start of the next, under load (an idle
  * queue commits within the turn). Commits no longer hold the event loop (they run on the
  * store's worker thread), so this only trades ack latency for larger batches: fewer commits,
@@ -49,7 +55,8 @@ export const MIN_COMMIT_INTERVAL_MS = 2;
 /**
  * Group commit, pipelined: while one batch commits (on the store's worker thread), the updates
  * arriving from any socket collect into the next, which is handed over as soon as the first is
- * durable; an idle queue commits within the turn. Entries are acked only once their batch
+ * durable; an idle queue commits within the turn, or at once from the EAGER_BATCH_ENTRIES-th
+ * entry of a burst. Entries are acked only once their batch
  * committed (`onCommitted`, in order: batches commit one after another, so acks per document
  * keep their order; the room then announces each document's durable `head`). Relaying does not
  * wait for this queue: the room relays a validated update before enqueueing it (RL1: Yjs updates are
@@ -81,6 +88,12 @@ export class CommitQueue {
       if (rows) rows.push(entry.row);
       else this.uncommittedRows.set(entry.row.docId, [entry.row]);
     }
+    if (
+      this.collecting.length >= EAGER_BATCH_ENTRIES &&
+      !this.committing &&
+      performance.now() >= this.lastCommitEnd + this.minIntervalMs
+    )
+      return this.cut();
     this.schedule();
   }
 
