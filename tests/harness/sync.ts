@@ -5,11 +5,14 @@ import path from 'node:path';
 import {
   decodeServerFrame,
   encodeClientFrame,
+  newMessageId,
   PROTOCOL_VERSION,
   type ClientFrame,
+  type MessageEntry,
   type ServerFrame,
 } from '@messenjo/shared';
 import WebSocket from 'ws';
+import * as Y from 'yjs';
 import {
   MemoryPersistence,
   SyncClient,
@@ -26,6 +29,36 @@ export function tempDataDir(prefix = 'messenjo-sync-'): { dir: string; remove: (
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** The update a change to a device's document makes (what a device would send). */
+export function updateOf(doc: Y.Doc, mutate: (doc: Y.Doc) => void): Uint8Array {
+  let captured: Uint8Array | undefined;
+  const listener = (update: Uint8Array): void => {
+    captured = update;
+  };
+  doc.on('update', listener);
+  mutate(doc);
+  doc.off('update', listener);
+  if (!captured) throw new Error('the change produced no update');
+  return captured;
+}
+
+/** Subscribes a raw peer from nothing and returns a replica of what the server sent. */
+export async function replicaOf(peer: RawPeer, docId: string): Promise<Y.Doc> {
+  peer.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
+  const sync = await peer.next('sync', (f) => f.docId === docId);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, sync.update);
+  return doc;
+}
+
+/** A message entry as a device writes it. */
+export const messageEntry = (author: string, text: string): MessageEntry => ({
+  id: newMessageId(),
+  author,
+  text,
+  sentAt: Date.now(),
+});
 
 /** The socket URL for a server origin (localhost dialled as 127.0.0.1, where the test servers listen). */
 export function syncUrl(origin: string): string {

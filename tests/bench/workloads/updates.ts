@@ -1,16 +1,10 @@
-import { appendMessage, newMessageId } from '@messenjo/shared';
+import { appendMessage } from '@messenjo/shared';
 import type * as Y from 'yjs';
+import { messageEntry, updateOf } from '../../harness/sync.ts';
 
 /** The update one appended 60-character message produces on a device's document. */
 export function messageUpdate(doc: Y.Doc, author: string, text = 'x'.repeat(60)): Uint8Array {
-  let captured: Uint8Array | undefined;
-  const listener = (update: Uint8Array): void => {
-    captured = update;
-  };
-  doc.on('update', listener);
-  appendMessage(doc, { id: newMessageId(), author, text, sentAt: Date.now() });
-  doc.off('update', listener);
-  return captured!;
+  return updateOf(doc, (d) => appendMessage(d, messageEntry(author, text)));
 }
 
 const MARKER = Buffer.from('MSG:');

@@ -5,7 +5,6 @@ import {
   SEGMENT_MESSAGES,
   segmentOf,
   type ClientFrame,
-  type MessageEntry,
 } from '@messenjo/shared';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,10 +17,13 @@ import {
 } from '../../../app/src/sync/index.ts';
 import {
   eventually,
+  messageEntry,
   RawPeer,
+  replicaOf,
   startInProcessServer,
   syncUrl,
   tempDataDir,
+  updateOf,
   type InProcessServer,
 } from '../../harness/sync.ts';
 
@@ -36,40 +38,14 @@ afterAll(async () => {
   data.remove();
 });
 
-const message = (author: string, text: string): MessageEntry => ({
-  id: `m${Math.random().toString(36).slice(2, 12)}x`,
-  author,
-  text,
-  sentAt: Date.now(),
-});
-
-/** Subscribes a raw peer and returns its replica of what the server sent. */
-async function replica(peer: RawPeer, docId: string): Promise<Y.Doc> {
-  peer.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
-  const sync = await peer.next('sync', (f) => f.docId === docId);
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, sync.update);
-  return doc;
-}
-
-function change(doc: Y.Doc, mutate: (doc: Y.Doc) => void): Uint8Array {
-  const captured: { update?: Uint8Array } = {};
-  const listener = (update: Uint8Array): void => void (captured.update = update);
-  doc.on('update', listener);
-  mutate(doc);
-  doc.off('update', listener);
-  if (!captured.update) throw new Error('the change produced no update');
-  return captured.update;
-}
-
 /** Fills a segment to SEGMENT_MESSAGES messages in one update, so the next write may open the next one. */
 async function fill(peer: RawPeer, docId: string, author: string, ref: number): Promise<void> {
-  const doc = await replica(peer, docId);
+  const doc = await replicaOf(peer, docId);
   const missing = SEGMENT_MESSAGES - segmentOf(doc).messages.length;
-  const update = change(doc, (d) =>
+  const update = updateOf(doc, (d) =>
     segmentOf(d).messages.insert(
       segmentOf(d).messages.length,
-      Array.from({ length: missing }, (_, i) => message(author, `filler ${i}`)),
+      Array.from({ length: missing }, (_, i) => messageEntry(author, `filler ${i}`)),
     ),
   );
   peer.send({ type: 'update', docId, ref, update });
@@ -89,14 +65,14 @@ describe('following a conversation into its next segment', () => {
     await fill(writer, segment(0), alice.userId, 1);
 
     const watcher = await RawPeer.connect(server.url, bob.cookie);
-    await replica(watcher, segment(0));
-    const opening = message(alice.userId, 'page two');
-    const next = await replica(writer, segment(1));
+    await replicaOf(watcher, segment(0));
+    const opening = messageEntry(alice.userId, 'page two');
+    const next = await replicaOf(writer, segment(1));
     writer.send({
       type: 'update',
       docId: segment(1),
       ref: 2,
-      update: change(next, (d) => appendMessage(d, opening)),
+      update: updateOf(next, (d) => appendMessage(d, opening)),
     });
 
     // The watcher never subscribed to segment 1, yet it is answered as if it had.
@@ -111,30 +87,30 @@ describe('following a conversation into its next segment', () => {
     expect(watcher.frames.filter((f) => f.type === 'update' && f.docId === segment(1))).toEqual([]);
 
     // Later updates of segment 1 reach it, and it may write there: it is subscribed.
-    const later = message(alice.userId, 'and more');
+    const later = messageEntry(alice.userId, 'and more');
     writer.send({
       type: 'update',
       docId: segment(1),
       ref: 3,
-      update: change(next, (d) => appendMessage(d, later)),
+      update: updateOf(next, (d) => appendMessage(d, later)),
     });
     const relayed = await watcher.next('update', (f) => f.docId === segment(1));
     Y.applyUpdate(followed, relayed.update);
-    const reply = change(followed, (d) => appendMessage(d, message(bob.userId, 'got it')));
+    const reply = updateOf(followed, (d) => appendMessage(d, messageEntry(bob.userId, 'got it')));
     watcher.send({ type: 'update', docId: segment(1), ref: 1, update: reply });
     expect((await watcher.next('ack', (f) => f.ref === 1)).seq).toBe(3);
 
     // Segment 2 opens: the watcher (in segment 1, the newest) follows; a socket holding only
     // segment 0 hears of it by a `segment` frame and is not subscribed.
     const behind = await RawPeer.connect(server.url, bob.cookie);
-    await replica(behind, segment(0));
+    await replicaOf(behind, segment(0));
     await fill(writer, segment(1), alice.userId, 4);
-    const third = await replica(writer, segment(2));
+    const third = await replicaOf(writer, segment(2));
     writer.send({
       type: 'update',
       docId: segment(2),
       ref: 5,
-      update: change(third, (d) => appendMessage(d, message(alice.userId, 'page three'))),
+      update: updateOf(third, (d) => appendMessage(d, messageEntry(alice.userId, 'page three'))),
     });
     expect(await watcher.next('sync', (f) => f.docId === segment(2))).toMatchObject({ latestSegment: 2 });
     expect(await behind.next('segment')).toMatchObject({ conversationId: conv, index: 2 });
@@ -178,12 +154,12 @@ describe('following a conversation into its next segment', () => {
       'the reader holds segment 0',
     );
 
-    const next = await replica(writer, segment(1));
+    const next = await replicaOf(writer, segment(1));
     writer.send({
       type: 'update',
       docId: segment(1),
       ref: 2,
-      update: change(next, (d) => appendMessage(d, message(alice.userId, 'page two'))),
+      update: updateOf(next, (d) => appendMessage(d, messageEntry(alice.userId, 'page two'))),
     });
     await eventually(
       () => reading.timeline().some((m) => m.text === 'page two'),

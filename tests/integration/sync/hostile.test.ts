@@ -19,7 +19,16 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { startServer, type RunningServer } from '../../harness/server.ts';
-import { eventually, nodeDevice, RawPeer, Seeder, tempDataDir } from '../../harness/sync.ts';
+import {
+  eventually,
+  messageEntry,
+  nodeDevice,
+  RawPeer,
+  replicaOf,
+  Seeder,
+  tempDataDir,
+  updateOf,
+} from '../../harness/sync.ts';
 import { MemoryPersistence } from '../../../app/src/sync/index.ts';
 import { SqliteDocStore } from '../../../sync-server/src/sync/index.ts';
 
@@ -64,44 +73,20 @@ afterAll(async () => {
 const connect = (who: keyof typeof people, options?: { hello?: boolean; originHeader?: string }) =>
   RawPeer.connect(server.url, people[who].cookie, options);
 
-/** Subscribes and returns a local replica holding what the server sent. */
-async function replica(peer: RawPeer, docId: string): Promise<Y.Doc> {
-  peer.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
-  const sync = await peer.next('sync', (f) => f.docId === docId);
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, sync.update);
-  return doc;
-}
-
-/** Captures the update a change produces. */
-function change(doc: Y.Doc, mutate: (doc: Y.Doc) => void): Uint8Array {
-  let captured: Uint8Array | undefined;
-  const listener = (update: Uint8Array): void => {
-    captured = update;
-  };
-  doc.on('update', listener);
-  mutate(doc);
-  doc.off('update', listener);
-  if (!captured) throw new Error('the change produced no update');
-  return captured;
-}
-
-const message = (author: string, text: string): MessageEntry => ({
-  id: `m${Math.random().toString(36).slice(2, 12)}x`,
-  author,
-  text,
-  sentAt: Date.now(),
-});
-
 const docId = () => segmentDocId(conv, 0);
 const head = async (id: string) => (await store.heads([id])).get(id) ?? 0;
 
 /** Alice sends one good message; returns its entry and the replica she used. */
 async function aliceSays(text: string): Promise<MessageEntry> {
   const alice = await connect('alice');
-  const doc = await replica(alice, docId());
-  const entry = message(people.alice.userId, text);
-  alice.send({ type: 'update', docId: docId(), ref: 1, update: change(doc, (d) => appendMessage(d, entry)) });
+  const doc = await replicaOf(alice, docId());
+  const entry = messageEntry(people.alice.userId, text);
+  alice.send({
+    type: 'update',
+    docId: docId(),
+    ref: 1,
+    update: updateOf(doc, (d) => appendMessage(d, entry)),
+  });
   await alice.next('ack', (f) => f.ref === 1);
   alice.close();
   return entry;
@@ -115,12 +100,12 @@ async function expectRefused(
   setup?: (doc: Y.Doc) => void,
 ): Promise<void> {
   const watcher = await connect('bob');
-  await replica(watcher, docId());
+  await replicaOf(watcher, docId());
   const before = await head(docId());
   const peer = await connect(who);
-  const doc = await replica(peer, docId());
+  const doc = await replicaOf(peer, docId());
   setup?.(doc);
-  peer.send({ type: 'update', docId: docId(), ref: 7, update: change(doc, mutate) });
+  peer.send({ type: 'update', docId: docId(), ref: 7, update: updateOf(doc, mutate) });
   const rejected = await peer.next('rejected');
   expect(rejected).toMatchObject({ docId: docId(), ref: 7, code });
   expect(await peer.waitClosed()).toBe(code);
@@ -158,7 +143,7 @@ describe('hostile frames', () => {
   it('[HS3] closes with malformed_frame on undecodable and text frames, and ignores unknown frame types', async () => {
     const curious = await connect('alice');
     curious.sendBytes(new Uint8Array([99, 1, 2, 3]));
-    await replica(curious, docId()); // still served after an unknown frame type
+    await replicaOf(curious, docId()); // still served after an unknown frame type
     curious.sendBytes(new Uint8Array([4, 200]));
     expect(await curious.waitClosed()).toBe(CLOSE_CODES.malformed_frame.code);
     const texter = await connect('alice');
@@ -208,7 +193,7 @@ describe('hostile subscriptions', () => {
   it('[UP1] refuses an update to a document the socket has not subscribed to', async () => {
     const mallory = await connect('mallory');
     const doc = new Y.Doc();
-    const update = change(doc, (d) => appendMessage(d, message(people.mallory.userId, 'sneaky')));
+    const update = updateOf(doc, (d) => appendMessage(d, messageEntry(people.mallory.userId, 'sneaky')));
     mallory.send({ type: 'update', docId: segmentDocId(otherConv, 0), ref: 1, update });
     expect(await mallory.waitClosed()).toBe(CLOSE_CODES.update_not_subscribed.code);
     expect(await head(segmentDocId(otherConv, 0))).toBe(0);
@@ -219,11 +204,11 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
   it("[VAL1] refuses writing with another user's Yjs client id", async () => {
     await aliceSays('my client id is mine');
     const aliceClient = [
-      ...Y.decodeStateVector(Y.encodeStateVector(await replica(await connect('bob'), docId()))),
+      ...Y.decodeStateVector(Y.encodeStateVector(await replicaOf(await connect('bob'), docId()))),
     ][0]![0];
     await expectRefused(
       'mallory',
-      (d) => appendMessage(d, message(people.mallory.userId, 'as alice')),
+      (d) => appendMessage(d, messageEntry(people.mallory.userId, 'as alice')),
       CLOSE_CODES.update_foreign_client.code,
       (d) => (d.clientID = aliceClient),
     );
@@ -232,12 +217,13 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
   it('[VAL3] refuses a message whose author is someone else, or whose text is out of bounds', async () => {
     await expectRefused(
       'mallory',
-      (d) => appendMessage(d, message(people.alice.userId, 'I am alice')),
+      (d) => appendMessage(d, messageEntry(people.alice.userId, 'I am alice')),
       CLOSE_CODES.update_wrong_author.code,
     );
     await expectRefused(
       'mallory',
-      (d) => appendMessage(d, message(people.mallory.userId, 'x'.repeat(SYNC_LIMITS.MAX_MESSAGE_CHARS + 1))),
+      (d) =>
+        appendMessage(d, messageEntry(people.mallory.userId, 'x'.repeat(SYNC_LIMITS.MAX_MESSAGE_CHARS + 1))),
       CLOSE_CODES.update_wrong_author.code,
     );
   });
@@ -258,17 +244,22 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
 
   it("[VAL4] lets an owner delete another member's message", async () => {
     const bob = await connect('bob');
-    const doc = await replica(bob, docId());
-    const entry = message(people.bob.userId, 'rude words');
-    bob.send({ type: 'update', docId: docId(), ref: 1, update: change(doc, (d) => appendMessage(d, entry)) });
+    const doc = await replicaOf(bob, docId());
+    const entry = messageEntry(people.bob.userId, 'rude words');
+    bob.send({
+      type: 'update',
+      docId: docId(),
+      ref: 1,
+      update: updateOf(doc, (d) => appendMessage(d, entry)),
+    });
     await bob.next('ack');
     const alice = await connect('alice');
-    const aliceDoc = await replica(alice, docId());
+    const aliceDoc = await replicaOf(alice, docId());
     alice.send({
       type: 'update',
       docId: docId(),
       ref: 2,
-      update: change(aliceDoc, (d) => deleteMessage(d, entry.id, people.alice.userId, Date.now())),
+      update: updateOf(aliceDoc, (d) => deleteMessage(d, entry.id, people.alice.userId, Date.now())),
     });
     expect((await alice.next('ack', (f) => f.ref === 2)).seq).toBeGreaterThan(0);
     expect((await bob.next('update')).docId).toBe(docId());
@@ -297,16 +288,16 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
   it("[RC1] accepts the reader's own receipt and relays it to the other members", async () => {
     const entry = await aliceSays('did you read this?');
     const alice = await connect('alice');
-    const aliceDoc = await replica(alice, docId());
+    const aliceDoc = await replicaOf(alice, docId());
     const bob = await connect('bob');
-    const bobDoc = await replica(bob, docId());
+    const bobDoc = await replicaOf(bob, docId());
     const before = await head(docId());
     const at = Date.now();
     bob.send({
       type: 'update',
       docId: docId(),
       ref: 4,
-      update: change(bobDoc, (d) => setReceipt(d, people.bob.userId, entry.id, at)),
+      update: updateOf(bobDoc, (d) => setReceipt(d, people.bob.userId, entry.id, at)),
     });
     expect((await bob.next('ack', (f) => f.ref === 4)).seq).toBe(before + 1);
     Y.applyUpdate(aliceDoc, (await alice.next('update', (f) => f.docId === docId())).update);
@@ -329,7 +320,8 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
       'mallory',
       (d) =>
         d.transact(() => {
-          for (let i = 0; i < 80; i++) appendMessage(d, message(people.mallory.userId, 'y'.repeat(3999)));
+          for (let i = 0; i < 80; i++)
+            appendMessage(d, messageEntry(people.mallory.userId, 'y'.repeat(3999)));
         }),
       CLOSE_CODES.update_too_large.code,
     );
@@ -338,9 +330,9 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
   it('[VAL6] refuses an update that skips clocks the server does not have, and takes it once the gap is filled', async () => {
     const before = await head(docId());
     const peer = await connect('mallory');
-    const doc = await replica(peer, docId());
-    const first = change(doc, (d) => appendMessage(d, message(people.mallory.userId, 'sent late')));
-    const second = change(doc, (d) => appendMessage(d, message(people.mallory.userId, 'sent first')));
+    const doc = await replicaOf(peer, docId());
+    const first = updateOf(doc, (d) => appendMessage(d, messageEntry(people.mallory.userId, 'sent late')));
+    const second = updateOf(doc, (d) => appendMessage(d, messageEntry(people.mallory.userId, 'sent first')));
     peer.send({ type: 'update', docId: docId(), ref: 9, update: second });
     expect(await peer.next('rejected')).toMatchObject({
       ref: 9,
@@ -357,7 +349,7 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
   it('[UP2] a garbage update is refused with update_malformed and the server keeps serving', async () => {
     const before = await head(docId());
     const peer = await connect('mallory');
-    await replica(peer, docId());
+    await replicaOf(peer, docId());
     peer.sendBytes(
       encodeClientFrame({
         type: 'update',
@@ -379,13 +371,13 @@ describe('hostile segments', () => {
 
   it('[SEG1] refuses a write that skips ahead (segment 1,000,000, or n + 1 before n is full): nothing stored, nobody told', async () => {
     const alice = await connect('alice');
-    const first = await replica(alice, segment(0));
-    const opening = message(people.alice.userId, 'segment 0 starts');
+    const first = await replicaOf(alice, segment(0));
+    const opening = messageEntry(people.alice.userId, 'segment 0 starts');
     alice.send({
       type: 'update',
       docId: segment(0),
       ref: 1,
-      update: change(first, (d) => appendMessage(d, opening)),
+      update: updateOf(first, (d) => appendMessage(d, opening)),
     });
     await alice.next('ack', (f) => f.ref === 1);
     expect(await newest()).toBe(0);
@@ -395,9 +387,9 @@ describe('hostile segments', () => {
       [1, 1_000_000],
       [2, 1],
     ] as const) {
-      const doc = await replica(mallory, segment(index));
-      const update = change(doc, (d) =>
-        appendMessage(d, message(people.mallory.userId, 'I moved the conversation')),
+      const doc = await replicaOf(mallory, segment(index));
+      const update = updateOf(doc, (d) =>
+        appendMessage(d, messageEntry(people.mallory.userId, 'I moved the conversation')),
       );
       mallory.send({ type: 'update', docId: segment(index), ref, update });
       expect(await mallory.next('rejected', (f) => f.ref === ref)).toMatchObject({
@@ -408,7 +400,7 @@ describe('hostile segments', () => {
     }
     expect(await newest()).toBe(0);
     // The socket stays open (the refusal is a missing dependency) and every device still opens segment 0.
-    const again = await replica(mallory, segment(0));
+    const again = await replicaOf(mallory, segment(0));
     expect(segmentOf(again).messages.length).toBe(1);
     const fresh = await connect('alice');
     fresh.send({
@@ -422,19 +414,19 @@ describe('hostile segments', () => {
 
   it('[SEG1] opens segment n + 1 once segment n is full, and tells every device', async () => {
     const alice = await connect('alice');
-    const doc = await replica(alice, segment(0));
+    const doc = await replicaOf(alice, segment(0));
     const missing = SEGMENT_MESSAGES - segmentOf(doc).messages.length;
-    const fill = change(doc, (d) =>
+    const fill = updateOf(doc, (d) =>
       segmentOf(d).messages.insert(
         segmentOf(d).messages.length,
-        Array.from({ length: missing }, (_, i) => message(people.alice.userId, `filler ${i}`)),
+        Array.from({ length: missing }, (_, i) => messageEntry(people.alice.userId, `filler ${i}`)),
       ),
     );
     alice.send({ type: 'update', docId: segment(0), ref: 2, update: fill });
     await alice.next('ack', (f) => f.ref === 2);
     const mallory = await connect('mallory');
-    const next = await replica(mallory, segment(1));
-    const update = change(next, (d) => appendMessage(d, message(people.mallory.userId, 'page two')));
+    const next = await replicaOf(mallory, segment(1));
+    const update = updateOf(next, (d) => appendMessage(d, messageEntry(people.mallory.userId, 'page two')));
     mallory.send({ type: 'update', docId: segment(1), ref: 3, update });
     expect((await mallory.next('ack', (f) => f.ref === 3)).seq).toBe(1);
     expect(await alice.next('segment')).toMatchObject({ conversationId: longConv, index: 1 });
@@ -450,9 +442,9 @@ describe('hostile awareness', () => {
   /** A member watching the conversation, and Mallory subscribed to it. */
   async function watched(): Promise<{ watcher: RawPeer; mallory: RawPeer }> {
     const watcher = await connect('alice');
-    await replica(watcher, docId());
+    await replicaOf(watcher, docId());
     const mallory = await connect('mallory');
-    await replica(mallory, docId());
+    await replicaOf(mallory, docId());
     return { watcher, mallory };
   }
 
@@ -478,7 +470,7 @@ describe('hostile awareness', () => {
       mallory.send({ type: 'awareness', conversationId: conv, payload });
       expect(await mallory.waitClosed()).toBe(CLOSE_CODES.awareness_refused.code);
       // Whatever was relayed would have reached the watcher before its next answer: nothing did.
-      await replica(watcher, userDocId(people.alice.userId));
+      await replicaOf(watcher, userDocId(people.alice.userId));
       expect(awarenessFrames(watcher)).toEqual([]);
       watcher.close();
     }
@@ -503,7 +495,7 @@ describe('hostile history: a message cannot be put before what its device had se
   /** A copy of the segment as it is now, with the client id the forger will use. */
   async function copyNow(clientId: number): Promise<Y.Doc> {
     const peer = await connect('mallory');
-    const doc = await replica(peer, docId());
+    const doc = await replicaOf(peer, docId());
     peer.close();
     doc.clientID = clientId;
     return doc;
@@ -513,7 +505,7 @@ describe('hostile history: a message cannot be put before what its device had se
     await aliceSays('the first words');
     await expectRefused(
       'mallory',
-      (d) => segmentOf(d).messages.insert(0, [message(people.mallory.userId, 'I was here first')]),
+      (d) => segmentOf(d).messages.insert(0, [messageEntry(people.mallory.userId, 'I was here first')]),
       CLOSE_CODES.update_out_of_order.code,
     );
   });
@@ -525,8 +517,10 @@ describe('hostile history: a message cannot be put before what its device had se
     const full = await copyNow(3);
     const before = await head(docId());
     const mallory = await connect('mallory');
-    await replica(mallory, docId());
-    const update = change(early, (d) => appendMessage(d, message(people.mallory.userId, 'before the news')));
+    await replicaOf(mallory, docId());
+    const update = updateOf(early, (d) =>
+      appendMessage(d, messageEntry(people.mallory.userId, 'before the news')),
+    );
     mallory.send({ type: 'update', docId: docId(), ref: 1, update, basis: Y.encodeStateVector(full) });
     expect(await mallory.next('rejected')).toMatchObject({
       ref: 1,
@@ -545,7 +539,9 @@ describe('hostile history: a message cannot be put before what its device had se
     const before = await head(docId());
     const mallory = await connect('mallory');
     await subscribeHaving(mallory, full);
-    const update = change(early, (d) => appendMessage(d, message(people.mallory.userId, 'before the news')));
+    const update = updateOf(early, (d) =>
+      appendMessage(d, messageEntry(people.mallory.userId, 'before the news')),
+    );
     mallory.send({ type: 'update', docId: docId(), ref: 1, update, basis });
     expect(await mallory.waitClosed()).toBe(CLOSE_CODES.update_out_of_order.code);
     expect(await head(docId())).toBe(before);
@@ -564,7 +560,7 @@ describe('hostile history: a message cannot be put before what its device had se
     // Back from the trip: the stored copy opens offline, a message is written, then the network returns.
     const back = nodeDevice(server.url, people.bob.cookie, storage);
     const doc = await back.open(docId());
-    appendMessage(doc, message(people.bob.userId, 'written on the train'));
+    appendMessage(doc, messageEntry(people.bob.userId, 'written on the train'));
     expect(back.pending()).toBe(1);
     back.start();
     await eventually(() => back.pending() === 0, 'the offline message is acked');
