@@ -35,9 +35,9 @@ export const COMMIT_STALLED_AFTER_MS = 5000;
 interface Waiter {
   resolve: () => void;
   reject: (error: Error) => void;
-  /** What the commit holds, to say what was lost if it never is stored. */
-  rows: number;
-  docIds: string[];
+  /** What the commit holds, to say what was lost if it never is stored (read only then). */
+  rows: readonly AppendRow[];
+  snapshots: CommitExtras['snapshots'];
   /** When it was handed to the worker (performance.now()). */
   sentAt: number;
 }
@@ -129,8 +129,7 @@ export class WorkerDocStore implements DocStore {
     const id = this.nextId++;
     const { request, transfer } = packCommit(id, rows, extras, this.now());
     return new Promise<void>((resolve, reject) => {
-      const docIds = [...new Set([...rows, ...(extras.snapshots ?? [])].map((r) => r.docId))];
-      this.waiting.set(id, { resolve, reject, rows: rows.length, docIds, sentAt: performance.now() });
+      this.waiting.set(id, { resolve, reject, rows, snapshots: extras.snapshots, sentAt: performance.now() });
       if (this.waiting.size === 1) worker.ref();
       this.post(worker, request, transfer);
     });
@@ -188,8 +187,12 @@ export class WorkerDocStore implements DocStore {
         {
           timeoutMs,
           lostCommits: lost.length,
-          lostRows: lost.reduce((sum, waiter) => sum + waiter.rows, 0),
-          docIds: [...new Set(lost.flatMap((waiter) => waiter.docIds))],
+          lostRows: lost.reduce((sum, waiter) => sum + waiter.rows.length, 0),
+          docIds: [
+            ...new Set(
+              lost.flatMap((waiter) => [...waiter.rows, ...(waiter.snapshots ?? [])].map((r) => r.docId)),
+            ),
+          ],
         },
       );
     }
