@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['integration/**/*.test.ts', 'browser/**/*.test.ts'],
+    // One PostgreSQL and one Redis for the run (harness/global-services.ts).
+    globalSetup: ['harness/global-services.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     maxWorkers: 2,

@@ -5,13 +5,14 @@ import { DEFAULT_ACCOUNTS_CONFIG, type AccountsConfig } from './accounts/config.
 import { MediaStore } from './accounts/media/media-store.ts';
 import { Pictures } from './accounts/media/pictures.ts';
 import { MembershipStore } from './conversations/membership-store.ts';
-import type { Db } from './db/index.ts';
+import type { Database, Db } from './db/index.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import type { Logger } from './logger.ts';
 import { SessionStore } from './sessions/index.ts';
 import { createSocial, type Social } from './social/index.ts';
 // The stores directly, not the sync barrel: its socket half needs `Services` (a cycle).
 import type { DocStore } from './sync/doc-store.ts';
+import { listColumnsBeside } from './sync/list-columns-beside.ts';
 import { SqliteDocStore } from './sync/sqlite-doc-store.ts';
 import { WorkerDocStore, type WorkerDocStoreOptions } from './sync/worker-doc-store.ts';
 
@@ -20,7 +21,13 @@ import { WorkerDocStore, type WorkerDocStoreOptions } from './sync/worker-doc-st
  * app and the sync socket. Features add theirs here rather than constructing them ad hoc.
  */
 export interface Services {
-  db: Db;
+  /**
+   * Everything durable but the documents, behind the asynchronous storage port: SQLite
+   * (`SqliteDatabase`) or PostgreSQL (`PostgresDatabase`), chosen by DATABASE_URL.
+   */
+  database: Database;
+  /** The SQLite file the document store writes (the same one as `database` on SQLite). */
+  documentsDb: Db;
   logger: Logger;
   bus: EventBus;
   sessions: SessionStore;
@@ -32,8 +39,8 @@ export interface Services {
   /** Yjs documents: update log, snapshots, client-id bindings (commits on a worker thread; close it on shutdown). */
   docStore: DocStore;
   /**
-   * `docStore` when it commits on a worker thread (a file database): `main` starts the worker
-   * with the server and bounds its drain at shutdown; /readyz reports its health.
+   * The commit worker when the documents are in a SQLite file: `main` starts it with the
+   * server and bounds its drain at shutdown; /readyz reports its health.
    */
   commitWorker: WorkerDocStore | undefined;
   now: () => number;
@@ -47,7 +54,9 @@ export interface Services {
 }
 
 export function createServices(options: {
-  db: Db;
+  database: Database;
+  /** The SQLite database of the documents (on SQLite, `database`'s own connection). */
+  documentsDb: Db;
   logger: Logger;
   now?: () => number;
   accounts?: AccountsConfig;
@@ -56,34 +65,38 @@ export function createServices(options: {
   /** Starts the commit worker's thread (tests wrap it to crash one). */
   spawnCommitWorker?: WorkerDocStoreOptions['spawn'];
 }): Services {
+  const { database, documentsDb, logger } = options;
   const now = options.now ?? Date.now;
   const bus = createEventBus((err, event) =>
-    options.logger.error('event handler failed', { event: event.type, err }),
+    logger.error('event handler failed', { event: event.type, err }),
   );
-  const sessions = new SessionStore(options.db, bus, now);
-  const media = new MediaStore(options.db);
+  const sessions = new SessionStore(database, bus, now);
+  const media = new MediaStore(database);
   const dataDir = options.dataDir ?? path.join(os.tmpdir(), `messenjo-${process.pid}`);
   // A file database commits on a worker thread; an in-memory one cannot be shared with one.
-  const commitWorker = options.db.memory
+  const commitWorker = documentsDb.memory
     ? undefined
-    : new WorkerDocStore(options.db, {
-        file: options.db.name,
-        logger: options.logger,
+    : new WorkerDocStore(documentsDb, {
+        file: documentsDb.name,
+        logger,
         now,
         spawn: options.spawnCommitWorker,
       });
+  const documents = commitWorker ?? new SqliteDocStore(documentsDb, now, logger);
   return {
-    db: options.db,
-    logger: options.logger,
+    database,
+    documentsDb,
+    logger,
     bus,
     sessions,
-    memberships: new MembershipStore(options.db, bus, now),
-    docStore: commitWorker ?? new SqliteDocStore(options.db, now, options.logger),
+    memberships: new MembershipStore(database, bus, now),
+    // On SQLite the list's columns commit in the documents' own transaction.
+    docStore: database.dialect === 'sqlite' ? documents : listColumnsBeside(documents, database, logger),
     commitWorker,
     now,
-    accounts: new Accounts(options.db, bus, sessions, options.accounts ?? DEFAULT_ACCOUNTS_CONFIG, now),
+    accounts: new Accounts(database, bus, sessions, options.accounts ?? DEFAULT_ACCOUNTS_CONFIG, now),
     media,
     pictures: new Pictures(media, path.join(dataDir, 'media'), now),
-    social: createSocial({ db: options.db, bus, now }),
+    social: createSocial({ db: database, bus, logger, now }),
   };
 }

@@ -2,6 +2,7 @@ import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import { readAccountsConfig, type AccountsConfig } from '../accounts/config.ts';
 import { ConfigError } from './config-error.ts';
+import { readDatabaseConfig, readRedisUrl, type DatabaseConfig } from './storage-config.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -28,6 +29,10 @@ export interface Config {
   commitDrainTimeoutMs: number;
   /** Registration policy and the enabled sign-in providers (src/accounts/config.ts). */
   accounts: AccountsConfig;
+  /** DATABASE_URL: PostgreSQL, or SQLite in DATA_DIR when unset. */
+  database: DatabaseConfig;
+  /** REDIS_URL: the bus between server processes; unset, events stay in this process. */
+  redisUrl: URL | undefined;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -100,6 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
   const shutdownTimeoutMs = readPositiveInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000);
   const commitDrainTimeoutMs = readPositiveInt(env, 'COMMIT_DRAIN_TIMEOUT_MS', 10_000);
   const accounts = readAccountsConfig(env);
+  const database = readDatabaseConfig(env);
+  const redisUrl = readRedisUrl(env);
   ensureWritableDir('DATA_DIR', dataDir);
   return {
     port,
@@ -111,5 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
     shutdownTimeoutMs,
     commitDrainTimeoutMs,
     accounts,
+    database,
+    redisUrl,
   };
 }
