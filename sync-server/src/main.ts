@@ -51,14 +51,15 @@ async function start(): Promise<void> {
   const storage = await openConfiguredStorage(config);
   const { database, documentsDb } = storage;
   // One line naming the engines, never a password.
-  logger.info('storage ready', {
+  logger.info('database ready', {
     dataDir: config.dataDir,
     database: database.describe(),
     documents: `sqlite (${documentsDb.name})`,
     bus: config.redisUrl
       ? `in-process (REDIS_URL ${config.redisUrl.host} is read; the bus between processes is not built yet)`
       : 'in-process',
-    migrationsApplied: storage.applied,
+    migrationsApplied: storage.applied.database,
+    documentMigrationsApplied: storage.applied.documents,
   });
 
   const lifecycle = new Lifecycle(logger);

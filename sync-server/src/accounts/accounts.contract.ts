@@ -167,7 +167,17 @@ export function accountsContract(open: () => Promise<ScratchDatabase>): void {
     });
 
     it('never removes the last way in, also when two devices remove the last two at once', async () => {
-      expect(await refusalOf(() => accounts.removeMethod(admin.id, () => Promise.resolve(true)))).toEqual({
+      const github = {
+        exists: () => Promise.resolve(true),
+        remove: (tx: Sql) => accounts.identities.unlink(admin.id, 'github', tx),
+      };
+      expect(
+        await accounts.removeMethod(admin.id, {
+          exists: () => Promise.resolve(false),
+          remove: github.remove,
+        }),
+      ).toBe(false);
+      expect(await refusalOf(() => accounts.removeMethod(admin.id, github))).toEqual({
         code: 'last_sign_in_method',
       });
       await accounts.passkeys.add({
@@ -181,8 +191,11 @@ export function accountsContract(open: () => Promise<ScratchDatabase>): void {
         createdAt: 1,
       });
       const removals = await Promise.allSettled([
-        accounts.removeMethod(admin.id, (tx) => accounts.passkeys.remove(admin.id, 'cred-2', tx)),
-        accounts.removeMethod(admin.id, (tx) => accounts.identities.unlink(admin.id, 'github', tx)),
+        accounts.removeMethod(admin.id, {
+          exists: () => Promise.resolve(true),
+          remove: (tx) => accounts.passkeys.remove(admin.id, 'cred-2', tx),
+        }),
+        accounts.removeMethod(admin.id, github),
       ]);
       expect(removals.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(await accounts.methodCount(admin.id)).toBe(1);

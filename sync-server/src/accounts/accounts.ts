@@ -76,13 +76,18 @@ export class Accounts {
   /**
    * Removes one way in unless it is the last: the count and the removal are one transaction, so
    * two removals at once (two devices) never leave the account without one (on PostgreSQL, the
-   * serializable transaction sees the other's removal and is run again). `remove` says whether
-   * there was something to remove.
+   * serializable transaction sees the other's removal and is run again). False when the account
+   * has no such method (nothing removed).
    */
-  removeMethod(userId: string, remove: (tx: Sql) => Promise<boolean>): Promise<boolean> {
+  removeMethod(
+    userId: string,
+    method: { exists(tx: Sql): Promise<boolean>; remove(tx: Sql): Promise<unknown> },
+  ): Promise<boolean> {
     return this.db.transaction(async (tx) => {
+      if (!(await method.exists(tx))) return false;
       if ((await this.methodCount(userId, tx)) <= 1) throw refuse.lastSignInMethod();
-      return remove(tx);
+      await method.remove(tx);
+      return true;
     });
   }
 

@@ -7,3 +7,4 @@ export { PostgresDatabase } from './postgres-database.ts';
 export { SqliteDatabase } from './sqlite-database.ts';
 export { inList, isUniqueViolation, type Database, type Dialect, type Sql, type SqlValue } from './sql.ts';
 export { openStorage, StorageError, type OpenedStorage } from './open-storage.ts';
+export { copyToPostgres, type CopyReport, type CopyStep } from './sqlite-to-postgres.ts';

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { DomainError } from '../domain-error.ts';
 import type { Database, Sql, SqlValue } from './sql.ts';
 
 type Params = readonly SqlValue[];
@@ -71,7 +72,7 @@ export class PostgresDatabase implements Database {
   }
 
   all<T>(sql: string, params: Params = []): Promise<T[]> {
-    return rowsOf<T>(this.pool, this.statement(sql), params);
+    return rowsOf<T>(this.pool, this.statement(sql), params).catch(unavailable);
   }
 
   async get<T>(sql: string, params: Params = []): Promise<T | undefined> {
@@ -79,13 +80,13 @@ export class PostgresDatabase implements Database {
   }
 
   async run(sql: string, params: Params = []): Promise<{ changes: number }> {
-    const result = await this.pool.query({ ...this.statement(sql), values: [...params] });
+    const result = await this.pool.query({ ...this.statement(sql), values: [...params] }).catch(unavailable);
     return { changes: result.rowCount ?? 0 };
   }
 
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const client = await this.pool.connect().catch(unavailable);
       let broken = false;
       try {
         await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
@@ -98,7 +99,7 @@ export class PostgresDatabase implements Database {
         } catch {
           broken = true;
         }
-        if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) return unavailable(error);
       } finally {
         client.release(broken);
       }
@@ -162,6 +163,32 @@ export function describePostgresUrl(url: string): string {
   const parsed = new URL(url);
   const user = parsed.username ? `${decodeURIComponent(parsed.username)}@` : '';
   return `${user}${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+}
+
+/** Node's socket errors and PostgreSQL's "connection" and "shutting down" SQLSTATEs. */
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EPIPE',
+]);
+
+/**
+ * Rethrows an error; one that says PostgreSQL cannot be reached as `storage_unavailable` (503),
+ * so clients read "try again shortly", not a server bug (nothing was changed).
+ */
+function unavailable(error: unknown): never {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  const message = error instanceof Error ? error.message : '';
+  const down =
+    CONNECTION_ERRORS.has(code) ||
+    code.startsWith('08') ||
+    ['57P01', '57P02', '57P03'].includes(code) ||
+    /timeout exceeded when trying to connect|Connection terminated/.test(message);
+  if (down) throw new DomainError('storage_unavailable', 'The database does not answer: try again shortly');
+  throw error;
 }
 
 function isRetryable(error: unknown): boolean {

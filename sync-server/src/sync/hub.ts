@@ -65,6 +65,9 @@ export class SyncHub implements ConnectionHost {
   private readonly disposers: Disposer[];
   /** System entries on their way into a room (their segment being read). */
   private readonly systemEntries = new Set<Promise<void>>();
+  /** The order sockets were admitted in: an event reaches only the sockets open when it happened. */
+  private readonly admissions = new WeakMap<Peer, number>();
+  private admitted = 0;
   /** Subscribes reading a user's roles, by user: a membership change of theirs marks them stale. */
   private readonly rolesReads = new Map<string, Set<{ stale: boolean }>>();
   private closing = false;
@@ -112,6 +115,8 @@ export class SyncHub implements ConnectionHost {
       ...listenToUserEvents(options.bus, {
         logger,
         socketsOf: (userId) => this.sockets.of(userId),
+        admissionMark: () => this.admitted,
+        admittedBy: (peer, mark) => (this.admissions.get(peer) ?? Infinity) <= mark,
         memberships: options.memberships,
         conversations: options.conversations,
         writeSystemEntry: (conversationId, entry) => this.writeSystemEntry(conversationId, entry),
@@ -128,6 +133,7 @@ export class SyncHub implements ConnectionHost {
     }
     const refused = this.sockets.admit(connection);
     if (refused) connection.close(refused, 'too many sockets open; retry once one closed');
+    else this.admissions.set(connection, ++this.admitted);
     return connection;
   }
 

@@ -10,6 +10,10 @@ export interface UserEventTargets {
   logger: Logger;
   /** A copy of the user's open sockets (handlers may close them while iterating). */
   socketsOf(userId: string): Peer[];
+  /** A mark of the sockets admitted so far… */
+  admissionMark(): number;
+  /** …and whether a socket was admitted by then. */
+  admittedBy(peer: Peer, mark: number): boolean;
   memberships: MembershipStore;
   conversations?: ConversationPolicy;
   /** SYS1: appends a server-authored entry to the conversation's newest segment. */
@@ -82,12 +86,14 @@ export function listenToUserEvents(bus: EventBus, targets: UserEventTargets): Di
     // right after this) commits first, so a device that refetches the list reads it.
     // One frame for every member's sockets: a busy conversation changes about once a second.
     const frame = encodeServerFrame({ type: 'event', event });
+    // The sockets open now (the members are read meanwhile): one that connects later reads the change.
+    const mark = targets.admissionMark();
     queueMicrotask(() => {
       Promise.all([audience, targets.committed()])
-        // The sockets open once the members are known: one that connects later reads the change.
         .then(([members]) => {
           for (const userId of new Set(members))
-            for (const peer of targets.socketsOf(userId)) peer.sendRaw(frame);
+            for (const peer of targets.socketsOf(userId))
+              if (targets.admittedBy(peer, mark)) peer.sendRaw(frame);
         })
         .catch((err: unknown) =>
           targets.logger.error('conversation change not told', { conversationId, err }),

@@ -13,9 +13,9 @@ export function methodsRoutes(deps: { accounts: Accounts; meView: MeView }): Hon
   routes.delete('/me/passkeys/:id', async (c) => {
     const { user } = requireUser(c);
     const id = c.req.param('id');
-    const removed = await accounts.removeMethod(user.id, async (tx) => {
-      if (!(await accounts.passkeys.listForUser(user.id, tx)).some((p) => p.id === id)) return false;
-      return accounts.passkeys.remove(user.id, id, tx);
+    const removed = await accounts.removeMethod(user.id, {
+      exists: async (tx) => (await accounts.passkeys.listForUser(user.id, tx)).some((p) => p.id === id),
+      remove: (tx) => accounts.passkeys.remove(user.id, id, tx),
     });
     if (!removed) throw notFound('No such passkey on your account');
     return c.json(await deps.meView(user));
@@ -24,10 +24,10 @@ export function methodsRoutes(deps: { accounts: Accounts; meView: MeView }): Hon
   routes.delete('/me/identities/:provider', async (c) => {
     const { user } = requireUser(c);
     const provider = c.req.param('provider');
-    const removed = await accounts.removeMethod(user.id, async (tx) => {
-      if (!(await accounts.identities.listForUser(user.id, tx)).some((i) => i.provider === provider))
-        return false;
-      return accounts.identities.unlink(user.id, provider, tx);
+    const removed = await accounts.removeMethod(user.id, {
+      exists: async (tx) =>
+        (await accounts.identities.listForUser(user.id, tx)).some((i) => i.provider === provider),
+      remove: (tx) => accounts.identities.unlink(user.id, provider, tx),
     });
     if (!removed) throw notFound(`No ${provider} account is linked to yours`);
     return c.json(await deps.meView(user));
