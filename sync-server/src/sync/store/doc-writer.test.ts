@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, migrate, openDatabase, type Db } from '../db/index.ts';
+import { MIGRATIONS, migrate, openDatabase, type Db } from '../../db/index.ts';
 import { DocWriter } from './doc-writer.ts';
 
 const dirs: string[] = [];

@@ -1,6 +1,6 @@
 import { encodeServerFrame, type SystemEntry, type UserEvent } from '@messenjo/shared';
-import type { MembershipStore } from '../conversations/membership-store.ts';
-import type { Disposer, EventBus } from '../events/bus.ts';
+import type { MembershipStore } from '../../conversations/membership-store.ts';
+import type { Disposer, EventBus } from '../../events/bus.ts';
 import type { Peer } from './connection-host.ts';
 import type { ConversationPolicy } from './conversation-policy.ts';
 

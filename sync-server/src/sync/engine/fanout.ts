@@ -1,4 +1,4 @@
-import type { Disposer } from '../events/bus.ts';
+import type { Disposer } from '../../events/bus.ts';
 
 /**
  * Delivers committed updates and awareness to the devices subscribed to a topic (a document id

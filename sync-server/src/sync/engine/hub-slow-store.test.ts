@@ -16,15 +16,16 @@ import {
 } from '@messenjo/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { MembershipStore } from '../conversations/membership-store.ts';
-import { MIGRATIONS, migrate, openDatabase } from '../db/index.ts';
-import { createEventBus, type EventBus } from '../events/bus.ts';
-import { createLogger } from '../logger.ts';
-import type { AppendRow, CommitExtras, DocStore } from './doc-store.ts';
+import { MembershipStore } from '../../conversations/membership-store.ts';
+import { MIGRATIONS, migrate, openDatabase } from '../../db/index.ts';
+import { createEventBus, type EventBus } from '../../events/bus.ts';
+import { createLogger } from '../../logger.ts';
+import type { AppendRow, CommitExtras, DocStore } from '../store/doc-store.ts';
+import { connectSocket } from '../socket/connection.ts';
 import { SyncHub } from './hub.ts';
-import { SqliteDocStore } from './sqlite-doc-store.ts';
-import { SessionStore } from '../sessions/index.ts';
-import { Seeder } from '../tools/seed.ts';
+import { SqliteDocStore } from '../store/sqlite-doc-store.ts';
+import { SessionStore } from '../../sessions/index.ts';
+import { Seeder } from '../../tools/seed.ts';
 
 /**
  * The hub over a store whose reads answer late (as one on another thread or machine would):
@@ -92,7 +93,8 @@ class Device {
   closeCode: number | undefined;
   readonly connection;
   constructor(hub: SyncHub, userId: string) {
-    this.connection = hub.connect(
+    this.connection = connectSocket(
+      hub,
       {
         send: (bytes) => {
           const decoded = decodeServerFrame(bytes);

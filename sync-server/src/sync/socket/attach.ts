@@ -2,10 +2,10 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, SYNC_LIMITS } from '@messenjo/shared';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { Services } from '../services.ts';
-import { readCookie, sessionCookieName } from '../sessions/index.ts';
-import type { Connection } from './connection.ts';
-import type { SyncHub } from './hub.ts';
+import type { Services } from '../../services.ts';
+import { readCookie, sessionCookieName } from '../../sessions/index.ts';
+import type { ConnectionHost } from '../engine/connection-host.ts';
+import { connectSocket, type Connection } from './connection.ts';
 import type { SyncSocket } from './socket.ts';
 import { frameBinaryMessages } from './ws-frames.ts';
 
@@ -22,7 +22,7 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
  */
 export function attachSyncSocket(
   server: Server,
-  deps: { hub: SyncHub; services: Services; publicUrl: () => URL },
+  deps: { hub: ConnectionHost; services: Services; publicUrl: () => URL },
 ): { close: () => void; drained: (timeoutMs: number) => Promise<void> } {
   // ws refuses a frame over maxPayload before buffering it; SyncWebSocket.close makes its 1009 our 4010 (HS4).
   // clientTracking is off: `open` below tracks the sockets without a closure per socket.
@@ -89,7 +89,7 @@ export function attachSyncSocket(
     wss.handleUpgrade(request, socket, head, (ws: SyncWebSocket) => {
       upgraded(ws);
       ws.tcp = socket;
-      ws.connection = deps.hub.connect(ws, { userId, sessionId });
+      ws.connection = connectSocket(deps.hub, ws, { userId, sessionId });
       ws.on('message', onMessage);
     });
   };

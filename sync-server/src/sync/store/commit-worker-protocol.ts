@@ -1,4 +1,4 @@
-import type { ListColumns } from '../social/list-columns.ts';
+import type { ListColumns } from './list-columns.ts';
 import type { AppendRow, CommitExtras, Snapshot } from './doc-store.ts';
 
 /** What the commit worker is started with. */

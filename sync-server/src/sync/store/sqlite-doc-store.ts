@@ -1,5 +1,5 @@
-import type { Db } from '../db/index.ts';
-import type { Logger } from '../logger.ts';
+import type { Db } from '../../db/index.ts';
+import type { Logger } from '../../logger.ts';
 import type { AppendRow, CommitExtras, DocStore, StoredDoc, StoredUpdate } from './doc-store.ts';
 import { DocWriter } from './doc-writer.ts';
 

@@ -9,17 +9,26 @@ import {
   type CloseReason,
   type ServerFrame,
 } from '@messenjo/shared';
-import type { ConnectionHost, Peer, RoomHandle, Subscription, SubscriptionTerms } from './connection-host.ts';
-import type { SocketAuth, SyncSocket } from './socket.ts';
-import type { TickFlusher } from './tick-flusher.ts';
+import type {
+  ConnectionHost,
+  Peer,
+  RoomHandle,
+  SocketAuth,
+  Subscription,
+  SubscriptionTerms,
+} from '../engine/connection-host.ts';
+import type { SyncSocket } from './socket.ts';
 
-/** What a connection needs besides its socket: the users' frame budgets and the tick's writer (one for all connections). */
-export interface ConnectionIo {
-  /** LIM3: takes one frame from the user's budget (shared by its sockets); false when spent. */
-  takeFrame(userId: string): boolean;
-  flusher: TickFlusher;
-  /** LIM1: relayed bytes the socket may leave unread before it is closed send_backlog. */
-  maxUnsentBytes: number;
+/**
+ * A socket joins the engine: its connection, admitted by the host (LIM2) or closed with the
+ * reason it was refused. The one way `attach.ts` and in-memory tests open a connection.
+ */
+export function connectSocket(host: ConnectionHost, socket: SyncSocket, auth: SocketAuth): Connection {
+  const connection = new Connection(socket, auth, host);
+  const refused = host.admit(connection);
+  if (refused === 'going_away') connection.close(refused);
+  else if (refused) connection.close(refused, 'too many sockets open; retry once one closed');
+  return connection;
 }
 
 /**
@@ -41,7 +50,7 @@ interface HeldSubscription extends Subscription {
 /**
  * One device's socket: its frames in, the rooms it is in (its subscriptions), its frames out
  * (written once per tick). The rooms do the document work; the connection knows them only
- * through `connection-host.ts`.
+ * through `engine/connection-host.ts`.
  */
 export class Connection implements Peer {
   readonly subscriptions = new Map<string, HeldSubscription>();
@@ -66,7 +75,6 @@ export class Connection implements Peer {
     readonly socket: SyncSocket,
     readonly auth: SocketAuth,
     private readonly host: ConnectionHost,
-    private readonly io: ConnectionIo,
   ) {}
 
   /** As a fanout listener: the origin a publish compares with (never delivered its own frames). */
@@ -93,7 +101,7 @@ export class Connection implements Peer {
     if (this.outbox) this.outbox.push(bytes);
     else {
       this.outbox = [bytes];
-      this.io.flusher.schedule(this);
+      this.host.scheduleFlush(this);
     }
   }
 
@@ -113,7 +121,7 @@ export class Connection implements Peer {
   /** Writes this tick's frames in one go; closes the socket first if it stopped reading (LIM1). */
   flush(): void {
     if (this.closed || !this.outbox) return;
-    if (this.backlog > this.io.maxUnsentBytes) {
+    if (this.backlog > this.host.maxUnsentBytes) {
       return this.close('send_backlog', 'the device does not read; reconnect to catch up');
     }
     const frames = this.outbox;
@@ -163,7 +171,7 @@ export class Connection implements Peer {
 
   receive(bytes: Uint8Array): void {
     if (this.closed) return;
-    if (!this.io.takeFrame(this.auth.userId)) return this.close('rate_limited', 'too many frames');
+    if (!this.host.takeFrame(this.auth.userId)) return this.close('rate_limited', 'too many frames');
     if (bytes.byteLength > SYNC_LIMITS.MAX_FRAME_BYTES) return this.close('frame_too_large');
     // Frames are handled one after another, in the order they came: one that waits for the
     // store (a subscribe, an update to a document not in memory) holds the ones behind it.

@@ -1,5 +1,5 @@
-import type { Db } from '../db/index.ts';
-import { writeListColumns } from '../social/list-columns.ts';
+import type { Db } from '../../db/index.ts';
+import { writeListColumns } from './list-columns.ts';
 import type { AppendRow, CommitExtras } from './doc-store.ts';
 
 /**

@@ -4,7 +4,7 @@
  * answering once it is durable. The main thread's event loop never waits for the fsync.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../db/open.ts';
+import { openDatabase } from '../../db/open.ts';
 import {
   unpackCommit,
   type CommitReply,

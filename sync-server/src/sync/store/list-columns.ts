@@ -1,9 +1,9 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/index.ts';
+import type { Db } from '../../db/index.ts';
 
 /**
  * The conversation list's columns after committed messages, as data: computed on the main
- * thread (list-activity.ts: the preview needs people's names) and written by the group commit
+^ * thread (social/list-activity.ts: the preview needs people's names) and written by the group commit
  * that stores the messages, wherever that transaction runs (the commit worker's own connection).
  */
 export interface ListColumns {

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../logger.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import type { LiveDoc } from './live-doc.ts';
 

@@ -1,5 +1,5 @@
 import type { MessageEntry } from '@messenjo/shared';
-import type { ListColumns } from '../social/list-columns.ts';
+import type { ListColumns } from '../store/list-columns.ts';
 
 /**
  * What the sync engine asks of the social graph: who may write (a removed member, an ended

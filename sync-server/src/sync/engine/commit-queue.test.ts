@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ListColumns } from '../social/list-columns.ts';
+import type { ListColumns } from '../store/list-columns.ts';
 import { CommitQueue } from './commit-queue.ts';
-import type { AppendRow, CommitExtras, DocStore } from './doc-store.ts';
+import type { AppendRow, CommitExtras, DocStore } from '../store/doc-store.ts';
 
 const row = (seq: number, docId = 'd'): AppendRow => ({
   docId,

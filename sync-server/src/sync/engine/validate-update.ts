@@ -13,7 +13,7 @@ import {
   type CloseReason,
 } from '@messenjo/shared';
 import * as Y from 'yjs';
-import type { Role } from '../conversations/membership-store.ts';
+import type { Role } from '../../conversations/membership-store.ts';
 import type { LiveDoc } from './live-doc.ts';
 
 /** The decoded delete set (yjs does not export its type). */

@@ -13,8 +13,8 @@ import {
 } from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Role } from '../conversations/membership-store.ts';
-import type { StoredUpdate } from './doc-store.ts';
+import type { Role } from '../../conversations/membership-store.ts';
+import type { StoredUpdate } from '../store/doc-store.ts';
 import { LiveDoc } from './live-doc.ts';
 import { validateUpdate } from './validate-update.ts';
 

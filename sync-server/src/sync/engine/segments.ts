@@ -1,6 +1,6 @@
 import { encodeServerFrame, segmentDocId, type DocRef } from '@messenjo/shared';
 import type { Peer } from './connection-host.ts';
-import type { DocStore } from './doc-store.ts';
+import type { DocStore } from '../store/doc-store.ts';
 import { awarenessTopic, type Fanout } from './fanout.ts';
 import { segmentRefusal } from './segment-rule.ts';
 

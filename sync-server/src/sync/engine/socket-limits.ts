@@ -1,5 +1,5 @@
 import { SYNC_LIMITS, type CloseReason } from '@messenjo/shared';
-import { FrameBudget, type SocketAuth } from './socket.ts';
+import type { SocketAuth } from './connection-host.ts';
 
 export interface SocketLimitOptions {
   maxSocketsPerSession: number;
@@ -14,6 +14,32 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimitOptions = {
   framesPerSecond: SYNC_LIMITS.FRAMES_PER_SECOND,
   frameBurst: SYNC_LIMITS.FRAME_BURST,
 };
+
+const monotonicNow = (): number => performance.now();
+
+/** A frame budget (token bucket), one per user (LIM3): a flood closes the socket instead of starving others. */
+export class FrameBudget {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private readonly now: () => number = monotonicNow,
+  ) {
+    this.tokens = burst;
+    this.last = now();
+  }
+
+  take(): boolean {
+    const now = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
 
 interface UserEntry<S> {
   /** At most maxSocketsPerUser (32): a list is smaller than a Set and as quick at that size. */

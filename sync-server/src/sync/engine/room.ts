@@ -8,17 +8,17 @@ import {
   type SystemEntry,
 } from '@messenjo/shared';
 import * as Y from 'yjs';
-import type { Logger } from '../logger.ts';
-import type { ListColumns } from '../social/list-columns.ts';
+import type { Logger } from '../../logger.ts';
+import type { ListColumns } from '../store/list-columns.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import type { Compaction } from './compaction.ts';
 import type { Peer, RoomHandle, Subscription } from './connection-host.ts';
 import type { ConversationPolicy } from './conversation-policy.ts';
-import type { DocStore, StoredUpdate } from './doc-store.ts';
+import type { DocStore, StoredUpdate } from '../store/doc-store.ts';
 import type { Fanout } from './fanout.ts';
 import type { HeadAnnouncer } from './head-announcer.ts';
 import { LiveDoc } from './live-doc.ts';
-import { mergeInGroups } from './merge.ts';
+import { mergeInGroups } from '../store/merge.ts';
 import type { OpenedSegment, SegmentDirectory } from './segments.ts';
 import { systemEntryUpdate } from './system-entry.ts';
 import { validateUpdate } from './validate-update.ts';

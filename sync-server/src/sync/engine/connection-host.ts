@@ -1,15 +1,21 @@
 import type { CloseReason, ServerFrame, SubscribeItem } from '@messenjo/shared';
-import type { Role } from '../conversations/membership-store.ts';
+import type { Role } from '../../conversations/membership-store.ts';
 import type { FanoutListener } from './fanout.ts';
-import type { SocketAuth } from './socket.ts';
+import type { Flushable } from './tick-flusher.ts';
 
 /**
- * The contract between a device's connection and the sync engine, in both directions. The
- * connection (`connection.ts`) implements `Peer` and calls a `ConnectionHost`; the engine
- * (`hub.ts`, `room.ts`, `user-events.ts`) implements the host and rooms and sees connections
- * only as `Peer`s. Neither side imports the other, so the engine can be read without the socket
- * code and the socket code without the engine.
+ * The contract between a device's connection and the sync engine, in both directions: the one
+ * module of `engine/` that `socket/` imports. The connection (`socket/connection.ts`) implements
+ * `Peer` and calls a `ConnectionHost`; the engine (`hub.ts`, `room.ts`, `user-events.ts`)
+ * implements the host and rooms and sees connections only as `Peer`s. Neither side imports the
+ * other, so the engine can be read without the socket code and the socket code without the engine.
  */
+
+/** Who a socket belongs to, settled when it was upgraded. */
+export interface SocketAuth {
+  userId: string;
+  sessionId: string;
+}
 
 /** What a subscription grants: settled by the host when it authorizes a subscribe. */
 export interface SubscriptionTerms {
@@ -67,6 +73,20 @@ export interface RoomHandle {
 
 /** What a connection asks of the engine. */
 export interface ConnectionHost {
+  /**
+   * LIM2: registers a new connection, or says why it may not stay open (the caller closes it
+   * with that reason; `going_away` once the engine is shutting down).
+   */
+  admit(peer: Peer): CloseReason | 'going_away' | null;
+  /** LIM3: takes one frame from the user's budget (shared by all their sockets); false when spent. */
+  takeFrame(userId: string): boolean;
+  /**
+   * Writes the connection's queued frames at the end of this event-loop turn, together with every
+   * other socket's (and right after a group commit, so acks and heads leave at once).
+   */
+  scheduleFlush(connection: Flushable): void;
+  /** LIM1: relayed bytes a socket may leave unread before it is closed `send_backlog`. */
+  readonly maxUnsentBytes: number;
   /**
    * Authorizes a subscribe batch, enters the socket into the allowed rooms and answers each,
    * after reading the store: the connection handles its next frame once this settled.

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { CommitsCheck } from '@messenjo/shared';
-import type { Db } from '../db/index.ts';
-import type { Logger } from '../logger.ts';
+import type { Db } from '../../db/index.ts';
+import type { Logger } from '../../logger.ts';
 import {
   packCommit,
   type CommitWorkerData,

@@ -1,6 +1,6 @@
 import { parseDocId, segmentOf, type DocRef } from '@messenjo/shared';
 import * as Y from 'yjs';
-import type { DocStore, StoredDoc } from './doc-store.ts';
+import type { DocStore, StoredDoc } from '../store/doc-store.ts';
 
 /**
  * A document held in memory while devices use it: the Y.Doc every incoming update is validated

@@ -10,22 +10,20 @@ import {
   type SystemEntry,
 } from '@messenjo/shared';
 import * as Y from 'yjs';
-import type { MembershipStore, Role } from '../conversations/membership-store.ts';
-import type { Disposer, EventBus } from '../events/bus.ts';
-import type { Logger } from '../logger.ts';
+import type { MembershipStore, Role } from '../../conversations/membership-store.ts';
+import type { Disposer, EventBus } from '../../events/bus.ts';
+import type { Logger } from '../../logger.ts';
 import { CommitQueue } from './commit-queue.ts';
 import { Compaction } from './compaction.ts';
-import { Connection, type ConnectionIo } from './connection.ts';
 import type { ConnectionHost, Peer } from './connection-host.ts';
 import type { ConversationPolicy } from './conversation-policy.ts';
-import type { DocStore } from './doc-store.ts';
+import type { DocStore } from '../store/doc-store.ts';
 import { awarenessTopic, InProcessFanout, type Fanout } from './fanout.ts';
 import { HeadAnnouncer } from './head-announcer.ts';
 import { Room, type LogRead, type RoomContext } from './room.ts';
 import { SegmentDirectory, type OpenedSegment } from './segments.ts';
 import { DEFAULT_SOCKET_LIMITS, SocketRegistry, type SocketLimitOptions } from './socket-limits.ts';
-import type { SocketAuth, SyncSocket } from './socket.ts';
-import { TickFlusher } from './tick-flusher.ts';
+import { TickFlusher, type Flushable } from './tick-flusher.ts';
 import { listenToUserEvents } from './user-events.ts';
 
 export interface SyncHubOptions {
@@ -56,8 +54,7 @@ export class SyncHub implements ConnectionHost {
   private readonly rooms = new Map<string, Room>();
   private readonly sockets: SocketRegistry<Peer>;
   private readonly flusher = new TickFlusher();
-  /** What every connection needs besides its socket (one object for all of them). */
-  private readonly io: ConnectionIo;
+  readonly maxUnsentBytes: number;
   private readonly commits: CommitQueue;
   private readonly fanout: Fanout<Peer>;
   private readonly segments: SegmentDirectory;
@@ -74,11 +71,7 @@ export class SyncHub implements ConnectionHost {
       listCommitted: (conversationId) => options.conversations?.messagesCommitted(conversationId),
     });
     this.sockets = new SocketRegistry({ ...DEFAULT_SOCKET_LIMITS, ...options.socketLimits });
-    this.io = {
-      takeFrame: (userId) => this.sockets.takeFrame(userId),
-      flusher: this.flusher,
-      maxUnsentBytes: options.maxUnsentBytes ?? SYNC_LIMITS.MAX_UNSENT_BYTES,
-    };
+    this.maxUnsentBytes = options.maxUnsentBytes ?? SYNC_LIMITS.MAX_UNSENT_BYTES;
     this.fanout = options.fanout ?? new InProcessFanout<Peer>();
     this.segments = new SegmentDirectory(store, this.fanout, {
       messagesIn: (docId) => this.rooms.get(docId)?.liveDoc?.messageCount(),
@@ -110,15 +103,16 @@ export class SyncHub implements ConnectionHost {
     });
   }
 
-  connect(socket: SyncSocket, auth: SocketAuth): Connection {
-    const connection = new Connection(socket, auth, this, this.io);
-    if (this.closing) {
-      connection.close('going_away');
-      return connection;
-    }
-    const refused = this.sockets.admit(connection);
-    if (refused) connection.close(refused, 'too many sockets open; retry once one closed');
-    return connection;
+  admit(peer: Peer): CloseReason | 'going_away' | null {
+    return this.closing ? 'going_away' : this.sockets.admit(peer);
+  }
+
+  takeFrame(userId: string): boolean {
+    return this.sockets.takeFrame(userId);
+  }
+
+  scheduleFlush(connection: Flushable): void {
+    this.flusher.schedule(connection);
   }
 
   disconnected(peer: Peer): void {

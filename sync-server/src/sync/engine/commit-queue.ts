@@ -1,5 +1,5 @@
-import { mergeListColumns, type ListColumns } from '../social/list-columns.ts';
-import type { AppendRow, DocStore, Snapshot } from './doc-store.ts';
+import { mergeListColumns, type ListColumns } from '../store/list-columns.ts';
+import type { AppendRow, DocStore, Snapshot } from '../store/doc-store.ts';
 
 export interface CommitEntry {
   /** Absent for an ack-only entry (a repeated update that is already in the document). */

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS, migrate, openDatabase } from '../db/index.ts';
+import { MIGRATIONS, migrate, openDatabase } from '../../db/index.ts';
 import type { DocStore } from './doc-store.ts';
 import { mergeInGroups } from './merge.ts';
 import { SqliteDocStore } from './sqlite-doc-store.ts';
 import { WorkerDocStore } from './worker-doc-store.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger } from '../../logger.ts';
 import * as Y from 'yjs';
 
 /** The contract every DocStore implementation must keep; run against each. */

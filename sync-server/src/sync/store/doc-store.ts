@@ -1,4 +1,4 @@
-import type { ListColumns } from '../social/list-columns.ts';
+import type { ListColumns } from './list-columns.ts';
 
 /**
  * Where documents live. Two SQLite implementations: `WorkerDocStore` (the server's: commits on a
