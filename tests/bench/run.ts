@@ -21,7 +21,7 @@ import { w9LocalSend } from './workloads/w9-local-send.ts';
 
 /**
  * `pnpm bench [W1,W3,...] [--targets=messenjo,hocuspocus] [--scale=0.05] [--rounds=N] [--json=out.json]`
- * Workloads × targets (BENCH.md). Each server is its own process, started fresh per workload run;
+ * Workloads × targets (docs/workloads.md). Each server is its own process, started fresh per workload run;
  * within a round the targets run one after another, and rounds repeat, so machine noise spreads
  * over all of them. Prints the medians over rounds and ours ÷ peer. Exits non-zero if any run fails.
  */

@@ -61,7 +61,7 @@ export const MIN_COMMIT_INTERVAL_MS = 2;
  * keep their order; the room then announces each document's durable `head`). Relaying does not
  * wait for this queue: the room relays a validated update before enqueueing it (RL1: Yjs updates are
  * idempotent, and the sender resends whatever was not acked). One fsync for many updates is
- * what makes durable acks cheap (BENCH.md: ~6.8k commits/s vs ~112k rows/s).
+ * what makes durable acks cheap (docs/workloads.md: ~6.8k commits/s vs ~112k rows/s).
  */
 export class CommitQueue {
   private collecting: CommitEntry[] = [];

@@ -4,7 +4,7 @@ import type { CommitQueue } from './commit-queue.ts';
 import type { LiveDoc } from './live-doc.ts';
 
 /**
- * CP1: a snapshot of the loaded document (fast to load, BENCH.md) replaces the log it covers:
+ * CP1: a snapshot of the loaded document (fast to load, docs/workloads.md) replaces the log it covers:
  * past `compactAfter` entries (after the commit's acks went out) and when a document goes idle.
  * The snapshot is written by the next group commit, in its transaction (no fsync of its own).
  */

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 
-/** Group size for merging: a flat merge of 10k updates is ~10x slower than merging groups of 100 (BENCH.md). */
+/** Group size for merging: a flat merge of 10k updates is ~10x slower than merging groups of 100 (docs/workloads.md). */
 const MERGE_GROUP = 100;
 
 /** An update that changes nothing (made once: a Y.Doc costs a random guid, seen in W2's subscribe profile). */
