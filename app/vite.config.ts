@@ -33,7 +33,8 @@ export default defineConfig({
         ],
       },
       injectManifest: {
-        globPatterns: ['**/*.{js,css,html,svg,webmanifest}'],
+        // wasm: SQLite of the search worker (search/opfs-db.ts), so search works offline from the start.
+        globPatterns: ['**/*.{js,css,html,svg,webmanifest,wasm}'],
       },
       devOptions: { enabled: false },
     }),
