@@ -40,7 +40,7 @@ describe('exporting your data in Chromium', () => {
     return readFileSync(path, 'utf8');
   }
 
-  it('downloads JSON that reads back with replies, edits, deletions and reactions, and Markdown, with no request to the server', async () => {
+  it('downloads JSON that reads back with replies, edits, deletions and reactions, and Markdown, with no request to the server; sign-out removes the search index', async () => {
     const tag = Math.random().toString(36).slice(2, 6);
     const alice = await signUp(server().url, { username: `alice_${tag}` });
     const carol = await signUp(server().url, { username: `carol_${tag}` });
@@ -125,6 +125,32 @@ describe('exporting your data in Chromium', () => {
     expect(markdown).toContain('*message deleted*');
     expect(markdown).not.toContain('wrong window');
     expect(apiCalls).toEqual([]);
+
+    // The search index lives on the origin's private file system; signing out removes it too.
+    await page.getByLabel('Search conversations').fill('dinner');
+    await expect
+      .poll(() => page.getByTestId('message-result-text').allTextContents(), LIVE)
+      .toEqual(['Dinner at eight?']);
+    const opfs = () =>
+      page.evaluate(async () => {
+        const names: string[] = [];
+        const root = (await navigator.storage.getDirectory()) as unknown as { keys(): AsyncIterable<string> };
+        for await (const name of root.keys()) names.push(name);
+        return names;
+      });
+    expect(await opfs()).toContain(`messenjo-search-${alice.userId}`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out' }).click();
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('button', { name: /passkey/i })
+            .first()
+            .isVisible(),
+        LIVE,
+      )
+      .toBe(true);
+    await expect.poll(opfs, LIVE).not.toContain(`messenjo-search-${alice.userId}`);
     expect(problems.pageErrors).toEqual([]);
   });
 });
