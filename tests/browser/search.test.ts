@@ -150,6 +150,15 @@ describe('search on the device in Chromium', () => {
     await expect.poll(() => target.textContent(), LIVE).toContain('Remember the zanzibar trip?');
     await expect.poll(() => target.isVisible(), LIVE).toBe(true);
     if (process.env.SEARCH_SHOT) await page.screenshot({ path: process.env.SEARCH_SHOT });
+
+    // A second tab: its worker does not hold the index (one connection at a time on OPFS) and asks
+    // the first tab's, which answers over the tabs' channel.
+    const second = await context.newPage();
+    watchPage(second);
+    await second.goto(server().url);
+    await search(second, '東京');
+    await expect.poll(() => resultTexts(second), LIVE).toEqual(['明日東京に行きます']);
+    await second.close();
     await expect
       .poll(
         () =>
