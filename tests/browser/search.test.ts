@@ -2,6 +2,7 @@ import { appendMessage, deleteMessage, editMessage, newMessageId, segmentDocId }
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SyncClient } from '../../app/src/sync/index.ts';
 import { signIn, signUp } from '../harness/accounts.ts';
+import { seriousA11yViolations } from '../harness/axe.ts';
 import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
@@ -104,6 +105,7 @@ describe('search on the device in Chromium', () => {
     await search(page, 'zanzibar');
     await expect.poll(() => resultTexts(page), LIVE).toEqual(['Remember the zanzibar trip?']);
     expect(await results(page).first().locator('mark').textContent()).toBe('zanzibar');
+    expect(await seriousA11yViolations(page)).toEqual([]);
     // People by username, from the friends on the device.
     await search(page, `carol_${tag}`);
     await expect.poll(() => page.getByTestId('person-result').count(), LIVE).toBe(1);
