@@ -1,6 +1,6 @@
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FtsIndex, type IndexInput } from './fts-index.ts';
+import { FtsIndex, SCHEMA_VERSION, type IndexInput } from './fts-index.ts';
 
 let sqlite3: Awaited<ReturnType<typeof sqlite3InitModule>>;
 beforeAll(async () => {
@@ -84,6 +84,20 @@ describe('the full-text index (SQLite FTS5)', () => {
     expect(fts.search('word').map((h) => h.id)).toEqual([other.id, kept.id]);
     expect(fts.search('edited').map((h) => h.id)).toEqual([kept.id]);
     expect(fts.fingerprints()).toEqual(new Map([['conv:c_one:seg:2', 'f1']]));
+  });
+
+  it('drops an index of another schema version and starts it again (it is rebuilt from the documents)', () => {
+    const db = new sqlite3.oo1.DB(':memory:');
+    const fts = new FtsIndex(db);
+    const m = msg('kept across opens', 1);
+    fts.put([m]);
+    fts.replaceSegment('c_one', 5, [], { docId: 'conv:c_one:seg:5', fingerprint: 'f' });
+    expect(new FtsIndex(db).search('kept').map((h) => h.id)).toEqual([m.id]);
+    db.exec('PRAGMA user_version = 99');
+    const again = new FtsIndex(db);
+    expect(again.search('kept')).toEqual([]);
+    expect(again.fingerprints().size).toBe(0);
+    expect(db.selectValue('PRAGMA user_version')).toBe(SCHEMA_VERSION);
   });
 
   it('treats quotes and FTS5 syntax in a query as text', () => {

@@ -30,6 +30,13 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS docs (doc_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL) WITHOUT ROWID;
 `;
 
+/**
+ * The schema's version (`PRAGMA user_version`). An index of another version is dropped and built
+ * again from the stored documents (its fingerprints go with it): it is a cache of them.
+ */
+export const SCHEMA_VERSION = 1;
+const DROP = `DROP TABLE IF EXISTS fts; DROP TABLE IF EXISTS messages; DROP TABLE IF EXISTS docs;`;
+
 /** Send times past this (year 2248) are clamped: rowid × 1024 must stay a safe JavaScript integer. */
 const MAX_TIME = 2 ** 43 - 1;
 const SLOTS = 1024;
@@ -61,7 +68,11 @@ export class FtsIndex {
   private readonly select: PreparedStatement;
 
   constructor(private readonly db: Database) {
-    db.exec(SCHEMA);
+    const version = Number(db.selectValue('PRAGMA user_version'));
+    if (version !== SCHEMA_VERSION) {
+      if (version !== 0) db.exec(DROP);
+      db.exec(`${SCHEMA} PRAGMA user_version = ${SCHEMA_VERSION};`);
+    }
     const prepare = (sql: string) => {
       const statement = db.prepare(sql);
       this.statements.push(statement);
