@@ -151,7 +151,6 @@ describe('search on the device in Chromium', () => {
     const target = page.locator('[data-highlighted="true"]');
     await expect.poll(() => target.textContent(), LIVE).toContain('Remember the zanzibar trip?');
     await expect.poll(() => target.isVisible(), LIVE).toBe(true);
-    if (process.env.SEARCH_SHOT) await page.screenshot({ path: process.env.SEARCH_SHOT });
 
     // A second tab: its worker does not hold the index (one connection at a time on OPFS) and asks
     // the first tab's, which answers over the tabs' channel.
