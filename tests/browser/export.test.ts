@@ -152,5 +152,5 @@ describe('exporting your data in Chromium', () => {
       .toBe(true);
     await expect.poll(opfs, LIVE).not.toContain(`messenjo-search-${alice.userId}`);
     expect(problems.pageErrors).toEqual([]);
-  });
+  }, 120_000);
 });

@@ -172,5 +172,5 @@ describe('search on the device in Chromium', () => {
       .toBe(true);
     expect(await page.getByText('cannot be reached').count()).toBe(0);
     expect(problems.pageErrors).toEqual([]);
-  });
+  }, 120_000);
 });
