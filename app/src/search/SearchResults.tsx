@@ -64,7 +64,7 @@ function People(props: { query: string }) {
 }
 
 function Messages(props: { query: string }) {
-  const { hits, searching, error, indexing } = useMessageSearch(props.query);
+  const { hits, searching, error, indexing, hasMore, more } = useMessageSearch(props.query);
   if (!searchable(props.query)) return null;
   return (
     <section aria-label="Messages" className="mt-4" aria-busy={searching}>
@@ -83,13 +83,24 @@ function Messages(props: { query: string }) {
           No message on this device contains “{props.query}”.
         </p>
       ) : (
-        <ul className="mt-1 flex flex-col gap-1" aria-label="Messages found">
-          {hits.map((hit) => (
-            <li key={hit.id}>
-              <Hit hit={hit} />
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul className="mt-1 flex flex-col gap-1" aria-label="Messages found">
+            {hits.map((hit) => (
+              <li key={hit.id}>
+                <Hit hit={hit} />
+              </li>
+            ))}
+          </ul>
+          {hasMore && (
+            <button
+              type="button"
+              onClick={more}
+              className="mt-1 w-full rounded-xl px-2 py-2 text-sm text-fg-muted hover:bg-surface"
+            >
+              Older messages
+            </button>
+          )}
+        </>
       )}
     </section>
   );

@@ -64,11 +64,16 @@ describe('the full-text index (SQLite FTS5)', () => {
     expect(fts.search('see')).toEqual([]);
   });
 
-  it('keeps messages of the same millisecond apart', () => {
+  it('keeps messages of the same millisecond apart, and pages through them after a hit', () => {
     const fts = index();
     const many = Array.from({ length: 20 }, () => msg('same time', 7));
-    fts.put(many);
-    expect(fts.search('same', 100)).toHaveLength(20);
+    fts.put([...many, msg('same later', 8)]);
+    expect(fts.search('same', 100)).toHaveLength(21);
+    const first = fts.search('same', 8);
+    const rest = fts.search('same', 100, first.at(-1)!.key);
+    expect(first[0]?.text).toBe('same later');
+    expect(rest).toHaveLength(13);
+    expect(new Set([...first, ...rest].map((h) => h.id)).size).toBe(21);
   });
 
   it('replaces a whole segment read from its document, with its fingerprint', () => {

@@ -84,8 +84,8 @@ export class FtsIndex {
     this.deleteRow = prepare('DELETE FROM messages WHERE rowid = ?');
     this.deleteFts = prepare('DELETE FROM fts WHERE rowid = ?');
     this.select = prepare(
-      `SELECT id, conversation, segment, author, sent_at, text FROM messages
-       WHERE rowid IN (SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?)
+      `SELECT rowid, id, conversation, segment, author, sent_at, text FROM messages
+       WHERE rowid IN (SELECT rowid FROM fts WHERE fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?)
        ORDER BY rowid DESC`,
     );
   }
@@ -181,18 +181,20 @@ export class FtsIndex {
   }
 
   /**
-   * The newest messages matching every term of `query`, newest first, with where it matches.
+   * The newest messages matching every term of `query`, newest first, with where it matches;
+   * `before` (a hit's `key`) asks for the page after that hit.
    * A CJK run is found through its pairs, which may all be in a message without the run itself:
    * those are dropped by checking the text.
    */
-  search(query: string, limit = 50): FoundMessage[] {
+  search(query: string, limit = 50, before = Number.MAX_SAFE_INTEGER): FoundMessage[] {
     const terms = queryTerms(query);
     if (isEmptyQuery(terms)) return [];
     const out: FoundMessage[] = [];
-    this.select.bind([ftsQuery(terms), terms.cjk.length > 0 ? limit * 2 : limit]);
+    this.select.bind([ftsQuery(terms), before, terms.cjk.length > 0 ? limit * 2 : limit]);
     try {
       while (this.select.step() && out.length < limit) {
-        const [id, conversationId, segment, author, sentAt, text] = this.select.get([]) as [
+        const [key, id, conversationId, segment, author, sentAt, text] = this.select.get([]) as [
+          number,
           string,
           string,
           number,
@@ -204,7 +206,16 @@ export class FtsIndex {
           const clean = normalize(text);
           if (!terms.cjk.every((run) => clean.includes(run))) continue;
         }
-        out.push({ id, conversationId, segment, author, sentAt, text, ranges: matchRanges(text, terms) });
+        out.push({
+          id,
+          conversationId,
+          segment,
+          author,
+          sentAt,
+          text,
+          key,
+          ranges: matchRanges(text, terms),
+        });
       }
     } finally {
       this.select.reset();

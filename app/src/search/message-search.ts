@@ -91,14 +91,14 @@ export class MessageSearch {
     else if (!this.started) this.held.push(change);
   }
 
-  /** The newest messages matching `query`, newest first. */
-  search(query: string, limit = 50): Promise<FoundMessage[]> {
+  /** The newest messages matching `query`, newest first; `before`: the page after that hit's `key`. */
+  search(query: string, limit = 50, before?: number): Promise<FoundMessage[]> {
     const worker = this.start();
     if (!worker) return Promise.resolve([]);
     const ask = ++this.asks;
     return new Promise((resolve, reject) => {
       this.waiting.set(ask, { resolve, reject });
-      worker.postMessage({ kind: 'search', ask, query, limit });
+      worker.postMessage({ kind: 'search', ask, query, limit, ...(before === undefined ? {} : { before }) });
     });
   }
 

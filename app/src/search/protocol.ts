@@ -16,6 +16,8 @@ export interface FoundMessage {
   author: string;
   sentAt: number;
   text: string;
+  /** Its place in the index (newest first): the next page asks for what comes `before` it. */
+  key: number;
   /** Where the query matches in `text` (UTF-16 offsets, end exclusive). */
   ranges: [number, number][];
 }
@@ -31,7 +33,7 @@ export type SearchRequest =
   | { kind: 'open'; userId: string }
   /** Messages added, edited (newest text) or deleted on this device, as they happen. */
   | { kind: 'index'; put: IndexInput[]; removed: string[] }
-  | { kind: 'search'; ask: number; query: string; limit: number }
+  | { kind: 'search'; ask: number; query: string; limit: number; before?: number }
   | { kind: 'close' };
 
 export type SearchAnswer =

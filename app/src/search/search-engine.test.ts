@@ -81,7 +81,7 @@ describe('the search worker’s engine', () => {
     appendMessage(doc, first);
     await store(segmentDocId('c_one', 0), doc);
     const other = new Y.Doc();
-    appendMessage(other, entry('u_ann', 'untouched words', 1));
+    appendMessage(other, entry('u_ann', 'untouched words', 0));
     await store(segmentDocId('c_two', 0), other);
     const file = new sqlite3.oo1.DB(':memory:');
     const run1 = engineOn(file, name);

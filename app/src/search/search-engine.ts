@@ -84,8 +84,8 @@ export class SearchEngine {
    * Answers at once, between two documents of the catch-up (each is its own transaction), so a
    * search never waits for the first reading to end; it finds what is indexed so far.
    */
-  search(query: string, limit: number): FoundMessage[] {
-    return this.closed ? [] : this.index.search(query, limit);
+  search(query: string, limit: number, before?: number): FoundMessage[] {
+    return this.closed ? [] : this.index.search(query, limit, before);
   }
 
   close(): void {

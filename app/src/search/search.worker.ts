@@ -17,7 +17,7 @@ declare const self: DedicatedWorkerGlobalScope;
 /** Between workers: changes and searches to the leader, results back to the asking worker. */
 type Relay =
   | { kind: 'index'; put: Extract<SearchRequest, { kind: 'index' }>['put']; removed: string[] }
-  | { kind: 'search'; from: string; ask: number; query: string; limit: number }
+  | { kind: 'search'; from: string; ask: number; query: string; limit: number; before?: number }
   | { kind: 'results'; to: string; ask: number; hits: FoundMessage[] }
   | { kind: 'failed'; to: string; ask: number; message: string };
 
@@ -77,7 +77,7 @@ function onRelay(message: Relay): void {
     case 'search':
       whenLeading((e) => {
         try {
-          const hits = e.search(message.query, message.limit);
+          const hits = e.search(message.query, message.limit, message.before);
           channel?.postMessage({ kind: 'results', to: message.from, ask: message.ask, hits } satisfies Relay);
         } catch (error) {
           channel?.postMessage({
@@ -118,10 +118,10 @@ self.onmessage = (event: MessageEvent<SearchRequest>) => {
       return;
     }
     case 'search': {
-      const { ask, query, limit } = request;
+      const { ask, query, limit, before } = request;
       const answered = whenLeading((e) => {
         try {
-          post({ kind: 'results', ask, hits: e.search(query, limit) });
+          post({ kind: 'results', ask, hits: e.search(query, limit, before) });
         } catch (error) {
           post({ kind: 'failed', ask, message: failure(error) });
         }
@@ -134,7 +134,7 @@ self.onmessage = (event: MessageEvent<SearchRequest>) => {
           post({ kind: 'failed', ask, message: 'search is not available in this tab right now' });
         }, RELAY_TIMEOUT_MS),
       );
-      channel?.postMessage({ kind: 'search', from: me, ask, query, limit } satisfies Relay);
+      channel?.postMessage({ kind: 'search', from: me, ask, query, limit, before } satisfies Relay);
       return;
     }
     case 'close':
