@@ -13,7 +13,7 @@ import { percentile } from '../stats.ts';
 import type { Measurement, Workload } from './types.ts';
 
 /**
- * W10 (BENCH.md): 50,000 messages on the device, indexed for full-text search in a worker in
+ * W10 (docs/benchmarks.md): 50,000 messages on the device, indexed for full-text search in a worker in
  * Chromium, by each candidate (w10-worker.ts): index size, build time, the time of a query for a
  * common and a rare word (from the main thread's postMessage to the answer), and how many of
  * the Chinese and Japanese messages each finds. Every candidate runs in one browser profile
