@@ -1,4 +1,4 @@
-import type { ListColumns } from '../social/list-columns.ts';
+import type { ListColumns } from '../sync/store/list-columns.ts';
 import type { Sql } from './sql.ts';
 
 /**
