@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import { BROWSER_TEST_TIMEOUT_MS, HOOK_TIMEOUT_MS, INTEGRATION_TEST_TIMEOUT_MS } from './harness/patience.ts';
+import {
+  BROWSER_TEST_TIMEOUT_MS,
+  HOOK_TIMEOUT_MS,
+  INTEGRATION_TEST_TIMEOUT_MS,
+  LIVE,
+} from './harness/patience.ts';
 
 // Integration and browser tests start real processes: they wait on conditions only, and their
 // timeouts are sized for a loaded 2-core machine (harness/patience.ts). Files run in two workers
@@ -9,6 +14,8 @@ export default defineConfig({
   test: {
     maxWorkers: 2,
     hookTimeout: HOOK_TIMEOUT_MS,
+    // expect.poll without options waits as long as LIVE (vitest's default is 1 s).
+    expect: { poll: { timeout: LIVE.timeout } },
     reporters: ['default', './harness/slowest-tests-reporter.ts'],
     projects: [
       {

@@ -12,9 +12,7 @@ import {
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
 import { eventually, nodeDevice } from '../harness/sync.ts';
-
-/** Live means without a reload; generous so a loaded 2-core machine does not flake. */
-const LIVE = { timeout: 8000 };
+import { LIVE } from '../harness/patience.ts';
 
 /**
  * The conversation list is local-first: a message arriving in a conversation's document updates
