@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
 import {
   appendMessage,
@@ -30,14 +30,13 @@ import { LIVE } from '../harness/patience.ts';
 describe('the conversation in Chromium', () => {
   const server = useServer('browser-chat');
   const browser = useBrowser();
+  /** This test's devices and their pages' problems: closed after it, so no test runs beside another's pages. */
   const contexts: BrowserContext[] = [];
   const problems: PageProblems[] = [];
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-  });
   // Each test answers for the pages it opened (offline ones log their failed requests).
-  beforeEach(() => {
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
     problems.length = 0;
   });
 

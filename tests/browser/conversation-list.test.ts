@@ -1,5 +1,5 @@
 import { decodeServerFrame, markRead, segmentDocId, userDocId, type UserEvent } from '@messenjo/shared';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationSegments, type SyncClient } from '../../app/src/sync/index.ts';
 import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
 import {
@@ -22,13 +22,15 @@ import { LIVE } from '../harness/patience.ts';
 describe('the conversation list in Chromium', () => {
   const server = useServer('browser-conversation-list');
   const browser = useBrowser();
+  /** This test's devices and their pages' problems: closed after it, so no test sees another's. */
   const contexts: BrowserContext[] = [];
   const clients: SyncClient[] = [];
   const problems: PageProblems[] = [];
 
-  afterAll(async () => {
-    for (const client of clients) await client.stop();
-    for (const context of contexts) await context.close();
+  afterEach(async () => {
+    for (const client of clients.splice(0)) await client.stop();
+    for (const context of contexts.splice(0)) await context.close();
+    problems.length = 0;
   });
 
   async function device(
