@@ -13,6 +13,7 @@ import * as Y from 'yjs';
 import type { MembershipStore, Role } from '../conversations/membership-store.ts';
 import type { Disposer, EventBus } from '../events/bus.ts';
 import type { Logger } from '../logger.ts';
+import type { SessionPresence } from '../presence.ts';
 import { CommitQueue } from './commit-queue.ts';
 import { Compaction } from './compaction.ts';
 import { Connection, type ConnectionIo } from './connection.ts';
@@ -44,6 +45,8 @@ export interface SyncHubOptions {
   socketLimits?: Partial<SocketLimitOptions>;
   /** LIM1 (default: SYNC_LIMITS.MAX_UNSENT_BYTES). */
   maxUnsentBytes?: number;
+  /** Told of every admitted socket and its close (Web Push skips sessions with a socket open). */
+  presence?: SessionPresence;
 }
 
 /**
@@ -71,7 +74,7 @@ export class SyncHub implements ConnectionHost {
     const { store, logger } = options;
     this.commits = new CommitQueue(store, {
       afterFlush: () => this.flusher.flushSoon(),
-      listCommitted: (conversationId) => options.conversations?.messagesCommitted(conversationId),
+      listCommitted: (columns) => options.conversations?.messagesCommitted(columns),
     });
     this.sockets = new SocketRegistry({ ...DEFAULT_SOCKET_LIMITS, ...options.socketLimits });
     this.io = {
@@ -118,11 +121,12 @@ export class SyncHub implements ConnectionHost {
     }
     const refused = this.sockets.admit(connection);
     if (refused) connection.close(refused, 'too many sockets open; retry once one closed');
+    else this.options.presence?.joined(auth.sessionId);
     return connection;
   }
 
   disconnected(peer: Peer): void {
-    this.sockets.release(peer);
+    if (this.sockets.release(peer)) this.options.presence?.left(peer.auth.sessionId);
   }
 
   get connectionCount(): number {
