@@ -1,5 +1,5 @@
 import type { PushSubscriptionBody } from '@messenjo/shared';
-import type { DocStore } from '../sync/doc-store.ts';
+import type { DocStore } from '../sync/store/doc-store.ts';
 import { DomainError } from '../domain-error.ts';
 import type { Logger } from '../logger.ts';
 import type { SessionPresence } from '../presence.ts';

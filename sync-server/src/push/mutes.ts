@@ -1,6 +1,6 @@
 import { mutedConversations, userDocId } from '@messenjo/shared';
 import * as Y from 'yjs';
-import type { DocStore } from '../sync/doc-store.ts';
+import type { DocStore } from '../sync/store/doc-store.ts';
 
 /** Users whose mutes are remembered; past this the oldest entry goes. */
 const MAX_CACHED_USERS = 5000;

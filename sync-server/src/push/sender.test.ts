@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.ts';
 import { InProcessPresence } from '../presence.ts';
 import { createTestWorld, type TestWorld } from '../social/test-world.ts';
-import { SqliteDocStore } from '../sync/sqlite-doc-store.ts';
+import { SqliteDocStore } from '../sync/store/sqlite-doc-store.ts';
 import { MuteDirectory } from './mutes.ts';
 import { topicOf } from './payload.ts';
 import type { PushOutcome, PushRequestOptions, PushTransport } from './push-transport.ts';

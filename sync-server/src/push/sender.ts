@@ -2,7 +2,7 @@ import { PUSH_LIMITS, SYSTEM_AUTHOR } from '@messenjo/shared';
 import { DomainError } from '../domain-error.ts';
 import type { Logger } from '../logger.ts';
 import type { SessionPresence } from '../presence.ts';
-import type { ListColumns } from '../social/list-columns.ts';
+import type { ListColumns } from '../sync/store/list-columns.ts';
 import type { MuteDirectory } from './mutes.ts';
 import { encodePush, topicOf, type PushNotice } from './payload.ts';
 import { isDelivered, isGone, type PushOutcome, type PushTransport } from './push-transport.ts';

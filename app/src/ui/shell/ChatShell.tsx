@@ -6,6 +6,7 @@ import { askForPersistentStorage } from '../../pwa/persistent-storage.ts';
 import { useStore } from '../../lib/use-store.ts';
 import { useDeviceSession } from '../../session/context.tsx';
 import { signOutOfDevice } from '../../session/sign-out.ts';
+import { SearchResults } from '../../search/SearchResults.tsx';
 import { ConversationList } from '../../social/ConversationList.tsx';
 import { useFriends } from '../../social/use-social.ts';
 import { ConversationPane, FriendsPanel, NewGroupPanel } from '../screens.tsx';
@@ -72,7 +73,7 @@ export function ChatShell(props: {
         <div className="flex items-center gap-2">
           <input
             type="search"
-            aria-label="Search conversations"
+            aria-label="Search conversations, people and messages"
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
             placeholder="Search"
@@ -86,6 +87,7 @@ export function ChatShell(props: {
             selectedId={selectedId}
             onSelect={(id) => go({ view: 'conversation', id })}
           />
+          <SearchResults query={filter} />
         </div>
         <NavBar
           route={route}
