@@ -58,6 +58,12 @@ export class Conversations {
     return this.q.activeMembers(conversationId).map((m) => m.user_id);
   }
 
+  /** What a notification names: a group's name; a direct conversation is named by its sender. */
+  kindAndName(conversationId: string): { kind: 'direct' | 'group'; name: string } | undefined {
+    const row = this.q.conversation(conversationId);
+    return row && { kind: row.kind, name: row.name ?? '' };
+  }
+
   list(userId: string): ConversationListEntry[] {
     const rows = this.db
       .prepare(
