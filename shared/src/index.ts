@@ -11,6 +11,7 @@ export * from './sync/protocol.ts';
 export * from './sync/typing.ts';
 export * from './sync/basis.ts';
 export * from './schema/entries.ts';
+export * from './schema/attachments.ts';
 export * from './schema/segment.ts';
 export * from './schema/user-doc.ts';
 export * from './schema/system-entries.ts';
