@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readAccountsConfig, type AccountsConfig } from '../accounts/config.ts';
+import { readPushConfig, type PushConfig } from '../push/config.ts';
 import { ConfigError } from './config-error.ts';
 import { readDatabaseConfig, readRedisUrl, type DatabaseConfig } from './storage-config.ts';
 
@@ -33,6 +34,8 @@ export interface Config {
   database: DatabaseConfig;
   /** REDIS_URL: the bus between server processes; unset, events stay in this process. */
   redisUrl: URL | undefined;
+  /** Web Push: the push services allowed, the VAPID subject (src/push/config.ts). */
+  push: PushConfig;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
   const accounts = readAccountsConfig(env);
   const database = readDatabaseConfig(env);
   const redisUrl = readRedisUrl(env);
+  const push = readPushConfig(env);
   ensureWritableDir('DATA_DIR', dataDir);
   return {
     port,
@@ -120,5 +124,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
     accounts,
     database,
     redisUrl,
+    push,
   };
 }

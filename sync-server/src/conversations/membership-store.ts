@@ -41,7 +41,7 @@ export class MembershipStore {
   async addMember(conversationId: string, userId: string, role: Role): Promise<void> {
     await this.db.run(
       `INSERT INTO memberships (conversation_id, user_id, role, joined_at, left_at) VALUES (?, ?, ?, ?, NULL)
-       ON CONFLICT (conversation_id, user_id) DO UPDATE SET role = excluded.role, joined_at = excluded.joined_at, left_at = NULL`,
+       ON CONFLICT (conversation_id, user_id) DO UPDATE SET role = excluded.role, joined_at = excluded.joined_at, left_at = NULL, removed_by = NULL`,
       [conversationId, userId, role, this.now()],
     );
     this.bus.publish({ type: 'membership.changed', conversationId, userId, change: 'added' });

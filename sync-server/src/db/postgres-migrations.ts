@@ -168,4 +168,24 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX blocks_blocked ON blocks(blocked_id);
     `,
   },
+  {
+    version: 41,
+    name: 'membership-removed-by',
+    sql: `ALTER TABLE memberships ADD COLUMN removed_by text REFERENCES users(id) ON DELETE SET NULL;`,
+  },
+  {
+    version: 60,
+    name: 'push',
+    sql: `
+      CREATE TABLE push_subscriptions (
+        session_id  text PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        user_id     text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        endpoint    text NOT NULL UNIQUE,
+        p256dh      text NOT NULL,
+        auth        text NOT NULL,
+        created_at  bigint NOT NULL
+      );
+      CREATE INDEX push_subscriptions_user ON push_subscriptions(user_id);
+    `,
+  },
 ];

@@ -2,6 +2,7 @@ import type {
   ConversationDetail,
   ConversationListEntry,
   ConversationMember,
+  FormerMember,
   UserSummary,
 } from '@messenjo/shared';
 import type { Sql } from '../db/index.ts';
@@ -60,6 +61,12 @@ export class Conversations {
     return (await this.q.activeMembers(conversationId)).map((m) => m.user_id);
   }
 
+  /** What a notification names: a group's name; a direct conversation is named by its sender. */
+  async kindAndName(conversationId: string): Promise<{ kind: 'direct' | 'group'; name: string } | undefined> {
+    const row = await this.q.conversation(conversationId);
+    return row && { kind: row.kind, name: row.name ?? '' };
+  }
+
   async list(userId: string): Promise<ConversationListEntry[]> {
     const rows = await this.db.all<ListRow>(
       `SELECT c.*, m.role, m.left_at,
@@ -84,10 +91,16 @@ export class Conversations {
   async detail(userId: string, conversationId: string): Promise<ConversationDetail> {
     const entry = (await this.list(userId)).find((e) => e.id === conversationId);
     if (!entry) throw refuse.conversationNotFound();
-    const members = await this.q.activeMembers(conversationId);
-    const people = await this.users.summaries(members.map((m) => m.user_id));
+    const [members, former] = await Promise.all([
+      this.q.activeMembers(conversationId),
+      // NM2: former members' names and pictures stay on what they wrote, for everyone who shares
+      // the conversation (only its current and former members reach this point).
+      this.q.formerMembers(conversationId),
+    ]);
+    const people = await this.users.summaries([...members, ...former].map((m) => m.user_id));
+    const unknown = (id: string): UserSummary => ({ id, username: '', displayName: '', picture: null });
     const memberList: ConversationMember[] = members.map((m) => ({
-      ...(people.get(m.user_id) ?? { id: m.user_id, username: '', displayName: '', picture: null }),
+      ...(people.get(m.user_id) ?? unknown(m.user_id)),
       role: m.role,
       joinedAt: m.joined_at,
     }));
@@ -97,7 +110,13 @@ export class Conversations {
       (a, b) =>
         rank[a.role] - rank[b.role] || a.joinedAt - b.joinedAt || a.username.localeCompare(b.username),
     );
-    return { ...entry, members: memberList };
+    const formerMembers: FormerMember[] = former.map((m) => ({
+      ...(people.get(m.user_id) ?? unknown(m.user_id)),
+      leftAt: m.left_at ?? 0,
+    }));
+    const mine = former.find((m) => m.user_id === userId);
+    const membershipEnded = mine ? { at: mine.left_at ?? 0, removedBy: mine.removed_by } : null;
+    return { ...entry, members: memberList, formerMembers, membershipEnded };
   }
 
   private toEntry(row: ListRow, peer: UserSummary | null, friends: Set<string>): ConversationListEntry {

@@ -192,7 +192,7 @@ export class Groups {
         );
       }
       const now = this.now();
-      await this.end(tx, emit, conversationId, target, 'removed', now);
+      await this.end(tx, emit, conversationId, target, 'removed', now, actor);
       await this.touch(tx, conversationId, now);
       this.system(emit, conversationId, { kind: 'member_removed', actorId: actor, userId: target });
     });
@@ -270,7 +270,7 @@ export class Groups {
   ): Promise<void> {
     await tx.run(
       `INSERT INTO memberships (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT(conversation_id, user_id) DO UPDATE SET left_at = NULL, role = excluded.role, joined_at = excluded.joined_at`,
+         ON CONFLICT(conversation_id, user_id) DO UPDATE SET left_at = NULL, removed_by = NULL, role = excluded.role, joined_at = excluded.joined_at`,
       [conversationId, userId, role, now],
     );
     emit({ type: 'membership.changed', conversationId, userId, change: 'added' });
@@ -284,10 +284,11 @@ export class Groups {
     userId: string,
     change: 'left' | 'removed',
     now: number,
+    removedBy: string | null = null,
   ): Promise<void> {
     await tx.run(
-      `UPDATE memberships SET left_at = ?, role = 'member' WHERE conversation_id = ? AND user_id = ?`,
-      [now, conversationId, userId],
+      `UPDATE memberships SET left_at = ?, role = 'member', removed_by = ? WHERE conversation_id = ? AND user_id = ?`,
+      [now, removedBy, conversationId, userId],
     );
     emit({ type: 'membership.changed', conversationId, userId, change });
     this.membersChanged(emit, conversationId);

@@ -24,6 +24,8 @@ export interface MembershipRow {
   role: GroupRole;
   joined_at: number;
   left_at: number | null;
+  /** Who removed this member (NULL while a member, or when they left). */
+  removed_by: string | null;
 }
 
 /**
@@ -48,6 +50,14 @@ export class MembershipQueries {
   activeMembers(conversationId: string, q: Sql = this.db): Promise<MembershipRow[]> {
     return q.all<MembershipRow>(
       'SELECT * FROM memberships WHERE conversation_id = ? AND left_at IS NULL ORDER BY joined_at, user_id',
+      [conversationId],
+    );
+  }
+
+  /** People who were members and are no longer, most recently gone first. */
+  formerMembers(conversationId: string, q: Sql = this.db): Promise<MembershipRow[]> {
+    return q.all<MembershipRow>(
+      'SELECT * FROM memberships WHERE conversation_id = ? AND left_at IS NOT NULL ORDER BY left_at DESC, user_id',
       [conversationId],
     );
   }

@@ -32,14 +32,15 @@ export async function startInProcessServer(
 ): Promise<InProcessServer> {
   const storage = await openStorage({ dataDir, ...options });
   const logger = createLogger('error');
+  let publicUrl = new URL('http://127.0.0.1');
   const services = createServices({
     database: storage.database,
     documentsDb: storage.documentsDb,
     logger,
     dataDir,
+    publicUrl: () => publicUrl,
   });
   services.commitWorker?.start(); // as main does
-  let publicUrl = new URL('http://127.0.0.1');
   const app = createApp({
     services,
     staticDir: dataDir,
@@ -60,6 +61,7 @@ export async function startInProcessServer(
     seed: Seeder.over(storage.database, services),
     async close() {
       await sync.stop(1000);
+      await services.push.sender.close();
       await closeHttpServer(server, 1000);
       await services.docStore.close();
       await storage.close();

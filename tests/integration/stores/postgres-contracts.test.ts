@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { accountsContract } from '../../../sync-server/src/accounts/accounts.contract.ts';
 import { membershipStoreContract } from '../../../sync-server/src/conversations/membership-store.contract.ts';
+import { pushSubscriptionStoreContract } from '../../../sync-server/src/push/subscription-store.contract.ts';
 import { sessionStoreContract } from '../../../sync-server/src/sessions/session-store.contract.ts';
 import { groupsContract } from '../../../sync-server/src/social/groups.contract.ts';
 import { relationshipsContract } from '../../../sync-server/src/social/relationships.contract.ts';
@@ -14,4 +15,5 @@ describe('on PostgreSQL', () => {
   describe('memberships', () => membershipStoreContract(scratchPostgres));
   describe('relationships', () => relationshipsContract(scratchPostgres));
   describe('groups', () => groupsContract(scratchPostgres));
+  describe('push subscriptions', () => pushSubscriptionStoreContract(scratchPostgres));
 });

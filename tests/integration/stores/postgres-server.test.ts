@@ -2,9 +2,11 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type {
+  ConversationDetail,
   ConversationListEntry,
   FriendsResponse,
   MeResponse,
+  PushSubscriptionResponse,
   SendRequestResponse,
 } from '@messenjo/shared';
 import pg from 'pg';
@@ -187,6 +189,24 @@ describe('copy-to-postgres', () => {
       'rename',
     );
     await ok(authedFetch(url, ann, '/api/admin/invites', { method: 'POST' }), 'invite');
+    // Ben is removed (the membership keeps who removed him); Ann's device has a push subscription.
+    await ok(
+      authedFetch(url, ann, `/api/groups/${group.id}/members/${ben.userId}`, { method: 'DELETE' }),
+      'remove',
+    );
+    await ok(
+      authedFetch(url, ann, '/api/push/subscription', {
+        method: 'PUT',
+        body: JSON.stringify({
+          endpoint: 'https://fcm.googleapis.com/fcm/send/ann-phone',
+          keys: {
+            p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]).toString('base64url'),
+            auth: Buffer.alloc(16, 9).toString('base64url'),
+          },
+        }),
+      }),
+      'push subscription',
+    );
     const views = async (base: string, who: TestAccount) => ({
       me: await ok<MeResponse>(authedFetch(base, who, '/api/me'), 'me'),
       friends: await ok<FriendsResponse>(authedFetch(base, who, '/api/friends'), 'friends'),
@@ -201,9 +221,9 @@ describe('copy-to-postgres', () => {
     await expect
       .poll(
         async () =>
-          (await views(url, ben)).conversations.find((c) => c.id === group.id)?.lastMessage?.preview,
+          (await views(url, ann)).conversations.find((c) => c.id === group.id)?.lastMessage?.preview,
       )
-      .toMatch(/renamed/);
+      .toMatch(/removed/);
     const before = await Promise.all([ann, ben, cat].map((who) => views(url, who)));
     expect(await sqliteServer.stop('SIGTERM')).toBe(0);
 
@@ -217,7 +237,14 @@ describe('copy-to-postgres', () => {
       },
     );
     const report = JSON.parse(copied.stdout) as { copied: Record<string, number> };
-    expect(report.copied).toMatchObject({ users: 3, friendships: 1, blocks: 1, invites: 1, memberships: 6 });
+    expect(report.copied).toMatchObject({
+      users: 3,
+      friendships: 1,
+      blocks: 1,
+      invites: 1,
+      memberships: 6,
+      push_subscriptions: 1,
+    });
     expect(copied.stdout + copied.stderr).not.toContain('sup3r-secret');
 
     // Every row of every table, as SQLite had it.
@@ -249,6 +276,12 @@ describe('copy-to-postgres', () => {
     const pgServer = await serverOn(target.url, data.dir);
     const after = await Promise.all([ann, ben, cat].map((who) => views(pgServer.url, who)));
     expect(after).toEqual(before);
+    const detail = async (base: string) =>
+      ok<ConversationDetail>(authedFetch(base, ben, `/api/conversations/${group.id}`), 'detail');
+    expect((await detail(pgServer.url)).membershipEnded).toMatchObject({ removedBy: ann.userId });
+    expect(
+      await ok<PushSubscriptionResponse>(authedFetch(pgServer.url, ann, '/api/push/subscription'), 'push'),
+    ).toMatchObject({ subscription: { endpoint: 'https://fcm.googleapis.com/fcm/send/ann-phone' } });
   });
 });
 
