@@ -18,7 +18,7 @@ export function useChatModels(session: DeviceSession, conversationId: string): C
   useLayoutEffect(() => {
     const { client, userId: meId } = session;
     const model = new ConversationModel({
-      client,
+      sync: client,
       meId,
       segments: session.conversation(conversationId),
       userDoc: () => session.userDoc(),

@@ -9,11 +9,12 @@ import {
   type ConversationListEntry,
   type FriendsResponse,
   type MessageEntry,
+  PROTOCOL_VERSION,
 } from '@messenjo/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { ApiError } from '../api/client.ts';
-import { FakeSocket } from '../sync/fake-socket.ts';
+import { FakeSocket } from '../sync/socket/fake-socket.ts';
 import { MemoryPersistence, SyncClient } from '../sync/index.ts';
 import { DeviceSession } from './device-session.ts';
 import { deleteLocalData, LocalDb, localDbName } from './local-db.ts';
@@ -135,7 +136,7 @@ describe('DeviceSession', () => {
     await session.start();
     const socket = sockets[0]!;
     socket.open();
-    socket.deliver({ type: 'hello', protocolVersion: 1, userId: ME });
+    socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: ME });
     await vi.waitFor(() => expect(client.isOpen(SEG)).toBe(true));
     const server = serverSegment();
     const hello = message(ANN, 'hello');
@@ -223,7 +224,7 @@ describe('DeviceSession', () => {
     await session.start();
     const socket = sockets[0]!;
     socket.open();
-    socket.deliver({ type: 'hello', protocolVersion: 1, userId: ME });
+    socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: ME });
     await vi.waitFor(() => expect(client.isOpen(SEG)).toBe(true));
     const empty = Y.encodeStateAsUpdate(new Y.Doc());
     socket.deliver({ type: 'sync', docId: SEG, seq: 0, update: empty, latestSegment: 2 });

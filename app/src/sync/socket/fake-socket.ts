@@ -1,5 +1,5 @@
 import { decodeClientFrame, encodeServerFrame, type ClientFrame, type ServerFrame } from '@messenjo/shared';
-import type { WebSocketLike } from './sync-client.ts';
+import type { WebSocketLike } from './websocket.ts';
 
 /** A socket the test drives by hand: records decoded frames, opens and drops on command (unit tests only). */
 export class FakeSocket implements WebSocketLike {

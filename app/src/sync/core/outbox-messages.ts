@@ -7,9 +7,9 @@ function isMessageLike(value: unknown): value is { id: string } {
 }
 
 /**
- * The ids of the messages an update appends (entries of the `messages` array: no map key).
- * Read from the encoded update, so it works for updates stored before a reload, whose Yjs client
- * id is no longer this document's.
+ * The ids of the messages an update appends (entries of a root array: no map key). Read from
+ * the encoded update, so it works for updates stored before a reload, whose Yjs client id is no
+ * longer this document's. Decoded once per outbox entry (doc-entry.ts), never per render.
  */
 export function messageIdsInUpdate(update: Uint8Array): string[] {
   const ids: string[] = [];

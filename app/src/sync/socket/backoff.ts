@@ -1,4 +1,4 @@
-import { RECONNECT_MAX_DELAY_MS, RECONNECT_MIN_DELAY_MS } from './constants.ts';
+import { RECONNECT_MAX_DELAY_MS, RECONNECT_MIN_DELAY_MS } from '../constants.ts';
 
 /** Delay before reconnect attempt `attempt` (0-based): exponential, capped, jittered to 50–100%. */
 export function reconnectDelayMs(attempt: number, random: () => number = Math.random): number {

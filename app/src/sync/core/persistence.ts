@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { SYNC_DB_NAME } from './constants.ts';
+import { SYNC_DB_NAME } from '../constants.ts';
 import type { CarriedChanges } from './rebase.ts';
 
 export interface OutboxEntry {

@@ -1,11 +1,18 @@
-import { appendMessage, decodeTyping, encodeTyping, segmentOf, type ServerFrame } from '@messenjo/shared';
+import {
+  appendMessage,
+  decodeTyping,
+  encodeTyping,
+  PROTOCOL_VERSION,
+  segmentOf,
+  type ServerFrame,
+} from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
-import { FakeSocket } from './fake-socket.ts';
+import { FakeSocket } from '../socket/fake-socket.ts';
 import * as Y from 'yjs';
-import { MemoryPersistence } from './persistence.ts';
-import { SyncClient } from './sync-client.ts';
+import { MemoryPersistence } from '../core/persistence.ts';
+import { SyncClient } from '../sync-client.ts';
 import type { TabChannel, TabMessage } from './tab-channel.ts';
-import { electSocketLeader } from './tabs.ts';
+import { electSocketLeader } from './leader-election.ts';
 
 /** BroadcastChannel semantics in memory: every other tab hears a message, asynchronously. */
 function channels(count: number): TabChannel[] {
@@ -80,7 +87,7 @@ describe('tabs of one device', () => {
     const followerDoc = await second.open(DOC);
     const socket = sockets[0]!;
     socket.onopen?.({});
-    socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+    socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
     socket.deliver({
       type: 'sync',
       docId: DOC,
@@ -144,7 +151,7 @@ describe('tabs of one device', () => {
     const followerDoc = await follower.open(DOC);
     const socket = sockets[0]!;
     socket.onopen?.({});
-    socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+    socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
     socket.deliver({
       type: 'sync',
       docId: DOC,
@@ -197,7 +204,7 @@ describe('tabs of one device', () => {
     await flush();
     const socket = sockets[0]!;
     socket.onopen?.({});
-    socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+    socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
     await flush();
 
     // The follower shows the leader's connection: syncing until the leader has its document.
@@ -231,6 +238,60 @@ describe('tabs of one device', () => {
     socket.deliver({ type: 'segment', conversationId: 'c_a', index: 1 });
     await flush();
     expect(heard.map((f) => f.type)).toEqual(['awareness', 'segment']);
+    releaseLeader();
+    releaseFollower();
+    await leader.stop();
+    await follower.stop();
+  });
+
+  it("[CL5] a follower tab shows the message it wrote pending until the leader's socket has it acked", async () => {
+    const [chanA, chanB] = channels(2);
+    const persistence = new MemoryPersistence();
+    const sockets: FakeSocket[] = [];
+    const make = (tabs: TabChannel) =>
+      new SyncClient({
+        url: 'ws://x/sync',
+        persistence,
+        tabs,
+        createSocket: () => {
+          const socket = new FakeSocket();
+          sockets.push(socket);
+          return socket;
+        },
+      });
+    const leader = make(chanA!);
+    const follower = make(chanB!);
+    leader.start();
+    follower.start();
+    const locks = fakeLocks();
+    const releaseLeader = electSocketLeader(leader, locks);
+    const releaseFollower = electSocketLeader(follower, locks);
+    await flush();
+    await leader.open(DOC);
+    const followerDoc = await follower.open(DOC);
+    const socket = sockets[0]!;
+    socket.onopen?.({});
+    socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
+    socket.deliver({
+      type: 'sync',
+      docId: DOC,
+      seq: 0,
+      update: Y.encodeStateAsUpdate(new Y.Doc()),
+      latestSegment: 0,
+    });
+    await flush();
+
+    appendMessage(followerDoc, { id: 'fromfollower2', author: 'u_me', text: 'pending here too', sentAt: 1 });
+    // At once, before the leader has heard of it.
+    expect([...follower.facts(DOC).pendingMessageIds]).toEqual(['fromfollower2']);
+    await flush();
+    expect([...leader.facts(DOC).pendingMessageIds]).toEqual(['fromfollower2']);
+    expect([...follower.facts(DOC).pendingMessageIds]).toEqual(['fromfollower2']);
+    const [sent] = socket.last('update');
+    socket.deliver({ type: 'ack', docId: DOC, ref: sent!.ref, seq: 1 });
+    await flush();
+    expect(follower.facts(DOC).pendingMessageIds.size).toBe(0);
+    expect(follower.pendingTotal.get()).toBe(0);
     releaseLeader();
     releaseFollower();
     await leader.stop();

@@ -8,8 +8,14 @@ import {
   type MessageView,
 } from '@messenjo/shared';
 import type * as Y from 'yjs';
-import type { DocPersistence } from './persistence.ts';
+import type { DocPersistence } from './core/persistence.ts';
 import type { SyncClient } from './sync-client.ts';
+
+/** What a conversation's segments need of the sync client. */
+export type SegmentSource = Pick<
+  SyncClient,
+  'open' | 'close' | 'doc' | 'openSegments' | 'onFrameReceived' | 'onDocReplaced'
+>;
 
 const latestKey = (conversationId: string): string => `latest-segment:${conversationId}`;
 
@@ -21,21 +27,27 @@ export class ConversationSegments {
   private latest = -1;
   /** Segment 0 opened only because the device knew of no newer one; closed once the server names one. */
   private guess: number | undefined;
-  private readonly dispose: () => void;
+  private readonly disposers: (() => void)[];
   private readonly listeners = new Set<() => void>();
 
   constructor(
-    private readonly client: SyncClient,
+    private readonly client: SegmentSource,
     readonly conversationId: string,
     private readonly persistence?: DocPersistence,
   ) {
-    this.dispose = client.onFrameReceived((frame) => {
-      if (frame.type === 'sync' && frame.docId.startsWith(`conv:${conversationId}:`)) {
-        this.learnLatest(frame.latestSegment);
-      } else if (frame.type === 'segment' && frame.conversationId === conversationId) {
-        this.learnLatest(frame.index);
-      }
-    });
+    this.disposers = [
+      client.onFrameReceived((frame) => {
+        if (frame.type === 'sync' && frame.docId.startsWith(`conv:${conversationId}:`)) {
+          this.learnLatest(frame.latestSegment);
+        } else if (frame.type === 'segment' && frame.conversationId === conversationId) {
+          this.learnLatest(frame.index);
+        }
+      }),
+      // A refused segment is a new Y.Doc: whoever reads the segments reads them again.
+      client.onDocReplaced((docId) => {
+        if (docId.startsWith(`conv:${conversationId}:`)) this.changed();
+      }),
+    ];
   }
 
   private learnLatest(index: number): void {
@@ -85,6 +97,11 @@ export class ConversationSegments {
     return entry.id;
   }
 
+  /** The open document of segment `index` (an action on one of its messages is written there). */
+  docOf(index: number): Y.Doc | undefined {
+    return this.client.doc(segmentDocId(this.conversationId, index));
+  }
+
   segments(): { index: number; doc: Y.Doc }[] {
     return this.client.openSegments(this.conversationId).flatMap((index) => {
       const doc = this.client.doc(segmentDocId(this.conversationId, index));
@@ -106,6 +123,6 @@ export class ConversationSegments {
   }
 
   close(): void {
-    this.dispose();
+    for (const dispose of this.disposers.splice(0)) dispose();
   }
 }

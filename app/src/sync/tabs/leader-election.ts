@@ -1,5 +1,9 @@
-import { LEADER_LOCK_NAME } from './constants.ts';
-import type { SyncClient } from './sync-client.ts';
+import { LEADER_LOCK_NAME } from '../constants.ts';
+
+/** What leader election asks of a client: to take the socket over when this tab gets the lock. */
+export interface SocketHolder {
+  becomeLeader(): Promise<void>;
+}
 
 /**
  * Leader election between tabs of one device with the Web Locks API: the tab holding the lock
@@ -7,7 +11,7 @@ import type { SyncClient } from './sync-client.ts';
  * outbox and connects. Without Web Locks, every client leads (one tab, tests). Returns the disposer.
  */
 export function electSocketLeader(
-  client: SyncClient,
+  client: SocketHolder,
   locks: LockManager | undefined = globalThis.navigator?.locks,
 ): () => void {
   if (!locks) {

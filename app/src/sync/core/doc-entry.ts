@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { messageIdsInUpdate } from './outbox-messages.ts';
 import type { DocPersistence, OutboxEntry } from './persistence.ts';
 import { carriedChanges, hasChanges, type CarriedChanges } from './rebase.ts';
 
@@ -19,6 +20,9 @@ export class DocEntry {
   readonly outbox = new Map<number, Uint8Array>();
   /** Each unacked update's basis (POS2): what this device had seen when it made it. */
   readonly bases = new Map<number, Uint8Array>();
+  /** The messages each unacked update appends, decoded once (the "pending" messages). */
+  private readonly appended = new Map<number, string[]>();
+  private pendingIds: ReadonlySet<string> | null = null;
   nextRef = 1;
   /** The server lacked a dependency of an update: resend the outbox when more arrives. */
   deferred = false;
@@ -56,10 +60,60 @@ export class DocEntry {
   /** Takes over stored unacked updates (after load, or when this tab becomes the leader). */
   adoptOutbox(stored: OutboxEntry[]): void {
     for (const { ref, update, basis } of stored) {
-      if (!this.outbox.has(ref)) this.outbox.set(ref, update);
-      if (basis && !this.bases.has(ref)) this.bases.set(ref, basis);
+      if (!this.outbox.has(ref)) this.enqueue(ref, update, basis);
+      else if (basis && !this.bases.has(ref)) this.bases.set(ref, basis);
       this.nextRef = Math.max(this.nextRef, ref + 1);
     }
+  }
+
+  /** Adds an unacked update to the outbox (in memory; the caller stores it). */
+  enqueue(ref: number, update: Uint8Array, basis: Uint8Array | undefined): void {
+    this.outbox.set(ref, update);
+    if (basis) this.bases.set(ref, basis);
+    this.appended.set(ref, messageIdsInUpdate(update));
+    this.pendingIds = null;
+  }
+
+  /** UP1: a local change gets the next ref and is stored with its basis (POS2); returns the ref. */
+  queue(update: Uint8Array, basis: Uint8Array): number {
+    const ref = this.nextRef++;
+    this.enqueue(ref, update, basis);
+    this.persist(async (p) => {
+      await p.appendUpdate(this.docId, update);
+      await p.addOutbox(this.docId, ref, update, basis);
+    });
+    return ref;
+  }
+
+  /** The server stored update `ref` (UP3): out of the outbox, here and in storage; returns it. */
+  acked(ref: number): Uint8Array | undefined {
+    const update = this.dequeue(ref);
+    if (update) this.persist((p) => p.removeOutbox(this.docId, ref));
+    return update;
+  }
+
+  /** Moves the log position forward (stored); true when it was the first one (never synced before). */
+  advance(seq: number): boolean {
+    if (seq <= this.seq) return false;
+    const first = this.seq === 0;
+    this.seq = seq;
+    this.persist((p) => p.setSeq(this.docId, seq));
+    return first;
+  }
+
+  /** Takes an update out of the outbox (acked, or dropped after a refusal); returns it. */
+  dequeue(ref: number): Uint8Array | undefined {
+    const update = this.outbox.get(ref);
+    this.outbox.delete(ref);
+    this.bases.delete(ref);
+    this.appended.delete(ref);
+    this.pendingIds = null;
+    return update;
+  }
+
+  /** The messages appended by unacked updates. */
+  pendingMessageIds(): ReadonlySet<string> {
+    return (this.pendingIds ??= new Set([...this.appended.values()].flat()));
   }
 
   /** Queues a storage write after the previous ones of this document, so they land in order. */
@@ -97,8 +151,7 @@ export class DocEntry {
     this.persist((p) => p.setCarried(this.docId, keep ?? undefined));
     for (const ref of [...this.outbox.keys()]) {
       if (ref < refused) continue;
-      this.outbox.delete(ref);
-      this.bases.delete(ref);
+      this.dequeue(ref);
       this.persist((p) => p.removeOutbox(this.docId, ref));
     }
     const old = this.doc;
