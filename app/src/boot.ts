@@ -1,5 +1,5 @@
 import { meStore } from './accounts/me-store.ts';
-import { readFirstScreenEarly } from './session/first-read.ts';
+import { readFirstScreenEarly } from './session/local-index/first-read.ts';
 
 /**
  * The first thing the page runs (main.tsx imports it first, so it is evaluated before React and

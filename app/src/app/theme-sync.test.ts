@@ -36,7 +36,15 @@ function fakeHost(options: { stored?: string; systemDark?: boolean } = {}) {
 /** One user's document on a device; `link` makes two devices exchange every update, like the server. */
 function deviceDoc(): { doc: Y.Doc; source: UserDocSource } {
   const doc = new Y.Doc();
-  return { doc, source: { open: () => Promise.resolve(doc), onDocReplaced: () => () => {} } };
+  const source: UserDocSource = {
+    get: () => Promise.resolve(doc),
+    // Loaded a moment later, as a document opens from storage.
+    watch: (listener) => {
+      void Promise.resolve().then(() => listener(doc));
+      return () => {};
+    },
+  };
+  return { doc, source };
 }
 function link(a: Y.Doc, b: Y.Doc): void {
   a.on('update', (update: Uint8Array, origin: unknown) => origin !== b && Y.applyUpdate(b, update, a));
@@ -77,8 +85,8 @@ describe('theme', () => {
     const laptopTheme = new ThemeController(laptopBrowser.host);
     const phoneTheme = new ThemeController(phoneBrowser.host);
     const stops = [
-      syncThemeWithUserDoc(laptop.source, 'usr_a', laptopTheme),
-      syncThemeWithUserDoc(phone.source, 'usr_a', phoneTheme),
+      syncThemeWithUserDoc(laptop.source, laptopTheme),
+      syncThemeWithUserDoc(phone.source, phoneTheme),
     ];
     await settled();
 
@@ -100,7 +108,7 @@ describe('theme', () => {
   it('a document without a choice keeps the remembered one; a choice made before it loaded is written', async () => {
     const device = deviceDoc();
     const theme = new ThemeController(fakeHost({ stored: 'light' }).host);
-    const stop = syncThemeWithUserDoc(device.source, 'usr_a', theme);
+    const stop = syncThemeWithUserDoc(device.source, theme);
     theme.choose('dark');
     await settled();
     expect(theme.get()).toBe('dark');

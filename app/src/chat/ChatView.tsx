@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
-import { useDeviceSession } from '../session/context.tsx';
+import { useDeviceSession } from '../session/index.ts';
 import { senderName, type ChatInfo } from './chat-info.ts';
 import { Composer, type ComposerMode } from './Composer.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useState } from 'react';
-import type { DeviceSession } from '../session/device-session.ts';
+import type { DeviceSession } from '../session/index.ts';
 import { ConversationModel } from './conversation-model.ts';
 import { TypingModel } from './typing-model.ts';
 
@@ -16,14 +16,14 @@ export function useChatModels(session: DeviceSession, conversationId: string): C
   const [models, setModels] = useState<ChatModels | null>(null);
   // A layout effect: the documents start loading before the pane's first frame, not after it.
   useLayoutEffect(() => {
-    const { client, userId: meId } = session;
+    const { sync, awareness, userId: meId } = session;
     const model = new ConversationModel({
-      sync: client,
+      sync,
       meId,
       segments: session.conversation(conversationId),
       userDoc: () => session.userDoc(),
     });
-    const typing = new TypingModel(client, conversationId, meId);
+    const typing = new TypingModel(awareness, conversationId, meId);
     let live = true;
     model.start().then(
       () => {

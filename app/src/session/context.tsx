@@ -1,6 +1,6 @@
 import { createContext, useContext, useLayoutEffect, useState, type ReactNode } from 'react';
 import { DeviceSession, type DeviceSessionOptions } from './device-session.ts';
-import { takeFirstScreen } from './first-read.ts';
+import { takeFirstScreen } from './local-index/first-read.ts';
 import { showUnreadTotal } from './unread-badge.ts';
 
 const SessionContext = createContext<DeviceSession | null>(null);

@@ -17,7 +17,7 @@ import { ApiError } from '../api/client.ts';
 import { FakeSocket } from '../sync/socket/fake-socket.ts';
 import { MemoryPersistence, SyncClient } from '../sync/index.ts';
 import { DeviceSession } from './device-session.ts';
-import { deleteLocalData, LocalDb, localDbName } from './local-db.ts';
+import { deleteLocalData, LocalDb, localDbName } from './local-index/local-db.ts';
 
 const ME = 'u_me';
 const ANN = 'u_ann';
@@ -98,9 +98,10 @@ function device(
     },
   });
   const fetched: string[] = [];
+  const db = new LocalDb(ME);
   const session = new DeviceSession(ME, {
     client,
-    db: new LocalDb(ME),
+    db,
     ...(onSignedOut ? { onSignedOut } : {}),
     fetchJson: <T>(path: string) => {
       fetched.push(path);
@@ -108,7 +109,7 @@ function device(
     },
   });
   sessions.push(session);
-  return { client, session, sockets, fetched };
+  return { client, session, sockets, fetched, db };
 }
 
 const answers = (path: string): Promise<unknown> =>
@@ -131,7 +132,14 @@ describe('DeviceSession', () => {
   });
 
   it("a message arriving in the segment updates the row's preview and unread count with no request; reading clears it", async () => {
-    const { client, session, sockets, fetched } = device(answers);
+    const { client, session, sockets, fetched, db } = device(answers);
+    // What notifications and search hook into: messages as they arrive, and the index's writes.
+    const added: string[] = [];
+    const indexedTexts: string[] = [];
+    session.onMessagesAdded((conversationId, messages) =>
+      added.push(...messages.map((m) => `${conversationId} ${m.text}`)),
+    );
+    session.onMessagesIndexed((put) => indexedTexts.push(...put.map((m) => m.text)));
     client.start();
     await session.start();
     const socket = sockets[0]!;
@@ -156,6 +164,9 @@ describe('DeviceSession', () => {
     expect(row.local).toMatchObject({ unread: 2, lastMessage: { authorId: ANN, preview: 'are you there?' } });
     expect(session.unreadTotal.get()).toBe(2);
     expect(fetched.length).toBe(requests);
+    expect(added).toEqual([`${CONV} hello`, `${CONV} are you   there?`]);
+    // Put again is harmless (a message may be indexed on arrival and by the catch-up of a segment).
+    await vi.waitFor(() => expect(new Set(indexedTexts)).toEqual(new Set(['hello', 'are you   there?'])));
 
     // Read on another device: the user document brings the read position, the badge goes.
     const user = await session.userDoc();
@@ -191,7 +202,7 @@ describe('DeviceSession', () => {
 
     // Every message is in the device's search index; a deletion removes it, an edit rewrites it.
     const indexed = async (): Promise<string[]> =>
-      (await session.db.messages.where('conversationId').equals(CONV).toArray()).map((m) => m.text).sort();
+      (await db.messages.where('conversationId').equals(CONV).toArray()).map((m) => m.text).sort();
     await vi.waitFor(async () =>
       expect(await indexed()).toEqual(['are you   there?', 'hello', 'ok', 'on my way']),
     );

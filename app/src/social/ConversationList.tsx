@@ -1,7 +1,7 @@
 import { memo, startTransition, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useStore } from '../lib/use-store.ts';
-import { useDeviceSession } from '../session/context.tsx';
-import { activityAt, previewLine, type ConversationRow } from '../session/list-columns.ts';
+import { useDeviceSession } from '../session/index.ts';
+import { activityAt, previewLine, type ConversationRow } from '../session/index.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { preloadScreensWhenIdle } from '../ui/screens.tsx';
 import { listTime } from '../ui/format-time.ts';

@@ -3,8 +3,8 @@ import { meStore } from '../accounts/me-store.ts';
 import { useMe } from '../accounts/use-me.ts';
 import { useStore } from '../lib/use-store.ts';
 import { updateWaiting } from '../pwa/update-store.ts';
-import { DeviceSessionProvider } from '../session/context.tsx';
-import { serverEndedNotice } from '../session/server-ended.ts';
+import { DeviceSessionProvider } from '../session/index.ts';
+import { serverEndedNotice } from '../session/index.ts';
 import { AccountSettings, ChooseUsername, SignInPage } from './screens.tsx';
 import { ChatShell } from './shell/ChatShell.tsx';
 

@@ -1,6 +1,6 @@
 import { useStore } from '../lib/use-store.ts';
-import { useDeviceSession } from '../session/context.tsx';
-import { refusalText } from '../session/refusals.ts';
+import { useDeviceSession } from '../session/index.ts';
+import { refusalText } from '../session/index.ts';
 import { Button } from './Button.tsx';
 
 /**

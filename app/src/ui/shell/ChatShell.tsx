@@ -4,8 +4,8 @@ import { syncThemeWithUserDoc } from '../../app/theme-sync.ts';
 import { pageTheme } from '../../lib/theme.ts';
 import { askForPersistentStorage } from '../../pwa/persistent-storage.ts';
 import { useStore } from '../../lib/use-store.ts';
-import { useDeviceSession } from '../../session/context.tsx';
-import { signOutOfDevice } from '../../session/sign-out.ts';
+import { useDeviceSession } from '../../session/index.ts';
+import { signOutOfDevice } from '../../session/index.ts';
 import { ConversationList } from '../../social/ConversationList.tsx';
 import { useFriends } from '../../social/use-social.ts';
 import { ConversationPane, FriendsPanel, NewGroupPanel } from '../screens.tsx';
@@ -54,10 +54,7 @@ export function ChatShell(props: {
   useEffect(() => {
     void askForPersistentStorage();
   }, []);
-  useEffect(
-    () => syncThemeWithUserDoc(session.client, props.meId, pageTheme()),
-    [session.client, props.meId],
-  );
+  useEffect(() => syncThemeWithUserDoc(session.userDocument, pageTheme()), [session]);
 
   return (
     <div className="flex h-full gap-4 bg-canvas text-fg md:p-4">
@@ -78,7 +75,7 @@ export function ChatShell(props: {
             placeholder="Search"
             className="w-full min-w-0 rounded-full border border-line bg-surface px-4 py-1.5 text-sm placeholder:text-fg-muted"
           />
-          <SyncStatusBadge client={session.client} />
+          <SyncStatusBadge />
         </div>
         <div className="mt-3 min-h-0 flex-1 overflow-y-auto">
           <ConversationList

@@ -1,4 +1,4 @@
-import type { SyncClient, SyncStatus } from '../../sync/index.ts';
+import type { SyncStatus } from '../../session/index.ts';
 import { usePendingCount, useSyncStatus } from './use-sync-status.ts';
 
 const LABEL: Record<SyncStatus, string> = {
@@ -17,9 +17,9 @@ const DOT: Record<SyncStatus, string> = {
 };
 
 /** The connection as the person sees it, and how many changes wait to go out. */
-export function SyncStatusBadge({ client }: { client: SyncClient }) {
-  const status = useSyncStatus(client);
-  const pending = usePendingCount(client);
+export function SyncStatusBadge() {
+  const status = useSyncStatus();
+  const pending = usePendingCount();
   return (
     <span
       role="status"

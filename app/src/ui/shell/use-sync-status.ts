@@ -1,12 +1,12 @@
 import { useStore } from '../../lib/use-store.ts';
-import type { SyncClient, SyncStatus } from '../../sync/index.ts';
+import { useDeviceSession, type SyncStatus } from '../../session/index.ts';
 
-/** The connection status, re-rendering on change. */
-export function useSyncStatus(client: SyncClient): SyncStatus {
-  return useStore(client.status);
+/** The device's connection status, re-rendering on change. */
+export function useSyncStatus(): SyncStatus {
+  return useStore(useDeviceSession().status);
 }
 
 /** Local changes not yet stored by the server, over all documents ("3 waiting to send"). */
-export function usePendingCount(client: SyncClient): number {
-  return useStore(client.pendingTotal);
+export function usePendingCount(): number {
+  return useStore(useDeviceSession().pendingTotal);
 }

@@ -7,17 +7,20 @@ import {
   type ReadPosition,
 } from '@messenjo/shared';
 import type * as Y from 'yjs';
-import type { ConversationSegments, SyncClient } from '../sync/index.ts';
-import type { IndexedMessage } from './local-db.ts';
+import type { ConversationSegments } from '../../sync/index.ts';
+import type { IndexedMessage } from '../local-index/local-db.ts';
 import { countUnread, lastMessageOf, type LocalColumns, type SegmentMessages } from './list-columns.ts';
 
 export interface WatchContext {
-  client: SyncClient;
   me: string;
+  /** Unacked local changes of a document (its facts). */
+  pendingOf(docId: string): number;
   readPosition(conversationId: string): ReadPosition | undefined;
   nameOf: (userId: string) => string;
   /** The list's columns changed (called synchronously inside the document's update: same frame). */
   onColumns(conversationId: string, columns: LocalColumns): void;
+  /** Messages appended to an open segment (from anywhere), as they arrive. */
+  onAdded(conversationId: string, messages: MessageEntry[]): void;
   /**
    * Messages to add to (or refresh in) the search index and ids to remove from it; `length` is
    * how many messages of `docId` are indexed now.
@@ -93,6 +96,7 @@ export class ConversationWatch {
       const added = event.changes.added;
       const put: MessageEntry[] = [];
       for (const item of added) put.push(...(item.content.getContent() as MessageEntry[]));
+      if (put.length > 0) this.ctx.onAdded(this.conversationId, put);
       this.index(docId, doc, put, []);
     };
     const onEdits = (event: Y.YMapEvent<EditEntry>): void => {
@@ -164,7 +168,7 @@ export class ConversationWatch {
   refreshPending(): void {
     if (!this.last) return;
     let pending = 0;
-    for (const docId of this.watched.keys()) pending += this.ctx.client.pending(docId);
+    for (const docId of this.watched.keys()) pending += this.ctx.pendingOf(docId);
     if (pending === this.last.pending) return;
     this.last = { ...this.last, pending };
     this.ctx.onColumns(this.conversationId, this.last);
@@ -177,7 +181,7 @@ export class ConversationWatch {
     let pending = 0;
     const newest = Math.max(-1, ...[...this.watched.values()].map((w) => w.index));
     for (const [docId, w] of this.watched) {
-      pending += this.ctx.client.pending(docId);
+      pending += this.ctx.pendingOf(docId);
       // Older segments than the read one are read; the newest two hold the last message.
       if (position && w.index < position.segment && w.index < newest - 1) continue;
       const { messages, edits, deletions } = segmentOf(w.doc);

@@ -1,6 +1,6 @@
 import type { UserSummary } from '@messenjo/shared';
 import { LocalDb, type KeptFriends } from './local-db.ts';
-import type { ConversationRow } from './list-columns.ts';
+import type { ConversationRow } from '../conversation-list/list-columns.ts';
 
 /** What the first screen paints from: the list's rows, the names and pictures, the friends lists. */
 export interface FirstScreen {

@@ -1,6 +1,6 @@
 import type { ConversationDetail, FriendsResponse, UserSummary } from '@messenjo/shared';
 import Dexie, { type EntityTable } from 'dexie';
-import type { ConversationRow } from './list-columns.ts';
+import type { ConversationRow } from '../conversation-list/list-columns.ts';
 
 /** A message as the device indexes it for search (the segment documents stay the source). */
 export interface IndexedMessage {

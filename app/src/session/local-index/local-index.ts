@@ -1,0 +1,111 @@
+import type { ConversationDetail, FriendsResponse, ReadPosition, UserSummary } from '@messenjo/shared';
+import { countUnreadIndexed, type ConversationRow } from '../conversation-list/list-columns.ts';
+import type { IndexedMessage, LocalDb } from './local-db.ts';
+
+/**
+ * The device's own index, as the session writes and asks it (Dexie, `local-db.ts`): the list's
+ * rows (written in a batch at the end of the task that changed them), the message index (one
+ * write queue, so a count asked after a write sees it), names, pictures, friends and the members
+ * of conversations opened here. Nothing in it is the authority; a failed write is logged and
+ * the screens keep what they show.
+ */
+export class LocalIndex {
+  private readonly dirtyRows = new Map<string, ConversationRow | null>();
+  private rowsFlush: ReturnType<typeof setTimeout> | undefined;
+  private messageWrites: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly db: LocalDb,
+    private readonly me: string,
+  ) {}
+
+  /** A row changed (null: it left the list); stored at the end of the task, with the others. */
+  rowChanged(id: string, row: ConversationRow | null): void {
+    this.dirtyRows.set(id, row);
+    // The next task, not later: a reload right after a change must find the row stored.
+    this.rowsFlush ??= setTimeout(() => void this.flushRows(), 0);
+  }
+
+  private async flushRows(): Promise<void> {
+    clearTimeout(this.rowsFlush);
+    this.rowsFlush = undefined;
+    const changed = [...this.dirtyRows];
+    this.dirtyRows.clear();
+    const put = changed.flatMap(([, row]) => (row ? [row] : []));
+    const removed = changed.flatMap(([id, row]) => (row ? [] : [id]));
+    if (put.length + removed.length === 0) return;
+    const db = this.db;
+    await db
+      .transaction('rw', db.conversations, async () => {
+        if (put.length > 0) await db.conversations.bulkPut(put);
+        if (removed.length > 0) await db.conversations.bulkDelete(removed);
+      })
+      .catch((error: unknown) => console.warn('local index not written', error));
+  }
+
+  /** Messages to add (or refresh) and remove; `length`: how many of `docId`'s messages are indexed now. */
+  indexMessages(docId: string, length: number, put: IndexedMessage[], removed: string[]): void {
+    const db = this.db;
+    this.messageWrites = this.messageWrites
+      .then(() =>
+        db.transaction('rw', db.messages, db.kept, async () => {
+          if (put.length > 0) await db.messages.bulkPut(put);
+          if (removed.length > 0) await db.messages.bulkDelete(removed);
+          await db.kept.put({ key: `indexed:${docId}`, value: length });
+        }),
+      )
+      .catch((error: unknown) => console.warn('message index not written', error));
+  }
+
+  /** How many messages of a segment an earlier run indexed already. */
+  async indexedLength(docId: string): Promise<number> {
+    return ((await this.db.kept.get(`indexed:${docId}`))?.value as number | undefined) ?? 0;
+  }
+
+  /** Unread messages of a conversation in segments below `below`, counted from the message index. */
+  async countUnread(
+    conversationId: string,
+    position: ReadPosition | undefined,
+    below: number,
+  ): Promise<number> {
+    await this.messageWrites;
+    const rows = await this.db.messages.where('conversationId').equals(conversationId).toArray();
+    return countUnreadIndexed(rows, position, this.me, below);
+  }
+
+  saveProfiles(people: UserSummary[]): void {
+    void this.db.profiles.bulkPut(people).catch(() => undefined);
+  }
+
+  saveFriends(friends: FriendsResponse): void {
+    void this.db.kept.put({ key: 'friends', value: friends }).catch(() => undefined);
+  }
+
+  detail(id: string): Promise<ConversationDetail | undefined> {
+    return this.db.details.get(id).catch(() => undefined);
+  }
+
+  saveDetail(detail: ConversationDetail): void {
+    void this.db.details.put(detail).catch(() => undefined);
+  }
+
+  forgetDetail(id: string): void {
+    void this.db.details.delete(id).catch(() => undefined);
+  }
+
+  /** Writes what waits (before a close that keeps the data). */
+  async flush(): Promise<void> {
+    await this.flushRows();
+    await this.messageWrites;
+  }
+
+  /** Drops what waits (the data is being removed). */
+  discard(): void {
+    clearTimeout(this.rowsFlush);
+    this.dirtyRows.clear();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
