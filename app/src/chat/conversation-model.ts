@@ -18,7 +18,7 @@ import {
 } from '@messenjo/shared';
 import type * as Y from 'yjs';
 import { Store } from '../lib/store.ts';
-import type { ConversationSegments, SyncFacts } from '../sync/index.ts';
+import type { ConversationSegments, SyncFacts } from '../session/index.ts';
 import { readerPositions } from './receipts.ts';
 import type { ChatMessage } from './types.ts';
 

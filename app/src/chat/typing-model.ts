@@ -1,6 +1,6 @@
 import { decodeTyping, encodeTyping, TYPING_REFRESH_MS, TYPING_TIMEOUT_MS } from '@messenjo/shared';
 import { Store } from '../lib/store.ts';
-import type { AwarenessLink } from '../sync/index.ts';
+import type { AwarenessLink } from '../session/index.ts';
 
 /**
  * Who else is typing in one conversation (AW3), and this user's own typing sent out: `true`

@@ -1,13 +1,18 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { chatInfoOf } from '../chat/chat-info.ts';
 import { ChatView } from '../chat/ChatView.tsx';
 import { Avatar } from '../ui/Avatar.tsx';
-import { BackButton } from '../ui/shell/BackButton.tsx';
 import { GroupSettings } from './GroupSettings.tsx';
 import { useConversationDetail } from './use-conversation-detail.ts';
 
 /** The right-hand pane for one conversation: its header, the chat, and for groups the group's settings. */
-export function ConversationPane(props: { id: string; meId: string; onLeft: () => void }) {
+export function ConversationPane(props: {
+  id: string;
+  meId: string;
+  onLeft: () => void;
+  /** The way back to the list on a phone (the shell's BackButton). */
+  back: ReactNode;
+}) {
   // What the device's index holds paints the chat at once (offline too); the server's answer follows.
   const { detail, error } = useConversationDetail(props.id);
   const [showDetails, setShowDetails] = useState(false);
@@ -17,7 +22,7 @@ export function ConversationPane(props: { id: string; meId: string; onLeft: () =
   return (
     <div className="flex h-full flex-col">
       <header className="flex items-center gap-3 border-b border-line px-4 py-3">
-        <BackButton />
+        {props.back}
         <Avatar id={detail.peer?.id ?? detail.id} name={detail.name} picture={detail.picture} size={40} />
         <h1 className="min-w-0 flex-1 truncate text-xl font-semibold" data-testid="conversation-title">
           {detail.name}

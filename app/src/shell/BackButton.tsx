@@ -1,4 +1,4 @@
-import { router } from '../../app/router.ts';
+import { router } from '../app/router.ts';
 
 /**
  * "Back to conversations" for the phone layout, where one pane shows at a time and an

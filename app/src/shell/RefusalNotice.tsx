@@ -1,7 +1,7 @@
 import { useStore } from '../lib/use-store.ts';
 import { useDeviceSession } from '../session/index.ts';
 import { refusalText } from '../session/index.ts';
-import { Button } from './Button.tsx';
+import { Button } from '../ui/Button.tsx';
 
 /**
  * Tells the person that the server refused one of this device's changes (the refused message

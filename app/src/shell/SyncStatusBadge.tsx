@@ -1,4 +1,4 @@
-import type { SyncStatus } from '../../session/index.ts';
+import type { SyncStatus } from '../session/index.ts';
 import { usePendingCount, useSyncStatus } from './use-sync-status.ts';
 
 const LABEL: Record<SyncStatus, string> = {

@@ -1,5 +1,5 @@
-import { useStore } from '../../lib/use-store.ts';
-import { useDeviceSession, type SyncStatus } from '../../session/index.ts';
+import { useStore } from '../lib/use-store.ts';
+import { useDeviceSession, type SyncStatus } from '../session/index.ts';
 
 /** The device's connection status, re-rendering on change. */
 export function useSyncStatus(): SyncStatus {

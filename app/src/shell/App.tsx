@@ -6,7 +6,7 @@ import { updateWaiting } from '../pwa/update-store.ts';
 import { DeviceSessionProvider } from '../session/index.ts';
 import { serverEndedNotice } from '../session/index.ts';
 import { AccountSettings, ChooseUsername, SignInPage } from './screens.tsx';
-import { ChatShell } from './shell/ChatShell.tsx';
+import { ChatShell } from './ChatShell.tsx';
 
 const blank = <div className="h-full bg-canvas" aria-busy="true" />;
 

@@ -1,4 +1,4 @@
-import type { Route } from '../../app/router.ts';
+import type { Route } from '../app/router.ts';
 
 const ITEMS = [
   { label: 'Conversations', route: { view: 'home' } as Route, icon: 'M3 10.5 12 3l9 7.5V21h-6v-6H9v6H3z' },

@@ -7,12 +7,12 @@ import {
   type ServerFrame,
 } from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
-import { FakeSocket } from '../socket/fake-socket.ts';
+import { FakeSocket } from './socket/fake-socket.ts';
 import * as Y from 'yjs';
-import { MemoryPersistence } from '../core/persistence.ts';
-import { SyncClient } from '../sync-client.ts';
-import type { TabChannel, TabMessage } from './tab-channel.ts';
-import { electSocketLeader } from './leader-election.ts';
+import { MemoryPersistence } from './core/persistence.ts';
+import { SyncClient } from './sync-client.ts';
+import type { TabChannel, TabMessage } from './tabs/tab-channel.ts';
+import { electSocketLeader } from './tabs/leader-election.ts';
 
 /** BroadcastChannel semantics in memory: every other tab hears a message, asynchronously. */
 function channels(count: number): TabChannel[] {

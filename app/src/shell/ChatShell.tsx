@@ -1,16 +1,17 @@
 import { Suspense, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import { router, type Route } from '../../app/router.ts';
-import { syncThemeWithUserDoc } from '../../app/theme-sync.ts';
-import { pageTheme } from '../../lib/theme.ts';
-import { askForPersistentStorage } from '../../pwa/persistent-storage.ts';
-import { useStore } from '../../lib/use-store.ts';
-import { useDeviceSession } from '../../session/index.ts';
-import { signOutOfDevice } from '../../session/index.ts';
-import { ConversationList } from '../../social/ConversationList.tsx';
-import { useFriends } from '../../social/use-social.ts';
-import { ConversationPane, FriendsPanel, NewGroupPanel } from '../screens.tsx';
+import { router, type Route } from '../app/router.ts';
+import { syncThemeWithUserDoc } from '../app/theme-sync.ts';
+import { pageTheme } from '../lib/theme.ts';
+import { askForPersistentStorage } from '../pwa/persistent-storage.ts';
+import { useStore } from '../lib/use-store.ts';
+import { useDeviceSession } from '../session/index.ts';
+import { signOutOfDevice } from '../session/index.ts';
+import { ConversationList } from '../social/ConversationList.tsx';
+import { useFriends } from '../social/use-social.ts';
+import { ConversationPane, FriendsPanel, NewGroupPanel, preloadScreensWhenIdle } from './screens.tsx';
+import { BackButton } from './BackButton.tsx';
 import { focusScreenIfLost } from './focus-screen.ts';
-import { RefusalNotice } from '../RefusalNotice.tsx';
+import { RefusalNotice } from './RefusalNotice.tsx';
 import { NavBar } from './NavBar.tsx';
 import { PaneHeader } from './PaneHeader.tsx';
 import { SyncStatusBadge } from './SyncStatusBadge.tsx';
@@ -54,6 +55,9 @@ export function ChatShell(props: {
   useEffect(() => {
     void askForPersistentStorage();
   }, []);
+  // The other screens' code loads once the list is shown, never ahead of it.
+  const listReady = useStore(session.listReady);
+  useEffect(() => (listReady ? preloadScreensWhenIdle() : undefined), [listReady]);
   useEffect(() => syncThemeWithUserDoc(session.userDocument, pageTheme()), [session]);
 
   return (
@@ -102,6 +106,7 @@ export function ChatShell(props: {
               id={route.id}
               meId={props.meId}
               onLeft={() => go({ view: 'home' })}
+              back={<BackButton />}
             />
           </Suspense>
         )}
