@@ -30,7 +30,7 @@ export interface KeptFriends extends Kept {
 
 /** Database name of a user's index; one per user, so two accounts on one browser never mix. */
 export const localDbName = (userId: string): string => `messenjo-local-${userId}`;
-/** The sync client's document database of a user (sync/persistence.ts). */
+/** The sync client's document database of a user (sync/core/persistence.ts). */
 export const syncDbName = (userId: string): string => `messenjo-sync-${userId}`;
 
 /**

@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { committed, openDatabase, request } from '../../lib/indexed-db.ts';
 import { SYNC_DB_NAME } from '../constants.ts';
 import type { CarriedChanges } from './rebase.ts';
 
@@ -35,102 +35,146 @@ export interface DocPersistence {
   setNumber(key: string, value: number): Promise<void>;
 }
 
-interface SyncDb extends DBSchema {
-  updates: { key: number; value: { docId: string; update: Uint8Array }; indexes: { byDoc: string } };
-  /** Also `#<key>` numbers and `~carry:<docId>` changes waiting for the server (`carried`, JSON). */
-  docs: { key: string; value: { docId: string; seq: number; carried?: string } };
-  outbox: {
-    key: [string, number];
-    value: { docId: string; ref: number; update: Uint8Array; basis?: Uint8Array };
-  };
+/** Rows of the documents' database (one database for every document of a user). */
+interface UpdateRow {
+  docId: string;
+  update: Uint8Array;
+}
+/** Also `#<key>` numbers and `~carry:<docId>` changes waiting for the server (`carried`, JSON). */
+interface DocRow {
+  docId: string;
+  seq: number;
+  carried?: string;
+}
+interface OutboxRow {
+  docId: string;
+  ref: number;
+  update: Uint8Array;
+  basis?: Uint8Array;
 }
 
 const carryKey = (docId: string): string => `~carry:${docId}`;
+const outboxOf = (docId: string): IDBKeyRange =>
+  IDBKeyRange.bound([docId, 0], [docId, Number.MAX_SAFE_INTEGER]);
 
-/** One IndexedDB database for every document (not one per document, as y-indexeddb does). */
+/**
+ * One IndexedDB database for every document (not one per document, as y-indexeddb does), in
+ * plain IndexedDB (lib/indexed-db.ts): stores `updates` (auto-numbered, indexed by document),
+ * `docs` (sequence numbers and small values) and `outbox` (keyed by document and ref).
+ */
 export class IndexedDbPersistence implements DocPersistence {
-  private readonly db: Promise<IDBPDatabase<SyncDb>>;
+  private readonly db: Promise<IDBDatabase>;
 
   constructor(name = SYNC_DB_NAME) {
-    this.db = openDB<SyncDb>(name, 1, {
+    this.db = openDatabase(name, 1, {
       upgrade(db) {
         db.createObjectStore('updates', { autoIncrement: true }).createIndex('byDoc', 'docId');
         db.createObjectStore('docs', { keyPath: 'docId' });
         db.createObjectStore('outbox', { keyPath: ['docId', 'ref'] });
       },
-      // Another tab deletes this database (sign-out wipes the device): let it, instead of blocking it.
-      blocking(_current, _blocked, event) {
-        (event.target as IDBDatabase).close();
-      },
     });
   }
 
-  async load(docId: string): Promise<StoredDocState> {
-    const db = await this.db;
-    const tx = db.transaction(['updates', 'docs', 'outbox'], 'readonly');
-    const [updates, doc, outbox, carry] = await Promise.all([
-      tx.objectStore('updates').index('byDoc').getAll(docId),
-      tx.objectStore('docs').get(docId),
-      tx.objectStore('outbox').getAll(IDBKeyRange.bound([docId, 0], [docId, Number.MAX_SAFE_INTEGER])),
-      tx.objectStore('docs').get(carryKey(docId)),
-    ]);
-    await tx.done;
-    const state: StoredDocState = {
-      updates: updates.map((u) => u.update),
-      seq: doc?.seq ?? 0,
-      outbox: outbox.map((o) => ({ ref: o.ref, update: o.update, basis: o.basis })),
-    };
-    if (carry?.carried) state.carried = JSON.parse(carry.carried) as CarriedChanges;
-    return state;
+  /** Runs `work` in one transaction over `stores` and resolves with its result once committed. */
+  private async transact<T>(
+    stores: string[],
+    mode: IDBTransactionMode,
+    work: (tx: IDBTransaction) => Promise<T>,
+  ): Promise<T> {
+    const tx = (await this.db).transaction(stores, mode);
+    const done = committed(tx);
+    const result = await work(tx);
+    await done;
+    return result;
   }
 
-  async setCarried(docId: string, carried: CarriedChanges | undefined): Promise<void> {
-    const db = await this.db;
-    if (carried) await db.put('docs', { docId: carryKey(docId), seq: 0, carried: JSON.stringify(carried) });
-    else await db.delete('docs', carryKey(docId));
+  load(docId: string): Promise<StoredDocState> {
+    return this.transact(['updates', 'docs', 'outbox'], 'readonly', async (tx) => {
+      const docs = tx.objectStore('docs');
+      const [updates, doc, outbox, carry] = await Promise.all([
+        request(tx.objectStore('updates').index('byDoc').getAll(docId) as IDBRequest<UpdateRow[]>),
+        request(docs.get(docId) as IDBRequest<DocRow | undefined>),
+        request(tx.objectStore('outbox').getAll(outboxOf(docId)) as IDBRequest<OutboxRow[]>),
+        request(docs.get(carryKey(docId)) as IDBRequest<DocRow | undefined>),
+      ]);
+      const state: StoredDocState = {
+        updates: updates.map((u) => u.update),
+        seq: doc?.seq ?? 0,
+        outbox: outbox.map((o) => ({ ref: o.ref, update: o.update, basis: o.basis })),
+      };
+      if (carry?.carried) state.carried = JSON.parse(carry.carried) as CarriedChanges;
+      return state;
+    });
   }
 
-  async appendUpdate(docId: string, update: Uint8Array): Promise<void> {
-    await (await this.db).add('updates', { docId, update });
+  setCarried(docId: string, carried: CarriedChanges | undefined): Promise<void> {
+    return this.transact(['docs'], 'readwrite', async (tx) => {
+      const docs = tx.objectStore('docs');
+      const row: DocRow = { docId: carryKey(docId), seq: 0, carried: JSON.stringify(carried) };
+      if (carried) await request(docs.put(row));
+      else await request(docs.delete(carryKey(docId)));
+    });
   }
 
-  async replaceUpdates(docId: string, state: Uint8Array): Promise<void> {
-    const db = await this.db;
-    const tx = db.transaction('updates', 'readwrite');
-    const keys = await tx.store.index('byDoc').getAllKeys(docId);
-    await Promise.all([...keys.map((key) => tx.store.delete(key)), tx.store.add({ docId, update: state })]);
-    await tx.done;
+  appendUpdate(docId: string, update: Uint8Array): Promise<void> {
+    return this.transact(['updates'], 'readwrite', async (tx) => {
+      await request(tx.objectStore('updates').add({ docId, update } satisfies UpdateRow));
+    });
   }
 
-  async setSeq(docId: string, seq: number): Promise<void> {
-    await (await this.db).put('docs', { docId, seq });
+  replaceUpdates(docId: string, state: Uint8Array): Promise<void> {
+    return this.transact(['updates'], 'readwrite', async (tx) => {
+      const updates = tx.objectStore('updates');
+      const keys = await request(updates.index('byDoc').getAllKeys(docId));
+      await Promise.all([
+        ...keys.map((key) => request(updates.delete(key))),
+        request(updates.add({ docId, update: state } satisfies UpdateRow)),
+      ]);
+    });
   }
 
-  async addOutbox(docId: string, ref: number, update: Uint8Array, basis: Uint8Array): Promise<void> {
-    await (await this.db).put('outbox', { docId, ref, update, basis });
+  setSeq(docId: string, seq: number): Promise<void> {
+    return this.putDoc({ docId, seq });
   }
 
-  async removeOutbox(docId: string, ref: number): Promise<void> {
-    await (await this.db).delete('outbox', [docId, ref]);
+  addOutbox(docId: string, ref: number, update: Uint8Array, basis: Uint8Array): Promise<void> {
+    return this.transact(['outbox'], 'readwrite', async (tx) => {
+      await request(tx.objectStore('outbox').put({ docId, ref, update, basis } satisfies OutboxRow));
+    });
   }
 
-  async clearDoc(docId: string): Promise<void> {
-    const db = await this.db;
-    const tx = db.transaction(['updates', 'docs'], 'readwrite');
-    const keys = await tx.objectStore('updates').index('byDoc').getAllKeys(docId);
-    await Promise.all([
-      ...keys.map((key) => tx.objectStore('updates').delete(key)),
-      tx.objectStore('docs').delete(docId),
-    ]);
-    await tx.done;
+  removeOutbox(docId: string, ref: number): Promise<void> {
+    return this.transact(['outbox'], 'readwrite', async (tx) => {
+      await request(tx.objectStore('outbox').delete([docId, ref]));
+    });
   }
 
-  async getNumber(key: string): Promise<number | undefined> {
-    return (await (await this.db).get('docs', `#${key}`))?.seq;
+  clearDoc(docId: string): Promise<void> {
+    return this.transact(['updates', 'docs'], 'readwrite', async (tx) => {
+      const updates = tx.objectStore('updates');
+      const keys = await request(updates.index('byDoc').getAllKeys(docId));
+      await Promise.all([
+        ...keys.map((key) => request(updates.delete(key))),
+        request(tx.objectStore('docs').delete(docId)),
+      ]);
+    });
   }
 
-  async setNumber(key: string, value: number): Promise<void> {
-    await (await this.db).put('docs', { docId: `#${key}`, seq: value });
+  getNumber(key: string): Promise<number | undefined> {
+    return this.transact(['docs'], 'readonly', async (tx) => {
+      const row = await request(tx.objectStore('docs').get(`#${key}`) as IDBRequest<DocRow | undefined>);
+      return row?.seq;
+    });
+  }
+
+  setNumber(key: string, value: number): Promise<void> {
+    return this.putDoc({ docId: `#${key}`, seq: value });
+  }
+
+  private putDoc(row: DocRow): Promise<void> {
+    return this.transact(['docs'], 'readwrite', async (tx) => {
+      await request(tx.objectStore('docs').put(row));
+    });
   }
 
   async close(): Promise<void> {
