@@ -5,12 +5,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './shell/App.tsx';
 import { pageTheme } from './lib/theme.ts';
 import { registerServiceWorker } from './pwa/register-sw.ts';
-import { preloadScreenOf } from './shell/screens.tsx';
 import './index.css';
 
 // Before the first render, so the page never flashes the other theme.
 pageTheme();
-preloadScreenOf(window.location.pathname);
 registerServiceWorker();
 
 const root = document.getElementById('root');

@@ -16,26 +16,35 @@ export function useChatModels(session: DeviceSession, conversationId: string): C
   const [models, setModels] = useState<ChatModels | null>(null);
   // A layout effect: the documents start loading before the pane's first frame, not after it.
   useLayoutEffect(() => {
-    const { sync, awareness, userId: meId } = session;
-    const model = new ConversationModel({
-      sync,
-      meId,
-      segments: session.conversation(conversationId),
-      userDoc: () => session.userDoc(),
-    });
-    const typing = new TypingModel(awareness, conversationId, meId);
     let live = true;
-    model.start().then(
-      () => {
-        if (live) setModels({ model, typing });
-      },
-      (error: unknown) => console.warn('conversation', error),
-    );
+    let close = (): void => {};
+    // The documents come with the session's working half, loaded right after the first paint.
+    void session.parts().then((parts) => {
+      if (!live) return;
+      const meId = session.userId;
+      const model = new ConversationModel({
+        sync: parts.sync,
+        meId,
+        segments: parts.conversation(conversationId),
+        userDoc: () => parts.userDoc(),
+      });
+      const typing = new TypingModel(parts.awareness, conversationId, meId);
+      close = () => {
+        model.close();
+        typing.close();
+      };
+      model.start().then(
+        () => {
+          performance.mark('messenjo:chat-models');
+          if (live) setModels({ model, typing });
+        },
+        (error: unknown) => console.warn('conversation', error),
+      );
+    });
     return () => {
       live = false;
       setModels(null);
-      model.close();
-      typing.close();
+      close();
     };
   }, [session, conversationId]);
   return models;

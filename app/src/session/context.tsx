@@ -20,11 +20,8 @@ export function DeviceSessionProvider(props: {
   // A layout effect: the session starts (and the list can paint) before the first frame, not after it.
   useLayoutEffect(() => {
     // The index read main.tsx started (boot.ts), taken once: a strict-mode second start reads again.
-    const first = takeFirstScreen(userId);
-    const next = new DeviceSession(userId, {
-      ...options,
-      ...(first && { db: first.db, firstRead: first.read }),
-    });
+    const firstRead = takeFirstScreen(userId);
+    const next = new DeviceSession(userId, { ...options, ...(firstRead && { firstRead }) });
     void next.start();
     const stopBadge = showUnreadTotal(next.unreadTotal);
     // Shown from a microtask, still before the frame is painted. A strict-mode double start

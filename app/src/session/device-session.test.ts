@@ -169,7 +169,7 @@ describe('DeviceSession', () => {
     await vi.waitFor(() => expect(new Set(indexedTexts)).toEqual(new Set(['hello', 'are you   there?'])));
 
     // Read on another device: the user document brings the read position, the badge goes.
-    const user = await session.userDoc();
+    const user = await (await session.parts()).userDoc();
     expect(client.isOpen(userDocId(ME))).toBe(true);
     markRead(user, CONV, { segment: 0, messageId: later.id, at: later.sentAt }, () => true);
     await Promise.resolve();
@@ -181,8 +181,9 @@ describe('DeviceSession', () => {
     expect(fetched.length).toBeGreaterThan(requests);
 
     // A message written here counts as activity at once and is marked pending until acked.
-    const segments = session.conversation(CONV);
-    expect(segments).toBe(session.conversation(CONV));
+    const parts = await session.parts();
+    const segments = parts.conversation(CONV);
+    expect(segments).toBe(parts.conversation(CONV));
     await segments.send(ME, 'on my way');
     await Promise.resolve();
     expect(session.conversations.get()[0]?.local).toMatchObject({
@@ -249,7 +250,7 @@ describe('DeviceSession', () => {
       update: server.append(message(ANN, 'c0')),
       latestSegment: 2,
     });
-    const user = await session.userDoc();
+    const user = await (await session.parts()).userDoc();
     const a0 = rows[0][1][0];
     markRead(user, CONV, { segment: 0, messageId: a0.id, at: a0.sentAt }, () => true);
     // a1, b0, b2 from the index, c0 from the open segment.

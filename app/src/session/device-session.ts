@@ -1,26 +1,17 @@
-import type { MessageEntry } from '@messenjo/shared';
-import type * as Y from 'yjs';
-import { api } from '../api/client.ts';
-import type { Store } from '../lib/store.ts';
-import {
-  broadcastTabChannel,
-  electSocketLeader,
-  IndexedDbPersistence,
-  SyncClient,
-  type AwarenessLink,
-  type ConversationSegments,
-  type SyncFacts,
-  type SyncStatus,
-} from '../sync/index.ts';
-import { ConversationList } from './conversation-list/conversation-list.ts';
-import { readFirstScreen, type FirstScreen } from './local-index/first-read.ts';
-import { forgetLegacyDetailCache, LocalDb, syncDbName, type IndexedMessage } from './local-index/local-db.ts';
-import { LocalIndex } from './local-index/local-index.ts';
+import type { ConversationDetail, MessageEntry, UserSummary } from '@messenjo/shared';
+import { afterNextPaint } from '../lib/after-paint.ts';
+import { Listeners } from '../lib/listeners.ts';
+import { Store } from '../lib/store.ts';
+import type { SyncClient, SyncStatus } from '../sync/index.ts';
+import { orderConversations, unreadTotal, type ConversationRow } from './conversation-list/list-columns.ts';
+import { readFirstScreen, type FirstConversation, type FirstScreen } from './local-index/first-read.ts';
+import type { LocalDb } from './local-index/local-db.ts';
+import type { IndexedMessage } from './local-index/schema.ts';
 import { Profiles } from './profiles.ts';
 import { RefusalLog } from './refusals.ts';
 import { SessionEnd, type ServerEnded } from './server-ended.ts';
-import { SocialRefresh } from './social-refresh.ts';
-import { UserDocument } from './user-document.ts';
+import type { SessionEngine } from './session-engine.ts';
+import { socialStores, type FriendsState, type SocialSync } from './social-refresh.ts';
 
 export type { FriendsState, SocialSync } from './social-refresh.ts';
 
@@ -41,52 +32,53 @@ export interface DeviceSessionOptions {
   onSignedOut?: (ended?: ServerEnded) => void;
 }
 
-function syncUrl(): string {
-  return `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/sync`;
-}
+/** What the chat and the theme use of the working session: documents, their facts, typing. */
+export type SessionParts = Pick<
+  SessionEngine,
+  'sync' | 'awareness' | 'userDocument' | 'conversation' | 'userDoc'
+>;
 
 /**
- * Everything one signed-in user runs on this device, joined: the sync client (one socket,
- * documents in IndexedDB), the device's index (`local-index/`), the conversation list
- * (`conversation-list/`), the social graph over HTTP (`social-refresh.ts`), names and pictures
- * (`profiles.ts`), the user document, refusals, and how the session ends (`server-ended.ts`).
- * Screens read its stores and call its methods, never the parts behind them; what else wants to
- * follow the user's data (notifications, search) subscribes here (`onMessagesAdded`,
- * `onMessagesIndexed`). Disposed on sign-out or when another user signs in, so nothing outlives
- * the account.
+ * Everything one signed-in user runs on this device, as the screens see it: the stores they read
+ * and the calls they make. It is light on purpose: made at once, it paints the list (and the
+ * newest messages of the conversation on the address) from a plain IndexedDB read of the
+ * device's index, while its working half (`session-engine.ts`: the sync client, the Dexie index,
+ * the live list, the social refresh; Dexie and Yjs with them) loads in its own chunk and then
+ * publishes into the same stores. What needs the documents waits for `parts()`. What else wants
+ * to follow the user's data (notifications, search) subscribes here (`onMessagesAdded`,
+ * `onMessagesIndexed`). How it ends when the server ends it is `server-ended.ts`. Disposed on
+ * sign-out or when another user signs in, so nothing outlives the account.
  */
 export class DeviceSession {
-  /** The device's connection as people see it (a closed set) and its unsent changes. */
-  readonly status: Store<SyncStatus>;
-  readonly pendingTotal: Store<number>;
-  /** Facts of the documents (pending messages, synced) and the connection, for the screens' models. */
-  readonly sync: SyncFacts;
-  /** Typing: frames heard and sent through the socket of whichever tab holds it. */
-  readonly awareness: AwarenessLink;
   /** The conversation list, latest activity first. */
-  readonly conversations: ConversationList['rows'];
+  readonly conversations = new Store<readonly ConversationRow[]>([]);
   /** False until the device's index has been read (then the list paints, even offline). */
-  readonly listReady: ConversationList['ready'];
-  readonly unreadTotal: ConversationList['unreadTotal'];
+  readonly listReady = new Store(false);
+  readonly unreadTotal = new Store(0);
   /** Local changes to conversations not yet stored by the server (messages, mostly). */
-  readonly unsentMessages: ConversationList['unsentMessages'];
-  readonly friends: SocialRefresh['friends'];
-  readonly social: SocialRefresh['social'];
-  readonly profiles: Profiles['people'];
+  readonly unsentMessages = new Store(0);
+  readonly friends: Store<FriendsState>;
+  readonly social: Store<SocialSync>;
+  /** Names and pictures of the people this device knows. */
+  readonly profiles: Store<ReadonlyMap<string, UserSummary>>;
+  /** The device's connection as people see it (a closed set) and its unsent changes. */
+  readonly status = new Store<SyncStatus>('offline');
+  readonly pendingTotal = new Store(0);
   /** The latest change of this device the server refused, until the person dismisses it. */
-  readonly refusals: RefusalLog;
-  /** The user's private document (read positions, drafts, settings). */
-  readonly userDocument: UserDocument;
+  readonly refusals = new RefusalLog();
+  /** The conversation on the address as the first read found it (its newest messages), once read. */
+  readonly firstConversation = new Store<FirstConversation | null>(null);
 
-  private readonly client: SyncClient;
-  private readonly index: LocalIndex;
   private readonly people: Profiles;
-  private readonly list: ConversationList;
-  private readonly socialGraph: SocialRefresh;
   private readonly end: SessionEnd;
-  private readonly disposers: (() => void)[] = [];
-  /** The documents' database when this session made it (closed on dispose, so it can be deleted). */
-  private readonly ownPersistence: IndexedDbPersistence | undefined;
+  private readonly messagesAdded = new Listeners<[string, MessageEntry[]]>();
+  private readonly messagesIndexed = new Listeners<[IndexedMessage[], string[]]>();
+  private engine: Promise<SessionEngine> | null = null;
+  /** Resolves once the first screen is painted: the working half loads behind it, never before. */
+  readonly painted: Promise<void>;
+  private paintedNow: () => void = () => {};
+  private paintedDone = false;
+  private loaded: SessionEngine | null = null;
   private disposed = false;
   private disposing: Promise<void> | null = null;
 
@@ -94,94 +86,85 @@ export class DeviceSession {
     readonly userId: string,
     private readonly options: DeviceSessionOptions = {},
   ) {
-    if (options.client) {
-      this.client = options.client;
-    } else {
-      const tabs = broadcastTabChannel(`messenjo-tabs-${userId}`);
-      this.ownPersistence = new IndexedDbPersistence(syncDbName(userId));
-      this.client = new SyncClient({
-        url: syncUrl(),
-        persistence: this.ownPersistence,
-        tabs,
-        onError: (error) => console.warn('sync', error),
-      });
-      this.disposers.push(electSocketLeader(this.client), () => tabs.close());
-    }
-    this.status = this.client.status;
-    this.pendingTotal = this.client.pendingTotal;
-    this.sync = this.client;
-    this.awareness = this.client;
-    this.index = new LocalIndex(options.db ?? new LocalDb(userId), userId);
+    this.painted = new Promise((resolve) => (this.paintedNow = resolve));
     this.people = new Profiles(userId);
     this.profiles = this.people.people;
-    this.userDocument = new UserDocument(this.client, userId);
-    this.list = new ConversationList({
-      client: this.client,
-      me: userId,
-      index: this.index,
-      persistence: this.ownPersistence,
-      nameOf: this.nameOf,
-    });
-    ({
-      rows: this.conversations,
-      ready: this.listReady,
-      unreadTotal: this.unreadTotal,
-      unsentMessages: this.unsentMessages,
-    } = this.list);
+    ({ friends: this.friends, social: this.social } = socialStores());
     this.end = new SessionEnd({
       userId,
       dispose: () => this.dispose(),
       onSignedOut: options.onSignedOut,
       hearUnauthenticated: !options.fetchJson,
     });
-    this.socialGraph = new SocialRefresh({
-      me: userId,
-      fetchJson: options.fetchJson ?? ((path) => api(path)),
-      list: this.list,
-      index: this.index,
-      profiles: this.people,
-      onUnauthenticated: () => void this.endedByServer('unauthenticated'),
-      onProfileChanged: options.onProfileChanged,
-    });
-    ({ friends: this.friends, social: this.social } = this.socialGraph);
-    this.refusals = new RefusalLog(this.client);
   }
 
-  /** Paints from the device, then connects and keeps everything current. */
+  /** Paints from the device, then loads the working half, which connects and keeps everything current. */
   async start(): Promise<void> {
-    forgetLegacyDetailCache();
-    this.disposers.push(
-      this.client.onEvent((event) => this.socialGraph.heard(event)),
-      this.client.status.subscribe(() => {
-        const status = this.client.status.get();
-        // A tab that follows another's socket mirrors its status: the reason is generic there.
-        if (status === 'signed_out') void this.endedByServer(this.client.endedBy ?? 'unauthenticated');
-        this.socialGraph.connection(status === 'online' || status === 'syncing');
-      }),
-      this.userDocument.watch((doc) => this.list.readFrom(doc)),
-    );
-    if (!this.options.client) this.client.start();
-    await this.loadFromDevice();
+    const first = await this.readFirst();
     if (this.disposed) return;
-    void this.userDocument.get();
-    // A new device fills its index; a known one catches up on what changed while it was closed.
-    void this.socialGraph.refresh();
+    // Marks for profiling a start (docs/benchmarks.md, "The app in Chromium").
+    performance.mark('messenjo:first-read');
+    this.show(first);
+    await afterNextPaint();
+    this.paintedDone = true;
+    this.paintedNow();
+    const engine = await this.parts();
+    if (this.disposed) return;
+    performance.mark('messenjo:engine-loaded');
+    engine.start(first);
   }
 
-  private async loadFromDevice(): Promise<void> {
-    let first: FirstScreen = { rows: [], profiles: [], friends: undefined };
+  private async readFirst(): Promise<FirstScreen> {
+    const read = this.options.firstRead ?? readFirstScreen(this.userId);
     try {
-      const early = this.options.firstRead;
-      first = await (early
-        ? early.catch(() => readFirstScreen(this.index.db))
-        : readFirstScreen(this.index.db));
+      return await read.catch(() => readFirstScreen(this.userId));
     } catch (error) {
       console.warn('local index unavailable', error);
+      return { rows: [], profiles: [], friends: undefined };
     }
-    if (this.disposed) return;
+  }
+
+  /** The first paint: the list's rows, names and pictures, friends, the opening conversation. */
+  private show(first: FirstScreen): void {
     this.people.add(first.profiles);
-    this.socialGraph.showFromDevice(first.friends);
-    this.list.showFromDevice(first.rows);
+    if (first.friends) this.friends.set({ lists: first.friends.value, loaded: true });
+    const ordered = orderConversations(first.rows);
+    this.conversations.set(ordered);
+    this.unreadTotal.set(unreadTotal(ordered));
+    this.unsentMessages.set(ordered.reduce((sum, row) => sum + (row.local?.pending ?? 0), 0));
+    if (first.opening) this.firstConversation.set(first.opening);
+    this.listReady.set(true);
+  }
+
+  /** The working half: documents, their facts, typing, the user document (loaded once). */
+  parts(): Promise<SessionEngine> {
+    return (this.engine ??= this.painted.then(async () => {
+      const { SessionEngine } = await import('./session-engine.ts');
+      const engine = new SessionEngine({
+        userId: this.userId,
+        client: this.options.client,
+        db: this.options.db,
+        fetchJson: this.options.fetchJson,
+        onProfileChanged: this.options.onProfileChanged,
+        list: {
+          rows: this.conversations,
+          ready: this.listReady,
+          unreadTotal: this.unreadTotal,
+          unsentMessages: this.unsentMessages,
+        },
+        social: { friends: this.friends, social: this.social },
+        connection: { status: this.status, pendingTotal: this.pendingTotal },
+        profiles: this.people,
+        refusals: this.refusals,
+        messagesAdded: this.messagesAdded,
+        messagesIndexed: this.messagesIndexed,
+        ended: (reason) => void this.endedByServer(reason),
+      });
+      this.loaded = engine;
+      // Asked for after the session ended: it goes at once, so nothing it opened outlives the session.
+      if (this.disposed) void engine.dispose(!this.end.wiped);
+      return engine;
+    }));
   }
 
   // ---- what the screens use ---------------------------------------------------------------
@@ -190,50 +173,41 @@ export class DeviceSession {
   nameOf = (userId: string): string => this.people.nameOf(userId);
 
   /**
-   * The conversation's segments on this device: one shared instance, also used by the open pane.
-   * The session owns it (its newest segment feeds the list): users never close it.
-   */
-  conversation(id: string): ConversationSegments {
-    return this.list.conversation(id);
-  }
-
-  /** The user's private document (read positions, drafts, settings), opened once. */
-  userDoc(): Promise<Y.Doc> {
-    return this.userDocument.get();
-  }
-
-  /**
-   * The conversation on screen (the app opened on its address): its newest segment opens now,
-   * ahead of the idle batches, so the chat finds it loaded or loading.
+   * The conversation on screen (the app opened on its address): its newest segment opens as soon
+   * as the working half is here, ahead of the idle batches, so the chat finds it loaded or loading.
    */
   openFirst(id: string): void {
-    this.list.openFirst(id);
+    void this.parts().then((engine) => {
+      if (!this.disposed) engine.openFirst(id);
+    });
   }
 
   /** Asks the server for the social lists again. */
-  refresh = (): Promise<void> => this.socialGraph.refresh();
+  refresh = async (): Promise<void> => (await this.parts()).refresh();
 
   /** Runs a social action, then refreshes the lists; the action's error is rethrown for the caller. */
-  act<T>(action: () => Promise<T>): Promise<T> {
-    return this.socialGraph.act(action);
+  async act<T>(action: () => Promise<T>): Promise<T> {
+    return (await this.parts()).act(action);
   }
 
   /** A conversation with its members: as last seen on this device, then from the server. */
-  detail: SocialRefresh['detail'] = (id, fromServer) => this.socialGraph.detail(id, fromServer);
+  async detail(id: string, fromServer: boolean): Promise<ConversationDetail | undefined> {
+    return (await this.parts()).detail(id, fromServer);
+  }
 
   // ---- what other parts of the app may follow ---------------------------------------------
 
   /**
-   * Messages that reached a listed conversation's open segments (from the server, another tab,
-   * or this device: compare the author with `userId`). Notifications hook here.
+   * Messages that reach a listed conversation's open segments (from the server, another tab, or
+   * this device: compare the author with `userId`). Notifications hook here.
    */
   onMessagesAdded(listener: (conversationId: string, messages: MessageEntry[]) => void): () => void {
-    return this.list.onMessagesAdded(listener);
+    return this.messagesAdded.add(listener);
   }
 
   /** What is written to the device's message index (new, edited, deleted messages): search hooks here. */
   onMessagesIndexed(listener: (put: IndexedMessage[], removed: string[]) => void): () => void {
-    return this.list.onMessagesIndexed(listener);
+    return this.messagesIndexed.add(listener);
   }
 
   // ---- the end ----------------------------------------------------------------------------
@@ -256,17 +230,26 @@ export class DeviceSession {
 
   private async disposeNow(): Promise<void> {
     this.disposed = true;
-    for (const dispose of this.disposers.splice(0)) dispose();
     this.end.close();
-    this.list.dispose();
-    this.userDocument.close();
-    if (this.end.wiped) this.index.discard();
-    else await this.index.flush();
-    await this.client.stop();
+    // A working half still loading is disposed once here: nothing it opens may outlive the session.
+    // (Before the first paint it was never asked for: it loads only behind that paint.)
+    const engine = this.loaded ?? (this.paintedDone ? await this.engine?.catch(() => null) : null);
+    await engine?.dispose(!this.end.wiped);
     this.refusals.dispose();
-    this.socialGraph.dispose();
-    await this.ownPersistence?.close();
-    this.index.close();
-    this.people.people.clear();
+    this.messagesAdded.clear();
+    this.messagesIndexed.clear();
+    for (const store of [
+      this.conversations,
+      this.listReady,
+      this.unreadTotal,
+      this.unsentMessages,
+      this.friends,
+      this.social,
+      this.profiles,
+      this.status,
+      this.pendingTotal,
+      this.firstConversation,
+    ])
+      store.clear();
   }
 }

@@ -3,13 +3,22 @@
  * Everything else in session/ is how it works inside; lint keeps screens to this file.
  */
 export { DeviceSessionProvider, useDeviceSession } from './context.tsx';
-export type { DeviceSession, DeviceSessionOptions, FriendsState, SocialSync } from './device-session.ts';
+export type {
+  DeviceSession,
+  DeviceSessionOptions,
+  FriendsState,
+  SessionParts,
+  SocialSync,
+} from './device-session.ts';
+export type { FirstConversation } from './local-index/first-read.ts';
+export type { IndexedMessage } from './local-index/schema.ts';
 export {
   activityAt,
   filterByName,
   previewLine,
   type ConversationRow,
   type LocalColumns,
+  type TailMessage,
 } from './conversation-list/list-columns.ts';
 export { refusalText, type Refusal } from './refusals.ts';
 export { serverEndedNotice, type ServerEnded } from './server-ended.ts';

@@ -1,5 +1,5 @@
 import { onUnauthenticated } from '../api/client.ts';
-import { deleteLocalData } from './local-index/local-db.ts';
+import { deleteLocalData } from './local-index/schema.ts';
 
 /** Why the server ended this device's session: the sync close reasons, and an HTTP 401 (`unauthenticated`). */
 export type ServerEnded = 'session_revoked' | 'user_deleted' | 'unauthenticated';

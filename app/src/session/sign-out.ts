@@ -1,5 +1,5 @@
 import type { DeviceSession } from './device-session.ts';
-import { deleteLocalData } from './local-index/local-db.ts';
+import { deleteLocalData } from './local-index/schema.ts';
 
 /** The warning before signing out while changes still wait to be sent (they would be lost). */
 export function unsentWarning(unsent: number): string | null {

@@ -8,7 +8,7 @@ import type {
 import { ApiError } from '../api/client.ts';
 import { Store } from '../lib/store.ts';
 import type { ConversationList } from './conversation-list/conversation-list.ts';
-import type { KeptFriends } from './local-index/local-db.ts';
+import type { KeptFriends } from './local-index/schema.ts';
 import type { LocalIndex } from './local-index/local-index.ts';
 import type { Profiles } from './profiles.ts';
 
@@ -27,6 +27,8 @@ export interface SocialSync {
 
 export interface SocialRefreshOptions {
   me: string;
+  /** The stores it publishes into (the session's), else its own. */
+  stores?: { friends: Store<FriendsState>; social: Store<SocialSync> };
   /** GETs JSON from the API. */
   fetchJson: <T>(path: string) => Promise<T>;
   list: ConversationList;
@@ -39,6 +41,14 @@ export interface SocialRefreshOptions {
 }
 
 const EMPTY_FRIENDS: FriendsResponse = { friends: [], incoming: [], outgoing: [], blocked: [] };
+
+/** The social stores as a session starts: nothing known yet. */
+export function socialStores(): { friends: Store<FriendsState>; social: Store<SocialSync> } {
+  return {
+    friends: new Store<FriendsState>({ lists: EMPTY_FRIENDS, loaded: false }),
+    social: new Store<SocialSync>({ error: null, version: 0 }),
+  };
+}
 
 const summary = ({ id, username, displayName, picture }: UserSummary): UserSummary => ({
   id,
@@ -55,15 +65,17 @@ const summary = ({ id, username, displayName, picture }: UserSummary): UserSumma
  * documents.
  */
 export class SocialRefresh {
-  readonly friends = new Store<FriendsState>({ lists: EMPTY_FRIENDS, loaded: false });
-  readonly social = new Store<SocialSync>({ error: null, version: 0 });
+  readonly friends: Store<FriendsState>;
+  readonly social: Store<SocialSync>;
   private refreshing: Promise<void> | null = null;
   private again = false;
   private wasOnline = false;
   private connectedBefore = false;
   private disposed = false;
 
-  constructor(private readonly options: SocialRefreshOptions) {}
+  constructor(private readonly options: SocialRefreshOptions) {
+    ({ friends: this.friends, social: this.social } = options.stores ?? socialStores());
+  }
 
   /** The friends lists the device's index held (before the server answers). */
   showFromDevice(friends: KeptFriends | undefined): void {

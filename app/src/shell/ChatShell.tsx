@@ -7,6 +7,7 @@ import { useStore } from '../lib/use-store.ts';
 import { useDeviceSession } from '../session/index.ts';
 import { signOutOfDevice } from '../session/index.ts';
 import { ConversationList } from '../social/ConversationList.tsx';
+import { ConversationPanePreview } from '../social/ConversationPanePreview.tsx';
 import { useFriends } from '../social/use-social.ts';
 import { ConversationPane, FriendsPanel, NewGroupPanel, preloadScreensWhenIdle } from './screens.tsx';
 import { BackButton } from './BackButton.tsx';
@@ -40,6 +41,19 @@ export function ChatShell(props: {
 
   // The conversation the app opened on starts loading with the session, not after the chat's code.
   const [openedOn] = useState(selectedId);
+  // The chat's code (and the documents it asks for) loads behind the first paint, which the
+  // preview makes from the device's index: started earlier, it held that paint back.
+  const [paneMayLoad, setPaneMayLoad] = useState(openedOn === null);
+  useEffect(() => {
+    if (paneMayLoad) return;
+    let live = true;
+    void session.painted.then(() => {
+      if (live) setPaneMayLoad(true);
+    });
+    return () => {
+      live = false;
+    };
+  }, [session, paneMayLoad]);
   useLayoutEffect(() => {
     if (openedOn !== null) session.openFirst(openedOn);
   }, [session, openedOn]);
@@ -58,7 +72,17 @@ export function ChatShell(props: {
   // The other screens' code loads once the list is shown, never ahead of it.
   const listReady = useStore(session.listReady);
   useEffect(() => (listReady ? preloadScreensWhenIdle() : undefined), [listReady]);
-  useEffect(() => syncThemeWithUserDoc(session.userDocument, pageTheme()), [session]);
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    let live = true;
+    void session.parts().then((parts) => {
+      if (live) stop = syncThemeWithUserDoc(parts.userDocument, pageTheme());
+    });
+    return () => {
+      live = false;
+      stop?.();
+    };
+  }, [session]);
 
   return (
     <div className="flex h-full gap-4 bg-canvas text-fg md:p-4">
@@ -99,17 +123,23 @@ export function ChatShell(props: {
         ref={mainRef}
         className={`${home ? 'hidden md:flex' : 'flex'} min-w-0 flex-1 flex-col overflow-hidden border-line md:rounded-3xl md:border`}
       >
-        {route.view === 'conversation' && (
-          <Suspense fallback={<div className="flex-1" aria-busy="true" />}>
-            <ConversationPane
-              key={route.id}
-              id={route.id}
-              meId={props.meId}
-              onLeft={() => go({ view: 'home' })}
-              back={<BackButton />}
-            />
-          </Suspense>
-        )}
+        {route.view === 'conversation' &&
+          (paneMayLoad ? (
+            // While the chat's code loads, the pane paints from the first read of the device's index.
+            <Suspense
+              fallback={<ConversationPanePreview id={route.id} meId={props.meId} back={<BackButton />} />}
+            >
+              <ConversationPane
+                key={route.id}
+                id={route.id}
+                meId={props.meId}
+                onLeft={() => go({ view: 'home' })}
+                back={<BackButton />}
+              />
+            </Suspense>
+          ) : (
+            <ConversationPanePreview id={route.id} meId={props.meId} back={<BackButton />} />
+          ))}
         {route.view === 'friends' && (
           <Pane title="Friends">
             <FriendsPanel onOpenConversation={(id) => go({ view: 'conversation', id })} />

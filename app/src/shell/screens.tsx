@@ -43,14 +43,6 @@ export const AccountSettings = settings.Screen;
 export const SignInPage = signIn.Screen;
 export const ChooseUsername = chooseUsername.Screen;
 
-/**
- * Starts loading the chunk the address opens on (a conversation's URL: the chat), beside the
- * main chunk's start rather than after the first render asks for it.
- */
-export function preloadScreenOf(pathname: string): void {
-  if (pathname.startsWith('/c/')) void conversation.preload();
-}
-
 /** How long after the list is shown the other screens' code starts loading (an open chat renders first). */
 const PRELOAD_AFTER_MS = 1500;
 

@@ -1,7 +1,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { chatInfoOf } from '../chat/chat-info.ts';
 import { ChatView } from '../chat/ChatView.tsx';
-import { Avatar } from '../ui/Avatar.tsx';
+import { ConversationHeader } from './ConversationHeader.tsx';
 import { GroupSettings } from './GroupSettings.tsx';
 import { useConversationDetail } from './use-conversation-detail.ts';
 
@@ -21,18 +21,7 @@ export function ConversationPane(props: {
   if (!detail || !info) return <p className="p-6 text-fg-muted">Loading…</p>;
   return (
     <div className="flex h-full flex-col">
-      <header className="flex items-center gap-3 border-b border-line px-4 py-3">
-        {props.back}
-        <Avatar id={detail.peer?.id ?? detail.id} name={detail.name} picture={detail.picture} size={40} />
-        <h1 className="min-w-0 flex-1 truncate text-xl font-semibold" data-testid="conversation-title">
-          {detail.name}
-          {detail.kind === 'group' && (
-            <span className="ml-2 text-base font-normal text-fg-muted">
-              <span className="sr-only"> </span>({detail.memberCount}
-              <span className="sr-only"> members</span>)
-            </span>
-          )}
-        </h1>
+      <ConversationHeader detail={detail} back={props.back}>
         {detail.kind === 'group' && (
           <button
             type="button"
@@ -43,7 +32,7 @@ export function ConversationPane(props: {
             {showDetails ? 'Close details' : 'Group details'}
           </button>
         )}
-      </header>
+      </ConversationHeader>
       {showDetails && detail.kind === 'group' ? (
         <div className="min-h-0 flex-1 overflow-y-auto">
           <GroupSettings key={detail.id} detail={detail} meId={props.meId} onLeft={props.onLeft} />

@@ -53,7 +53,6 @@ export class SyncClient {
     if (!this.relay) this.core.attach(this.socket);
     const showPending = (): void => this.showPending();
     this.disposers.push(
-      this.socket.onFrame((frame) => this.core.receive(frame)),
       this.socket.status.subscribe(() => this.onSocketStatus()),
       this.core.onFacts(() => this.showStatus()),
       this.core.pendingTotal.subscribe(showPending),

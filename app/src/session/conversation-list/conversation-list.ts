@@ -8,13 +8,22 @@ import type * as Y from 'yjs';
 import { Listeners } from '../../lib/listeners.ts';
 import { Store } from '../../lib/store.ts';
 import { ConversationSegments, type DocPersistence, type SyncClient } from '../../sync/index.ts';
-import type { IndexedMessage } from '../local-index/local-db.ts';
+import type { IndexedMessage } from '../local-index/schema.ts';
 import type { LocalIndex } from '../local-index/local-index.ts';
 import { ConversationWatch } from './conversation-watch.ts';
 import { orderConversations, unreadTotal, type ConversationRow, type LocalColumns } from './list-columns.ts';
 
+/** The stores the list publishes into (the session's, which screens read from the first paint on). */
+export interface ListStores {
+  rows: Store<readonly ConversationRow[]>;
+  ready: Store<boolean>;
+  unreadTotal: Store<number>;
+  unsentMessages: Store<number>;
+}
+
 export interface ConversationListOptions {
   client: SyncClient;
+  stores?: ListStores;
   me: string;
   index: LocalIndex;
   /** The documents' storage, so the newest known segment of each conversation survives a reload. */
@@ -47,12 +56,12 @@ function whenIdle(run: () => void): () => void {
  */
 export class ConversationList {
   /** Latest activity first. */
-  readonly rows = new Store<readonly ConversationRow[]>([]);
+  readonly rows: Store<readonly ConversationRow[]>;
   /** False until the device's index has been read (then the list paints, even offline). */
-  readonly ready = new Store(false);
-  readonly unreadTotal = new Store(0);
+  readonly ready: Store<boolean>;
+  readonly unreadTotal: Store<number>;
   /** Local changes to conversations not yet stored by the server (messages, mostly). */
-  readonly unsentMessages = new Store(0);
+  readonly unsentMessages: Store<number>;
 
   private readonly byId = new Map<string, ConversationRow>();
   private readonly watches = new Map<string, ConversationWatch>();
@@ -71,6 +80,17 @@ export class ConversationList {
   private disposed = false;
 
   constructor(private readonly options: ConversationListOptions) {
+    ({
+      rows: this.rows,
+      ready: this.ready,
+      unreadTotal: this.unreadTotal,
+      unsentMessages: this.unsentMessages,
+    } = options.stores ?? {
+      rows: new Store<readonly ConversationRow[]>([]),
+      ready: new Store(false),
+      unreadTotal: new Store(0),
+      unsentMessages: new Store(0),
+    });
     // The pending marker follows the outbox: a send, an ack.
     this.stopFacts = options.client.onFacts((docId) => {
       const id = docId.startsWith('conv:') ? docId.split(':')[1] : undefined;
@@ -109,6 +129,7 @@ export class ConversationList {
       this.byId.delete(id);
       this.unwatch(id);
       this.options.index.rowChanged(id, null);
+      this.options.index.tailChanged(id, null);
       this.options.index.forgetDetail(id);
     }
     for (const entry of entries) {
@@ -244,6 +265,7 @@ export class ConversationList {
       nameOf,
       onColumns: (c, columns) => this.onColumns(c, columns),
       onAdded: (c, messages) => this.added.emit(c, messages),
+      onTail: (c, tail) => index.tailChanged(c, tail),
       onIndex: (docId, length, put, removed) => {
         index.indexMessages(docId, length, put, removed);
         this.indexed.emit(put, removed);

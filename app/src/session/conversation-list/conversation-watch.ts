@@ -8,8 +8,16 @@ import {
 } from '@messenjo/shared';
 import type * as Y from 'yjs';
 import type { ConversationSegments } from '../../sync/index.ts';
-import type { IndexedMessage } from '../local-index/local-db.ts';
-import { countUnread, lastMessageOf, type LocalColumns, type SegmentMessages } from './list-columns.ts';
+import type { IndexedMessage } from '../local-index/schema.ts';
+import {
+  countUnread,
+  lastMessageOf,
+  newestMessages,
+  sameTail,
+  type LocalColumns,
+  type SegmentMessages,
+  type TailMessage,
+} from './list-columns.ts';
 
 export interface WatchContext {
   me: string;
@@ -19,6 +27,8 @@ export interface WatchContext {
   nameOf: (userId: string) => string;
   /** The list's columns changed (called synchronously inside the document's update: same frame). */
   onColumns(conversationId: string, columns: LocalColumns): void;
+  /** The newest messages changed (kept for the first paint of a start on this conversation). */
+  onTail(conversationId: string, tail: TailMessage[]): void;
   /** Messages appended to an open segment (from anywhere), as they arrive. */
   onAdded(conversationId: string, messages: MessageEntry[]): void;
   /**
@@ -51,6 +61,7 @@ export class ConversationWatch {
   private readonly watched = new Map<string, Watched>();
   private readonly disposeSegments: () => void;
   private last: LocalColumns | null = null;
+  private lastTail: TailMessage[] = [];
   /** The unread count below the open segments, for one read position and lowest open segment. */
   private older: { key: string; count: number } | null = null;
   private olderAsked: string | null = null;
@@ -188,6 +199,11 @@ export class ConversationWatch {
       loaded.push({ index: w.index, messages: messages.toArray(), edits, deletions });
     }
     if (this.watched.size === 0) return;
+    const tail = newestMessages(loaded);
+    if (!sameTail(tail, this.lastTail)) {
+      this.lastTail = tail;
+      this.ctx.onTail(this.conversationId, tail);
+    }
     const next: LocalColumns = {
       lastMessage: lastMessageOf(loaded, this.ctx.nameOf),
       unread: countUnread(loaded, position, this.ctx.me) + this.olderUnread(position),

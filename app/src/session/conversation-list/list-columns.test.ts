@@ -5,6 +5,7 @@ import {
   countUnreadIndexed,
   filterByName,
   lastMessageOf,
+  newestMessages,
   orderConversations,
   previewLine,
   unreadTotal,
@@ -41,6 +42,32 @@ const system = (): MessageEntry =>
     ...msg('system', 'x'),
     system: { kind: 'group_renamed', actorId: ANN, name: 'Trip' },
   }) as MessageEntry;
+
+describe('newestMessages', () => {
+  it('keeps the newest messages across segments, oldest first, edits folded in and deletions left out', () => {
+    const older = segment(0, [msg(ANN, 'a'), msg(ME, 'b'), msg(ANN, 'c')]);
+    const newer = [msg(ANN, 'd'), msg(ME, 'e'), msg(ANN, 'f')];
+    const edited = segment(1, newer, {
+      deleted: [newer[1]!.id],
+      edits: { [newer[2]!.id]: 'f, edited' },
+    });
+    const tail = newestMessages([edited, older], 4);
+    expect(tail.map((m) => m.text)).toEqual(['b', 'c', 'd', 'f, edited']);
+    expect(tail.map((m) => [m.segment, m.pos])).toEqual([
+      [0, 1],
+      [0, 2],
+      [1, 0],
+      [1, 2],
+    ]);
+    expect(newestMessages([older], 10)).toHaveLength(3);
+  });
+
+  it('keeps a server line with what it says', () => {
+    const line = system();
+    const [kept] = newestMessages([segment(0, [line])]);
+    expect(kept?.system).toEqual((line as MessageEntry & { system: unknown }).system);
+  });
+});
 
 describe('countUnreadIndexed', () => {
   // Segments 0–2 as the message index holds them: author, place; segment 3 is the open one.

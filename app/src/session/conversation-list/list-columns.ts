@@ -6,6 +6,7 @@ import {
   type EditEntry,
   type MessageEntry,
   type ReadPosition,
+  type SystemEntry,
 } from '@messenjo/shared';
 
 /**
@@ -189,4 +190,52 @@ export function previewLine(
 /** Unread conversations' counts added up, for the title and the app badge. */
 export function unreadTotal(rows: readonly ConversationRow[]): number {
   return rows.reduce((sum, row) => sum + (row.local?.unread ?? 0), 0);
+}
+
+/** How many of a conversation's newest messages the device keeps for the first paint (first-read.ts). */
+export const TAIL_MESSAGES = 40;
+
+/** A message of the tail: what the first paint shows before the documents load. */
+export interface TailMessage {
+  id: string;
+  author: string;
+  /** With its edit folded in. */
+  text: string;
+  sentAt: number;
+  segment: number;
+  pos: number;
+  replyTo?: string;
+  system?: SystemEntry;
+}
+
+/**
+ * The newest `count` messages of the loaded segments, oldest first, deleted ones left out and
+ * edits folded in: kept beside the list's row, so a start paints the open conversation's end
+ * with one read, before the documents (and Yjs) have loaded.
+ */
+export function newestMessages(segments: readonly SegmentMessages[], count = TAIL_MESSAGES): TailMessage[] {
+  const tail: TailMessage[] = [];
+  for (const segment of bySegment(segments).reverse()) {
+    for (let i = segment.messages.length - 1; i >= 0 && tail.length < count; i--) {
+      const m = segment.messages[i]!;
+      if (segment.deletions.has(m.id)) continue;
+      tail.push({
+        id: m.id,
+        author: m.author,
+        text: segment.edits.get(m.id)?.text ?? m.text,
+        sentAt: m.sentAt,
+        segment: segment.index,
+        pos: i,
+        ...(m.replyTo !== undefined && { replyTo: m.replyTo }),
+        ...(isSystemMessage(m) && { system: m.system }),
+      });
+    }
+    if (tail.length >= count) break;
+  }
+  return tail.reverse();
+}
+
+/** Whether two tails show the same (an unchanged tail is not written again). */
+export function sameTail(a: readonly TailMessage[], b: readonly TailMessage[]): boolean {
+  return a.length === b.length && a.every((m, i) => m.id === b[i]!.id && m.text === b[i]!.text);
 }

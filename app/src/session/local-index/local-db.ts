@@ -1,37 +1,16 @@
-import type { ConversationDetail, FriendsResponse, UserSummary } from '@messenjo/shared';
+import type { ConversationDetail, UserSummary } from '@messenjo/shared';
 import Dexie, { type EntityTable } from 'dexie';
 import type { ConversationRow } from '../conversation-list/list-columns.ts';
+import { localDbName, type IndexedMessage, type Kept } from './schema.ts';
 
-/** A message as the device indexes it for search (the segment documents stay the source). */
-export interface IndexedMessage {
-  id: string;
-  conversationId: string;
-  author: string;
-  text: string;
-  sentAt: number;
-  /** Its segment and place there (indexes written before these were recorded lack them). */
-  segment?: number;
-  pos?: number;
-}
-
-/**
- * Small values kept whole: `friends` (the friends lists), `indexed:<docId>` (how many of a
- * segment's messages are in the message index).
- */
-export interface Kept {
-  key: string;
-  value: unknown;
-}
-
-export interface KeptFriends extends Kept {
-  key: 'friends';
-  value: FriendsResponse;
-}
-
-/** Database name of a user's index; one per user, so two accounts on one browser never mix. */
-export const localDbName = (userId: string): string => `messenjo-local-${userId}`;
-/** The sync client's document database of a user (sync/core/persistence.ts). */
-export const syncDbName = (userId: string): string => `messenjo-sync-${userId}`;
+export {
+  deleteLocalData,
+  localDbName,
+  syncDbName,
+  type IndexedMessage,
+  type Kept,
+  type KeptFriends,
+} from './schema.ts';
 
 /**
  * The device's own index (Dexie on IndexedDB): what the list, names and pictures paint from
@@ -54,17 +33,6 @@ export class LocalDb extends Dexie {
       profiles: 'id',
       messages: 'id, conversationId, [conversationId+sentAt], author',
       kept: 'key',
-    });
-  }
-}
-
-/** Deletes everything a user left on this device: the index and the documents with their outbox. */
-export async function deleteLocalData(userId: string, indexedDb: IDBFactory = indexedDB): Promise<void> {
-  for (const name of [localDbName(userId), syncDbName(userId)]) {
-    await new Promise<void>((resolve, reject) => {
-      const request = indexedDb.deleteDatabase(name);
-      request.onsuccess = () => resolve();
-      request.onerror = () => reject(request.error ?? new Error(`${name} could not be deleted`));
     });
   }
 }

@@ -1,6 +1,11 @@
 import type { ConversationDetail, FriendsResponse, ReadPosition, UserSummary } from '@messenjo/shared';
-import { countUnreadIndexed, type ConversationRow } from '../conversation-list/list-columns.ts';
-import type { IndexedMessage, LocalDb } from './local-db.ts';
+import {
+  countUnreadIndexed,
+  type ConversationRow,
+  type TailMessage,
+} from '../conversation-list/list-columns.ts';
+import type { LocalDb } from './local-db.ts';
+import { tailKey, type IndexedMessage } from './schema.ts';
 
 /**
  * The device's own index, as the session writes and asks it (Dexie, `local-db.ts`): the list's
@@ -11,6 +16,7 @@ import type { IndexedMessage, LocalDb } from './local-db.ts';
  */
 export class LocalIndex {
   private readonly dirtyRows = new Map<string, ConversationRow | null>();
+  private readonly dirtyTails = new Map<string, TailMessage[] | null>();
   private rowsFlush: ReturnType<typeof setTimeout> | undefined;
   private messageWrites: Promise<unknown> = Promise.resolve();
 
@@ -30,17 +36,29 @@ export class LocalIndex {
     clearTimeout(this.rowsFlush);
     this.rowsFlush = undefined;
     const changed = [...this.dirtyRows];
+    const tails = [...this.dirtyTails];
     this.dirtyRows.clear();
+    this.dirtyTails.clear();
     const put = changed.flatMap(([, row]) => (row ? [row] : []));
     const removed = changed.flatMap(([id, row]) => (row ? [] : [id]));
-    if (put.length + removed.length === 0) return;
+    const keep = tails.flatMap(([id, tail]) => (tail ? [{ key: tailKey(id), value: tail }] : []));
+    const drop = tails.flatMap(([id, tail]) => (tail ? [] : [tailKey(id)]));
+    if (put.length + removed.length + keep.length + drop.length === 0) return;
     const db = this.db;
     await db
-      .transaction('rw', db.conversations, async () => {
+      .transaction('rw', db.conversations, db.kept, async () => {
         if (put.length > 0) await db.conversations.bulkPut(put);
         if (removed.length > 0) await db.conversations.bulkDelete(removed);
+        if (keep.length > 0) await db.kept.bulkPut(keep);
+        if (drop.length > 0) await db.kept.bulkDelete(drop);
       })
       .catch((error: unknown) => console.warn('local index not written', error));
+  }
+
+  /** A conversation's newest messages changed (null: it left the list); kept with the rows' next write. */
+  tailChanged(id: string, tail: TailMessage[] | null): void {
+    this.dirtyTails.set(id, tail);
+    this.rowsFlush ??= setTimeout(() => void this.flushRows(), 0);
   }
 
   /** Messages to add (or refresh) and remove; `length`: how many of `docId`'s messages are indexed now. */
@@ -103,6 +121,7 @@ export class LocalIndex {
   discard(): void {
     clearTimeout(this.rowsFlush);
     this.dirtyRows.clear();
+    this.dirtyTails.clear();
   }
 
   close(): void {

@@ -25,6 +25,7 @@ export type { ChangeOrigin, DocumentSyncOptions } from './device-documents.ts';
  */
 export class DocumentSync extends DeviceDocuments {
   private upstream: Upstream | null = null;
+  private stopHearing = (): void => {};
   /**
    * Segments the server subscribed this socket to (SEG2) that are still loading from storage:
    * the connection they came on and their frames, applied in order once loaded.
@@ -35,13 +36,16 @@ export class DocumentSync extends DeviceDocuments {
 
   /** Frames go out through `upstream` (this tab holds the socket); subscribes once it is connected. */
   attach(upstream: Upstream): void {
+    this.stopHearing();
     this.upstream = upstream;
+    this.stopHearing = upstream.onFrame((frame) => this.receive(frame));
     if (upstream.connected) this.connected();
   }
 
   /** Follows the tab holding the socket: changes go to it (tabs/), nothing is written but local changes. */
   follow(): void {
     this.writer = false;
+    this.stopHearing();
     this.upstream = null;
   }
 
@@ -88,6 +92,7 @@ export class DocumentSync extends DeviceDocuments {
   }
 
   override async stop(): Promise<void> {
+    this.stopHearing();
     this.upstream = null;
     await super.stop();
   }
@@ -110,7 +115,7 @@ export class DocumentSync extends DeviceDocuments {
   // ---- frames ---------------------------------------------------------------------------
 
   /** A frame from the server (this tab holds the socket). */
-  receive(frame: ServerFrame): void {
+  private receive(frame: ServerFrame): void {
     // SEG2: before the listeners, which may open the same segment (they then get this entry).
     if (frame.type === 'sync') this.noteFollowed(frame.docId);
     this.frames.emit(frame);
