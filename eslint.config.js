@@ -17,7 +17,7 @@ const OTHER_SIDES = {
   server: ['@messenjo/app', '@messenjo/tests'],
 };
 const REACT = ['react', 'react/*', 'react-dom', 'react-dom/*'];
-const HTTP_AND_SOCKETS = ['hono', 'hono/*', '@hono/*', 'ws'];
+const HTTP_AND_SOCKETS = ['hono', 'hono/*', '@hono/*', 'ws', 'node:http', 'node:https', 'node:net'];
 
 /** The social graph's domain: everything in social/ but its routes, which speak HTTP for it. */
 const SOCIAL_DOMAIN = 'sync-server/src/social/!(*routes).ts';
@@ -38,11 +38,21 @@ const ACCOUNTS_DOMAIN = [
   'sync-server/src/sessions/!(*.test).ts',
 ];
 
+/**
+ * The sync server's three layers, one folder each (ARCHITECTURE.md "Layering"): `socket/` (the
+ * upgrade, connections, frames), `engine/` (hub, rooms, the commit pipeline, policy) and `store/`
+ * (DocStore, SQLite, the commit worker). Their code, not their tests: a test beside the code may
+ * assemble the layers it drives (the hub with real connections, a store with the commit queue).
+ */
+const SYNC = 'sync-server/src/sync';
+const syncLayer = (layer) => `${SYNC}/${layer}/!(*.test).ts`;
+
 /** Server modules that store things: they know tables and rows, never requests or sockets. */
 const SERVER_STORAGE = [
   'sync-server/src/db/**',
   'sync-server/src/**/*-store.ts',
   'sync-server/src/social/membership-queries.ts',
+  syncLayer('store'),
 ];
 
 /** The app's folders (app/src/*), and which of them are screens: what a person sees, fed by the session. */
@@ -58,9 +68,20 @@ const APP_FOLDERS = [
   'ui',
   'app',
   'pwa',
+  'search',
+  'export',
 ];
-const SCREENS = ['chat', 'social', 'accounts'];
+const SCREENS = ['chat', 'social', 'accounts', 'export'];
+/**
+ * search/ has two sides: its index (the worker, the page's MessageSearch, the OPFS files) sits
+ * below the session, which feeds it the message index's changes and deletes it on sign-out;
+ * its views (the results list and its hook) are a screen.
+ */
+const SEARCH_VIEWS = ['./app/src/search/*.tsx', './app/src/search/use-*.ts'];
+const SEARCH_INDEX = './app/src/search/!(*.tsx|use-*.ts)';
 const appPath = (folder) => `./app/src/${folder}`;
+/** The same as a glob, for zones whose `from` mixes folders and single files (all globs or none). */
+const appGlob = (folder) => `./app/src/${folder}/**`;
 /** The sync client's joining modules, above its layers (socket/, tabs/, core/). */
 const SYNC_JOIN = ['sync-client', 'conversation-segments', 'index'].map(
   (name) => `./app/src/sync/${name}.ts`,
@@ -90,9 +111,38 @@ const BASE_ZONES = [
       './sync-server/src/routes/**',
       './sync-server/src/**/routes.ts',
       './sync-server/src/**/*-routes.ts',
-      './sync-server/src/sync/{attach,connection,socket}.ts',
+      `./${SYNC}/socket/**`,
     ],
     message: 'Storage knows no HTTP or sockets: let the caller turn its result into a response.',
+  },
+  {
+    target: `./${syncLayer('store')}`,
+    from: [`./${SYNC}/engine/**`, `./${SYNC}/socket/**`, `./${SYNC}/*.ts`],
+    message:
+      'The sync store knows neither the engine nor the sockets: the engine calls it through DocStore (store/doc-store.ts).',
+  },
+  {
+    target: `./${syncLayer('engine')}`,
+    from: [
+      `./${SYNC}/socket/**`,
+      `./${SYNC}/*.ts`,
+      './sync-server/src/http/**',
+      './sync-server/src/routes/**',
+    ],
+    message:
+      'The sync engine knows no sockets or HTTP: it sees a connection as a Peer and is called as a ConnectionHost (engine/connection-host.ts).',
+  },
+  {
+    target: `./${syncLayer('socket')}`,
+    from: `./${SYNC}/engine`,
+    except: ['./connection-host.ts'],
+    message:
+      'The socket side reaches the sync engine only through engine/connection-host.ts (serve-sync.ts wires the hub in).',
+  },
+  {
+    target: `./${syncLayer('socket')}`,
+    from: [`./${SYNC}/store/**`, `./${SYNC}/*.ts`],
+    message: 'The socket side never touches the store: the engine reads and writes documents.',
   },
   {
     target: `./${SOCIAL_DOMAIN}`,
@@ -155,22 +205,30 @@ const APP_ZONES = [
   },
   {
     target: './app/src/session',
-    from: SCREENS.concat(['shell', 'ui', 'app', 'pwa']).map(appPath),
+    from: [...SCREENS.concat(['shell', 'ui', 'app', 'pwa']).map(appGlob), ...SEARCH_VIEWS],
     message: 'The session knows no screens: they read it.',
   },
   {
-    target: [...SCREENS, 'shell'].map(appPath),
+    target: SEARCH_INDEX,
+    from: [
+      ...APP_FOLDERS.filter((folder) => !['lib', 'sync', 'search'].includes(folder)).map(appGlob),
+      ...SEARCH_VIEWS,
+    ],
+    message: 'The search index knows no session or screens: the session feeds it (onMessagesIndexed).',
+  },
+  {
+    target: [...[...SCREENS, 'shell'].map(appPath), ...SEARCH_VIEWS],
     from: './app/src/session',
     except: ['./index.ts'],
     message: 'Screens reach the session only through its public side, session/index.ts.',
   },
   {
-    target: [...SCREENS, 'shell'].map(appPath),
+    target: [...[...SCREENS, 'shell'].map(appPath), ...SEARCH_VIEWS],
     from: './app/src/sync',
     message: 'Screens reach the sync client only through the session (session/index.ts).',
   },
   {
-    target: SCREENS.map(appPath),
+    target: [...SCREENS.map(appPath), ...SEARCH_VIEWS],
     from: './app/src/shell',
     message: 'The shell holds the screens, never the other way round: take what the shell gives as props.',
   },
@@ -269,6 +327,15 @@ export default tseslint.config(
       'no-restricted-imports': forbidPackages(
         [...OTHER_SIDES.server, ...HTTP_AND_SOCKETS],
         'The accounts domain knows no HTTP or sockets; app/ and sync-server/ meet only in shared/.',
+      ),
+    },
+  },
+  {
+    files: [syncLayer('engine')],
+    rules: {
+      'no-restricted-imports': forbidPackages(
+        [...OTHER_SIDES.server, ...HTTP_AND_SOCKETS],
+        'The sync engine knows no HTTP or sockets (socket/ speaks `ws` for it); app/ and sync-server/ meet only in shared/.',
       ),
     },
   },

@@ -33,7 +33,10 @@ export default defineConfig({
         ],
       },
       injectManifest: {
-        globPatterns: ['**/*.{js,css,html,svg,webmanifest}'],
+        // wasm: SQLite of the search worker (search/opfs-db.ts), so search works offline from the start.
+        globPatterns: ['**/*.{js,css,html,svg,webmanifest,wasm}'],
+        // sqlite-wasm's own "Worker1" API chunk, which the app never starts.
+        globIgnores: ['**/sqlite3-worker1-*.js'],
       },
       devOptions: { enabled: false },
     }),

@@ -139,7 +139,7 @@ describe('DeviceSession', () => {
     session.onMessagesAdded((conversationId, messages) =>
       added.push(...messages.map((m) => `${conversationId} ${m.text}`)),
     );
-    session.onMessagesIndexed((put) => indexedTexts.push(...put.map((m) => m.text)));
+    session.onMessagesIndexed((_docId, put) => indexedTexts.push(...put.map((m) => m.text)));
     client.start();
     await session.start();
     const socket = sockets[0]!;

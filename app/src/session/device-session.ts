@@ -2,6 +2,7 @@ import type { ConversationDetail, MessageEntry, UserSummary } from '@messenjo/sh
 import { afterNextPaint } from '../lib/after-paint.ts';
 import { Listeners } from '../lib/listeners.ts';
 import { Store } from '../lib/store.ts';
+import { MessageSearch } from '../search/message-search.ts';
 import type { SyncClient, SyncStatus } from '../sync/index.ts';
 import { orderConversations, unreadTotal, type ConversationRow } from './conversation-list/list-columns.ts';
 import { readFirstScreen, type FirstConversation, type FirstScreen } from './local-index/first-read.ts';
@@ -68,11 +69,13 @@ export class DeviceSession {
   readonly refusals = new RefusalLog();
   /** The conversation on the address as the first read found it (its newest messages), once read. */
   readonly firstConversation = new Store<FirstConversation | null>(null);
+  /** Full-text search over the messages on this device (a worker, fed the index's changes). */
+  readonly search: MessageSearch;
 
   private readonly people: Profiles;
   private readonly end: SessionEnd;
   private readonly messagesAdded = new Listeners<[string, MessageEntry[]]>();
-  private readonly messagesIndexed = new Listeners<[IndexedMessage[], string[]]>();
+  private readonly messagesIndexed = new Listeners<[string, IndexedMessage[], string[]]>();
   private engine: Promise<SessionEngine> | null = null;
   /** Resolves once the first screen is painted: the working half loads behind it, never before. */
   readonly painted: Promise<void>;
@@ -90,6 +93,8 @@ export class DeviceSession {
     this.people = new Profiles(userId);
     this.profiles = this.people.people;
     ({ friends: this.friends, social: this.social } = socialStores());
+    this.search = new MessageSearch(userId);
+    this.messagesIndexed.add((docId, put, removed) => this.search.indexed(docId, put, removed));
     this.end = new SessionEnd({
       userId,
       dispose: () => this.dispose(),
@@ -112,6 +117,7 @@ export class DeviceSession {
     if (this.disposed) return;
     performance.mark('messenjo:engine-loaded');
     engine.start(first);
+    this.search.startSoon();
   }
 
   private async readFirst(): Promise<FirstScreen> {
@@ -205,8 +211,11 @@ export class DeviceSession {
     return this.messagesAdded.add(listener);
   }
 
-  /** What is written to the device's message index (new, edited, deleted messages): search hooks here. */
-  onMessagesIndexed(listener: (put: IndexedMessage[], removed: string[]) => void): () => void {
+  /**
+   * What is written to the device's message index (new, edited, deleted messages), per segment
+   * document (`docId`): the search index hooks here.
+   */
+  onMessagesIndexed(listener: (docId: string, put: IndexedMessage[], removed: string[]) => void): () => void {
     return this.messagesIndexed.add(listener);
   }
 
@@ -235,6 +244,8 @@ export class DeviceSession {
     // (Before the first paint it was never asked for: it loads only behind that paint.)
     const engine = this.loaded ?? (this.paintedDone ? await this.engine?.catch(() => null) : null);
     await engine?.dispose(!this.end.wiped);
+    // Its worker holds the search index's files open: stopped before sign-out deletes them.
+    this.search.dispose();
     this.refusals.dispose();
     this.messagesAdded.clear();
     this.messagesIndexed.clear();

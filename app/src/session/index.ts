@@ -11,7 +11,7 @@ export type {
   SocialSync,
 } from './device-session.ts';
 export type { FirstConversation } from './local-index/first-read.ts';
-export type { IndexedMessage } from './local-index/schema.ts';
+export { syncDbName, type IndexedMessage } from './local-index/schema.ts';
 export {
   activityAt,
   filterByName,

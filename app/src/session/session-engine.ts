@@ -40,7 +40,7 @@ export interface EngineContext {
   profiles: Profiles;
   refusals: RefusalLog;
   messagesAdded: Listeners<[string, MessageEntry[]]>;
-  messagesIndexed: Listeners<[IndexedMessage[], string[]]>;
+  messagesIndexed: Listeners<[string, IndexedMessage[], string[]]>;
   /** The server ended the session (the socket said so, or a request was answered 401). */
   ended: (reason: ServerEnded) => void;
 }
@@ -128,7 +128,9 @@ export class SessionEngine {
       this.client.pendingTotal.subscribe(() => connection.pendingTotal.set(this.client.pendingTotal.get())),
       this.userDocument.watch((doc) => this.list.readFrom(doc)),
       this.list.onMessagesAdded((id, messages) => this.context.messagesAdded.emit(id, messages)),
-      this.list.onMessagesIndexed((put, removed) => this.context.messagesIndexed.emit(put, removed)),
+      this.list.onMessagesIndexed((docId, put, removed) =>
+        this.context.messagesIndexed.emit(docId, put, removed),
+      ),
     );
     if (!this.context.client) this.client.start();
     connection.status.set(this.client.status.get());

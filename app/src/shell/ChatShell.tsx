@@ -6,6 +6,7 @@ import { askForPersistentStorage } from '../pwa/persistent-storage.ts';
 import { useStore } from '../lib/use-store.ts';
 import { useDeviceSession } from '../session/index.ts';
 import { signOutOfDevice } from '../session/index.ts';
+import { SearchResults } from '../search/SearchResults.tsx';
 import { ConversationList } from '../social/ConversationList.tsx';
 import { ConversationPanePreview } from '../social/ConversationPanePreview.tsx';
 import { useFriends } from '../social/use-social.ts';
@@ -97,7 +98,7 @@ export function ChatShell(props: {
         <div className="flex items-center gap-2">
           <input
             type="search"
-            aria-label="Search conversations"
+            aria-label="Search conversations, people and messages"
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
             placeholder="Search"
@@ -111,6 +112,7 @@ export function ChatShell(props: {
             selectedId={selectedId}
             onSelect={(id) => go({ view: 'conversation', id })}
           />
+          <SearchResults query={filter} />
         </div>
         <NavBar
           route={route}

@@ -1,11 +1,12 @@
 import type { MeResponse } from '@messenjo/shared';
+import { ExportSection } from '../../export/ExportSection.tsx';
 import { AppearanceSection } from './AppearanceSection.tsx';
 import { DeleteAccountSection, InvitesSection } from './DangerSection.tsx';
 import { DevicesSection } from './DevicesSection.tsx';
 import { MethodsSection } from './MethodsSection.tsx';
 import { ProfileSection } from './ProfileSection.tsx';
 
-/** The settings screen (its title is the shell's pane header): profile, appearance, devices, sign-in methods, invites (admins), account deletion. */
+/** The settings screen (its title is the shell's pane header): profile, appearance, devices, sign-in methods, invites (admins), export of your data, account deletion. */
 export function AccountSettings(props: { me: MeResponse }) {
   const linkError = new URLSearchParams(window.location.search).get('error');
   return (
@@ -15,6 +16,7 @@ export function AccountSettings(props: { me: MeResponse }) {
       <DevicesSection />
       <MethodsSection me={props.me} linkError={linkError} />
       <InvitesSection me={props.me} />
+      <ExportSection me={props.me} />
       <DeleteAccountSection />
     </div>
   );

@@ -75,7 +75,7 @@ export class ConversationList {
   private userDoc: Y.Doc | null = null;
   private stopObservingUser = (): void => {};
   private readonly added = new Listeners<[string, MessageEntry[]]>();
-  private readonly indexed = new Listeners<[IndexedMessage[], string[]]>();
+  private readonly indexed = new Listeners<[string, IndexedMessage[], string[]]>();
   private readonly stopFacts: () => void;
   private disposed = false;
 
@@ -188,7 +188,7 @@ export class ConversationList {
   }
 
   /** What goes into the message index (new, edited, deleted messages). */
-  onMessagesIndexed(listener: (put: IndexedMessage[], removed: string[]) => void): () => void {
+  onMessagesIndexed(listener: (docId: string, put: IndexedMessage[], removed: string[]) => void): () => void {
     return this.indexed.add(listener);
   }
 
@@ -268,7 +268,7 @@ export class ConversationList {
       onTail: (c, tail) => index.tailChanged(c, tail),
       onIndex: (docId, length, put, removed) => {
         index.indexMessages(docId, length, put, removed);
-        this.indexed.emit(put, removed);
+        this.indexed.emit(docId, put, removed);
       },
       indexedLength: (docId) => index.indexedLength(docId),
       countIndexed: (conversationId, position, below) => index.countUnread(conversationId, position, below),

@@ -3,6 +3,10 @@
  * index with plain IndexedDB (first-read.ts) before Dexie has loaded, and sign-out deletes it.
  */
 import type { FriendsResponse } from '@messenjo/shared';
+import { deleteSearchIndex } from '../../search/opfs-files.ts';
+import { syncDbName } from '../../sync/constants.ts';
+
+export { syncDbName };
 
 /** A message as the device indexes it for search (the segment documents stay the source). */
 export interface IndexedMessage {
@@ -33,8 +37,6 @@ export interface KeptFriends extends Kept {
 
 /** Database name of a user's index; one per user, so two accounts on one browser never mix. */
 export const localDbName = (userId: string): string => `messenjo-local-${userId}`;
-/** The sync client's document database of a user (sync/core/persistence.ts). */
-export const syncDbName = (userId: string): string => `messenjo-sync-${userId}`;
 
 /** The index's object stores (Dexie's tables) and the message index's compound index. */
 export const STORES = {
@@ -47,7 +49,7 @@ export const STORES = {
 /** Where a conversation's newest messages are kept (one read paints its end at a start). */
 export const tailKey = (conversationId: string): string => `tail:${conversationId}`;
 
-/** Deletes everything a user left on this device: the index and the documents with their outbox. */
+/** Deletes everything a user left on this device: the index, the documents with their outbox, the search index. */
 export async function deleteLocalData(userId: string, indexedDb: IDBFactory = indexedDB): Promise<void> {
   for (const name of [localDbName(userId), syncDbName(userId)]) {
     await new Promise<void>((resolve, reject) => {
@@ -56,4 +58,5 @@ export async function deleteLocalData(userId: string, indexedDb: IDBFactory = in
       request.onerror = () => reject(request.error ?? new Error(`${name} could not be deleted`));
     });
   }
+  await deleteSearchIndex(userId);
 }
