@@ -19,28 +19,31 @@ export function useChatModels(session: DeviceSession, conversationId: string): C
     let live = true;
     let close = (): void => {};
     // The documents come with the session's working half, loaded right after the first paint.
-    void session.parts().then((parts) => {
-      if (!live) return;
-      const meId = session.userId;
-      const model = new ConversationModel({
-        sync: parts.sync,
-        meId,
-        segments: parts.conversation(conversationId),
-        userDoc: () => parts.userDoc(),
-      });
-      const typing = new TypingModel(parts.awareness, conversationId, meId);
-      close = () => {
-        model.close();
-        typing.close();
-      };
-      model.start().then(
-        () => {
-          performance.mark('messenjo:chat-models');
-          if (live) setModels({ model, typing });
-        },
-        (error: unknown) => console.warn('conversation', error),
-      );
-    });
+    session.parts().then(
+      (parts) => {
+        if (!live) return;
+        const meId = session.userId;
+        const model = new ConversationModel({
+          sync: parts.sync,
+          meId,
+          segments: parts.conversation(conversationId),
+          userDoc: () => parts.userDoc(),
+        });
+        const typing = new TypingModel(parts.awareness, conversationId, meId);
+        close = () => {
+          model.close();
+          typing.close();
+        };
+        model.start().then(
+          () => {
+            performance.mark('messenjo:chat-models');
+            if (live) setModels({ model, typing });
+          },
+          (error: unknown) => console.warn('conversation', error),
+        );
+      },
+      () => {},
+    ); // the session ended before its working half loaded: nothing to open
     return () => {
       live = false;
       setModels(null);

@@ -113,8 +113,8 @@ export class DeviceSession {
     await afterNextPaint();
     this.paintedDone = true;
     this.paintedNow();
-    const engine = await this.parts();
-    if (this.disposed) return;
+    const engine = await this.parts().catch(() => null);
+    if (!engine || this.disposed) return;
     performance.mark('messenjo:engine-loaded');
     engine.start(first);
     this.search.startSoon();
@@ -146,6 +146,9 @@ export class DeviceSession {
   parts(): Promise<SessionEngine> {
     return (this.engine ??= this.painted.then(async () => {
       const { SessionEngine } = await import('./session-engine.ts');
+      // Ended meanwhile (a 401 before the chunk arrived): made now, it would open (and so bring
+      // back) the documents' database that the end has just deleted.
+      if (this.disposed) throw new Error('The session has ended.');
       const engine = new SessionEngine({
         userId: this.userId,
         client: this.options.client,
@@ -183,9 +186,12 @@ export class DeviceSession {
    * as the working half is here, ahead of the idle batches, so the chat finds it loaded or loading.
    */
   openFirst(id: string): void {
-    void this.parts().then((engine) => {
-      if (!this.disposed) engine.openFirst(id);
-    });
+    this.parts().then(
+      (engine) => {
+        if (!this.disposed) engine.openFirst(id);
+      },
+      () => {}, // the session ended first: nothing to open
+    );
   }
 
   /** Asks the server for the social lists again. */

@@ -76,9 +76,12 @@ export function ChatShell(props: {
   useEffect(() => {
     let stop: (() => void) | null = null;
     let live = true;
-    void session.parts().then((parts) => {
-      if (live) stop = syncThemeWithUserDoc(parts.userDocument, pageTheme());
-    });
+    session.parts().then(
+      (parts) => {
+        if (live) stop = syncThemeWithUserDoc(parts.userDocument, pageTheme());
+      },
+      () => {}, // the session ended before its working half loaded
+    );
     return () => {
       live = false;
       stop?.();
