@@ -70,8 +70,10 @@ const APP_FOLDERS = [
   'pwa',
   'search',
   'export',
+  'notifications',
+  'attachments',
 ];
-const SCREENS = ['chat', 'social', 'accounts', 'export'];
+const SCREENS = ['chat', 'social', 'accounts', 'export', 'notifications'];
 /**
  * search/ has two sides: its index (the worker, the page's MessageSearch, the OPFS files) sits
  * below the session, which feeds it the message index's changes and deletes it on sign-out;
@@ -178,7 +180,7 @@ const APP_ZONES = [
     from: APP_FOLDERS.filter((folder) => folder !== 'lib').map(appPath),
     message: 'lib/ is the bottom of the app: it imports nothing of it.',
   },
-  ...['api', 'app', 'pwa'].map((folder) => ({
+  ...['api', 'app', 'pwa', 'attachments'].map((folder) => ({
     target: appPath(folder),
     from: APP_FOLDERS.filter((other) => other !== 'lib' && other !== folder).map(appPath),
     message: `${folder}/ stands on lib/ alone: what it needs of a session is passed in.`,

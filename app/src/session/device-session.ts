@@ -1,4 +1,5 @@
 import type { ConversationDetail, MessageEntry, UserSummary } from '@messenjo/shared';
+import type * as Y from 'yjs';
 import { afterNextPaint } from '../lib/after-paint.ts';
 import { Listeners } from '../lib/listeners.ts';
 import { Store } from '../lib/store.ts';
@@ -193,6 +194,12 @@ export class DeviceSession {
       () => {}, // the session ended first: nothing to open
     );
   }
+
+  /**
+   * The user's private document (read positions, drafts, settings, mutes), opened once with the
+   * working half; rejects when the session ended before that loaded.
+   */
+  userDoc = async (): Promise<Y.Doc> => (await this.parts()).userDoc();
 
   /** Asks the server for the social lists again. */
   refresh = async (): Promise<void> => (await this.parts()).refresh();

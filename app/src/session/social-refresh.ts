@@ -147,7 +147,8 @@ export class SocialRefresh {
     );
     if (!this.disposed) {
       this.options.index.saveDetail(detail);
-      this.options.profiles.add(detail.members.map(summary));
+      // Former members too (NM2): the list's preview and search name their messages.
+      this.options.profiles.add([...detail.members, ...(detail.formerMembers ?? [])].map(summary));
     }
     return detail;
   }

@@ -4,8 +4,8 @@ import { syncThemeWithUserDoc } from '../app/theme-sync.ts';
 import { pageTheme } from '../lib/theme.ts';
 import { askForPersistentStorage } from '../pwa/persistent-storage.ts';
 import { useStore } from '../lib/use-store.ts';
-import { useDeviceSession } from '../session/index.ts';
-import { signOutOfDevice } from '../session/index.ts';
+import { notifyInBackground } from '../notifications/background-notifier.ts';
+import { signOutOfDevice, useDeviceSession } from '../session/index.ts';
 import { SearchResults } from '../search/SearchResults.tsx';
 import { ConversationList } from '../social/ConversationList.tsx';
 import { ConversationPanePreview } from '../social/ConversationPanePreview.tsx';
@@ -70,6 +70,8 @@ export function ChatShell(props: {
   useEffect(() => {
     void askForPersistentStorage();
   }, []);
+  // New messages while the page is hidden become OS notifications (the service worker shows them).
+  useEffect(() => notifyInBackground(session), [session]);
   // The other screens' code loads once the list is shown, never ahead of it.
   const listReady = useStore(session.listReady);
   useEffect(() => (listReady ? preloadScreensWhenIdle() : undefined), [listReady]);

@@ -1,6 +1,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { chatInfoOf } from '../chat/chat-info.ts';
 import { ChatView } from '../chat/ChatView.tsx';
+import { MuteToggle } from '../notifications/MuteToggle.tsx';
 import { ConversationHeader } from './ConversationHeader.tsx';
 import { GroupSettings } from './GroupSettings.tsx';
 import { useConversationDetail } from './use-conversation-detail.ts';
@@ -22,6 +23,7 @@ export function ConversationPane(props: {
   return (
     <div className="flex h-full flex-col">
       <ConversationHeader detail={detail} back={props.back}>
+        <MuteToggle conversationId={detail.id} />
         {detail.kind === 'group' && (
           <button
             type="button"

@@ -19,6 +19,7 @@ export class LocalIndex {
   private readonly dirtyTails = new Map<string, TailMessage[] | null>();
   private rowsFlush: ReturnType<typeof setTimeout> | undefined;
   private messageWrites: Promise<unknown> = Promise.resolve();
+  private rowWrites: Promise<void> = Promise.resolve();
 
   constructor(
     readonly db: LocalDb,
@@ -32,7 +33,7 @@ export class LocalIndex {
     this.rowsFlush ??= setTimeout(() => void this.flushRows(), 0);
   }
 
-  private async flushRows(): Promise<void> {
+  private flushRows(): Promise<void> {
     clearTimeout(this.rowsFlush);
     this.rowsFlush = undefined;
     const changed = [...this.dirtyRows];
@@ -43,16 +44,20 @@ export class LocalIndex {
     const removed = changed.flatMap(([id, row]) => (row ? [] : [id]));
     const keep = tails.flatMap(([id, tail]) => (tail ? [{ key: tailKey(id), value: tail }] : []));
     const drop = tails.flatMap(([id, tail]) => (tail ? [] : [tailKey(id)]));
-    if (put.length + removed.length + keep.length + drop.length === 0) return;
+    // A write already under way is waited for too: a close right after must not cut it off.
+    if (put.length + removed.length + keep.length + drop.length === 0) return this.rowWrites;
     const db = this.db;
-    await db
-      .transaction('rw', db.conversations, db.kept, async () => {
-        if (put.length > 0) await db.conversations.bulkPut(put);
-        if (removed.length > 0) await db.conversations.bulkDelete(removed);
-        if (keep.length > 0) await db.kept.bulkPut(keep);
-        if (drop.length > 0) await db.kept.bulkDelete(drop);
-      })
+    this.rowWrites = this.rowWrites
+      .then(() =>
+        db.transaction('rw', db.conversations, db.kept, async () => {
+          if (put.length > 0) await db.conversations.bulkPut(put);
+          if (removed.length > 0) await db.conversations.bulkDelete(removed);
+          if (keep.length > 0) await db.kept.bulkPut(keep);
+          if (drop.length > 0) await db.kept.bulkDelete(drop);
+        }),
+      )
       .catch((error: unknown) => console.warn('local index not written', error));
+    return this.rowWrites;
   }
 
   /** A conversation's newest messages changed (null: it left the list); kept with the rows' next write. */
