@@ -54,12 +54,12 @@ async function start(): Promise<void> {
   logger.info('database ready', {
     dataDir: config.dataDir,
     database: database.describe(),
-    documents: `sqlite (${documentsDb.name})`,
+    // The documents live in the same database on either engine (SQLite: on a commit worker).
+    documents: documentsDb ? 'sqlite (the same file, commit worker)' : 'postgres (the same database)',
     bus: config.redisUrl
       ? `in-process (REDIS_URL ${config.redisUrl.host} is read; the bus between processes is not built yet)`
       : 'in-process',
-    migrationsApplied: storage.applied.database,
-    documentMigrationsApplied: storage.applied.documents,
+    migrationsApplied: storage.applied,
   });
 
   const lifecycle = new Lifecycle(logger);

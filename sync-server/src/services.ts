@@ -23,7 +23,7 @@ import { SessionStore } from './sessions/index.ts';
 import { createSocial, type Social } from './social/index.ts';
 // The stores directly, not the sync barrel: its socket half needs `Services` (a cycle).
 import type { DocStore } from './sync/store/doc-store.ts';
-import { listColumnsBeside } from './sync/store/list-columns-beside.ts';
+import { PostgresDocStore } from './sync/store/postgres-doc-store.ts';
 import { SqliteDocStore } from './sync/store/sqlite-doc-store.ts';
 import { WorkerDocStore, type WorkerDocStoreOptions } from './sync/store/worker-doc-store.ts';
 
@@ -33,12 +33,13 @@ import { WorkerDocStore, type WorkerDocStoreOptions } from './sync/store/worker-
  */
 export interface Services {
   /**
-   * Everything durable but the documents, behind the asynchronous storage port: SQLite
-   * (`SqliteDatabase`) or PostgreSQL (`PostgresDatabase`), chosen by DATABASE_URL.
+   * Everything durable behind the asynchronous storage port: SQLite (`SqliteDatabase`) or
+   * PostgreSQL (`PostgresDatabase`), chosen by DATABASE_URL. The document store is on its own
+   * path on SQLite (the commit worker) and on this database on PostgreSQL.
    */
   database: Database;
-  /** The SQLite file the document store writes (the same one as `database` on SQLite). */
-  documentsDb: Db;
+  /** The SQLite connection the document store writes on SQLite (`database`'s own); none on PostgreSQL. */
+  documentsDb: Db | undefined;
   logger: Logger;
   bus: EventBus;
   sessions: SessionStore;
@@ -70,8 +71,8 @@ export interface Services {
 
 export function createServices(options: {
   database: Database;
-  /** The SQLite database of the documents (on SQLite, `database`'s own connection). */
-  documentsDb: Db;
+  /** On SQLite, `database`'s own connection: the documents' store writes it (unused on PostgreSQL). */
+  documentsDb?: Db;
   logger: Logger;
   now?: () => number;
   accounts?: AccountsConfig;
@@ -93,18 +94,18 @@ export function createServices(options: {
   const sessions = new SessionStore(database, bus, now);
   const media = new MediaStore(database);
   const dataDir = options.dataDir ?? path.join(os.tmpdir(), `messenjo-${process.pid}`);
-  // A file database commits on a worker thread; an in-memory one cannot be shared with one.
-  const commitWorker = documentsDb.memory
-    ? undefined
-    : new WorkerDocStore(documentsDb, {
-        file: documentsDb.name,
-        logger,
-        now,
-        spawn: options.spawnCommitWorker,
-      });
-  const documents = commitWorker ?? new SqliteDocStore(documentsDb, now, logger);
-  // On SQLite the list's columns commit in the documents' own transaction.
-  const docStore = database.dialect === 'sqlite' ? documents : listColumnsBeside(documents, database, logger);
+  // On PostgreSQL the documents are in it too; a SQLite file commits on a worker thread (an
+  // in-memory one cannot be shared with one). Either way the list's columns commit with the batch.
+  const onSqlite = database.dialect === 'sqlite' ? documentsDb : undefined;
+  if (database.dialect === 'sqlite' && !onSqlite)
+    throw new Error('SQLite storage needs its connection (documentsDb)');
+  const commitWorker =
+    onSqlite && !onSqlite.memory
+      ? new WorkerDocStore(onSqlite, { file: onSqlite.name, logger, now, spawn: options.spawnCommitWorker })
+      : undefined;
+  const docStore: DocStore = onSqlite
+    ? (commitWorker ?? new SqliteDocStore(onSqlite, now, logger))
+    : new PostgresDocStore(database, now, logger);
   const presence = new InProcessPresence();
   // The sender listens to the social graph's commits; it is made after the graph it asks about.
   const social = createSocial({

@@ -9,12 +9,12 @@ import { SqliteDatabase } from './sqlite-database.ts';
 import type { Database } from './sql.ts';
 
 export interface OpenedStorage {
-  /** Everything durable but the documents. */
+  /** Everything durable (on PostgreSQL the documents too). */
   database: Database;
-  /** The documents' SQLite file (until the PostgreSQL document store, also on PostgreSQL). */
-  documentsDb: Db;
-  /** Migrations applied at this start, per engine. */
-  applied: { database: number[]; documents: number[] };
+  /** On SQLite, `database`'s own connection, which the documents' commit worker shares. */
+  documentsDb: Db | undefined;
+  /** Migrations applied at this start. */
+  applied: number[];
   /** How many migrations `database` must have recorded to be ready (/readyz). */
   expectedMigrations: number;
   close(): Promise<void>;
@@ -34,12 +34,13 @@ const reason = (error: unknown): string => (error instanceof Error ? error.messa
 
 /**
  * Opens and migrates the storage the configuration names: SQLite in DATA_DIR, or PostgreSQL at
- * DATABASE_URL with the documents (for now) in DATA_DIR's SQLite file.
+ * DATABASE_URL (DATA_DIR then holds pictures and keys only).
  */
 export async function openStorage(options: {
   dataDir: string;
   postgresUrl?: string;
 }): Promise<OpenedStorage> {
+  if (options.postgresUrl !== undefined) return openPostgres(options.postgresUrl);
   const file = path.join(options.dataDir, 'messenjo.sqlite');
   let documentsDb: Db;
   try {
@@ -47,39 +48,36 @@ export async function openStorage(options: {
   } catch (error) {
     throw new StorageError('DATA_DIR', `cannot open the database ${file} (${reason(error)})`);
   }
-  let documents: number[];
+  let applied: number[];
   try {
-    documents = migrate(documentsDb, MIGRATIONS).applied;
+    applied = migrate(documentsDb, MIGRATIONS).applied;
   } catch (error) {
     documentsDb.close();
     throw new StorageError('DATA_DIR', `database migration failed: ${reason(error)}`);
   }
-  if (options.postgresUrl === undefined) {
-    const database = new SqliteDatabase(documentsDb);
-    return {
-      database,
-      documentsDb,
-      applied: { database: documents, documents },
-      expectedMigrations: MIGRATIONS.length,
-      close: () => database.close(),
-    };
-  }
-  const database = PostgresDatabase.connect(options.postgresUrl);
-  const close = async (): Promise<void> => {
-    await database.close();
-    documentsDb.close();
+  const database = new SqliteDatabase(documentsDb);
+  return {
+    database,
+    documentsDb,
+    applied,
+    expectedMigrations: MIGRATIONS.length,
+    close: () => database.close(),
   };
+}
+
+async function openPostgres(url: string): Promise<OpenedStorage> {
+  const database = PostgresDatabase.connect(url);
   try {
     const { applied } = await migratePostgres(database.pool, POSTGRES_MIGRATIONS);
     return {
       database,
-      documentsDb,
-      applied: { database: applied, documents },
+      documentsDb: undefined,
+      applied,
       expectedMigrations: POSTGRES_MIGRATIONS.length,
-      close,
+      close: () => database.close(),
     };
   } catch (error) {
-    await close().catch(() => undefined);
+    await database.close().catch(() => undefined);
     throw new StorageError('DATABASE_URL', `${database.describe()}: ${reason(error)}`);
   }
 }

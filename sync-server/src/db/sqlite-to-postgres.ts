@@ -13,8 +13,8 @@ export interface CopyReport {
 }
 
 /**
- * Tables of the sync engine's document store are copied by their own step once the PostgreSQL
- * document store has them: each step runs in the same transaction, after every table below.
+ * Tables a later PostgreSQL schema lays out differently from SQLite's (a partitioned update log)
+ * are copied by their own step: each runs in the same transaction, after every table below.
  */
 export interface CopyStep {
   name: string;
@@ -38,21 +38,15 @@ const TABLES = [
   'friend_requests',
   'friendships',
   'blocks',
-] as const;
-
-/**
- * Tables not copied by the list above: the server's own bookkeeping, and the document store's,
- * which stay in `DATA_DIR/messenjo.sqlite` (the server on PostgreSQL keeps reading documents
- * there) until the PostgreSQL document store's `CopyStep` claims them.
- */
-const NOT_COPIED = new Set([
-  'schema_migrations',
-  'server_meta',
+  // The document store's (no foreign keys).
   'doc_log',
   'doc_snapshots',
   'doc_clients',
   'conversation_segments',
-]);
+] as const;
+
+/** The server's own bookkeeping: PostgreSQL has its own (`server_meta.created_at` travels). */
+const NOT_COPIED = new Set(['schema_migrations', 'server_meta']);
 
 const BATCH_ROWS = 500;
 
@@ -121,8 +115,14 @@ async function copyTable(sqlite: Db, client: pg.PoolClient, table: string): Prom
   const columns = target.rows.map((r) => r.column_name).filter((c) => source.has(c));
   const missing = [...source].filter((c) => !columns.includes(c));
   if (missing.length > 0) throw new Error(`${table}: PostgreSQL has no column ${missing.join(', ')}`);
+  // In primary-key order (the document store's tables have no rowid).
+  const key = (
+    sqlite.prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk').all(table) as {
+      name: string;
+    }[]
+  ).map((c) => c.name);
   const select = sqlite.prepare(
-    `SELECT ${columns.map((c) => (table === 'users' && c === 'picture_media_id' ? 'NULL AS picture_media_id' : c)).join(', ')} FROM ${table} ORDER BY rowid`,
+    `SELECT ${columns.map((c) => (table === 'users' && c === 'picture_media_id' ? 'NULL AS picture_media_id' : c)).join(', ')} FROM ${table} ORDER BY ${key.length > 0 ? key.join(', ') : 'rowid'}`,
   );
   let copied = 0;
   let batch: unknown[][] = [];

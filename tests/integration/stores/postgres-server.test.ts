@@ -1,13 +1,17 @@
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type {
-  ConversationDetail,
-  ConversationListEntry,
-  FriendsResponse,
-  MeResponse,
-  PushSubscriptionResponse,
-  SendRequestResponse,
+import {
+  appendMessage,
+  readMessages,
+  segmentDocId,
+  type ConversationDetail,
+  type ConversationListEntry,
+  type FriendsResponse,
+  type MeResponse,
+  type PushSubscriptionResponse,
+  type SendRequestResponse,
 } from '@messenjo/shared';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,7 +28,14 @@ import { startPostgres } from '../../harness/services.ts';
 import { REPO_DIR } from '../../harness/paths.ts';
 import { runServerExpectingExit, startServer, type RunningServer } from '../../harness/server.ts';
 import { makeFriends, ok, sendRequest } from '../../harness/social.ts';
-import { tempDataDir } from '../../harness/sync.ts';
+import {
+  messageEntry,
+  RawPeer,
+  replicaOf,
+  startInProcessServer,
+  tempDataDir,
+  updateOf,
+} from '../../harness/sync.ts';
 
 const run = promisify(execFile);
 const servers: RunningServer[] = [];
@@ -61,13 +72,54 @@ describe('the server on PostgreSQL', () => {
     const server = await serverOn(withPassword(db.url));
     const line = server.records().find((r) => r.msg === 'database ready');
     expect(line?.database).toMatch(new RegExp(`^postgres \\(messenjo@127\\.0\\.0\\.1:\\d+/${db.name}\\)$`));
-    expect(line?.documents).toMatch(/^sqlite \(/);
+    expect(line?.documents).toBe('postgres (the same database)');
     expect(server.log()).not.toContain('sup3r-secret');
     const ready = (await (await fetch(`${server.url}/readyz`)).json()) as {
       checks: { database: string; migrations: { applied: number; expected: number } };
     };
     expect(ready.checks.database).toBe('ok');
     expect(ready.checks.migrations.applied).toBe(ready.checks.migrations.expected);
+  });
+
+  it('keeps the documents in PostgreSQL: a message outlives the server and its DATA_DIR, the list with it', async () => {
+    const db = await freshDatabase();
+    cleanups.push(db.drop);
+    const first = tempDataDir('messenjo-pgdocs-');
+    cleanups.push(first.remove);
+    let server = await startInProcessServer(first.dir, {}, { postgresUrl: db.url });
+    const ann = await server.seed.user('ann_docs', server.publicUrl);
+    const ben = await server.seed.user('ben_docs', server.publicUrl);
+    const group = await server.seed.group('Docs', [
+      { userId: ann.userId, role: 'owner' },
+      { userId: ben.userId, role: 'member' },
+    ]);
+    const docId = segmentDocId(group, 0);
+    const socket = await RawPeer.connect(server.url, ann.cookie);
+    const doc = await replicaOf(socket, docId);
+    const update = updateOf(doc, (d) => appendMessage(d, messageEntry(ann.userId, 'stored in PostgreSQL')));
+    socket.send({ type: 'update', docId, ref: 1, update });
+    await socket.next('ack', (f) => f.ref === 1);
+    socket.close();
+    await server.close();
+    expect(readdirSync(first.dir)).not.toContain('messenjo.sqlite');
+
+    // Another process with an empty DATA_DIR serves the message and the list's preview.
+    const second = tempDataDir('messenjo-pgdocs-');
+    cleanups.push(second.remove);
+    server = await startInProcessServer(second.dir, {}, { postgresUrl: db.url });
+    try {
+      const reader = await RawPeer.connect(
+        server.url,
+        (await server.seed.device(ben.userId, server.publicUrl)).cookie,
+      );
+      const copy = await replicaOf(reader, docId);
+      expect(readMessages(copy).map((m) => m.text)).toEqual(['stored in PostgreSQL']);
+      reader.close();
+      const list = await server.services.social.conversations.list(ben.userId);
+      expect(list.find((c) => c.id === group)?.lastMessage?.preview).toBe('stored in PostgreSQL');
+    } finally {
+      await server.close();
+    }
   });
 
   it('makes two people who request each other at once friends once, with one conversation', async () => {
