@@ -4,8 +4,9 @@ import { DeleteAccountSection, InvitesSection } from './DangerSection.tsx';
 import { DevicesSection } from './DevicesSection.tsx';
 import { MethodsSection } from './MethodsSection.tsx';
 import { ProfileSection } from './ProfileSection.tsx';
+import { StorageSection } from './StorageSection.tsx';
 
-/** The settings screen (its title is the shell's pane header): profile, appearance, devices, sign-in methods, invites (admins), account deletion. */
+/** The settings screen (its title is the shell's pane header): profile, appearance, devices, storage, sign-in methods, invites (admins), account deletion. */
 export function AccountSettings(props: { me: MeResponse }) {
   const linkError = new URLSearchParams(window.location.search).get('error');
   return (
@@ -13,6 +14,7 @@ export function AccountSettings(props: { me: MeResponse }) {
       <ProfileSection key={props.me.id} me={props.me} />
       <AppearanceSection />
       <DevicesSection />
+      <StorageSection />
       <MethodsSection me={props.me} linkError={linkError} />
       <InvitesSection me={props.me} />
       <DeleteAccountSection />
