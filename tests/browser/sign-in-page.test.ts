@@ -42,4 +42,29 @@ describe('the sign-in page at localhost', () => {
     expect(await page.getByTestId('passkey-origin-problem').count()).toBe(0);
     await context.close();
   });
+
+  it('loads only what signing in needs: no Yjs, no Dexie, no sync client', async () => {
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    const scripts: Promise<{ url: string; text: string }>[] = [];
+    page.on('response', (response) => {
+      if (response.request().resourceType() === 'script') {
+        scripts.push(response.text().then((text) => ({ url: response.url(), text })));
+      }
+    });
+    await page.goto(server().url);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).waitFor();
+    // The page settles (idle preloads would show here too) before the scripts are read.
+    await page.waitForLoadState('networkidle');
+    const loaded = await Promise.all(scripts);
+    expect(loaded.length).toBeGreaterThan(0);
+    // Strings only those libraries' code holds, whatever chunk the bundler puts them in.
+    for (const marker of ['Yjs was already imported', 'Dexie', 'messenjo-sync-']) {
+      expect(
+        loaded.filter((script) => script.text.includes(marker)).map((script) => script.url),
+        marker,
+      ).toEqual([]);
+    }
+    await context.close();
+  });
 });

@@ -1,12 +1,8 @@
 import { Suspense, useEffect } from 'react';
-import { meStore } from '../accounts/me-store.ts';
 import { useMe } from '../accounts/use-me.ts';
 import { useStore } from '../lib/use-store.ts';
 import { updateWaiting } from '../pwa/update-store.ts';
-import { DeviceSessionProvider } from '../session/context.tsx';
-import { serverEndedNotice } from '../session/server-ended.ts';
-import { AccountSettings, ChooseUsername, SignInPage } from './screens.tsx';
-import { ChatShell } from './shell/ChatShell.tsx';
+import { ChooseUsername, SignedInApp, SignInPage } from './screens.tsx';
 
 const blank = <div className="h-full bg-canvas" aria-busy="true" />;
 
@@ -35,23 +31,9 @@ export function App() {
         </Suspense>
       )}
       {state.status === 'signed-in' && state.me.username !== null && (
-        // One device session per user: a sign-out or another user disposes it with everything it held.
-        <DeviceSessionProvider
-          key={state.me.id}
-          userId={state.me.id}
-          options={{
-            onProfileChanged: () => void meStore.refresh(),
-            // Ended by the server: the data is gone already, say why. Another tab: ask who we are.
-            onSignedOut: (ended) =>
-              ended ? meStore.signedOut(serverEndedNotice(ended)) : void meStore.refresh(),
-          }}
-        >
-          <ChatShell
-            meId={state.me.id}
-            settings={<AccountSettings me={state.me} />}
-            onSignOut={() => meStore.signOut()}
-          />
-        </DeviceSessionProvider>
+        <Suspense fallback={blank}>
+          <SignedInApp me={state.me} />
+        </Suspense>
       )}
       {activateUpdate && (
         <button

@@ -34,6 +34,7 @@ const settings = screen(() =>
   import('../accounts/settings/AccountSettings.tsx').then((m) => m.AccountSettings),
 );
 const signIn = screen(() => import('../accounts/SignInPage.tsx').then((m) => m.SignInPage));
+const signedIn = screen(() => import('./SignedInApp.tsx').then((m) => m.SignedInApp));
 const chooseUsername = screen(() => import('../accounts/ChooseUsername.tsx').then((m) => m.ChooseUsername));
 
 export const ConversationPane = conversation.Screen;
@@ -42,6 +43,9 @@ export const NewGroupPanel = newGroup.Screen;
 export const AccountSettings = settings.Screen;
 export const SignInPage = signIn.Screen;
 export const ChooseUsername = chooseUsername.Screen;
+/** The signed-in app (device session, sync client, shell): never loaded by the sign-in page. */
+export const SignedInApp = signedIn.Screen;
+export const preloadSignedInApp = signedIn.preload;
 
 /**
  * Starts loading the chunk the address opens on (a conversation's URL: the chat), beside the
