@@ -3,10 +3,12 @@ import { router, type Route } from '../../app/router.ts';
 import { syncThemeWithUserDoc } from '../../app/theme-sync.ts';
 import { pageTheme } from '../../lib/theme.ts';
 import { askForPersistentStorage } from '../../pwa/persistent-storage.ts';
+import { warnBeforeUnloadWhileUnsent } from '../../pwa/unsent-warning.ts';
 import { useStore } from '../../lib/use-store.ts';
 import { useDeviceSession } from '../../session/context.tsx';
 import { signOutOfDevice } from '../../session/sign-out.ts';
 import { ConversationList } from '../../social/ConversationList.tsx';
+import { OfflineBanner } from '../../social/OfflineBanner.tsx';
 import { useFriends } from '../../social/use-social.ts';
 import { ConversationPane, FriendsPanel, NewGroupPanel } from '../screens.tsx';
 import { focusScreenIfLost } from './focus-screen.ts';
@@ -54,6 +56,7 @@ export function ChatShell(props: {
   useEffect(() => {
     void askForPersistentStorage();
   }, []);
+  useEffect(() => warnBeforeUnloadWhileUnsent(session.client.pendingTotal), [session.client]);
   useEffect(
     () => syncThemeWithUserDoc(session.client, props.meId, pageTheme()),
     [session.client, props.meId],
@@ -98,6 +101,10 @@ export function ChatShell(props: {
         ref={mainRef}
         className={`${home ? 'hidden md:flex' : 'flex'} min-w-0 flex-1 flex-col overflow-hidden border-line md:rounded-3xl md:border`}
       >
+        {/* On phones the list (and its banner) is hidden behind the pane: every pane says it too. */}
+        <div className="px-3 pt-2 empty:hidden md:hidden">
+          <OfflineBanner />
+        </div>
         {route.view === 'conversation' && (
           <Suspense fallback={<div className="flex-1" aria-busy="true" />}>
             <ConversationPane
