@@ -17,7 +17,7 @@ const OTHER_SIDES = {
   server: ['@messenjo/app', '@messenjo/tests'],
 };
 const REACT = ['react', 'react/*', 'react-dom', 'react-dom/*'];
-const HTTP_AND_SOCKETS = ['hono', 'hono/*', '@hono/*', 'ws'];
+const HTTP_AND_SOCKETS = ['hono', 'hono/*', '@hono/*', 'ws', 'node:http', 'node:https', 'node:net'];
 
 /** The social graph's domain: everything in social/ but its routes, which speak HTTP for it. */
 const SOCIAL_DOMAIN = 'sync-server/src/social/!(*routes).ts';
@@ -38,11 +38,21 @@ const ACCOUNTS_DOMAIN = [
   'sync-server/src/sessions/!(*.test).ts',
 ];
 
+/**
+ * The sync server's three layers, one folder each (ARCHITECTURE.md "Layering"): `socket/` (the
+ * upgrade, connections, frames), `engine/` (hub, rooms, the commit pipeline, policy) and `store/`
+ * (DocStore, SQLite, the commit worker). Their code, not their tests: a test beside the code may
+ * assemble the layers it drives (the hub with real connections, a store with the commit queue).
+ */
+const SYNC = 'sync-server/src/sync';
+const syncLayer = (layer) => `${SYNC}/${layer}/!(*.test).ts`;
+
 /** Server modules that store things: they know tables and rows, never requests or sockets. */
 const SERVER_STORAGE = [
   'sync-server/src/db/**',
   'sync-server/src/**/*-store.ts',
   'sync-server/src/social/membership-queries.ts',
+  syncLayer('store'),
 ];
 
 function forbidPackages(packages, why) {
@@ -96,9 +106,38 @@ export default tseslint.config(
                 './sync-server/src/routes/**',
                 './sync-server/src/**/routes.ts',
                 './sync-server/src/**/*-routes.ts',
-                './sync-server/src/sync/{attach,connection,socket}.ts',
+                `./${SYNC}/socket/**`,
               ],
               message: 'Storage knows no HTTP or sockets: let the caller turn its result into a response.',
+            },
+            {
+              target: `./${syncLayer('store')}`,
+              from: [`./${SYNC}/engine/**`, `./${SYNC}/socket/**`, `./${SYNC}/*.ts`],
+              message:
+                'The sync store knows neither the engine nor the sockets: the engine calls it through DocStore (store/doc-store.ts).',
+            },
+            {
+              target: `./${syncLayer('engine')}`,
+              from: [
+                `./${SYNC}/socket/**`,
+                `./${SYNC}/*.ts`,
+                './sync-server/src/http/**',
+                './sync-server/src/routes/**',
+              ],
+              message:
+                'The sync engine knows no sockets or HTTP: it sees a connection as a Peer and is called as a ConnectionHost (engine/connection-host.ts).',
+            },
+            {
+              target: `./${syncLayer('socket')}`,
+              from: `./${SYNC}/engine`,
+              except: ['./connection-host.ts'],
+              message:
+                'The socket side reaches the sync engine only through engine/connection-host.ts (serve-sync.ts wires the hub in).',
+            },
+            {
+              target: `./${syncLayer('socket')}`,
+              from: [`./${SYNC}/store/**`, `./${SYNC}/*.ts`],
+              message: 'The socket side never touches the store: the engine reads and writes documents.',
             },
             {
               target: `./${SOCIAL_DOMAIN}`,
@@ -175,6 +214,15 @@ export default tseslint.config(
       'no-restricted-imports': forbidPackages(
         [...OTHER_SIDES.server, ...HTTP_AND_SOCKETS],
         'The accounts domain knows no HTTP or sockets; app/ and sync-server/ meet only in shared/.',
+      ),
+    },
+  },
+  {
+    files: [syncLayer('engine')],
+    rules: {
+      'no-restricted-imports': forbidPackages(
+        [...OTHER_SIDES.server, ...HTTP_AND_SOCKETS],
+        'The sync engine knows no HTTP or sockets (socket/ speaks `ws` for it); app/ and sync-server/ meet only in shared/.',
       ),
     },
   },

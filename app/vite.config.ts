@@ -43,8 +43,11 @@ export default defineConfig({
         ],
       },
       injectManifest: {
-        // The shell, every chunk and the icons: the app starts with no network.
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // The shell, every chunk, the icons and the wasm SQLite of the search worker
+        // (search/opfs-db.ts): the app, search included, starts with no network.
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
+        // sqlite-wasm's own "Worker1" API chunk, which the app never starts.
+        globIgnores: ['**/sqlite3-worker1-*.js'],
       },
       devOptions: { enabled: false },
     }),

@@ -8,8 +8,8 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@messenjo/'));
 
 await build({
-  // The commit worker's thread loads its own bundle, beside main.js (sync/spawn-commit-worker.ts).
-  entryPoints: { main: 'src/main.ts', 'commit-worker': 'src/sync/commit-worker.ts' },
+  // The commit worker's thread loads its own bundle, beside main.js (sync/store/spawn-commit-worker.ts).
+  entryPoints: { main: 'src/main.ts', 'commit-worker': 'src/sync/store/commit-worker.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

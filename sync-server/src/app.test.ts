@@ -8,8 +8,8 @@ import { createApp } from './app.ts';
 import { MIGRATIONS, migrate, openDatabase } from './db/index.ts';
 import { silentLogger } from './logger.ts';
 import { createServices, type Services } from './services.ts';
-import type { CommitWorkerData } from './sync/commit-worker-protocol.ts';
-import { spawnCommitWorker } from './sync/spawn-commit-worker.ts';
+import type { CommitWorkerData } from './sync/store/commit-worker-protocol.ts';
+import { spawnCommitWorker } from './sync/store/spawn-commit-worker.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'messenjo-app-'));
 const staticDir = path.join(dir, 'static');

@@ -11,9 +11,9 @@ import type { Logger } from './logger.ts';
 import { SessionStore } from './sessions/index.ts';
 import { createSocial, type Social } from './social/index.ts';
 // The stores directly, not the sync barrel: its socket half needs `Services` (a cycle).
-import type { DocStore } from './sync/doc-store.ts';
-import { SqliteDocStore } from './sync/sqlite-doc-store.ts';
-import { WorkerDocStore, type WorkerDocStoreOptions } from './sync/worker-doc-store.ts';
+import type { DocStore } from './sync/store/doc-store.ts';
+import { SqliteDocStore } from './sync/store/sqlite-doc-store.ts';
+import { WorkerDocStore, type WorkerDocStoreOptions } from './sync/store/worker-doc-store.ts';
 
 /**
  * The server's long-lived services, built once by `main` (or a test) and shared by the HTTP

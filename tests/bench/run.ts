@@ -18,10 +18,11 @@ import { w5AppNewDevice, w6Open, w12ColdStart } from './workloads/app-open.ts';
 import { w7Idle } from './workloads/w7-idle.ts';
 import { w8Storage } from './workloads/w8-storage.ts';
 import { w9LocalSend } from './workloads/w9-local-send.ts';
+import { w10Search } from './workloads/w10-search.ts';
 
 /**
  * `pnpm bench [W1,W3,...] [--targets=messenjo,hocuspocus] [--scale=0.05] [--rounds=N] [--json=out.json]`
- * Workloads × targets (BENCH.md). Each server is its own process, started fresh per workload run;
+ * Workloads × targets (docs/workloads.md). Each server is its own process, started fresh per workload run;
  * within a round the targets run one after another, and rounds repeat, so machine noise spreads
  * over all of them. Prints the medians over rounds and ours ÷ peer. Exits non-zero if any run fails.
  */
@@ -38,6 +39,7 @@ const WORKLOADS: Workload[] = [
   w7Idle,
   w8Storage,
   w9LocalSend,
+  w10Search,
   w12ColdStart,
 ];
 const baseline = process.env.BENCH_BASELINE;

@@ -6,6 +6,7 @@ describe('routes', () => {
     const routes: Route[] = [
       { view: 'home' },
       { view: 'conversation', id: 'c_abc/def' },
+      { view: 'conversation', id: 'c_abc', messageId: 'm0123456789' },
       { view: 'friends' },
       { view: 'new-group' },
       { view: 'settings' },

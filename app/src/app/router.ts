@@ -6,14 +6,20 @@ import { Store } from '../lib/store.ts';
  */
 export type Route =
   | { view: 'home' }
-  | { view: 'conversation'; id: string }
+  /** `messageId`: opened at that message (a search result), scrolled to and marked. */
+  | { view: 'conversation'; id: string; messageId?: string }
   | { view: 'friends' }
   | { view: 'new-group' }
   | { view: 'settings' };
 
 export function parseRoute(pathname: string): Route {
-  const conversation = /^\/c\/([^/]+)$/.exec(pathname);
-  if (conversation) return { view: 'conversation', id: decodeURIComponent(conversation[1]!) };
+  const conversation = /^\/c\/([^/]+)(?:\/m\/([^/]+))?$/.exec(pathname);
+  if (conversation) {
+    const id = decodeURIComponent(conversation[1]!);
+    return conversation[2] === undefined
+      ? { view: 'conversation', id }
+      : { view: 'conversation', id, messageId: decodeURIComponent(conversation[2]) };
+  }
   if (pathname === '/friends') return { view: 'friends' };
   if (pathname === '/groups/new') return { view: 'new-group' };
   if (pathname === '/settings') return { view: 'settings' };
@@ -25,7 +31,9 @@ export function pathOf(route: Route): string {
     case 'home':
       return '/';
     case 'conversation':
-      return `/c/${encodeURIComponent(route.id)}`;
+      return route.messageId === undefined
+        ? `/c/${encodeURIComponent(route.id)}`
+        : `/c/${encodeURIComponent(route.id)}/m/${encodeURIComponent(route.messageId)}`;
     case 'friends':
       return '/friends';
     case 'new-group':

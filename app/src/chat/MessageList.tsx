@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+import { router } from '../app/router.ts';
+import { useStore } from '../lib/use-store.ts';
 import type { ChatState, ConversationModel } from './conversation-model.ts';
 import { Row, type RowContext } from './MessageRow.tsx';
 import { lastOwnIndex } from './receipts.ts';
@@ -107,12 +109,10 @@ export function MessageList(props: {
   }, [state.hasOlder]);
 
   const jumpTo = useCallback(
-    async (messageId: string) => {
-      for (
-        let i = 0;
-        rowIndexOf(rowsRef.current, messageId) < 0 && hasOlderRef.current && i < MAX_SEGMENTS_TO_FIND;
-        i++
-      ) {
+    async (messageId: string, found?: { hold: boolean }) => {
+      // A search result is on the device, however old: its segments load until it shows.
+      const most = found ? Number.POSITIVE_INFINITY : MAX_SEGMENTS_TO_FIND;
+      for (let i = 0; rowIndexOf(rowsRef.current, messageId) < 0 && hasOlderRef.current && i < most; i++) {
         await model.loadOlder();
         // Let the new state render before looking again.
         await new Promise((resolve) => requestAnimationFrame(resolve));
@@ -121,10 +121,18 @@ export function MessageList(props: {
       if (index < 0) return;
       virtuoso.current?.scrollToIndex({ index, align: 'center' });
       setHighlighted(messageId);
-      setTimeout(() => setHighlighted((h) => (h === messageId ? null : h)), 2000);
+      // A message opened from search stays marked: the person came for it.
+      if (!found?.hold) setTimeout(() => setHighlighted((h) => (h === messageId ? null : h)), 2000);
     },
     [model],
   );
+
+  // Opened at a message (a search result): scrolled to and marked, again for each new result.
+  const route = useStore(router.route);
+  const openAt = route.view === 'conversation' ? route.messageId : undefined;
+  useEffect(() => {
+    if (openAt !== undefined) void jumpTo(openAt, { hold: true });
+  }, [openAt, jumpTo]);
 
   const rowContext: RowContext = useMemo(
     () => ({

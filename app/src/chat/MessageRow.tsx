@@ -129,6 +129,7 @@ function MessageBubble(props: { row: Extract<ChatRow, { kind: 'message' }>; ctx:
                   ? 'bg-bubble-own text-on-bubble-own'
                   : 'bg-bubble-other text-on-bubble-other'
             } ${ctx.highlighted === message.id ? 'ring-2 ring-focus' : ''}`}
+            data-highlighted={ctx.highlighted === message.id || undefined}
             title={fullTimeLabel(message.sentAt)}
           >
             {message.replyTo !== undefined && (

@@ -11,6 +11,7 @@ import {
 import type * as Y from 'yjs';
 import { api, ApiError, onUnauthenticated } from '../api/client.ts';
 import { Store } from '../lib/store.ts';
+import { MessageSearch } from '../search/message-search.ts';
 import {
   broadcastTabChannel,
   ConversationSegments,
@@ -116,6 +117,8 @@ export class DeviceSession {
   readonly unsentMessages = new Store(0);
   /** The latest change of this device the server refused, until the person dismisses it. */
   readonly refusals: RefusalLog;
+  /** Full-text search over the messages on this device (a worker, fed the index's changes). */
+  readonly search: MessageSearch;
 
   private readonly rows = new Map<string, ConversationRow>();
   private readonly watches = new Map<string, ConversationWatch>();
@@ -164,6 +167,7 @@ export class DeviceSession {
       this.disposers.push(electSocketLeader(this.client), () => tabs.close());
     }
     this.refusals = new RefusalLog(this.client);
+    this.search = new MessageSearch(userId);
     // Another tab signed this user out and removes the data: stop writing and leave too.
     if (typeof BroadcastChannel !== 'undefined') {
       const channel = new BroadcastChannel(signOutChannelName(userId));
@@ -217,6 +221,7 @@ export class DeviceSession {
     await this.loadFromDevice();
     if (this.disposed) return;
     void this.userDoc();
+    this.search.startSoon();
     this.watchSoon(this.conversations.get().map((row) => row.id));
     // A new device fills its index; a known one catches up on what changed while it was closed.
     void this.refresh();
@@ -364,6 +369,7 @@ export class DeviceSession {
   }
 
   private onIndex(docId: string, length: number, put: IndexedMessage[], removed: string[]): void {
+    this.search.indexed(docId, put, removed);
     const db = this.db;
     this.indexWrites = this.indexWrites
       .then(() =>
@@ -587,6 +593,7 @@ export class DeviceSession {
     this.disposed = true;
     for (const dispose of this.disposers.splice(0)) dispose();
     this.cancelWatchBatch?.();
+    this.search.dispose();
     this.toWatch.clear();
     this.stopObservingUser();
     for (const id of [...this.watches.keys()]) this.unwatch(id);

@@ -1,5 +1,6 @@
 import type { ConversationDetail, FriendsResponse, UserSummary } from '@messenjo/shared';
 import Dexie, { type EntityTable } from 'dexie';
+import { deleteSearchIndex } from '../search/opfs-files.ts';
 import type { ConversationRow } from './list-columns.ts';
 
 /** A message as the device indexes it for search (the segment documents stay the source). */
@@ -58,7 +59,7 @@ export class LocalDb extends Dexie {
   }
 }
 
-/** Deletes everything a user left on this device: the index and the documents with their outbox. */
+/** Deletes everything a user left on this device: the index, the documents with their outbox, the search index. */
 export async function deleteLocalData(userId: string, indexedDb: IDBFactory = indexedDB): Promise<void> {
   for (const name of [localDbName(userId), syncDbName(userId)]) {
     await new Promise<void>((resolve, reject) => {
@@ -67,6 +68,7 @@ export async function deleteLocalData(userId: string, indexedDb: IDBFactory = in
       request.onerror = () => reject(request.error ?? new Error(`${name} could not be deleted`));
     });
   }
+  await deleteSearchIndex(userId);
 }
 
 /**

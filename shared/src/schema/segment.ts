@@ -63,7 +63,7 @@ export function isSegmentFull(doc: Y.Doc): boolean {
   return segmentOf(doc).messages.length >= SEGMENT_MESSAGES;
 }
 
-/** Appends with insert(length): Y.Array.push walks the whole list (see BENCH.md). */
+/** Appends with insert(length): Y.Array.push walks the whole list (docs/workloads.md). */
 export function appendMessage(doc: Y.Doc, entry: MessageEntry): void {
   const { messages } = segmentOf(doc);
   messages.insert(messages.length, [entry]);

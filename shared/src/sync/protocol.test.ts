@@ -7,6 +7,7 @@ import {
   encodeClientFrame,
   encodeServerFrame,
   MalformedFrameError,
+  PROTOCOL_VERSION,
   type ClientFrame,
   type ServerFrame,
 } from './protocol.ts';
@@ -14,7 +15,7 @@ import {
 const bytes = (...values: number[]) => new Uint8Array(values);
 
 const CLIENT_FRAMES: ClientFrame[] = [
-  { type: 'hello', protocolVersion: 1 },
+  { type: 'hello', protocolVersion: PROTOCOL_VERSION },
   {
     type: 'subscribe',
     docs: [
@@ -28,7 +29,7 @@ const CLIENT_FRAMES: ClientFrame[] = [
 ];
 
 const SERVER_FRAMES: ServerFrame[] = [
-  { type: 'hello', protocolVersion: 1, userId: 'u_x' },
+  { type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_x' },
   { type: 'sync', docId: 'conv:c_a:seg:0', seq: 3, update: bytes(0, 0), latestSegment: -1 },
   { type: 'sync', docId: 'conv:c_a:seg:0', seq: 3, update: bytes(0, 0), latestSegment: 4 },
   { type: 'update', docId: 'd', seq: 1_000_000, update: bytes(9) },

@@ -60,7 +60,10 @@ export type ServerFrame =
   /** The update `ref` is committed (durable) as `seq` (0 when it changed nothing). */
   | { type: 'ack'; docId: string; ref: number; seq: number }
   | { type: 'denied'; docId: string; reason: DenyReason }
-  /** The update `ref` was refused whole; `code` is from CLOSE_CODES and the socket closes next. */
+  /**
+   * The update `ref` was refused whole; `code` is from CLOSE_CODES. The socket closes next with that
+   * code, but for `update_missing_dependency`, which leaves it open (VAL6).
+   */
   | { type: 'rejected'; docId: string; ref: number; code: number }
   /** A newer segment of a conversation exists; subscribe to it. */
   | { type: 'segment'; conversationId: string; index: number }

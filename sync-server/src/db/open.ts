@@ -7,7 +7,7 @@ export type Db = Database.Database;
  * block the writer, synchronous=FULL so a committed (and acked) update survives power loss,
  * foreign keys enforced, and a busy timeout so a checkpoint never fails a request outright.
  *
- * Two connections write: this one and the commit worker's (sync/commit-worker.ts). A write
+ * Two connections write: this one and the commit worker's (sync/store/commit-worker.ts). A write
  * transaction on it must therefore begin IMMEDIATE (`db.transaction(fn).immediate()`): a
  * deferred one that reads first fails with SQLITE_BUSY_SNAPSHOT (the busy timeout does not
  * apply) when the worker commits between its read and its first write.

@@ -4,7 +4,8 @@ import type { AppEnv } from './env.ts';
 
 /**
  * Security headers on every response. The CSP allows only our own origin: the built app has
- * no inline scripts, styles come from its own CSS file (React sets style properties through
+ * no inline scripts (`'wasm-unsafe-eval'` lets our own WebAssembly compile — SQLite in the
+ * search worker — and nothing else: no `eval`, no inline script), styles come from its own CSS file (React sets style properties through
  * the CSSOM, which CSP does not govern), pictures may be blobs or data URLs made on the
  * device, and the sync socket is on the same origin.
  */
@@ -23,7 +24,7 @@ function build(origin: URL): MiddlewareHandler<AppEnv> {
   const apply: MiddlewareHandler<AppEnv> = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
+      scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
       styleSrc: ["'self'"],
       imgSrc: ["'self'", 'data:', 'blob:'],
       fontSrc: ["'self'"],

@@ -3,7 +3,7 @@ import type { EventBus } from '../events/bus.ts';
 import { Conversations } from './conversations.ts';
 import { Groups } from './groups.ts';
 import { ListActivity } from './list-activity.ts';
-import type { ConversationPolicy } from '../sync/conversation-policy.ts';
+import type { ConversationPolicy } from '../sync/engine/conversation-policy.ts';
 import { Relationships } from './relationships.ts';
 import { UserSearch } from './search.ts';
 import { UserDirectory } from './user-directory.ts';

@@ -1,6 +1,6 @@
 import { describeSystemEntry, isSystemMessage, type MessageEntry } from '@messenjo/shared';
 import type { EventBus } from '../events/bus.ts';
-import type { ListColumns } from './list-columns.ts';
+import type { ListColumns } from '../sync/store/list-columns.ts';
 import type { UserDirectory } from './user-directory.ts';
 
 /**

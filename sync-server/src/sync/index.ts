@@ -1,6 +1,8 @@
-export { attachSyncSocket, SYNC_PATH } from './attach.ts';
-export { SyncHub, type SyncHubOptions } from './hub.ts';
+export { attachSyncSocket, SYNC_PATH } from './socket/attach.ts';
+export { connectSocket } from './socket/connection.ts';
+export type { SyncSocket } from './socket/socket.ts';
+export { SyncHub, type SyncHubOptions } from './engine/hub.ts';
+export type { SocketAuth } from './engine/connection-host.ts';
 export { serveSync, type RunningSync } from './serve-sync.ts';
-export type { DocStore } from './doc-store.ts';
-export { SqliteDocStore } from './sqlite-doc-store.ts';
-export type { SyncSocket, SocketAuth } from './socket.ts';
+export type { DocStore } from './store/doc-store.ts';
+export { SqliteDocStore } from './store/sqlite-doc-store.ts';

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Services } from '../services.ts';
-import { attachSyncSocket } from './attach.ts';
-import { SyncHub, type SyncHubOptions } from './hub.ts';
+import { attachSyncSocket } from './socket/attach.ts';
+import { SyncHub, type SyncHubOptions } from './engine/hub.ts';
 
 export interface RunningSync {
   hub: SyncHub;

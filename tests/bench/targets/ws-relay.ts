@@ -84,7 +84,7 @@ class WsRelayPeer implements BenchPeer {
 
 /**
  * The floor, not a peer: frames forwarded with no CRDT, storage or checks (servers/ws-relay.mjs).
- * In the same run it shows what the load generator and the machine allow any relay (BENCH.md's
+ * In the same run it shows what the load generator and the machine allow any relay (docs/workloads.md's
  * physical limits); only the relay workloads can be expressed by it.
  */
 export const wsRelayTarget = peerTarget({

@@ -5,7 +5,7 @@ import { writeHistory } from './history.ts';
 import type { Measurement, Workload } from './types.ts';
 
 /**
- * The app's side of opening (BENCH.md W6, W12, and W5 as a person sees it): the built PWA in
+ * The app's side of opening (docs/workloads.md W6, W12, and W5 as a person sees it): the built PWA in
  * Chromium against our built server. Peers have no app, so these run on ours alone. Times are
  * taken inside the page (`performance.now()` from navigation start, sampled every animation
  * frame), so they include loading the shell, starting the device session and painting.

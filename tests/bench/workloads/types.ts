@@ -11,7 +11,7 @@ export interface Measurement {
 }
 
 export interface RunContext {
-  /** 1 is the size BENCH.md defines; 0.05 is the quick CI size. */
+  /** 1 is the size docs/workloads.md defines; 0.05 is the quick CI size. */
   scale: number;
   /** Updates the progress line. */
   progress: (detail: string) => void;

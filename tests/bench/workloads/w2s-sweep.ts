@@ -6,7 +6,7 @@ const RATES = [250, 500, 1000, 2000, 4000, 8000];
 const P99_LIMIT_MS = 50;
 
 /**
- * W2s (BENCH.md): W2's shape (100 groups × 10 devices) at an offered rate doubling from 250
+ * W2s (docs/workloads.md): W2's shape (100 groups × 10 devices) at an offered rate doubling from 250
  * msgs/s; a rate is sustained when every delivery arrived, p99 < 50 ms and latency did not grow
  * over the step. Stops at the first backlog (a delivery missing 3 s after the step or latency
  * growing); reports the highest sustained rate, and p99 and server CPU at every rate it ran.

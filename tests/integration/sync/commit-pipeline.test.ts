@@ -1,7 +1,7 @@
 import { appendMessage, segmentDocId, segmentOf, type MessageEntry } from '@messenjo/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { DocStore } from '../../../sync-server/src/sync/doc-store.ts';
+import type { DocStore } from '../../../sync-server/src/sync/store/doc-store.ts';
 import {
   eventually,
   RawPeer,

@@ -7,8 +7,8 @@ import { MembershipStore } from '../../../sync-server/src/conversations/membersh
 import { MIGRATIONS, migrate, openDatabase, type Db } from '../../../sync-server/src/db/index.ts';
 import { createEventBus } from '../../../sync-server/src/events/bus.ts';
 import { createLogger } from '../../../sync-server/src/logger.ts';
-import { SqliteDocStore, SyncHub } from '../../../sync-server/src/sync/index.ts';
-import type { Connection } from '../../../sync-server/src/sync/connection.ts';
+import { connectSocket, SqliteDocStore, SyncHub } from '../../../sync-server/src/sync/index.ts';
+import type { Connection } from '../../../sync-server/src/sync/socket/connection.ts';
 import { Seeder, tempDataDir } from '../../harness/sync.ts';
 
 /**
@@ -77,7 +77,8 @@ class Link implements WebSocketLike {
     const event = this.down.shift();
     if (!event) return;
     if (event.kind === 'open') {
-      this.connection = this.net.hub.connect(
+      this.connection = connectSocket(
+        this.net.hub,
         {
           send: (frame) => !this.dead && this.down.push({ kind: 'frame', bytes: frame }),
           close: (code) => !this.dead && this.down.push({ kind: 'close', code }),

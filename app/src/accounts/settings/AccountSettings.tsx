@@ -1,4 +1,5 @@
 import type { MeResponse } from '@messenjo/shared';
+import { ExportSection } from '../../export/ExportSection.tsx';
 import { AppearanceSection } from './AppearanceSection.tsx';
 import { DeleteAccountSection, InvitesSection } from './DangerSection.tsx';
 import { DevicesSection } from './DevicesSection.tsx';
@@ -6,7 +7,7 @@ import { MethodsSection } from './MethodsSection.tsx';
 import { ProfileSection } from './ProfileSection.tsx';
 import { StorageSection } from './StorageSection.tsx';
 
-/** The settings screen (its title is the shell's pane header): profile, appearance, devices, storage, sign-in methods, invites (admins), account deletion. */
+/** The settings screen (its title is the shell's pane header): profile, appearance, devices, storage, sign-in methods, invites (admins), export of your data, account deletion. */
 export function AccountSettings(props: { me: MeResponse }) {
   const linkError = new URLSearchParams(window.location.search).get('error');
   return (
@@ -17,6 +18,7 @@ export function AccountSettings(props: { me: MeResponse }) {
       <StorageSection />
       <MethodsSection me={props.me} linkError={linkError} />
       <InvitesSection me={props.me} />
+      <ExportSection me={props.me} />
       <DeleteAccountSection />
     </div>
   );

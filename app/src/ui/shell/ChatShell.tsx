@@ -7,6 +7,7 @@ import { warnBeforeUnloadWhileUnsent } from '../../pwa/unsent-warning.ts';
 import { useStore } from '../../lib/use-store.ts';
 import { useDeviceSession } from '../../session/context.tsx';
 import { signOutOfDevice } from '../../session/sign-out.ts';
+import { SearchResults } from '../../search/SearchResults.tsx';
 import { ConversationList } from '../../social/ConversationList.tsx';
 import { OfflineBanner } from '../../social/OfflineBanner.tsx';
 import { useFriends } from '../../social/use-social.ts';
@@ -75,7 +76,7 @@ export function ChatShell(props: {
         <div className="flex items-center gap-2">
           <input
             type="search"
-            aria-label="Search conversations"
+            aria-label="Search conversations, people and messages"
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
             placeholder="Search"
@@ -89,6 +90,7 @@ export function ChatShell(props: {
             selectedId={selectedId}
             onSelect={(id) => go({ view: 'conversation', id })}
           />
+          <SearchResults query={filter} />
         </div>
         <NavBar
           route={route}

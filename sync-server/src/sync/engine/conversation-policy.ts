@@ -1,0 +1,17 @@
+import type { MessageEntry } from '@messenjo/shared';
+import type { ListColumns } from '../store/list-columns.ts';
+
+/**
+ * What the sync engine asks of the social graph: who may write (a removed member, an ended
+ * group or a direct conversation between people who are no longer friends is read-only), who
+ * hears about a conversation's changes, and the list's columns that commit with its messages.
+ */
+export interface ConversationPolicy {
+  canWrite(userId: string, conversationId: string): boolean;
+  /** Users whose devices are told when the conversation's list data changes. */
+  audience(conversationId: string): string[];
+  /** The list's columns for messages about to commit, with the newest in display order (written by their commit). */
+  listColumns(conversationId: string, newest: MessageEntry, count: number): ListColumns;
+  /** Called once a commit wrote the conversation's list columns. */
+  messagesCommitted(conversationId: string): void;
+}

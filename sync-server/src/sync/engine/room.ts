@@ -1,0 +1,383 @@
+import {
+  encodeServerFrame,
+  segmentOf,
+  SYSTEM_AUTHOR,
+  type CloseReason,
+  type DocRef,
+  type SubscribeItem,
+  type SystemEntry,
+} from '@messenjo/shared';
+import * as Y from 'yjs';
+import type { Logger } from '../../logger.ts';
+import type { ListColumns } from '../store/list-columns.ts';
+import type { CommitQueue } from './commit-queue.ts';
+import type { Compaction } from './compaction.ts';
+import type { Peer, RoomHandle, Subscription } from './connection-host.ts';
+import type { ConversationPolicy } from './conversation-policy.ts';
+import type { DocStore, StoredUpdate } from '../store/doc-store.ts';
+import type { Fanout } from './fanout.ts';
+import type { HeadAnnouncer } from './head-announcer.ts';
+import { LiveDoc } from './live-doc.ts';
+import { mergeInGroups } from '../store/merge.ts';
+import type { OpenedSegment, SegmentDirectory } from './segments.ts';
+import { systemEntryUpdate } from './system-entry.ts';
+import { validateUpdate } from './validate-update.ts';
+
+/** What every room shares, built once by the hub. */
+export interface RoomContext {
+  store: DocStore;
+  commits: CommitQueue;
+  fanout: Fanout<Peer>;
+  heads: HeadAnnouncer;
+  segments: SegmentDirectory;
+  compaction: Compaction;
+  logger: Logger;
+  /** The social graph's answers; absent in bare sync tests (every member may write). */
+  conversations?: ConversationPolicy;
+  /** A document nobody has open leaves memory after this long (compacted first). */
+  idleUnloadMs: number;
+  /** A write to this room opened a new segment of its conversation (relayed already, not yet committed). */
+  segmentOpened(room: Room, segment: OpenedSegment, update: Uint8Array): void;
+  /** The room holds no document and no socket any more: the registry may forget it. */
+  vacated(room: Room): void;
+  refuseUpdate(peer: Peer, docId: string, ref: number, reason: CloseReason, problem: string): void;
+}
+
+/** One change on its way into the document: a device's validated update or a system entry. */
+interface Write {
+  update: Uint8Array;
+  /** The user id the update's rows and new client ids are bound to (`system` for system entries). */
+  author: string;
+  /** The socket that sent it (never relayed back to it); null for the server's own entries. */
+  origin: Peer | null;
+  newClients: number[];
+  newMessages: { id: string; author: string }[];
+  /** UP3: the update is committed (a device's ack goes out here). */
+  onCommitted?: (seq: number) => void;
+  /** The live document could not take the update (it was reloaded). */
+  onUnapplied?: () => void;
+}
+
+/** What a subscribe read of the log gave: the entries after the device's seq, through `through`. */
+export interface LogRead {
+  log: StoredUpdate[];
+  /** The last sequence number the device holds with `log` (its own when the log is empty). */
+  through: number;
+}
+
+/**
+ * One live document (a conversation segment or a user's private document) and the sockets in
+ * it. It loads its `LiveDoc` when first needed and unloads it when idle, and runs the one
+ * commit pipeline both devices' updates and the server's system entries go through:
+ * validate → apply → relay → enqueue the commit → ack and head once committed.
+ */
+export class Room implements RoomHandle {
+  private live: LiveDoc | undefined;
+  /** The store read that will bring the document into memory, while it runs. */
+  private loading: Promise<LiveDoc> | undefined;
+  /** Sockets in the room; each is its own fanout listener on the document's topic (W7: no listener object per socket). */
+  private readonly members = new Set<Peer>();
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly docId: string,
+    readonly ref: DocRef,
+    private readonly context: RoomContext,
+  ) {}
+
+  /** The document when it is in memory. */
+  get liveDoc(): LiveDoc | undefined {
+    return this.live;
+  }
+
+  get inUse(): boolean {
+    return this.live !== undefined || this.loading !== undefined || this.members.size > 0;
+  }
+
+  /** The sockets in the room (a copy: callers may close them). */
+  peers(): Peer[] {
+    return [...this.members];
+  }
+
+  /**
+   * The document in memory, read from the store when it is not (once, however many ask). A
+   * document evicted while it was being read is dropped: callers look at `liveDoc` again.
+   * It is read only once none of its rows is still committing (evicted after a failed commit
+   * or an update that would not apply): the head it takes from the store is then the last
+   * stored sequence number, so the ones it hands out never collide with a row in flight.
+   */
+  load(): Promise<LiveDoc> {
+    if (this.live) return Promise.resolve(this.live);
+    if (!this.loading) {
+      const { commits, store } = this.context;
+      const read = commits.settled(this.docId).then(() => LiveDoc.load(this.docId, store));
+      const loading: Promise<LiveDoc> = read.then(
+        (live) => {
+          if (this.loading === loading) {
+            this.loading = undefined;
+            this.live = live;
+            this.scheduleIdleCheck();
+          }
+          return live;
+        },
+        (error: unknown) => {
+          if (this.loading === loading) this.loading = undefined;
+          if (!this.inUse) this.context.vacated(this);
+          throw error;
+        },
+      );
+      this.loading = loading;
+    }
+    return this.loading;
+  }
+
+  join(peer: Peer): void {
+    if (this.members.has(peer)) return;
+    this.members.add(peer);
+    this.context.fanout.subscribe(this.docId, peer);
+    clearTimeout(this.idleTimer);
+  }
+
+  leave(peer: Peer): void {
+    if (!this.members.delete(peer)) return;
+    this.context.fanout.unsubscribe(this.docId, peer);
+    if (this.members.size > 0) return;
+    // Nobody has it open: unload the document once nobody has had it open for a while.
+    if (this.live) this.scheduleIdleCheck();
+    else this.context.vacated(this);
+  }
+
+  /**
+   * SUB3, read from the store: the log after the device's sequence number (none past the
+   * committed `head`), or null when the answer must come from the document in memory (compacted
+   * away, or the device has nothing and the document is loaded: its full encoding is shared by
+   * every reader).
+   */
+  async readCatchUp(item: SubscribeItem, head: number): Promise<LogRead | null> {
+    if (item.seq >= head) return { log: [], through: item.seq };
+    if (item.seq === 0 && this.live) return null;
+    const log = await this.context.store.logAfter(this.docId, item.seq);
+    return log === null ? null : { log, through: Math.max(item.seq, log.at(-1)?.seq ?? 0) };
+  }
+
+  /**
+   * SUB3, answered in the turn the socket enters: the log read, then the updates after it that
+   * are applied but still committing (relayed before this socket entered), served from the
+   * commit queue like a relay; the device moves past the committed head only on their `head`
+   * frames (HD1). Null when the two do not meet or do not reach the document in memory (an
+   * update committed while the store answered): the document in memory answers then.
+   */
+  catchUpFromRead(read: LogRead): Uint8Array | null {
+    let through = read.through;
+    const committing: Uint8Array[] = [];
+    for (const row of this.context.commits.uncommitted(this.docId)) {
+      if (row.seq <= through) continue;
+      if (row.seq !== through + 1) return null;
+      committing.push(row.data);
+      through = row.seq;
+    }
+    if (this.live && through < this.live.head) return null;
+    return mergeInGroups([...read.log.map((entry) => entry.data), ...committing]);
+  }
+
+  /** SUB3 from memory: a diff against the device's state vector (the whole document when it has nothing). */
+  catchUpFromMemory(live: LiveDoc, item: SubscribeItem): Uint8Array {
+    if (isEmptyStateVector(item.stateVector)) return live.fullUpdate();
+    try {
+      return Y.encodeStateAsUpdate(live.doc, item.stateVector);
+    } catch {
+      return Y.encodeStateAsUpdate(live.doc);
+    }
+  }
+
+  // ---- the commit pipeline -----------------------------------------------------------------
+
+  /**
+   * A device's update: authorized (LA3), placed (SEG1), validated (VAL*, POS*), then committed.
+   * What the decision needs from the store is read first; the decision and the write then
+   * happen in one turn, against what is true in that turn (a membership may have ended
+   * meanwhile: the update of a socket no longer subscribed is dropped).
+   */
+  receive(
+    peer: Peer,
+    subscription: Subscription,
+    ref: number,
+    update: Uint8Array,
+    basis?: Uint8Array,
+  ): void | Promise<void> {
+    const { segments } = this.context;
+    if (!this.live || !segments.ready(this.ref)) {
+      return segments
+        .prepare(this.ref)
+        .then(() => this.load())
+        .then(() => this.receive(peer, subscription, ref, update, basis));
+    }
+    if (peer.subscriptions.get(this.docId) !== subscription) return;
+    this.decide(this.live, peer, subscription, ref, update, basis);
+  }
+
+  private decide(
+    live: LiveDoc,
+    peer: Peer,
+    subscription: Subscription,
+    ref: number,
+    update: Uint8Array,
+    basis: Uint8Array | undefined,
+  ): void {
+    const { userId } = peer.auth;
+    const refuse = (reason: CloseReason, problem: string): void =>
+      this.context.refuseUpdate(peer, this.docId, ref, reason, problem);
+    const { conversations, segments, commits } = this.context;
+    const { conversationId } = subscription;
+    if (conversationId !== null && conversations && !conversations.canWrite(userId, conversationId)) {
+      return refuse('update_not_writable', 'this conversation is read-only for you');
+    }
+    const skipsAhead = segments.refusal(this.ref);
+    // SEG1: refused like a missing dependency: a device that filled the segment before offline may still be resending it.
+    if (skipsAhead) return refuse('update_missing_dependency', skipsAhead);
+    const verdict = validateUpdate(live, update, userId, subscription.role, {
+      basis,
+      declared: subscription.declared,
+    });
+    if (!verdict.ok) return refuse(verdict.reason, verdict.problem);
+    if (verdict.noop) {
+      // Already in the document, maybe still in the queue: ack once the queue has committed (UP4).
+      commits.enqueue({
+        docId: this.docId,
+        onCommitted: () => peer.send({ type: 'ack', docId: this.docId, ref, seq: 0 }),
+        onFailed: () => peer.close('server_error'),
+      });
+      return;
+    }
+    this.commit(live, {
+      update,
+      author: userId,
+      origin: peer,
+      newClients: verdict.newClients,
+      newMessages: verdict.newMessages,
+      onCommitted: (seq) => peer.send({ type: 'ack', docId: this.docId, ref, seq }),
+      onUnapplied: () => refuse('update_malformed', 'update could not be applied'),
+    });
+  }
+
+  /**
+   * SYS1: a server-authored line ("‹name› renamed the group") appended to this segment,
+   * committed and relayed like any update.
+   */
+  writeSystemEntry(live: LiveDoc, entry: SystemEntry): void {
+    const made = systemEntryUpdate(live, entry, Date.now());
+    if (!made) return;
+    this.commit(live, {
+      update: made.update,
+      author: SYSTEM_AUTHOR,
+      origin: null,
+      newClients: [made.clientId],
+      // Receipts and reactions may name it at once, like any message of the segment.
+      newMessages: [{ id: made.message.id, author: SYSTEM_AUTHOR }],
+    });
+  }
+
+  /** The one commit pipeline (the document in memory, the conversation's newest segment known). */
+  private commit(live: LiveDoc, write: Write): void {
+    const { docId } = this;
+    const { logger, fanout, segments, commits, heads, compaction } = this.context;
+    try {
+      Y.applyUpdate(live.doc, write.update);
+    } catch (err) {
+      logger.warn('update failed to apply; document reloaded', { docId, err });
+      this.evict();
+      return write.onUnapplied?.();
+    }
+    for (const client of write.newClients) live.clients.set(client, write.author);
+    for (const message of write.newMessages) live.messageAuthors.set(message.id, message.author);
+    const seq = ++live.head;
+    live.pending++;
+    const segment = segments.opened(this.ref);
+    // RL1: relay at once; Yjs updates are idempotent and the sender resends whatever is not acked.
+    // HD1: a head due past its interval leaves in the same write.
+    heads.ride(docId, write.origin);
+    fanout.publish(
+      docId,
+      encodeServerFrame({ type: 'update', docId, seq: 0, update: write.update }),
+      write.origin,
+    );
+    if (segment) this.context.segmentOpened(this, segment, write.update);
+    commits.enqueue({
+      row: { docId, seq, data: write.update, userId: write.author, newClients: write.newClients, segment },
+      // The list's last message and count commit with the messages: no extra fsync per update.
+      listColumns:
+        write.newMessages.length > 0
+          ? { count: write.newMessages.length, columns: (count) => this.listColumns(live, count) }
+          : undefined,
+      onCommitted: () => {
+        live.pending--;
+        live.committedHead = Math.max(live.committedHead, seq);
+        // UP3: ack only now that it is committed; HD1: then tell every subscriber the durable head.
+        write.onCommitted?.(seq);
+        heads.announce(docId, seq);
+        if (segment) segments.announce(segment);
+        compaction.afterCommit(live, () => this.live === live);
+        if (this.members.size === 0 && this.live === live) this.scheduleIdleCheck();
+      },
+      onFailed: (err) => {
+        logger.error('commit failed; sockets of the document closed', { docId, err });
+        this.evict();
+        for (const peer of this.peers()) peer.close('server_error');
+      },
+    });
+  }
+
+  /** The conversation list's columns (last message, count) after these messages, for every member's list. */
+  private listColumns(live: LiveDoc, count: number): ListColumns | undefined {
+    const { conversations, logger } = this.context;
+    if (live.ref.kind !== 'segment' || !conversations) return undefined;
+    const { messages } = segmentOf(live.doc);
+    const newest = messages.length > 0 ? messages.get(messages.length - 1) : undefined;
+    if (!newest) return undefined;
+    try {
+      return conversations.listColumns(live.ref.conversationId, newest, count);
+    } catch (err) {
+      // The list's columns must never cost a message its durability.
+      logger.error('conversation list not updated', { conversationId: live.ref.conversationId, err });
+      return undefined;
+    }
+  }
+
+  // ---- memory ------------------------------------------------------------------------------
+
+  private scheduleIdleCheck(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      const live = this.live;
+      if (!live || this.members.size > 0) return;
+      if (live.pending > 0) return this.scheduleIdleCheck();
+      // Nothing pending: the snapshot is encoded now and rides the next commit.
+      this.context.compaction.compact(live, () => this.live === live);
+      this.evict();
+    }, this.context.idleUnloadMs);
+    this.idleTimer.unref();
+  }
+
+  /** Drops the document from memory (the store is the truth); the room goes once nobody is in it. */
+  evict(): void {
+    this.loading = undefined;
+    const live = this.live;
+    if (live) {
+      clearTimeout(this.idleTimer);
+      live.doc.destroy();
+      this.live = undefined;
+    }
+    if (!this.inUse) this.context.vacated(this);
+  }
+
+  /** Shutdown: queues a snapshot of what is loaded (CP1) with the next commit; `evict` once it is durable. */
+  compact(): void {
+    const live = this.live;
+    if (live) this.context.compaction.compact(live, () => this.live === live);
+  }
+}
+
+/** A device that holds nothing of the document (Yjs encodes an empty state vector as one 0 byte). */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.byteLength === 0 || (stateVector.byteLength === 1 && stateVector[0] === 0);
+}

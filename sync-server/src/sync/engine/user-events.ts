@@ -1,0 +1,85 @@
+import { encodeServerFrame, type SystemEntry, type UserEvent } from '@messenjo/shared';
+import type { MembershipStore } from '../../conversations/membership-store.ts';
+import type { Disposer, EventBus } from '../../events/bus.ts';
+import type { Peer } from './connection-host.ts';
+import type { ConversationPolicy } from './conversation-policy.ts';
+
+/** What the server's events act on: the sockets of a user, and a conversation's newest segment. */
+export interface UserEventTargets {
+  /** A copy of the user's open sockets (handlers may close them while iterating). */
+  socketsOf(userId: string): Peer[];
+  memberships: MembershipStore;
+  conversations?: ConversationPolicy;
+  /** SYS1: appends a server-authored entry to the conversation's newest segment. */
+  writeSystemEntry(conversationId: string, entry: SystemEntry): void;
+  /** Resolves once what is on its way to a commit now (system entries included) has committed. */
+  committed(): Promise<void>;
+}
+
+/**
+ * The bus events the sync socket acts on: live authorization (LA1, LA2), user events on the
+ * socket (EV1) and system entries (SYS1). Handlers run synchronously, so "membership ended" has
+ * unsubscribed every socket of the user before the request that ended it returns.
+ */
+export function listenToUserEvents(bus: EventBus, targets: UserEventTargets): Disposer[] {
+  const forUser = (userId: string, run: (peer: Peer) => unknown): void => {
+    for (const peer of targets.socketsOf(userId)) run(peer);
+  };
+  const tell = (userId: string, event: UserEvent): void => {
+    const frame = encodeServerFrame({ type: 'event', event });
+    forUser(userId, (peer) => peer.sendRaw(frame));
+  };
+
+  const membershipChanged = (
+    conversationId: string,
+    userId: string,
+    change: 'added' | 'removed' | 'left' | 'role',
+  ): void => {
+    if (change === 'removed' || change === 'left') {
+      // LA1: every socket of the user stops receiving the conversation before this returns.
+      forUser(userId, (peer) => {
+        for (const [docId, sub] of [...peer.subscriptions]) {
+          if (sub.conversationId !== conversationId) continue;
+          peer.unsubscribe(docId);
+          peer.send({ type: 'denied', docId, reason: 'membership_ended' });
+        }
+      });
+    } else if (change === 'role') {
+      const role = targets.memberships.activeRoles(userId, [conversationId]).get(conversationId) ?? null;
+      forUser(userId, (peer) => {
+        for (const sub of peer.subscriptions.values())
+          if (sub.conversationId === conversationId) sub.role = role;
+      });
+    }
+    tell(userId, { type: 'membership.changed', conversationId, change });
+  };
+
+  const conversationChanged = (conversationId: string, cause: 'messages' | undefined): void => {
+    const audience = targets.conversations?.audience(conversationId) ?? [];
+    const event: UserEvent =
+      cause === undefined
+        ? { type: 'conversation.changed', conversationId }
+        : { type: 'conversation.changed', conversationId, cause };
+    // The sockets open now: one that connects later already reads the change.
+    const sockets = [...new Set(audience)].flatMap((userId) => targets.socketsOf(userId));
+    // Events after commit: the system line a group change writes (conversation.system, published
+    // right after this) commits first, so a device that refetches the list reads it.
+    // One frame for every member's sockets: a busy conversation changes about once a second.
+    const frame = encodeServerFrame({ type: 'event', event });
+    queueMicrotask(() => void targets.committed().then(() => sockets.forEach((peer) => peer.sendRaw(frame))));
+  };
+
+  return [
+    bus.subscribe('session.revoked', (e) =>
+      forUser(e.userId, (peer) => peer.auth.sessionId === e.sessionId && peer.close('session_revoked')),
+    ),
+    bus.subscribe('user.deleted', (e) => forUser(e.userId, (peer) => peer.close('user_deleted'))),
+    bus.subscribe('membership.changed', (e) => membershipChanged(e.conversationId, e.userId, e.change)),
+    bus.subscribe('user.changed', (e) => tell(e.userId, { type: 'user.changed', userId: e.userId })),
+    bus.subscribe('relationship.changed', (e) => {
+      for (const userId of e.userIds) tell(userId, { type: 'relationship.changed' });
+    }),
+    bus.subscribe('conversation.changed', (e) => conversationChanged(e.conversationId, e.cause)),
+    bus.subscribe('conversation.system', (e) => targets.writeSystemEntry(e.conversationId, e.entry)),
+  ];
+}

@@ -1,0 +1,74 @@
+import type { ListColumns } from './list-columns.ts';
+import type { AppendRow, CommitExtras, Snapshot } from './doc-store.ts';
+
+/** What the commit worker is started with. */
+export interface CommitWorkerData {
+  /** The SQLite file the server's main connection has open (the worker opens its own). */
+  file: string;
+}
+
+/**
+ * A group commit as it crosses to the worker: every byte payload (updates, snapshots) packed
+ * into one buffer that is transferred, not copied again; the rest is small structured data.
+ * The caller's own Uint8Arrays stay intact (the hub still serves uncommitted updates from them).
+ */
+export interface CommitRequest {
+  type: 'commit';
+  id: number;
+  at: number;
+  bytes: ArrayBuffer;
+  rows: (Omit<AppendRow, 'data'> & { offset: number; length: number })[];
+  snapshots: (Omit<Snapshot, 'state'> & { offset: number; length: number })[];
+  listColumns: ListColumns[];
+}
+
+export type CommitWorkerRequest = CommitRequest | { type: 'close' };
+
+export type CommitReply =
+  { id: number; ok: true; listError?: string } | { id: number; ok: false; message: string; code?: string };
+
+/** What the worker says: `ready` once its database is open (the store is healthy from then), then one reply per commit. */
+export type CommitWorkerMessage = CommitReply | { type: 'ready' };
+
+export function packCommit(
+  id: number,
+  rows: readonly AppendRow[],
+  extras: CommitExtras,
+  at: number,
+): { request: CommitRequest; transfer: ArrayBuffer[] } {
+  const snapshots = extras.snapshots ?? [];
+  let total = 0;
+  for (const row of rows) total += row.data.byteLength;
+  for (const snapshot of snapshots) total += snapshot.state.byteLength;
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  const place = (data: Uint8Array): { offset: number; length: number } => {
+    bytes.set(data, offset);
+    offset += data.byteLength;
+    return { offset: offset - data.byteLength, length: data.byteLength };
+  };
+  const request: CommitRequest = {
+    type: 'commit',
+    id,
+    at,
+    bytes: bytes.buffer,
+    rows: rows.map(({ data, ...row }) => ({ ...row, ...place(data) })),
+    snapshots: snapshots.map(({ state, ...snapshot }) => ({ ...snapshot, ...place(state) })),
+    listColumns: [...(extras.listColumns ?? [])],
+  };
+  return { request, transfer: [bytes.buffer] };
+}
+
+export function unpackCommit(request: CommitRequest): { rows: AppendRow[]; extras: CommitExtras } {
+  const view = (offset: number, length: number) => new Uint8Array(request.bytes, offset, length);
+  return {
+    rows: request.rows.map(({ offset, length, ...row }) => ({ ...row, data: view(offset, length) })),
+    extras: {
+      listColumns: request.listColumns,
+      snapshots: request.snapshots.map(({ offset, length, ...snapshot }) => ({
+        ...snapshot,
+        state: view(offset, length),
+      })),
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { ListColumns } from './list-columns.ts';
+
+/**
+ * Where documents live. Two SQLite implementations: `WorkerDocStore` (the server's: commits on a
+ * worker thread, reads on the main thread's connection) and `SqliteDocStore` (everything on the
+ * caller's connection: tools and in-memory tests). A PostgreSQL store would implement the same
+ * contract and nothing in the sync logic would change. Writes are asynchronous (the event loop
+ * never waits for an fsync); so are reads (see `DocStore`).
+ */
+export interface StoredUpdate {
+  seq: number;
+  data: Uint8Array;
+}
+
+export interface StoredDoc {
+  snapshot: { seq: number; data: Uint8Array } | null;
+  /** Log entries after the snapshot, in sequence order. */
+  log: StoredUpdate[];
+  /** Yjs client id → user id, for this document. */
+  clients: Map<number, string>;
+}
+
+export interface AppendRow {
+  docId: string;
+  seq: number;
+  data: Uint8Array;
+  userId: string;
+  /** Client ids first used by this update, to bind to its user. */
+  newClients: number[];
+  /** Set when this update is the first of a new segment. */
+  segment?: { conversationId: string; index: number };
+}
+
+/** A compaction: the document's state through `throughSeq` replaces the log entries it covers. */
+export interface Snapshot {
+  docId: string;
+  throughSeq: number;
+  state: Uint8Array;
+}
+
+/** What commits together with a batch of updates, in its one transaction. */
+export interface CommitExtras {
+  /** The conversation list's columns for the batch's messages (no extra fsync per update). */
+  listColumns?: readonly ListColumns[];
+  /** Snapshots covering exactly what this and earlier batches store (compaction at no extra fsync). */
+  snapshots?: readonly Snapshot[];
+}
+
+/**
+ * Reads are asynchronous (a store on another thread or another machine answers later; SQLite
+ * answers at once, through a resolved promise); the sync engine never assumes an answer arrives
+ * in the same turn.
+ */
+export interface DocStore {
+  load(docId: string): Promise<StoredDoc>;
+  /** Head sequence numbers of many documents (0 when empty), in one query. */
+  heads(docIds: readonly string[]): Promise<Map<string, number>>;
+  /** Log entries with seq > afterSeq, or null when compaction removed some of them. */
+  logAfter(docId: string, afterSeq: number): Promise<StoredUpdate[] | null>;
+  /**
+   * Stores a batch of updates and its extras in one transaction (group commit), in the order
+   * batches were handed over; resolves once durable (fsync'd), rejects if nothing was stored.
+   * A failure of the list's columns alone is logged and does not cost the updates their commit.
+   */
+  appendBatch(rows: readonly AppendRow[], extras?: CommitExtras): Promise<void>;
+  /**
+   * Replaces log entries <= throughSeq by a snapshot of the state through them (never an older
+   * snapshot over a newer one).
+   */
+  compact(docId: string, throughSeq: number, state: Uint8Array): Promise<void>;
+  /** Waits for the writes handed over, then lets go of what the store holds (the commit worker). */
+  close(): Promise<void>;
+  /** Number of log entries after the snapshot. */
+  logLength(docId: string): Promise<number>;
+  latestSegments(conversationIds: readonly string[]): Promise<Map<string, number>>;
+}

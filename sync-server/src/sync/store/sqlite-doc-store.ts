@@ -1,0 +1,120 @@
+import type { Db } from '../../db/index.ts';
+import type { Logger } from '../../logger.ts';
+import type { AppendRow, CommitExtras, DocStore, StoredDoc, StoredUpdate } from './doc-store.ts';
+import { DocWriter } from './doc-writer.ts';
+
+const asBytes = (buffer: Buffer): Uint8Array =>
+  new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+
+/**
+ * The document store on one SQLite connection (WAL, synchronous=FULL): its reads are the
+ * server's (WorkerDocStore reads through it); its writes commit on the caller's thread (tools,
+ * in-memory databases, the fuzz test's hub). Reads that take two statements run in one read
+ * transaction: the commit worker may compact between them.
+ */
+export class SqliteDocStore implements DocStore {
+  private prepared: ReturnType<SqliteDocStore['prepare']> | undefined;
+  private readonly writer: DocWriter;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+    private readonly logger?: Logger,
+  ) {
+    this.writer = new DocWriter(db);
+  }
+
+  /** Statements are prepared on first use: services are built before a fresh database is migrated. */
+  private get stmts(): ReturnType<SqliteDocStore['prepare']> {
+    this.prepared ??= this.prepare();
+    return this.prepared;
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      snapshot: db.prepare('SELECT seq, data FROM doc_snapshots WHERE doc_id = ?'),
+      logAfter: db.prepare('SELECT seq, data FROM doc_log WHERE doc_id = ? AND seq > ? ORDER BY seq'),
+      clients: db.prepare('SELECT client_id, user_id FROM doc_clients WHERE doc_id = ?'),
+      logLength: db.prepare(
+        `SELECT count(*) AS n FROM doc_log WHERE doc_id = ? AND seq > coalesce((SELECT seq FROM doc_snapshots WHERE doc_id = ?), 0)`,
+      ),
+      heads: db.prepare(
+        `SELECT d.value AS doc_id,
+                max(coalesce((SELECT max(seq) FROM doc_log WHERE doc_id = d.value), 0),
+                    coalesce((SELECT seq FROM doc_snapshots WHERE doc_id = d.value), 0)) AS head
+         FROM json_each(?) d`,
+      ),
+      latest: db.prepare(
+        `SELECT conversation_id, latest_segment FROM conversation_segments
+         WHERE conversation_id IN (SELECT value FROM json_each(?))`,
+      ),
+    };
+  }
+
+  load(docId: string): Promise<StoredDoc> {
+    return Promise.resolve(this.db.transaction(() => this.readDoc(docId))());
+  }
+
+  private readDoc(docId: string): StoredDoc {
+    const snap = this.stmts.snapshot.get(docId) as { seq: number; data: Buffer } | undefined;
+    const snapshot = snap ? { seq: snap.seq, data: asBytes(snap.data) } : null;
+    const log = this.readLog(docId, snapshot?.seq ?? 0);
+    const clients = new Map<number, string>();
+    for (const row of this.stmts.clients.all(docId) as { client_id: number; user_id: string }[]) {
+      clients.set(row.client_id, row.user_id);
+    }
+    return { snapshot, log, clients };
+  }
+
+  heads(docIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = this.stmts.heads.all(JSON.stringify(docIds)) as { doc_id: string; head: number }[];
+    return Promise.resolve(new Map(rows.map((row) => [row.doc_id, row.head])));
+  }
+
+  logAfter(docId: string, afterSeq: number): Promise<StoredUpdate[] | null> {
+    const read = this.db.transaction(() => {
+      const snap = this.stmts.snapshot.get(docId) as { seq: number } | undefined;
+      if (snap && snap.seq > afterSeq) return null;
+      return this.readLog(docId, afterSeq);
+    });
+    return Promise.resolve(read());
+  }
+
+  private readLog(docId: string, afterSeq: number): StoredUpdate[] {
+    return (this.stmts.logAfter.all(docId, afterSeq) as { seq: number; data: Buffer }[]).map((row) => ({
+      seq: row.seq,
+      data: asBytes(row.data),
+    }));
+  }
+
+  appendBatch(rows: readonly AppendRow[], extras: CommitExtras = {}): Promise<void> {
+    // Commits now, on this thread; a throw inside the executor rejects.
+    return new Promise((resolve) => {
+      const { listError } = this.writer.commit(rows, extras, this.now());
+      if (listError !== undefined) this.logger?.error('conversation list not updated', { err: listError });
+      resolve();
+    });
+  }
+
+  compact(docId: string, throughSeq: number, state: Uint8Array): Promise<void> {
+    return this.appendBatch([], { snapshots: [{ docId, throughSeq, state }] });
+  }
+
+  /** The connection belongs to the caller, who closes it. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  logLength(docId: string): Promise<number> {
+    return Promise.resolve((this.stmts.logLength.get(docId, docId) as { n: number }).n);
+  }
+
+  latestSegments(conversationIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = this.stmts.latest.all(JSON.stringify(conversationIds)) as {
+      conversation_id: string;
+      latest_segment: number;
+    }[];
+    return Promise.resolve(new Map(rows.map((row) => [row.conversation_id, row.latest_segment])));
+  }
+}
