@@ -15,6 +15,11 @@ export default defineConfig({
             'tests/lint/**/*.test.ts',
           ],
           environment: 'node',
+          // Sized for a loaded 2-core machine: vitest's 5 s test and 1 s vi.waitFor / expect.poll
+          // defaults are reached there by tests that are merely slow (tests/harness/unit-waits.ts).
+          testTimeout: 30_000,
+          expect: { poll: { timeout: 10_000 } },
+          setupFiles: ['tests/harness/unit-waits.ts'],
         },
       },
     ],

@@ -1,13 +1,39 @@
 import { defineConfig } from 'vitest/config';
+import {
+  BROWSER_TEST_TIMEOUT_MS,
+  HOOK_TIMEOUT_MS,
+  INTEGRATION_TEST_TIMEOUT_MS,
+  LIVE,
+} from './harness/patience.ts';
 
-// Integration and browser tests start real processes: give them time, and run files in a few
-// workers only (a 2-core machine runs each server, each Chromium and the tests themselves).
+// Integration and browser tests start real processes: they wait on conditions only, and their
+// timeouts are sized for a loaded 2-core machine (harness/patience.ts). Files run in two workers
+// (a 2-core machine runs each server, each Chromium and the tests themselves). The second
+// reporter lists the slowest tests against their timeout.
 export default defineConfig({
   test: {
-    include: ['integration/**/*.test.ts', 'browser/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     maxWorkers: 2,
-    reporters: ['default'],
+    hookTimeout: HOOK_TIMEOUT_MS,
+    // expect.poll without options waits as long as LIVE (vitest's default is 1 s).
+    expect: { poll: { timeout: LIVE.timeout } },
+    reporters: ['default', './harness/slowest-tests-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['integration/**/*.test.ts'],
+          testTimeout: INTEGRATION_TEST_TIMEOUT_MS,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['browser/**/*.test.ts'],
+          testTimeout: BROWSER_TEST_TIMEOUT_MS,
+        },
+      },
+    ],
   },
 });

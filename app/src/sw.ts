@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { registerNotificationHandlers } from './notifications/sw-notifications.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -19,3 +20,6 @@ registerRoute(
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
   if ((event.data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
 });
+
+// Push, notification clicks, the app badge and the pages' background notifications.
+registerNotificationHandlers(self);

@@ -38,6 +38,10 @@ export const ERROR_CODES = [
   'already_a_member',
   'not_allowed_for_role',
   'group_ended',
+  // Web Push (issue 16)
+  'push_not_subscribed',
+  'push_subscription_gone',
+  'push_service_failed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -38,3 +38,29 @@ export const SYNC_LIMITS = {
   /** Sockets one user may hold open at once, over all devices. */
   MAX_SOCKETS_PER_USER: 32,
 } as const;
+
+/** Attachments (issue 17; docs/attachments.md). The server's config may lower or raise the file cap. */
+export const ATTACHMENT_LIMITS = {
+  /** The operator's default cap on one file's plaintext (ATTACHMENT_MAX_BYTES overrides it). */
+  DEFAULT_MAX_FILE_BYTES: 100 * 1024 * 1024,
+  /** Plaintext bytes per AES-GCM chunk. */
+  CHUNK_BYTES: 1024 * 1024,
+  /** Bytes of the GCM tag every chunk gains. */
+  GCM_TAG_BYTES: 16,
+  /** Attachments in one message. */
+  MAX_PER_MESSAGE: 10,
+  /** A file name, in characters. */
+  MAX_NAME_CHARS: 255,
+  /** A MIME type, in characters. */
+  MAX_TYPE_CHARS: 127,
+  /** A thumbnail's plaintext. */
+  MAX_THUMBNAIL_BYTES: 256 * 1024,
+  /** A ThumbHash is at most 25 bytes: 34 base64 characters; room for a later version. */
+  MAX_THUMBHASH_CHARS: 64,
+  /** A voice note's waveform: up to 128 levels, 172 base64 characters. */
+  MAX_WAVEFORM_CHARS: 172,
+  /** A picture's or video's side, in pixels. */
+  MAX_PIXELS: 65_535,
+  /** A voice note's or video's length: one day. */
+  MAX_DURATION_MS: 24 * 60 * 60 * 1000,
+} as const;

@@ -71,8 +71,27 @@ export interface ConversationListEntry {
   addMembersPolicy: AddMembersPolicy;
 }
 
+/** Someone who was a member and left or was removed: their name stays on what they wrote. */
+export interface FormerMember extends UserSummary {
+  leftAt: number;
+}
+
+/** How the signed-in user's own membership ended: by leaving, or removed by `removedBy`. */
+export interface MembershipEnded {
+  at: number;
+  /** The member who removed them; null when they left (or the removal predates this record). */
+  removedBy: string | null;
+}
+
 export interface ConversationDetail extends ConversationListEntry {
   members: ConversationMember[];
+  /**
+   * Everyone who ever was a member and is no longer (NM2): their display names and pictures stay
+   * on their messages and in the group's lines. Absent from a detail an older app stored.
+   */
+  formerMembers?: FormerMember[];
+  /** Set once the user's own membership ended (the removal line); absent or null while a member. */
+  membershipEnded?: MembershipEnded | null;
 }
 
 export const USER_SEARCH_MIN_CHARS = 2;

@@ -11,6 +11,7 @@ import type { AppEnv } from './http/env.ts';
 import { apiNotFound, createErrorHandler } from './http/error-handler.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
+import { pushRoutes } from './push/routes.ts';
 import { healthRoutes } from './routes/health.ts';
 import type { Services } from './services.ts';
 import { groupPictureRoutes } from './social/picture-routes.ts';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', mediaRoutes(deps.services.pictures));
   app.route('/api', socialRoutes(deps.services.social, deps.services.now));
   app.route('/api', groupPictureRoutes(deps.services.social, deps.services.pictures));
+  app.route('/api', pushRoutes(deps.services.push, deps.services.now));
 
   // Every unknown API path is a JSON 404, never the app shell.
   app.all('/api/*', apiNotFound);

@@ -80,7 +80,20 @@ async function start(): Promise<void> {
   lifecycle.onShutdown({ name: 'database', run: () => void db.close() });
 
   let publicUrl = config.publicUrl ?? new URL('http://localhost');
-  const services = createServices({ db, logger, accounts: config.accounts, dataDir: config.dataDir });
+  let services: ReturnType<typeof createServices>;
+  try {
+    services = createServices({
+      db,
+      logger,
+      accounts: config.accounts,
+      dataDir: config.dataDir,
+      publicUrl: () => publicUrl,
+      push: config.push,
+    });
+  } catch (error) {
+    db.close();
+    fail(`DATA_DIR: ${error instanceof Error ? error.message : String(error)}`);
+  }
   // Started with the server, so the first device's first message does not wait for the thread to boot.
   services.commitWorker?.start();
   // Runs after the sync step has committed what was pending: the commit worker finishes and ends.
@@ -106,6 +119,8 @@ async function start(): Promise<void> {
   });
   lifecycle.onShutdown({ name: 'http', run: () => closeHttpServer(server, config.shutdownTimeoutMs) });
 
+  // Registered before the sync step, so it runs after it: the pushes of its last commits go out.
+  lifecycle.onShutdown({ name: 'push', run: () => services.push.sender.close() });
   // Registered after the database step, so it runs before it: sockets close with 1001 and
   // pending commits are flushed (and acked) while the database is still open.
   const sync = serveSync(server, services, () => publicUrl);

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Accounts } from './accounts/accounts.ts';
@@ -8,6 +9,16 @@ import { MembershipStore } from './conversations/membership-store.ts';
 import type { Db } from './db/index.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import type { Logger } from './logger.ts';
+import { InProcessPresence, type SessionPresence } from './presence.ts';
+import {
+  createPush,
+  DEFAULT_PUSH_CONFIG,
+  loadOrCreateVapidKeys,
+  SqlitePushSubscriptionStore,
+  type Push,
+  type PushConfig,
+  type PushTransport,
+} from './push/index.ts';
 import { SessionStore } from './sessions/index.ts';
 import { createSocial, type Social } from './social/index.ts';
 // The stores directly, not the sync barrel: its socket half needs `Services` (a cycle).
@@ -44,6 +55,10 @@ export interface Services {
   media: MediaStore;
   /** Friends, blocks, groups, the conversation list and access checks (src/social/). */
   social: Social;
+  /** Which device sessions have a sync socket open (the hub reports them; Web Push skips them). */
+  presence: SessionPresence;
+  /** Web Push: VAPID key, subscriptions per device session, the sender (src/push/). */
+  push: Push;
 }
 
 export function createServices(options: {
@@ -55,6 +70,11 @@ export function createServices(options: {
   dataDir?: string;
   /** Starts the commit worker's thread (tests wrap it to crash one). */
   spawnCommitWorker?: WorkerDocStoreOptions['spawn'];
+  /** The origin people reach (push payloads link into it); known after listening, hence a function. */
+  publicUrl?: () => URL;
+  push?: PushConfig;
+  /** How pushes go out (tests); web-push over fetch otherwise. */
+  pushTransport?: PushTransport;
 }): Services {
   const now = options.now ?? Date.now;
   const bus = createEventBus((err, event) =>
@@ -72,18 +92,49 @@ export function createServices(options: {
         now,
         spawn: options.spawnCommitWorker,
       });
+  const docStore = commitWorker ?? new SqliteDocStore(options.db, now, options.logger);
+  const presence = new InProcessPresence();
+  // The sender listens to the social graph's commits; it is made after the graph it asks about.
+  const social = createSocial({
+    db: options.db,
+    bus,
+    now,
+    onMessagesCommitted: (columns) => push.sender.messagesCommitted(columns),
+  });
+  mkdirSync(dataDir, { recursive: true });
+  const push: Push = createPush({
+    keys: loadOrCreateVapidKeys(dataDir),
+    config: options.push ?? DEFAULT_PUSH_CONFIG,
+    store: new SqlitePushSubscriptionStore(options.db),
+    docStore,
+    presence,
+    audience: {
+      memberIds: (id) => social.conversations.memberIds(id),
+      kindAndName: (id) => social.conversations.kindAndName(id),
+      nameOf: (userId) => {
+        const person = social.users.summaries([userId]).get(userId);
+        return person ? person.displayName || person.username : 'Someone';
+      },
+    },
+    logger: options.logger,
+    publicUrl: options.publicUrl ?? (() => new URL('http://localhost')),
+    now,
+    transport: options.pushTransport,
+  });
   return {
     db: options.db,
     logger: options.logger,
     bus,
     sessions,
     memberships: new MembershipStore(options.db, bus, now),
-    docStore: commitWorker ?? new SqliteDocStore(options.db, now, options.logger),
+    docStore,
     commitWorker,
     now,
     accounts: new Accounts(options.db, bus, sessions, options.accounts ?? DEFAULT_ACCOUNTS_CONFIG, now),
     media,
     pictures: new Pictures(media, path.join(dataDir, 'media'), now),
-    social: createSocial({ db: options.db, bus, now }),
+    social,
+    presence,
+    push,
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { addVirtualAuthenticator } from '../harness/virtual-authenticator.ts';
+import { LIVE } from '../harness/patience.ts';
 
 describe('an invite-only server in Chromium', () => {
   const server = useServer('browser-accounts-invite', { env: { REGISTRATION: 'invite-only' } });
@@ -8,7 +9,7 @@ describe('an invite-only server in Chromium', () => {
 
   it('lets the first person in as admin, who invites the next one; nobody else gets in', async () => {
     const adminContext = await browser().newContext();
-    adminContext.setDefaultTimeout(10_000);
+    adminContext.setDefaultTimeout(LIVE.timeout);
     const admin = await adminContext.newPage();
     await addVirtualAuthenticator(adminContext, admin);
     await admin.goto(server().url);
@@ -21,7 +22,7 @@ describe('an invite-only server in Chromium', () => {
     expect(link).toMatch(/\/signin\?invite=[a-z2-7]+$/);
 
     const strangerContext = await browser().newContext();
-    strangerContext.setDefaultTimeout(10_000);
+    strangerContext.setDefaultTimeout(LIVE.timeout);
     const stranger = await strangerContext.newPage();
     await addVirtualAuthenticator(strangerContext, stranger);
     await stranger.goto(server().url);

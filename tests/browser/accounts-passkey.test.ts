@@ -4,6 +4,7 @@ import { deviceContext, watchPage } from '../harness/browser.ts';
 import { authedFetch, signIn, signUp } from '../harness/accounts.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { addVirtualAuthenticator } from '../harness/virtual-authenticator.ts';
+import { LIVE } from '../harness/patience.ts';
 
 describe('passkey accounts in Chromium', () => {
   const server = useServer('browser-accounts-passkey');
@@ -11,7 +12,7 @@ describe('passkey accounts in Chromium', () => {
 
   it('signs up with a passkey, chooses a username, signs out and signs back in', async () => {
     const context = await browser().newContext();
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(LIVE.timeout);
     const page = await context.newPage();
     const problems = watchPage(page);
     const laptop = await addVirtualAuthenticator(context, page);
@@ -79,18 +80,17 @@ describe('passkey accounts in Chromium', () => {
     const phone = await signUp(server().url, { username: 'two.devices' });
     const laptop = await signIn(server().url, phone);
     const context = await deviceContext(browser(), server().url, laptop.cookie);
-    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     await page.goto(server().url);
     await expect.poll(() => page.getByRole('button', { name: 'Settings' }).isVisible()).toBe(true);
     // The device is connected to the sync socket.
-    await expect.poll(() => page.locator('[data-sync-status=online]').count(), { timeout: 5000 }).toBe(1);
+    await expect.poll(() => page.locator('[data-sync-status=online]').count(), LIVE).toBe(1);
 
     await authedFetch(server().url, phone, '/api/me/sessions/revoke-others', { method: 'POST' });
     // The sync socket closes (session_revoked) and any API call answers 401: either way the
     // device shows the sign-in page by itself.
     await expect
-      .poll(() => page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible(), { timeout: 5000 })
+      .poll(() => page.getByRole('button', { name: 'Sign in with a passkey' }).isVisible(), LIVE)
       .toBe(true);
     await context.close();
   });

@@ -5,6 +5,7 @@ import { useServer } from '../harness/fixtures.ts';
 import { startOAuthStandins, type OAuthStandins } from '../harness/oauth-standins.ts';
 import { startOidcServer, type OidcServer } from '../harness/oidc-server.ts';
 import type { ServerOptions } from '../harness/server.ts';
+import { LIVE } from '../harness/patience.ts';
 
 describe('OpenID Connect, GitHub and Google sign-in in Chromium', () => {
   let oidc: OidcServer;
@@ -32,7 +33,7 @@ describe('OpenID Connect, GitHub and Google sign-in in Chromium', () => {
 
   it('signs up through a real OpenID provider, with the username pre-filled from it', async () => {
     const context = await browser.newContext();
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(LIVE.timeout);
     const page = await context.newPage();
     const problems = watchPage(page);
     await page.goto(server().url);
@@ -55,7 +56,7 @@ describe('OpenID Connect, GitHub and Google sign-in in Chromium', () => {
 
   it('signs in with GitHub and with Google against their local stand-ins', async () => {
     const context = await browser.newContext();
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(LIVE.timeout);
     const page = await context.newPage();
     standins.nextUser = { id: '777', login: 'gh-browser', name: 'Browser Octo' };
     await page.goto(server().url);
@@ -83,7 +84,7 @@ describe('OpenID Connect, GitHub and Google sign-in in Chromium', () => {
 
   it('returns to the sign-in page with the reason when the person cancels at GitHub or the OpenID provider', async () => {
     const context = await browser.newContext();
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(LIVE.timeout);
     const page = await context.newPage();
     standins.denyNext = true;
     await page.goto(server().url);

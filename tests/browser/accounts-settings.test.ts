@@ -13,7 +13,6 @@ describe('the settings screen in Chromium', () => {
     await signUp(server().url); // someone else, untouched
     await signIn(server().url, account); // another device of the same person
     const context = await deviceContext(browser(), server().url, account.cookie);
-    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const problems = watchPage(page);
     await page.goto(`${server().url}/settings`);

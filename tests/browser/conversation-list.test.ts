@@ -1,5 +1,5 @@
 import { decodeServerFrame, markRead, segmentDocId, userDocId, type UserEvent } from '@messenjo/shared';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationSegments, type SyncClient } from '../../app/src/sync/index.ts';
 import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
 import {
@@ -12,9 +12,7 @@ import {
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
 import { eventually, nodeDevice } from '../harness/sync.ts';
-
-/** Live means without a reload; generous so a loaded 2-core machine does not flake. */
-const LIVE = { timeout: 8000 };
+import { LIVE } from '../harness/patience.ts';
 
 /**
  * The conversation list is local-first: a message arriving in a conversation's document updates
@@ -24,13 +22,15 @@ const LIVE = { timeout: 8000 };
 describe('the conversation list in Chromium', () => {
   const server = useServer('browser-conversation-list');
   const browser = useBrowser();
+  /** This test's devices and their pages' problems: closed after it, so no test sees another's. */
   const contexts: BrowserContext[] = [];
   const clients: SyncClient[] = [];
   const problems: PageProblems[] = [];
 
-  afterAll(async () => {
-    for (const client of clients) await client.stop();
-    for (const context of contexts) await context.close();
+  afterEach(async () => {
+    for (const client of clients.splice(0)) await client.stop();
+    for (const context of contexts.splice(0)) await context.close();
+    problems.length = 0;
   });
 
   async function device(

@@ -15,9 +15,8 @@ import { signIn, signUp } from '../harness/accounts.ts';
 import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
+import { LIVE } from '../harness/patience.ts';
 import { eventually, nodeDevice } from '../harness/sync.ts';
-
-const LIVE = { timeout: 15_000 };
 
 /** Settings → "Your data": the export is built on the device and downloaded by the browser (PRODUCT 12). */
 describe('exporting your data in Chromium', () => {
@@ -152,5 +151,5 @@ describe('exporting your data in Chromium', () => {
       .toBe(true);
     await expect.poll(opfs, LIVE).not.toContain(`messenjo-search-${alice.userId}`);
     expect(problems.pageErrors).toEqual([]);
-  }, 120_000);
+  });
 });

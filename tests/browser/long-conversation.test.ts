@@ -6,10 +6,10 @@ import { deviceContext, watchPage, type BrowserContext, type Page } from '../har
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
 import { RawPeer } from '../harness/sync.ts';
+import { LIVE } from '../harness/patience.ts';
 
 const SEGMENTS = 20;
 const PER_UPDATE = 100;
-const LIVE = { timeout: 15_000 };
 
 /** Writes `SEGMENTS` full segments through the protocol as `author`; returns every message's text in order. */
 async function writeLongHistory(url: string, author: TestAccount, conversationId: string): Promise<string[]> {

@@ -3,8 +3,7 @@ import { signIn, signUp } from '../harness/accounts.ts';
 import { deviceContext, watchPage, type BrowserContext } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
-
-const LIVE = { timeout: 8000 };
+import { LIVE } from '../harness/patience.ts';
 
 /** Local first: a conversation the device lists opens offline even if it was never opened on this device. */
 describe('opening a conversation offline in Chromium', () => {

@@ -3,8 +3,7 @@ import { authedFetch, signIn, signUp } from '../harness/accounts.ts';
 import { deviceContext, watchPage, type BrowserContext } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends, ok } from '../harness/social.ts';
-
-const LIVE = { timeout: 8000 };
+import { LIVE } from '../harness/patience.ts';
 
 /**
  * A change the server refuses does not vanish without a word: the person is told what was not

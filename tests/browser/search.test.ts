@@ -6,10 +6,8 @@ import { seriousA11yViolations } from '../harness/axe.ts';
 import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
+import { LIVE } from '../harness/patience.ts';
 import { eventually, nodeDevice } from '../harness/sync.ts';
-
-/** Live means without a reload; generous so a loaded 2-core machine does not flake. */
-const LIVE = { timeout: 15_000 };
 
 /**
  * Search on the device (PRODUCT 11): full-text over the messages this device holds, in a worker,
@@ -172,5 +170,5 @@ describe('search on the device in Chromium', () => {
       .toBe(true);
     expect(await page.getByText('cannot be reached').count()).toBe(0);
     expect(problems.pageErrors).toEqual([]);
-  }, 120_000);
+  });
 });

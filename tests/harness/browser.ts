@@ -6,6 +6,7 @@ import {
   type BrowserContextOptions,
   type Page,
 } from 'playwright-core';
+import { LIVE } from './patience.ts';
 
 /** Debian's Chromium; the playwright download of its own browser cannot run here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -75,6 +76,8 @@ export async function deviceContext(
   options: BrowserContextOptions = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext(options);
+  // A Playwright action waits this long for its element (a loaded machine paints late).
+  context.setDefaultTimeout(LIVE.timeout);
   if (cookie) {
     const [name, value] = cookie.split('=') as [string, string];
     await context.addCookies([{ name, value, url, httpOnly: true, sameSite: 'Lax' }]);

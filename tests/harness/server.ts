@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { CONDITION_MS, SERVER_EXIT_MS, SERVER_START_MS } from './patience.ts';
 import { ARTIFACTS_DIR, REPO_DIR, SERVER_ENTRY } from './paths.ts';
 
 export interface ServerOptions {
@@ -10,7 +11,7 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Reuse a data folder (for restart tests); otherwise a fresh temporary one is made and removed. */
   dataDir?: string;
-  /** How long to wait for /readyz. */
+  /** How long to wait for the URL and /readyz (default: SERVER_START_MS). */
   readyTimeoutMs?: number;
   /** Flags for node itself (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow). */
   nodeArgs?: string[];
@@ -27,6 +28,12 @@ export interface RunningServer {
   log(): string;
   /** JSON log records printed so far (non-JSON lines skipped). */
   records(): Record<string, unknown>[];
+  /** The first log record matching, as soon as the server prints it; fails naming `what`. */
+  waitForRecord(
+    match: (record: Record<string, unknown>) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   /** Sends a signal and resolves with the exit code (or signal name) once the process ended. */
   stop(signal?: NodeJS.Signals): Promise<number | string>;
   /** Removes the data folder if the harness made it. Keeps the log when `failed` is true. */
@@ -42,7 +49,7 @@ export interface ExitedProcess {
 /** Runs the built server to completion (for configuration errors): it must exit on its own. */
 export function runServerExpectingExit(
   env: Record<string, string>,
-  timeoutMs = 15_000,
+  timeoutMs = SERVER_EXIT_MS,
 ): Promise<ExitedProcess> {
   assertBuilt();
   return new Promise((resolve, reject) => {
@@ -77,10 +84,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  /** Woken on every chunk the server prints and when it exits: log waits need no polling. */
+  const printed = new Set<() => void>();
+  const append = (chunk: Buffer): void => {
+    output += chunk.toString();
+    for (const wake of printed) wake();
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
   const exited = new Promise<number | string>((resolve) =>
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+    child.on('exit', (code, signal) => {
+      for (const wake of printed) wake();
+      resolve(code ?? signal ?? 'unknown');
+    }),
   );
 
   const records = (): Record<string, unknown>[] =>
@@ -94,28 +110,44 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           return [];
         }
       });
+  const exitedEarly = () =>
+    child.exitCode !== null || child.signalCode !== null
+      ? `server exited with ${child.exitCode ?? child.signalCode}:\n${output}`
+      : undefined;
 
-  const url = await waitFor(
-    () =>
-      records().find((r) => typeof r.url === 'string' && typeof r.port === 'number')?.url as
-        string | undefined,
-    options.readyTimeoutMs ?? 20_000,
-    () => (child.exitCode !== null ? `server exited with ${child.exitCode}:\n${output}` : undefined),
-    () => `server printed no URL in time:\n${output}`,
-  );
-  await waitFor(
-    async () => {
-      try {
-        const response = await fetch(`${url}/readyz`);
-        return response.ok ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    options.readyTimeoutMs ?? 20_000,
-    () => (child.exitCode !== null ? `server exited with ${child.exitCode}:\n${output}` : undefined),
-    () => `/readyz did not answer in time:\n${output}`,
-  );
+  const waitForRecord = (
+    match: (record: Record<string, unknown>) => boolean,
+    what: string,
+    timeoutMs = CONDITION_MS,
+  ): Promise<Record<string, unknown>> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const found = records().find(match);
+        const fatal = found ? undefined : exitedEarly();
+        if (!found && !fatal) return;
+        clearTimeout(timer);
+        printed.delete(check);
+        if (found) resolve(found);
+        else reject(new Error(`${fatal}\n(while waiting for ${what})`));
+      };
+      const timer = setTimeout(() => {
+        printed.delete(check);
+        reject(new Error(`the server did not log ${what} within ${timeoutMs} ms:\n${output}`));
+      }, timeoutMs);
+      printed.add(check);
+      check();
+    });
+
+  const startTimeoutMs = options.readyTimeoutMs ?? SERVER_START_MS;
+  const started = Date.now();
+  const url = (
+    await waitForRecord(
+      (r) => typeof r.url === 'string' && typeof r.port === 'number',
+      'its URL',
+      startTimeoutMs,
+    )
+  ).url as string;
+  await waitUntilReady(url, started + startTimeoutMs, exitedEarly, () => output);
 
   const port = Number(new URL(url).port);
   let stopped: Promise<number | string> | undefined;
@@ -132,6 +164,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     process: child,
     log: () => output,
     records,
+    waitForRecord,
     stop,
     async dispose({ failed = false, name = 'server' } = {}) {
       await stop('SIGKILL');
@@ -170,19 +203,26 @@ function assertBuilt(): void {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`pnpm build\` first`);
 }
 
-async function waitFor<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs: number,
-  fatal: () => string | undefined,
-  timeoutMessage: () => string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Asks /readyz until it answers 200: readiness is the server's answer (its database, migrations
+ * and commit worker), so it is asked, not guessed from the log. Each answer is awaited before the
+ * next question; the short pause between questions only spares a starting server a busy loop.
+ */
+async function waitUntilReady(
+  url: string,
+  deadline: number,
+  exitedEarly: () => string | undefined,
+  output: () => string,
+): Promise<void> {
   for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    const error = fatal();
-    if (error !== undefined) throw new Error(error);
-    if (Date.now() > deadline) throw new Error(timeoutMessage());
+    const ready = await fetch(`${url}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return;
+    const fatal = exitedEarly();
+    if (fatal !== undefined) throw new Error(fatal);
+    if (Date.now() > deadline) throw new Error(`/readyz did not answer 200 in time:\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

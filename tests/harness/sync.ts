@@ -20,6 +20,7 @@ import {
   type WebSocketLike,
 } from '../../app/src/sync/index.ts';
 import { Seeder } from '../../sync-server/src/tools/seed.ts';
+import { CONDITION_MS, FRAME_MS } from './patience.ts';
 
 export { Seeder };
 export { startInProcessServer, type InProcessServer } from '../../sync-server/src/tools/in-process-server.ts';
@@ -141,35 +142,48 @@ export class RawPeer {
     this.ws.send(bytes);
   }
 
-  /** Waits for the first frame (not yet consumed by a previous wait) matching the type and predicate. */
+  /**
+   * Waits for the first frame (not yet consumed by a previous wait) matching the type and
+   * predicate: woken by each frame and by the close, failing with what it waited for.
+   */
   async next<T extends ServerFrame['type']>(
     type: T,
     match: (frame: Extract<ServerFrame, { type: T }>) => boolean = () => true,
-    timeoutMs = 5000,
+    timeoutMs = FRAME_MS,
   ): Promise<Extract<ServerFrame, { type: T }>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = this.frames.findIndex(
-        (f) => f.type === type && match(f as Extract<ServerFrame, { type: T }>),
-      );
-      if (index !== -1) return this.frames.splice(index, 1)[0] as Extract<ServerFrame, { type: T }>;
-      if (this.closeCode !== undefined)
-        throw new Error(`socket closed (${this.closeCode}) before a ${type} frame`);
-      if (Date.now() > deadline) throw new Error(`no ${type} frame within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
+    let timedOut = false;
+    let wake: (() => void) | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      wake?.();
+    }, timeoutMs);
+    try {
+      for (;;) {
+        const index = this.frames.findIndex(
+          (f) => f.type === type && match(f as Extract<ServerFrame, { type: T }>),
+        );
+        if (index !== -1) return this.frames.splice(index, 1)[0] as Extract<ServerFrame, { type: T }>;
+        if (this.closeCode !== undefined)
+          throw new Error(`socket closed (${this.closeCode}) before a ${type} frame`);
+        if (timedOut) throw new Error(`no ${type} frame within ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          this.waiters.push(resolve);
+        });
+      }
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  waitClosed(timeoutMs = 5000): Promise<number> {
+  waitClosed(timeoutMs = FRAME_MS): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
     return Promise.race([
       this.closed,
-      new Promise<number>((_, reject) =>
-        setTimeout(() => reject(new Error('socket did not close')), timeoutMs),
-      ),
-    ]);
+      new Promise<number>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`socket did not close within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
   }
 
   close(): void {
@@ -177,11 +191,19 @@ export class RawPeer {
   }
 }
 
-/** Polls until the predicate holds (for "eventually" across real sockets), failing with a clear message. */
-export async function eventually(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+/**
+ * Waits until the predicate holds, for state with no event of its own to await (a client's
+ * status across real sockets, a store's rows), failing with `what`. It asks again every 10 ms:
+ * a pause between questions, not a guess at how long anything takes.
+ */
+export async function eventually(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = CONDITION_MS,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -97,10 +97,11 @@ describe('the built server over HTTP', () => {
   it('logs each request as JSON with its id and without the query string', async () => {
     const response = await fetch(`${server().url}/healthz?code=secret-oauth-code`);
     const id = response.headers.get('x-request-id');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const record = server()
-      .records()
-      .find((r) => r.msg === 'request' && r.requestId === id);
+    // The record is printed once the response has gone out: wait for the line itself.
+    const record = await server().waitForRecord(
+      (r) => r.msg === 'request' && r.requestId === id,
+      `the request record of ${id}`,
+    );
     expect(record).toMatchObject({ method: 'GET', path: '/healthz', status: 200, level: 'info' });
     expect(server().log()).not.toContain('secret-oauth-code');
   });

@@ -33,16 +33,25 @@ function fakeHost(options: { stored?: string; systemDark?: boolean } = {}) {
   };
 }
 
-/** One user's document on a device; `link` makes two devices exchange every update, like the server. */
-function deviceDoc(): { doc: Y.Doc; source: UserDocSource } {
+/**
+ * One user's document on a device; `link` makes two devices exchange every update, like the
+ * server. `opened` settles after the document was handed to whoever opened it, and after their
+ * reaction to it (reactions to one promise run in the order they were registered).
+ */
+function deviceDoc(): { doc: Y.Doc; source: UserDocSource; opened: () => Promise<unknown> } {
   const doc = new Y.Doc();
-  return { doc, source: { open: () => Promise.resolve(doc), onDocReplaced: () => () => {} } };
+  const handed: Promise<Y.Doc>[] = [];
+  const open = () => {
+    const loading = Promise.resolve(doc);
+    handed.push(loading);
+    return loading;
+  };
+  return { doc, source: { open, onDocReplaced: () => () => {} }, opened: () => Promise.all(handed) };
 }
 function link(a: Y.Doc, b: Y.Doc): void {
   a.on('update', (update: Uint8Array, origin: unknown) => origin !== b && Y.applyUpdate(b, update, a));
   b.on('update', (update: Uint8Array, origin: unknown) => origin !== a && Y.applyUpdate(a, update, b));
 }
-const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('theme', () => {
   it('follows the system by default, and keeps following it', () => {
@@ -80,7 +89,7 @@ describe('theme', () => {
       syncThemeWithUserDoc(laptop.source, 'usr_a', laptopTheme),
       syncThemeWithUserDoc(phone.source, 'usr_a', phoneTheme),
     ];
-    await settled();
+    await Promise.all([laptop.opened(), phone.opened()]);
 
     laptopTheme.choose('dark');
     expect(readSettings(laptop.doc).theme).toBe('dark');
@@ -102,7 +111,7 @@ describe('theme', () => {
     const theme = new ThemeController(fakeHost({ stored: 'light' }).host);
     const stop = syncThemeWithUserDoc(device.source, 'usr_a', theme);
     theme.choose('dark');
-    await settled();
+    await device.opened();
     expect(theme.get()).toBe('dark');
     expect(readSettings(device.doc).theme).toBe('dark');
     stop();

@@ -1,8 +1,9 @@
 import { useCallback, useMemo, useState } from 'react';
 import { useDeviceSession } from '../session/context.tsx';
-import { senderName, type ChatInfo } from './chat-info.ts';
+import { membershipEndedText, senderName, type ChatInfo } from './chat-info.ts';
 import { Composer, type ComposerMode } from './Composer.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
+import { formatTime } from '../ui/format-time.ts';
 import type { ChatState, ConversationModel } from './conversation-model.ts';
 import { excerpt } from './message-text.ts';
 import { MessageList, type ListContext } from './MessageList.tsx';
@@ -59,6 +60,7 @@ function OpenChat(props: { model: ConversationModel; typing: TypingModel; meId: 
       ) : (
         <MessageList model={model} state={state} unreadFromId={anchor.unreadFromId} context={context} />
       )}
+      {info.kind === 'group' && info.membershipEnded && <MembershipEndedLine info={info} />}
       <TypingLine typing={typing} info={info} />
       <NewMessageAnnouncer messages={state.messages} meId={meId} info={info} />
       {info.canWrite ? (
@@ -142,5 +144,21 @@ function NewMessageAnnouncer(props: { messages: readonly ChatMessage[]; meId: st
     <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="live-region">
       {seen.text}
     </div>
+  );
+}
+
+/** The end of a removed (or departed) member's copy: who removed her and when (NM2). */
+function MembershipEndedLine(props: { info: ChatInfo }) {
+  const { info } = props;
+  if (!info.membershipEnded) return null;
+  const line = membershipEndedText(info.membershipEnded, (id) => senderName(info, id));
+  return (
+    <p
+      className="px-6 py-1.5 text-center text-xs text-fg-muted"
+      data-system=""
+      data-testid="membership-ended"
+    >
+      {line} · {formatTime(info.membershipEnded.at, { dateStyle: 'medium', timeStyle: 'short' })}
+    </p>
   );
 }

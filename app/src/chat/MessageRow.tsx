@@ -80,7 +80,7 @@ function MessageBubble(props: { row: Extract<ChatRow, { kind: 'message' }>; ctx:
   const { message, own } = row;
   const group = ctx.info.kind === 'group';
   const name = own ? 'You' : senderName(ctx.info, message.author);
-  const member = ctx.info.members.get(message.author);
+  const member = ctx.info.members.get(message.author) ?? ctx.info.formerMembers.get(message.author);
   const state = own ? sendState(message, row.index, ctx) : undefined;
   const seen = own && group && row.index === ctx.lastOwn ? seenBy(ctx, row.index) : [];
   const big = !message.deleted && isEmojiOnly(message.text);

@@ -1,4 +1,5 @@
 import { createContext, useContext, useLayoutEffect, useState, type ReactNode } from 'react';
+import { notifyInBackground } from '../notifications/background-notifier.ts';
 import { DeviceSession, type DeviceSessionOptions } from './device-session.ts';
 import { takeFirstScreen } from './first-read.ts';
 import { showUnreadTotal } from './unread-badge.ts';
@@ -27,6 +28,7 @@ export function DeviceSessionProvider(props: {
     });
     void next.start();
     const stopBadge = showUnreadTotal(next.unreadTotal);
+    const stopNotifying = notifyInBackground(next);
     // Shown from a microtask, still before the frame is painted. A strict-mode double start
     // (effect, cleanup, effect, all at once) never shows the session it disposed.
     let live = true;
@@ -36,6 +38,7 @@ export function DeviceSessionProvider(props: {
     return () => {
       live = false;
       stopBadge();
+      stopNotifying();
       setSession(null);
       void next.dispose();
     };

@@ -570,12 +570,15 @@ export class DeviceSession {
     if (!this.disposed) {
       void this.db.details.put(detail).catch(() => undefined);
       this.addProfiles(
-        detail.members.map(({ id: m, username, displayName, picture }) => ({
-          id: m,
-          username,
-          displayName,
-          picture,
-        })),
+        // Former members too (NM2): the list's preview and search name their messages.
+        [...detail.members, ...(detail.formerMembers ?? [])].map(
+          ({ id: m, username, displayName, picture }) => ({
+            id: m,
+            username,
+            displayName,
+            picture,
+          }),
+        ),
       );
     }
     return detail;

@@ -8,6 +8,7 @@ import { listTime } from '../ui/format-time.ts';
 import { OfflineBanner } from './OfflineBanner.tsx';
 import { useConversations } from './use-conversations.ts';
 import { useMinuteClock } from './use-minute-clock.ts';
+import { MutedMark } from '../notifications/MuteToggle.tsx';
 
 function PendingMarker() {
   return (
@@ -89,6 +90,7 @@ const Row = memo(function Row(props: {
           >
             {second}
           </span>
+          <MutedMark conversationId={row.id} />
           {pending && <PendingMarker />}
           {unread > 0 && (
             <span

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { chatInfoOf } from '../chat/chat-info.ts';
 import { ChatView } from '../chat/ChatView.tsx';
+import { MuteToggle } from '../notifications/MuteToggle.tsx';
 import { Avatar } from '../ui/Avatar.tsx';
 import { BackButton } from '../ui/shell/BackButton.tsx';
 import { GroupSettings } from './GroupSettings.tsx';
@@ -28,6 +29,7 @@ export function ConversationPane(props: { id: string; meId: string; onLeft: () =
             </span>
           )}
         </h1>
+        <MuteToggle conversationId={detail.id} />
         {detail.kind === 'group' && (
           <button
             type="button"

@@ -14,6 +14,7 @@ import { SyncClient } from './sync-client.ts';
 let dbCount = 0;
 function setup(persistence = new IndexedDbPersistence(`test-${++dbCount}`)) {
   const sockets: FakeSocket[] = [];
+  const opened = new Set<() => void>();
   const client = new SyncClient({
     url: 'ws://test/sync',
     persistence,
@@ -21,10 +22,27 @@ function setup(persistence = new IndexedDbPersistence(`test-${++dbCount}`)) {
     createSocket: () => {
       const socket = new FakeSocket();
       sockets.push(socket);
+      for (const wake of opened) wake();
       return socket;
     },
   });
-  return { client, sockets, persistence };
+  /** Resolves when the client has made its `count`th socket (a reconnect once its backoff ran out). */
+  const socketMade = (count: number): Promise<FakeSocket> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (sockets.length < count) return;
+        opened.delete(check);
+        clearTimeout(timer);
+        resolve(sockets[count - 1]!);
+      };
+      const timer = setTimeout(() => {
+        opened.delete(check);
+        reject(new Error(`the client made ${sockets.length} socket(s), not ${count}`));
+      }, 5000);
+      opened.add(check);
+      check();
+    });
+  return { client, sockets, persistence, socketMade };
 }
 
 const DOC = 'conv:c_a:seg:0';
@@ -105,7 +123,7 @@ describe('sync client', () => {
   });
 
   it('[UP5] resends unacked updates after a reconnect, in order, and counts pending per document [CL4]', async () => {
-    const { client, sockets } = setup();
+    const { client, sockets, socketMade } = setup();
     client.start();
     const doc = await client.open(DOC);
     await online(sockets[0]!);
@@ -118,7 +136,7 @@ describe('sync client', () => {
     expect(client.pendingTotal.get()).toBe(1);
     sockets[0]!.drop();
     expect(client.status.get()).toBe('offline');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await socketMade(2);
     expect(sockets).toHaveLength(2);
     await online(sockets[1]!, 1);
     expect(sockets[1]!.last('subscribe')[0]?.docs[0]).toMatchObject({ docId: DOC, seq: 1 });
@@ -129,7 +147,7 @@ describe('sync client', () => {
   });
 
   it('[UP2] a refused document is rebuilt from the server: earlier unacked updates kept, the refused one lost, later ones made again after the server state', async () => {
-    const { client, sockets, persistence } = setup();
+    const { client, sockets, persistence, socketMade } = setup();
     client.start();
     const doc = await client.open(DOC);
     await online(sockets[0]!);
@@ -144,7 +162,7 @@ describe('sync client', () => {
     expect(client.pending(DOC)).toBe(1);
     // Waiting for the server's state survives a reload: it is stored.
     await vi.waitFor(async () => expect((await persistence.load(DOC)).carried?.appended).toHaveLength(1));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await socketMade(2);
     // Someone else wrote meanwhile: the server's copy holds their message.
     const server = new Y.Doc();
     appendMessage(server, { id: 'idtheirsxxxxxxx', author: 'u_ann', text: 'theirs', sentAt: 2 });

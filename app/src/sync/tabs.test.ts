@@ -1,5 +1,5 @@
 import { appendMessage, decodeTyping, encodeTyping, segmentOf, type ServerFrame } from '@messenjo/shared';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FakeSocket } from './fake-socket.ts';
 import * as Y from 'yjs';
 import { MemoryPersistence } from './persistence.ts';
@@ -47,7 +47,6 @@ function fakeLocks(): LockManager {
   } as unknown as LockManager;
 }
 
-const flush = () => new Promise((resolve) => setTimeout(resolve, 5));
 const DOC = 'conv:c_a:seg:0';
 
 describe('tabs of one device', () => {
@@ -73,8 +72,7 @@ describe('tabs of one device', () => {
     const locks = fakeLocks();
     const releaseFirst = electSocketLeader(first, locks);
     const releaseSecond = electSocketLeader(second, locks);
-    await flush();
-    expect(sockets).toHaveLength(1);
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
 
     await first.open(DOC);
     const followerDoc = await second.open(DOC);
@@ -88,11 +86,10 @@ describe('tabs of one device', () => {
       update: Y.encodeStateAsUpdate(new Y.Doc()),
       latestSegment: 0,
     });
-    await flush();
+    await vi.waitFor(() => expect(second.docState(DOC)).toBe('synced'));
 
     appendMessage(followerDoc, { id: 'fromfollower1', author: 'u_me', text: 'typed in tab 2', sentAt: 1 });
-    await flush();
-    expect(socket.sent.filter((f) => f.type === 'update')).toHaveLength(1);
+    await vi.waitFor(() => expect(socket.sent.filter((f) => f.type === 'update')).toHaveLength(1));
     expect(second.pendingTotal.get()).toBe(1);
 
     const remote = new Y.Doc();
@@ -100,19 +97,19 @@ describe('tabs of one device', () => {
     remote.once('update', (u: Uint8Array) => (update = u));
     appendMessage(remote, { id: 'fromelsewhere', author: 'u_other', text: 'hi', sentAt: 2 });
     socket.deliver({ type: 'update', docId: DOC, seq: 0, update: update! });
-    await flush();
-    expect(
-      segmentOf(followerDoc)
-        .messages.toArray()
-        .map((m) => m.text)
-        .sort(),
-    ).toEqual(['hi', 'typed in tab 2']);
+    await vi.waitFor(() =>
+      expect(
+        segmentOf(followerDoc)
+          .messages.toArray()
+          .map((m) => m.text)
+          .sort(),
+      ).toEqual(['hi', 'typed in tab 2']),
+    );
 
     // The leader tab closes: the other tab takes the lock and connects.
     releaseFirst();
     await first.stop();
-    await flush();
-    expect(sockets).toHaveLength(2);
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
     releaseSecond();
     await second.stop();
   });
@@ -139,7 +136,7 @@ describe('tabs of one device', () => {
     const locks = fakeLocks();
     const releaseLeader = electSocketLeader(leader, locks);
     const releaseFollower = electSocketLeader(follower, locks);
-    await flush();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
     await leader.open(DOC);
     const followerDoc = await follower.open(DOC);
     const socket = sockets[0]!;
@@ -152,7 +149,7 @@ describe('tabs of one device', () => {
       update: Y.encodeStateAsUpdate(new Y.Doc()),
       latestSegment: 0,
     });
-    await flush();
+    await vi.waitFor(() => expect(follower.docState(DOC)).toBe('synced'));
 
     // Another device's message reaches the leader; the follower writes before hearing of it.
     const remote = new Y.Doc();
@@ -162,9 +159,8 @@ describe('tabs of one device', () => {
     socket.deliver({ type: 'update', docId: DOC, seq: 0, update: update! });
     const followerHad = Y.encodeStateVector(followerDoc);
     appendMessage(followerDoc, { id: 'fromfollower1', author: 'u_me', text: 'typed in tab 2', sentAt: 1 });
-    await flush();
+    await vi.waitFor(() => expect(socket.sent.filter((f) => f.type === 'update')).toHaveLength(1));
     const sent = socket.sent.filter((f) => f.type === 'update');
-    expect(sent).toHaveLength(1);
     expect(sent[0]!.type === 'update' && sent[0]!.basis).toEqual(followerHad);
     releaseLeader();
     releaseFollower();
@@ -194,17 +190,16 @@ describe('tabs of one device', () => {
     const locks = fakeLocks();
     const releaseLeader = electSocketLeader(leader, locks);
     const releaseFollower = electSocketLeader(follower, locks);
-    await flush();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
     const socket = sockets[0]!;
     socket.onopen?.({});
     socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
-    await flush();
+    await vi.waitFor(() => expect(follower.status.get()).toBe(leader.status.get()));
 
     // The follower shows the leader's connection: syncing until the leader has its document.
     await leader.open(DOC);
     await follower.open(DOC);
-    await flush();
-    expect(follower.status.get()).toBe('syncing');
+    await vi.waitFor(() => expect(follower.status.get()).toBe('syncing'));
     socket.deliver({
       type: 'sync',
       docId: DOC,
@@ -212,13 +207,13 @@ describe('tabs of one device', () => {
       update: Y.encodeStateAsUpdate(new Y.Doc()),
       latestSegment: 0,
     });
-    await flush();
-    expect(follower.status.get()).toBe('online');
+    await vi.waitFor(() => expect(follower.status.get()).toBe('online'));
     expect(follower.docState(DOC)).toBe('synced');
 
     follower.sendAwareness('c_a', encodeTyping({ typing: true }));
-    await flush();
-    expect(socket.last('awareness').map((f) => decodeTyping(f.payload))).toEqual([{ typing: true }]);
+    await vi.waitFor(() =>
+      expect(socket.last('awareness').map((f) => decodeTyping(f.payload))).toEqual([{ typing: true }]),
+    );
 
     const heard: ServerFrame[] = [];
     follower.onFrameReceived((frame) => heard.push(frame));
@@ -229,8 +224,7 @@ describe('tabs of one device', () => {
       payload: encodeTyping({ typing: true }),
     });
     socket.deliver({ type: 'segment', conversationId: 'c_a', index: 1 });
-    await flush();
-    expect(heard.map((f) => f.type)).toEqual(['awareness', 'segment']);
+    await vi.waitFor(() => expect(heard.map((f) => f.type)).toEqual(['awareness', 'segment']));
     releaseLeader();
     releaseFollower();
     await leader.stop();

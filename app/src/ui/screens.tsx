@@ -5,7 +5,7 @@ import { lazy, useState, type ComponentType } from 'react';
  * signed-in device needs only the shell, the session and the list, so nothing else is parsed
  * before it. The service worker precaches every chunk (vite.config.ts), so they load offline.
  */
-function screen<P extends object>(
+export function lazyScreen<P extends object>(
   load: () => Promise<ComponentType<P>>,
 ): {
   Screen: ComponentType<P>;
@@ -13,8 +13,16 @@ function screen<P extends object>(
 } {
   let loaded: ComponentType<P> | undefined;
   let loading: Promise<ComponentType<P>> | undefined;
+  // A load that failed (offline before the service worker had the chunk) is forgotten, so the
+  // next preload or the screen itself asks again instead of failing forever.
   const preload = (): Promise<ComponentType<P>> =>
-    (loading ??= load().then((component) => (loaded = component)));
+    (loading ??= load().then(
+      (component) => (loaded = component),
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    ));
   const Lazy = lazy(() => preload().then((component) => ({ default: component })));
   /**
    * Code already here (preloaded) renders at once; otherwise the lazy one suspends until it is.
@@ -27,15 +35,19 @@ function screen<P extends object>(
   return { Screen, preload };
 }
 
-const conversation = screen(() => import('../social/ConversationPane.tsx').then((m) => m.ConversationPane));
-const friends = screen(() => import('../social/FriendsPanel.tsx').then((m) => m.FriendsPanel));
-const newGroup = screen(() => import('../social/NewGroupPanel.tsx').then((m) => m.NewGroupPanel));
-const settings = screen(() =>
+const conversation = lazyScreen(() =>
+  import('../social/ConversationPane.tsx').then((m) => m.ConversationPane),
+);
+const friends = lazyScreen(() => import('../social/FriendsPanel.tsx').then((m) => m.FriendsPanel));
+const newGroup = lazyScreen(() => import('../social/NewGroupPanel.tsx').then((m) => m.NewGroupPanel));
+const settings = lazyScreen(() =>
   import('../accounts/settings/AccountSettings.tsx').then((m) => m.AccountSettings),
 );
-const signIn = screen(() => import('../accounts/SignInPage.tsx').then((m) => m.SignInPage));
-const signedIn = screen(() => import('./SignedInApp.tsx').then((m) => m.SignedInApp));
-const chooseUsername = screen(() => import('../accounts/ChooseUsername.tsx').then((m) => m.ChooseUsername));
+const signIn = lazyScreen(() => import('../accounts/SignInPage.tsx').then((m) => m.SignInPage));
+const signedIn = lazyScreen(() => import('./SignedInApp.tsx').then((m) => m.SignedInApp));
+const chooseUsername = lazyScreen(() =>
+  import('../accounts/ChooseUsername.tsx').then((m) => m.ChooseUsername),
+);
 
 export const ConversationPane = conversation.Screen;
 export const FriendsPanel = friends.Screen;
@@ -52,7 +64,7 @@ export const preloadSignedInApp = signedIn.preload;
  * main chunk's start rather than after the first render asks for it.
  */
 export function preloadScreenOf(pathname: string): void {
-  if (pathname.startsWith('/c/')) void conversation.preload();
+  if (pathname.startsWith('/c/')) conversation.preload().catch(() => {}); // the screen asks again
 }
 
 /** How long after the list is shown the other screens' code starts loading (an open chat renders first). */
@@ -65,9 +77,12 @@ const PRELOAD_AFTER_MS = 1500;
 export function preloadScreensWhenIdle(): () => void {
   let idle: number | undefined;
   const run = (): void => {
-    void conversation
+    conversation
       .preload()
-      .then(() => Promise.all([friends.preload(), newGroup.preload(), settings.preload()]));
+      .then(() => Promise.all([friends.preload(), newGroup.preload(), settings.preload()]))
+      // Only a head start: a chunk that cannot load now (offline, the service worker not yet
+      // holding it) loads when its screen opens.
+      .catch(() => {});
   };
   const timer = setTimeout(() => {
     if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(run, { timeout: 2000 });

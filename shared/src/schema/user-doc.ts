@@ -1,11 +1,16 @@
 import type * as Y from 'yjs';
 import type { ReadPosition, Theme } from './entries.ts';
 
-/** A user's private document (`user:<userId>`): read positions, drafts, settings, synced between their devices. */
+/**
+ * A user's private document (`user:<userId>`): read positions, drafts, settings and the muted
+ * conversations, synced between their devices. The server reads `muted` too: a push is never
+ * sent for a muted conversation.
+ */
 export const USER_DOC_ROOTS = {
   readPositions: 'map',
   drafts: 'map',
   settings: 'map',
+  muted: 'map',
 } as const;
 export type UserDocRoot = keyof typeof USER_DOC_ROOTS;
 
@@ -18,6 +23,8 @@ export interface UserDoc {
   readPositions: Y.Map<ReadPosition>;
   drafts: Y.Map<string>;
   settings: Y.Map<Settings[keyof Settings]>;
+  /** `muted[conversationId] = true` while the user mutes it; unmuting deletes the key. */
+  muted: Y.Map<true>;
 }
 
 export function userDocOf(doc: Y.Doc): UserDoc {
@@ -25,6 +32,7 @@ export function userDocOf(doc: Y.Doc): UserDoc {
     readPositions: doc.getMap<ReadPosition>('readPositions'),
     drafts: doc.getMap<string>('drafts'),
     settings: doc.getMap<Settings[keyof Settings]>('settings'),
+    muted: doc.getMap<true>('muted'),
   };
 }
 
@@ -52,4 +60,22 @@ export function setTheme(doc: Y.Doc, theme: Theme): void {
 
 export function readSettings(doc: Y.Doc): Settings {
   return Object.fromEntries(userDocOf(doc).settings.entries());
+}
+
+/** Mutes or unmutes a conversation on every device of the user (and for their pushes). */
+export function setMuted(doc: Y.Doc, conversationId: string, muted: boolean): void {
+  const map = userDocOf(doc).muted;
+  if (muted) map.set(conversationId, true);
+  else map.delete(conversationId);
+}
+
+export function isMuted(doc: Y.Doc, conversationId: string): boolean {
+  return userDocOf(doc).muted.get(conversationId) === true;
+}
+
+/** The ids of the conversations the user mutes. */
+export function mutedConversations(doc: Y.Doc): Set<string> {
+  const muted = new Set<string>();
+  for (const [id, value] of userDocOf(doc).muted.entries()) if (value === true) muted.add(id);
+  return muted;
 }

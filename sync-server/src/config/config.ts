@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readAccountsConfig, type AccountsConfig } from '../accounts/config.ts';
+import { readPushConfig, type PushConfig } from '../push/config.ts';
 import { ConfigError } from './config-error.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -28,6 +29,8 @@ export interface Config {
   commitDrainTimeoutMs: number;
   /** Registration policy and the enabled sign-in providers (src/accounts/config.ts). */
   accounts: AccountsConfig;
+  /** Web Push: the push services allowed, the VAPID subject (src/push/config.ts). */
+  push: PushConfig;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
   const shutdownTimeoutMs = readPositiveInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000);
   const commitDrainTimeoutMs = readPositiveInt(env, 'COMMIT_DRAIN_TIMEOUT_MS', 10_000);
   const accounts = readAccountsConfig(env);
+  const push = readPushConfig(env);
   ensureWritableDir('DATA_DIR', dataDir);
   return {
     port,
@@ -111,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
     shutdownTimeoutMs,
     commitDrainTimeoutMs,
     accounts,
+    push,
   };
 }

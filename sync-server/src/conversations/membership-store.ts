@@ -46,7 +46,7 @@ export class MembershipStore {
     this.db
       .prepare(
         `INSERT INTO memberships (conversation_id, user_id, role, joined_at, left_at) VALUES (?, ?, ?, ?, NULL)
-         ON CONFLICT (conversation_id, user_id) DO UPDATE SET role = excluded.role, joined_at = excluded.joined_at, left_at = NULL`,
+         ON CONFLICT (conversation_id, user_id) DO UPDATE SET role = excluded.role, joined_at = excluded.joined_at, left_at = NULL, removed_by = NULL`,
       )
       .run(conversationId, userId, role, this.now());
     this.bus.publish({ type: 'membership.changed', conversationId, userId, change: 'added' });

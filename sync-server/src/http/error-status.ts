@@ -38,4 +38,7 @@ export const HTTP_STATUS_OF_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   already_a_member: 409,
   not_allowed_for_role: 403,
   group_ended: 409,
+  push_not_subscribed: 409,
+  push_subscription_gone: 410,
+  push_service_failed: 502,
 };

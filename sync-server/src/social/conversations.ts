@@ -2,6 +2,7 @@ import type {
   ConversationDetail,
   ConversationListEntry,
   ConversationMember,
+  FormerMember,
   UserSummary,
 } from '@messenjo/shared';
 import type { Db } from '../db/index.ts';
@@ -58,6 +59,12 @@ export class Conversations {
     return this.q.activeMembers(conversationId).map((m) => m.user_id);
   }
 
+  /** What a notification names: a group's name; a direct conversation is named by its sender. */
+  kindAndName(conversationId: string): { kind: 'direct' | 'group'; name: string } | undefined {
+    const row = this.q.conversation(conversationId);
+    return row && { kind: row.kind, name: row.name ?? '' };
+  }
+
   list(userId: string): ConversationListEntry[] {
     const rows = this.db
       .prepare(
@@ -82,9 +89,13 @@ export class Conversations {
     const entry = this.list(userId).find((e) => e.id === conversationId);
     if (!entry) throw refuse.conversationNotFound();
     const members = this.q.activeMembers(conversationId);
-    const people = this.users.summaries(members.map((m) => m.user_id));
+    // NM2: former members' names and pictures stay on what they wrote, for everyone who shares
+    // the conversation (only its current and former members reach this point).
+    const former = this.q.formerMembers(conversationId);
+    const people = this.users.summaries([...members, ...former].map((m) => m.user_id));
+    const unknown = (id: string): UserSummary => ({ id, username: '', displayName: '', picture: null });
     const memberList: ConversationMember[] = members.map((m) => ({
-      ...(people.get(m.user_id) ?? { id: m.user_id, username: '', displayName: '', picture: null }),
+      ...(people.get(m.user_id) ?? unknown(m.user_id)),
       role: m.role,
       joinedAt: m.joined_at,
     }));
@@ -94,7 +105,13 @@ export class Conversations {
       (a, b) =>
         rank[a.role] - rank[b.role] || a.joinedAt - b.joinedAt || a.username.localeCompare(b.username),
     );
-    return { ...entry, members: memberList };
+    const formerMembers: FormerMember[] = former.map((m) => ({
+      ...(people.get(m.user_id) ?? unknown(m.user_id)),
+      leftAt: m.left_at ?? 0,
+    }));
+    const mine = former.find((m) => m.user_id === userId);
+    const membershipEnded = mine ? { at: mine.left_at ?? 0, removedBy: mine.removed_by } : null;
+    return { ...entry, members: memberList, formerMembers, membershipEnded };
   }
 
   private toEntry(row: ListRow, peer: UserSummary | null, friends: Set<string>): ConversationListEntry {

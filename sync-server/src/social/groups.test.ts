@@ -146,6 +146,29 @@ describe('group membership and roles', () => {
     expect(refusal(() => w.social.groups.rename(ben, group, 'Mine now')).code).toBe('not_a_member');
   });
 
+  it('[NM2] keeps the names of people who left or were removed, and tells a removed member who removed her', () => {
+    w.social.groups.removeMember(owner, group, ben);
+    w.social.groups.leave(ann, group);
+    w.social.groups.addMembers(owner, group, [cat]); // joins after both were gone
+    const seenByCat = w.social.conversations.detail(cat, group);
+    expect(seenByCat.members.map((m) => m.id)).toEqual([owner, cat]);
+    expect(seenByCat.formerMembers?.map((m) => [m.id, m.displayName])).toEqual(
+      expect.arrayContaining([
+        [ann, 'Ann'],
+        [ben, 'Ben'],
+      ]),
+    );
+    expect(seenByCat.membershipEnded).toBeNull();
+    const seenByBen = w.social.conversations.detail(ben, group);
+    expect(seenByBen.membershipEnded?.removedBy).toBe(owner);
+    expect(seenByBen.membershipEnded?.at).toBeGreaterThan(0);
+    expect(w.social.conversations.detail(ann, group).membershipEnded).toMatchObject({ removedBy: null });
+    // Rejoining clears the old removal: leaving later is her own doing.
+    w.social.groups.addMembers(owner, group, [ben]);
+    w.social.groups.leave(ben, group);
+    expect(w.social.conversations.detail(ben, group).membershipEnded).toMatchObject({ removedBy: null });
+  });
+
   it('only the owner promotes, demotes and transfers ownership', () => {
     expect(refusal(() => w.social.groups.setRole(ann, group, ben, 'admin')).code).toBe(
       'not_allowed_for_role',

@@ -192,7 +192,7 @@ export class Groups {
         );
       }
       const now = this.now();
-      this.end(emit, conversationId, target, 'removed', now);
+      this.end(emit, conversationId, target, 'removed', now, actor);
       this.touch(conversationId, now);
       this.system(emit, conversationId, { kind: 'member_removed', actorId: actor, userId: target });
     });
@@ -265,7 +265,7 @@ export class Groups {
     this.db
       .prepare(
         `INSERT INTO memberships (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT(conversation_id, user_id) DO UPDATE SET left_at = NULL, role = excluded.role, joined_at = excluded.joined_at`,
+         ON CONFLICT(conversation_id, user_id) DO UPDATE SET left_at = NULL, removed_by = NULL, role = excluded.role, joined_at = excluded.joined_at`,
       )
       .run(conversationId, userId, role, now);
     emit({ type: 'membership.changed', conversationId, userId, change: 'added' });
@@ -278,12 +278,13 @@ export class Groups {
     userId: string,
     change: 'left' | 'removed',
     now: number,
+    removedBy: string | null = null,
   ): void {
     this.db
       .prepare(
-        `UPDATE memberships SET left_at = ?, role = 'member' WHERE conversation_id = ? AND user_id = ?`,
+        `UPDATE memberships SET left_at = ?, role = 'member', removed_by = ? WHERE conversation_id = ? AND user_id = ?`,
       )
-      .run(now, conversationId, userId);
+      .run(now, removedBy, conversationId, userId);
     emit({ type: 'membership.changed', conversationId, userId, change });
     this.membersChanged(emit, conversationId);
   }

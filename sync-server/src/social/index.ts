@@ -4,6 +4,7 @@ import { Conversations } from './conversations.ts';
 import { Groups } from './groups.ts';
 import { ListActivity } from './list-activity.ts';
 import type { ConversationPolicy } from '../sync/engine/conversation-policy.ts';
+import type { ListColumns } from '../sync/store/list-columns.ts';
 import { Relationships } from './relationships.ts';
 import { UserSearch } from './search.ts';
 import { UserDirectory } from './user-directory.ts';
@@ -22,7 +23,13 @@ export interface Social {
 }
 
 /** The social graph's services, wired together. */
-export function createSocial(options: { db: Db; bus: EventBus; now: () => number }): Social {
+export function createSocial(options: {
+  db: Db;
+  bus: EventBus;
+  now: () => number;
+  /** A commit stored messages (Web Push listens; in-process only, so each process pushes its own commits once). */
+  onMessagesCommitted?: (columns: ListColumns) => void;
+}): Social {
   const { db, bus, now } = options;
   const users = new UserDirectory(db);
   const relationships = new Relationships(db, bus, users, now);
@@ -42,7 +49,10 @@ export function createSocial(options: { db: Db; bus: EventBus; now: () => number
       canWrite: (userId, conversationId) => writable.canWrite(userId, conversationId),
       audience: (conversationId) => conversations.memberIds(conversationId),
       listColumns: (conversationId, newest, count) => activity.columns(conversationId, newest, count),
-      messagesCommitted: (conversationId) => activity.committed(conversationId),
+      messagesCommitted: (columns) => {
+        activity.committed(columns.conversationId);
+        options.onMessagesCommitted?.(columns);
+      },
       flush: () => activity.flush(),
     },
     users,

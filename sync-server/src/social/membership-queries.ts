@@ -25,6 +25,8 @@ export interface MembershipRow {
   role: GroupRole;
   joined_at: number;
   left_at: number | null;
+  /** Who removed this member (NULL while a member, or when they left). */
+  removed_by: string | null;
 }
 
 /** Small read helpers over conversations and memberships, shared by groups, the list and access checks. */
@@ -57,6 +59,15 @@ export class MembershipQueries {
       'SELECT * FROM memberships WHERE conversation_id = ? AND left_at IS NULL ORDER BY joined_at, user_id',
     );
     return this.activeMembersOf.all(conversationId) as MembershipRow[];
+  }
+
+  /** People who were members and are no longer, most recently gone first. */
+  formerMembers(conversationId: string): MembershipRow[] {
+    return this.db
+      .prepare(
+        'SELECT * FROM memberships WHERE conversation_id = ? AND left_at IS NOT NULL ORDER BY left_at DESC, user_id',
+      )
+      .all(conversationId) as MembershipRow[];
   }
 
   activeMemberCount(conversationId: string): number {

@@ -25,6 +25,7 @@ export function serveSync(
     bus: services.bus,
     logger: services.logger,
     conversations: services.social.policy,
+    presence: services.presence,
     ...overrides,
   });
   const sync = attachSyncSocket(server, { hub, services, publicUrl });

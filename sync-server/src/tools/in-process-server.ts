@@ -33,9 +33,9 @@ export async function startInProcessServer(
   const db = openDatabase(path.join(dataDir, 'messenjo.sqlite'));
   migrate(db, MIGRATIONS);
   const logger = createLogger('error');
-  const services = createServices({ db, logger });
-  services.commitWorker?.start(); // as main does
   let publicUrl = new URL('http://127.0.0.1');
+  const services = createServices({ db, logger, dataDir, publicUrl: () => publicUrl });
+  services.commitWorker?.start(); // as main does
   const app = createApp({ services, staticDir: dataDir, publicUrl: () => publicUrl, version: 'test' });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s)) as Server;
@@ -50,6 +50,7 @@ export async function startInProcessServer(
     seed: Seeder.over(db, services),
     async close() {
       await sync.stop(1000);
+      await services.push.sender.close();
       await closeHttpServer(server, 1000);
       await services.docStore.close();
       db.close();

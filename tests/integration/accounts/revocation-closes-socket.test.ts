@@ -4,7 +4,10 @@ import { authedFetch, signIn, signUp } from '../../harness/accounts.ts';
 import { useServer } from '../../harness/fixtures.ts';
 import { eventually, nodeDevice, RawPeer } from '../../harness/sync.ts';
 
-/** Signing a device out through the accounts API closes its sync socket within a second. */
+/**
+ * Signing a device out through the accounts API closes its sync socket: the revocation's event
+ * closes it, no timer (how soon is not asserted: a loaded machine is slow, speed is benchmarked).
+ */
 describe('session revocation and the sync socket (built server)', () => {
   const server = useServer('accounts-revocation-socket');
 
@@ -17,7 +20,7 @@ describe('session revocation and the sync socket (built server)', () => {
     ).sessions;
     const phoneSession = sessions.find((s) => !s.current)!;
     await authedFetch(server().url, laptop, `/api/me/sessions/${phoneSession.id}`, { method: 'DELETE' });
-    expect(await socket.waitClosed(1000)).toBe(CLOSE_CODES.session_revoked.code);
+    expect(await socket.waitClosed()).toBe(CLOSE_CODES.session_revoked.code);
     expect((await authedFetch(server().url, phone, '/api/me')).status).toBe(401);
   });
 
@@ -27,17 +30,17 @@ describe('session revocation and the sync socket (built server)', () => {
     const mine = await RawPeer.connect(server().url, main.cookie);
     const theirs = await RawPeer.connect(server().url, other.cookie);
     await authedFetch(server().url, main, '/api/me/sessions/revoke-others', { method: 'POST' });
-    expect(await theirs.waitClosed(1000)).toBe(CLOSE_CODES.session_revoked.code);
+    expect(await theirs.waitClosed()).toBe(CLOSE_CODES.session_revoked.code);
     expect(mine.closeCode).toBeUndefined();
     await authedFetch(server().url, main, '/api/auth/sign-out', { method: 'POST' });
-    expect(await mine.waitClosed(1000)).toBe(CLOSE_CODES.session_revoked.code);
+    expect(await mine.waitClosed()).toBe(CLOSE_CODES.session_revoked.code);
   });
 
   it('closes the sockets of a deleted account', async () => {
     const leaving = await signUp(server().url);
     const socket = await RawPeer.connect(server().url, leaving.cookie);
     await authedFetch(server().url, leaving, '/api/me', { method: 'DELETE' });
-    const code = await socket.waitClosed(1000);
+    const code = await socket.waitClosed();
     expect([CLOSE_CODES.session_revoked.code, CLOSE_CODES.user_deleted.code]).toContain(code);
   });
 

@@ -37,6 +37,8 @@ function mulberry32(seed: number): () => number {
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** How long the healing network may stay still before the run fails (far beyond any reconnect delay here). */
+const HEAL_STALL_MS = 10_000;
 
 type Event = { kind: 'open' } | { kind: 'frame'; bytes: Uint8Array } | { kind: 'close'; code: number };
 
@@ -59,7 +61,9 @@ class Link implements WebSocketLike {
   ) {}
 
   send(data: Uint8Array): void {
-    if (!this.dead) this.up.push(new Uint8Array(data));
+    if (this.dead) return;
+    this.up.push(new Uint8Array(data));
+    this.net.stirred();
   }
   close(): void {
     this.kill();
@@ -80,8 +84,9 @@ class Link implements WebSocketLike {
       this.connection = connectSocket(
         this.net.hub,
         {
-          send: (frame) => !this.dead && this.down.push({ kind: 'frame', bytes: frame }),
-          close: (code) => !this.dead && this.down.push({ kind: 'close', code }),
+          send: (frame) =>
+            !this.dead && this.down.push({ kind: 'frame', bytes: frame }) && this.net.stirred(),
+          close: (code) => !this.dead && this.down.push({ kind: 'close', code }) && this.net.stirred(),
         },
         { userId: this.userId, sessionId: this.sessionId },
       );
@@ -106,8 +111,32 @@ class Network {
   hub!: SyncHub;
   db!: Db;
   links: Link[] = [];
+  /** Counts every frame queued and every socket opened, so the healer can await the next one. */
+  private activity = 0;
+  private wakers: (() => void)[] = [];
   constructor(private readonly file: string) {
     this.boot();
+  }
+  /** Something was queued or opened: wake whoever waits for the network to move. */
+  stirred(): true {
+    this.activity++;
+    for (const wake of this.wakers.splice(0)) wake();
+    return true;
+  }
+  get activityCount(): number {
+    return this.activity;
+  }
+  /**
+   * Resolves once anything was queued or opened after `since` (a device's reconnect timer
+   * firing, a commit's ack): what the healer waits for instead of sleeping. Fails naming `why`.
+   */
+  async movedSince(since: number, timeoutMs: number, why: () => string): Promise<void> {
+    if (this.activity !== since) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve, reject) => {
+      this.wakers.push(resolve);
+      timer = setTimeout(() => reject(new Error(why())), timeoutMs);
+    }).finally(() => clearTimeout(timer));
   }
   boot(): void {
     this.db = openDatabase(this.file);
@@ -168,6 +197,7 @@ async function runSeed(seed: number): Promise<void> {
       createSocket: () => {
         const link = new Link(net, userId, sessionId);
         net.links.push(link);
+        net.stirred();
         return link;
       },
     });
@@ -220,18 +250,26 @@ async function runSeed(seed: number): Promise<void> {
   }
 
   // Heal: no more faults; deliver everything until every device is online with nothing pending.
-  for (let round = 0; round < 20_000; round++) {
-    const links = net.live();
-    for (const link of links) {
+  // When nothing is left to deliver and the devices have not settled, something must still
+  // move (a reconnect timer, a commit): wait for it rather than sleep, and fail if it never does.
+  const quiet = () => net.live().every((l) => l.down.length === 0 && l.up.length === 0);
+  for (let round = 0; ; round++) {
+    if (round === 20_000) throw new Error(`seed ${seed}: the devices never settled (frames kept flowing)`);
+    const seen = net.activityCount;
+    for (const link of net.live()) {
       while (link.down.length > 0 || link.up.length > 0) {
         link.deliverDown();
         link.deliverUp();
       }
     }
     await tick();
-    await new Promise((resolve) => setTimeout(resolve, 1));
     const settled = devices.every((d) => d.client.status.get() === 'online' && d.client.pending() === 0);
-    if (settled && net.live().every((l) => l.down.length === 0 && l.up.length === 0)) break;
+    if (settled && quiet()) break;
+    if (quiet())
+      await net.movedSince(seen, HEAL_STALL_MS, () => {
+        const states = devices.map((d) => `${d.client.status.get()}/${d.client.pending()} pending`);
+        return `seed ${seed}: the network stalled before the devices settled (${states.join(', ')})`;
+      });
   }
   for (const device of devices) {
     expect(device.client.status.get(), `seed ${seed}: device status`).toBe('online');

@@ -73,6 +73,8 @@ describe('durability', () => {
     );
 
     // The burst: 12 devices each write every 20 ms (staying within one segment's 1,000 messages); the server dies in the middle of it.
+    // The 20 ms is the workload's pace (people typing fast), not a wait for anything: every
+    // step of the test after it waits on a condition (acks counted, statuses, replicas).
     let sending = true;
     const writers = devices.map(async ({ userId, client }) => {
       while (sending) {

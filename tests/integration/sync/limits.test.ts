@@ -30,11 +30,13 @@ import {
 /**
  * Bounded memory and fair limits (LIM1–LIM3) through the real socket, on a server whose limits
  * are lowered so a test reaches them quickly: 64 KiB of unread relays, 2 sockets per session,
- * 3 per user, 30 frames a second per user with a burst of FRAME_BURST (large enough for the
- * LIM1 tests' ~63 frames on a fast machine, where acks return within the burst's refill).
+ * 3 per user, and a frame budget of FRAME_BURST per user refilling at one frame a second. The
+ * burst holds every frame the LIM1 tests send (at most ~130), so they never depend on the
+ * refill; the refill is so slow that LIM3's two spendings overdraw the budget however long a
+ * loaded machine takes between them (it would take a minute to refill what LIM3 overdraws).
  */
 const MAX_UNSENT = 64 * 1024;
-const FRAME_BURST = 120;
+const FRAME_BURST = 200;
 let server: InProcessServer;
 const data = tempDataDir('messenjo-limits-');
 beforeAll(async () => {
@@ -43,7 +45,7 @@ beforeAll(async () => {
     socketLimits: {
       maxSocketsPerSession: 2,
       maxSocketsPerUser: 3,
-      framesPerSecond: 30,
+      framesPerSecond: 1,
       frameBurst: FRAME_BURST,
     },
   });
@@ -140,7 +142,7 @@ describe('bounded memory and fair limits', () => {
     const bobSockets = () => server.hub.connectionCount;
     const before = bobSockets();
     // Writes ~160 KB at a time until the server gives up on the reader (kernel buffers take
-    // some megabytes first); the writer's own frame budget refills between batches.
+    // some megabytes first); each batch waits for its ack, which comes after its relay.
     let batches = 0;
     while (bobSockets() === before) {
       if (batches === 120) throw new Error('the paused reader was never closed');
@@ -151,7 +153,6 @@ describe('bounded memory and fair limits', () => {
         update: bigUpdate(replica, alice.userId, 40, `b${batches}`),
       });
       await writer.next('ack', (f) => f.ref === batches);
-      await new Promise((resolve) => setTimeout(resolve, 40));
     }
     expect(bobSockets()).toBe(before - 1);
     // Written while the reader is gone: it can only get these by catching up after it returns.
@@ -205,9 +206,15 @@ describe('bounded memory and fair limits', () => {
     const newDevice = await RawPeer.connect(server.url, bob.cookie);
     newDevice.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
     // The device is slow to read its answer: what waits for it is its own request, not a backlog.
-    newDevice.tcp.pause();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await write(); // relayed while the answer is still on its way
+    // It stops reading at the answer's first bytes: the server has taken the subscribe by then,
+    // so the next write is relayed to it, behind megabytes of answer still on their way.
+    await new Promise<void>((resolve) =>
+      newDevice.tcp.once('data', () => {
+        newDevice.tcp.pause();
+        resolve();
+      }),
+    );
+    await write();
     newDevice.tcp.resume();
     const answer = await newDevice.next('sync');
     expect(answer.update.byteLength).toBeGreaterThan(100 * MAX_UNSENT);
@@ -273,7 +280,7 @@ describe('bounded memory and fair limits', () => {
       await peer.next('denied');
     };
     // One socket's spending fits the user's burst; the user's second socket goes over it (the
-    // budget refills at 30 frames a second, far less than the 30 % it would need meanwhile).
+    // budget refills at one frame a second, far less than the 30 % it would need meanwhile).
     await spend(phone);
     await expect(spend(tablet)).rejects.toThrow(`closed (${CLOSE_CODES.rate_limited.code})`);
     expect(tablet.closeCode).toBe(CLOSE_CODES.rate_limited.code);

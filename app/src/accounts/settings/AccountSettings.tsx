@@ -1,5 +1,6 @@
 import type { MeResponse } from '@messenjo/shared';
 import { ExportSection } from '../../export/ExportSection.tsx';
+import { NotificationsSection } from '../../notifications/NotificationsSection.tsx';
 import { AppearanceSection } from './AppearanceSection.tsx';
 import { DeleteAccountSection, InvitesSection } from './DangerSection.tsx';
 import { DevicesSection } from './DevicesSection.tsx';
@@ -7,13 +8,14 @@ import { MethodsSection } from './MethodsSection.tsx';
 import { ProfileSection } from './ProfileSection.tsx';
 import { StorageSection } from './StorageSection.tsx';
 
-/** The settings screen (its title is the shell's pane header): profile, appearance, devices, storage, sign-in methods, invites (admins), export of your data, account deletion. */
+/** The settings screen (its title is the shell's pane header): profile, appearance, notifications, devices, storage, sign-in methods, invites (admins), export of your data, account deletion. */
 export function AccountSettings(props: { me: MeResponse }) {
   const linkError = new URLSearchParams(window.location.search).get('error');
   return (
     <div className="mx-auto max-w-2xl px-4 pb-6 md:px-6">
       <ProfileSection key={props.me.id} me={props.me} />
       <AppearanceSection />
+      <NotificationsSection />
       <DevicesSection />
       <StorageSection />
       <MethodsSection me={props.me} linkError={linkError} />

@@ -4,13 +4,15 @@ import { m0003Conversations } from './0003-conversations.ts';
 import { m0010Accounts } from './0010-accounts.ts';
 import { m0020DocumentStore } from './0020-document-store.ts';
 import { m0040Social } from './0040-social.ts';
+import { m0041MembershipRemovedBy } from './0041-membership-removed-by.ts';
+import { m0060Push } from './0060-push.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
 /**
  * Every migration in version order. Append only: a released migration never changes.
- * Number ranges per feature keep parallel work apart: core 1–9, accounts 10–19, sync 20–39, social 40–59.
+ * Number ranges per feature keep parallel work apart: core 1–9, accounts 10–19, sync 20–39, social 40–59, push 60–69.
  */
 export const MIGRATIONS: readonly Migration[] = [
   m0001Init,
@@ -19,4 +21,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m0010Accounts,
   m0020DocumentStore,
   m0040Social,
+  m0041MembershipRemovedBy,
+  m0060Push,
 ];

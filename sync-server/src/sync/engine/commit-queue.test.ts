@@ -71,7 +71,9 @@ describe('CommitQueue', () => {
   it('writes the list columns of a batch in its transaction, computed once per document with its count, and announces them after the commit', async () => {
     const { store, batches } = heldStore();
     const announced: string[] = [];
-    const queue = new CommitQueue(store, { listCommitted: (id) => announced.push(id) });
+    const queue = new CommitQueue(store, {
+      listCommitted: ({ conversationId }) => announced.push(conversationId),
+    });
     const computed: string[] = [];
     for (const [seq, preview, docId] of [
       [1, 'first', 'seg0'],

@@ -31,8 +31,8 @@ export interface CommitQueueOptions {
   minIntervalMs?: number;
   /** Runs after every batch that settled (the hub writes the acks out at once). */
   afterFlush?: () => void;
-  /** Runs once per conversation whose list columns a batch committed. */
-  listCommitted?: (conversationId: string) => void;
+  /** Runs once per conversation whose list columns a batch committed, with those columns. */
+  listCommitted?: (columns: ListColumns) => void;
 }
 
 /** Rows per transaction: bounds how long one commit holds SQLite's write lock. */
@@ -166,7 +166,7 @@ export class CommitQueue {
     }
     this.forget(batch);
     for (const entry of batch) entry.onCommitted();
-    for (const { conversationId } of listColumns) this.options.listCommitted?.(conversationId);
+    for (const columns of listColumns) this.options.listCommitted?.(columns);
     this.options.afterFlush?.();
   }
 

@@ -12,6 +12,6 @@ export interface ConversationPolicy {
   audience(conversationId: string): string[];
   /** The list's columns for messages about to commit, with the newest in display order (written by their commit). */
   listColumns(conversationId: string, newest: MessageEntry, count: number): ListColumns;
-  /** Called once a commit wrote the conversation's list columns. */
-  messagesCommitted(conversationId: string): void;
+  /** Called once a commit wrote the conversation's list columns (the newest message's preview and sender). */
+  messagesCommitted(columns: ListColumns): void;
 }

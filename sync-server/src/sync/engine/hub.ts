@@ -13,6 +13,7 @@ import * as Y from 'yjs';
 import type { MembershipStore, Role } from '../../conversations/membership-store.ts';
 import type { Disposer, EventBus } from '../../events/bus.ts';
 import type { Logger } from '../../logger.ts';
+import type { SessionPresence } from '../../presence.ts';
 import { CommitQueue } from './commit-queue.ts';
 import { Compaction } from './compaction.ts';
 import type { ConnectionHost, Peer } from './connection-host.ts';
@@ -42,6 +43,8 @@ export interface SyncHubOptions {
   socketLimits?: Partial<SocketLimitOptions>;
   /** LIM1 (default: SYNC_LIMITS.MAX_UNSENT_BYTES). */
   maxUnsentBytes?: number;
+  /** Told of every admitted socket and its close (Web Push skips sessions with a socket open). */
+  presence?: SessionPresence;
 }
 
 /**
@@ -68,7 +71,7 @@ export class SyncHub implements ConnectionHost {
     const { store, logger } = options;
     this.commits = new CommitQueue(store, {
       afterFlush: () => this.flusher.flushSoon(),
-      listCommitted: (conversationId) => options.conversations?.messagesCommitted(conversationId),
+      listCommitted: (columns) => options.conversations?.messagesCommitted(columns),
     });
     this.sockets = new SocketRegistry({ ...DEFAULT_SOCKET_LIMITS, ...options.socketLimits });
     this.maxUnsentBytes = options.maxUnsentBytes ?? SYNC_LIMITS.MAX_UNSENT_BYTES;
@@ -104,7 +107,10 @@ export class SyncHub implements ConnectionHost {
   }
 
   admit(peer: Peer): CloseReason | 'going_away' | null {
-    return this.closing ? 'going_away' : this.sockets.admit(peer);
+    if (this.closing) return 'going_away';
+    const refused = this.sockets.admit(peer);
+    if (!refused) this.options.presence?.joined(peer.auth.sessionId);
+    return refused;
   }
 
   takeFrame(userId: string): boolean {
@@ -116,7 +122,7 @@ export class SyncHub implements ConnectionHost {
   }
 
   disconnected(peer: Peer): void {
-    this.sockets.release(peer);
+    if (this.sockets.release(peer)) this.options.presence?.left(peer.auth.sessionId);
   }
 
   get connectionCount(): number {

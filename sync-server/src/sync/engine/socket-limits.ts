@@ -83,18 +83,22 @@ export class SocketRegistry<S extends { auth: SocketAuth }> {
     return null;
   }
 
-  /** Forgets a socket admitted before; safe to call for one that was refused or already released. */
-  release(socket: S): void {
+  /**
+   * Forgets a socket admitted before; safe to call for one that was refused or already released
+   * (false then: it was not registered).
+   */
+  release(socket: S): boolean {
     const { userId, sessionId } = socket.auth;
     const entry = this.users.get(userId);
     const index = entry ? entry.sockets.indexOf(socket) : -1;
-    if (!entry || index < 0) return;
+    if (!entry || index < 0) return false;
     entry.sockets.splice(index, 1);
     this.count--;
     if (entry.sockets.length === 0) this.users.delete(userId);
     const inSession = (this.sessions.get(sessionId) ?? 1) - 1;
     if (inSession <= 0) this.sessions.delete(sessionId);
     else this.sessions.set(sessionId, inSession);
+    return true;
   }
 
   /** Takes one frame from the user's budget; false when it is spent. */

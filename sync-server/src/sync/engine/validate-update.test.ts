@@ -411,6 +411,14 @@ const userCases: { name: string; change: (d: Y.Doc) => void }[] = [
     change: (d) => userDocOf(d).settings.set('theme', 'neon' as never),
   },
   {
+    name: 'a mute keyed by something other than a conversation id',
+    change: (d) => userDocOf(d).muted.set('../x', true),
+  },
+  {
+    name: 'a mute whose value is not true',
+    change: (d) => userDocOf(d).muted.set('c_club', 'yes' as never),
+  },
+  {
     name: 'a segment root in the user document',
     change: (d) => segmentOf(d).messages.insert(0, [entry('mAlice0001', ALICE)]),
   },
@@ -479,12 +487,13 @@ describe('validateUpdate accepts what honest devices write', () => {
     expect(validateUpdate(live, update, BOB, 'member')).toMatchObject({ ok: true, noop: false });
   });
 
-  it('[DM5] read positions, drafts and settings in the user document', () => {
+  it('[DM5] read positions, drafts, settings and mutes in the user document', () => {
     const live = liveFrom('user:u_alice', []);
     const update = new Device(ALICE).change((d) => {
       userDocOf(d).readPositions.set('c_club', { segment: 0, messageId: 'mAlice0001', at: 1 });
       userDocOf(d).drafts.set('c_club', 'half a thought');
       userDocOf(d).settings.set('theme', 'dark');
+      userDocOf(d).muted.set('c_club', true);
     });
     expect(validateUpdate(live, update, ALICE, null)).toMatchObject({ ok: true });
   });

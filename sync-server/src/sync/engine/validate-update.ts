@@ -301,6 +301,9 @@ function checkUserDocEntry(root: string, key: string, value: unknown): void {
     if (typeof value !== 'string' || [...value].length > SYNC_LIMITS.MAX_MESSAGE_CHARS) {
       refuse('update_schema', `a draft is text of at most ${SYNC_LIMITS.MAX_MESSAGE_CHARS} characters`);
     }
+  } else if (root === 'muted') {
+    if (!isValidConversationId(key)) refuse('update_schema', 'mutes are keyed by conversation id');
+    if (value !== true) refuse('update_schema', 'a mute is the value true (unmuting deletes it)');
   } else if (root === 'settings') {
     const ok =
       (key === 'theme' && (value === 'light' || value === 'dark' || value === 'system')) ||
