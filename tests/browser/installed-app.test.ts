@@ -6,8 +6,8 @@ import { signIn, signUp } from '../harness/accounts.ts';
 import { deviceContext, launchProfileBrowser, watchPage, type Page } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { REPO_DIR } from '../harness/paths.ts';
-
-const LIVE = { timeout: 15_000 };
+import { LIVE } from '../harness/patience.ts';
+import { makeFriends } from '../harness/social.ts';
 
 // A copy of the built app: the update test publishes a new version of it while a page is open.
 const staticDir = mkdtempSync(path.join(os.tmpdir(), 'messenjo-installed-'));
@@ -93,6 +93,31 @@ describe('the installed app', () => {
       .poll(() => page.getByTestId('storage-usage').textContent(), LIVE)
       .toMatch(/Messenjo uses [\d.]+ (bytes|KB|MB)/);
     await expect.poll(() => page.getByTestId('storage-persisted').count(), LIVE).toBe(1);
+    await context.close();
+  });
+
+  it('keeps to its own Content-Security-Policy: the conversation view makes the browser report no violation', async () => {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const carol = await signUp(server().url, { username: `csp_${tag}` });
+    const dan = await signUp(server().url, { username: `csp2_${tag}` });
+    const conversationId = await makeFriends(server().url, carol, dan);
+    const context = await deviceContext(browser(), server().url, (await signIn(server().url, carol)).cookie);
+    const page = await context.newPage();
+    // What DevTools' Issues panel lists (and Lighthouse's best practices counts), as it happens.
+    const cdp = await context.newCDPSession(page);
+    const violations: string[] = [];
+    cdp.on('Audits.issueAdded', ({ issue }: { issue: { code: string; details: unknown } }) => {
+      if (issue.code === 'ContentSecurityPolicyIssue') violations.push(JSON.stringify(issue.details));
+    });
+    await cdp.send('Audits.enable');
+    await page.goto(`${server().url}/c/${conversationId}`);
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill('under the policy');
+    await box.press('Enter');
+    // Stored by the server: every schema of the session, the chat and the socket has been built and used.
+    await expect.poll(() => page.getByTitle('Stored by the server').count(), LIVE).toBe(1);
+    await cdp.send('Runtime.evaluate', { expression: '0' });
+    expect(violations).toEqual([]);
     await context.close();
   });
 

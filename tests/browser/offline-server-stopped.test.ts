@@ -7,10 +7,10 @@ import { deviceContext, watchPage, type BrowserContext, type Page } from '../har
 import { useBrowser } from '../harness/fixtures.ts';
 import { freePort, startServer, type RunningServer } from '../harness/server.ts';
 import { makeFriends } from '../harness/social.ts';
+import { LIVE } from '../harness/patience.ts';
 
-const LIVE = { timeout: 20_000 };
 /** The app retries with a jittered backoff capped at 30 s (app/src/sync/constants.ts): a stop of ~15 s waits up to ~16 s more. */
-const BACK = { timeout: 45_000 };
+const BACK = { timeout: LIVE.timeout + 30_000 };
 
 /**
  * The server itself stopped (a deploy, a crash, the home server rebooting), not the browser's
