@@ -19,22 +19,33 @@ export default defineConfig({
       injectRegister: false,
       registerType: 'prompt',
       manifest: {
+        // A stable identity: the installed app stays the same app if start_url ever changes.
+        id: '/',
         name: 'Messenjo',
         short_name: 'Messenjo',
         description: 'Your conversations, on every device, even offline.',
-        theme_color: '#0a0a0b',
-        background_color: '#0a0a0b',
+        // The dark canvas (index.css); index.html's per-scheme theme-color tags override it in the page.
+        theme_color: '#0a0a0a',
+        background_color: '#0a0a0a',
         display: 'standalone',
         start_url: '/',
         scope: '/',
+        lang: 'en',
+        categories: ['social', 'communication'],
+        // PNGs beside the SVGs: rendered from them by tests/scripts/make-icons.mjs (committed).
         icons: [
           { src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
           { src: '/icon-maskable.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'maskable' },
+          { src: '/icon-maskable-192.png', sizes: '192x192', type: 'image/png', purpose: 'maskable' },
+          { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
       },
       injectManifest: {
-        // wasm: SQLite of the search worker (search/opfs-db.ts), so search works offline from the start.
-        globPatterns: ['**/*.{js,css,html,svg,webmanifest,wasm}'],
+        // The shell, every chunk, the icons and the wasm SQLite of the search worker
+        // (search/opfs-db.ts): the app, search included, starts with no network.
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
         // sqlite-wasm's own "Worker1" API chunk, which the app never starts.
         globIgnores: ['**/sqlite3-worker1-*.js'],
       },

@@ -1,3 +1,5 @@
+// Before any chunk builds a schema: zod must not probe eval under the CSP.
+import './lib/zod-without-eval.ts';
 // First: starts reading the device's index before the rest of the code is evaluated.
 import './boot.ts';
 import { StrictMode } from 'react';

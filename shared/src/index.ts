@@ -2,6 +2,7 @@ export * from './errors.ts';
 export * from './health.ts';
 export * from './limits.ts';
 export * from './names.ts';
+export * from './passkey-origin.ts';
 export * from './accounts/index.ts';
 export * from './social.ts';
 export * from './push.ts';

@@ -6,8 +6,10 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { openStorage, StorageError, type OpenedStorage } from './db/index.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { passkeyOriginAdvice, passkeyOriginProblem } from '@messenjo/shared';
 import { createServices } from './services.ts';
+import { checkNativeModules } from './server/native-modules.ts';
 import { closeHttpServer, Lifecycle, originFromAddress } from './server/lifecycle.ts';
 import { serveSync } from './sync/index.ts';
 
@@ -45,9 +47,26 @@ async function openConfiguredStorage(config: Config): Promise<OpenedStorage> {
   }
 }
 
+/**
+ * Passkeys are the sign-in that needs no configuration, and they cannot work at an IP address
+ * or over plain http (but on localhost): the browser only says "invalid domain". Said once at
+ * start, so whoever set PUBLIC_URL reads why before the first person tries.
+ */
+function warnWhenPasskeysCannotWork(logger: Logger, publicUrl: URL): void {
+  const problem = passkeyOriginProblem(publicUrl);
+  if (!problem) return;
+  logger.warn(`PUBLIC_URL ${publicUrl.origin} cannot work with passkeys: ${passkeyOriginAdvice(problem)}`, {
+    publicUrl: publicUrl.origin,
+    passkeys: problem,
+  });
+}
+
 async function start(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
+  // Before the database: a binary built for another Node.js reads as that, not as a DATA_DIR problem.
+  const nativeProblem = await checkNativeModules();
+  if (nativeProblem !== undefined) fail(nativeProblem);
   const storage = await openConfiguredStorage(config);
   const { database, documentsDb } = storage;
   // One line naming the engines, never a password.
@@ -108,6 +127,7 @@ async function start(): Promise<void> {
       port,
       version,
     });
+    warnWhenPasskeysCannotWork(logger, publicUrl);
   });
   lifecycle.onShutdown({ name: 'http', run: () => closeHttpServer(server, config.shutdownTimeoutMs) });
 

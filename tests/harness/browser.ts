@@ -32,6 +32,24 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
 
+/**
+ * Chromium with a profile on disk: what a person's browser is. A plain context is an incognito
+ * one, where Chromium installs no app (`Page.getInstallabilityErrors` says `in-incognito`).
+ * The caller closes the context and removes `userDataDir`.
+ */
+export function launchProfileBrowser(userDataDir: string): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium package or set CHROMIUM_PATH`,
+    );
+  }
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+}
+
 export interface PageProblems {
   consoleErrors: string[];
   pageErrors: string[];

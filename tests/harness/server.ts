@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CONDITION_MS, SERVER_EXIT_MS, SERVER_START_MS } from './patience.ts';
@@ -176,6 +177,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A port nobody listens on now (the OS picks it), for a server whose PUBLIC_URL must name its
+ * port before it starts, or that must come back on the same origin after a stop.
+ */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  if (typeof address !== 'object' || address === null) throw new Error('the OS gave no port');
+  return address.port;
 }
 
 function baseEnv(): NodeJS.ProcessEnv {

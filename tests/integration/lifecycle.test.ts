@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runServerExpectingExit, startServer } from '../harness/server.ts';
+import { freePort, runServerExpectingExit, startServer } from '../harness/server.ts';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'messenjo-lifecycle-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -43,6 +43,34 @@ describe('start-up configuration', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/PUBLIC_URL: "chat.example.org" is not a URL/);
+  });
+});
+
+describe('PUBLIC_URL and passkeys', () => {
+  it('warns at start, in words, when PUBLIC_URL is an IP address (passkeys cannot work there)', async () => {
+    const port = await freePort();
+    const server = await startServer({
+      env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` },
+    });
+    try {
+      const warning = server.records().find((r) => r.level === 'warn' && r.passkeys !== undefined);
+      expect(warning?.passkeys).toBe('ip_address');
+      expect(warning?.msg).toContain(`PUBLIC_URL http://127.0.0.1:${port} cannot work with passkeys`);
+      expect(warning?.msg).toContain('domain name');
+      // A warning, not a refusal: the server runs (other sign-in methods work at an address).
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('says nothing about passkeys when the server is reached at localhost', async () => {
+    const server = await startServer();
+    try {
+      expect(server.records().some((r) => r.passkeys !== undefined)).toBe(false);
+    } finally {
+      await server.dispose();
+    }
   });
 });
 

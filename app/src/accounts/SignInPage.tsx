@@ -1,4 +1,4 @@
-import type { ProvidersResponse } from '@messenjo/shared';
+import { passkeyOriginAdvice, type ProvidersResponse } from '@messenjo/shared';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import { fetchServerStatus, type ServerStatus } from '../lib/server-status.ts';
@@ -6,7 +6,7 @@ import { Button } from '../ui/Button.tsx';
 import { ConnectionBadge } from '../ui/ConnectionBadge.tsx';
 import { Card, ErrorText } from './Card.tsx';
 import { meStore } from './me-store.ts';
-import { passkeyErrorMessage, signInWithPasskey, signUpWithPasskey } from './passkeys.ts';
+import { pagePasskeyProblem, passkeyErrorMessage, signInWithPasskey, signUpWithPasskey } from './passkeys.ts';
 
 /** The sign-in page: passkeys always, plus only the providers this server enabled. */
 export function SignInPage(props: { notice?: string | undefined }) {
@@ -16,6 +16,8 @@ export function SignInPage(props: { notice?: string | undefined }) {
   const [providers, setProviders] = useState<ProvidersResponse | null>(null);
   const [status, setStatus] = useState<ServerStatus>({ state: 'checking' });
   const [busy, setBusy] = useState(false);
+  // Reached by an IP address or over plain http: the browser would refuse every passkey with "invalid domain".
+  const [originProblem] = useState(pagePasskeyProblem);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -55,18 +57,26 @@ export function SignInPage(props: { notice?: string | undefined }) {
         </p>
       )}
       <ErrorText>{error}</ErrorText>
+      {originProblem && (
+        <p
+          className="mt-4 rounded-lg border border-line bg-raised px-3 py-2 text-sm text-fg"
+          data-testid="passkey-origin-problem"
+        >
+          {passkeyOriginAdvice(originProblem)}
+        </p>
+      )}
       <div className="mt-6 flex flex-col gap-3">
         <Button
           variant="primary"
           className="py-2.5"
-          disabled={busy}
+          disabled={busy || originProblem !== null}
           onClick={() => void run(async () => meStore.update(await signInWithPasskey()))}
         >
           Sign in with a passkey
         </Button>
         <Button
           className="py-2.5"
-          disabled={busy}
+          disabled={busy || originProblem !== null}
           onClick={() =>
             void run(async () =>
               meStore.update(await signUpWithPasskey(invite ? { inviteCode: invite } : {})),

@@ -1,4 +1,10 @@
-import type { MeResponse, PasskeyOptionsResponse, PasskeyRegisterOptionsRequest } from '@messenjo/shared';
+import {
+  passkeyOriginAdvice,
+  passkeyOriginProblem,
+  type MeResponse,
+  type PasskeyOptionsResponse,
+  type PasskeyRegisterOptionsRequest,
+} from '@messenjo/shared';
 import {
   startAuthentication,
   startRegistration,
@@ -37,8 +43,17 @@ export async function addPasskey(name: string): Promise<MeResponse> {
   });
 }
 
+/** Why passkeys cannot work at this page's address (an IP address, plain http), or null. */
+export const pagePasskeyProblem = () => passkeyOriginProblem(window.location);
+
 /** A WebAuthn refusal in words (the browser's own messages are cryptic). */
 export function passkeyErrorMessage(error: unknown): string {
+  // "invalid domain", or no WebAuthn at all outside a secure context: the address is the cause.
+  const problem = pagePasskeyProblem();
+  if (problem && error instanceof Error) return passkeyOriginAdvice(problem);
+  if (error instanceof Error && error.name === 'SecurityError') {
+    return 'This server is set up for another address (its PUBLIC_URL): open Messenjo at that address to use passkeys';
+  }
   if (error instanceof Error && error.name === 'InvalidStateError') {
     return 'This device already holds a passkey for your account';
   }

@@ -22,10 +22,12 @@ function browserHost(): ThemeHost {
     paint(dark) {
       document.documentElement.classList.toggle('dark', dark);
       document.documentElement.style.colorScheme = dark ? 'dark' : 'light';
-      // The installed app's title bar takes the canvas colour (index.css --canvas).
-      document
-        .querySelector('meta[name="theme-color"]')
-        ?.setAttribute('content', dark ? '#0a0a0a' : '#ffffff');
+      // The installed app's title bar takes the canvas colour (index.css --canvas). index.html
+      // has one tag per colour scheme (right before any script runs); a theme chosen here sets
+      // both, so the bar follows the choice whatever the system's scheme.
+      for (const meta of document.querySelectorAll('meta[name="theme-color"]')) {
+        meta.setAttribute('content', dark ? '#0a0a0a' : '#ffffff');
+      }
     },
   };
 }

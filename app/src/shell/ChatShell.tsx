@@ -3,12 +3,14 @@ import { router, type Route } from '../app/router.ts';
 import { syncThemeWithUserDoc } from '../app/theme-sync.ts';
 import { pageTheme } from '../lib/theme.ts';
 import { askForPersistentStorage } from '../pwa/persistent-storage.ts';
+import { warnBeforeUnloadWhileUnsent } from '../pwa/unsent-warning.ts';
 import { useStore } from '../lib/use-store.ts';
 import { notifyInBackground } from '../notifications/background-notifier.ts';
 import { signOutOfDevice, useDeviceSession } from '../session/index.ts';
 import { SearchResults } from '../search/SearchResults.tsx';
 import { ConversationList } from '../social/ConversationList.tsx';
 import { ConversationPanePreview } from '../social/ConversationPanePreview.tsx';
+import { OfflineBanner } from '../social/OfflineBanner.tsx';
 import { useFriends } from '../social/use-social.ts';
 import { ConversationPane, FriendsPanel, NewGroupPanel, preloadScreensWhenIdle } from './screens.tsx';
 import { BackButton } from './BackButton.tsx';
@@ -70,6 +72,8 @@ export function ChatShell(props: {
   useEffect(() => {
     void askForPersistentStorage();
   }, []);
+  // A warning before the tab closes while something is unsent (armed only then).
+  useEffect(() => warnBeforeUnloadWhileUnsent(session.pendingTotal), [session]);
   // New messages while the page is hidden become OS notifications (the service worker shows them).
   useEffect(() => notifyInBackground(session), [session]);
   // The other screens' code loads once the list is shown, never ahead of it.
@@ -130,6 +134,10 @@ export function ChatShell(props: {
         ref={mainRef}
         className={`${home ? 'hidden md:flex' : 'flex'} min-w-0 flex-1 flex-col overflow-hidden border-line md:rounded-3xl md:border`}
       >
+        {/* On phones the list (and its banner) is hidden behind the pane: every pane says it too. */}
+        <div className="px-3 pt-2 empty:hidden md:hidden">
+          <OfflineBanner />
+        </div>
         {route.view === 'conversation' &&
           (paneMayLoad ? (
             // While the chat's code loads, the pane paints from the first read of the device's index.

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MiddlewareHandler } from 'hono';
 import { getMimeType } from 'hono/utils/mime';
+import { isCompressible, variantsFor } from './content-encoding.ts';
 import type { AppEnv } from './env.ts';
 
 /** Vite writes content-hashed names under /assets: their bytes never change, so cache them forever. */
@@ -47,6 +48,13 @@ export function staticFiles(rootDir: string): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * Sends a file, or its precompressed variant when the request accepts one and the build wrote it
+ * (a missing variant falls back to the next, then to the file itself). Type, caching and
+ * Last-Modified are the file's whatever the encoding; `Vary` tells caches the body depends on
+ * Accept-Encoding. A Range header is ignored (a 200 with the whole body, as RFC 9110 allows), so
+ * a byte range is never cut out of a compressed body.
+ */
 async function serveFile(
   c: Parameters<MiddlewareHandler<AppEnv>>[0],
   file: string,
@@ -55,12 +63,23 @@ async function serveFile(
   try {
     const info = await stat(file);
     if (!info.isFile()) return undefined;
+    let body = file;
+    let size = info.size;
+    for (const variant of variantsFor(file, c.req.header('Accept-Encoding'))) {
+      const encoded = await stat(file + variant.suffix).catch(() => undefined);
+      if (!encoded?.isFile()) continue;
+      body = file + variant.suffix;
+      size = encoded.size;
+      c.header('Content-Encoding', variant.encoding);
+      break;
+    }
     c.header('Content-Type', getMimeType(file) ?? 'application/octet-stream');
     c.header('Cache-Control', cacheControl);
-    c.header('Content-Length', String(info.size));
+    c.header('Content-Length', String(size));
     c.header('Last-Modified', info.mtime.toUTCString());
+    if (isCompressible(file)) c.header('Vary', 'Accept-Encoding');
     if (c.req.method === 'HEAD') return c.body(null, 200);
-    return c.body(await readFile(file), 200);
+    return c.body(await readFile(body), 200);
   } catch {
     return undefined;
   }

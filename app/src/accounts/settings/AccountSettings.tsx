@@ -6,8 +6,9 @@ import { DeleteAccountSection, InvitesSection } from './DangerSection.tsx';
 import { DevicesSection } from './DevicesSection.tsx';
 import { MethodsSection } from './MethodsSection.tsx';
 import { ProfileSection } from './ProfileSection.tsx';
+import { StorageSection } from './StorageSection.tsx';
 
-/** The settings screen (its title is the shell's pane header): profile, appearance, notifications, devices, sign-in methods, invites (admins), export of your data, account deletion. */
+/** The settings screen (its title is the shell's pane header): profile, appearance, notifications, devices, storage, sign-in methods, invites (admins), export of your data, account deletion. */
 export function AccountSettings(props: { me: MeResponse }) {
   const linkError = new URLSearchParams(window.location.search).get('error');
   return (
@@ -16,6 +17,7 @@ export function AccountSettings(props: { me: MeResponse }) {
       <AppearanceSection />
       <NotificationsSection />
       <DevicesSection />
+      <StorageSection />
       <MethodsSection me={props.me} linkError={linkError} />
       <InvitesSection me={props.me} />
       <ExportSection me={props.me} />

@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import { LIMITS } from '@messenjo/shared';
 import { DomainError } from '../../domain-error.ts';
 import { newId } from '../../ids.ts';
 import { detectImageFormat } from './detect-image.ts';
 import { PICTURE_SIZES, type MediaRecord, type MediaStore } from './media-store.ts';
+
+/**
+ * sharp loads its native binary when imported: loaded here on first use (and by the start's check,
+ * server/native-modules.ts, which reports a binary built for another Node.js version as that).
+ */
+let sharpModule: Promise<typeof Sharp> | undefined;
+const loadSharp = (): Promise<typeof Sharp> =>
+  (sharpModule ??= import('sharp').then((module) => module.default));
 
 /** Larger images are refused from their header, before any pixel is decoded (decompression bombs). */
 export const MAX_PICTURE_PIXELS = 40_000_000;
@@ -46,6 +54,7 @@ export class Pictures {
         'picture',
       );
     }
+    const sharp = await loadSharp();
     const input = { limitInputPixels: MAX_PICTURE_PIXELS, pages: 1, failOn: 'error' as const };
     let width: number | undefined;
     let height: number | undefined;

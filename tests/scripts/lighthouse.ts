@@ -1,0 +1,183 @@
+/**
+ * `pnpm lighthouse` (after `pnpm build`): Lighthouse 12 on the built app served by the built
+ * server, on the sign-in page and on a signed-in conversation view, and prints the scores of
+ * performance, accessibility and best practices. Lighthouse 12.2.3 is fetched by npx (13 needs
+ * Node 22) and drives Debian's Chromium (CHROMIUM_PATH) headless, with its default mobile
+ * emulation (a mid-range phone, slow 4G and a 4× slower CPU, simulated). docs/benchmarks.md
+ * holds the scores and what each one depends on.
+ *
+ * Exits 1 when accessibility or best practices is below 100 (neither is a timing); performance
+ * is a speed and only printed. `--json=out.json` writes the scores and the failed audits;
+ * `--reports=dir` keeps Lighthouse's own reports.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import { CHROMIUM_PATH, deviceContext, launchBrowser } from '../harness/browser.ts';
+import { LIVE } from '../harness/patience.ts';
+import { startServer } from '../harness/server.ts';
+import { makeFriends } from '../harness/social.ts';
+
+const LIGHTHOUSE = 'lighthouse@12.2.3';
+const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const;
+type Category = (typeof CATEGORIES)[number];
+/** Messages in the measured conversation: a screenful and more, as a conversation in use has. */
+const MESSAGES = 40;
+
+interface LighthouseReport {
+  categories: Record<string, { score: number | null; auditRefs: { id: string; weight: number }[] }>;
+  audits: Record<
+    string,
+    { score: number | null; scoreDisplayMode: string; title: string; displayValue?: string }
+  >;
+  /** Lighthouse's measure of this machine's speed at the time (a fast desktop is ~2000; under 1000 scores suffer). */
+  environment: { benchmarkIndex: number };
+}
+
+interface PageScores {
+  page: string;
+  scores: Record<Category, number>;
+  /** Audits that cost points (score < 1 in a category that counts them), with their figure. */
+  failed: string[];
+  metrics: Record<string, string>;
+  benchmarkIndex: number;
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} exited ${code}:\n${stderr.slice(-2000)}`)),
+    );
+  });
+}
+
+async function lighthouse(
+  name: string,
+  url: string,
+  cookie: string | null,
+  dir: string,
+): Promise<PageScores> {
+  const output = path.join(dir, `${name.replace(/\W+/g, '-')}.json`);
+  await run('npx', [
+    '-y',
+    LIGHTHOUSE,
+    url,
+    '--quiet',
+    '--output=json',
+    `--output-path=${output}`,
+    `--only-categories=${CATEGORIES.join(',')}`,
+    `--chrome-path=${CHROMIUM_PATH}`,
+    '--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync',
+    ...(cookie ? [`--extra-headers=${JSON.stringify({ Cookie: cookie })}`] : []),
+  ]);
+  const report = JSON.parse(readFileSync(output, 'utf8')) as LighthouseReport;
+  const scores = { performance: 0, accessibility: 0, 'best-practices': 0 } as Record<Category, number>;
+  const failed: string[] = [];
+  for (const category of CATEGORIES) {
+    const entry = report.categories[category]!;
+    scores[category] = Math.round((entry.score ?? 0) * 100);
+    for (const ref of entry.auditRefs) {
+      const audit = report.audits[ref.id]!;
+      if (ref.weight > 0 && audit.score !== null && audit.score < 1)
+        failed.push(`${category}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ''}`);
+    }
+  }
+  const metrics: Record<string, string> = {};
+  for (const id of [
+    'first-contentful-paint',
+    'largest-contentful-paint',
+    'total-blocking-time',
+    'cumulative-layout-shift',
+    'speed-index',
+  ])
+    metrics[id] = report.audits[id]?.displayValue ?? '?';
+  return {
+    page: name,
+    scores,
+    failed,
+    metrics,
+    benchmarkIndex: Math.round(report.environment.benchmarkIndex),
+  };
+}
+
+/** Alice and Bob are friends with a conversation of MESSAGES messages, written in Alice's app. */
+async function seedConversation(url: string): Promise<{ alice: TestAccount; conversationId: string }> {
+  const alice = await signUp(url, { username: 'alice' });
+  const bob = await signUp(url, { username: 'bob' });
+  const conversationId = await makeFriends(url, alice, bob);
+  const browser = await launchBrowser();
+  try {
+    const context = await deviceContext(browser, url, (await signIn(url, alice)).cookie);
+    const page = await context.newPage();
+    await page.goto(`${url}/c/${conversationId}`);
+    const box = page.getByRole('textbox', { name: 'Message' });
+    for (let i = 1; i <= MESSAGES; i++) {
+      await box.fill(`Message ${i}: the plan for the weekend, and who brings what.`);
+      await box.press('Enter');
+    }
+    // Every message stored by the server before the page goes away.
+    await page
+      .getByTestId('message-text')
+      .filter({ hasText: `Message ${MESSAGES}:` })
+      .waitFor(LIVE);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[title^="Only on this device"]').length === 0,
+      undefined,
+      LIVE,
+    );
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+  return { alice, conversationId };
+}
+
+const jsonPath = process.argv.find((a) => a.startsWith('--json='))?.slice('--json='.length);
+/** `--reports=dir` keeps Lighthouse's full JSON reports there (open them in the Lighthouse viewer). */
+const keptReports = process.argv.find((a) => a.startsWith('--reports='))?.slice('--reports='.length);
+const reports = keptReports
+  ? path.resolve(keptReports)
+  : mkdtempSync(path.join(os.tmpdir(), 'messenjo-lighthouse-'));
+mkdirSync(reports, { recursive: true });
+const server = await startServer();
+let results: PageScores[] = [];
+try {
+  const { alice, conversationId } = await seedConversation(server.url);
+  results = [
+    await lighthouse('sign-in page', `${server.url}/`, null, reports),
+    await lighthouse(
+      'conversation view',
+      `${server.url}/c/${conversationId}`,
+      (await signIn(server.url, alice)).cookie,
+      reports,
+    ),
+  ];
+} finally {
+  await server.dispose();
+  if (!keptReports) rmSync(reports, { recursive: true, force: true });
+}
+
+console.log(`\nLighthouse 12.2.3, mobile emulation, ${new Date().toISOString()}\n`);
+console.log(
+  '| page | performance | accessibility | best practices | FCP | LCP | TBT | CLS | machine (benchmarkIndex) |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const r of results) {
+  const m = r.metrics;
+  console.log(
+    `| ${r.page} | ${r.scores.performance} | ${r.scores.accessibility} | ${r.scores['best-practices']} | ${m['first-contentful-paint']} | ${m['largest-contentful-paint']} | ${m['total-blocking-time']} | ${m['cumulative-layout-shift']} | ${r.benchmarkIndex} |`,
+  );
+}
+for (const r of results) for (const f of r.failed) console.log(`- ${r.page}, ${f}`);
+if (jsonPath) writeFileSync(jsonPath, JSON.stringify(results, null, 2));
+const below = results.filter((r) => r.scores.accessibility < 100 || r.scores['best-practices'] < 100);
+if (below.length > 0) {
+  console.error(`accessibility or best practices below 100 on: ${below.map((r) => r.page).join(', ')}`);
+  process.exit(1);
+}
