@@ -70,6 +70,7 @@ function start(): void {
       dataDir: config.dataDir,
       publicUrl: () => publicUrl,
       push: config.push,
+      sessionLifetimeMs: config.sessionLifetimeMs,
     });
   } catch (error) {
     db.close();

@@ -73,6 +73,8 @@ export function createServices(options: {
   /** The origin people reach (push payloads link into it); known after listening, hence a function. */
   publicUrl?: () => URL;
   push?: PushConfig;
+  /** SESSION_LIFETIME_SECONDS in ms; 30 days by default. */
+  sessionLifetimeMs?: number;
   /** How pushes go out (tests); web-push over fetch otherwise. */
   pushTransport?: PushTransport;
 }): Services {
@@ -80,7 +82,7 @@ export function createServices(options: {
   const bus = createEventBus((err, event) =>
     options.logger.error('event handler failed', { event: event.type, err }),
   );
-  const sessions = new SessionStore(options.db, bus, now);
+  const sessions = new SessionStore(options.db, bus, now, options.sessionLifetimeMs);
   const media = new MediaStore(options.db);
   const dataDir = options.dataDir ?? path.join(os.tmpdir(), `messenjo-${process.pid}`);
   // A file database commits on a worker thread; an in-memory one cannot be shared with one.

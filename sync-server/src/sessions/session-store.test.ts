@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate, openDatabase, type Db } from '../db/index.ts';
 import { createEventBus, type ServerEvent } from '../events/bus.ts';
-import { SESSION_LIFETIME_MS, SessionStore } from './session-store.ts';
+import { EXPIRED_SESSION_KEPT_MS, SESSION_LIFETIME_MS, SessionStore } from './session-store.ts';
 import { sessionIdFromToken } from './tokens.ts';
 
 let dir: string;
@@ -46,11 +46,60 @@ describe('SessionStore', () => {
     expect(store.validate("' OR 1=1 --")).toBeNull();
   });
 
-  it('expires after its lifetime and deletes the row', () => {
-    const { token } = store.create('u_alice', '');
+  it('[SE1] expires after its lifetime, and its token is told expired, not revoked', () => {
+    const { token, session } = store.create('u_alice', '');
+    expect(store.expiredSessionId(token)).toBeNull();
     now += SESSION_LIFETIME_MS;
     expect(store.validate(token)).toBeNull();
-    expect(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 0 });
+    expect(store.expiredSessionId(token)).toBe(session.id);
+    expect(store.listForUser('u_alice')).toEqual([]);
+    expect(events).toEqual([]);
+    // Revoking it (sign-out, "everywhere else") turns it into an unknown token like any revoked one.
+    expect(store.revoke(session.id)).toBe(true);
+    expect(store.expiredSessionId(token)).toBeNull();
+  });
+
+  it("[SE1] never calls a revoked, unknown or deleted user's token expired", () => {
+    const revoked = store.create('u_alice', '');
+    store.revoke(revoked.session.id);
+    const deleted = store.create('u_bob', '');
+    db.prepare('UPDATE users SET deleted_at = 1 WHERE id = ?').run('u_bob');
+    now += SESSION_LIFETIME_MS;
+    expect(store.expiredSessionId(revoked.token)).toBeNull();
+    expect(store.expiredSessionId(deleted.token)).toBeNull();
+    expect(store.expiredSessionId('a'.repeat(32))).toBeNull();
+    expect(store.expiredSessionId("' OR 1=1 --")).toBeNull();
+  });
+
+  it('[SE2] keeps an expired row EXPIRED_SESSION_KEPT_MS, then the next sign-in of its user drops it', () => {
+    const old = store.create('u_alice', '');
+    const bobs = store.create('u_bob', '');
+    now += SESSION_LIFETIME_MS + EXPIRED_SESSION_KEPT_MS - 1;
+    store.create('u_alice', '');
+    expect(store.expiredSessionId(old.token)).toBe(old.session.id);
+    now += 2;
+    store.create('u_alice', '');
+    expect(store.expiredSessionId(old.token)).toBeNull();
+    // Only that user's rows: Bob's device still hears "expired" when it comes back.
+    expect(store.expiredSessionId(bobs.token)).toBe(bobs.session.id);
+  });
+
+  it('lives as long as it is configured, renewed once half of that is left', () => {
+    const short = new SessionStore(
+      db,
+      createEventBus(() => {}),
+      () => now,
+      10_000,
+    );
+    const { token, session } = short.create('u_alice', '');
+    expect(session.expiresAt).toBe(now + 10_000);
+    now += 4_000;
+    expect(short.validate(token)?.renewed).toBe(false);
+    now += 2_000;
+    expect(short.validate(token)?.session.expiresAt).toBe(now + 10_000);
+    now += 10_000;
+    expect(short.validate(token)).toBeNull();
+    expect(short.expiredSessionId(token)).toBe(session.id);
   });
 
   it('renews the expiry once less than half the lifetime remains', () => {

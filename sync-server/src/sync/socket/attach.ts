@@ -77,11 +77,13 @@ export function attachSyncSocket(
     if (token === undefined) return refuseUpgrade(socket, 401, 'Unauthorized');
     const validated = sessions.validate(token);
     if (!validated) {
-      // A device whose session ended while it was away: tell it in a way a browser can read.
-      const { code } = CLOSE_CODES.unauthenticated;
+      // A device whose session ended while it was away: tell it in a way a browser can read,
+      // expired (keep the data, SE1) or not.
+      const expired = sessions.expiredSessionId(token) !== null;
+      const { code } = expired ? CLOSE_CODES.session_expired : CLOSE_CODES.unauthenticated;
       wss.handleUpgrade(request, socket, head, (ws: SyncWebSocket) => {
         upgraded(ws);
-        ws.close(code, 'sign in again');
+        ws.close(code, expired ? 'session expired: sign in again' : 'sign in again');
       });
       return;
     }
