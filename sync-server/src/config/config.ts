@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readAccountsConfig, type AccountsConfig } from '../accounts/config.ts';
 import { readPushConfig, type PushConfig } from '../push/config.ts';
 import { ConfigError } from './config-error.ts';
+import { readDatabaseConfig, readRedisUrl, type DatabaseConfig } from './storage-config.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -34,6 +35,10 @@ export interface Config {
   sessionLifetimeMs: number;
   /** Registration policy and the enabled sign-in providers (src/accounts/config.ts). */
   accounts: AccountsConfig;
+  /** DATABASE_URL: PostgreSQL, or SQLite in DATA_DIR when unset. */
+  database: DatabaseConfig;
+  /** REDIS_URL: the bus between server processes; unset, events stay in this process. */
+  redisUrl: URL | undefined;
   /** Web Push: the push services allowed, the VAPID subject (src/push/config.ts). */
   push: PushConfig;
 }
@@ -109,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
   const commitDrainTimeoutMs = readPositiveInt(env, 'COMMIT_DRAIN_TIMEOUT_MS', 10_000);
   const sessionLifetimeMs = readPositiveInt(env, 'SESSION_LIFETIME_SECONDS', 30 * 24 * 60 * 60) * 1000;
   const accounts = readAccountsConfig(env);
+  const database = readDatabaseConfig(env);
+  const redisUrl = readRedisUrl(env);
   const push = readPushConfig(env);
   ensureWritableDir('DATA_DIR', dataDir);
   return {
@@ -122,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
     commitDrainTimeoutMs,
     sessionLifetimeMs,
     accounts,
+    database,
+    redisUrl,
     push,
   };
 }

@@ -20,15 +20,15 @@ export function sessionMiddleware(deps: {
     c.set('auth', undefined);
     c.set('expiredSessionId', undefined);
     if (token !== undefined) {
-      const validated = deps.sessions.validate(token);
-      const user = validated ? deps.users.get(validated.session.userId) : null;
+      const validated = await deps.sessions.validate(token);
+      const user = validated ? await deps.users.get(validated.session.userId) : null;
       if (validated && user) {
         c.set('auth', { user, session: validated.session });
         if (validated.renewed) writeSessionCookie(c, deps.publicUrl(), token, validated.session.expiresAt);
       } else {
         // SE1: an expired session keeps its cookie, so every request of that device keeps
         // hearing "expired" until it signs in again; any other dead cookie is cleared.
-        const expiredId = deps.sessions.expiredSessionId(token);
+        const expiredId = await deps.sessions.expiredSessionId(token);
         if (expiredId) c.set('expiredSessionId', expiredId);
         else clearSessionCookie(c, deps.publicUrl());
       }

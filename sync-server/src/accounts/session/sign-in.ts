@@ -8,16 +8,16 @@ import { writeSessionCookie } from './middleware.ts';
  * A session this browser already had is ended first, so signing in again (or as someone else)
  * never leaves a live orphan behind the replaced cookie, nor an expired row (SE2).
  */
-export function startSession(
+export async function startSession(
   c: Context<AppEnv>,
   sessions: SessionStore,
   publicUrl: URL,
   userId: string,
-): void {
+): Promise<void> {
   const previous = c.get('auth');
-  if (previous) sessions.revoke(previous.session.id);
+  if (previous) await sessions.revoke(previous.session.id);
   const expired = c.get('expiredSessionId');
-  if (expired) sessions.revoke(expired);
-  const { token, session } = sessions.create(userId, c.req.header('user-agent') ?? '');
+  if (expired) await sessions.revoke(expired);
+  const { token, session } = await sessions.create(userId, c.req.header('user-agent') ?? '');
   writeSessionCookie(c, publicUrl, token, session.expiresAt);
 }
