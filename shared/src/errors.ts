@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'not_found',
   'method_not_allowed',
   'unauthenticated',
+  /** SE1: the device's session ran out of time (not revoked): sign in again, keep the device's data. */
+  'session_expired',
   'forbidden',
   'cross_site_request',
   'conflict',

@@ -95,6 +95,7 @@ async function start(): Promise<void> {
       dataDir: config.dataDir,
       publicUrl: () => publicUrl,
       push: config.push,
+      sessionLifetimeMs: config.sessionLifetimeMs,
     });
   } catch (error) {
     await storage.close();

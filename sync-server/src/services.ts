@@ -83,6 +83,8 @@ export function createServices(options: {
   /** The origin people reach (push payloads link into it); known after listening, hence a function. */
   publicUrl?: () => URL;
   push?: PushConfig;
+  /** SESSION_LIFETIME_SECONDS in ms; 30 days by default. */
+  sessionLifetimeMs?: number;
   /** How pushes go out (tests); web-push over fetch otherwise. */
   pushTransport?: PushTransport;
 }): Services {
@@ -91,7 +93,7 @@ export function createServices(options: {
   const bus = createEventBus((err, event) =>
     logger.error('event handler failed', { event: event.type, err }),
   );
-  const sessions = new SessionStore(database, bus, now);
+  const sessions = new SessionStore(database, bus, now, options.sessionLifetimeMs);
   const media = new MediaStore(database);
   const dataDir = options.dataDir ?? path.join(os.tmpdir(), `messenjo-${process.pid}`);
   // On PostgreSQL the documents are in it too; a SQLite file commits on a worker thread (an

@@ -105,7 +105,8 @@ export async function signUp(baseUrl: string, options: SignUpOptions = {}): Prom
 export async function signIn(
   baseUrl: string,
   account: Pick<TestAccount, 'authenticator'>,
-  options: { userAgent?: string; credentialId?: string } = {},
+  /** `cookie`: the session cookie this browser already holds (signing in again on the same device). */
+  options: { userAgent?: string; credentialId?: string; cookie?: string } = {},
 ): Promise<{ userId: string; cookie: string }> {
   const origin = new URL(baseUrl).origin;
   const start = await fetch(`${baseUrl}/api/auth/passkey/login/options`, {
@@ -118,7 +119,7 @@ export async function signIn(
   };
   const finish = await fetch(`${baseUrl}/api/auth/passkey/login/verify`, {
     method: 'POST',
-    headers: apiHeaders(baseUrl, undefined, options.userAgent),
+    headers: apiHeaders(baseUrl, options.cookie, options.userAgent),
     body: JSON.stringify({
       flowId,
       response: account.authenticator.authenticate(request, origin, options.credentialId),

@@ -2,10 +2,15 @@ import { onUnauthenticated } from '../api/client.ts';
 import { deleteLocalData } from './local-index/schema.ts';
 
 /** Why the server ended this device's session: the sync close reasons, and an HTTP 401 (`unauthenticated`). */
-export type ServerEnded = 'session_revoked' | 'user_deleted' | 'unauthenticated';
+export type ServerEnded = 'session_revoked' | 'user_deleted' | 'unauthenticated' | 'session_expired';
 
 export function isServerEnded(value: unknown): value is ServerEnded {
-  return value === 'session_revoked' || value === 'user_deleted' || value === 'unauthenticated';
+  return (
+    value === 'session_revoked' ||
+    value === 'user_deleted' ||
+    value === 'unauthenticated' ||
+    value === 'session_expired'
+  );
 }
 
 /** What the sign-in page says after the server ended the session and the device was wiped. */
@@ -15,6 +20,9 @@ export function serverEndedNotice(reason: ServerEnded): string {
       return 'The account was deleted. Its data has been removed from this device.';
     case 'session_revoked':
       return 'This device was signed out from another device. Its messages have been removed from it; sign in to get them back.';
+    // SE1: the server tells an expiry apart; keeping the data then is not built in the app yet.
+    case 'session_expired':
+      return 'Your session on this device expired. Its messages have been removed from it; sign in to get them back.';
     case 'unauthenticated':
       return 'You were signed out of this device (from another device, or the session ended). Its messages have been removed from it; sign in to get them back.';
   }

@@ -44,6 +44,11 @@ export interface MeResponse {
 /** `GET /api/auth/session`: the signed-in user, or null (always 200, unlike `/api/me`). */
 export interface SessionStateResponse {
   me: MeResponse | null;
+  /**
+   * SE1: true when `me` is null because this device's session ran out of time (not revoked):
+   * the device keeps its data and asks the person to sign in again.
+   */
+  sessionExpired?: boolean;
 }
 
 /** One device in `GET /api/me/sessions`. The id is the hash of the token, never the token. */

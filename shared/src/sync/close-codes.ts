@@ -16,11 +16,16 @@ export const CLOSE_CODES = {
   /** The account was deleted. */
   user_deleted: { code: 4004, retry: false, discardDoc: false },
   /**
-   * The socket's cookie carries no live session (signed out, expired, or revoked while the
-   * device was away). Sent as a close after the upgrade, because a browser cannot read an HTTP
-   * 401 on a refused upgrade (it only sees 1006) and would retry forever.
+   * The socket's cookie carries no live session (signed out, or revoked while the device was
+   * away). Sent as a close after the upgrade, because a browser cannot read an HTTP 401 on a
+   * refused upgrade (it only sees 1006) and would retry forever.
    */
   unauthenticated: { code: 4005, retry: false, discardDoc: false },
+  /**
+   * SE1: the socket's cookie names a session that ran out of time while the device was away (not
+   * revoked): the device keeps its data and unsent changes and asks the person to sign in again.
+   */
+  session_expired: { code: 4006, retry: false, discardDoc: false },
   /** A frame larger than MAX_FRAME_BYTES. */
   frame_too_large: { code: 4010, retry: false, discardDoc: false },
   /** LIM3: more frames than the user's budget allows (all its sockets together): back off and come back. */

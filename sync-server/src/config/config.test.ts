@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('info');
     expect(config.staticDir).toBe('/srv/app');
     expect(config.commitDrainTimeoutMs).toBe(10_000);
+    expect(config.sessionLifetimeMs).toBe(30 * 24 * 60 * 60 * 1000);
   });
 
   it('reads every variable', () => {
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
         PUBLIC_URL: 'https://chat.example.org',
         LOG_LEVEL: 'DEBUG',
         COMMIT_DRAIN_TIMEOUT_MS: '2500',
+        SESSION_LIFETIME_SECONDS: '5',
       }),
       defaults,
     );
@@ -47,6 +49,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       logLevel: 'debug',
       commitDrainTimeoutMs: 2500,
+      sessionLifetimeMs: 5000,
     });
     expect(config.publicUrl?.origin).toBe('https://chat.example.org');
   });
@@ -61,6 +64,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /not one of/],
     [{ SHUTDOWN_TIMEOUT_MS: '0' }, 'SHUTDOWN_TIMEOUT_MS', /positive integer/],
     [{ COMMIT_DRAIN_TIMEOUT_MS: 'soon' }, 'COMMIT_DRAIN_TIMEOUT_MS', /positive integer/],
+    [{ SESSION_LIFETIME_SECONDS: '0' }, 'SESSION_LIFETIME_SECONDS', /positive integer/],
   ])('refuses %j naming %s', (vars, variable, pattern) => {
     const error = errorOf(() => loadConfig(env(vars), defaults));
     expect(error.variable).toBe(variable);

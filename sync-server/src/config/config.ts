@@ -28,6 +28,11 @@ export interface Config {
    * worker is stopped and what it had not stored is logged as lost (never acked).
    */
   commitDrainTimeoutMs: number;
+  /**
+   * How long a device session lives after its last use (SESSION_LIFETIME_SECONDS, 30 days by
+   * default); it is renewed once half of that is left. Tests make it seconds to see one expire.
+   */
+  sessionLifetimeMs: number;
   /** Registration policy and the enabled sign-in providers (src/accounts/config.ts). */
   accounts: AccountsConfig;
   /** DATABASE_URL: PostgreSQL, or SQLite in DATA_DIR when unset. */
@@ -107,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
   }
   const shutdownTimeoutMs = readPositiveInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000);
   const commitDrainTimeoutMs = readPositiveInt(env, 'COMMIT_DRAIN_TIMEOUT_MS', 10_000);
+  const sessionLifetimeMs = readPositiveInt(env, 'SESSION_LIFETIME_SECONDS', 30 * 24 * 60 * 60) * 1000;
   const accounts = readAccountsConfig(env);
   const database = readDatabaseConfig(env);
   const redisUrl = readRedisUrl(env);
@@ -121,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
     logLevel: rawLevel as LogLevel,
     shutdownTimeoutMs,
     commitDrainTimeoutMs,
+    sessionLifetimeMs,
     accounts,
     database,
     redisUrl,

@@ -15,6 +15,7 @@ export const HTTP_STATUS_OF_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   not_found: 404,
   method_not_allowed: 405,
   unauthenticated: 401,
+  session_expired: 401,
   forbidden: 403,
   cross_site_request: 403,
   conflict: 409,

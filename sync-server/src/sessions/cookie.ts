@@ -1,16 +1,23 @@
+import { EXPIRED_SESSION_KEPT_MS } from './session-store.ts';
+
 /** The session cookie's name; `__Host-` over https pins it to our origin with path=/ and Secure. */
 export function sessionCookieName(publicUrl: URL): string {
   return publicUrl.protocol === 'https:' ? '__Host-messenjo_session' : 'messenjo_session';
 }
 
-/** Attributes for the session cookie: HttpOnly, SameSite=Lax, Secure when served over https. */
-export function sessionCookieOptions(publicUrl: URL, expiresAt: number) {
+/**
+ * Attributes for the session cookie: HttpOnly, SameSite=Lax, Secure when served over https. The
+ * cookie outlives its session by EXPIRED_SESSION_KEPT_MS (SE2): a device back after the expiry
+ * still presents it and hears "expired" (keep the data, sign in again), where a vanished cookie
+ * could not be told from a revoked one. After the expiry the cookie grants nothing.
+ */
+export function sessionCookieOptions(publicUrl: URL, sessionExpiresAt: number) {
   return {
     path: '/',
     httpOnly: true,
     sameSite: 'Lax' as const,
     secure: publicUrl.protocol === 'https:',
-    expires: new Date(expiresAt),
+    expires: new Date(sessionExpiresAt + EXPIRED_SESSION_KEPT_MS),
   };
 }
 

@@ -1,5 +1,6 @@
 export { readCookie, sessionCookieName, sessionCookieOptions } from './cookie.ts';
 export {
+  EXPIRED_SESSION_KEPT_MS,
   SESSION_LIFETIME_MS,
   SESSION_RENEW_BEFORE_MS,
   SessionStore,

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db/index.ts';
 import type { ScratchDatabase } from '../db/scratch-sqlite.ts';
 import { createEventBus, type ServerEvent } from '../events/bus.ts';
-import { SESSION_LIFETIME_MS, SessionStore } from './session-store.ts';
+import { EXPIRED_SESSION_KEPT_MS, SESSION_LIFETIME_MS, SessionStore } from './session-store.ts';
 import { sessionIdFromToken } from './tokens.ts';
 
 /** The session store's contract: run against SQLite and PostgreSQL. */
@@ -41,11 +41,60 @@ export function sessionStoreContract(open: () => Promise<ScratchDatabase>): void
       expect(await store.validate("' OR 1=1 --")).toBeNull();
     });
 
-    it('expires after its lifetime and deletes the row', async () => {
-      const { token } = await store.create('u_alice', '');
+    it('[SE1] expires after its lifetime, and its token is told expired, not revoked', async () => {
+      const { token, session } = await store.create('u_alice', '');
+      expect(await store.expiredSessionId(token)).toBeNull();
       now += SESSION_LIFETIME_MS;
       expect(await store.validate(token)).toBeNull();
-      expect(await database.get('SELECT COUNT(*) AS n FROM sessions')).toEqual({ n: 0 });
+      expect(await store.expiredSessionId(token)).toBe(session.id);
+      expect(await store.listForUser('u_alice')).toEqual([]);
+      expect(events).toEqual([]);
+      // Revoking it (sign-out, "everywhere else") turns it into an unknown token like any revoked one.
+      expect(await store.revoke(session.id)).toBe(true);
+      expect(await store.expiredSessionId(token)).toBeNull();
+    });
+
+    it("[SE1] never calls a revoked, unknown or deleted user's token expired", async () => {
+      const revoked = await store.create('u_alice', '');
+      await store.revoke(revoked.session.id);
+      const deleted = await store.create('u_bob', '');
+      await database.run('UPDATE users SET deleted_at = 1 WHERE id = ?', ['u_bob']);
+      now += SESSION_LIFETIME_MS;
+      expect(await store.expiredSessionId(revoked.token)).toBeNull();
+      expect(await store.expiredSessionId(deleted.token)).toBeNull();
+      expect(await store.expiredSessionId('a'.repeat(32))).toBeNull();
+      expect(await store.expiredSessionId("' OR 1=1 --")).toBeNull();
+    });
+
+    it('[SE2] keeps an expired row EXPIRED_SESSION_KEPT_MS, then the next sign-in of its user drops it', async () => {
+      const old = await store.create('u_alice', '');
+      const bobs = await store.create('u_bob', '');
+      now += SESSION_LIFETIME_MS + EXPIRED_SESSION_KEPT_MS - 1;
+      await store.create('u_alice', '');
+      expect(await store.expiredSessionId(old.token)).toBe(old.session.id);
+      now += 2;
+      await store.create('u_alice', '');
+      expect(await store.expiredSessionId(old.token)).toBeNull();
+      // Only that user's rows: Bob's device still hears "expired" when it comes back.
+      expect(await store.expiredSessionId(bobs.token)).toBe(bobs.session.id);
+    });
+
+    it('lives as long as it is configured, renewed once half of that is left', async () => {
+      const short = new SessionStore(
+        database,
+        createEventBus(() => {}),
+        () => now,
+        10_000,
+      );
+      const { token, session } = await short.create('u_alice', '');
+      expect(session.expiresAt).toBe(now + 10_000);
+      now += 4_000;
+      expect((await short.validate(token))?.renewed).toBe(false);
+      now += 2_000;
+      expect((await short.validate(token))?.session.expiresAt).toBe(now + 10_000);
+      now += 10_000;
+      expect(await short.validate(token)).toBeNull();
+      expect(await short.expiredSessionId(token)).toBe(session.id);
     });
 
     it('renews the expiry once less than half the lifetime remains', async () => {

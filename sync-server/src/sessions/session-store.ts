@@ -4,10 +4,16 @@ import type { EventBus } from '../events/bus.ts';
 import { generateSessionToken, isWellFormedToken, sessionIdFromToken } from './tokens.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** A session lives 30 days after its last use... */
+/** A session lives 30 days after its last use (SESSION_LIFETIME_SECONDS changes it)... */
 export const SESSION_LIFETIME_MS = 30 * DAY_MS;
 /** ...and is renewed once less than half of that remains, so an active device never signs out. */
 export const SESSION_RENEW_BEFORE_MS = 15 * DAY_MS;
+/**
+ * SE2: an expired session's row is kept this long after its expiry (and the cookie lives as
+ * long), so a device that comes back hears "expired, sign in again" (SE1) rather than
+ * "revoked", which wipes it. After that the token is unknown like a revoked one.
+ */
+export const EXPIRED_SESSION_KEPT_MS = 180 * DAY_MS;
 /** last_active_at is written at most this often, so reads do not turn into a write per request. */
 const ACTIVITY_WRITE_INTERVAL_MS = 60 * 1000;
 
@@ -48,13 +54,20 @@ const toSession = (row: SessionRow): Session => ({
  * Server-side sessions after the design Lucia's author recommends: a random token in the
  * cookie, only its SHA-256 stored, expiry with sliding renewal, revocation by deleting the row.
  * Every revocation is published as `session.revoked`, which closes that device's sync socket.
+ * An expired row is kept for a while (SE2): expired and revoked are told apart (SE1).
  */
 export class SessionStore {
+  private readonly renewBeforeMs: number;
+
   constructor(
     private readonly db: Sql,
     private readonly bus: EventBus,
     private readonly now: () => number = Date.now,
-  ) {}
+    /** SESSION_LIFETIME_SECONDS; tests make it seconds to see a session expire for real. */
+    private readonly lifetimeMs: number = SESSION_LIFETIME_MS,
+  ) {
+    this.renewBeforeMs = (lifetimeMs * SESSION_RENEW_BEFORE_MS) / SESSION_LIFETIME_MS;
+  }
 
   /** Creates a session and returns the token to put in the cookie (the only time it exists in clear). */
   async create(
@@ -68,7 +81,7 @@ export class SessionStore {
       id: sessionIdFromToken(token),
       userId,
       createdAt: now,
-      expiresAt: now + SESSION_LIFETIME_MS,
+      expiresAt: now + this.lifetimeMs,
       lastActiveAt: now,
       userAgent: userAgent.slice(0, 512),
     };
@@ -77,10 +90,15 @@ export class SessionStore {
        VALUES (?, ?, ?, ?, ?, ?)`,
       [session.id, userId, session.createdAt, session.expiresAt, session.lastActiveAt, session.userAgent],
     );
+    // SE2: this user's sessions expired longer ago than anyone waits to be told go now.
+    await q.run('DELETE FROM sessions WHERE user_id = ? AND expires_at < ?', [
+      userId,
+      now - EXPIRED_SESSION_KEPT_MS,
+    ]);
     return { token, session };
   }
 
-  /** The live session for a token, renewed when due; null for unknown, malformed or expired tokens. */
+  /** The live session for a token, renewed when due; null for unknown, malformed, revoked or expired tokens. */
   async validate(token: string): Promise<ValidatedSession | null> {
     if (!isWellFormedToken(token)) return null;
     const id = sessionIdFromToken(token);
@@ -92,14 +110,12 @@ export class SessionStore {
     );
     if (!row) return null;
     const now = this.now();
-    if (now >= row.expires_at) {
-      await this.revoke(row.id);
-      return null;
-    }
+    // SE2: an expired row stays, so `expiredSessionId` can tell its device "expired", not "revoked".
+    if (now >= row.expires_at) return null;
     const session = toSession(row);
     let renewed = false;
-    if (row.expires_at - now < SESSION_RENEW_BEFORE_MS) {
-      session.expiresAt = now + SESSION_LIFETIME_MS;
+    if (row.expires_at - now < this.renewBeforeMs) {
+      session.expiresAt = now + this.lifetimeMs;
       renewed = true;
     }
     if (renewed || now - row.last_active_at >= ACTIVITY_WRITE_INTERVAL_MS) {
@@ -111,6 +127,20 @@ export class SessionStore {
       ]);
     }
     return { session, renewed };
+  }
+
+  /**
+   * SE1: the id of the session a token names when that session expired (its user not deleted),
+   * else null: unknown, malformed, revoked or live. Asked only after `validate` said no.
+   */
+  async expiredSessionId(token: string): Promise<string | null> {
+    if (!isWellFormedToken(token)) return null;
+    const row = await this.db.get<{ id: string }>(
+      `SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.id = ? AND s.expires_at <= ? AND u.deleted_at IS NULL`,
+      [sessionIdFromToken(token), this.now()],
+    );
+    return row?.id ?? null;
   }
 
   async listForUser(userId: string): Promise<Session[]> {

@@ -15,7 +15,7 @@ import type { WebSocketFactory, WebSocketLike } from './websocket.ts';
 export type SocketStatus = 'offline' | 'connecting' | 'online' | 'signed_out';
 
 /** Why the server ended this device's session (a close code): never retried. */
-export type SessionEndReason = 'session_revoked' | 'user_deleted' | 'unauthenticated';
+export type SessionEndReason = 'session_revoked' | 'user_deleted' | 'unauthenticated' | 'session_expired';
 
 export interface SyncSocketOptions {
   /** `ws(s)://host/sync` */
@@ -161,7 +161,12 @@ export class SyncSocket {
   private onClosed(code: number): void {
     this.offlineKnown = true;
     const reason = closeReasonOf(code);
-    if (reason === 'session_revoked' || reason === 'user_deleted' || reason === 'unauthenticated') {
+    if (
+      reason === 'session_revoked' ||
+      reason === 'user_deleted' ||
+      reason === 'unauthenticated' ||
+      reason === 'session_expired'
+    ) {
       this.running = false;
       this.stopListening();
       this.endedBy = reason;

@@ -27,7 +27,12 @@ export function profileRoutes(deps: {
   // visit does not log a failed request in the browser console.
   routes.get('/auth/session', async (c) => {
     const auth = c.get('auth');
-    return c.json<SessionStateResponse>({ me: auth ? await deps.meView(auth.user) : null });
+    if (auth) return c.json<SessionStateResponse>({ me: await deps.meView(auth.user) });
+    // SE1: the app tells "sign in again, your data stays" from "signed out" by this flag.
+    return c.json<SessionStateResponse>({
+      me: null,
+      sessionExpired: c.get('expiredSessionId') !== undefined,
+    });
   });
 
   routes.patch('/me', async (c) => {

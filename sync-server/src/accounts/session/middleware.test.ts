@@ -6,7 +6,7 @@ import { createApp } from '../../app.ts';
 import { MIGRATIONS, migrate, openDatabase, SqliteDatabase } from '../../db/index.ts';
 import { silentLogger } from '../../logger.ts';
 import { createServices } from '../../services.ts';
-import { SESSION_LIFETIME_MS } from '../../sessions/index.ts';
+import { EXPIRED_SESSION_KEPT_MS, SESSION_LIFETIME_MS } from '../../sessions/index.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'messenjo-session-mw-'));
@@ -51,17 +51,29 @@ describe('session middleware', () => {
     expect(response.status).toBe(200);
     const cookie = response.headers.getSetCookie().join('\n');
     expect(cookie).toContain(`__Host-messenjo_session=${token}`);
-    expect(cookie).toContain(`Expires=${new Date(now + SESSION_LIFETIME_MS).toUTCString()}`);
+    // SE2: the cookie outlives the session, so the device hears "expired" after it.
+    const cookieExpiry = now + SESSION_LIFETIME_MS + EXPIRED_SESSION_KEPT_MS;
+    expect(cookie).toContain(`Expires=${new Date(cookieExpiry).toUTCString()}`);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/Secure/);
     expect(cookie).toMatch(/SameSite=Lax/);
   });
 
-  it('answers an expired session with 401 and clears its cookie', async () => {
+  it('[SE1] answers an expired session with 401 session_expired and keeps its cookie', async () => {
     const { token } = await services.sessions.create(user.id, 'test');
     now += SESSION_LIFETIME_MS + 1;
     const response = await me(token);
     expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('session_expired');
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('[SE1] answers a revoked session with 401 unauthenticated and clears its cookie', async () => {
+    const { token, session } = await services.sessions.create(user.id, 'test');
+    await services.sessions.revoke(session.id);
+    const response = await me(token);
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
     expect(response.headers.getSetCookie().join('\n')).toMatch(/__Host-messenjo_session=;.*Max-Age=0/);
   });
 });

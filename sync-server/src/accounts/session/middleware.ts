@@ -7,7 +7,7 @@ import type { UserStore } from '../users.ts';
 /**
  * Reads the session cookie on every request, validates it (sliding renewal included) and puts
  * the user and session on the context. A renewed session gets its cookie again with the new
- * expiry; a dead cookie is cleared so the browser stops sending it.
+ * expiry; a dead cookie is cleared so the browser stops sending it, but for an expired one (SE1).
  */
 export function sessionMiddleware(deps: {
   sessions: SessionStore;
@@ -18,6 +18,7 @@ export function sessionMiddleware(deps: {
     const name = sessionCookieName(deps.publicUrl());
     const token = getCookie(c, name);
     c.set('auth', undefined);
+    c.set('expiredSessionId', undefined);
     if (token !== undefined) {
       const validated = await deps.sessions.validate(token);
       const user = validated ? await deps.users.get(validated.session.userId) : null;
@@ -25,7 +26,11 @@ export function sessionMiddleware(deps: {
         c.set('auth', { user, session: validated.session });
         if (validated.renewed) writeSessionCookie(c, deps.publicUrl(), token, validated.session.expiresAt);
       } else {
-        clearSessionCookie(c, deps.publicUrl());
+        // SE1: an expired session keeps its cookie, so every request of that device keeps
+        // hearing "expired" until it signs in again; any other dead cookie is cleared.
+        const expiredId = await deps.sessions.expiredSessionId(token);
+        if (expiredId) c.set('expiredSessionId', expiredId);
+        else clearSessionCookie(c, deps.publicUrl());
       }
     }
     await next();

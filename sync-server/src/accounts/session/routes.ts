@@ -13,8 +13,8 @@ export function sessionRoutes(deps: { sessions: SessionStore; publicUrl: () => U
 
   // Signing out twice, or without a session, is not an error: the device is signed out either way.
   routes.post('/auth/sign-out', async (c) => {
-    const auth = c.get('auth');
-    if (auth) await deps.sessions.revoke(auth.session.id);
+    const ended = c.get('auth')?.session.id ?? c.get('expiredSessionId');
+    if (ended) await deps.sessions.revoke(ended);
     clearSessionCookie(c, deps.publicUrl());
     return c.body(null, 204);
   });

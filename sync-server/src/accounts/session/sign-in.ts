@@ -6,7 +6,7 @@ import { writeSessionCookie } from './middleware.ts';
 /**
  * Opens a session for the user on this device and sets its cookie: the end of every sign-in.
  * A session this browser already had is ended first, so signing in again (or as someone else)
- * never leaves a live orphan behind the replaced cookie.
+ * never leaves a live orphan behind the replaced cookie, nor an expired row (SE2).
  */
 export async function startSession(
   c: Context<AppEnv>,
@@ -16,6 +16,8 @@ export async function startSession(
 ): Promise<void> {
   const previous = c.get('auth');
   if (previous) await sessions.revoke(previous.session.id);
+  const expired = c.get('expiredSessionId');
+  if (expired) await sessions.revoke(expired);
   const { token, session } = await sessions.create(userId, c.req.header('user-agent') ?? '');
   writeSessionCookie(c, publicUrl, token, session.expiresAt);
 }

@@ -78,19 +78,22 @@ export function attachSyncSocket(
     const token = readCookie(request.headers.cookie, sessionCookieName(publicUrl));
     if (token === undefined) return refuseUpgrade(socket, 401, 'Unauthorized');
     const validation = revocations.watch();
-    sessions.validate(token).then(
-      (validated) => {
+    sessions
+      .validate(token)
+      .then(async (validated) => {
         // A revocation published while the session was read (it was live when read) counts.
         const revoked = validated !== null && validation.revoked(validated.session);
         validation.done();
-        admit(request, socket, head, revoked ? null : validated);
-      },
-      (err: unknown) => {
+        if (validated && !revoked) return admit(request, socket, head, validated, false);
+        // SE1: a session that ran out of time is told apart from a revoked one.
+        const expired = !revoked && (await sessions.expiredSessionId(token)) !== null;
+        admit(request, socket, head, null, expired);
+      })
+      .catch((err: unknown) => {
         validation.done();
         logger.error('sync upgrade failed: session not read', { err });
         refuseUpgrade(socket, 503, 'Service Unavailable');
-      },
-    );
+      });
   };
 
   const admit = (
@@ -98,13 +101,15 @@ export function attachSyncSocket(
     socket: Duplex,
     head: Buffer,
     validated: ValidatedSession | null,
+    expired: boolean,
   ): void => {
     if (!validated) {
-      // A device whose session ended while it was away: tell it in a way a browser can read.
-      const { code } = CLOSE_CODES.unauthenticated;
+      // A device whose session ended while it was away: tell it in a way a browser can read,
+      // expired (keep the data, SE1) or not.
+      const { code } = expired ? CLOSE_CODES.session_expired : CLOSE_CODES.unauthenticated;
       wss.handleUpgrade(request, socket, head, (ws: SyncWebSocket) => {
         upgraded(ws);
-        ws.close(code, 'sign in again');
+        ws.close(code, expired ? 'session expired: sign in again' : 'sign in again');
       });
       return;
     }
