@@ -70,6 +70,7 @@ function start(): void {
       dataDir: config.dataDir,
       publicUrl: () => publicUrl,
       push: config.push,
+      attachments: config.attachments,
     });
   } catch (error) {
     db.close();
@@ -99,6 +100,8 @@ function start(): void {
   });
   lifecycle.onShutdown({ name: 'http', run: () => closeHttpServer(server, config.shutdownTimeoutMs) });
 
+  // Unreferenced blobs are freed after the grace period; expired partial uploads go.
+  lifecycle.onShutdown({ name: 'attachment sweep', run: services.attachments.startSweeping() });
   // Registered before the sync step, so it runs after it: the pushes of its last commits go out.
   lifecycle.onShutdown({ name: 'push', run: () => services.push.sender.close() });
   // Registered after the database step, so it runs before it: sockets close with 1001 and

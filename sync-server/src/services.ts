@@ -1,10 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { FileStore } from '@tus/file-store';
 import { Accounts } from './accounts/accounts.ts';
 import { DEFAULT_ACCOUNTS_CONFIG, type AccountsConfig } from './accounts/config.ts';
 import { MediaStore } from './accounts/media/media-store.ts';
 import { Pictures } from './accounts/media/pictures.ts';
+import { Attachments } from './attachments/attachments.ts';
+import { BlobFiles } from './attachments/blob-files.ts';
+import { SqliteBlobStore } from './attachments/blob-store.ts';
+import { DEFAULT_ATTACHMENTS_CONFIG, type AttachmentsConfig } from './attachments/config.ts';
+import { createUploadFiles } from './attachments/tus-uploads.ts';
 import { MembershipStore } from './conversations/membership-store.ts';
 import type { Db } from './db/index.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
@@ -59,6 +65,10 @@ export interface Services {
   presence: SessionPresence;
   /** Web Push: VAPID key, subscriptions per device session, the sender (src/push/). */
   push: Push;
+  /** Attachment blobs: uploads, downloads, quotas, reference counts (src/attachments/). */
+  attachments: Attachments;
+  /** The tus file store of uploads in progress (DATA_DIR/uploads). */
+  uploadFiles: FileStore;
 }
 
 export function createServices(options: {
@@ -75,6 +85,7 @@ export function createServices(options: {
   push?: PushConfig;
   /** How pushes go out (tests); web-push over fetch otherwise. */
   pushTransport?: PushTransport;
+  attachments?: AttachmentsConfig;
 }): Services {
   const now = options.now ?? Date.now;
   const bus = createEventBus((err, event) =>
@@ -121,12 +132,27 @@ export function createServices(options: {
     now,
     transport: options.pushTransport,
   });
+  const memberships = new MembershipStore(options.db, bus, now);
+  const uploadFiles = createUploadFiles(path.join(dataDir, 'uploads'));
+  const attachments = new Attachments({
+    store: new SqliteBlobStore(options.db),
+    files: new BlobFiles(path.join(dataDir, 'blobs')),
+    partials: uploadFiles.partials,
+    audience: {
+      canWrite: (userId, conversationId) => social.conversations.canWrite(userId, conversationId),
+      isMemberOfAny: (userId, conversationIds) =>
+        conversationIds.length > 0 && memberships.activeRoles(userId, conversationIds).size > 0,
+    },
+    config: options.attachments ?? DEFAULT_ATTACHMENTS_CONFIG,
+    logger: options.logger,
+    now,
+  });
   return {
     db: options.db,
     logger: options.logger,
     bus,
     sessions,
-    memberships: new MembershipStore(options.db, bus, now),
+    memberships,
     docStore,
     commitWorker,
     now,
@@ -136,5 +162,7 @@ export function createServices(options: {
     social,
     presence,
     push,
+    attachments,
+    uploadFiles: uploadFiles.store,
   };
 }

@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readAccountsConfig, type AccountsConfig } from '../accounts/config.ts';
+import { readAttachmentsConfig, type AttachmentsConfig } from '../attachments/config.ts';
 import { readPushConfig, type PushConfig } from '../push/config.ts';
 import { ConfigError } from './config-error.ts';
 
@@ -31,6 +32,8 @@ export interface Config {
   accounts: AccountsConfig;
   /** Web Push: the push services allowed, the VAPID subject (src/push/config.ts). */
   push: PushConfig;
+  /** Attachments: the file size limit, the per-user quota, the grace period (src/attachments/config.ts). */
+  attachments: AttachmentsConfig;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
   const commitDrainTimeoutMs = readPositiveInt(env, 'COMMIT_DRAIN_TIMEOUT_MS', 10_000);
   const accounts = readAccountsConfig(env);
   const push = readPushConfig(env);
+  const attachments = readAttachmentsConfig(env);
   ensureWritableDir('DATA_DIR', dataDir);
   return {
     port,
@@ -116,5 +120,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
     commitDrainTimeoutMs,
     accounts,
     push,
+    attachments,
   };
 }
