@@ -237,7 +237,7 @@ export default tseslint.config(
   },
   {
     // A focused or skipped test passes CI while testing less than it says.
-    files: ['**/*.test.{ts,tsx}', 'tests/**/*.ts'],
+    files: ['**/*.test.{ts,tsx}', '**/*.contract.ts', 'tests/**/*.ts'],
     plugins: { vitest },
     rules: {
       'vitest/no-focused-tests': ['error', { fixable: false }],

@@ -23,6 +23,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['integration/**/*.test.ts'],
+          // One PostgreSQL and one Redis for the run (harness/global-services.ts); the browser
+          // tests run the server on SQLite and start neither.
+          globalSetup: ['harness/global-services.ts'],
           testTimeout: INTEGRATION_TEST_TIMEOUT_MS,
         },
       },

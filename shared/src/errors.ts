@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'rate_limited',
   'internal_error',
   'not_ready',
+  /** The database does not answer (PostgreSQL down or unreachable): try again shortly; nothing was changed. */
+  'storage_unavailable',
   // accounts
   'username_taken',
   'invite_required',

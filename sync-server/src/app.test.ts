@@ -5,7 +5,7 @@ import type { Worker } from 'node:worker_threads';
 import { isErrorEnvelope, type ReadinessResponse } from '@messenjo/shared';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from './app.ts';
-import { MIGRATIONS, migrate, openDatabase } from './db/index.ts';
+import { MIGRATIONS, migrate, openDatabase, SqliteDatabase } from './db/index.ts';
 import { silentLogger } from './logger.ts';
 import { createServices, type Services } from './services.ts';
 import type { CommitWorkerData } from './sync/store/commit-worker-protocol.ts';
@@ -26,7 +26,12 @@ afterAll(async () => {
 
 function appWith(options: { migrated: boolean; spawnCommitWorker?: (data: CommitWorkerData) => Worker }) {
   if (options.migrated) migrate(db, MIGRATIONS);
-  const services = createServices({ db, logger: silentLogger, spawnCommitWorker: options.spawnCommitWorker });
+  const services = createServices({
+    database: new SqliteDatabase(db),
+    documentsDb: db,
+    logger: silentLogger,
+    spawnCommitWorker: options.spawnCommitWorker,
+  });
   stores.push(services);
   const app = createApp({
     services,

@@ -26,11 +26,13 @@ export interface AppDeps {
   publicUrl: () => URL;
   version: string;
   startedAt?: number;
+  /** How many migrations the database must have recorded (its engine's list; SQLite's by default). */
+  expectedMigrations?: number;
 }
 
 /** Builds the HTTP application. It never listens and never reads the environment: `main` does both. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const { db, logger } = deps.services;
+  const { database, logger } = deps.services;
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler(logger));
   app.notFound(apiNotFound);
@@ -67,9 +69,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route(
     '/',
     healthRoutes({
-      db,
+      database,
       version: deps.version,
-      expectedMigrations: MIGRATIONS.length,
+      expectedMigrations: deps.expectedMigrations ?? MIGRATIONS.length,
       startedAt: deps.startedAt ?? Date.now(),
       commits: () => deps.services.commitWorker?.health() ?? 'ok',
     }),

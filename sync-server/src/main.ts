@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
-import { MIGRATIONS, migrate, openDatabase, type Db } from './db/index.ts';
+import { openStorage, StorageError, type OpenedStorage } from './db/index.ts';
 import { createLogger } from './logger.ts';
 import { createServices } from './services.ts';
 import { closeHttpServer, Lifecycle, originFromAddress } from './server/lifecycle.ts';
@@ -32,39 +32,45 @@ function readConfig(): Config {
   }
 }
 
-function openAndMigrate(config: Config): { db: Db; applied: number[] } {
-  const file = path.join(config.dataDir, 'messenjo.sqlite');
-  let db: Db;
+async function openConfiguredStorage(config: Config): Promise<OpenedStorage> {
   try {
-    db = openDatabase(file);
+    return await openStorage({
+      dataDir: config.dataDir,
+      ...(config.database.engine === 'postgres' ? { postgresUrl: config.database.url } : {}),
+    });
   } catch (error) {
-    fail(
-      `DATA_DIR: cannot open the database ${file} (${error instanceof Error ? error.message : String(error)})`,
-    );
-  }
-  try {
-    const { applied } = migrate(db, MIGRATIONS);
-    return { db, applied };
-  } catch (error) {
-    db.close();
-    fail(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof StorageError)
+      fail(error.variable === 'DATA_DIR' ? error.message : `${error.variable}: ${error.message}`);
+    throw error;
   }
 }
 
-function start(): void {
+async function start(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const { db, applied } = openAndMigrate(config);
-  logger.info('database ready', { dataDir: config.dataDir, migrationsApplied: applied });
+  const storage = await openConfiguredStorage(config);
+  const { database, documentsDb } = storage;
+  // One line naming the engines, never a password.
+  logger.info('database ready', {
+    dataDir: config.dataDir,
+    database: database.describe(),
+    documents: `sqlite (${documentsDb.name})`,
+    bus: config.redisUrl
+      ? `in-process (REDIS_URL ${config.redisUrl.host} is read; the bus between processes is not built yet)`
+      : 'in-process',
+    migrationsApplied: storage.applied.database,
+    documentMigrationsApplied: storage.applied.documents,
+  });
 
   const lifecycle = new Lifecycle(logger);
-  lifecycle.onShutdown({ name: 'database', run: () => void db.close() });
+  lifecycle.onShutdown({ name: 'database', run: () => storage.close() });
 
   let publicUrl = config.publicUrl ?? new URL('http://localhost');
   let services: ReturnType<typeof createServices>;
   try {
     services = createServices({
-      db,
+      database,
+      documentsDb,
       logger,
       accounts: config.accounts,
       dataDir: config.dataDir,
@@ -73,18 +79,24 @@ function start(): void {
       attachments: config.attachments,
     });
   } catch (error) {
-    db.close();
+    await storage.close();
     fail(`DATA_DIR: ${error instanceof Error ? error.message : String(error)}`);
   }
   // Started with the server, so the first device's first message does not wait for the thread to boot.
   services.commitWorker?.start();
   // Runs after the sync step has committed what was pending: the commit worker finishes and ends.
   lifecycle.onShutdown({ name: 'documents', run: () => services.docStore.close() });
-  const app = createApp({ services, staticDir: config.staticDir, publicUrl: () => publicUrl, version });
+  const app = createApp({
+    services,
+    staticDir: config.staticDir,
+    publicUrl: () => publicUrl,
+    version,
+    expectedMigrations: storage.expectedMigrations,
+  });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
   server.on('error', (error: NodeJS.ErrnoException) => {
-    db.close();
+    void storage.close();
     fail(`cannot listen on ${config.host}:${config.port} (${error.code ?? error.message})`);
   });
   server.on('listening', () => {
@@ -126,4 +138,4 @@ function start(): void {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-start();
+void start();

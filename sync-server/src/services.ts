@@ -8,11 +8,11 @@ import { MediaStore } from './accounts/media/media-store.ts';
 import { Pictures } from './accounts/media/pictures.ts';
 import { Attachments } from './attachments/attachments.ts';
 import { BlobFiles } from './attachments/blob-files.ts';
-import { SqliteBlobStore } from './attachments/blob-store.ts';
+import { SqlBlobStore } from './attachments/blob-store.ts';
 import { DEFAULT_ATTACHMENTS_CONFIG, type AttachmentsConfig } from './attachments/config.ts';
 import { createUploadFiles } from './attachments/tus-uploads.ts';
 import { MembershipStore } from './conversations/membership-store.ts';
-import type { Db } from './db/index.ts';
+import type { Database, Db } from './db/index.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import type { Logger } from './logger.ts';
 import { InProcessPresence, type SessionPresence } from './presence.ts';
@@ -20,7 +20,7 @@ import {
   createPush,
   DEFAULT_PUSH_CONFIG,
   loadOrCreateVapidKeys,
-  SqlitePushSubscriptionStore,
+  SqlPushSubscriptionStore,
   type Push,
   type PushConfig,
   type PushTransport,
@@ -29,6 +29,7 @@ import { SessionStore } from './sessions/index.ts';
 import { createSocial, type Social } from './social/index.ts';
 // The stores directly, not the sync barrel: its socket half needs `Services` (a cycle).
 import type { DocStore } from './sync/store/doc-store.ts';
+import { listColumnsBeside } from './sync/store/list-columns-beside.ts';
 import { SqliteDocStore } from './sync/store/sqlite-doc-store.ts';
 import { WorkerDocStore, type WorkerDocStoreOptions } from './sync/store/worker-doc-store.ts';
 
@@ -37,7 +38,13 @@ import { WorkerDocStore, type WorkerDocStoreOptions } from './sync/store/worker-
  * app and the sync socket. Features add theirs here rather than constructing them ad hoc.
  */
 export interface Services {
-  db: Db;
+  /**
+   * Everything durable but the documents, behind the asynchronous storage port: SQLite
+   * (`SqliteDatabase`) or PostgreSQL (`PostgresDatabase`), chosen by DATABASE_URL.
+   */
+  database: Database;
+  /** The SQLite file the document store writes (the same one as `database` on SQLite). */
+  documentsDb: Db;
   logger: Logger;
   bus: EventBus;
   sessions: SessionStore;
@@ -49,8 +56,8 @@ export interface Services {
   /** Yjs documents: update log, snapshots, client-id bindings (commits on a worker thread; close it on shutdown). */
   docStore: DocStore;
   /**
-   * `docStore` when it commits on a worker thread (a file database): `main` starts the worker
-   * with the server and bounds its drain at shutdown; /readyz reports its health.
+   * The commit worker when the documents are in a SQLite file: `main` starts it with the
+   * server and bounds its drain at shutdown; /readyz reports its health.
    */
   commitWorker: WorkerDocStore | undefined;
   now: () => number;
@@ -72,7 +79,9 @@ export interface Services {
 }
 
 export function createServices(options: {
-  db: Db;
+  database: Database;
+  /** The SQLite database of the documents (on SQLite, `database`'s own connection). */
+  documentsDb: Db;
   logger: Logger;
   now?: () => number;
   accounts?: AccountsConfig;
@@ -87,28 +96,32 @@ export function createServices(options: {
   pushTransport?: PushTransport;
   attachments?: AttachmentsConfig;
 }): Services {
+  const { database, documentsDb, logger } = options;
   const now = options.now ?? Date.now;
   const bus = createEventBus((err, event) =>
-    options.logger.error('event handler failed', { event: event.type, err }),
+    logger.error('event handler failed', { event: event.type, err }),
   );
-  const sessions = new SessionStore(options.db, bus, now);
-  const media = new MediaStore(options.db);
+  const sessions = new SessionStore(database, bus, now);
+  const media = new MediaStore(database);
   const dataDir = options.dataDir ?? path.join(os.tmpdir(), `messenjo-${process.pid}`);
   // A file database commits on a worker thread; an in-memory one cannot be shared with one.
-  const commitWorker = options.db.memory
+  const commitWorker = documentsDb.memory
     ? undefined
-    : new WorkerDocStore(options.db, {
-        file: options.db.name,
-        logger: options.logger,
+    : new WorkerDocStore(documentsDb, {
+        file: documentsDb.name,
+        logger,
         now,
         spawn: options.spawnCommitWorker,
       });
-  const docStore = commitWorker ?? new SqliteDocStore(options.db, now, options.logger);
+  const documents = commitWorker ?? new SqliteDocStore(documentsDb, now, logger);
+  // On SQLite the list's columns commit in the documents' own transaction.
+  const docStore = database.dialect === 'sqlite' ? documents : listColumnsBeside(documents, database, logger);
   const presence = new InProcessPresence();
   // The sender listens to the social graph's commits; it is made after the graph it asks about.
   const social = createSocial({
-    db: options.db,
+    db: database,
     bus,
+    logger,
     now,
     onMessagesCommitted: (columns) => push.sender.messagesCommitted(columns),
   });
@@ -116,47 +129,48 @@ export function createServices(options: {
   const push: Push = createPush({
     keys: loadOrCreateVapidKeys(dataDir),
     config: options.push ?? DEFAULT_PUSH_CONFIG,
-    store: new SqlitePushSubscriptionStore(options.db),
+    store: new SqlPushSubscriptionStore(database),
     docStore,
     presence,
     audience: {
       memberIds: (id) => social.conversations.memberIds(id),
       kindAndName: (id) => social.conversations.kindAndName(id),
-      nameOf: (userId) => {
-        const person = social.users.summaries([userId]).get(userId);
+      nameOf: async (userId) => {
+        const person = (await social.users.summaries([userId])).get(userId);
         return person ? person.displayName || person.username : 'Someone';
       },
     },
-    logger: options.logger,
+    logger,
     publicUrl: options.publicUrl ?? (() => new URL('http://localhost')),
     now,
     transport: options.pushTransport,
   });
-  const memberships = new MembershipStore(options.db, bus, now);
+  const memberships = new MembershipStore(database, bus, now);
   const uploadFiles = createUploadFiles(path.join(dataDir, 'uploads'));
   const attachments = new Attachments({
-    store: new SqliteBlobStore(options.db),
+    store: new SqlBlobStore(database),
     files: new BlobFiles(path.join(dataDir, 'blobs')),
     partials: uploadFiles.partials,
     audience: {
       canWrite: (userId, conversationId) => social.conversations.canWrite(userId, conversationId),
-      isMemberOfAny: (userId, conversationIds) =>
-        conversationIds.length > 0 && memberships.activeRoles(userId, conversationIds).size > 0,
+      isMemberOfAny: async (userId, conversationIds) =>
+        conversationIds.length > 0 && (await memberships.activeRoles(userId, conversationIds)).size > 0,
     },
     config: options.attachments ?? DEFAULT_ATTACHMENTS_CONFIG,
-    logger: options.logger,
+    logger,
     now,
   });
   return {
-    db: options.db,
-    logger: options.logger,
+    database,
+    documentsDb,
+    logger,
     bus,
     sessions,
     memberships,
     docStore,
     commitWorker,
     now,
-    accounts: new Accounts(options.db, bus, sessions, options.accounts ?? DEFAULT_ACCOUNTS_CONFIG, now),
+    accounts: new Accounts(database, bus, sessions, options.accounts ?? DEFAULT_ACCOUNTS_CONFIG, now),
     media,
     pictures: new Pictures(media, path.join(dataDir, 'media'), now),
     social,

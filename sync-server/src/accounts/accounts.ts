@@ -1,5 +1,5 @@
 import type { LinkedMethod, MeResponse, OAuthProviderId, PictureUrls } from '@messenjo/shared';
-import type { Db } from '../db/index.ts';
+import type { Sql } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { SessionStore } from '../sessions/index.ts';
 import type { AccountsConfig } from './config.ts';
@@ -28,7 +28,7 @@ export class Accounts {
   readonly registration: Registration;
 
   constructor(
-    readonly db: Db,
+    readonly db: Sql,
     readonly bus: EventBus,
     readonly sessions: SessionStore,
     readonly config: AccountsConfig,
@@ -43,7 +43,8 @@ export class Accounts {
 
   /**
    * Creates an account under the registration policy and attaches its first sign-in method,
-   * all in one transaction: an account never exists without a way into it.
+   * all in one transaction: an account never exists without a way into it. `attachMethod`
+   * writes through the transaction it is handed (and may run again on PostgreSQL: no other effects).
    */
   createAccount(
     input: {
@@ -52,38 +53,57 @@ export class Accounts {
       suggestedUsername?: string | null;
       inviteCode?: string;
     },
-    attachMethod: (user: User) => void,
-  ): User {
-    return this.db
-      .transaction(() => {
-        this.registration.check(input.inviteCode);
-        const user = this.users.create(input);
-        this.registration.consume(input.inviteCode, user);
-        attachMethod(user);
-        return user;
-      })
-      .immediate();
+    attachMethod: (user: User, tx: Sql) => Promise<void>,
+  ): Promise<User> {
+    return this.db.transaction(async (tx) => {
+      await this.registration.check(input.inviteCode, tx);
+      const user = await this.users.create(input, tx);
+      await this.registration.consume(input.inviteCode, user, tx);
+      await attachMethod(user, tx);
+      return user;
+    });
   }
 
   /** How many ways into the account exist (passkeys + linked identities). */
-  methodCount(userId: string): number {
-    return this.passkeys.listForUser(userId).length + this.identities.listForUser(userId).length;
+  async methodCount(userId: string, q: Sql = this.db): Promise<number> {
+    const [passkeys, identities] = await Promise.all([
+      this.passkeys.listForUser(userId, q),
+      this.identities.listForUser(userId, q),
+    ]);
+    return passkeys.length + identities.length;
   }
 
-  /** Throws when removing one method would lock the person out. */
-  assertNotLastMethod(userId: string): void {
-    if (this.methodCount(userId) <= 1) throw refuse.lastSignInMethod();
+  /**
+   * Removes one way in unless it is the last: the count and the removal are one transaction, so
+   * two removals at once (two devices) never leave the account without one (on PostgreSQL, the
+   * serializable transaction sees the other's removal and is run again). False when the account
+   * has no such method (nothing removed).
+   */
+  removeMethod(
+    userId: string,
+    method: { exists(tx: Sql): Promise<boolean>; remove(tx: Sql): Promise<unknown> },
+  ): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      if (!(await method.exists(tx))) return false;
+      if ((await this.methodCount(userId, tx)) <= 1) throw refuse.lastSignInMethod();
+      await method.remove(tx);
+      return true;
+    });
   }
 
-  methods(userId: string): LinkedMethod[] {
-    const passkeys: LinkedMethod[] = this.passkeys.listForUser(userId).map((p) => ({
+  async methods(userId: string): Promise<LinkedMethod[]> {
+    const [passkeyRows, identityRows] = await Promise.all([
+      this.passkeys.listForUser(userId),
+      this.identities.listForUser(userId),
+    ]);
+    const passkeys: LinkedMethod[] = passkeyRows.map((p) => ({
       kind: 'passkey',
       id: p.id,
       label: p.name ? `Passkey (${p.name})` : 'Passkey',
       createdAt: p.createdAt,
       lastUsedAt: p.lastUsedAt,
     }));
-    const identities: LinkedMethod[] = this.identities.listForUser(userId).map((i) => ({
+    const identities: LinkedMethod[] = identityRows.map((i) => ({
       kind: i.provider,
       id: i.provider,
       label: `${this.providerName(i.provider)}${i.label ? ` (${i.label})` : ''}`,
@@ -97,7 +117,7 @@ export class Accounts {
     return provider === 'oidc' ? (this.config.oidc?.name ?? PROVIDER_NAMES.oidc) : PROVIDER_NAMES[provider];
   }
 
-  me(user: User, picture: PictureUrls | null): MeResponse {
+  async me(user: User, picture: PictureUrls | null): Promise<MeResponse> {
     return {
       id: user.id,
       username: user.username,
@@ -105,7 +125,7 @@ export class Accounts {
       picture,
       isAdmin: user.isAdmin,
       createdAt: user.createdAt,
-      methods: this.methods(user.id),
+      methods: await this.methods(user.id),
       suggestedUsername: user.username === null ? user.suggestedUsername : null,
     };
   }

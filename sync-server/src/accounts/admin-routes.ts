@@ -14,13 +14,15 @@ function requireAdmin(c: Context<AppEnv>) {
 /** Invite links (for invite-only servers), made and listed by admins. */
 export function adminRoutes(deps: { accounts: Accounts; publicUrl: () => URL }): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  routes.post('/admin/invites', (c) => {
+  routes.post('/admin/invites', async (c) => {
     const { user } = requireAdmin(c);
-    return c.json<InviteInfo>(deps.accounts.registration.create(user.id, deps.publicUrl()), 201);
+    return c.json<InviteInfo>(await deps.accounts.registration.create(user.id, deps.publicUrl()), 201);
   });
-  routes.get('/admin/invites', (c) => {
+  routes.get('/admin/invites', async (c) => {
     requireAdmin(c);
-    return c.json<{ invites: InviteInfo[] }>({ invites: deps.accounts.registration.list(deps.publicUrl()) });
+    return c.json<{ invites: InviteInfo[] }>({
+      invites: await deps.accounts.registration.list(deps.publicUrl()),
+    });
   });
   return routes;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { InviteInfo } from '@messenjo/shared';
-import type { Db } from '../db/index.ts';
+import type { Sql } from '../db/index.ts';
 import type { RegistrationPolicy } from './config.ts';
 import { refuse } from './refusals.ts';
 import type { UserStore } from './users.ts';
@@ -21,40 +21,47 @@ interface InviteRow {
  */
 export class Registration {
   constructor(
-    private readonly db: Db,
+    private readonly db: Sql,
     private readonly users: UserStore,
     readonly policy: RegistrationPolicy,
     private readonly now: () => number,
   ) {}
 
   /** Throws unless an account may be created now with this invite code. Does not use the invite. */
-  check(inviteCode: string | undefined): void {
-    if (this.policy === 'open' || this.users.isFreshServer()) return;
+  async check(inviteCode: string | undefined, q: Sql = this.db): Promise<void> {
+    if (this.policy === 'open' || (await this.users.isFreshServer(q))) return;
     if (!inviteCode) throw refuse.inviteRequired();
-    if (!this.findUsable(inviteCode)) throw refuse.invalidInvite();
+    if (!(await this.findUsable(inviteCode, q))) throw refuse.invalidInvite();
   }
 
   /**
    * Marks the invite used by the new account, inside the caller's transaction, so two people
-   * racing with one invite cannot both get in. The first account of a server needs none.
+   * racing with one invite cannot both get in (the conditional UPDATE: on PostgreSQL the second
+   * waits for the first's row and then finds it used). The first account of a server needs none.
    */
-  consume(inviteCode: string | undefined, user: { id: string; isAdmin: boolean }): void {
+  async consume(
+    inviteCode: string | undefined,
+    user: { id: string; isAdmin: boolean },
+    q: Sql = this.db,
+  ): Promise<void> {
     if (this.policy === 'open' || user.isAdmin) return;
     const now = this.now();
-    const result = this.db
-      .prepare(
-        'UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_at IS NULL AND expires_at > ?',
-      )
-      .run(user.id, now, inviteCode ?? '', now);
+    const result = await q.run(
+      'UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_at IS NULL AND expires_at > ?',
+      [user.id, now, inviteCode ?? '', now],
+    );
     if (result.changes === 0) throw refuse.invalidInvite();
   }
 
-  create(adminId: string, publicUrl: URL): InviteInfo {
+  async create(adminId: string, publicUrl: URL): Promise<InviteInfo> {
     const code = encodeBase32LowerCaseNoPadding(randomBytes(15));
     const now = this.now();
-    this.db
-      .prepare('INSERT INTO invites (code, created_by, created_at, expires_at) VALUES (?, ?, ?, ?)')
-      .run(code, adminId, now, now + INVITE_LIFETIME_MS);
+    await this.db.run('INSERT INTO invites (code, created_by, created_at, expires_at) VALUES (?, ?, ?, ?)', [
+      code,
+      adminId,
+      now,
+      now + INVITE_LIFETIME_MS,
+    ]);
     return {
       code,
       url: inviteUrl(publicUrl, code),
@@ -64,8 +71,8 @@ export class Registration {
     };
   }
 
-  list(publicUrl: URL): InviteInfo[] {
-    const rows = this.db.prepare('SELECT * FROM invites ORDER BY created_at DESC').all() as InviteRow[];
+  async list(publicUrl: URL): Promise<InviteInfo[]> {
+    const rows = await this.db.all<InviteRow>('SELECT * FROM invites ORDER BY created_at DESC, code');
     return rows.map((r) => ({
       code: r.code,
       url: inviteUrl(publicUrl, r.code),
@@ -75,12 +82,12 @@ export class Registration {
     }));
   }
 
-  private findUsable(code: string): boolean {
-    return (
-      this.db
-        .prepare('SELECT 1 FROM invites WHERE code = ? AND used_at IS NULL AND expires_at > ?')
-        .get(code, this.now()) !== undefined
+  private async findUsable(code: string, q: Sql): Promise<boolean> {
+    const row = await q.get(
+      'SELECT 1 AS one FROM invites WHERE code = ? AND used_at IS NULL AND expires_at > ?',
+      [code, this.now()],
     );
+    return row !== undefined;
   }
 }
 

@@ -12,9 +12,9 @@ export const UPLOAD_EXPIRY_MS = 24 * 60 * 60 * 1000;
 /** What the attachments ask of the social graph. */
 export interface AttachmentAudience {
   /** May the user send messages in the conversation now (a current member of a live one)? */
-  canWrite(userId: string, conversationId: string): boolean;
+  canWrite(userId: string, conversationId: string): Promise<boolean>;
   /** Is the user a current member of any of these conversations? */
-  isMemberOfAny(userId: string, conversationIds: readonly string[]): boolean;
+  isMemberOfAny(userId: string, conversationIds: readonly string[]): Promise<boolean>;
 }
 
 /** Where a tus upload's partial bytes are, and how they go (the tus file store). */
@@ -79,7 +79,7 @@ export class Attachments {
         `This file is too large: files up to ${mib(config.maxFileBytes)} can be sent`,
         'Upload-Length',
       );
-    if (!audience.canWrite(request.userId, request.conversationId))
+    if (!(await audience.canWrite(request.userId, request.conversationId)))
       throw new DomainError(
         'not_a_member',
         'You can send files only in conversations you can write in',
@@ -151,7 +151,7 @@ export class Attachments {
     const blob = await store.get(blobId);
     if (!blob || !files.has(blobId)) throw notFound;
     const conversations = await store.conversationsOf(blobId);
-    if (!audience.isMemberOfAny(userId, conversations)) throw notFound;
+    if (!(await audience.isMemberOfAny(userId, conversations))) throw notFound;
     return { size: blob.size };
   }
 

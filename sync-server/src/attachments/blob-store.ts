@@ -1,4 +1,4 @@
-import type { Db } from '../db/index.ts';
+import { inList, type Sql } from '../db/index.ts';
 
 /** A stored ciphertext: its verified SHA-256, its size, and since when nothing references it. */
 export interface StoredBlob {
@@ -23,8 +23,7 @@ export interface PendingUpload {
 /**
  * Where the blobs' bookkeeping lives (migration 70): stored blobs, who uploaded them for which
  * conversation, the committed messages referencing them, uploads in progress. The bytes are
- * files (`blob-files.ts`). Asynchronous like every store a PostgreSQL implementation will also
- * serve (SQLite answers at once); the SQL is portable.
+ * files (`blob-files.ts`). On the storage port: the same SQL on SQLite and PostgreSQL.
  */
 export interface BlobStore {
   /**
@@ -66,24 +65,25 @@ interface UploadRow {
   user_id: string;
   conversation_id: string;
   blob_id: string;
-  length: number;
-  created_at: number;
+  length: number | string;
+  created_at: number | string;
 }
 
 interface BlobRow {
   id: string;
-  size: number;
-  created_at: number;
-  unreferenced_since: number | null;
+  size: number | string;
+  created_at: number | string;
+  unreferenced_since: number | string | null;
 }
 
+// PostgreSQL's bigint columns come back as strings (node-postgres keeps their precision).
 const toUpload = (row: UploadRow): PendingUpload => ({
   id: row.id,
   userId: row.user_id,
   conversationId: row.conversation_id,
   blobId: row.blob_id,
-  length: row.length,
-  createdAt: row.created_at,
+  length: Number(row.length),
+  createdAt: Number(row.created_at),
 });
 
 /** A blob is releasable when unreferenced long enough and no upload of the same bytes is in progress. */
@@ -91,195 +91,171 @@ const RELEASABLE = `unreferenced_since IS NOT NULL AND unreferenced_since <= ?
   AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_id = blobs.id)
   AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.blob_id = blobs.id)`;
 
-/** `?, ?, …` for a list: lists of ids are bound one parameter each (portable SQL, no JSON functions). */
-/** A conversation's blobs in several statements, within every database's bound-parameter limit. */
-const IDS_PER_QUERY = 500;
-
-const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
-
-export class SqliteBlobStore implements BlobStore {
-  constructor(private readonly db: Db) {}
+/** The blobs' bookkeeping on the storage port (SQLite or PostgreSQL, the same SQL). */
+export class SqlBlobStore implements BlobStore {
+  constructor(private readonly db: Sql) {}
 
   reserveUpload(upload: PendingUpload, quotaBytes: number): Promise<boolean> {
-    const reserved = this.db
-      .transaction(() => {
-        const used = this.usedWithPending(upload.userId);
-        if (used + upload.length > quotaBytes) return false;
-        this.db
-          .prepare(
-            `INSERT INTO uploads (id, user_id, conversation_id, blob_id, length, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            upload.id,
-            upload.userId,
-            upload.conversationId,
-            upload.blobId,
-            upload.length,
-            upload.createdAt,
-          );
-        return true;
-      })
-      // IMMEDIATE: the commit worker writes the same file (see ARCHITECTURE.md, "Database").
-      .immediate();
-    return Promise.resolve(reserved);
+    // One transaction (serializable): two uploads racing cannot both fit in the room left.
+    return this.db.transaction(async (tx) => {
+      const used = (await storedBytes(tx, upload.userId)) + (await pendingBytes(tx, upload.userId));
+      if (used + upload.length > quotaBytes) return false;
+      await tx.run(
+        `INSERT INTO uploads (id, user_id, conversation_id, blob_id, length, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+        [upload.id, upload.userId, upload.conversationId, upload.blobId, upload.length, upload.createdAt],
+      );
+      return true;
+    });
   }
 
-  upload(uploadId: string): Promise<PendingUpload | undefined> {
-    const row = this.db.prepare('SELECT * FROM uploads WHERE id = ?').get(uploadId) as UploadRow | undefined;
-    return Promise.resolve(row && toUpload(row));
+  async upload(uploadId: string): Promise<PendingUpload | undefined> {
+    const row = await this.db.get<UploadRow>('SELECT * FROM uploads WHERE id = ?', [uploadId]);
+    return row && toUpload(row);
   }
 
-  dropUpload(uploadId: string): Promise<void> {
-    this.db.prepare('DELETE FROM uploads WHERE id = ?').run(uploadId);
-    return Promise.resolve();
+  async dropUpload(uploadId: string): Promise<void> {
+    await this.db.run('DELETE FROM uploads WHERE id = ?', [uploadId]);
   }
 
   usage(userId: string): Promise<number> {
-    return Promise.resolve(this.storedBytes(userId));
+    return storedBytes(this.db, userId);
   }
 
   finishUpload(upload: PendingUpload, size: number, now: number): Promise<{ created: boolean }> {
-    const created = this.db
-      .transaction(() => {
-        const inserted =
-          this.db
-            .prepare(
-              `INSERT INTO blobs (id, size, created_at, unreferenced_since) VALUES (?, ?, ?, ?)
-               ON CONFLICT (id) DO NOTHING`,
-            )
-            .run(upload.blobId, size, now, now).changes > 0;
-        if (!inserted) {
-          this.db
-            .prepare(
-              'UPDATE blobs SET unreferenced_since = ? WHERE id = ? AND unreferenced_since IS NOT NULL',
-            )
-            .run(now, upload.blobId);
-        }
-        this.db
-          .prepare(
-            `INSERT INTO blob_uploads (blob_id, user_id, conversation_id, created_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (blob_id, user_id, conversation_id) DO NOTHING`,
+    return this.db.transaction(async (tx) => {
+      const inserted =
+        (
+          await tx.run(
+            `INSERT INTO blobs (id, size, created_at, unreferenced_since) VALUES (?, ?, ?, ?)
+             ON CONFLICT (id) DO NOTHING`,
+            [upload.blobId, size, now, now],
           )
-          .run(upload.blobId, upload.userId, upload.conversationId, now);
-        this.db.prepare('DELETE FROM uploads WHERE id = ?').run(upload.id);
-        return inserted;
-      })
-      .immediate();
-    return Promise.resolve({ created });
+        ).changes > 0;
+      // The same bytes again: a blob still unreferenced starts its grace period anew.
+      if (!inserted)
+        await tx.run(
+          'UPDATE blobs SET unreferenced_since = ? WHERE id = ? AND unreferenced_since IS NOT NULL',
+          [now, upload.blobId],
+        );
+      await tx.run(
+        `INSERT INTO blob_uploads (blob_id, user_id, conversation_id, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (blob_id, user_id, conversation_id) DO NOTHING`,
+        [upload.blobId, upload.userId, upload.conversationId, now],
+      );
+      await tx.run('DELETE FROM uploads WHERE id = ?', [upload.id]);
+      return { created: inserted };
+    });
   }
 
-  get(blobId: string): Promise<StoredBlob | undefined> {
-    const row = this.db.prepare('SELECT * FROM blobs WHERE id = ?').get(blobId) as BlobRow | undefined;
-    return Promise.resolve(
+  async get(blobId: string): Promise<StoredBlob | undefined> {
+    const row = await this.db.get<BlobRow>('SELECT * FROM blobs WHERE id = ?', [blobId]);
+    return (
       row && {
         id: row.id,
-        size: row.size,
-        createdAt: row.created_at,
-        unreferencedSince: row.unreferenced_since,
-      },
+        size: Number(row.size),
+        createdAt: Number(row.created_at),
+        unreferencedSince: row.unreferenced_since === null ? null : Number(row.unreferenced_since),
+      }
     );
   }
 
-  conversationsOf(blobId: string): Promise<string[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT conversation_id FROM blob_uploads WHERE blob_id = ?
-         UNION SELECT conversation_id FROM blob_refs WHERE blob_id = ?`,
-      )
-      .all(blobId, blobId) as { conversation_id: string }[];
-    return Promise.resolve(rows.map((row) => row.conversation_id));
+  async conversationsOf(blobId: string): Promise<string[]> {
+    const rows = await this.db.all<{ conversation_id: string }>(
+      `SELECT conversation_id FROM blob_uploads WHERE blob_id = ?
+       UNION SELECT conversation_id FROM blob_refs WHERE blob_id = ?`,
+      [blobId, blobId],
+    );
+    return rows.map((row) => row.conversation_id);
   }
 
-  uploadedFor(blobId: string, userId: string, conversationId: string): Promise<boolean> {
-    const row = this.db
-      .prepare('SELECT 1 FROM blob_uploads WHERE blob_id = ? AND user_id = ? AND conversation_id = ?')
-      .get(blobId, userId, conversationId);
-    return Promise.resolve(row !== undefined);
+  async uploadedFor(blobId: string, userId: string, conversationId: string): Promise<boolean> {
+    const row = await this.db.get(
+      'SELECT 1 AS found FROM blob_uploads WHERE blob_id = ? AND user_id = ? AND conversation_id = ?',
+      [blobId, userId, conversationId],
+    );
+    return row !== undefined;
   }
 
-  addReferences(conversationId: string, messageId: string, blobIds: readonly string[]): Promise<void> {
-    if (blobIds.length === 0) return Promise.resolve();
-    const list = placeholders(blobIds.length);
-    this.db
-      .transaction(() => {
-        this.db
-          .prepare(
-            `INSERT INTO blob_refs (blob_id, conversation_id, message_id)
-             SELECT id, ?, ? FROM blobs WHERE id IN (${list})
-             ON CONFLICT (blob_id, conversation_id, message_id) DO NOTHING`,
-          )
-          .run(conversationId, messageId, ...blobIds);
-        this.db.prepare(`UPDATE blobs SET unreferenced_since = NULL WHERE id IN (${list})`).run(...blobIds);
-      })
-      .immediate();
-    return Promise.resolve();
+  async addReferences(conversationId: string, messageId: string, blobIds: readonly string[]): Promise<void> {
+    if (blobIds.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      const ids = inList(tx, 'id', blobIds);
+      await tx.run(
+        `INSERT INTO blob_refs (blob_id, conversation_id, message_id)
+         SELECT id, ?, ? FROM blobs WHERE ${ids.clause}
+         ON CONFLICT (blob_id, conversation_id, message_id) DO NOTHING`,
+        [conversationId, messageId, ids.param],
+      );
+      await tx.run(`UPDATE blobs SET unreferenced_since = NULL WHERE ${ids.clause}`, [ids.param]);
+    });
   }
 
   dropMessage(conversationId: string, messageId: string, now: number): Promise<void> {
-    this.dropReferences('conversation_id = ? AND message_id = ?', [conversationId, messageId], now);
-    return Promise.resolve();
+    return this.dropReferences('conversation_id = ? AND message_id = ?', [conversationId, messageId], now);
   }
 
   dropConversation(conversationId: string, now: number): Promise<void> {
-    this.dropReferences('conversation_id = ?', [conversationId], now);
-    return Promise.resolve();
+    return this.dropReferences('conversation_id = ?', [conversationId], now);
   }
 
-  releasable(before: number): Promise<string[]> {
-    const rows = this.db.prepare(`SELECT id FROM blobs WHERE ${RELEASABLE}`).all(before) as { id: string }[];
-    return Promise.resolve(rows.map((row) => row.id));
+  async releasable(before: number): Promise<string[]> {
+    const rows = await this.db.all<{ id: string }>(`SELECT id FROM blobs WHERE ${RELEASABLE}`, [before]);
+    return rows.map((row) => row.id);
   }
 
-  release(blobId: string, before: number): Promise<boolean> {
-    const changes = this.db
-      .prepare(`DELETE FROM blobs WHERE id = ? AND ${RELEASABLE}`)
-      .run(blobId, before).changes;
-    return Promise.resolve(changes > 0);
+  async release(blobId: string, before: number): Promise<boolean> {
+    const { changes } = await this.db.run(`DELETE FROM blobs WHERE id = ? AND ${RELEASABLE}`, [
+      blobId,
+      before,
+    ]);
+    return changes > 0;
   }
 
-  expiredUploads(before: number): Promise<PendingUpload[]> {
-    const rows = this.db.prepare('SELECT * FROM uploads WHERE created_at < ?').all(before) as UploadRow[];
-    return Promise.resolve(rows.map(toUpload));
+  async expiredUploads(before: number): Promise<PendingUpload[]> {
+    const rows = await this.db.all<UploadRow>('SELECT * FROM uploads WHERE created_at < ?', [before]);
+    return rows.map(toUpload);
   }
 
-  private dropReferences(where: string, params: string[], now: number): void {
-    this.db
-      .transaction(() => {
-        const blobs = this.db
-          .prepare(`SELECT DISTINCT blob_id FROM blob_refs WHERE ${where}`)
-          .all(...params) as { blob_id: string }[];
-        if (blobs.length === 0) return;
-        this.db.prepare(`DELETE FROM blob_refs WHERE ${where}`).run(...params);
-        // Blobs of these references left with none: unreferenced from now on.
-        for (let i = 0; i < blobs.length; i += IDS_PER_QUERY) {
-          const chunk = blobs.slice(i, i + IDS_PER_QUERY).map((b) => b.blob_id);
-          this.db
-            .prepare(
-              `UPDATE blobs SET unreferenced_since = ?
-               WHERE unreferenced_since IS NULL AND id IN (${placeholders(chunk.length)})
-               AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_id = blobs.id)`,
-            )
-            .run(now, ...chunk);
-        }
-      })
-      .immediate();
+  private async dropReferences(where: string, params: string[], now: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const blobs = await tx.all<{ blob_id: string }>(
+        `SELECT DISTINCT blob_id FROM blob_refs WHERE ${where}`,
+        params,
+      );
+      if (blobs.length === 0) return;
+      await tx.run(`DELETE FROM blob_refs WHERE ${where}`, params);
+      // Blobs of these references left with none: unreferenced from now on.
+      const ids = inList(
+        tx,
+        'id',
+        blobs.map((b) => b.blob_id),
+      );
+      await tx.run(
+        `UPDATE blobs SET unreferenced_since = ?
+         WHERE unreferenced_since IS NULL AND ${ids.clause}
+         AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_id = blobs.id)`,
+        [now, ids.param],
+      );
+    });
   }
+}
 
-  private storedBytes(userId: string): number {
-    const row = this.db
-      .prepare(
-        `SELECT COALESCE(SUM(size), 0) AS bytes FROM blobs
-         WHERE id IN (SELECT blob_id FROM blob_uploads WHERE user_id = ?)`,
-      )
-      .get(userId) as { bytes: number };
-    return row.bytes;
-  }
+/** Bytes of the distinct blobs the user uploaded. */
+async function storedBytes(sql: Sql, userId: string): Promise<number> {
+  const row = await sql.get<{ bytes: number | string }>(
+    `SELECT COALESCE(SUM(size), 0) AS bytes FROM blobs
+     WHERE id IN (SELECT blob_id FROM blob_uploads WHERE user_id = ?)`,
+    [userId],
+  );
+  return Number(row?.bytes ?? 0);
+}
 
-  private usedWithPending(userId: string): number {
-    const pending = this.db
-      .prepare('SELECT COALESCE(SUM(length), 0) AS bytes FROM uploads WHERE user_id = ?')
-      .get(userId) as { bytes: number };
-    return this.storedBytes(userId) + pending.bytes;
-  }
+/** Declared lengths of the user's uploads in progress. */
+async function pendingBytes(sql: Sql, userId: string): Promise<number> {
+  const row = await sql.get<{ bytes: number | string }>(
+    'SELECT COALESCE(SUM(length), 0) AS bytes FROM uploads WHERE user_id = ?',
+    [userId],
+  );
+  return Number(row?.bytes ?? 0);
 }

@@ -4,6 +4,7 @@ import { readAccountsConfig, type AccountsConfig } from '../accounts/config.ts';
 import { readAttachmentsConfig, type AttachmentsConfig } from '../attachments/config.ts';
 import { readPushConfig, type PushConfig } from '../push/config.ts';
 import { ConfigError } from './config-error.ts';
+import { readDatabaseConfig, readRedisUrl, type DatabaseConfig } from './storage-config.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -30,6 +31,10 @@ export interface Config {
   commitDrainTimeoutMs: number;
   /** Registration policy and the enabled sign-in providers (src/accounts/config.ts). */
   accounts: AccountsConfig;
+  /** DATABASE_URL: PostgreSQL, or SQLite in DATA_DIR when unset. */
+  database: DatabaseConfig;
+  /** REDIS_URL: the bus between server processes; unset, events stay in this process. */
+  redisUrl: URL | undefined;
   /** Web Push: the push services allowed, the VAPID subject (src/push/config.ts). */
   push: PushConfig;
   /** Attachments: the file size limit, the per-user quota, the grace period (src/attachments/config.ts). */
@@ -106,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
   const shutdownTimeoutMs = readPositiveInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000);
   const commitDrainTimeoutMs = readPositiveInt(env, 'COMMIT_DRAIN_TIMEOUT_MS', 10_000);
   const accounts = readAccountsConfig(env);
+  const database = readDatabaseConfig(env);
+  const redisUrl = readRedisUrl(env);
   const push = readPushConfig(env);
   const attachments = readAttachmentsConfig(env);
   ensureWritableDir('DATA_DIR', dataDir);
@@ -119,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
     shutdownTimeoutMs,
     commitDrainTimeoutMs,
     accounts,
+    database,
+    redisUrl,
     push,
     attachments,
   };

@@ -20,26 +20,15 @@ export function migrate(db: Db, migrations: readonly Migration[]): MigrationResu
       applied_at TEXT NOT NULL
     ) STRICT;
   `);
-  const versions = migrations.map((m) => m.version);
-  for (let i = 1; i < versions.length; i++) {
-    if (versions[i]! <= versions[i - 1]!)
-      throw new Error(`migrations out of order at version ${versions[i]}`);
-  }
   const done = new Set(
     (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
       (r) => r.version,
     ),
   );
-  const unknown = [...done].filter((v) => !versions.includes(v));
-  if (unknown.length > 0) {
-    throw new Error(
-      `the database has migrations this server does not know (${unknown.join(', ')}): it was written by a newer server, upgrade this one`,
-    );
-  }
+  const pending = pendingMigrations(migrations, done);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const applied: number[] = [];
-  for (const migration of migrations) {
-    if (done.has(migration.version)) continue;
+  for (const migration of pending) {
     db.transaction(() => {
       migration.up(db);
       record.run(migration.version, migration.name, new Date().toISOString());
@@ -47,6 +36,29 @@ export function migrate(db: Db, migrations: readonly Migration[]): MigrationResu
     applied.push(migration.version);
   }
   return { applied, current: appliedVersion(db) };
+}
+
+/**
+ * The migrations to apply, in order, given the versions a database has recorded (either
+ * engine). Throws when the list is out of order or the database holds a version this server
+ * does not know: it was written by a newer server, and running on it could break it.
+ */
+export function pendingMigrations<M extends { version: number }>(
+  migrations: readonly M[],
+  done: ReadonlySet<number>,
+): M[] {
+  const versions = migrations.map((m) => m.version);
+  for (let i = 1; i < versions.length; i++) {
+    if (versions[i]! <= versions[i - 1]!)
+      throw new Error(`migrations out of order at version ${versions[i]}`);
+  }
+  const unknown = [...done].filter((v) => !versions.includes(v));
+  if (unknown.length > 0) {
+    throw new Error(
+      `the database has migrations this server does not know (${unknown.join(', ')}): it was written by a newer server, upgrade this one`,
+    );
+  }
+  return migrations.filter((m) => !done.has(m.version));
 }
 
 export function appliedVersion(db: Db): number {

@@ -21,6 +21,7 @@ export const HTTP_STATUS_OF_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   rate_limited: 429,
   internal_error: 500,
   not_ready: 503,
+  storage_unavailable: 503,
   username_taken: 409,
   invite_required: 403,
   invalid_invite: 403,

@@ -74,6 +74,6 @@ export function createPush(options: {
 }
 
 export { DEFAULT_PUSH_CONFIG, readPushConfig, type PushConfig } from './config.ts';
-export { SqlitePushSubscriptionStore, type PushSubscriptionStore } from './subscription-store.ts';
+export { SqlPushSubscriptionStore, type PushSubscriptionStore } from './subscription-store.ts';
 export { loadOrCreateVapidKeys, type VapidKeys } from './vapid-keys.ts';
 export type { PushTransport } from './push-transport.ts';

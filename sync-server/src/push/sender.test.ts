@@ -1,6 +1,8 @@
 import { setMuted, userDocId, type PushMessagePayload } from '@messenjo/shared';
 import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS, migrate, openDatabase, type Db } from '../db/index.ts';
+import { scratchSqlite } from '../db/scratch-sqlite.ts';
 import { silentLogger } from '../logger.ts';
 import { InProcessPresence } from '../presence.ts';
 import { createTestWorld, type TestWorld } from '../social/test-world.ts';
@@ -9,7 +11,7 @@ import { MuteDirectory } from './mutes.ts';
 import { topicOf } from './payload.ts';
 import type { PushOutcome, PushRequestOptions, PushTransport } from './push-transport.ts';
 import { MESSAGE_TTL_SECONDS, PushSender } from './sender.ts';
-import { SqlitePushSubscriptionStore, type StoredPushSubscription } from './subscription-store.ts';
+import { SqlPushSubscriptionStore, type StoredPushSubscription } from './subscription-store.ts';
 
 /**
  * Who gets a push after a commit. The push service is the one part replaced (by a recorder
@@ -34,7 +36,8 @@ class RecordingTransport implements PushTransport {
 }
 
 let w: TestWorld;
-let store: SqlitePushSubscriptionStore;
+let store: SqlPushSubscriptionStore;
+let docsDb: Db;
 let docs: SqliteDocStore;
 let presence: InProcessPresence;
 let transport: RecordingTransport;
@@ -42,19 +45,18 @@ let sender: PushSender;
 let ann: string, ben: string, cat: string;
 let group: string;
 
-function befriend(a: string, b: string): void {
-  w.social.relationships.sendRequest(a, b);
-  w.social.relationships.accept(b, a);
+async function befriend(a: string, b: string): Promise<void> {
+  await w.social.relationships.sendRequest(a, b);
+  await w.social.relationships.accept(b, a);
 }
 
 /** A device session of `userId` with a push subscription (endpoints name the device). */
 async function device(userId: string, name: string): Promise<string> {
   const sessionId = `s_${name}`;
-  w.db
-    .prepare(
-      'INSERT INTO sessions (id, user_id, created_at, expires_at, last_active_at, user_agent) VALUES (?, ?, 0, ?, 0, ?)',
-    )
-    .run(sessionId, userId, Date.now() + 86_400_000, 'test');
+  await w.db.run(
+    'INSERT INTO sessions (id, user_id, created_at, expires_at, last_active_at, user_agent) VALUES (?, ?, 0, ?, 0, ?)',
+    [sessionId, userId, Date.now() + 86_400_000, 'test'],
+  );
   await store.put({
     sessionId,
     userId,
@@ -87,18 +89,23 @@ async function mute(userId: string, conversationId: string): Promise<void> {
 
 const endpoints = (): string[] => transport.sent.map((s) => s.endpoint).sort();
 
-beforeEach(() => {
-  w = createTestWorld();
-  store = new SqlitePushSubscriptionStore(w.db);
-  docs = new SqliteDocStore(w.db);
+beforeEach(async () => {
+  // The subscriptions' SQL runs on PostgreSQL too (subscription-store.contract.ts); the sender's
+  // decisions are the same on either engine, so they are tested here on SQLite.
+  w = await createTestWorld(scratchSqlite);
+  store = new SqlPushSubscriptionStore(w.db);
+  // The documents (mutes live in the user document) in their own SQLite file, as on PostgreSQL.
+  docsDb = openDatabase(':memory:');
+  migrate(docsDb, MIGRATIONS);
+  docs = new SqliteDocStore(docsDb);
   presence = new InProcessPresence();
   transport = new RecordingTransport();
-  ann = w.addUser('ann');
-  ben = w.addUser('ben');
-  cat = w.addUser('cat');
-  befriend(ann, ben);
-  befriend(ann, cat);
-  group = w.social.groups.create(ann, { name: 'Climbing', memberIds: [ben, cat] }).conversationId;
+  ann = await w.addUser('ann');
+  ben = await w.addUser('ben');
+  cat = await w.addUser('cat');
+  await befriend(ann, ben);
+  await befriend(ann, cat);
+  group = (await w.social.groups.create(ann, { name: 'Climbing', memberIds: [ben, cat] })).conversationId;
   sender = new PushSender({
     store,
     transport,
@@ -107,7 +114,7 @@ beforeEach(() => {
     audience: {
       memberIds: (id) => w.social.conversations.memberIds(id),
       kindAndName: (id) => w.social.conversations.kindAndName(id),
-      nameOf: (id) => w.social.users.summaries([id]).get(id)?.displayName ?? 'Someone',
+      nameOf: async (id) => (await w.social.users.summaries([id])).get(id)?.displayName ?? 'Someone',
     },
     logger: silentLogger,
     publicUrl: () => new URL('https://chat.example.org'),
@@ -118,7 +125,8 @@ beforeEach(() => {
 afterEach(async () => {
   await sender.close();
   await docs.close();
-  w.close();
+  docsDb.close();
+  await w.close();
 });
 
 describe('PushSender', () => {
@@ -193,7 +201,7 @@ describe('PushSender', () => {
 
   it('names a direct conversation by its sender and marks it urgent', async () => {
     await device(ben, 'ben-phone');
-    const direct = w.social.relationships.list(ann).friends.find((f) => f.id === ben)!.conversationId;
+    const direct = (await w.social.relationships.list(ann)).friends.find((f) => f.id === ben)!.conversationId;
     committed(ann, 'lunch?', direct);
     await sender.idle();
     expect(transport.sent[0]!.payload).toMatchObject({ title: 'Ann', body: 'lunch?', url: `/c/${direct}` });
@@ -223,7 +231,7 @@ describe('PushSender', () => {
 
   it('a session that ended has no subscription any more (sign-out, revocation, account deletion)', async () => {
     await device(ben, 'ben-phone');
-    w.db.prepare('DELETE FROM sessions WHERE id = ?').run('s_ben-phone');
+    await w.db.run('DELETE FROM sessions WHERE id = ?', ['s_ben-phone']);
     expect(await store.forSession('s_ben-phone')).toBeUndefined();
   });
 

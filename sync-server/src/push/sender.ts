@@ -11,10 +11,10 @@ import type { PushSubscriptionStore, StoredPushSubscription } from './subscripti
 /** What the sender asks of the social graph. */
 export interface PushAudience {
   /** Current members of the conversation. */
-  memberIds(conversationId: string): string[];
-  kindAndName(conversationId: string): { kind: 'direct' | 'group'; name: string } | undefined;
+  memberIds(conversationId: string): Promise<string[]>;
+  kindAndName(conversationId: string): Promise<{ kind: 'direct' | 'group'; name: string } | undefined>;
   /** Display name (or username) of a user; "Someone" when gone. */
-  nameOf(userId: string): string;
+  nameOf(userId: string): Promise<string>;
 }
 
 export interface PushSenderOptions {
@@ -91,7 +91,7 @@ export class PushSender {
   private async deliver(columns: ListColumns): Promise<void> {
     const { store, presence, mutes, audience, now } = this.options;
     const { conversationId, senderId } = columns;
-    const recipients = audience.memberIds(conversationId).filter((id) => id !== senderId);
+    const recipients = (await audience.memberIds(conversationId)).filter((id) => id !== senderId);
     if (recipients.length === 0) return;
     const subscribed = await store.forUsers(recipients, now());
     if (subscribed.length === 0) return;
@@ -101,9 +101,9 @@ export class PushSender {
     const muted = await mutes.mutedAmong([...new Set(offline.map((s) => s.userId))], conversationId);
     const targets = offline.filter((s) => !muted.has(s.userId));
     if (targets.length === 0) return;
-    const conversation = audience.kindAndName(conversationId);
+    const conversation = await audience.kindAndName(conversationId);
     if (!conversation) return;
-    const sender = audience.nameOf(senderId);
+    const sender = await audience.nameOf(senderId);
     const preview = [...columns.preview].slice(0, PUSH_LIMITS.PREVIEW_CHARS).join('');
     const notice: PushNotice = {
       kind: 'message',

@@ -1,4 +1,4 @@
-import type { Db } from '../db/index.ts';
+import { inList, type Sql } from '../db/index.ts';
 
 /** A device session's push subscription (RFC 8030 endpoint, RFC 8291 keys). */
 export interface StoredPushSubscription {
@@ -43,64 +43,56 @@ const toSubscription = (row: Row): StoredPushSubscription => ({
   createdAt: row.created_at,
 });
 
-/** A large group's members in one query each, within SQLite's bound-parameter limit. */
-const USERS_PER_QUERY = 500;
-
-export class SqlitePushSubscriptionStore implements PushSubscriptionStore {
-  constructor(private readonly db: Db) {}
+/**
+ * The subscriptions on the storage port (SQLite or PostgreSQL, the same SQL). `put` is one
+ * transaction: the endpoint moves off another session and lands on this one together, so two
+ * devices racing for one endpoint (a browser profile copied) leave it on one of them.
+ */
+export class SqlPushSubscriptionStore implements PushSubscriptionStore {
+  constructor(private readonly db: Sql) {}
 
   put(s: StoredPushSubscription): Promise<void> {
-    this.db
-      .transaction(() => {
-        this.db
-          .prepare('DELETE FROM push_subscriptions WHERE endpoint = ? AND session_id <> ?')
-          .run(s.endpoint, s.sessionId);
-        this.db
-          .prepare(
-            `INSERT INTO push_subscriptions (session_id, user_id, endpoint, p256dh, auth, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)
-             ON CONFLICT (session_id) DO UPDATE SET
-               endpoint = excluded.endpoint, p256dh = excluded.p256dh, auth = excluded.auth,
-               created_at = CASE WHEN push_subscriptions.endpoint = excluded.endpoint
-                                 THEN push_subscriptions.created_at ELSE excluded.created_at END`,
-          )
-          .run(s.sessionId, s.userId, s.endpoint, s.p256dh, s.auth, s.createdAt);
-      })
-      // IMMEDIATE: the commit worker writes the same file (see ARCHITECTURE.md, "Database").
-      .immediate();
-    return Promise.resolve();
+    return this.db.transaction(async (tx) => {
+      await tx.run('DELETE FROM push_subscriptions WHERE endpoint = ? AND session_id <> ?', [
+        s.endpoint,
+        s.sessionId,
+      ]);
+      await tx.run(
+        `INSERT INTO push_subscriptions (session_id, user_id, endpoint, p256dh, auth, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (session_id) DO UPDATE SET
+           endpoint = excluded.endpoint, p256dh = excluded.p256dh, auth = excluded.auth,
+           created_at = CASE WHEN push_subscriptions.endpoint = excluded.endpoint
+                             THEN push_subscriptions.created_at ELSE excluded.created_at END`,
+        [s.sessionId, s.userId, s.endpoint, s.p256dh, s.auth, s.createdAt],
+      );
+    });
   }
 
-  forSession(sessionId: string): Promise<StoredPushSubscription | undefined> {
-    const row = this.db.prepare('SELECT * FROM push_subscriptions WHERE session_id = ?').get(sessionId) as
-      Row | undefined;
-    return Promise.resolve(row && toSubscription(row));
+  async forSession(sessionId: string): Promise<StoredPushSubscription | undefined> {
+    const row = await this.db.get<Row>('SELECT * FROM push_subscriptions WHERE session_id = ?', [sessionId]);
+    return row && toSubscription(row);
   }
 
-  forUsers(userIds: readonly string[], now: number): Promise<StoredPushSubscription[]> {
-    const found: StoredPushSubscription[] = [];
-    for (let i = 0; i < userIds.length; i += USERS_PER_QUERY) {
-      const chunk = userIds.slice(i, i + USERS_PER_QUERY);
-      const rows = this.db
-        .prepare(
-          `SELECT p.* FROM push_subscriptions p JOIN sessions s ON s.id = p.session_id
-           WHERE p.user_id IN (${chunk.map(() => '?').join(',')}) AND s.expires_at > ?`,
-        )
-        .all(...chunk, now) as Row[];
-      for (const row of rows) found.push(toSubscription(row));
-    }
-    return Promise.resolve(found);
-  }
-
-  removeSession(sessionId: string): Promise<boolean> {
-    return Promise.resolve(
-      this.db.prepare('DELETE FROM push_subscriptions WHERE session_id = ?').run(sessionId).changes > 0,
+  async forUsers(userIds: readonly string[], now: number): Promise<StoredPushSubscription[]> {
+    if (userIds.length === 0) return [];
+    // One parameter for the whole list (`inList`), so a large group is one query on both engines.
+    const users = inList(this.db, 'p.user_id', userIds);
+    const rows = await this.db.all<Row>(
+      `SELECT p.* FROM push_subscriptions p JOIN sessions s ON s.id = p.session_id
+       WHERE ${users.clause} AND s.expires_at > ?`,
+      [users.param, now],
     );
+    return rows.map(toSubscription);
   }
 
-  removeEndpoint(endpoint: string): Promise<boolean> {
-    return Promise.resolve(
-      this.db.prepare('DELETE FROM push_subscriptions WHERE endpoint = ?').run(endpoint).changes > 0,
-    );
+  async removeSession(sessionId: string): Promise<boolean> {
+    const { changes } = await this.db.run('DELETE FROM push_subscriptions WHERE session_id = ?', [sessionId]);
+    return changes > 0;
+  }
+
+  async removeEndpoint(endpoint: string): Promise<boolean> {
+    const { changes } = await this.db.run('DELETE FROM push_subscriptions WHERE endpoint = ?', [endpoint]);
+    return changes > 0;
   }
 }

@@ -1,11 +1,11 @@
 import type { CommitsCheck, HealthResponse, ReadinessChecks, ReadinessResponse } from '@messenjo/shared';
 import { Hono } from 'hono';
-import { appliedCount, type Db } from '../db/index.ts';
+import type { Database } from '../db/index.ts';
 import type { AppEnv } from '../http/env.ts';
 import { AppError } from '../http/app-error.ts';
 
 export interface HealthDeps {
-  db: Db;
+  database: Database;
   version: string;
   expectedMigrations: number;
   startedAt: number;
@@ -25,12 +25,17 @@ export function healthRoutes(deps: HealthDeps): Hono<AppEnv> {
     };
     return c.json(body);
   });
-  routes.get('/readyz', (c) => {
+  routes.get('/readyz', async (c) => {
     c.header('Cache-Control', 'no-store');
     let database: 'ok' | 'failed' = 'ok';
     let applied = 0;
     try {
-      applied = appliedCount(deps.db);
+      // PostgreSQL answers within the probe's patience or counts as down.
+      const row = await withinMs(
+        deps.database.get<{ n: number }>('SELECT COUNT(*) AS n FROM schema_migrations'),
+        READY_QUERY_TIMEOUT_MS,
+      );
+      applied = row?.n ?? 0;
     } catch {
       database = 'failed';
     }
@@ -45,6 +50,25 @@ export function healthRoutes(deps: HealthDeps): Hono<AppEnv> {
     return c.json({ status: 'not_ready', checks, error } satisfies ReadinessResponse, 503);
   });
   return routes;
+}
+
+/** A readiness probe waits this long for the database (load balancers time out too). */
+const READY_QUERY_TIMEOUT_MS = 2000;
+
+function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 /** Why the server cannot serve now, for people reading the answer; undefined when it can. */

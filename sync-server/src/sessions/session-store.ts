@@ -1,5 +1,5 @@
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/index.ts';
+import type { Sql } from '../db/index.ts';
+import type { Emit } from '../events/after-commit.ts';
 import type { EventBus } from '../events/bus.ts';
 import { generateSessionToken, isWellFormedToken, sessionIdFromToken } from './tokens.ts';
 
@@ -50,16 +50,18 @@ const toSession = (row: SessionRow): Session => ({
  * Every revocation is published as `session.revoked`, which closes that device's sync socket.
  */
 export class SessionStore {
-  private liveSessionById: Statement | undefined;
-
   constructor(
-    private readonly db: Db,
+    private readonly db: Sql,
     private readonly bus: EventBus,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Creates a session and returns the token to put in the cookie (the only time it exists in clear). */
-  create(userId: string, userAgent: string): { token: string; session: Session } {
+  async create(
+    userId: string,
+    userAgent: string,
+    q: Sql = this.db,
+  ): Promise<{ token: string; session: Session }> {
     const token = generateSessionToken();
     const now = this.now();
     const session: Session = {
@@ -70,29 +72,28 @@ export class SessionStore {
       lastActiveAt: now,
       userAgent: userAgent.slice(0, 512),
     };
-    this.db
-      .prepare(
-        `INSERT INTO sessions (id, user_id, created_at, expires_at, last_active_at, user_agent)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(session.id, userId, session.createdAt, session.expiresAt, session.lastActiveAt, session.userAgent);
+    await q.run(
+      `INSERT INTO sessions (id, user_id, created_at, expires_at, last_active_at, user_agent)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      [session.id, userId, session.createdAt, session.expiresAt, session.lastActiveAt, session.userAgent],
+    );
     return { token, session };
   }
 
   /** The live session for a token, renewed when due; null for unknown, malformed or expired tokens. */
-  validate(token: string): ValidatedSession | null {
+  async validate(token: string): Promise<ValidatedSession | null> {
     if (!isWellFormedToken(token)) return null;
     const id = sessionIdFromToken(token);
-    // Every request and every socket upgrade validates: the statement is compiled once.
-    this.liveSessionById ??= this.db.prepare(
+    // Every request and every socket upgrade validates: the statement is prepared once.
+    const row = await this.db.get<SessionRow>(
       `SELECT s.* FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = ? AND u.deleted_at IS NULL`,
+      [id],
     );
-    const row = this.liveSessionById.get(id) as SessionRow | undefined;
     if (!row) return null;
     const now = this.now();
     if (now >= row.expires_at) {
-      this.revoke(row.id);
+      await this.revoke(row.id);
       return null;
     }
     const session = toSession(row);
@@ -103,35 +104,49 @@ export class SessionStore {
     }
     if (renewed || now - row.last_active_at >= ACTIVITY_WRITE_INTERVAL_MS) {
       session.lastActiveAt = now;
-      this.db
-        .prepare('UPDATE sessions SET expires_at = ?, last_active_at = ? WHERE id = ?')
-        .run(session.expiresAt, session.lastActiveAt, session.id);
+      await this.db.run('UPDATE sessions SET expires_at = ?, last_active_at = ? WHERE id = ?', [
+        session.expiresAt,
+        session.lastActiveAt,
+        session.id,
+      ]);
     }
     return { session, renewed };
   }
 
-  listForUser(userId: string): Session[] {
-    const rows = this.db
-      .prepare('SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_active_at DESC')
-      .all(userId, this.now()) as SessionRow[];
+  async listForUser(userId: string): Promise<Session[]> {
+    const rows = await this.db.all<SessionRow>(
+      'SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_active_at DESC, id',
+      [userId, this.now()],
+    );
     return rows.map(toSession);
   }
 
   /** Deletes one session. Returns false when it did not exist (already signed out). */
-  revoke(sessionId: string): boolean {
-    const row = this.db.prepare('DELETE FROM sessions WHERE id = ? RETURNING user_id').get(sessionId) as
-      { user_id: string } | undefined;
+  async revoke(sessionId: string): Promise<boolean> {
+    const row = await this.db.get<{ user_id: string }>(
+      'DELETE FROM sessions WHERE id = ? RETURNING user_id',
+      [sessionId],
+    );
     if (!row) return false;
     this.bus.publish({ type: 'session.revoked', userId: row.user_id, sessionId });
     return true;
   }
 
-  /** Deletes every session of the user but `keepSessionId` ("sign out everywhere else"); returns how many. */
-  revokeAllExcept(userId: string, keepSessionId: string | null): number {
-    const rows = this.db
-      .prepare('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ? RETURNING id')
-      .all(userId, keepSessionId) as { id: string }[];
-    for (const { id } of rows) this.bus.publish({ type: 'session.revoked', userId, sessionId: id });
+  /**
+   * Deletes every session of the user but `keepSessionId` ("sign out everywhere else"); returns
+   * how many. Inside a caller's transaction, pass it and its `emit` (announced after its commit).
+   */
+  async revokeAllExcept(
+    userId: string,
+    keepSessionId: string | null,
+    q: Sql = this.db,
+    emit: Emit = (event) => this.bus.publish(event),
+  ): Promise<number> {
+    const rows = await q.all<{ id: string }>(
+      'DELETE FROM sessions WHERE user_id = ? AND id IS DISTINCT FROM ? RETURNING id',
+      [userId, keepSessionId],
+    );
+    for (const { id } of rows) emit({ type: 'session.revoked', userId, sessionId: id });
     return rows.length;
   }
 }

@@ -5,7 +5,7 @@ import type {
   FormerMember,
   UserSummary,
 } from '@messenjo/shared';
-import type { Db } from '../db/index.ts';
+import type { Sql } from '../db/index.ts';
 import { MembershipQueries, type ConversationRow, type MembershipRow } from './membership-queries.ts';
 import { refuse } from './refusals.ts';
 import type { Relationships } from './relationships.ts';
@@ -28,7 +28,7 @@ export class Conversations {
   private readonly q: MembershipQueries;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Sql,
     private readonly users: UserDirectory,
     private readonly relationships: Relationships,
   ) {
@@ -36,63 +36,68 @@ export class Conversations {
   }
 
   /** Readable by current and former members (former members keep what they had, read-only). */
-  canRead(userId: string, conversationId: string): boolean {
-    return this.q.membership(conversationId, userId) !== undefined;
+  async canRead(userId: string, conversationId: string): Promise<boolean> {
+    return (await this.q.membership(conversationId, userId)) !== undefined;
   }
 
   /**
    * Writable by current members of a live group, or by both people of a direct conversation
    * while they are friends (neither blocked): removing a friend closes it to new messages.
    */
-  canWrite(userId: string, conversationId: string): boolean {
-    const conversation = this.q.conversation(conversationId);
-    const membership = this.q.membership(conversationId, userId);
+  async canWrite(userId: string, conversationId: string): Promise<boolean> {
+    const [conversation, membership] = await Promise.all([
+      this.q.conversation(conversationId),
+      this.q.membership(conversationId, userId),
+    ]);
     if (!conversation || !membership || membership.left_at !== null || conversation.ended_at !== null)
       return false;
     if (conversation.kind === 'group') return true;
     const peer = this.peerOf(conversation, userId);
-    return peer !== null && this.relationships.areFriends(userId, peer);
+    return peer !== null && (await this.relationships.areFriends(userId, peer));
   }
 
   /** Current members' ids: who hears about the conversation's changes. */
-  memberIds(conversationId: string): string[] {
-    return this.q.activeMembers(conversationId).map((m) => m.user_id);
+  async memberIds(conversationId: string): Promise<string[]> {
+    return (await this.q.activeMembers(conversationId)).map((m) => m.user_id);
   }
 
   /** What a notification names: a group's name; a direct conversation is named by its sender. */
-  kindAndName(conversationId: string): { kind: 'direct' | 'group'; name: string } | undefined {
-    const row = this.q.conversation(conversationId);
+  async kindAndName(conversationId: string): Promise<{ kind: 'direct' | 'group'; name: string } | undefined> {
+    const row = await this.q.conversation(conversationId);
     return row && { kind: row.kind, name: row.name ?? '' };
   }
 
-  list(userId: string): ConversationListEntry[] {
-    const rows = this.db
-      .prepare(
-        `SELECT c.*, m.role, m.left_at,
-           (SELECT COUNT(*) FROM memberships x WHERE x.conversation_id = c.id AND x.left_at IS NULL) AS member_count,
-           (SELECT x.user_id FROM memberships x WHERE c.kind = 'direct' AND x.conversation_id = c.id AND x.user_id <> m.user_id) AS peer_id,
-           media.hash AS picture_hash
-         FROM memberships m JOIN conversations c ON c.id = m.conversation_id
-         LEFT JOIN media ON media.id = c.picture_media_id
-         WHERE m.user_id = ?
-         ORDER BY c.last_activity_at DESC, c.id`,
-      )
-      .all(userId) as ListRow[];
-    const peers = this.users.summaries(rows.flatMap((r) => (r.peer_id ? [r.peer_id] : [])));
-    const friends = new Set(this.relationships.list(userId).friends.map((f) => f.id));
+  async list(userId: string): Promise<ConversationListEntry[]> {
+    const rows = await this.db.all<ListRow>(
+      `SELECT c.*, m.role, m.left_at,
+         (SELECT COUNT(*) FROM memberships x WHERE x.conversation_id = c.id AND x.left_at IS NULL) AS member_count,
+         (SELECT x.user_id FROM memberships x WHERE c.kind = 'direct' AND x.conversation_id = c.id AND x.user_id <> m.user_id) AS peer_id,
+         media.hash AS picture_hash
+       FROM memberships m JOIN conversations c ON c.id = m.conversation_id
+       LEFT JOIN media ON media.id = c.picture_media_id
+       WHERE m.user_id = ?
+       ORDER BY c.last_activity_at DESC, c.id`,
+      [userId],
+    );
+    const [peers, friends] = await Promise.all([
+      this.users.summaries(rows.flatMap((r) => (r.peer_id ? [r.peer_id] : []))),
+      this.relationships.friendIds(userId),
+    ]);
     return rows.map((row) =>
       this.toEntry(row, row.peer_id ? (peers.get(row.peer_id) ?? null) : null, friends),
     );
   }
 
-  detail(userId: string, conversationId: string): ConversationDetail {
-    const entry = this.list(userId).find((e) => e.id === conversationId);
+  async detail(userId: string, conversationId: string): Promise<ConversationDetail> {
+    const entry = (await this.list(userId)).find((e) => e.id === conversationId);
     if (!entry) throw refuse.conversationNotFound();
-    const members = this.q.activeMembers(conversationId);
-    // NM2: former members' names and pictures stay on what they wrote, for everyone who shares
-    // the conversation (only its current and former members reach this point).
-    const former = this.q.formerMembers(conversationId);
-    const people = this.users.summaries([...members, ...former].map((m) => m.user_id));
+    const [members, former] = await Promise.all([
+      this.q.activeMembers(conversationId),
+      // NM2: former members' names and pictures stay on what they wrote, for everyone who shares
+      // the conversation (only its current and former members reach this point).
+      this.q.formerMembers(conversationId),
+    ]);
+    const people = await this.users.summaries([...members, ...former].map((m) => m.user_id));
     const unknown = (id: string): UserSummary => ({ id, username: '', displayName: '', picture: null });
     const memberList: ConversationMember[] = members.map((m) => ({
       ...(people.get(m.user_id) ?? unknown(m.user_id)),

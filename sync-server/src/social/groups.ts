@@ -1,5 +1,5 @@
 import { checkGroupName, GROUP_MAX_MEMBERS, type AddMembersPolicy } from '@messenjo/shared';
-import type { Db } from '../db/index.ts';
+import type { Sql } from '../db/index.ts';
 import type { EventBus, SystemEntry } from '../events/bus.ts';
 import { newId } from '../ids.ts';
 import { MembershipQueries, type ConversationRow, type MembershipRow } from './membership-queries.ts';
@@ -22,7 +22,7 @@ export class Groups {
   private readonly q: MembershipQueries;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Sql,
     private readonly bus: EventBus,
     private readonly relationships: Relationships,
     private readonly now: () => number,
@@ -30,24 +30,26 @@ export class Groups {
     this.q = new MembershipQueries(db);
   }
 
-  create(actor: string, input: { name: unknown; memberIds: readonly string[] }): { conversationId: string } {
+  create(
+    actor: string,
+    input: { name: unknown; memberIds: readonly string[] },
+  ): Promise<{ conversationId: string }> {
     const name = validName(input.name);
     const memberIds = [...new Set(input.memberIds)].filter((id) => id !== actor);
     if (memberIds.length + 1 > GROUP_MAX_MEMBERS) {
       throw refuse.invalid(`A group starts with at most ${GROUP_MAX_MEMBERS} members`, 'memberIds');
     }
-    return transact(this.db, this.bus, (emit) => {
-      for (const id of memberIds) this.assertFriendOf(actor, id);
+    return transact(this.db, this.bus, async (tx, emit) => {
+      for (const id of memberIds) await this.assertFriendOf(tx, actor, id);
       const now = this.now();
       const id = newId('c');
-      this.db
-        .prepare(
-          `INSERT INTO conversations (id, kind, name, created_by, created_at, last_activity_at)
+      await tx.run(
+        `INSERT INTO conversations (id, kind, name, created_by, created_at, last_activity_at)
            VALUES (?, 'group', ?, ?, ?, ?)`,
-        )
-        .run(id, name, actor, now, now);
-      this.join(emit, id, actor, 'owner', now);
-      for (const member of memberIds) this.join(emit, id, member, 'member', now);
+        [id, name, actor, now, now],
+      );
+      await this.join(tx, emit, id, actor, 'owner', now);
+      for (const member of memberIds) await this.join(tx, emit, id, member, 'member', now);
       this.system(emit, id, { kind: 'group_created', actorId: actor, name });
       if (memberIds.length > 0)
         this.system(emit, id, { kind: 'members_added', actorId: actor, userIds: memberIds });
@@ -55,38 +57,38 @@ export class Groups {
     });
   }
 
-  rename(actor: string, conversationId: string, rawName: unknown): void {
+  async rename(actor: string, conversationId: string, rawName: unknown): Promise<void> {
     const name = validName(rawName);
-    transact(this.db, this.bus, (emit) => {
-      const group = this.activeGroup(conversationId);
-      this.activeMember(conversationId, actor);
+    await transact(this.db, this.bus, async (tx, emit) => {
+      const group = await this.activeGroup(tx, conversationId);
+      await this.activeMember(tx, conversationId, actor);
       if (group.name === name) return;
-      this.db
-        .prepare('UPDATE conversations SET name = ?, last_activity_at = ? WHERE id = ?')
-        .run(name, this.now(), group.id);
+      await tx.run('UPDATE conversations SET name = ?, last_activity_at = ? WHERE id = ?', [
+        name,
+        this.now(),
+        group.id,
+      ]);
       emit({ type: 'conversation.changed', conversationId });
       this.system(emit, conversationId, { kind: 'group_renamed', actorId: actor, name });
     });
   }
 
   /** Any current member may change the picture; checked before an upload is decoded. */
-  assertCanEdit(actor: string, conversationId: string): void {
-    this.activeGroup(conversationId);
-    this.activeMember(conversationId, actor);
+  async assertCanEdit(actor: string, conversationId: string): Promise<void> {
+    await this.activeGroup(this.db, conversationId);
+    await this.activeMember(this.db, conversationId, actor);
   }
 
   /**
    * Sets or clears the group picture (a media id from the picture pipeline). Returns the media
    * id it replaced, for the caller to release.
    */
-  setPicture(actor: string, conversationId: string, mediaId: string | null): string | null {
-    return transact(this.db, this.bus, (emit) => {
-      const group = this.activeGroup(conversationId);
-      this.activeMember(conversationId, actor);
+  setPicture(actor: string, conversationId: string, mediaId: string | null): Promise<string | null> {
+    return transact(this.db, this.bus, async (tx, emit) => {
+      const group = await this.activeGroup(tx, conversationId);
+      await this.activeMember(tx, conversationId, actor);
       if (group.picture_media_id === mediaId) return null;
-      this.db
-        .prepare('UPDATE conversations SET picture_media_id = ? WHERE id = ?')
-        .run(mediaId, conversationId);
+      await tx.run('UPDATE conversations SET picture_media_id = ? WHERE id = ?', [mediaId, conversationId]);
       emit({ type: 'conversation.changed', conversationId });
       this.system(emit, conversationId, {
         kind: 'group_picture_changed',
@@ -97,62 +99,61 @@ export class Groups {
     });
   }
 
-  setAddMembersPolicy(actor: string, conversationId: string, policy: AddMembersPolicy): void {
-    transact(this.db, this.bus, (emit) => {
-      const group = this.activeGroup(conversationId);
-      const me = this.activeMember(conversationId, actor);
+  async setAddMembersPolicy(actor: string, conversationId: string, policy: AddMembersPolicy): Promise<void> {
+    await transact(this.db, this.bus, async (tx, emit) => {
+      const group = await this.activeGroup(tx, conversationId);
+      const me = await this.activeMember(tx, conversationId, actor);
       if (me.role === 'member')
         throw refuse.notAllowedForRole('Only the owner and admins can change who may add members');
       if (group.add_members_policy === policy) return;
-      this.db
-        .prepare('UPDATE conversations SET add_members_policy = ? WHERE id = ?')
-        .run(policy, conversationId);
+      await tx.run('UPDATE conversations SET add_members_policy = ? WHERE id = ?', [policy, conversationId]);
       emit({ type: 'conversation.changed', conversationId });
       this.system(emit, conversationId, { kind: 'add_policy_changed', actorId: actor, policy });
     });
   }
 
   /** Adds the actor's friends. Former members rejoin; current members are refused by name. */
-  addMembers(actor: string, conversationId: string, userIds: readonly string[]): void {
+  async addMembers(actor: string, conversationId: string, userIds: readonly string[]): Promise<void> {
     const targets = [...new Set(userIds)];
     if (targets.length === 0) throw refuse.invalid('Choose at least one person to add', 'userIds');
-    transact(this.db, this.bus, (emit) => {
-      const group = this.activeGroup(conversationId);
-      const me = this.activeMember(conversationId, actor);
+    await transact(this.db, this.bus, async (tx, emit) => {
+      const group = await this.activeGroup(tx, conversationId);
+      const me = await this.activeMember(tx, conversationId, actor);
       if (group.add_members_policy === 'admins' && me.role === 'member') {
         throw refuse.notAllowedForRole('In this group only the owner and admins can add members');
       }
-      if (this.q.activeMemberCount(conversationId) + targets.length > GROUP_MAX_MEMBERS) {
+      if ((await this.q.activeMemberCount(conversationId, tx)) + targets.length > GROUP_MAX_MEMBERS) {
         throw refuse.invalid(`A group has at most ${GROUP_MAX_MEMBERS} members`, 'userIds');
       }
       const now = this.now();
       for (const target of targets) {
-        if (this.q.membership(conversationId, target)?.left_at === null) throw refuse.alreadyAMember();
-        this.assertFriendOf(actor, target);
-        this.join(emit, conversationId, target, 'member', now);
+        if ((await this.q.membership(conversationId, target, tx))?.left_at === null)
+          throw refuse.alreadyAMember();
+        await this.assertFriendOf(tx, actor, target);
+        await this.join(tx, emit, conversationId, target, 'member', now);
       }
-      this.touch(conversationId, now);
+      await this.touch(tx, conversationId, now);
       this.system(emit, conversationId, { kind: 'members_added', actorId: actor, userIds: targets });
     });
   }
 
   /** Leaves the group. An owner's ownership passes on; the last member leaving ends the group. */
-  leave(actor: string, conversationId: string): void {
-    transact(this.db, this.bus, (emit) => {
-      this.activeGroup(conversationId);
-      const me = this.activeMember(conversationId, actor);
+  async leave(actor: string, conversationId: string): Promise<void> {
+    await transact(this.db, this.bus, async (tx, emit) => {
+      await this.activeGroup(tx, conversationId);
+      const me = await this.activeMember(tx, conversationId, actor);
       const now = this.now();
-      this.end(emit, conversationId, actor, 'left', now);
+      await this.end(tx, emit, conversationId, actor, 'left', now);
       this.system(emit, conversationId, { kind: 'member_left', actorId: actor });
-      const rest = this.q.activeMembers(conversationId);
+      const rest = await this.q.activeMembers(conversationId, tx);
       if (rest.length === 0) {
-        this.db.prepare('UPDATE conversations SET ended_at = ? WHERE id = ?').run(now, conversationId);
+        await tx.run('UPDATE conversations SET ended_at = ? WHERE id = ?', [now, conversationId]);
         emit({ type: 'conversation.changed', conversationId });
         return;
       }
       if (me.role === 'owner') {
         const heir = rest.find((m) => m.role === 'admin') ?? rest[0]!;
-        this.setRoleRow(emit, conversationId, heir.user_id, 'owner');
+        await this.setRoleRow(tx, emit, conversationId, heir.user_id, 'owner');
         this.system(emit, conversationId, {
           kind: 'role_changed',
           actorId: actor,
@@ -160,28 +161,27 @@ export class Groups {
           role: 'owner',
         });
       }
-      this.touch(conversationId, now);
+      await this.touch(tx, conversationId, now);
     });
   }
 
   /** A deleted account leaves every group it is in, ownership passing on as when leaving. */
-  leaveAll(userId: string): void {
-    const groups = this.db
-      .prepare(
-        `SELECT m.conversation_id FROM memberships m JOIN conversations c ON c.id = m.conversation_id
-         WHERE m.user_id = ? AND m.left_at IS NULL AND c.kind = 'group' AND c.ended_at IS NULL`,
-      )
-      .all(userId) as { conversation_id: string }[];
-    for (const { conversation_id } of groups) this.leave(userId, conversation_id);
+  async leaveAll(userId: string): Promise<void> {
+    const groups = await this.db.all<{ conversation_id: string }>(
+      `SELECT m.conversation_id FROM memberships m JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.user_id = ? AND m.left_at IS NULL AND c.kind = 'group' AND c.ended_at IS NULL`,
+      [userId],
+    );
+    for (const { conversation_id } of groups) await this.leave(userId, conversation_id);
   }
 
   /** Owner removes anyone; an admin removes plain members; a member removes nobody. */
-  removeMember(actor: string, conversationId: string, target: string): void {
+  async removeMember(actor: string, conversationId: string, target: string): Promise<void> {
     if (actor === target) throw refuse.invalid('To leave the group, use leave', 'userId');
-    transact(this.db, this.bus, (emit) => {
-      this.activeGroup(conversationId);
-      const me = this.activeMember(conversationId, actor);
-      const them = this.q.membership(conversationId, target);
+    await transact(this.db, this.bus, async (tx, emit) => {
+      await this.activeGroup(tx, conversationId);
+      const me = await this.activeMember(tx, conversationId, actor);
+      const them = await this.q.membership(conversationId, target, tx);
       if (!them || them.left_at !== null) throw refuse.notAMember();
       const allowed = me.role === 'owner' || (me.role === 'admin' && them.role === 'member');
       if (!allowed) {
@@ -192,39 +192,44 @@ export class Groups {
         );
       }
       const now = this.now();
-      this.end(emit, conversationId, target, 'removed', now, actor);
-      this.touch(conversationId, now);
+      await this.end(tx, emit, conversationId, target, 'removed', now, actor);
+      await this.touch(tx, conversationId, now);
       this.system(emit, conversationId, { kind: 'member_removed', actorId: actor, userId: target });
     });
   }
 
   /** The owner promotes a member to admin or demotes an admin to member. */
-  setRole(actor: string, conversationId: string, target: string, role: 'admin' | 'member'): void {
-    transact(this.db, this.bus, (emit) => {
-      this.activeGroup(conversationId);
-      const me = this.activeMember(conversationId, actor);
+  async setRole(
+    actor: string,
+    conversationId: string,
+    target: string,
+    role: 'admin' | 'member',
+  ): Promise<void> {
+    await transact(this.db, this.bus, async (tx, emit) => {
+      await this.activeGroup(tx, conversationId);
+      const me = await this.activeMember(tx, conversationId, actor);
       if (me.role !== 'owner') throw refuse.notAllowedForRole('Only the owner can promote or demote admins');
-      const them = this.q.membership(conversationId, target);
+      const them = await this.q.membership(conversationId, target, tx);
       if (!them || them.left_at !== null) throw refuse.notAMember();
       if (them.role === 'owner')
         throw refuse.notAllowedForRole('Transfer ownership instead of changing your own role');
       if (them.role === role) return;
-      this.setRoleRow(emit, conversationId, target, role);
+      await this.setRoleRow(tx, emit, conversationId, target, role);
       this.system(emit, conversationId, { kind: 'role_changed', actorId: actor, userId: target, role });
     });
   }
 
   /** The owner hands ownership to another member and becomes an admin. */
-  transferOwnership(actor: string, conversationId: string, target: string): void {
-    transact(this.db, this.bus, (emit) => {
-      this.activeGroup(conversationId);
-      const me = this.activeMember(conversationId, actor);
+  async transferOwnership(actor: string, conversationId: string, target: string): Promise<void> {
+    await transact(this.db, this.bus, async (tx, emit) => {
+      await this.activeGroup(tx, conversationId);
+      const me = await this.activeMember(tx, conversationId, actor);
       if (me.role !== 'owner') throw refuse.notAllowedForRole('Only the owner can transfer ownership');
-      const them = this.q.membership(conversationId, target);
+      const them = await this.q.membership(conversationId, target, tx);
       if (!them || them.left_at !== null) throw refuse.notAMember();
       if (target === actor) return;
-      this.setRoleRow(emit, conversationId, target, 'owner');
-      this.setRoleRow(emit, conversationId, actor, 'admin');
+      await this.setRoleRow(tx, emit, conversationId, target, 'owner');
+      await this.setRoleRow(tx, emit, conversationId, actor, 'admin');
       this.system(emit, conversationId, {
         kind: 'role_changed',
         actorId: actor,
@@ -234,65 +239,73 @@ export class Groups {
     });
   }
 
-  private activeGroup(conversationId: string): ConversationRow {
-    const group = this.q.conversation(conversationId);
+  private async activeGroup(tx: Sql, conversationId: string): Promise<ConversationRow> {
+    const group = await this.q.conversation(conversationId, tx);
     if (!group) throw refuse.conversationNotFound();
     if (group.kind !== 'group') throw refuse.notAGroup();
     if (group.ended_at !== null) throw refuse.groupEnded();
     return group;
   }
 
-  private activeMember(conversationId: string, userId: string): MembershipRow {
-    const membership = this.q.membership(conversationId, userId);
+  private async activeMember(tx: Sql, conversationId: string, userId: string): Promise<MembershipRow> {
+    const membership = await this.q.membership(conversationId, userId, tx);
     if (!membership || membership.left_at !== null) throw refuse.notAMember();
     return membership;
   }
 
-  private assertFriendOf(actor: string, other: string): void {
-    if (this.relationships.isBlockedEitherWay(actor, other)) throw refuse.blocked();
-    if (!this.relationships.areFriends(actor, other)) {
+  private async assertFriendOf(tx: Sql, actor: string, other: string): Promise<void> {
+    if (await this.relationships.isBlockedEitherWay(actor, other, tx)) throw refuse.blocked();
+    if (!(await this.relationships.areFriends(actor, other, tx))) {
       throw refuse.notFriends('You can only add your friends to a group');
     }
   }
 
-  private join(
+  private async join(
+    tx: Sql,
     emit: Emit,
     conversationId: string,
     userId: string,
     role: MembershipRow['role'],
     now: number,
-  ): void {
-    this.db
-      .prepare(
-        `INSERT INTO memberships (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
+  ): Promise<void> {
+    await tx.run(
+      `INSERT INTO memberships (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
          ON CONFLICT(conversation_id, user_id) DO UPDATE SET left_at = NULL, removed_by = NULL, role = excluded.role, joined_at = excluded.joined_at`,
-      )
-      .run(conversationId, userId, role, now);
+      [conversationId, userId, role, now],
+    );
     emit({ type: 'membership.changed', conversationId, userId, change: 'added' });
     this.membersChanged(emit, conversationId);
   }
 
-  private end(
+  private async end(
+    tx: Sql,
     emit: Emit,
     conversationId: string,
     userId: string,
     change: 'left' | 'removed',
     now: number,
     removedBy: string | null = null,
-  ): void {
-    this.db
-      .prepare(
-        `UPDATE memberships SET left_at = ?, role = 'member', removed_by = ? WHERE conversation_id = ? AND user_id = ?`,
-      )
-      .run(now, removedBy, conversationId, userId);
+  ): Promise<void> {
+    await tx.run(
+      `UPDATE memberships SET left_at = ?, role = 'member', removed_by = ? WHERE conversation_id = ? AND user_id = ?`,
+      [now, removedBy, conversationId, userId],
+    );
     emit({ type: 'membership.changed', conversationId, userId, change });
     this.membersChanged(emit, conversationId);
   }
 
-  private setRoleRow(emit: Emit, conversationId: string, userId: string, role: MembershipRow['role']): void {
-    this.db
-      .prepare('UPDATE memberships SET role = ? WHERE conversation_id = ? AND user_id = ?')
-      .run(role, conversationId, userId);
+  private async setRoleRow(
+    tx: Sql,
+    emit: Emit,
+    conversationId: string,
+    userId: string,
+    role: MembershipRow['role'],
+  ): Promise<void> {
+    await tx.run('UPDATE memberships SET role = ? WHERE conversation_id = ? AND user_id = ?', [
+      role,
+      conversationId,
+      userId,
+    ]);
     emit({ type: 'membership.changed', conversationId, userId, change: 'role' });
     this.membersChanged(emit, conversationId);
   }
@@ -306,8 +319,8 @@ export class Groups {
     emit({ type: 'conversation.changed', conversationId });
   }
 
-  private touch(conversationId: string, now: number): void {
-    this.db.prepare('UPDATE conversations SET last_activity_at = ? WHERE id = ?').run(now, conversationId);
+  private async touch(tx: Sql, conversationId: string, now: number): Promise<void> {
+    await tx.run('UPDATE conversations SET last_activity_at = ? WHERE id = ?', [now, conversationId]);
   }
 
   private system(emit: Emit, conversationId: string, entry: SystemEntry): void {

@@ -1,5 +1,6 @@
-import type { Db } from '../db/index.ts';
+import type { Sql } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
+import type { Logger } from '../logger.ts';
 import { Conversations } from './conversations.ts';
 import { Groups } from './groups.ts';
 import { ListActivity } from './list-activity.ts';
@@ -24,13 +25,14 @@ export interface Social {
 
 /** The social graph's services, wired together. */
 export function createSocial(options: {
-  db: Db;
+  db: Sql;
   bus: EventBus;
+  logger: Logger;
   now: () => number;
   /** A commit stored messages (Web Push listens; in-process only, so each process pushes its own commits once). */
   onMessagesCommitted?: (columns: ListColumns) => void;
 }): Social {
-  const { db, bus, now } = options;
+  const { db, bus, logger, now } = options;
   const users = new UserDirectory(db);
   const relationships = new Relationships(db, bus, users, now);
   const conversations = new Conversations(db, users, relationships);
@@ -41,13 +43,19 @@ export function createSocial(options: {
   );
   // A deleted account leaves the social graph: no friends, requests, blocks or group memberships.
   const stopForgetting = bus.subscribe('user.deleted', ({ userId }) => {
-    relationships.forget(userId);
-    groups.leaveAll(userId);
+    const forgotten = async (): Promise<void> => {
+      await relationships.forget(userId);
+      await groups.leaveAll(userId);
+    };
+    forgotten().catch((err: unknown) =>
+      logger.error('deleted account not removed from the social graph', { userId, err }),
+    );
   });
   return {
     policy: {
       canWrite: (userId, conversationId) => writable.canWrite(userId, conversationId),
       audience: (conversationId) => conversations.memberIds(conversationId),
+      prepareSystemEntry: (entry) => activity.prepare(entry),
       listColumns: (conversationId, newest, count) => activity.columns(conversationId, newest, count),
       messagesCommitted: (columns) => {
         activity.committed(columns.conversationId);

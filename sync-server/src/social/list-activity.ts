@@ -1,4 +1,4 @@
-import { describeSystemEntry, isSystemMessage, type MessageEntry } from '@messenjo/shared';
+import { describeSystemEntry, isSystemMessage, type MessageEntry, type SystemEntry } from '@messenjo/shared';
 import type { EventBus } from '../events/bus.ts';
 import type { ListColumns } from '../sync/store/list-columns.ts';
 import type { UserDirectory } from './user-directory.ts';
@@ -9,15 +9,22 @@ import type { UserDirectory } from './user-directory.ts';
  */
 const ANNOUNCE_WINDOW_MS = 1000;
 const PREVIEW_CHARS = 140;
+/** Names kept for system lines' previews (a bound on memory: past it, the cache starts over). */
+const MAX_NAMES = 10_000;
 
 /**
  * The conversation list's columns for committed messages (last message preview, sender, time,
  * count, last activity), so the list never loads a document: computed here as data and written
  * by the messages' own group commit (list-columns.ts); after the commit, members hear of the
  * change at most once a second per conversation.
+ *
+ * The columns are computed when a commit batch is cut, synchronously; a system line's preview
+ * names people, so their names are read before the line is written (`prepare`) and kept here.
  */
 export class ListActivity {
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** userId → the name a system line shows, as last read. */
+  private readonly names = new Map<string, string>();
 
   constructor(
     private readonly users: UserDirectory,
@@ -44,16 +51,21 @@ export class ListActivity {
     this.pending.set(conversationId, timer);
   }
 
+  /**
+   * Reads the names a system line's preview shows (the people it names, as they are now),
+   * before the line goes into the document: the preview is computed when its commit is cut.
+   */
+  async prepare(entry: SystemEntry): Promise<void> {
+    const people = await this.users.summaries(namedIn(entry));
+    if (this.names.size + people.size > MAX_NAMES) this.names.clear();
+    for (const [id, person] of people) this.names.set(id, person.displayName || person.username);
+  }
+
   /** A system line reads with the names people have now ("Ann added Ben"), never raw ids. */
   private previewOf(entry: MessageEntry): string {
     if (!isSystemMessage(entry)) return entry.text;
-    const s = entry.system;
-    const ids = [s.actorId, ...('userIds' in s ? s.userIds : []), ...('userId' in s ? [s.userId] : [])];
-    const people = this.users.summaries(ids);
-    return describeSystemEntry(s, (id) => {
-      const person = people.get(id);
-      return person ? person.displayName || person.username : 'someone';
-    });
+    // A line not prepared here (written before a restart, then newest again) names "someone".
+    return describeSystemEntry(entry.system, (id) => this.names.get(id) ?? 'someone');
   }
 
   /** Announces what is waiting now (shutdown, tests). */
@@ -64,4 +76,8 @@ export class ListActivity {
     }
     this.pending.clear();
   }
+}
+
+function namedIn(s: SystemEntry): string[] {
+  return [s.actorId, ...('userIds' in s ? s.userIds : []), ...('userId' in s ? [s.userId] : [])];
 }

@@ -1,6 +1,5 @@
 import type { GroupRole } from '@messenjo/shared';
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/index.ts';
+import type { Sql } from '../db/index.ts';
 
 export interface ConversationRow {
   id: string;
@@ -29,51 +28,45 @@ export interface MembershipRow {
   removed_by: string | null;
 }
 
-/** Small read helpers over conversations and memberships, shared by groups, the list and access checks. */
+/**
+ * Small read helpers over conversations and memberships, shared by groups, the list and access
+ * checks. Each takes the transaction it reads in (the caller's decision rests on it).
+ */
 export class MembershipQueries {
-  // Prepared on first use (the tables exist only once migrated), then reused: the sync engine
-  // asks these on every incoming update.
-  private conversationById: Statement | undefined;
-  private membershipOf: Statement | undefined;
-  private activeMembersOf: Statement | undefined;
-  private activeMemberCountOf: Statement | undefined;
+  constructor(private readonly db: Sql) {}
 
-  constructor(private readonly db: Db) {}
-
-  conversation(id: string): ConversationRow | undefined {
-    this.conversationById ??= this.db.prepare('SELECT * FROM conversations WHERE id = ?');
-    return this.conversationById.get(id) as ConversationRow | undefined;
+  conversation(id: string, q: Sql = this.db): Promise<ConversationRow | undefined> {
+    return q.get<ConversationRow>('SELECT * FROM conversations WHERE id = ?', [id]);
   }
 
-  membership(conversationId: string, userId: string): MembershipRow | undefined {
-    this.membershipOf ??= this.db.prepare(
-      'SELECT * FROM memberships WHERE conversation_id = ? AND user_id = ?',
-    );
-    return this.membershipOf.get(conversationId, userId) as MembershipRow | undefined;
+  membership(conversationId: string, userId: string, q: Sql = this.db): Promise<MembershipRow | undefined> {
+    return q.get<MembershipRow>('SELECT * FROM memberships WHERE conversation_id = ? AND user_id = ?', [
+      conversationId,
+      userId,
+    ]);
   }
 
   /** Current members, longest-standing first (the order ownership passes on in). */
-  activeMembers(conversationId: string): MembershipRow[] {
-    // Asked for every conversation a commit wrote list columns for (its audience).
-    this.activeMembersOf ??= this.db.prepare(
+  activeMembers(conversationId: string, q: Sql = this.db): Promise<MembershipRow[]> {
+    return q.all<MembershipRow>(
       'SELECT * FROM memberships WHERE conversation_id = ? AND left_at IS NULL ORDER BY joined_at, user_id',
+      [conversationId],
     );
-    return this.activeMembersOf.all(conversationId) as MembershipRow[];
   }
 
   /** People who were members and are no longer, most recently gone first. */
-  formerMembers(conversationId: string): MembershipRow[] {
-    return this.db
-      .prepare(
-        'SELECT * FROM memberships WHERE conversation_id = ? AND left_at IS NOT NULL ORDER BY left_at DESC, user_id',
-      )
-      .all(conversationId) as MembershipRow[];
+  formerMembers(conversationId: string, q: Sql = this.db): Promise<MembershipRow[]> {
+    return q.all<MembershipRow>(
+      'SELECT * FROM memberships WHERE conversation_id = ? AND left_at IS NOT NULL ORDER BY left_at DESC, user_id',
+      [conversationId],
+    );
   }
 
-  activeMemberCount(conversationId: string): number {
-    this.activeMemberCountOf ??= this.db.prepare(
+  async activeMemberCount(conversationId: string, q: Sql = this.db): Promise<number> {
+    const row = await q.get<{ n: number }>(
       'SELECT COUNT(*) AS n FROM memberships WHERE conversation_id = ? AND left_at IS NULL',
+      [conversationId],
     );
-    return (this.activeMemberCountOf.get(conversationId) as { n: number }).n;
+    return row?.n ?? 0;
   }
 }

@@ -13,41 +13,41 @@ import type { Social } from './index.ts';
  */
 export function groupPictureRoutes(social: Social, pictures: Pictures): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  const member = (c: Context<AppEnv>): { userId: string; groupId: string } => {
+  const member = async (c: Context<AppEnv>): Promise<{ userId: string; groupId: string }> => {
     const userId = requireUsername(c).user.id;
     const groupId = c.req.param('id') ?? '';
-    social.groups.assertCanEdit(userId, groupId);
+    await social.groups.assertCanEdit(userId, groupId);
     return { userId, groupId };
   };
 
   routes.put(
     '/groups/:id/picture',
     async (c, next) => {
-      member(c);
+      await member(c);
       await next();
     },
     pictureBodyLimit(),
     async (c) => {
-      const { userId, groupId } = member(c);
+      const { userId, groupId } = await member(c);
       const record = await pictures.ingest(userId, new Uint8Array(await c.req.arrayBuffer()));
       let previous: string | null;
       try {
-        previous = social.groups.setPicture(userId, groupId, record.id);
+        previous = await social.groups.setPicture(userId, groupId, record.id);
       } catch (error) {
         // The group changed while the picture was decoded (left, ended): keep nothing of it.
-        pictures.release(record.id);
+        await pictures.release(record.id);
         throw error;
       }
-      if (previous) pictures.release(previous);
-      return c.json(social.conversations.detail(userId, groupId));
+      if (previous) await pictures.release(previous);
+      return c.json(await social.conversations.detail(userId, groupId));
     },
   );
 
-  routes.delete('/groups/:id/picture', (c) => {
-    const { userId, groupId } = member(c);
-    const previous = social.groups.setPicture(userId, groupId, null);
-    if (previous) pictures.release(previous);
-    return c.json(social.conversations.detail(userId, groupId));
+  routes.delete('/groups/:id/picture', async (c) => {
+    const { userId, groupId } = await member(c);
+    const previous = await social.groups.setPicture(userId, groupId, null);
+    if (previous) await pictures.release(previous);
+    return c.json(await social.conversations.detail(userId, groupId));
   });
 
   return routes;

@@ -1,25 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { MIGRATIONS, migrate, openDatabase, type Db } from '../db/index.ts';
+import type { Database } from '../db/index.ts';
+import type { ScratchDatabase } from '../db/scratch-sqlite.ts';
 import { createEventBus, type EventBus, type ServerEvent } from '../events/bus.ts';
+import { createLogger } from '../logger.ts';
 import { createSocial, type Social } from './index.ts';
 
-/** A real SQLite file with users, the social services and a record of every published event (unit tests only). */
+/**
+ * A real database (SQLite or PostgreSQL, migrated and empty) with users, the social services and
+ * a record of every published event: what the social contract suites run on.
+ */
 export interface TestWorld {
-  db: Db;
+  db: Database;
   social: Social;
   bus: EventBus;
   events: ServerEvent[];
   clock: { now: number };
-  addUser(username: string): string;
-  close(): void;
+  addUser(username: string): Promise<string>;
+  close(): Promise<void>;
 }
 
-export function createTestWorld(): TestWorld {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'messenjo-social-'));
-  const db = openDatabase(path.join(dir, 'db.sqlite'));
-  migrate(db, MIGRATIONS);
+export async function createTestWorld(open: () => Promise<ScratchDatabase>): Promise<TestWorld> {
+  const scratch = await open();
+  const db = scratch.database;
   const bus = createEventBus((error) => {
     throw error;
   });
@@ -33,23 +34,24 @@ export function createTestWorld(): TestWorld {
     bus.subscribe(type, (event) => events.push(event));
   }
   const clock = { now: 1_000 };
-  const social = createSocial({ db, bus, now: () => clock.now++ });
+  const social = createSocial({ db, bus, logger: createLogger('error'), now: () => clock.now++ });
   return {
     db,
     social,
     bus,
     events,
     clock,
-    addUser(username) {
+    async addUser(username) {
       const id = `u_${username.toLowerCase()}`;
-      db.prepare(
+      await db.run(
         'INSERT INTO users (id, username, username_key, display_name, created_at) VALUES (?, ?, ?, ?, ?)',
-      ).run(id, username, username.toLowerCase(), username[0]!.toUpperCase() + username.slice(1), 0);
+        [id, username, username.toLowerCase(), username[0]!.toUpperCase() + username.slice(1), 0],
+      );
       return id;
     },
-    close() {
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
+    async close() {
+      social.dispose();
+      await scratch.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { PictureUrls, UserSummary } from '@messenjo/shared';
 import { mediaUrl, PICTURE_SIZES } from '../accounts/media/media-store.ts';
-import type { Db } from '../db/index.ts';
+import { inList, type Sql } from '../db/index.ts';
 
 interface UserRow {
   id: string;
@@ -24,25 +24,21 @@ export function pictureUrls(hash: string | null): PictureUrls | null {
  * "deleted user" rendering are decided once.
  */
 export class UserDirectory {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Sql) {}
 
   /** A live user with a username (able to take part), or undefined. */
-  findActive(userId: string): UserSummary | undefined {
-    const row = this.db
-      .prepare('SELECT id, username, display_name, deleted_at FROM users WHERE id = ?')
-      .get(userId) as UserRow | undefined;
+  async findActive(userId: string, q: Sql = this.db): Promise<UserSummary | undefined> {
+    const row = await q.get<UserRow>(`SELECT ${SUMMARY_COLUMNS} WHERE u.id = ?`, [userId]);
     if (!row || row.deleted_at !== null || row.username === null) return undefined;
     return this.toSummary(row);
   }
 
   /** Summaries for many ids in one query, keyed by id; deleted users show as "deleted user". */
-  summaries(userIds: readonly string[]): Map<string, UserSummary> {
+  async summaries(userIds: readonly string[]): Promise<Map<string, UserSummary>> {
     const result = new Map<string, UserSummary>();
     if (userIds.length === 0) return result;
-    const unique = [...new Set(userIds)];
-    const rows = this.db
-      .prepare(`SELECT ${SUMMARY_COLUMNS} WHERE u.id IN (SELECT value FROM json_each(?))`)
-      .all(JSON.stringify(unique)) as UserRow[];
+    const ids = inList(this.db, 'u.id', [...new Set(userIds)]);
+    const rows = await this.db.all<UserRow>(`SELECT ${SUMMARY_COLUMNS} WHERE ${ids.clause}`, [ids.param]);
     for (const row of rows) result.set(row.id, this.toSummary(row));
     return result;
   }

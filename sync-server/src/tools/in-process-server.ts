@@ -1,9 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../app.ts';
-import { MIGRATIONS, migrate, openDatabase } from '../db/index.ts';
+import { openStorage } from '../db/index.ts';
 import { createLogger } from '../logger.ts';
 import { createServices, type Services } from '../services.ts';
 import { closeHttpServer } from '../server/lifecycle.ts';
@@ -23,20 +22,32 @@ export interface InProcessServer {
 
 /**
  * The same server main.ts builds (createApp + sync socket on a real port the OS picks, real
- * SQLite file), in the test's process: for tests that must publish events the socket reacts
+ * SQLite file, or PostgreSQL with `postgresUrl`), in the test's process: for tests that must publish events the socket reacts
  * to (membership removed) and for fuzzing with server restarts. Everything else uses the built server.
  */
 export async function startInProcessServer(
   dataDir: string,
   hubOptions: Partial<SyncHubOptions> = {},
+  options: { postgresUrl?: string } = {},
 ): Promise<InProcessServer> {
-  const db = openDatabase(path.join(dataDir, 'messenjo.sqlite'));
-  migrate(db, MIGRATIONS);
+  const storage = await openStorage({ dataDir, ...options });
   const logger = createLogger('error');
   let publicUrl = new URL('http://127.0.0.1');
-  const services = createServices({ db, logger, dataDir, publicUrl: () => publicUrl });
+  const services = createServices({
+    database: storage.database,
+    documentsDb: storage.documentsDb,
+    logger,
+    dataDir,
+    publicUrl: () => publicUrl,
+  });
   services.commitWorker?.start(); // as main does
-  const app = createApp({ services, staticDir: dataDir, publicUrl: () => publicUrl, version: 'test' });
+  const app = createApp({
+    services,
+    staticDir: dataDir,
+    publicUrl: () => publicUrl,
+    version: 'test',
+    expectedMigrations: storage.expectedMigrations,
+  });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s)) as Server;
   });
@@ -47,13 +58,13 @@ export async function startInProcessServer(
     publicUrl,
     services,
     hub: sync.hub,
-    seed: Seeder.over(db, services),
+    seed: Seeder.over(storage.database, services),
     async close() {
       await sync.stop(1000);
       await services.push.sender.close();
       await closeHttpServer(server, 1000);
       await services.docStore.close();
-      db.close();
+      await storage.close();
     },
   };
 }

@@ -45,7 +45,7 @@ async function startMessenjo(name: string, entry: string | undefined): Promise<T
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
-      seeder.close();
+      await seeder.close();
       await server.stop();
     })());
   return {
@@ -59,9 +59,9 @@ async function startMessenjo(name: string, entry: string | undefined): Promise<T
         const members: BenchDevice[] = [];
         for (let m = 0; m < membersPerDoc; m++) {
           members.push({ userIndex: users.length, deviceIndex: 0 });
-          users.push(seeder.user(`b${users.length}`, publicUrl));
+          users.push(await seeder.user(`b${users.length}`, publicUrl));
         }
-        const conv = seeder.group(
+        const conv = await seeder.group(
           `bench ${d}`,
           members.map((m, i) => ({
             userId: users[m.userIndex]!.userId,
@@ -72,17 +72,22 @@ async function startMessenjo(name: string, entry: string | undefined): Promise<T
       }
       return Promise.resolve(result);
     },
-    createUserConversations(count) {
+    async createUserConversations(count) {
       const userIndex = users.length;
-      users.push(seeder.user(`b${userIndex}`, publicUrl));
-      const docIds = Array.from({ length: count }, (_, i) =>
-        segmentDocId(seeder.group(`bench ${i}`, [{ userId: users[userIndex]!.userId, role: 'owner' }]), 0),
-      );
-      return Promise.resolve({ device: { userIndex, deviceIndex: 0 }, docIds });
+      users.push(await seeder.user(`b${userIndex}`, publicUrl));
+      const docIds: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const conv = await seeder.group(`bench ${i}`, [{ userId: users[userIndex]!.userId, role: 'owner' }]);
+        docIds.push(segmentDocId(conv, 0));
+      }
+      return { device: { userIndex, deviceIndex: 0 }, docIds };
     },
-    addDevice(userIndex) {
+    async addDevice(userIndex) {
       const deviceIndex = 1 + [...devices.keys()].filter((k) => k.startsWith(`${userIndex}/`)).length;
-      devices.set(`${userIndex}/${deviceIndex}`, seeder.device(users[userIndex]!.userId, publicUrl).cookie);
+      devices.set(
+        `${userIndex}/${deviceIndex}`,
+        (await seeder.device(users[userIndex]!.userId, publicUrl)).cookie,
+      );
       return { userIndex, deviceIndex };
     },
     connect: (device) => ProtocolPeer.connect(server.url, cookieOf(device)),

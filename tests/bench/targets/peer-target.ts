@@ -41,7 +41,7 @@ export function peerTarget(options: {
           const device = { userIndex: users++, deviceIndex: 0 };
           return Promise.resolve({ device, docIds: Array.from({ length: count }, () => `bench-${docs++}`) });
         },
-        addDevice: (userIndex) => ({ userIndex, deviceIndex: 1 }),
+        addDevice: (userIndex) => Promise.resolve({ userIndex, deviceIndex: 1 }),
         connect: (device) => options.connect(origin, `u${device.userIndex}`),
         serverCpuMs: () => processCpuMs(server.process.pid),
         serverRssKb: () => processRssKb(server.process.pid),

@@ -62,7 +62,7 @@ export interface TargetInstance {
   /** One user (one device) who is the only member of `count` new conversations. */
   createUserConversations(count: number): Promise<{ device: BenchDevice; docIds: string[] }>;
   /** Another signed-in device of a user already made. */
-  addDevice(userIndex: number): BenchDevice;
+  addDevice(userIndex: number): Promise<BenchDevice>;
   connect(device: BenchDevice): Promise<BenchPeer>;
   /** CPU the server process has used so far, in ms (undefined when the target cannot say). */
   serverCpuMs(): number | undefined;

@@ -330,7 +330,7 @@ export const w5AppNewDevice: Workload = {
       const messages = doc.getArray<{ text: string }>('messages');
       return messages.get(messages.length - 1).text;
     });
-    const fresh = target.addDevice(device.userIndex);
+    const fresh = await target.addDevice(device.userIndex);
     return withBrowser(async (browser) => {
       const context = await signedInContext(browser, app, fresh);
       try {

@@ -28,7 +28,9 @@ export const w2pPaused: Workload = {
     const extra: BenchPeer[] = [];
     for (let i = 0; i < PAUSED_DEVICES; i++) {
       const g = i % groups;
-      const peer = await target.connect(target.addDevice(g * MEMBERS + (Math.floor(i / groups) % MEMBERS)));
+      const peer = await target.connect(
+        await target.addDevice(g * MEMBERS + (Math.floor(i / groups) % MEMBERS)),
+      );
       await peer.subscribe(set.docIds[g]!);
       extra.push(peer);
     }

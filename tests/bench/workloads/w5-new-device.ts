@@ -28,7 +28,7 @@ export const w5NewDevice: Workload = {
     );
 
     progress('new device syncing');
-    const newDevice = target.addDevice(device.userIndex);
+    const newDevice = await target.addDevice(device.userIndex);
     const cpuBefore = target.serverCpuMs();
     const start = performance.now();
     const peer = await target.connect(newDevice);

@@ -99,10 +99,10 @@ function textsIn(update: Uint8Array): string[] {
   );
 }
 
-function people() {
-  const alice = server.seed.user(`alice${++n}`, server.publicUrl);
-  const bob = server.seed.user(`bob${++n}`, server.publicUrl);
-  const conv = server.seed.group('g', [
+async function people() {
+  const alice = await server.seed.user(`alice${++n}`, server.publicUrl);
+  const bob = await server.seed.user(`bob${++n}`, server.publicUrl);
+  const conv = await server.seed.group('g', [
     { userId: alice.userId, role: 'owner' },
     { userId: bob.userId, role: 'member' },
   ]);
@@ -111,7 +111,7 @@ function people() {
 
 describe('commits beside the event loop', () => {
   it('[RL1] relays reach the other member while the commit ahead of them is in progress; [UP3] acks follow their commits, in order', async () => {
-    const { alice, bob, docId } = people();
+    const { alice, bob, docId } = await people();
     const a = await RawPeer.connect(server.url, alice.cookie);
     const b = await RawPeer.connect(server.url, bob.cookie);
     await subscribe(a, docId);
@@ -138,7 +138,7 @@ describe('commits beside the event loop', () => {
   });
 
   it('[SUB3] a device subscribing while a commit is in progress gets the committing update with the committed head, then its head (HD1); nothing twice', async () => {
-    const { alice, bob, docId } = people();
+    const { alice, bob, docId } = await people();
     const a = await RawPeer.connect(server.url, alice.cookie);
     await subscribe(a, docId);
     const doc = new Y.Doc();

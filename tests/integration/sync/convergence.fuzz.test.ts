@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryPersistence, SyncClient, type WebSocketLike } from '../../../app/src/sync/index.ts';
 import { MembershipStore } from '../../../sync-server/src/conversations/membership-store.ts';
-import { MIGRATIONS, migrate, openDatabase, type Db } from '../../../sync-server/src/db/index.ts';
+import {
+  MIGRATIONS,
+  migrate,
+  openDatabase,
+  SqliteDatabase,
+  type Db,
+} from '../../../sync-server/src/db/index.ts';
 import { createEventBus } from '../../../sync-server/src/events/bus.ts';
 import { createLogger } from '../../../sync-server/src/logger.ts';
 import { connectSocket, SqliteDocStore, SyncHub } from '../../../sync-server/src/sync/index.ts';
@@ -144,7 +150,7 @@ class Network {
     const bus = createEventBus(() => {});
     this.hub = new SyncHub({
       store: new SqliteDocStore(this.db),
-      memberships: new MembershipStore(this.db, bus),
+      memberships: new MembershipStore(new SqliteDatabase(this.db), bus),
       bus,
       logger: createLogger('error', () => {}),
       compactAfterUpdates: 20,
@@ -176,16 +182,18 @@ async function runSeed(seed: number): Promise<void> {
   const file = path.join(data.dir, 'messenjo.sqlite');
   const seeder = Seeder.open(file);
   const url = new URL('http://localhost');
-  const users = ['ann', 'ben', 'cat'].map((name) => seeder.user(name, url));
-  const conv = seeder.group(
+  const users = [];
+  for (const name of ['ann', 'ben', 'cat']) users.push(await seeder.user(name, url));
+  const conv = await seeder.group(
     'fuzz',
     users.map((u, i) => ({ userId: u.userId, role: i === 0 ? 'owner' : 'member' })),
   );
-  const sessions = users.flatMap((u) => [
-    { userId: u.userId, sessionId: u.sessionId },
-    { userId: u.userId, sessionId: seeder.device(u.userId, url).sessionId },
-  ]);
-  seeder.close();
+  const sessions = [];
+  for (const u of users) {
+    sessions.push({ userId: u.userId, sessionId: u.sessionId });
+    sessions.push({ userId: u.userId, sessionId: (await seeder.device(u.userId, url)).sessionId });
+  }
+  await seeder.close();
   const docId = segmentDocId(conv, 0);
   const net = new Network(file);
 

@@ -54,9 +54,9 @@ async function fill(peer: RawPeer, docId: string, author: string, ref: number): 
 
 describe('following a conversation into its next segment', () => {
   it('[SEG2] a socket in the newest segment is subscribed to the next one by the server: one sync with the opening update, then its head and updates; a socket in an older segment only hears of it', async () => {
-    const alice = server.seed.user('alice', server.publicUrl);
-    const bob = server.seed.user('bob', server.publicUrl);
-    const conv = server.seed.group('long', [
+    const alice = await server.seed.user('alice', server.publicUrl);
+    const bob = await server.seed.user('bob', server.publicUrl);
+    const conv = await server.seed.group('long', [
       { userId: alice.userId, role: 'owner' },
       { userId: bob.userId, role: 'member' },
     ]);
@@ -119,9 +119,9 @@ describe('following a conversation into its next segment', () => {
   });
 
   it("[SEG2] the app's client keeps the segment the server subscribed it to, with no subscribe of its own, and stores it", async () => {
-    const alice = server.seed.user('alice2', server.publicUrl);
-    const bob = server.seed.user('bob2', server.publicUrl);
-    const conv = server.seed.group('long2', [
+    const alice = await server.seed.user('alice2', server.publicUrl);
+    const bob = await server.seed.user('bob2', server.publicUrl);
+    const conv = await server.seed.group('long2', [
       { userId: alice.userId, role: 'owner' },
       { userId: bob.userId, role: 'member' },
     ]);

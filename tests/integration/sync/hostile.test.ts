@@ -49,24 +49,25 @@ beforeAll(async () => {
   // The built server advertises http://localhost:<port>; cookies are named by protocol only.
   const publicUrl = new URL('http://localhost');
   seed = Seeder.open(path.join(data.dir, 'messenjo.sqlite'));
-  for (const name of ['alice', 'bob', 'carol', 'mallory'] as const) people[name] = seed.user(name, publicUrl);
-  conv = seed.group('club', [
+  for (const name of ['alice', 'bob', 'carol', 'mallory'] as const)
+    people[name] = await seed.user(name, publicUrl);
+  conv = await seed.group('club', [
     { userId: people.alice.userId, role: 'owner' },
     { userId: people.bob.userId, role: 'member' },
     { userId: people.mallory.userId, role: 'member' },
   ]);
-  otherConv = seed.group('secret', [{ userId: people.carol.userId, role: 'owner' }]);
-  longConv = seed.group('long', [
+  otherConv = await seed.group('secret', [{ userId: people.carol.userId, role: 'owner' }]);
+  longConv = await seed.group('long', [
     { userId: people.alice.userId, role: 'owner' },
     { userId: people.mallory.userId, role: 'member' },
   ]);
   server = await startServer({ dataDir: data.dir });
-  store = new SqliteDocStore(seed.db);
+  store = new SqliteDocStore(seed.sqlite!);
 });
 
 afterAll(async () => {
   await server.stop('SIGTERM');
-  seed.close();
+  await seed.close();
   data.remove();
 });
 

@@ -32,17 +32,19 @@ describe('durability', () => {
   it('[UP3] after SIGKILL mid-burst and a restart, every acked message is stored once and all devices converge; [SD1] a graceful stop closes with 1001 and loses nothing', async () => {
     const seed = Seeder.open(path.join(data.dir, 'messenjo.sqlite'));
     const url = new URL('http://localhost');
-    const users = ['ann', 'ben', 'cat', 'dan'].map((name) => seed.user(name, url));
-    const conv = seed.group(
+    const users = [];
+    for (const name of ['ann', 'ben', 'cat', 'dan']) users.push(await seed.user(name, url));
+    const conv = await seed.group(
       'burst',
       users.map((u, i) => ({ userId: u.userId, role: i === 0 ? 'owner' : 'member' })),
     );
-    const cookies = users.flatMap((u) => [
-      { userId: u.userId, cookie: u.cookie },
-      { userId: u.userId, cookie: seed.device(u.userId, url).cookie },
-      { userId: u.userId, cookie: seed.device(u.userId, url).cookie },
-    ]);
-    seed.close();
+    const cookies: { userId: string; cookie: string }[] = [];
+    for (const u of users) {
+      cookies.push({ userId: u.userId, cookie: u.cookie });
+      cookies.push({ userId: u.userId, cookie: (await seed.device(u.userId, url)).cookie });
+      cookies.push({ userId: u.userId, cookie: (await seed.device(u.userId, url)).cookie });
+    }
+    await seed.close();
     const docId = segmentDocId(conv, 0);
     server = await startServer({ dataDir: data.dir });
     /** Every socket the devices opened, with its close code once closed. */

@@ -121,9 +121,9 @@ function bigUpdate(doc: Y.Doc, author: string, count: number, tag: string): Uint
 describe('bounded memory and fair limits', () => {
   it('[LIM1] a device that stops reading is closed send_backlog (retryable) and, reading again, reconnects and catches up on every message', async () => {
     expect(shouldRetryClose(CLOSE_CODES.send_backlog.code)).toBe(true);
-    const alice = server.seed.user('lim-alice', server.publicUrl);
-    const bob = server.seed.user('lim-bob', server.publicUrl);
-    const conv = server.seed.group('busy', [
+    const alice = await server.seed.user('lim-alice', server.publicUrl);
+    const bob = await server.seed.user('lim-bob', server.publicUrl);
+    const conv = await server.seed.group('busy', [
       { userId: alice.userId, role: 'owner' },
       { userId: bob.userId, role: 'member' },
     ]);
@@ -179,9 +179,9 @@ describe('bounded memory and fair limits', () => {
   });
 
   it("[LIM1] the answer to a device's own subscribe, however large, is not a backlog", async () => {
-    const alice = server.seed.user('lim-alice2', server.publicUrl);
-    const bob = server.seed.user('lim-bob2', server.publicUrl);
-    const conv = server.seed.group('history', [
+    const alice = await server.seed.user('lim-alice2', server.publicUrl);
+    const bob = await server.seed.user('lim-bob2', server.publicUrl);
+    const conv = await server.seed.group('history', [
       { userId: alice.userId, role: 'owner' },
       { userId: bob.userId, role: 'member' },
     ]);
@@ -225,8 +225,8 @@ describe('bounded memory and fair limits', () => {
   });
 
   it('[LIM2] a session past its socket cap and a user past theirs are closed with their own codes; a closed socket frees its place', async () => {
-    const carol = server.seed.user('lim-carol', server.publicUrl);
-    const laptop = server.seed.device(carol.userId, server.publicUrl);
+    const carol = await server.seed.user('lim-carol', server.publicUrl);
+    const laptop = await server.seed.device(carol.userId, server.publicUrl);
     const first = await RawPeer.connect(server.url, carol.cookie);
     const second = await RawPeer.connect(server.url, carol.cookie);
     const third = await RawPeer.connect(server.url, carol.cookie, { hello: false });
@@ -260,12 +260,12 @@ describe('bounded memory and fair limits', () => {
   });
 
   it('[LIM3] the frame budget is per user: two sockets of one user share it, and the one that spends it is closed rate_limited', async () => {
-    const dave = server.seed.user('lim-dave', server.publicUrl);
-    const erin = server.seed.user('lim-erin', server.publicUrl);
+    const dave = await server.seed.user('lim-dave', server.publicUrl);
+    const erin = await server.seed.user('lim-erin', server.publicUrl);
     const phone = await RawPeer.connect(server.url, dave.cookie);
     const tablet = await RawPeer.connect(
       server.url,
-      server.seed.device(dave.userId, server.publicUrl).cookie,
+      (await server.seed.device(dave.userId, server.publicUrl)).cookie,
     );
     const bystander = await RawPeer.connect(server.url, erin.cookie);
     const unsubscribe: ClientFrame = { type: 'unsubscribe', docIds: [] };

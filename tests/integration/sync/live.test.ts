@@ -64,10 +64,10 @@ async function roundTrip(peer: RawPeer): Promise<void> {
   await peer.next('denied', (f) => f.docId === 'nonsense');
 }
 
-function people() {
-  const alice = server.seed.user(`alice${++n}`, server.publicUrl);
-  const bob = server.seed.user(`bob${++n}`, server.publicUrl);
-  const conv = server.seed.group('g', [
+async function people() {
+  const alice = await server.seed.user(`alice${++n}`, server.publicUrl);
+  const bob = await server.seed.user(`bob${++n}`, server.publicUrl);
+  const conv = await server.seed.group('g', [
     { userId: alice.userId, role: 'owner' },
     { userId: bob.userId, role: 'member' },
   ]);
@@ -76,12 +76,12 @@ function people() {
 
 describe('live authorization', () => {
   it("[LA1] a removed member's sockets are unsubscribed at once and receive nothing more of the conversation", async () => {
-    const { alice, bob, conv, docId } = people();
+    const { alice, bob, conv, docId } = await people();
     const aliceSocket = await RawPeer.connect(server.url, alice.cookie);
     const bobLaptop = await RawPeer.connect(server.url, bob.cookie);
     const bobPhone = await RawPeer.connect(
       server.url,
-      server.seed.device(bob.userId, server.publicUrl).cookie,
+      (await server.seed.device(bob.userId, server.publicUrl)).cookie,
     );
     const doc = new Y.Doc();
     Y.applyUpdate(doc, (await replica(aliceSocket, docId)).update);
@@ -91,7 +91,7 @@ describe('live authorization', () => {
     await bobLaptop.next('update');
     await bobPhone.next('update');
 
-    server.seed.memberships.endMembership(conv, bob.userId, 'removed');
+    await server.seed.memberships.endMembership(conv, bob.userId, 'removed');
     for (const socket of [bobLaptop, bobPhone]) {
       expect(await socket.next('denied')).toEqual({ type: 'denied', docId, reason: 'membership_ended' });
       expect(await socket.next('event')).toMatchObject({
@@ -119,11 +119,11 @@ describe('live authorization', () => {
   });
 
   it("[LA2] a revoked session's socket closes with session_revoked; a deleted user's with user_deleted", async () => {
-    const { alice, bob } = people();
-    const second = server.seed.device(alice.userId, server.publicUrl);
+    const { alice, bob } = await people();
+    const second = await server.seed.device(alice.userId, server.publicUrl);
     const revoked = await RawPeer.connect(server.url, second.cookie);
     const kept = await RawPeer.connect(server.url, alice.cookie);
-    server.services.sessions.revoke(second.sessionId);
+    await server.services.sessions.revoke(second.sessionId);
     expect(await revoked.waitClosed()).toBe(CLOSE_CODES.session_revoked.code);
     expect(kept.closeCode).toBeUndefined();
     const bobSocket = await RawPeer.connect(server.url, bob.cookie);
@@ -133,7 +133,7 @@ describe('live authorization', () => {
   });
 
   it("[AW1] relays typing to the conversation's other subscribers, stamped with the sender, never stored", async () => {
-    const { alice, bob, conv, docId } = people();
+    const { alice, bob, conv, docId } = await people();
     const a = await RawPeer.connect(server.url, alice.cookie);
     const b = await RawPeer.connect(server.url, bob.cookie);
     await replica(a, docId);
@@ -153,7 +153,7 @@ describe('live authorization', () => {
   });
 
   it('[AW1] typing reaches a device while it follows any segment of the conversation, and stops with the last', async () => {
-    const { alice, bob, conv, docId } = people();
+    const { alice, bob, conv, docId } = await people();
     const later = segmentDocId(conv, 1);
     const a = await RawPeer.connect(server.url, alice.cookie);
     const b = await RawPeer.connect(server.url, bob.cookie);
@@ -179,7 +179,7 @@ describe('live authorization', () => {
 
 describe('relay and head', () => {
   it('[HD1] relays an update before its commit (seq 0), then announces the committed head to every subscriber', async () => {
-    const { alice, bob, docId } = people();
+    const { alice, bob, docId } = await people();
     const a = await RawPeer.connect(server.url, alice.cookie);
     const b = await RawPeer.connect(server.url, bob.cookie);
     await replica(a, docId);
@@ -196,7 +196,7 @@ describe('relay and head', () => {
 
 describe('idempotence', () => {
   it('[UP4] a repeated update is acked with seq 0 and not stored again', async () => {
-    const { alice, docId } = people();
+    const { alice, docId } = await people();
     const a = await RawPeer.connect(server.url, alice.cookie);
     await replica(a, docId);
     const doc = new Y.Doc();
@@ -214,7 +214,7 @@ describe('idempotence', () => {
 
 describe('catch-up and compaction', () => {
   it('[SUB3] a device that was away gets only what it lacks, from the log by sequence number', async () => {
-    const { alice, bob, docId } = people();
+    const { alice, bob, docId } = await people();
     const a = await RawPeer.connect(server.url, alice.cookie);
     const doc = new Y.Doc();
     await replica(a, docId);
@@ -249,7 +249,7 @@ describe('catch-up and compaction', () => {
   });
 
   it('[CP1] compacts the log into a snapshot and still serves a device from before it by state vector', async () => {
-    const { alice, bob, docId } = people();
+    const { alice, bob, docId } = await people();
     const a = await RawPeer.connect(server.url, alice.cookie);
     const doc = new Y.Doc();
     await replica(a, docId);
@@ -291,8 +291,8 @@ describe('memory', () => {
     const dir = tempDataDir('messenjo-idle-');
     const idle = await startInProcessServer(dir.dir, { idleUnloadMs: 50 });
     try {
-      const alice = idle.seed.user('idle', idle.publicUrl);
-      const conv = idle.seed.group('g', [{ userId: alice.userId, role: 'owner' }]);
+      const alice = await idle.seed.user('idle', idle.publicUrl);
+      const conv = await idle.seed.group('g', [{ userId: alice.userId, role: 'owner' }]);
       const docId = segmentDocId(conv, 0);
       const a = await RawPeer.connect(idle.url, alice.cookie);
       await replica(a, docId);

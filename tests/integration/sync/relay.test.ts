@@ -22,14 +22,17 @@ afterAll(async () => {
 
 describe('relay between devices', () => {
   it("[RL1] relays a message to the other member and to the sender's other device; it is acked after commit [UP3]", async () => {
-    const alice = server.seed.user('alice', server.publicUrl);
-    const bob = server.seed.user('bob', server.publicUrl);
-    const conv = server.seed.group('g', [
+    const alice = await server.seed.user('alice', server.publicUrl);
+    const bob = await server.seed.user('bob', server.publicUrl);
+    const conv = await server.seed.group('g', [
       { userId: alice.userId, role: 'owner' },
       { userId: bob.userId, role: 'member' },
     ]);
     const aliceLaptop = nodeDevice(server.url, alice.cookie);
-    const alicePhone = nodeDevice(server.url, server.seed.device(alice.userId, server.publicUrl).cookie);
+    const alicePhone = nodeDevice(
+      server.url,
+      (await server.seed.device(alice.userId, server.publicUrl)).cookie,
+    );
     const bobPhone = nodeDevice(server.url, bob.cookie);
     const devices = [aliceLaptop, alicePhone, bobPhone];
     for (const d of devices) d.start();
@@ -52,8 +55,8 @@ describe('relay between devices', () => {
   });
 
   it('[CL6] a new device learns the newest segment from the server, keeps only it open, and loads older ones on request [DM2]', async () => {
-    const alice = server.seed.user('alice2', server.publicUrl);
-    const conv = server.seed.group('long', [{ userId: alice.userId, role: 'owner' }]);
+    const alice = await server.seed.user('alice2', server.publicUrl);
+    const conv = await server.seed.group('long', [{ userId: alice.userId, role: 'owner' }]);
     const writer = nodeDevice(server.url, alice.cookie);
     writer.start();
     const writing = new ConversationSegments(writer, conv);
@@ -62,7 +65,7 @@ describe('relay between devices', () => {
     await eventually(() => writer.pending() === 0, 'every message is acked', 30_000);
     expect(writer.openSegments(conv).sort()).toEqual([0, 1]);
 
-    const reader = nodeDevice(server.url, server.seed.device(alice.userId, server.publicUrl).cookie);
+    const reader = nodeDevice(server.url, (await server.seed.device(alice.userId, server.publicUrl)).cookie);
     reader.start();
     const reading = new ConversationSegments(reader, conv);
     await reading.openLatest();
@@ -82,9 +85,9 @@ describe('relay between devices', () => {
   }, 60_000);
 
   it('[UP2] a refused message costs only itself: the messages written after it (its Yjs neighbours) arrive as new messages', async () => {
-    const alice = server.seed.user('alice3', server.publicUrl);
-    const bob = server.seed.user('bob3', server.publicUrl);
-    const conv = server.seed.group('refusals', [
+    const alice = await server.seed.user('alice3', server.publicUrl);
+    const bob = await server.seed.user('bob3', server.publicUrl);
+    const conv = await server.seed.group('refusals', [
       { userId: alice.userId, role: 'owner' },
       { userId: bob.userId, role: 'member' },
     ]);

@@ -93,16 +93,15 @@ export class Pictures {
       renameSync(tmp, file);
     }
     const record: MediaRecord = { id: newId('media'), ownerId, hash, createdAt: this.now() };
-    this.media.insert(record);
+    await this.media.insert(record);
     return record;
   }
 
   /** Forgets a media row; its files go once no other row shares the same bytes. */
-  release(mediaId: string): void {
-    const record = this.media.get(mediaId);
+  async release(mediaId: string): Promise<void> {
+    const record = await this.media.get(mediaId);
     if (!record) return;
-    this.media.delete(mediaId);
-    if (this.media.countByHash(record.hash) === 0) {
+    if ((await this.media.delete(mediaId, record.hash)) === 0) {
       for (const size of [PICTURE_SIZES.large, PICTURE_SIZES.small])
         rmSync(this.filePath(record.hash, size), { force: true });
     }

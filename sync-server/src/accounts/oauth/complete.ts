@@ -10,14 +10,14 @@ import type { PendingAuthorization } from './state-cookie.ts';
  * it to the signed-in account, or create a new account (under the registration policy).
  * Returns the user to start a session for, or null when linking (the session stays).
  */
-export function completeOAuth(
+export async function completeOAuth(
   accounts: Accounts,
   pending: PendingAuthorization,
   profile: ProviderProfile,
   current: User | undefined,
-): { user: User; created: boolean } | null {
+): Promise<{ user: User; created: boolean } | null> {
   const name = accounts.providerName(pending.provider);
-  const existing = accounts.identities.find(pending.provider, profile.subject);
+  const existing = await accounts.identities.find(pending.provider, profile.subject);
 
   if (pending.mode === 'link') {
     if (!current)
@@ -26,10 +26,10 @@ export function completeOAuth(
       if (existing.userId === current.id) return null;
       throw new OAuthFlowError(`This ${name} account is already linked to another Messenjo account`);
     }
-    if (accounts.identities.listForUser(current.id).some((i) => i.provider === pending.provider)) {
+    if ((await accounts.identities.listForUser(current.id)).some((i) => i.provider === pending.provider)) {
       throw new OAuthFlowError(`Your account already has a ${name} account linked: unlink it first`);
     }
-    accounts.identities.link({
+    await accounts.identities.link({
       provider: pending.provider,
       subject: profile.subject,
       userId: current.id,
@@ -40,14 +40,14 @@ export function completeOAuth(
   }
 
   if (existing) {
-    const user = accounts.users.get(existing.userId);
+    const user = await accounts.users.get(existing.userId);
     if (!user) throw new OAuthFlowError('This account was deleted');
-    accounts.identities.recordUse(pending.provider, profile.subject, accounts.now());
+    await accounts.identities.recordUse(pending.provider, profile.subject, accounts.now());
     return { user, created: false };
   }
 
   try {
-    const user = accounts.createAccount(
+    const user = await accounts.createAccount(
       {
         // A provider's name follows its rules, not ours: kept only when valid here.
         displayName: displayNameSchema.safeParse(profile.displayName).data ?? '',
@@ -55,14 +55,17 @@ export function completeOAuth(
         suggestedUsername: profile.suggestedUsername,
         ...(pending.inviteCode ? { inviteCode: pending.inviteCode } : {}),
       },
-      (created) =>
-        accounts.identities.link({
-          provider: pending.provider,
-          subject: profile.subject,
-          userId: created.id,
-          label: profile.label,
-          createdAt: accounts.now(),
-        }),
+      (created, tx) =>
+        accounts.identities.link(
+          {
+            provider: pending.provider,
+            subject: profile.subject,
+            userId: created.id,
+            label: profile.label,
+            createdAt: accounts.now(),
+          },
+          tx,
+        ),
     );
     return { user, created: true };
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { OAuthProviderId } from '@messenjo/shared';
-import type { Db } from '../../db/index.ts';
+import type { Sql } from '../../db/index.ts';
 
 export interface OAuthIdentity {
   provider: OAuthProviderId;
@@ -30,48 +30,51 @@ const toIdentity = (r: Row): OAuthIdentity => ({
 
 /** Accounts at GitHub, Google or the OIDC provider linked to ours: one per provider per user. */
 export class IdentityStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Sql) {}
 
-  find(provider: OAuthProviderId, subject: string): OAuthIdentity | null {
-    const row = this.db
-      .prepare('SELECT * FROM oauth_identities WHERE provider = ? AND subject = ?')
-      .get(provider, subject) as Row | undefined;
+  async find(provider: OAuthProviderId, subject: string): Promise<OAuthIdentity | null> {
+    const row = await this.db.get<Row>('SELECT * FROM oauth_identities WHERE provider = ? AND subject = ?', [
+      provider,
+      subject,
+    ]);
     return row ? toIdentity(row) : null;
   }
 
-  listForUser(userId: string): OAuthIdentity[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM oauth_identities WHERE user_id = ? ORDER BY created_at')
-        .all(userId) as Row[]
-    ).map(toIdentity);
+  async listForUser(userId: string, q: Sql = this.db): Promise<OAuthIdentity[]> {
+    const rows = await q.all<Row>(
+      'SELECT * FROM oauth_identities WHERE user_id = ? ORDER BY created_at, provider',
+      [userId],
+    );
+    return rows.map(toIdentity);
   }
 
-  link(identity: Omit<OAuthIdentity, 'lastUsedAt'>): void {
-    this.db
-      .prepare(
-        'INSERT INTO oauth_identities (provider, subject, user_id, label, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(
+  async link(identity: Omit<OAuthIdentity, 'lastUsedAt'>, q: Sql = this.db): Promise<void> {
+    await q.run(
+      'INSERT INTO oauth_identities (provider, subject, user_id, label, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [
         identity.provider,
         identity.subject,
         identity.userId,
         identity.label,
         identity.createdAt,
         identity.createdAt,
-      );
-  }
-
-  recordUse(provider: OAuthProviderId, subject: string, at: number): void {
-    this.db
-      .prepare('UPDATE oauth_identities SET last_used_at = ? WHERE provider = ? AND subject = ?')
-      .run(at, provider, subject);
-  }
-
-  unlink(userId: string, provider: string): boolean {
-    return (
-      this.db.prepare('DELETE FROM oauth_identities WHERE user_id = ? AND provider = ?').run(userId, provider)
-        .changes > 0
+      ],
     );
+  }
+
+  async recordUse(provider: OAuthProviderId, subject: string, at: number): Promise<void> {
+    await this.db.run('UPDATE oauth_identities SET last_used_at = ? WHERE provider = ? AND subject = ?', [
+      at,
+      provider,
+      subject,
+    ]);
+  }
+
+  async unlink(userId: string, provider: string, q: Sql = this.db): Promise<boolean> {
+    const result = await q.run('DELETE FROM oauth_identities WHERE user_id = ? AND provider = ?', [
+      userId,
+      provider,
+    ]);
+    return result.changes > 0;
   }
 }

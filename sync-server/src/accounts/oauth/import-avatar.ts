@@ -23,11 +23,11 @@ export async function importAvatar(
       throw new Error('too large');
     const bytes = new Uint8Array(await response.arrayBuffer());
     const record = await deps.pictures.ingest(userId, bytes);
-    if (deps.accounts.users.get(userId)?.pictureMediaId) {
-      deps.pictures.release(record.id); // the person was quicker and uploaded one already
+    if ((await deps.accounts.users.get(userId))?.pictureMediaId) {
+      await deps.pictures.release(record.id); // the person was quicker and uploaded one already
       return;
     }
-    deps.accounts.users.setPicture(userId, record.id);
+    await deps.accounts.users.setPicture(userId, record.id);
   } catch (error) {
     deps.logger.warn('provider avatar not imported', {
       userId,

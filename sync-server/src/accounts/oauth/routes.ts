@@ -104,10 +104,10 @@ export function oauthRoutes(deps: {
         throw new OAuthFlowError('Your session changed before the link finished: try again');
       }
       const profile = await provider.finish(callbackUrl, pending);
-      const result = completeOAuth(accounts, pending, profile, auth?.user);
+      const result = await completeOAuth(accounts, pending, profile, auth?.user);
       if (result === null) return c.redirect('/settings', 302);
       if (result.created && profile.pictureUrl) await importAvatar(deps, result.user.id, profile.pictureUrl);
-      startSession(c, accounts.sessions, publicUrl, result.user.id);
+      await startSession(c, accounts.sessions, publicUrl, result.user.id);
       return c.redirect('/', 302);
     } catch (error) {
       if (error instanceof OAuthFlowError) return fail(c, mode, error.reason);

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/index.ts';
+import type { Sql } from '../../db/index.ts';
 
 export interface PasskeyCredential {
   id: string;
@@ -38,15 +38,13 @@ const toCredential = (r: Row): PasskeyCredential => ({
 
 /** The passkeys registered to accounts (public keys only: the private key never leaves the device). */
 export class PasskeyStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Sql) {}
 
-  add(credential: Omit<PasskeyCredential, 'lastUsedAt'>): void {
-    this.db
-      .prepare(
-        `INSERT INTO passkey_credentials (id, user_id, webauthn_user, public_key, counter, transports, name, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+  async add(credential: Omit<PasskeyCredential, 'lastUsedAt'>, q: Sql = this.db): Promise<void> {
+    await q.run(
+      `INSERT INTO passkey_credentials (id, user_id, webauthn_user, public_key, counter, transports, name, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         credential.id,
         credential.userId,
         credential.webauthnUser,
@@ -55,33 +53,34 @@ export class PasskeyStore {
         JSON.stringify(credential.transports),
         credential.name,
         credential.createdAt,
-      );
+      ],
+    );
   }
 
-  get(id: string): PasskeyCredential | null {
-    const row = this.db.prepare('SELECT * FROM passkey_credentials WHERE id = ?').get(id) as Row | undefined;
+  async get(id: string): Promise<PasskeyCredential | null> {
+    const row = await this.db.get<Row>('SELECT * FROM passkey_credentials WHERE id = ?', [id]);
     return row ? toCredential(row) : null;
   }
 
-  listForUser(userId: string): PasskeyCredential[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM passkey_credentials WHERE user_id = ? ORDER BY created_at')
-        .all(userId) as Row[]
-    ).map(toCredential);
+  async listForUser(userId: string, q: Sql = this.db): Promise<PasskeyCredential[]> {
+    const rows = await q.all<Row>(
+      'SELECT * FROM passkey_credentials WHERE user_id = ? ORDER BY created_at, id',
+      [userId],
+    );
+    return rows.map(toCredential);
   }
 
-  recordUse(id: string, counter: number, at: number): void {
-    this.db
-      .prepare('UPDATE passkey_credentials SET counter = ?, last_used_at = ? WHERE id = ?')
-      .run(counter, at, id);
+  async recordUse(id: string, counter: number, at: number): Promise<void> {
+    await this.db.run('UPDATE passkey_credentials SET counter = ?, last_used_at = ? WHERE id = ?', [
+      counter,
+      at,
+      id,
+    ]);
   }
 
   /** Deletes one of the user's passkeys; false when it is not theirs or does not exist. */
-  remove(userId: string, id: string): boolean {
-    return (
-      this.db.prepare('DELETE FROM passkey_credentials WHERE id = ? AND user_id = ?').run(id, userId)
-        .changes > 0
-    );
+  async remove(userId: string, id: string, q: Sql = this.db): Promise<boolean> {
+    const result = await q.run('DELETE FROM passkey_credentials WHERE id = ? AND user_id = ?', [id, userId]);
+    return result.changes > 0;
   }
 }

@@ -61,7 +61,7 @@ export function passkeyRoutes(deps: {
     webauthnUserHandle: string,
   ): Promise<Response> {
     const rp = relyingParty(deps.publicUrl());
-    const existing = flow.userId ? accounts.passkeys.listForUser(flow.userId) : [];
+    const existing = flow.userId ? await accounts.passkeys.listForUser(flow.userId) : [];
     const options = await generateRegistrationOptions({
       rpName: rp.rpName,
       rpID: rp.rpID,
@@ -73,7 +73,7 @@ export function passkeyRoutes(deps: {
       // A discoverable credential lets sign-in start without typing a username.
       authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
     });
-    const flowId = accounts.flows.put<RegisterFlow>('passkey.register', {
+    const flowId = await accounts.flows.put<RegisterFlow>('passkey.register', {
       ...flow,
       challenge: options.challenge,
       webauthnUser: webauthnUserHandle,
@@ -103,8 +103,9 @@ export function passkeyRoutes(deps: {
   // Sign-up: the account is created only once the passkey verified.
   routes.post('/register/options', async (c) => {
     const body = await readJson(c, passkeyRegisterOptionsRequestSchema);
-    accounts.registration.check(body.inviteCode);
-    if (body.username && accounts.users.isTaken(body.username)) throw refuse.usernameTaken(body.username);
+    await accounts.registration.check(body.inviteCode);
+    if (body.username && (await accounts.users.isTaken(body.username)))
+      throw refuse.usernameTaken(body.username);
     const handle = encodeBase64urlNoPadding(randomBytes(16));
     const name = body.username ?? `messenjo-${handle.slice(0, 6)}`;
     return registrationOptions(
@@ -120,47 +121,50 @@ export function passkeyRoutes(deps: {
 
   routes.post('/register/verify', async (c) => {
     const body = await readJson(c, passkeyVerifyRequestSchema);
-    const flow = accounts.flows.take<RegisterFlow>('passkey.register', body.flowId);
+    const flow = await accounts.flows.take<RegisterFlow>('passkey.register', body.flowId);
     if (!flow || flow.userId) throw failed('this sign-up expired or was already used; start again');
     const credential = await verifyRegistration(flow, body.response);
     const now = accounts.now();
-    const user = accounts.createAccount(
+    const user = await accounts.createAccount(
       {
         displayName: flow.username ?? '',
         username: flow.username ?? null,
         ...(flow.inviteCode ? { inviteCode: flow.inviteCode } : {}),
       },
-      (created) =>
-        accounts.passkeys.add({
-          id: credential.id,
-          userId: created.id,
-          webauthnUser: flow.webauthnUser,
-          publicKey: credential.publicKey,
-          counter: credential.counter,
-          transports: credential.transports ?? [],
-          name: body.name ?? '',
-          createdAt: now,
-        }),
+      (created, tx) =>
+        accounts.passkeys.add(
+          {
+            id: credential.id,
+            userId: created.id,
+            webauthnUser: flow.webauthnUser,
+            publicKey: credential.publicKey,
+            counter: credential.counter,
+            transports: credential.transports ?? [],
+            name: body.name ?? '',
+            createdAt: now,
+          },
+          tx,
+        ),
     );
-    startSession(c, accounts.sessions, deps.publicUrl(), user.id);
-    return c.json(deps.meView(user), 201);
+    await startSession(c, accounts.sessions, deps.publicUrl(), user.id);
+    return c.json(await deps.meView(user), 201);
   });
 
   // Sign-in with a discoverable credential: the authenticator says whose it is.
   routes.post('/login/options', async (c) => {
     const rp = relyingParty(deps.publicUrl());
     const options = await generateAuthenticationOptions({ rpID: rp.rpID, userVerification: 'preferred' });
-    const flowId = accounts.flows.put<LoginFlow>('passkey.login', { challenge: options.challenge });
+    const flowId = await accounts.flows.put<LoginFlow>('passkey.login', { challenge: options.challenge });
     return c.json<PasskeyOptionsResponse<PublicKeyCredentialRequestOptionsJSON>>({ flowId, options });
   });
 
   routes.post('/login/verify', async (c) => {
     const body = await readJson(c, passkeyVerifyRequestSchema);
-    const flow = accounts.flows.take<LoginFlow>('passkey.login', body.flowId);
+    const flow = await accounts.flows.take<LoginFlow>('passkey.login', body.flowId);
     if (!flow) throw failed('this sign-in expired or was already used; start again');
     const response = body.response as unknown as AuthenticationResponseJSON;
-    const stored = accounts.passkeys.get(response.id);
-    const user = stored ? accounts.users.get(stored.userId) : null;
+    const stored = await accounts.passkeys.get(response.id);
+    const user = stored ? await accounts.users.get(stored.userId) : null;
     if (!stored || !user) throw failed('this passkey is not registered here');
     if (response.response.userHandle !== undefined && response.response.userHandle !== stored.webauthnUser) {
       throw failed('the passkey belongs to another account');
@@ -185,16 +189,17 @@ export function passkeyRoutes(deps: {
       throw failed(error instanceof Error ? error.message : 'invalid response');
     }
     if (!result.verified) throw failed('the signature did not verify');
-    accounts.passkeys.recordUse(stored.id, result.authenticationInfo.newCounter, accounts.now());
-    startSession(c, accounts.sessions, deps.publicUrl(), user.id);
-    return c.json(deps.meView(user));
+    await accounts.passkeys.recordUse(stored.id, result.authenticationInfo.newCounter, accounts.now());
+    await startSession(c, accounts.sessions, deps.publicUrl(), user.id);
+    return c.json(await deps.meView(user));
   });
 
   // Another passkey for the signed-in account (a second device, a security key).
   routes.post('/add/options', async (c) => {
     const { user } = requireUser(c);
     const handle =
-      accounts.passkeys.listForUser(user.id)[0]?.webauthnUser ?? encodeBase64urlNoPadding(randomBytes(16));
+      (await accounts.passkeys.listForUser(user.id))[0]?.webauthnUser ??
+      encodeBase64urlNoPadding(randomBytes(16));
     const name = user.username ?? user.id;
     return registrationOptions(
       c,
@@ -207,13 +212,13 @@ export function passkeyRoutes(deps: {
   routes.post('/add/verify', async (c) => {
     const { user } = requireUser(c);
     const body = await readJson(c, passkeyVerifyRequestSchema);
-    const flow = accounts.flows.take<RegisterFlow>('passkey.register', body.flowId);
+    const flow = await accounts.flows.take<RegisterFlow>('passkey.register', body.flowId);
     if (!flow || flow.userId !== user.id)
       throw failed('this request expired or was already used; start again');
     const credential = await verifyRegistration(flow, body.response);
-    if (accounts.passkeys.get(credential.id))
+    if (await accounts.passkeys.get(credential.id))
       throw new AppError(409, 'already_linked', 'This passkey is already registered');
-    accounts.passkeys.add({
+    await accounts.passkeys.add({
       id: credential.id,
       userId: user.id,
       webauthnUser: flow.webauthnUser,
@@ -223,7 +228,7 @@ export function passkeyRoutes(deps: {
       name: body.name ?? '',
       createdAt: accounts.now(),
     });
-    return c.json(deps.meView(user), 201);
+    return c.json(await deps.meView(user), 201);
   });
 
   return routes;

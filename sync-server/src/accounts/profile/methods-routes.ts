@@ -10,34 +10,27 @@ export function methodsRoutes(deps: { accounts: Accounts; meView: MeView }): Hon
   const { accounts } = deps;
   const routes = new Hono<AppEnv>();
 
-  routes.delete('/me/passkeys/:id', (c) => {
+  routes.delete('/me/passkeys/:id', async (c) => {
     const { user } = requireUser(c);
     const id = c.req.param('id');
-    accounts.db
-      .transaction(() => {
-        if (!accounts.passkeys.listForUser(user.id).some((p) => p.id === id)) {
-          throw notFound('No such passkey on your account');
-        }
-        accounts.assertNotLastMethod(user.id);
-        accounts.passkeys.remove(user.id, id);
-      })
-      .immediate();
-    return c.json(deps.meView(user));
+    const removed = await accounts.removeMethod(user.id, {
+      exists: async (tx) => (await accounts.passkeys.listForUser(user.id, tx)).some((p) => p.id === id),
+      remove: (tx) => accounts.passkeys.remove(user.id, id, tx),
+    });
+    if (!removed) throw notFound('No such passkey on your account');
+    return c.json(await deps.meView(user));
   });
 
-  routes.delete('/me/identities/:provider', (c) => {
+  routes.delete('/me/identities/:provider', async (c) => {
     const { user } = requireUser(c);
     const provider = c.req.param('provider');
-    accounts.db
-      .transaction(() => {
-        if (!accounts.identities.listForUser(user.id).some((i) => i.provider === provider)) {
-          throw notFound(`No ${provider} account is linked to yours`);
-        }
-        accounts.assertNotLastMethod(user.id);
-        accounts.identities.unlink(user.id, provider);
-      })
-      .immediate();
-    return c.json(deps.meView(user));
+    const removed = await accounts.removeMethod(user.id, {
+      exists: async (tx) =>
+        (await accounts.identities.listForUser(user.id, tx)).some((i) => i.provider === provider),
+      remove: (tx) => accounts.identities.unlink(user.id, provider, tx),
+    });
+    if (!removed) throw notFound(`No ${provider} account is linked to yours`);
+    return c.json(await deps.meView(user));
   });
 
   return routes;

@@ -27,23 +27,23 @@ export function pictureRoutes(deps: {
       const { user } = requireUser(c);
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       const record = await deps.pictures.ingest(user.id, bytes);
-      const previous = deps.accounts.users.get(user.id)?.pictureMediaId ?? null;
-      deps.accounts.users.setPicture(user.id, record.id);
-      if (previous) deps.pictures.release(previous);
+      const previous = (await deps.accounts.users.get(user.id))?.pictureMediaId ?? null;
+      await deps.accounts.users.setPicture(user.id, record.id);
+      if (previous) await deps.pictures.release(previous);
       deps.bus.publish({ type: 'user.changed', userId: user.id });
-      return c.json(deps.meView(user));
+      return c.json(await deps.meView(user));
     },
   );
 
-  routes.delete('/me/picture', (c) => {
+  routes.delete('/me/picture', async (c) => {
     const { user } = requireUser(c);
-    const previous = deps.accounts.users.get(user.id)?.pictureMediaId ?? null;
+    const previous = (await deps.accounts.users.get(user.id))?.pictureMediaId ?? null;
     if (previous) {
-      deps.accounts.users.setPicture(user.id, null);
-      deps.pictures.release(previous);
+      await deps.accounts.users.setPicture(user.id, null);
+      await deps.pictures.release(previous);
       deps.bus.publish({ type: 'user.changed', userId: user.id });
     }
-    return c.json(deps.meView(user));
+    return c.json(await deps.meView(user));
   });
 
   return routes;

@@ -21,38 +21,36 @@ export function profileRoutes(deps: {
   const { accounts } = deps;
   const routes = new Hono<AppEnv>();
 
-  routes.get('/me', (c) => c.json(deps.meView(requireUser(c).user)));
+  routes.get('/me', async (c) => c.json(await deps.meView(requireUser(c).user)));
 
   // The app's start-up question "is anyone signed in here?": 200 either way, so an anonymous
   // visit does not log a failed request in the browser console.
-  routes.get('/auth/session', (c) => {
+  routes.get('/auth/session', async (c) => {
     const auth = c.get('auth');
-    return c.json<SessionStateResponse>({ me: auth ? deps.meView(auth.user) : null });
+    return c.json<SessionStateResponse>({ me: auth ? await deps.meView(auth.user) : null });
   });
 
   routes.patch('/me', async (c) => {
     const { user } = requireUser(c);
     const body = await readJson(c, updateProfileRequestSchema);
-    accounts.db
-      .transaction(() => {
-        if (body.username !== undefined) {
-          accounts.users.setUsername(user.id, body.username);
-          // Until the person picks one, the display name follows the first username.
-          if (user.displayName === '' && body.displayName === undefined) {
-            accounts.users.setDisplayName(user.id, body.username);
-          }
-        }
-        if (body.displayName !== undefined) accounts.users.setDisplayName(user.id, body.displayName);
-      })
-      .immediate();
+    // Each field is one statement (the username's uniqueness is its index's): a refused
+    // username changes nothing, as it is written first.
+    if (body.username !== undefined) {
+      await accounts.users.setUsername(user.id, body.username);
+      // Until the person picks one, the display name follows the first username.
+      if (user.displayName === '' && body.displayName === undefined) {
+        await accounts.users.setDisplayName(user.id, body.username);
+      }
+    }
+    if (body.displayName !== undefined) await accounts.users.setDisplayName(user.id, body.displayName);
     deps.bus.publish({ type: 'user.changed', userId: user.id });
-    return c.json(deps.meView(user));
+    return c.json(await deps.meView(user));
   });
 
   // Account deletion: the person's messages stay for the others as "deleted user".
-  routes.delete('/me', (c) => {
+  routes.delete('/me', async (c) => {
     const { user } = requireUser(c);
-    deleteAccount(accounts, deps.pictures, user.id);
+    await deleteAccount(accounts, deps.pictures, user.id);
     clearSessionCookie(c, deps.publicUrl());
     return c.body(null, 204);
   });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../app.ts';
-import { MIGRATIONS, migrate, openDatabase } from '../../db/index.ts';
+import { MIGRATIONS, migrate, openDatabase, SqliteDatabase } from '../../db/index.ts';
 import { silentLogger } from '../../logger.ts';
 import { createServices } from '../../services.ts';
 import { SESSION_LIFETIME_MS } from '../../sessions/index.ts';
@@ -18,21 +18,26 @@ afterAll(() => {
 });
 
 let now = 1_700_000_000_000;
-const services = createServices({ db, logger: silentLogger, now: () => now });
+const services = createServices({
+  database: new SqliteDatabase(db),
+  documentsDb: db,
+  logger: silentLogger,
+  now: () => now,
+});
 const app = createApp({
   services,
   staticDir: dir,
   publicUrl: () => new URL('https://chat.example.org'),
   version: '0.0.0',
 });
-const user = services.accounts.users.create({ displayName: 'Ann', username: 'ann' });
+const user = await services.accounts.users.create({ displayName: 'Ann', username: 'ann' });
 
 const me = (token: string) =>
   app.request('/api/me', { headers: { cookie: `__Host-messenjo_session=${token}` } });
 
 describe('session middleware', () => {
   it('puts the user on the request and leaves a fresh session cookie alone', async () => {
-    const { token } = services.sessions.create(user.id, 'test');
+    const { token } = await services.sessions.create(user.id, 'test');
     const response = await me(token);
     expect(response.status).toBe(200);
     expect(((await response.json()) as { username: string }).username).toBe('ann');
@@ -40,7 +45,7 @@ describe('session middleware', () => {
   });
 
   it('renews a session used after half its lifetime and sends the cookie again with the new expiry', async () => {
-    const { token } = services.sessions.create(user.id, 'test');
+    const { token } = await services.sessions.create(user.id, 'test');
     now += 20 * DAY_MS;
     const response = await me(token);
     expect(response.status).toBe(200);
@@ -53,7 +58,7 @@ describe('session middleware', () => {
   });
 
   it('answers an expired session with 401 and clears its cookie', async () => {
-    const { token } = services.sessions.create(user.id, 'test');
+    const { token } = await services.sessions.create(user.id, 'test');
     now += SESSION_LIFETIME_MS + 1;
     const response = await me(token);
     expect(response.status).toBe(401);

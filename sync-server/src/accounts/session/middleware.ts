@@ -19,8 +19,8 @@ export function sessionMiddleware(deps: {
     const token = getCookie(c, name);
     c.set('auth', undefined);
     if (token !== undefined) {
-      const validated = deps.sessions.validate(token);
-      const user = validated ? deps.users.get(validated.session.userId) : null;
+      const validated = await deps.sessions.validate(token);
+      const user = validated ? await deps.users.get(validated.session.userId) : null;
       if (validated && user) {
         c.set('auth', { user, session: validated.session });
         if (validated.renewed) writeSessionCookie(c, deps.publicUrl(), token, validated.session.expiresAt);

@@ -12,17 +12,17 @@ export function sessionRoutes(deps: { sessions: SessionStore; publicUrl: () => U
   const routes = new Hono<AppEnv>();
 
   // Signing out twice, or without a session, is not an error: the device is signed out either way.
-  routes.post('/auth/sign-out', (c) => {
+  routes.post('/auth/sign-out', async (c) => {
     const auth = c.get('auth');
-    if (auth) deps.sessions.revoke(auth.session.id);
+    if (auth) await deps.sessions.revoke(auth.session.id);
     clearSessionCookie(c, deps.publicUrl());
     return c.body(null, 204);
   });
 
-  routes.get('/me/sessions', (c) => {
+  routes.get('/me/sessions', async (c) => {
     const { user, session } = requireUser(c);
     const body: SessionsResponse = {
-      sessions: deps.sessions.listForUser(user.id).map((s) => ({
+      sessions: (await deps.sessions.listForUser(user.id)).map((s) => ({
         id: s.id,
         deviceName: deviceNameFromUserAgent(s.userAgent),
         createdAt: s.createdAt,
@@ -34,19 +34,19 @@ export function sessionRoutes(deps: { sessions: SessionStore; publicUrl: () => U
   });
 
   // Only the user's own sessions can be found: another user's id is a 404, like a missing one.
-  routes.delete('/me/sessions/:id', (c) => {
+  routes.delete('/me/sessions/:id', async (c) => {
     const { user, session } = requireUser(c);
     const id = c.req.param('id');
-    const target = deps.sessions.listForUser(user.id).find((s) => s.id === id);
+    const target = (await deps.sessions.listForUser(user.id)).find((s) => s.id === id);
     if (!target) throw notFound('No such session on your account');
-    deps.sessions.revoke(target.id);
+    await deps.sessions.revoke(target.id);
     if (target.id === session.id) clearSessionCookie(c, deps.publicUrl());
     return c.body(null, 204);
   });
 
-  routes.post('/me/sessions/revoke-others', (c) => {
+  routes.post('/me/sessions/revoke-others', async (c) => {
     const { user, session } = requireUser(c);
-    const revoked = deps.sessions.revokeAllExcept(user.id, session.id);
+    const revoked = await deps.sessions.revokeAllExcept(user.id, session.id);
     return c.json({ revoked });
   });
 

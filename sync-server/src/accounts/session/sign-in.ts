@@ -8,14 +8,14 @@ import { writeSessionCookie } from './middleware.ts';
  * A session this browser already had is ended first, so signing in again (or as someone else)
  * never leaves a live orphan behind the replaced cookie.
  */
-export function startSession(
+export async function startSession(
   c: Context<AppEnv>,
   sessions: SessionStore,
   publicUrl: URL,
   userId: string,
-): void {
+): Promise<void> {
   const previous = c.get('auth');
-  if (previous) sessions.revoke(previous.session.id);
-  const { token, session } = sessions.create(userId, c.req.header('user-agent') ?? '');
+  if (previous) await sessions.revoke(previous.session.id);
+  const { token, session } = await sessions.create(userId, c.req.header('user-agent') ?? '');
   writeSessionCookie(c, publicUrl, token, session.expiresAt);
 }

@@ -15,8 +15,8 @@ import type { Migration } from './migration.ts';
  * - `uploads`: tus uploads in progress, tied to the uploader, the conversation and the hash
  *   claimed; their declared lengths count against the quota until they finish or expire.
  *
- * The SQL beside it (attachments/blob-store.ts) is portable: a PostgreSQL adapter uses the
- * same statements with its own DDL.
+ * The SQL beside it (attachments/blob-store.ts) runs on both engines; PostgreSQL has the same
+ * tables in its own DDL (db/postgres-migrations.ts, version 70).
  */
 export const m0070Attachments: Migration = {
   version: 70,

@@ -1,4 +1,4 @@
-import type { MessageEntry } from '@messenjo/shared';
+import type { MessageEntry, SystemEntry } from '@messenjo/shared';
 import type { ListColumns } from '../store/list-columns.ts';
 
 /**
@@ -7,9 +7,15 @@ import type { ListColumns } from '../store/list-columns.ts';
  * hears about a conversation's changes, and the list's columns that commit with its messages.
  */
 export interface ConversationPolicy {
-  canWrite(userId: string, conversationId: string): boolean;
+  /**
+   * The answer from memory when it is there; else a promise of it (read from the store, then
+   * kept): the engine asks again once it resolves and decides in that turn.
+   */
+  canWrite(userId: string, conversationId: string): boolean | Promise<boolean>;
   /** Users whose devices are told when the conversation's list data changes. */
-  audience(conversationId: string): string[];
+  audience(conversationId: string): Promise<string[]>;
+  /** Reads what the list columns of this system line will need (names), before it is written. */
+  prepareSystemEntry(entry: SystemEntry): Promise<void>;
   /** The list's columns for messages about to commit, with the newest in display order (written by their commit). */
   listColumns(conversationId: string, newest: MessageEntry, count: number): ListColumns;
   /** Called once a commit wrote the conversation's list columns (the newest message's preview and sender). */

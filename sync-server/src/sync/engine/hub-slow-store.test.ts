@@ -17,7 +17,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { MembershipStore } from '../../conversations/membership-store.ts';
-import { MIGRATIONS, migrate, openDatabase } from '../../db/index.ts';
+import { MIGRATIONS, migrate, openDatabase, SqliteDatabase } from '../../db/index.ts';
 import { createEventBus, type EventBus } from '../../events/bus.ts';
 import { createLogger } from '../../logger.ts';
 import type { AppendRow, CommitExtras, DocStore } from '../store/doc-store.ts';
@@ -142,7 +142,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-function setup(): {
+async function setup(): Promise<{
   hub: SyncHub;
   store: HeldReads;
   memberships: MembershipStore;
@@ -150,17 +150,18 @@ function setup(): {
   conv: string;
   ann: string;
   ben: string;
-} {
+}> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'messenjo-slow-store-'));
   const db = openDatabase(path.join(dir, 'db.sqlite'));
   migrate(db, MIGRATIONS);
   const bus = createEventBus(() => {});
-  const memberships = new MembershipStore(db, bus);
-  const seed = Seeder.over(db, { sessions: new SessionStore(db, bus), memberships });
+  const database = new SqliteDatabase(db);
+  const memberships = new MembershipStore(database, bus);
+  const seed = Seeder.over(database, { sessions: new SessionStore(database, bus), memberships });
   const url = new URL('http://localhost');
-  const ann = seed.user('ann', url).userId;
-  const ben = seed.user('ben', url).userId;
-  const conv = seed.group('g', [
+  const ann = (await seed.user('ann', url)).userId;
+  const ben = (await seed.user('ben', url)).userId;
+  const conv = await seed.group('g', [
     { userId: ann, role: 'owner' },
     { userId: ben, role: 'member' },
   ]);
@@ -176,7 +177,7 @@ function setup(): {
 
 describe('the hub over a store that answers late', () => {
   it('[UP3] handles a socket’s frames in order: the answer to its subscribe, then the acks of the updates sent right behind it', async () => {
-    const { hub, store, conv, ann: annId } = setup();
+    const { hub, store, conv, ann: annId } = await setup();
     const docId = segmentDocId(conv, 0);
     const ann = new Device(hub, annId);
     const doc = new Y.Doc();
@@ -208,7 +209,7 @@ describe('the hub over a store that answers late', () => {
   });
 
   it('[LIM4] a socket that keeps sending while its subscribe waits is closed rate_limited once MAX_WAITING_BYTES wait', async () => {
-    const { hub, store, conv, ann: annId } = setup();
+    const { hub, store, conv, ann: annId } = await setup();
     const docId = segmentDocId(conv, 0);
     const ann = new Device(hub, annId);
     ann.subscribe(docId);
@@ -232,7 +233,7 @@ describe('the hub over a store that answers late', () => {
   });
 
   it('[RL1] an update relayed while a subscribe waits for the store reaches the subscriber in its answer', async () => {
-    const { hub, store, conv, ann: annId, ben: benId } = setup();
+    const { hub, store, conv, ann: annId, ben: benId } = await setup();
     const docId = segmentDocId(conv, 0);
     const ann = new Device(hub, annId);
     const annDoc = new Y.Doc();
@@ -261,12 +262,12 @@ describe('the hub over a store that answers late', () => {
   });
 
   it('[LA1] a membership that ends while a subscribe waits for the store is denied, with no data', async () => {
-    const { hub, store, memberships, conv, ben: benId } = setup();
+    const { hub, store, memberships, conv, ben: benId } = await setup();
     const docId = segmentDocId(conv, 0);
     const ben = new Device(hub, benId);
     ben.subscribe(docId);
     await vi.waitFor(() => expect(store.waiting).toBeGreaterThan(0));
-    memberships.endMembership(conv, benId, 'removed');
+    await memberships.endMembership(conv, benId, 'removed');
     store.release();
     await vi.waitFor(() => expect(ben.frames.some((f) => f.type === 'denied')).toBe(true));
     expect(ben.frames.find((f) => f.type === 'denied')).toMatchObject({ docId, reason: 'not_member' });
@@ -275,7 +276,7 @@ describe('the hub over a store that answers late', () => {
   });
 
   it('[UP3] a failed commit takes the document’s later updates with it: a device that opens it again gets sequence numbers that never collide, and nothing unstored is acked', async () => {
-    const { hub, store, conv, ann: annId, ben: benId } = setup();
+    const { hub, store, conv, ann: annId, ben: benId } = await setup();
     const docId = segmentDocId(conv, 0);
     store.release();
     const ann = new Device(hub, annId);
@@ -326,7 +327,7 @@ describe('the hub over a store that answers late', () => {
   });
 
   it('[UP3] a document dropped from memory while its updates commit is read again only once they are stored: the next update follows them', async () => {
-    const { hub, store, conv, ann: annId, ben: benId } = setup();
+    const { hub, store, conv, ann: annId, ben: benId } = await setup();
     const docId = segmentDocId(conv, 0);
     store.release();
     const ann = new Device(hub, annId);
@@ -364,7 +365,7 @@ describe('the hub over a store that answers late', () => {
   });
 
   it('[SYS1] a system entry for a conversation not in memory is written once its newest segment is read', async () => {
-    const { store, bus, conv, ann: annId } = setup();
+    const { store, bus, conv, ann: annId } = await setup();
     const docId = segmentDocId(conv, 0);
     bus.publish({
       type: 'conversation.system',

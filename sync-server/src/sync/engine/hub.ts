@@ -65,6 +65,11 @@ export class SyncHub implements ConnectionHost {
   private readonly disposers: Disposer[];
   /** System entries on their way into a room (their segment being read). */
   private readonly systemEntries = new Set<Promise<void>>();
+  /** The order sockets were admitted in: an event reaches only the sockets open when it happened. */
+  private readonly admissions = new WeakMap<Peer, number>();
+  private admitted = 0;
+  /** Subscribes reading a user's roles, by user: a membership change of theirs marks them stale. */
+  private readonly rolesReads = new Map<string, Set<{ stale: boolean }>>();
   private closing = false;
 
   constructor(private readonly options: SyncHubOptions) {
@@ -97,19 +102,32 @@ export class SyncHub implements ConnectionHost {
       refuseUpdate: (peer, docId, ref, reason, problem) =>
         this.refuseUpdate(peer, docId, ref, reason, problem),
     };
-    this.disposers = listenToUserEvents(options.bus, {
-      socketsOf: (userId) => this.sockets.of(userId),
-      memberships: options.memberships,
-      conversations: options.conversations,
-      writeSystemEntry: (conversationId, entry) => this.writeSystemEntry(conversationId, entry),
-      committed: () => this.committed(),
-    });
+    this.disposers = [
+      options.bus.subscribe('membership.changed', ({ userId }) => {
+        for (const read of this.rolesReads.get(userId) ?? []) read.stale = true;
+      }),
+    ];
+    this.disposers.push(
+      ...listenToUserEvents(options.bus, {
+        logger,
+        socketsOf: (userId) => this.sockets.of(userId),
+        admissionMark: () => this.admitted,
+        admittedBy: (peer, mark) => (this.admissions.get(peer) ?? Infinity) <= mark,
+        memberships: options.memberships,
+        conversations: options.conversations,
+        writeSystemEntry: (conversationId, entry) => this.writeSystemEntry(conversationId, entry),
+        committed: () => this.committed(),
+      }),
+    );
   }
 
   admit(peer: Peer): CloseReason | 'going_away' | null {
     if (this.closing) return 'going_away';
     const refused = this.sockets.admit(peer);
-    if (!refused) this.options.presence?.joined(peer.auth.sessionId);
+    if (!refused) {
+      this.admissions.set(peer, ++this.admitted);
+      this.options.presence?.joined(peer.auth.sessionId);
+    }
     return refused;
   }
 
@@ -150,8 +168,9 @@ export class SyncHub implements ConnectionHost {
 
   /**
    * SUB1–SUB3. The store is read first (committed heads, newest segments, the log each device
-   * lacks); then, in one turn, the memberships are checked (one query, SUB2: a membership that
-   * ended while the store answered counts), the socket enters each allowed room and gets its
+   * lacks) and so are the user's roles (one query, SUB2; read again when a membership of the
+   * user changed meanwhile, so none that ended counts); then, in one turn, the memberships are
+   * checked, the socket enters each allowed room and gets its
    * answer: the log read plus the updates still committing (`Room.catchUpFromRead`), or the
    * document in memory when those do not reach it, so what was relayed before the socket
    * entered is never missed. Nothing waits for a commit.
@@ -163,6 +182,27 @@ export class SyncHub implements ConnectionHost {
       ...new Set(refs.flatMap(({ ref }) => (ref?.kind === 'segment' ? [ref.conversationId] : []))),
     ];
     const readable = refs.filter(({ ref }) => ref && (ref.kind === 'segment' || ref.userId === userId));
+    const rolesRead = { stale: false };
+    const reads = this.rolesReads.get(userId) ?? new Set();
+    this.rolesReads.set(userId, reads);
+    reads.add(rolesRead);
+    try {
+      return await this.subscribeReading(peer, refs, readable, conversationIds, rolesRead);
+    } finally {
+      reads.delete(rolesRead);
+      if (reads.size === 0) this.rolesReads.delete(userId);
+    }
+  }
+
+  private async subscribeReading(
+    peer: Peer,
+    refs: { item: SubscribeItem; ref: ReturnType<typeof parseDocId> }[],
+    readable: { item: SubscribeItem }[],
+    conversationIds: string[],
+    rolesRead: { stale: boolean },
+  ): Promise<void> {
+    const { userId } = peer.auth;
+    let rolesNow = this.options.memberships.activeRoles(userId, conversationIds);
     const heads =
       readable.length > 0
         ? await this.options.store.heads(readable.map((r) => r.item.docId))
@@ -176,9 +216,14 @@ export class SyncHub implements ConnectionHost {
         }),
       ),
     );
+    // SUB2: one membership query for the whole batch, read again if it may predate a change.
+    let roles = await rolesNow;
+    while (rolesRead.stale) {
+      rolesRead.stale = false;
+      rolesNow = this.options.memberships.activeRoles(userId, conversationIds);
+      roles = await rolesNow;
+    }
     // From here on, one turn: nothing changes between the checks and the answers.
-    // SUB2: one membership query for the whole batch.
-    const roles = this.options.memberships.activeRoles(userId, conversationIds);
     const allowed: { item: SubscribeItem; conversationId: string | null }[] = [];
     for (const { item, ref } of refs) {
       if (!ref) peer.send({ type: 'denied', docId: item.docId, reason: 'bad_doc_id' });
@@ -314,6 +359,12 @@ export class SyncHub implements ConnectionHost {
   }
 
   private async appendSystemEntry(conversationId: string, entry: SystemEntry): Promise<void> {
+    try {
+      await this.options.conversations?.prepareSystemEntry(entry);
+    } catch (err) {
+      // The line is written all the same; its list preview names "someone".
+      this.options.logger.warn('names of a system line not read', { conversationId, err });
+    }
     for (;;) {
       if (!this.segments.isKnown(conversationId)) {
         await this.segments.learn([conversationId]);

@@ -213,7 +213,16 @@ export class Room implements RoomHandle {
         .then(() => this.receive(peer, subscription, ref, update, basis));
     }
     if (peer.subscriptions.get(this.docId) !== subscription) return;
-    this.decide(this.live, peer, subscription, ref, update, basis);
+    const { conversations } = this.context;
+    const { conversationId } = subscription;
+    const writable =
+      conversationId === null || !conversations
+        ? true
+        : conversations.canWrite(peer.auth.userId, conversationId);
+    // LA3: a permission not in memory yet is read first; then everything is decided again, in one turn.
+    if (writable !== true && writable !== false)
+      return writable.then(() => this.receive(peer, subscription, ref, update, basis));
+    this.decide(this.live, peer, subscription, ref, update, basis, writable);
   }
 
   private decide(
@@ -223,15 +232,13 @@ export class Room implements RoomHandle {
     ref: number,
     update: Uint8Array,
     basis: Uint8Array | undefined,
+    writable: boolean,
   ): void {
     const { userId } = peer.auth;
     const refuse = (reason: CloseReason, problem: string): void =>
       this.context.refuseUpdate(peer, this.docId, ref, reason, problem);
-    const { conversations, segments, commits } = this.context;
-    const { conversationId } = subscription;
-    if (conversationId !== null && conversations && !conversations.canWrite(userId, conversationId)) {
-      return refuse('update_not_writable', 'this conversation is read-only for you');
-    }
+    const { segments, commits } = this.context;
+    if (!writable) return refuse('update_not_writable', 'this conversation is read-only for you');
     const skipsAhead = segments.refusal(this.ref);
     // SEG1: refused like a missing dependency: a device that filled the segment before offline may still be resending it.
     if (skipsAhead) return refuse('update_missing_dependency', skipsAhead);

@@ -1,13 +1,19 @@
 import { encodeServerFrame, type SystemEntry, type UserEvent } from '@messenjo/shared';
 import type { MembershipStore } from '../../conversations/membership-store.ts';
 import type { Disposer, EventBus } from '../../events/bus.ts';
+import type { Logger } from '../../logger.ts';
 import type { Peer } from './connection-host.ts';
 import type { ConversationPolicy } from './conversation-policy.ts';
 
 /** What the server's events act on: the sockets of a user, and a conversation's newest segment. */
 export interface UserEventTargets {
+  logger: Logger;
   /** A copy of the user's open sockets (handlers may close them while iterating). */
   socketsOf(userId: string): Peer[];
+  /** A mark of the sockets admitted so far… */
+  admissionMark(): number;
+  /** …and whether a socket was admitted by then. */
+  admittedBy(peer: Peer, mark: number): boolean;
   memberships: MembershipStore;
   conversations?: ConversationPolicy;
   /** SYS1: appends a server-authored entry to the conversation's newest segment. */
@@ -29,6 +35,24 @@ export function listenToUserEvents(bus: EventBus, targets: UserEventTargets): Di
     const frame = encodeServerFrame({ type: 'event', event });
     forUser(userId, (peer) => peer.sendRaw(frame));
   };
+  /** Role reads under way per user and conversation: only the newest one's answer is applied. */
+  const roleReads = new Map<string, number>();
+  const applyRole = async (conversationId: string, userId: string): Promise<void> => {
+    const key = `${userId}\n${conversationId}`;
+    const read = (roleReads.get(key) ?? 0) + 1;
+    roleReads.set(key, read);
+    try {
+      const roles = await targets.memberships.activeRoles(userId, [conversationId]);
+      if (roleReads.get(key) !== read) return; // a later change's read decides
+      const role = roles.get(conversationId) ?? null;
+      forUser(userId, (peer) => {
+        for (const sub of peer.subscriptions.values())
+          if (sub.conversationId === conversationId) sub.role = role;
+      });
+    } finally {
+      if (roleReads.get(key) === read) roleReads.delete(key);
+    }
+  };
 
   const membershipChanged = (
     conversationId: string,
@@ -45,28 +69,36 @@ export function listenToUserEvents(bus: EventBus, targets: UserEventTargets): Di
         }
       });
     } else if (change === 'role') {
-      const role = targets.memberships.activeRoles(userId, [conversationId]).get(conversationId) ?? null;
-      forUser(userId, (peer) => {
-        for (const sub of peer.subscriptions.values())
-          if (sub.conversationId === conversationId) sub.role = role;
-      });
+      applyRole(conversationId, userId).catch((err: unknown) =>
+        targets.logger.error('role change not applied to sockets', { conversationId, userId, err }),
+      );
     }
     tell(userId, { type: 'membership.changed', conversationId, change });
   };
 
   const conversationChanged = (conversationId: string, cause: 'messages' | undefined): void => {
-    const audience = targets.conversations?.audience(conversationId) ?? [];
+    const audience = targets.conversations?.audience(conversationId) ?? Promise.resolve([]);
     const event: UserEvent =
       cause === undefined
         ? { type: 'conversation.changed', conversationId }
         : { type: 'conversation.changed', conversationId, cause };
-    // The sockets open now: one that connects later already reads the change.
-    const sockets = [...new Set(audience)].flatMap((userId) => targets.socketsOf(userId));
     // Events after commit: the system line a group change writes (conversation.system, published
     // right after this) commits first, so a device that refetches the list reads it.
     // One frame for every member's sockets: a busy conversation changes about once a second.
     const frame = encodeServerFrame({ type: 'event', event });
-    queueMicrotask(() => void targets.committed().then(() => sockets.forEach((peer) => peer.sendRaw(frame))));
+    // The sockets open now (the members are read meanwhile): one that connects later reads the change.
+    const mark = targets.admissionMark();
+    queueMicrotask(() => {
+      Promise.all([audience, targets.committed()])
+        .then(([members]) => {
+          for (const userId of new Set(members))
+            for (const peer of targets.socketsOf(userId))
+              if (targets.admittedBy(peer, mark)) peer.sendRaw(frame);
+        })
+        .catch((err: unknown) =>
+          targets.logger.error('conversation change not told', { conversationId, err }),
+        );
+    });
   };
 
   return [

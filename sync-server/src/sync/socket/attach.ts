@@ -3,9 +3,10 @@ import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, SYNC_LIMITS } from '@messenjo/shared';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Services } from '../../services.ts';
-import { readCookie, sessionCookieName } from '../../sessions/index.ts';
+import { readCookie, sessionCookieName, type ValidatedSession } from '../../sessions/index.ts';
 import type { ConnectionHost } from '../engine/connection-host.ts';
 import { connectSocket, type Connection } from './connection.ts';
+import { RevocationsDuringValidation } from './revocations.ts';
 import type { SyncSocket } from './socket.ts';
 import { frameBinaryMessages } from './ws-frames.ts';
 
@@ -34,6 +35,7 @@ export function attachSyncSocket(
     WebSocket: SyncWebSocket,
   });
   const { logger, sessions } = deps.services;
+  const revocations = new RevocationsDuringValidation(deps.services.bus);
   /** Every upgraded socket until its close, for the drain on shutdown (SD1). */
   const open = new Set<SyncWebSocket>();
 
@@ -75,7 +77,28 @@ export function attachSyncSocket(
     }
     const token = readCookie(request.headers.cookie, sessionCookieName(publicUrl));
     if (token === undefined) return refuseUpgrade(socket, 401, 'Unauthorized');
-    const validated = sessions.validate(token);
+    const validation = revocations.watch();
+    sessions.validate(token).then(
+      (validated) => {
+        // A revocation published while the session was read (it was live when read) counts.
+        const revoked = validated !== null && validation.revoked(validated.session);
+        validation.done();
+        admit(request, socket, head, revoked ? null : validated);
+      },
+      (err: unknown) => {
+        validation.done();
+        logger.error('sync upgrade failed: session not read', { err });
+        refuseUpgrade(socket, 503, 'Service Unavailable');
+      },
+    );
+  };
+
+  const admit = (
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    validated: ValidatedSession | null,
+  ): void => {
     if (!validated) {
       // A device whose session ended while it was away: tell it in a way a browser can read.
       const { code } = CLOSE_CODES.unauthenticated;
@@ -98,6 +121,7 @@ export function attachSyncSocket(
   return {
     close: () => {
       server.off('upgrade', onUpgrade);
+      revocations.dispose();
       wss.close();
     },
     /** Resolves once every socket finished its closing handshake (SD1), or ends the rest after the timeout. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { UserStore } from '../../accounts/users.ts';
-import { MIGRATIONS, migrate, openDatabase } from '../../db/index.ts';
+import { MIGRATIONS, migrate, openDatabase, SqliteDatabase } from '../../db/index.ts';
 import { createEventBus } from '../../events/bus.ts';
 import { createLogger, type LogFields } from '../../logger.ts';
 import { transact } from '../../social/transaction.ts';
@@ -104,19 +104,20 @@ describe('WorkerDocStore', { timeout: 30_000 }, () => {
   it('a main-thread transaction that has read, then writes after the worker committed, still commits (it began IMMEDIATE)', async () => {
     const { db, store, stored } = setup();
     await store.appendBatch([row(1, 'busy')]); // the worker is up
-    const users = new UserStore(db, Date.now);
+    const database = new SqliteDatabase(db);
+    const users = new UserStore(database, Date.now);
     let worker: Promise<void> | undefined;
-    transact(
-      db,
+    await transact(
+      database,
       createEventBus(() => {}),
-      () => {
-        expect(users.get('u_nobody')).toBeNull(); // a read first
+      async (tx) => {
+        expect(await users.get('u_nobody', tx)).toBeNull(); // a read first
         worker = store.appendBatch([row(2, 'busy')]);
         // Give the worker every chance to commit now: a deferred transaction would then fail its
         // write with SQLITE_BUSY_SNAPSHOT; an immediate one holds the lock and the worker waits.
         const until = performance.now() + 300;
         while (performance.now() < until && stored('busy').length < 2);
-        users.create({ displayName: 'late' });
+        await users.create({ displayName: 'late' }, tx);
       },
     );
     await worker;
