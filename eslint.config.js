@@ -55,6 +55,192 @@ const SERVER_STORAGE = [
   syncLayer('store'),
 ];
 
+/** The app's folders (app/src/*), and which of them are screens: what a person sees, fed by the session. */
+const APP_FOLDERS = [
+  'lib',
+  'api',
+  'sync',
+  'session',
+  'chat',
+  'social',
+  'accounts',
+  'shell',
+  'ui',
+  'app',
+  'pwa',
+  'search',
+  'export',
+  'notifications',
+  'attachments',
+];
+const SCREENS = ['chat', 'social', 'accounts', 'export', 'notifications'];
+/**
+ * search/ has two sides: its index (the worker, the page's MessageSearch, the OPFS files) sits
+ * below the session, which feeds it the message index's changes and deletes it on sign-out;
+ * its views (the results list and its hook) are a screen.
+ */
+const SEARCH_VIEWS = ['./app/src/search/*.tsx', './app/src/search/use-*.ts'];
+const SEARCH_INDEX = './app/src/search/!(*.tsx|use-*.ts)';
+const appPath = (folder) => `./app/src/${folder}`;
+/** The same as a glob, for zones whose `from` mixes folders and single files (all globs or none). */
+const appGlob = (folder) => `./app/src/${folder}/**`;
+/** The sync client's joining modules, above its layers (socket/, tabs/, core/). */
+const SYNC_JOIN = ['sync-client', 'conversation-segments', 'index'].map(
+  (name) => `./app/src/sync/${name}.ts`,
+);
+
+/** Layering by path (imports that reach across folders relatively), for every file. */
+const BASE_ZONES = [
+  {
+    target: './shared',
+    from: ['./app', './sync-server', './tests'],
+    message: 'shared/ knows neither side: move what both need into shared/.',
+  },
+  {
+    target: './app',
+    from: ['./sync-server', './tests'],
+    message: 'app/ and sync-server/ meet only in shared/.',
+  },
+  {
+    target: './sync-server',
+    from: ['./app', './tests'],
+    message: 'app/ and sync-server/ meet only in shared/.',
+  },
+  {
+    target: SERVER_STORAGE.map((glob) => `./${glob}`),
+    from: [
+      './sync-server/src/http/**',
+      './sync-server/src/routes/**',
+      './sync-server/src/**/routes.ts',
+      './sync-server/src/**/*-routes.ts',
+      `./${SYNC}/socket/**`,
+    ],
+    message: 'Storage knows no HTTP or sockets: let the caller turn its result into a response.',
+  },
+  {
+    target: `./${syncLayer('store')}`,
+    from: [`./${SYNC}/engine/**`, `./${SYNC}/socket/**`, `./${SYNC}/*.ts`],
+    message:
+      'The sync store knows neither the engine nor the sockets: the engine calls it through DocStore (store/doc-store.ts).',
+  },
+  {
+    target: `./${syncLayer('engine')}`,
+    from: [
+      `./${SYNC}/socket/**`,
+      `./${SYNC}/*.ts`,
+      './sync-server/src/http/**',
+      './sync-server/src/routes/**',
+    ],
+    message:
+      'The sync engine knows no sockets or HTTP: it sees a connection as a Peer and is called as a ConnectionHost (engine/connection-host.ts).',
+  },
+  {
+    target: `./${syncLayer('socket')}`,
+    from: `./${SYNC}/engine`,
+    except: ['./connection-host.ts'],
+    message:
+      'The socket side reaches the sync engine only through engine/connection-host.ts (serve-sync.ts wires the hub in).',
+  },
+  {
+    target: `./${syncLayer('socket')}`,
+    from: [`./${SYNC}/store/**`, `./${SYNC}/*.ts`],
+    message: 'The socket side never touches the store: the engine reads and writes documents.',
+  },
+  {
+    target: `./${SOCIAL_DOMAIN}`,
+    from: ['./sync-server/src/http/**', './sync-server/src/**/*routes.ts'],
+    message:
+      'The social domain knows no HTTP: refuse with a DomainError (social/refusals.ts); onError gives the status.',
+  },
+  {
+    target: ACCOUNTS_DOMAIN.map((glob) => `./${glob}`),
+    from: [
+      './sync-server/src/http/**',
+      './sync-server/src/**/*routes.ts',
+      './sync-server/src/accounts/*rate-limit.ts',
+      './sync-server/src/accounts/session/{context,middleware,origin-check,sign-in}.ts',
+    ],
+    message:
+      'The accounts domain knows no HTTP: refuse with a DomainError (accounts/refusals.ts); onError gives the status.',
+  },
+  {
+    target: './app/src/sync/**',
+    from: './app/src/**/*.tsx',
+    message: 'The sync client knows no React: hooks and components read it from outside.',
+  },
+];
+
+/** The app's layers by path, for the app's own modules (its unit tests may join real parts). */
+const APP_ZONES = [
+  // The app's layers (ARCHITECTURE.md "Layering"), lowest first: lib/ ← api/ ← sync/ ←
+  // session/ ← the screens (chat/, social/, accounts/) ← shell/; ui/ holds primitives
+  // that know no data. main.tsx and boot.ts start it all and may import anything.
+  {
+    target: './app/src/lib',
+    from: APP_FOLDERS.filter((folder) => folder !== 'lib').map(appPath),
+    message: 'lib/ is the bottom of the app: it imports nothing of it.',
+  },
+  ...['api', 'app', 'pwa', 'attachments'].map((folder) => ({
+    target: appPath(folder),
+    from: APP_FOLDERS.filter((other) => other !== 'lib' && other !== folder).map(appPath),
+    message: `${folder}/ stands on lib/ alone: what it needs of a session is passed in.`,
+  })),
+  {
+    target: './app/src/sync',
+    from: APP_FOLDERS.filter((folder) => !['lib', 'sync'].includes(folder)).map(appPath),
+    message: 'The sync client knows no session, screens or HTTP: they use it from above.',
+  },
+  {
+    target: './app/src/sync/core',
+    from: ['./app/src/sync/socket', './app/src/sync/tabs', ...SYNC_JOIN],
+    message: 'The sync core knows no socket and no tabs: it speaks through an Upstream (core/upstream.ts).',
+  },
+  {
+    target: './app/src/sync/socket',
+    from: ['./app/src/sync/core', './app/src/sync/tabs', ...SYNC_JOIN],
+    message: 'The socket knows no documents and no tabs.',
+  },
+  {
+    target: './app/src/sync/tabs',
+    from: SYNC_JOIN,
+    message: 'Tab sharing wraps the socket and the core; the client (sync-client.ts) joins them.',
+  },
+  {
+    target: './app/src/session',
+    from: [...SCREENS.concat(['shell', 'ui', 'app', 'pwa']).map(appGlob), ...SEARCH_VIEWS],
+    message: 'The session knows no screens: they read it.',
+  },
+  {
+    target: SEARCH_INDEX,
+    from: [
+      ...APP_FOLDERS.filter((folder) => !['lib', 'sync', 'search'].includes(folder)).map(appGlob),
+      ...SEARCH_VIEWS,
+    ],
+    message: 'The search index knows no session or screens: the session feeds it (onMessagesIndexed).',
+  },
+  {
+    target: [...[...SCREENS, 'shell'].map(appPath), ...SEARCH_VIEWS],
+    from: './app/src/session',
+    except: ['./index.ts'],
+    message: 'Screens reach the session only through its public side, session/index.ts.',
+  },
+  {
+    target: [...[...SCREENS, 'shell'].map(appPath), ...SEARCH_VIEWS],
+    from: './app/src/sync',
+    message: 'Screens reach the sync client only through the session (session/index.ts).',
+  },
+  {
+    target: [...SCREENS.map(appPath), ...SEARCH_VIEWS],
+    from: './app/src/shell',
+    message: 'The shell holds the screens, never the other way round: take what the shell gives as props.',
+  },
+  {
+    target: './app/src/ui',
+    from: APP_FOLDERS.filter((folder) => !['lib', 'ui'].includes(folder)).map(appPath),
+    message: 'ui/ holds primitives that know no data: pass them what they show.',
+  },
+];
+
 function forbidPackages(packages, why) {
   return ['error', { patterns: [{ group: packages, message: why }] }];
 }
@@ -83,87 +269,16 @@ export default tseslint.config(
         'error',
         {
           basePath: root,
-          zones: [
-            {
-              target: './shared',
-              from: ['./app', './sync-server', './tests'],
-              message: 'shared/ knows neither side: move what both need into shared/.',
-            },
-            {
-              target: './app',
-              from: ['./sync-server', './tests'],
-              message: 'app/ and sync-server/ meet only in shared/.',
-            },
-            {
-              target: './sync-server',
-              from: ['./app', './tests'],
-              message: 'app/ and sync-server/ meet only in shared/.',
-            },
-            {
-              target: SERVER_STORAGE.map((glob) => `./${glob}`),
-              from: [
-                './sync-server/src/http/**',
-                './sync-server/src/routes/**',
-                './sync-server/src/**/routes.ts',
-                './sync-server/src/**/*-routes.ts',
-                `./${SYNC}/socket/**`,
-              ],
-              message: 'Storage knows no HTTP or sockets: let the caller turn its result into a response.',
-            },
-            {
-              target: `./${syncLayer('store')}`,
-              from: [`./${SYNC}/engine/**`, `./${SYNC}/socket/**`, `./${SYNC}/*.ts`],
-              message:
-                'The sync store knows neither the engine nor the sockets: the engine calls it through DocStore (store/doc-store.ts).',
-            },
-            {
-              target: `./${syncLayer('engine')}`,
-              from: [
-                `./${SYNC}/socket/**`,
-                `./${SYNC}/*.ts`,
-                './sync-server/src/http/**',
-                './sync-server/src/routes/**',
-              ],
-              message:
-                'The sync engine knows no sockets or HTTP: it sees a connection as a Peer and is called as a ConnectionHost (engine/connection-host.ts).',
-            },
-            {
-              target: `./${syncLayer('socket')}`,
-              from: `./${SYNC}/engine`,
-              except: ['./connection-host.ts'],
-              message:
-                'The socket side reaches the sync engine only through engine/connection-host.ts (serve-sync.ts wires the hub in).',
-            },
-            {
-              target: `./${syncLayer('socket')}`,
-              from: [`./${SYNC}/store/**`, `./${SYNC}/*.ts`],
-              message: 'The socket side never touches the store: the engine reads and writes documents.',
-            },
-            {
-              target: `./${SOCIAL_DOMAIN}`,
-              from: ['./sync-server/src/http/**', './sync-server/src/**/*routes.ts'],
-              message:
-                'The social domain knows no HTTP: refuse with a DomainError (social/refusals.ts); onError gives the status.',
-            },
-            {
-              target: ACCOUNTS_DOMAIN.map((glob) => `./${glob}`),
-              from: [
-                './sync-server/src/http/**',
-                './sync-server/src/**/*routes.ts',
-                './sync-server/src/accounts/*rate-limit.ts',
-                './sync-server/src/accounts/session/{context,middleware,origin-check,sign-in}.ts',
-              ],
-              message:
-                'The accounts domain knows no HTTP: refuse with a DomainError (accounts/refusals.ts); onError gives the status.',
-            },
-            {
-              target: './app/src/sync/**',
-              from: './app/src/**/*.tsx',
-              message: 'The sync client knows no React: hooks and components read it from outside.',
-            },
-          ],
+          zones: BASE_ZONES,
         },
       ],
+    },
+  },
+  {
+    files: ['app/src/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}'],
+    rules: {
+      'import-x/no-restricted-paths': ['error', { basePath: root, zones: [...BASE_ZONES, ...APP_ZONES] }],
     },
   },
   {
@@ -186,7 +301,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': forbidPackages(
         [...OTHER_SIDES.app, ...REACT],
-        'The sync client knows no React (hooks live in app/src/ui/); app/ and sync-server/ meet only in shared/.',
+        'The sync client knows no React (screens read it through the session); app/ and sync-server/ meet only in shared/.',
       ),
     },
   },

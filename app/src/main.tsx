@@ -2,15 +2,13 @@
 import './boot.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './ui/App.tsx';
+import { App } from './shell/App.tsx';
 import { pageTheme } from './lib/theme.ts';
 import { registerServiceWorker } from './pwa/register-sw.ts';
-import { preloadScreenOf } from './ui/screens.tsx';
 import './index.css';
 
 // Before the first render, so the page never flashes the other theme.
 pageTheme();
-preloadScreenOf(window.location.pathname);
 registerServiceWorker();
 
 const root = document.getElementById('root');

@@ -40,13 +40,16 @@ function fakeHost(options: { stored?: string; systemDark?: boolean } = {}) {
  */
 function deviceDoc(): { doc: Y.Doc; source: UserDocSource; opened: () => Promise<unknown> } {
   const doc = new Y.Doc();
-  const handed: Promise<Y.Doc>[] = [];
-  const open = () => {
-    const loading = Promise.resolve(doc);
-    handed.push(loading);
-    return loading;
+  const handed: Promise<void>[] = [];
+  const source: UserDocSource = {
+    get: () => Promise.resolve(doc),
+    // Loaded a moment later, as a document opens from storage.
+    watch: (listener) => {
+      handed.push(Promise.resolve().then(() => listener(doc)));
+      return () => {};
+    },
   };
-  return { doc, source: { open, onDocReplaced: () => () => {} }, opened: () => Promise.all(handed) };
+  return { doc, source, opened: () => Promise.all(handed) };
 }
 function link(a: Y.Doc, b: Y.Doc): void {
   a.on('update', (update: Uint8Array, origin: unknown) => origin !== b && Y.applyUpdate(b, update, a));
@@ -86,8 +89,8 @@ describe('theme', () => {
     const laptopTheme = new ThemeController(laptopBrowser.host);
     const phoneTheme = new ThemeController(phoneBrowser.host);
     const stops = [
-      syncThemeWithUserDoc(laptop.source, 'usr_a', laptopTheme),
-      syncThemeWithUserDoc(phone.source, 'usr_a', phoneTheme),
+      syncThemeWithUserDoc(laptop.source, laptopTheme),
+      syncThemeWithUserDoc(phone.source, phoneTheme),
     ];
     await Promise.all([laptop.opened(), phone.opened()]);
 
@@ -109,7 +112,7 @@ describe('theme', () => {
   it('a document without a choice keeps the remembered one; a choice made before it loaded is written', async () => {
     const device = deviceDoc();
     const theme = new ThemeController(fakeHost({ stored: 'light' }).host);
-    const stop = syncThemeWithUserDoc(device.source, 'usr_a', theme);
+    const stop = syncThemeWithUserDoc(device.source, theme);
     theme.choose('dark');
     await device.opened();
     expect(theme.get()).toBe('dark');

@@ -1,22 +1,21 @@
-import { readSettings, setTheme, userDocId } from '@messenjo/shared';
+import { readSettings, setTheme } from '@messenjo/shared';
 import type * as Y from 'yjs';
 import { isThemeChoice, type ThemeChoice, type ThemeController } from '../lib/theme.ts';
-import type { SyncClient } from '../sync/index.ts';
 
-/** The parts of the sync client the theme needs. */
-export type UserDocSource = Pick<SyncClient, 'open' | 'onDocReplaced'>;
+/** The user's private document as the session offers it (`session.userDocument`). */
+export interface UserDocSource {
+  /** Opens it (once). */
+  get(): Promise<Y.Doc>;
+  /** Calls `listener` with the document once loaded and with each replacement; returns the disposer. */
+  watch(listener: (doc: Y.Doc) => void): () => void;
+}
 
 /**
  * Keeps the theme and the user's private document in step: the document's choice is shown
  * (on load and whenever another device changes it), and a choice made here is written to it.
  * A document without a choice yet leaves the device's remembered one. Returns the disposer.
  */
-export function syncThemeWithUserDoc(
-  client: UserDocSource,
-  userId: string,
-  theme: ThemeController,
-): () => void {
-  const docId = userDocId(userId);
+export function syncThemeWithUserDoc(userDoc: UserDocSource, theme: ThemeController): () => void {
   let doc: Y.Doc | null = null;
   /** Chosen before the document finished loading: written once it has. */
   let unsaved: ThemeChoice | null = null;
@@ -35,16 +34,14 @@ export function syncThemeWithUserDoc(
     showFromDoc();
   };
 
-  void client.open(docId).then((opened) => {
-    if (!stopped) watch(opened);
-  });
+  void userDoc.get();
   const disposers = [
     theme.onChoose((choice) => {
       if (doc) setTheme(doc, choice);
       else unsaved = choice;
     }),
-    client.onDocReplaced((id, replaced) => {
-      if (id === docId && !stopped) watch(replaced);
+    userDoc.watch((next) => {
+      if (!stopped) watch(next);
     }),
   ];
   return () => {

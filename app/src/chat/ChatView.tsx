@@ -1,5 +1,5 @@
-import { useCallback, useMemo, useState } from 'react';
-import { useDeviceSession } from '../session/context.tsx';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useDeviceSession, type TailMessage } from '../session/index.ts';
 import { membershipEndedText, senderName, type ChatInfo } from './chat-info.ts';
 import { Composer, type ComposerMode } from './Composer.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
@@ -7,21 +7,68 @@ import { formatTime } from '../ui/format-time.ts';
 import type { ChatState, ConversationModel } from './conversation-model.ts';
 import { excerpt } from './message-text.ts';
 import { MessageList, type ListContext } from './MessageList.tsx';
+import { ComposerPlaceholder, MessagesPreview } from './MessagesPreview.tsx';
 import { firstUnreadId } from './rows.ts';
 import { typingSentence, type TypingModel } from './typing-model.ts';
 import type { ChatMessage } from './types.ts';
 import { useStore } from '../lib/use-store.ts';
 import { useChatModels } from './use-chat.ts';
 
+/** How long the preview may stand in for a list that has not reported its rows. */
+const PREVIEW_AT_MOST_MS = 1500;
+
 /** The open conversation: its history, who is typing, and the composer (or why it is closed). */
 export function ChatView(props: { meId: string; conversationId: string; info: ChatInfo }) {
-  const models = useChatModels(useDeviceSession(), props.conversationId);
-  if (!models) return <p className="flex-1 p-6 text-sm text-fg-muted">Loading messages…</p>;
-  return <OpenChat model={models.model} typing={models.typing} meId={props.meId} info={props.info} />;
+  const session = useDeviceSession();
+  const models = useChatModels(session, props.conversationId);
+  // A fresh start on this conversation's address: its newest messages as the index held them.
+  const first = useStore(session.firstConversation);
+  const preview = first?.conversationId === props.conversationId && first.messages.length > 0 ? first : null;
+  if (!models)
+    return (
+      <div className="flex min-h-0 flex-1 flex-col">
+        <Opening preview={preview?.messages} meId={props.meId} info={props.info} />
+        <ComposerPlaceholder />
+      </div>
+    );
+  return (
+    <OpenChat
+      model={models.model}
+      typing={models.typing}
+      meId={props.meId}
+      info={props.info}
+      preview={preview?.messages}
+    />
+  );
 }
 
-function OpenChat(props: { model: ConversationModel; typing: TypingModel; meId: string; info: ChatInfo }) {
+/** Before the history is shown: the index's newest messages when the start read them, else a word. */
+function Opening(props: { preview: readonly TailMessage[] | undefined; meId: string; info: ChatInfo }) {
+  if (!props.preview) return <p className="flex-1 p-6 text-sm text-fg-muted">Loading messages…</p>;
+  return (
+    <section className="relative min-h-0 flex-1" aria-label="Messages">
+      <MessagesPreview messages={props.preview} meId={props.meId} info={props.info} />
+    </section>
+  );
+}
+
+function OpenChat(props: {
+  model: ConversationModel;
+  typing: TypingModel;
+  meId: string;
+  info: ChatInfo;
+  preview: readonly TailMessage[] | undefined;
+}) {
   const { model, typing, meId, info } = props;
+  // The preview stays over the real list until that has rendered its rows (no measuring frames shown).
+  const [listShown, setListShown] = useState(false);
+  const showList = useCallback(() => setListShown(true), []);
+  // Should the list never report its rows (an empty pane), the preview still goes.
+  useEffect(() => {
+    if (!props.preview) return;
+    const timer = setTimeout(showList, PREVIEW_AT_MOST_MS);
+    return () => clearTimeout(timer);
+  }, [props.preview, showList]);
   const state = useStore(model.state);
   const [mode, setMode] = useState<ComposerMode | null>(null);
   const [deleting, setDeleting] = useState<ChatMessage | null>(null);
@@ -49,7 +96,7 @@ function OpenChat(props: { model: ConversationModel; typing: TypingModel; meId: 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       {anchor === null ? (
-        <p className="flex-1 p-6 text-sm text-fg-muted">Loading messages…</p>
+        <Opening preview={props.preview} meId={meId} info={info} />
       ) : state.messages.length === 0 && !state.hasOlder ? (
         <p
           className="flex flex-1 items-center justify-center p-6 text-sm text-fg-muted"
@@ -58,7 +105,20 @@ function OpenChat(props: { model: ConversationModel; typing: TypingModel; meId: 
           No messages yet. Say hello!
         </p>
       ) : (
-        <MessageList model={model} state={state} unreadFromId={anchor.unreadFromId} context={context} />
+        <div className="relative flex min-h-0 flex-1 flex-col">
+          {props.preview && !listShown && (
+            <div className="absolute inset-0 z-10 bg-canvas">
+              <MessagesPreview messages={props.preview} meId={meId} info={info} />
+            </div>
+          )}
+          <MessageList
+            model={model}
+            state={state}
+            unreadFromId={anchor.unreadFromId}
+            context={context}
+            onShown={showList}
+          />
+        </div>
       )}
       {info.kind === 'group' && info.membershipEnded && <MembershipEndedLine info={info} />}
       <TypingLine typing={typing} info={info} />

@@ -27,6 +27,8 @@ export function MessageList(props: {
   state: ChatState;
   unreadFromId: string | undefined;
   context: ListContext;
+  /** Called once the list has rendered its first rows (what stands in for it may go). */
+  onShown?: () => void;
 }) {
   const { model, state, context } = props;
   const { meId } = context;
@@ -166,6 +168,9 @@ export function MessageList(props: {
         }}
         followOutput={(bottom) => (bottom ? 'auto' : false)}
         atBottomStateChange={setAtBottom}
+        itemsRendered={(items) => {
+          if (items.length > 0) props.onShown?.();
+        }}
         atBottomThreshold={64}
         increaseViewportBy={{ top: 600, bottom: 300 }}
         defaultItemHeight={40}

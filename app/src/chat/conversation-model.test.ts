@@ -5,12 +5,13 @@ import {
   SYNC_LIMITS,
   userDocOf,
   type MessageEntry,
+  PROTOCOL_VERSION,
 } from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ConversationSegments } from '../sync/conversation.ts';
-import { FakeSocket } from '../sync/fake-socket.ts';
-import { MemoryPersistence } from '../sync/persistence.ts';
+import { ConversationSegments } from '../sync/conversation-segments.ts';
+import { FakeSocket } from '../sync/socket/fake-socket.ts';
+import { MemoryPersistence } from '../sync/core/persistence.ts';
 import { SyncClient } from '../sync/sync-client.ts';
 import { ConversationModel, type ChatState } from './conversation-model.ts';
 
@@ -33,10 +34,10 @@ async function setup() {
   client.start();
   const socket = sockets[0]!;
   socket.open();
-  socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+  socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
   const segments = new ConversationSegments(client, CONV);
   const model = new ConversationModel({
-    client,
+    sync: client,
     meId: 'u_me',
     segments,
     userDoc: () => client.open(USER_DOC),
@@ -191,7 +192,7 @@ describe('conversation model, loading', () => {
     });
     const segments = new ConversationSegments(client, CONV);
     const model = new ConversationModel({
-      client,
+      sync: client,
       meId: 'u_me',
       segments,
       userDoc: () => client.open(USER_DOC),
@@ -218,9 +219,9 @@ describe('conversation model, loading', () => {
     client.start();
     const socket = sockets[0]!;
     socket.open();
-    socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+    socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
     const model = new ConversationModel({
-      client,
+      sync: client,
       meId: 'u_me',
       segments: new ConversationSegments(client, CONV),
       userDoc: () => client.open(USER_DOC),
@@ -271,7 +272,7 @@ describe('conversation model, loading', () => {
     });
     client.start();
     const model = new ConversationModel({
-      client,
+      sync: client,
       meId: 'u_me',
       segments: new ConversationSegments(client, CONV),
       userDoc: () => client.open(USER_DOC),

@@ -17,10 +17,8 @@ import {
   userDocId,
 } from '@messenjo/shared';
 import type * as Y from 'yjs';
-import type { ConversationSegments } from '../sync/conversation.ts';
 import { Store } from '../lib/store.ts';
-import type { SyncClient } from '../sync/sync-client.ts';
-import { messageIdsInUpdate } from './pending.ts';
+import type { ConversationSegments, SyncFacts } from '../session/index.ts';
 import { readerPositions } from './receipts.ts';
 import type { ChatMessage } from './types.ts';
 
@@ -50,7 +48,8 @@ export interface ChatState {
 }
 
 export interface ConversationModelOptions {
-  client: SyncClient;
+  /** Facts of the documents (pending messages, synced) and of the connection. */
+  sync: SyncFacts;
   meId: string;
   segments: ConversationSegments;
   /** The user's private document (read positions, drafts). */
@@ -78,7 +77,7 @@ export class ConversationModel {
   /** The draft of this conversation, changed here or on another of the user's devices. */
   readonly draft = new Store<string>('');
   readonly conversationId: string;
-  private readonly client: SyncClient;
+  private readonly sync: SyncFacts;
   private readonly meId: string;
   private readonly segments: ConversationSegments;
   private readonly watched = new Map<Y.Doc, () => void>();
@@ -91,17 +90,20 @@ export class ConversationModel {
   private closed = false;
 
   constructor(private readonly options: ConversationModelOptions) {
-    this.client = options.client;
+    this.sync = options.sync;
     this.meId = options.meId;
     this.segments = options.segments;
     this.conversationId = options.segments.conversationId;
+    const userDoc = userDocId(this.meId);
+    const segmentPrefix = `conv:${this.conversationId}:`;
     this.disposers.push(
+      // A new, replaced or older segment, or a newer one opened.
       this.segments.subscribe(() => this.rewatch()),
-      this.client.pendingTotal.subscribe(() => this.schedule()),
-      this.client.status.subscribe(() => this.schedule()),
-      this.client.onDocReplaced((docId) => {
-        if (docId.startsWith(`conv:${this.conversationId}:`)) this.rewatch();
+      // Pending, sent, synced: the facts of this conversation's segments and of the user document.
+      this.sync.onFacts((docId) => {
+        if (docId === userDoc || docId.startsWith(segmentPrefix)) this.schedule();
       }),
+      this.sync.status.subscribe(() => this.schedule()),
     );
   }
 
@@ -164,9 +166,8 @@ export class ConversationModel {
     const receipts: { segment: number; receipts: Map<string, ReceiptEntry> }[] = [];
     const messages: ChatMessage[] = [];
     for (const { index, doc } of loaded) {
-      const docId = segmentDocId(this.conversationId, index);
-      for (const update of this.client.unackedUpdates(docId))
-        for (const id of messageIdsInUpdate(update)) pending.add(id);
+      const facts = this.sync.facts(segmentDocId(this.conversationId, index));
+      for (const id of facts.pendingMessageIds) pending.add(id);
       receipts.push({ segment: index, receipts: readReceipts(doc) });
       let read = this.cache.get(doc);
       if (!read) {
@@ -184,20 +185,17 @@ export class ConversationModel {
     const readers = readerPositions(withStatus, receipts, this.meId);
     const oldest = loaded[0]?.index;
     const newest = loaded.at(-1);
-    const status = this.client.status.get();
-    const newestState = newest && this.client.docState(segmentDocId(this.conversationId, newest.index));
+    const newestFacts = newest && this.sync.facts(segmentDocId(this.conversationId, newest.index));
     // Where the view opens depends on the read position too: on a new device the segment can be
     // synced (another device's session opened it earlier) before the user document arrives.
-    const readState = this.client.docState(userDocId(this.meId));
+    const readFacts = this.sync.facts(userDocId(this.meId));
     // "offline" before the first connection attempt (a tab waiting to hold the socket) is not yet offline.
-    const cutOff = this.client.isOffline() || status === 'signed_out';
+    const cutOff = this.sync.isOffline() || this.sync.status.get() === 'signed_out';
+    const newestSettled = newestFacts !== undefined && (newestFacts.synced || newestFacts.denied);
     return {
       ready: this.ready,
-      settled:
-        this.ready &&
-        (cutOff || ((newestState === 'synced' || newestState === 'denied') && readState === 'synced')),
-      readKnown:
-        this.ready && (cutOff || readState === 'synced' || this.client.seqOf(userDocId(this.meId)) > 0),
+      settled: this.ready && (cutOff || (newestSettled && readFacts.synced)),
+      readKnown: this.ready && (cutOff || readFacts.synced || readFacts.syncedBefore),
       messages: withStatus,
       readers: sameReaders(previous.readers, readers) ? previous.readers : readers,
       hasOlder: oldest !== undefined && oldest > 0,
@@ -215,7 +213,7 @@ export class ConversationModel {
   }
 
   private docOf(message: ChatMessage): Y.Doc | undefined {
-    return this.client.doc(segmentDocId(this.conversationId, message.segment));
+    return this.segments.docOf(message.segment);
   }
 
   edit(message: ChatMessage, text: string): void {
@@ -277,7 +275,7 @@ export class ConversationModel {
 
   private isAfter(a: ReadPosition, b: ReadPosition): boolean {
     if (a.segment !== b.segment) return a.segment > b.segment;
-    const doc = this.client.doc(segmentDocId(this.conversationId, a.segment));
+    const doc = this.segments.docOf(a.segment);
     if (!doc) return false;
     const ids = segmentOf(doc)
       .messages.toArray()

@@ -1,6 +1,6 @@
-import { decodeTyping, encodeTyping, TYPING_TIMEOUT_MS } from '@messenjo/shared';
+import { decodeTyping, encodeTyping, TYPING_TIMEOUT_MS, PROTOCOL_VERSION } from '@messenjo/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FakeSocket } from '../sync/fake-socket.ts';
+import { FakeSocket } from '../sync/socket/fake-socket.ts';
 import { SyncClient } from '../sync/sync-client.ts';
 import { TypingModel, typingSentence } from './typing-model.ts';
 
@@ -9,7 +9,7 @@ function setup() {
   const client = new SyncClient({ url: 'ws://test/sync', createSocket: () => socket });
   client.start();
   socket.open();
-  socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+  socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
   let now = 0;
   const model = new TypingModel(client, 'c_1', 'u_me', () => now);
   return { socket, model, advance: (ms: number) => (now += ms) };

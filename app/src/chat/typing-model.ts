@@ -1,6 +1,6 @@
 import { decodeTyping, encodeTyping, TYPING_REFRESH_MS, TYPING_TIMEOUT_MS } from '@messenjo/shared';
 import { Store } from '../lib/store.ts';
-import type { SyncClient } from '../sync/sync-client.ts';
+import type { AwarenessLink } from '../session/index.ts';
 
 /**
  * Who else is typing in one conversation (AW3), and this user's own typing sent out: `true`
@@ -17,7 +17,7 @@ export class TypingModel {
   private announced = false;
 
   constructor(
-    private readonly client: SyncClient,
+    private readonly client: AwarenessLink,
     private readonly conversationId: string,
     private readonly meId: string,
     private readonly now: () => number = Date.now,

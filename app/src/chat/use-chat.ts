@@ -1,5 +1,5 @@
 import { useLayoutEffect, useState } from 'react';
-import type { DeviceSession } from '../session/device-session.ts';
+import type { DeviceSession } from '../session/index.ts';
 import { ConversationModel } from './conversation-model.ts';
 import { TypingModel } from './typing-model.ts';
 
@@ -16,26 +16,38 @@ export function useChatModels(session: DeviceSession, conversationId: string): C
   const [models, setModels] = useState<ChatModels | null>(null);
   // A layout effect: the documents start loading before the pane's first frame, not after it.
   useLayoutEffect(() => {
-    const { client, userId: meId } = session;
-    const model = new ConversationModel({
-      client,
-      meId,
-      segments: session.conversation(conversationId),
-      userDoc: () => session.userDoc(),
-    });
-    const typing = new TypingModel(client, conversationId, meId);
     let live = true;
-    model.start().then(
-      () => {
-        if (live) setModels({ model, typing });
+    let close = (): void => {};
+    // The documents come with the session's working half, loaded right after the first paint.
+    session.parts().then(
+      (parts) => {
+        if (!live) return;
+        const meId = session.userId;
+        const model = new ConversationModel({
+          sync: parts.sync,
+          meId,
+          segments: parts.conversation(conversationId),
+          userDoc: () => parts.userDoc(),
+        });
+        const typing = new TypingModel(parts.awareness, conversationId, meId);
+        close = () => {
+          model.close();
+          typing.close();
+        };
+        model.start().then(
+          () => {
+            performance.mark('messenjo:chat-models');
+            if (live) setModels({ model, typing });
+          },
+          (error: unknown) => console.warn('conversation', error),
+        );
       },
-      (error: unknown) => console.warn('conversation', error),
-    );
+      () => {},
+    ); // the session ended before its working half loaded: nothing to open
     return () => {
       live = false;
       setModels(null);
-      model.close();
-      typing.close();
+      close();
     };
   }, [session, conversationId]);
   return models;

@@ -1,7 +1,7 @@
 import type { MeResponse } from '@messenjo/shared';
 import { useState } from 'react';
 import { Section } from '../accounts/settings/Section.tsx';
-import { useDeviceSession } from '../session/context.tsx';
+import { useDeviceSession } from '../session/index.ts';
 import { Button } from '../ui/Button.tsx';
 import type { ExportFormat } from './protocol.ts';
 import { download, runExport } from './run-export.ts';

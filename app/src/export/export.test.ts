@@ -10,7 +10,7 @@ import {
 } from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { IndexedDbPersistence } from '../sync/persistence.ts';
+import { IndexedDbPersistence } from '../sync/core/persistence.ts';
 import { collectExport } from './collect.ts';
 import { ExportFormatError, parseExport } from './format.ts';
 import { escapeMarkdown, toMarkdown } from './markdown.ts';

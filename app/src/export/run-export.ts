@@ -1,5 +1,4 @@
-import type { DeviceSession } from '../session/device-session.ts';
-import { syncDbName } from '../session/local-db.ts';
+import { syncDbName, type DeviceSession } from '../session/index.ts';
 import type { ExportPerson } from './format.ts';
 import type { ExportAnswer, ExportFormat, ExportRequest } from './protocol.ts';
 

@@ -1,5 +1,5 @@
 import { useStore } from '../lib/use-store.ts';
-import { useDeviceSession } from '../session/context.tsx';
+import { useDeviceSession } from '../session/index.ts';
 import { mutesOf } from './mutes.ts';
 
 /** The conversation header's mute switch: no notification or push for it, on any of the user's devices. */

@@ -1,5 +1,5 @@
 import { parseRoute, router } from '../app/router.ts';
-import type { DeviceSession } from '../session/device-session.ts';
+import type { DeviceSession } from '../session/index.ts';
 import { mutesOf } from './mutes.ts';
 import { arrivedMessages, notificationOf, type Seen } from './new-messages.ts';
 import type { PageToWorker, WorkerToPage } from './sw-notifications.ts';

@@ -1,7 +1,7 @@
 import { mutedConversations, setMuted, userDocOf } from '@messenjo/shared';
 import type * as Y from 'yjs';
 import { Store } from '../lib/store.ts';
-import type { DeviceSession } from '../session/device-session.ts';
+import type { DeviceSession } from '../session/index.ts';
 
 export interface Mutes {
   /** The conversations this user mutes (on every device: the user document's `muted`). */
@@ -18,13 +18,16 @@ export function mutesOf(session: DeviceSession): Mutes {
   if (mutes) return mutes;
   const muted = new Store<ReadonlySet<string>>(new Set());
   let doc: Y.Doc | undefined;
-  void session.userDoc().then((opened) => {
-    doc = opened;
-    const map = userDocOf(opened).muted;
-    const read = (): void => muted.set(mutedConversations(opened));
-    read();
-    map.observe(read);
-  });
+  session.userDoc().then(
+    (opened) => {
+      doc = opened;
+      const map = userDocOf(opened).muted;
+      const read = (): void => muted.set(mutedConversations(opened));
+      read();
+      map.observe(read);
+    },
+    () => {}, // the session ended before its documents loaded: nothing is muted any more
+  );
   mutes = {
     muted,
     async set(conversationId, on) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationRow } from '../session/list-columns.ts';
+import type { ConversationRow } from '../session/index.ts';
 import { arrivedMessages, notificationOf, type Seen } from './new-messages.ts';
 
 const row = (

@@ -1,5 +1,5 @@
 import { SYSTEM_AUTHOR, type PushMessagePayload } from '@messenjo/shared';
-import type { ConversationRow } from '../session/list-columns.ts';
+import type { ConversationRow } from '../session/index.ts';
 
 /** What the list last showed of a conversation: enough to tell a new message from a repaint. */
 export interface Seen {

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { router } from '../app/router.ts';
 import { useStore } from '../lib/use-store.ts';
-import { useDeviceSession } from '../session/context.tsx';
+import { useDeviceSession } from '../session/index.ts';
 import { useFriends } from '../social/use-social.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { listTime } from '../ui/format-time.ts';

@@ -2,7 +2,7 @@ import { parseDocId, SYSTEM_AUTHOR } from '@messenjo/shared';
 import { Store } from '../lib/store.ts';
 import type { FoundMessage, IndexInput, IndexProgress, SearchAnswer, SearchRequest } from './protocol.ts';
 
-/** What the session hands over for each change of its message index (session/local-db.ts `IndexedMessage`). */
+/** What the session hands over for each change of its message index (session/local-index/schema.ts `IndexedMessage`). */
 export interface ChangedMessage {
   id: string;
   conversationId: string;

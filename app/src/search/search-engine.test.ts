@@ -11,7 +11,7 @@ import {
 } from '@messenjo/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { IndexedDbPersistence } from '../sync/persistence.ts';
+import { IndexedDbPersistence } from '../sync/core/persistence.ts';
 import { FtsIndex } from './fts-index.ts';
 import { SearchEngine } from './search-engine.ts';
 

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { syncDbName } from '../session/local-db.ts';
+import { syncDbName } from '../sync/constants.ts';
 import { openSearchIndex } from './opfs-db.ts';
 import type { FoundMessage, SearchAnswer, SearchRequest } from './protocol.ts';
 import { SearchEngine } from './search-engine.ts';

@@ -1,7 +1,7 @@
 import { parseDocId } from '@messenjo/shared';
 
 /**
- * Reads the sync client's document database (`sync/persistence.ts`: `updates` by document,
+ * Reads the sync client's document database (`sync/core/persistence.ts`: `updates` by document,
  * `outbox`) from a worker, read-only. It never creates the database: opened where it does not
  * exist, the upgrade is aborted, so the sync client's own first open still creates its stores.
  * It gives way at once when another tab deletes it (sign-out).

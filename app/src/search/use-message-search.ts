@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useStore } from '../lib/use-store.ts';
-import { useDeviceSession } from '../session/context.tsx';
+import { useDeviceSession } from '../session/index.ts';
 import type { FoundMessage, IndexProgress } from './protocol.ts';
 import { isEmptyQuery, isCjk, queryTerms } from './tokens.ts';
 

@@ -1,7 +1,6 @@
 import { createContext, useContext, useLayoutEffect, useState, type ReactNode } from 'react';
-import { notifyInBackground } from '../notifications/background-notifier.ts';
 import { DeviceSession, type DeviceSessionOptions } from './device-session.ts';
-import { takeFirstScreen } from './first-read.ts';
+import { takeFirstScreen } from './local-index/first-read.ts';
 import { showUnreadTotal } from './unread-badge.ts';
 
 const SessionContext = createContext<DeviceSession | null>(null);
@@ -21,14 +20,10 @@ export function DeviceSessionProvider(props: {
   // A layout effect: the session starts (and the list can paint) before the first frame, not after it.
   useLayoutEffect(() => {
     // The index read main.tsx started (boot.ts), taken once: a strict-mode second start reads again.
-    const first = takeFirstScreen(userId);
-    const next = new DeviceSession(userId, {
-      ...options,
-      ...(first && { db: first.db, firstRead: first.read }),
-    });
+    const firstRead = takeFirstScreen(userId);
+    const next = new DeviceSession(userId, { ...options, ...(firstRead && { firstRead }) });
     void next.start();
     const stopBadge = showUnreadTotal(next.unreadTotal);
-    const stopNotifying = notifyInBackground(next);
     // Shown from a microtask, still before the frame is painted. A strict-mode double start
     // (effect, cleanup, effect, all at once) never shows the session it disposed.
     let live = true;
@@ -38,7 +33,6 @@ export function DeviceSessionProvider(props: {
     return () => {
       live = false;
       stopBadge();
-      stopNotifying();
       setSession(null);
       void next.dispose();
     };

@@ -9,14 +9,15 @@ import {
   type ConversationListEntry,
   type FriendsResponse,
   type MessageEntry,
+  PROTOCOL_VERSION,
 } from '@messenjo/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { ApiError } from '../api/client.ts';
-import { FakeSocket } from '../sync/fake-socket.ts';
+import { FakeSocket } from '../sync/socket/fake-socket.ts';
 import { MemoryPersistence, SyncClient } from '../sync/index.ts';
 import { DeviceSession } from './device-session.ts';
-import { deleteLocalData, LocalDb, localDbName } from './local-db.ts';
+import { deleteLocalData, LocalDb, localDbName } from './local-index/local-db.ts';
 
 const ME = 'u_me';
 const ANN = 'u_ann';
@@ -97,9 +98,10 @@ function device(
     },
   });
   const fetched: string[] = [];
+  const db = new LocalDb(ME);
   const session = new DeviceSession(ME, {
     client,
-    db: new LocalDb(ME),
+    db,
     ...(onSignedOut ? { onSignedOut } : {}),
     fetchJson: <T>(path: string) => {
       fetched.push(path);
@@ -107,7 +109,7 @@ function device(
     },
   });
   sessions.push(session);
-  return { client, session, sockets, fetched };
+  return { client, session, sockets, fetched, db };
 }
 
 const answers = (path: string): Promise<unknown> =>
@@ -130,12 +132,19 @@ describe('DeviceSession', () => {
   });
 
   it("a message arriving in the segment updates the row's preview and unread count with no request; reading clears it", async () => {
-    const { client, session, sockets, fetched } = device(answers);
+    const { client, session, sockets, fetched, db } = device(answers);
+    // What notifications and search hook into: messages as they arrive, and the index's writes.
+    const added: string[] = [];
+    const indexedTexts: string[] = [];
+    session.onMessagesAdded((conversationId, messages) =>
+      added.push(...messages.map((m) => `${conversationId} ${m.text}`)),
+    );
+    session.onMessagesIndexed((_docId, put) => indexedTexts.push(...put.map((m) => m.text)));
     client.start();
     await session.start();
     const socket = sockets[0]!;
     socket.open();
-    socket.deliver({ type: 'hello', protocolVersion: 1, userId: ME });
+    socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: ME });
     await vi.waitFor(() => expect(client.isOpen(SEG)).toBe(true));
     const server = serverSegment();
     const hello = message(ANN, 'hello');
@@ -155,9 +164,12 @@ describe('DeviceSession', () => {
     expect(row.local).toMatchObject({ unread: 2, lastMessage: { authorId: ANN, preview: 'are you there?' } });
     expect(session.unreadTotal.get()).toBe(2);
     expect(fetched.length).toBe(requests);
+    expect(added).toEqual([`${CONV} hello`, `${CONV} are you   there?`]);
+    // Put again is harmless (a message may be indexed on arrival and by the catch-up of a segment).
+    await vi.waitFor(() => expect(new Set(indexedTexts)).toEqual(new Set(['hello', 'are you   there?'])));
 
     // Read on another device: the user document brings the read position, the badge goes.
-    const user = await session.userDoc();
+    const user = await (await session.parts()).userDoc();
     expect(client.isOpen(userDocId(ME))).toBe(true);
     markRead(user, CONV, { segment: 0, messageId: later.id, at: later.sentAt }, () => true);
     await Promise.resolve();
@@ -169,8 +181,9 @@ describe('DeviceSession', () => {
     expect(fetched.length).toBeGreaterThan(requests);
 
     // A message written here counts as activity at once and is marked pending until acked.
-    const segments = session.conversation(CONV);
-    expect(segments).toBe(session.conversation(CONV));
+    const parts = await session.parts();
+    const segments = parts.conversation(CONV);
+    expect(segments).toBe(parts.conversation(CONV));
     await segments.send(ME, 'on my way');
     await Promise.resolve();
     expect(session.conversations.get()[0]?.local).toMatchObject({
@@ -190,7 +203,7 @@ describe('DeviceSession', () => {
 
     // Every message is in the device's search index; a deletion removes it, an edit rewrites it.
     const indexed = async (): Promise<string[]> =>
-      (await session.db.messages.where('conversationId').equals(CONV).toArray()).map((m) => m.text).sort();
+      (await db.messages.where('conversationId').equals(CONV).toArray()).map((m) => m.text).sort();
     await vi.waitFor(async () =>
       expect(await indexed()).toEqual(['are you   there?', 'hello', 'ok', 'on my way']),
     );
@@ -223,7 +236,7 @@ describe('DeviceSession', () => {
     await session.start();
     const socket = sockets[0]!;
     socket.open();
-    socket.deliver({ type: 'hello', protocolVersion: 1, userId: ME });
+    socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: ME });
     await vi.waitFor(() => expect(client.isOpen(SEG)).toBe(true));
     const empty = Y.encodeStateAsUpdate(new Y.Doc());
     socket.deliver({ type: 'sync', docId: SEG, seq: 0, update: empty, latestSegment: 2 });
@@ -237,7 +250,7 @@ describe('DeviceSession', () => {
       update: server.append(message(ANN, 'c0')),
       latestSegment: 2,
     });
-    const user = await session.userDoc();
+    const user = await (await session.parts()).userDoc();
     const a0 = rows[0][1][0];
     markRead(user, CONV, { segment: 0, messageId: a0.id, at: a0.sentAt }, () => true);
     // a1, b0, b2 from the index, c0 from the open segment.

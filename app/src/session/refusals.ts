@@ -21,15 +21,24 @@ export interface RefusalSource {
  */
 export class RefusalLog {
   readonly latest = new Store<Refusal | null>(null);
-  private readonly stop: () => void;
+  private stop = (): void => {};
 
-  constructor(source: RefusalSource, now: () => number = Date.now) {
+  constructor(
+    source?: RefusalSource,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (source) this.listen(source);
+  }
+
+  /** Hears the refusals of `source` (the session's sync client, once it has loaded). */
+  listen(source: RefusalSource): void {
+    this.stop();
     this.stop = source.onRefused((docId, reason) => {
       const ref = parseDocId(docId);
       this.latest.set({
         ...(ref?.kind === 'segment' ? { conversationId: ref.conversationId } : {}),
         reason,
-        at: now(),
+        at: this.now(),
       });
     });
   }

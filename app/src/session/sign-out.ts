@@ -1,5 +1,5 @@
 import type { DeviceSession } from './device-session.ts';
-import { deleteLocalData } from './local-db.ts';
+import { deleteLocalData } from './local-index/schema.ts';
 
 /** The warning before signing out while changes still wait to be sent (they would be lost). */
 export function unsentWarning(unsent: number): string | null {
@@ -18,7 +18,7 @@ export async function signOutOfDevice(
   endServerSession: () => Promise<void>,
   confirm: (message: string) => boolean = (message) => window.confirm(message),
 ): Promise<boolean> {
-  const warning = unsentWarning(session.client.pending());
+  const warning = unsentWarning(session.pendingTotal.get());
   if (warning !== null && !confirm(warning)) return false;
   await session.disposeForWipe();
   await deleteLocalData(session.userId).catch((error: unknown) =>

@@ -1,9 +1,8 @@
 import { memo, startTransition, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useStore } from '../lib/use-store.ts';
-import { useDeviceSession } from '../session/context.tsx';
-import { activityAt, previewLine, type ConversationRow } from '../session/list-columns.ts';
+import { useDeviceSession } from '../session/index.ts';
+import { activityAt, previewLine, type ConversationRow } from '../session/index.ts';
 import { Avatar } from '../ui/Avatar.tsx';
-import { preloadScreensWhenIdle } from '../ui/screens.tsx';
 import { listTime } from '../ui/format-time.ts';
 import { OfflineBanner } from './OfflineBanner.tsx';
 import { useConversations } from './use-conversations.ts';
@@ -125,8 +124,6 @@ export function ConversationList(props: {
     onSelectRef.current = props.onSelect;
   });
   const onSelect = useCallback((id: string) => onSelectRef.current(id), []);
-  // The other screens' code loads once the list is shown, never ahead of it.
-  useEffect(() => (ready ? preloadScreensWhenIdle() : undefined), [ready]);
   return (
     <>
       <OfflineBanner />

@@ -1,5 +1,5 @@
 import { useStore } from '../lib/use-store.ts';
-import { useDeviceSession } from '../session/context.tsx';
+import { useDeviceSession } from '../session/index.ts';
 
 /**
  * Says the device is offline and how many messages wait to go out. Never blocking: the list and
@@ -7,7 +7,7 @@ import { useDeviceSession } from '../session/context.tsx';
  */
 export function OfflineBanner() {
   const session = useDeviceSession();
-  const status = useStore(session.client.status);
+  const status = useStore(session.status);
   const unsent = useStore(session.unsentMessages);
   if (status !== 'offline' && status !== 'connecting') return null;
   return (

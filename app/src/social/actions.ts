@@ -1,6 +1,6 @@
 import type { SendRequestResponse, UserSearchResult } from '@messenjo/shared';
 import { api, apiUpload } from '../api/client.ts';
-import type { DeviceSession } from '../session/device-session.ts';
+import type { DeviceSession } from '../session/index.ts';
 
 /** Every social action the UI offers, for one device session; each refreshes the lists afterwards. */
 export const socialActions = (session: DeviceSession) => ({

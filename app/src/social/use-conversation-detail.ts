@@ -1,8 +1,8 @@
 import type { ConversationDetail } from '@messenjo/shared';
 import { useEffect, useMemo, useState } from 'react';
-import type { ConversationRow } from '../session/list-columns.ts';
+import type { ConversationRow } from '../session/index.ts';
 import { useStore } from '../lib/use-store.ts';
-import { useDeviceSession } from '../session/context.tsx';
+import { useDeviceSession } from '../session/index.ts';
 
 /**
  * One conversation with its members: as last seen on this device at once (offline too), then

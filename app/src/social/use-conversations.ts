@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useStore } from '../lib/use-store.ts';
-import { useDeviceSession } from '../session/context.tsx';
-import { filterByName, type ConversationRow } from '../session/list-columns.ts';
+import { useDeviceSession } from '../session/index.ts';
+import { filterByName, type ConversationRow } from '../session/index.ts';
 
 /** The conversation list (latest activity first) filtered by name, and whether the device has read its index yet. */
 export function useConversations(filter: string): { rows: readonly ConversationRow[]; ready: boolean } {

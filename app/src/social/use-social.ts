@@ -1,7 +1,7 @@
 import type { FriendsResponse } from '@messenjo/shared';
 import { useMemo } from 'react';
 import { useStore } from '../lib/use-store.ts';
-import { useDeviceSession } from '../session/context.tsx';
+import { useDeviceSession } from '../session/index.ts';
 import { socialActions } from './actions.ts';
 
 /** The friends lists: from the device first, then as the server answers. */

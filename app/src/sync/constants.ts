@@ -4,6 +4,8 @@ export const RECONNECT_MIN_DELAY_MS = 250;
 export const RECONNECT_MAX_DELAY_MS = 30_000;
 /** The IndexedDB database holding documents, their sequence numbers and the outbox. */
 export const SYNC_DB_NAME = 'messenjo-sync';
+/** A user's document database: one per user, so two accounts on one browser never mix. */
+export const syncDbName = (userId: string): string => `${SYNC_DB_NAME}-${userId}`;
 /** A document with more stored updates than this is compacted into one on load. */
 export const COMPACT_STORED_UPDATES = 200;
 /** Web Lock held by the tab that owns the socket; BroadcastChannel the tabs talk on. */

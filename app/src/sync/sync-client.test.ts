@@ -1,11 +1,11 @@
 import 'fake-indexeddb/auto';
-import { appendMessage, CLOSE_CODES, segmentOf, type MessageEntry } from '@messenjo/shared';
+import { appendMessage, CLOSE_CODES, segmentOf, type MessageEntry, PROTOCOL_VERSION } from '@messenjo/shared';
 import { describe, expect, it, vi } from 'vitest';
-import { FakeSocket } from './fake-socket.ts';
+import { FakeSocket } from './socket/fake-socket.ts';
 import * as Y from 'yjs';
-import { reconnectDelayMs } from './backoff.ts';
+import { reconnectDelayMs } from './socket/backoff.ts';
 import { RECONNECT_MAX_DELAY_MS } from './constants.ts';
-import { IndexedDbPersistence } from './persistence.ts';
+import { IndexedDbPersistence } from './core/persistence.ts';
 import { SYNC_STATUSES } from './status.ts';
 import { SyncClient } from './sync-client.ts';
 
@@ -54,7 +54,7 @@ async function online(
   update = Y.encodeStateAsUpdate(new Y.Doc()),
 ): Promise<void> {
   socket.open();
-  socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+  socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
   await Promise.resolve();
   socket.deliver({ type: 'sync', docId: DOC, seq, update, latestSegment: 0 });
 }
@@ -67,7 +67,7 @@ describe('sync client', () => {
     expect(client.status.get()).toBe('connecting');
     await client.open(DOC);
     sockets[0]!.open();
-    sockets[0]!.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+    sockets[0]!.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
     expect(client.status.get()).toBe('syncing');
     sockets[0]!.deliver({
       type: 'sync',
@@ -92,6 +92,27 @@ describe('sync client', () => {
     expect(client.status.get()).toBe('offline');
     expect(client.isOffline()).toBe(true);
     void client.stop();
+  });
+
+  it('[CL4] offers facts per document: the messages waiting to be sent, synced, refused', async () => {
+    const { client, sockets } = setup();
+    client.start();
+    const doc = await client.open(DOC);
+    const told: string[] = [];
+    client.onFacts((docId) => told.push(docId));
+    expect(client.facts(DOC)).toMatchObject({ synced: false, syncedBefore: false, pendingChanges: 0 });
+    await online(sockets[0]!);
+    expect(client.facts(DOC).synced).toBe(true);
+    appendMessage(doc, entry('one'));
+    expect([...client.facts(DOC).pendingMessageIds]).toEqual(['idonexxxxxxx']);
+    sockets[0]!.deliver({ type: 'ack', docId: DOC, ref: 1, seq: 1 });
+    expect(client.facts(DOC)).toMatchObject({ pendingChanges: 0, syncedBefore: true, refused: null });
+    expect(client.facts(DOC).pendingMessageIds.size).toBe(0);
+    appendMessage(doc, entry('two'));
+    sockets[0]!.deliver({ type: 'rejected', docId: DOC, ref: 2, code: CLOSE_CODES.update_schema.code });
+    expect(client.facts(DOC)).toMatchObject({ refused: 'update_schema', synced: false, pendingChanges: 0 });
+    expect(new Set(told)).toEqual(new Set([DOC]));
+    await client.stop();
   });
 
   it('[CL2] reconnects with exponential, capped, jittered backoff', () => {
@@ -204,7 +225,7 @@ describe('sync client', () => {
       expect(client.status.get()).toBe('connecting');
       // And drops the socket at once when it reports the network gone.
       sockets[1]!.open();
-      sockets[1]!.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+      sockets[1]!.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
       expect(client.status.get()).toBe('online');
       events.dispatchEvent(new Event('offline'));
       expect(client.status.get()).toBe('offline');

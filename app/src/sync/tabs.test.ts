@@ -1,11 +1,18 @@
-import { appendMessage, decodeTyping, encodeTyping, segmentOf, type ServerFrame } from '@messenjo/shared';
+import {
+  appendMessage,
+  decodeTyping,
+  encodeTyping,
+  PROTOCOL_VERSION,
+  segmentOf,
+  type ServerFrame,
+} from '@messenjo/shared';
 import { describe, expect, it, vi } from 'vitest';
-import { FakeSocket } from './fake-socket.ts';
+import { FakeSocket } from './socket/fake-socket.ts';
 import * as Y from 'yjs';
-import { MemoryPersistence } from './persistence.ts';
+import { MemoryPersistence } from './core/persistence.ts';
 import { SyncClient } from './sync-client.ts';
-import type { TabChannel, TabMessage } from './tab-channel.ts';
-import { electSocketLeader } from './tabs.ts';
+import type { TabChannel, TabMessage } from './tabs/tab-channel.ts';
+import { electSocketLeader } from './tabs/leader-election.ts';
 
 /** BroadcastChannel semantics in memory: every other tab hears a message, asynchronously. */
 function channels(count: number): TabChannel[] {
@@ -78,7 +85,7 @@ describe('tabs of one device', () => {
     const followerDoc = await second.open(DOC);
     const socket = sockets[0]!;
     socket.onopen?.({});
-    socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+    socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
     socket.deliver({
       type: 'sync',
       docId: DOC,
@@ -141,7 +148,7 @@ describe('tabs of one device', () => {
     const followerDoc = await follower.open(DOC);
     const socket = sockets[0]!;
     socket.onopen?.({});
-    socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+    socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
     socket.deliver({
       type: 'sync',
       docId: DOC,
@@ -193,7 +200,7 @@ describe('tabs of one device', () => {
     await vi.waitFor(() => expect(sockets).toHaveLength(1));
     const socket = sockets[0]!;
     socket.onopen?.({});
-    socket.deliver({ type: 'hello', protocolVersion: 1, userId: 'u_me' });
+    socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
     await vi.waitFor(() => expect(follower.status.get()).toBe(leader.status.get()));
 
     // The follower shows the leader's connection: syncing until the leader has its document.
@@ -225,6 +232,59 @@ describe('tabs of one device', () => {
     });
     socket.deliver({ type: 'segment', conversationId: 'c_a', index: 1 });
     await vi.waitFor(() => expect(heard.map((f) => f.type)).toEqual(['awareness', 'segment']));
+    releaseLeader();
+    releaseFollower();
+    await leader.stop();
+    await follower.stop();
+  });
+
+  it("[CL5] a follower tab shows the message it wrote pending until the leader's socket has it acked", async () => {
+    const [chanA, chanB] = channels(2);
+    const persistence = new MemoryPersistence();
+    const sockets: FakeSocket[] = [];
+    const make = (tabs: TabChannel) =>
+      new SyncClient({
+        url: 'ws://x/sync',
+        persistence,
+        tabs,
+        createSocket: () => {
+          const socket = new FakeSocket();
+          sockets.push(socket);
+          return socket;
+        },
+      });
+    const leader = make(chanA!);
+    const follower = make(chanB!);
+    leader.start();
+    follower.start();
+    const locks = fakeLocks();
+    const releaseLeader = electSocketLeader(leader, locks);
+    const releaseFollower = electSocketLeader(follower, locks);
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    await leader.open(DOC);
+    const followerDoc = await follower.open(DOC);
+    const socket = sockets[0]!;
+    socket.onopen?.({});
+    socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
+    socket.deliver({
+      type: 'sync',
+      docId: DOC,
+      seq: 0,
+      update: Y.encodeStateAsUpdate(new Y.Doc()),
+      latestSegment: 0,
+    });
+    await vi.waitFor(() => expect(follower.docState(DOC)).toBe('synced'));
+
+    appendMessage(followerDoc, { id: 'fromfollower2', author: 'u_me', text: 'pending here too', sentAt: 1 });
+    // At once, before the leader has heard of it.
+    expect([...follower.facts(DOC).pendingMessageIds]).toEqual(['fromfollower2']);
+    await vi.waitFor(() => expect([...leader.facts(DOC).pendingMessageIds]).toEqual(['fromfollower2']));
+    expect([...follower.facts(DOC).pendingMessageIds]).toEqual(['fromfollower2']);
+    await vi.waitFor(() => expect(socket.last('update')).toHaveLength(1));
+    const [sent] = socket.last('update');
+    socket.deliver({ type: 'ack', docId: DOC, ref: sent!.ref, seq: 1 });
+    await vi.waitFor(() => expect(follower.facts(DOC).pendingMessageIds.size).toBe(0));
+    expect(follower.pendingTotal.get()).toBe(0);
     releaseLeader();
     releaseFollower();
     await leader.stop();

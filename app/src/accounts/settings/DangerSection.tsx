@@ -5,7 +5,7 @@ import { Button } from '../../ui/Button.tsx';
 import { useConfirm } from '../../ui/ConfirmDialog.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { ErrorText } from '../Card.tsx';
-import { useDeviceSession } from '../../session/context.tsx';
+import { useDeviceSession } from '../../session/index.ts';
 import { Section } from './Section.tsx';
 
 /** Admins make invite links (for invite-only servers). */

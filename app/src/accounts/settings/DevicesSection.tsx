@@ -4,8 +4,8 @@ import { api } from '../../api/client.ts';
 import { Button } from '../../ui/Button.tsx';
 import { useAction } from '../../ui/use-action.ts';
 import { ErrorText } from '../Card.tsx';
-import { useDeviceSession } from '../../session/context.tsx';
-import { signOutOfDevice } from '../../session/sign-out.ts';
+import { useDeviceSession } from '../../session/index.ts';
+import { signOutOfDevice } from '../../session/index.ts';
 import { meStore } from '../me-store.ts';
 import { Section } from './Section.tsx';
 

@@ -1,0 +1,108 @@
+import type { ConversationDetail, UserSummary } from '@messenjo/shared';
+import { request } from '../../lib/indexed-db.ts';
+import type { ConversationRow, TailMessage } from '../conversation-list/list-columns.ts';
+import { localDbName, STORES, tailKey, type Kept, type KeptFriends } from './schema.ts';
+
+/** The conversation the app opens on, as the device's index holds it. */
+export interface FirstConversation {
+  conversationId: string;
+  /** Its newest messages as kept by the last run (`tail:<id>`), oldest first. */
+  messages: TailMessage[];
+  /** Its members as last seen here (absent if never opened on this device). */
+  detail: ConversationDetail | undefined;
+}
+
+/** What the first screen paints from: the list's rows, the names and pictures, the friends lists. */
+export interface FirstScreen {
+  rows: ConversationRow[];
+  profiles: UserSummary[];
+  friends: KeptFriends | undefined;
+  /** The conversation on the address, when there is one. */
+  opening?: FirstConversation;
+}
+
+const EMPTY: FirstScreen = { rows: [], profiles: [], friends: undefined };
+
+/**
+ * Opens the user's index with plain IndexedDB, never creating it: a device that has none (a new
+ * one, or wiped) gets null, and Dexie creates it later with its schema.
+ */
+function openExisting(name: string): Promise<IDBDatabase | null> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(name);
+    let created = false;
+    open.onupgradeneeded = () => {
+      created = true;
+      open.transaction?.abort();
+    };
+    open.onsuccess = () => {
+      const db = open.result;
+      // Another tab deletes it (sign-out) while this start still reads: let it.
+      db.onversionchange = () => db.close();
+      resolve(db);
+    };
+    open.onerror = () => (created ? resolve(null) : reject(open.error ?? new Error(`${name} not opened`)));
+    open.onblocked = () => resolve(null);
+  });
+}
+
+/**
+ * Reads the first screen's data from the device's index in one read transaction, in plain
+ * IndexedDB: this runs before Dexie, Yjs and the sync client have loaded (they are not needed to
+ * paint the list and the newest messages of the conversation on the address). A handful of
+ * requests, no cursor: each callback is a task, and the start's main thread is busy, so a cursor
+ * walking 40 messages took ~0.6 s of waiting where one `get` of the kept tail takes one turn.
+ */
+export async function readFirstScreen(userId: string, conversationId?: string): Promise<FirstScreen> {
+  const db = await openExisting(localDbName(userId));
+  if (!db) return EMPTY;
+  try {
+    const names = [STORES.conversations, STORES.profiles, STORES.kept, STORES.details];
+    if (!names.every((name) => db.objectStoreNames.contains(name))) return EMPTY;
+    // Read only: what it read is final once the requests answer, without waiting for the commit.
+    const tx = db.transaction(names, 'readonly');
+    const [rows, profiles, friends, opening] = await Promise.all([
+      request(tx.objectStore(STORES.conversations).getAll() as IDBRequest<ConversationRow[]>),
+      request(tx.objectStore(STORES.profiles).getAll() as IDBRequest<UserSummary[]>),
+      request(tx.objectStore(STORES.kept).get('friends') as IDBRequest<KeptFriends | undefined>),
+      conversationId === undefined
+        ? undefined
+        : Promise.all([
+            request(tx.objectStore(STORES.kept).get(tailKey(conversationId)) as IDBRequest<Kept | undefined>),
+            request(
+              tx.objectStore(STORES.details).get(conversationId) as IDBRequest<
+                ConversationDetail | undefined
+              >,
+            ),
+          ]).then(([tail, detail]): FirstConversation => ({
+            conversationId,
+            messages: Array.isArray(tail?.value) ? (tail.value as TailMessage[]) : [],
+            detail,
+          })),
+    ]);
+    return { rows, profiles, friends, ...(opening && { opening }) };
+  } finally {
+    db.close();
+  }
+}
+
+let early: { userId: string; read: Promise<FirstScreen> } | null = null;
+
+/**
+ * Starts reading the signed-in user's first screen while the rest of the app's code is still
+ * being evaluated and React mounts (boot.ts calls it first), so the list's data, and the newest
+ * messages of the conversation on the address, are on their way before the session asks.
+ */
+export function readFirstScreenEarly(userId: string, conversationId?: string): void {
+  const read = readFirstScreen(userId, conversationId);
+  // Read again by the session if this failed; never an unhandled rejection here.
+  read.catch(() => undefined);
+  early = { userId, read };
+}
+
+/** The early read of this user's index, once (the session takes it); another user's is dropped. */
+export function takeFirstScreen(userId: string): Promise<FirstScreen> | undefined {
+  const taken = early;
+  early = null;
+  return taken?.userId === userId ? taken.read : undefined;
+}

@@ -1,0 +1,67 @@
+import { Suspense, useEffect } from 'react';
+import { meStore } from '../accounts/me-store.ts';
+import { useMe } from '../accounts/use-me.ts';
+import { useStore } from '../lib/use-store.ts';
+import { updateWaiting } from '../pwa/update-store.ts';
+import { DeviceSessionProvider } from '../session/index.ts';
+import { serverEndedNotice } from '../session/index.ts';
+import { AccountSettings, ChooseUsername, SignInPage } from './screens.tsx';
+import { ChatShell } from './ChatShell.tsx';
+
+const blank = <div className="h-full bg-canvas" aria-busy="true" />;
+
+/** Who is here decides the screen: sign in, choose a username, or the conversations. */
+export function App() {
+  const state = useMe();
+  const activateUpdate = useStore(updateWaiting);
+  const signedIn = state.status === 'signed-in';
+
+  // The sign-in page's address (with its ?error= or ?invite=) is left behind once signed in.
+  useEffect(() => {
+    if (signedIn && window.location.pathname === '/signin') window.history.replaceState(null, '', '/');
+  }, [signedIn]);
+
+  return (
+    <>
+      {state.status === 'loading' && blank}
+      {state.status === 'anonymous' && (
+        <Suspense fallback={blank}>
+          <SignInPage notice={state.notice} />
+        </Suspense>
+      )}
+      {state.status === 'signed-in' && state.me.username === null && (
+        <Suspense fallback={blank}>
+          <ChooseUsername me={state.me} />
+        </Suspense>
+      )}
+      {state.status === 'signed-in' && state.me.username !== null && (
+        // One device session per user: a sign-out or another user disposes it with everything it held.
+        <DeviceSessionProvider
+          key={state.me.id}
+          userId={state.me.id}
+          options={{
+            onProfileChanged: () => void meStore.refresh(),
+            // Ended by the server: the data is gone already, say why. Another tab: ask who we are.
+            onSignedOut: (ended) =>
+              ended ? meStore.signedOut(serverEndedNotice(ended)) : void meStore.refresh(),
+          }}
+        >
+          <ChatShell
+            meId={state.me.id}
+            settings={<AccountSettings me={state.me} />}
+            onSignOut={() => meStore.signOut()}
+          />
+        </DeviceSessionProvider>
+      )}
+      {activateUpdate && (
+        <button
+          type="button"
+          onClick={activateUpdate}
+          className="fixed right-4 bottom-4 rounded-xl bg-accent px-4 py-2 text-sm font-medium text-on-accent shadow-lg hover:bg-accent-strong"
+        >
+          A new version is ready: reload to update
+        </button>
+      )}
+    </>
+  );
+}

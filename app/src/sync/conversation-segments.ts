@@ -1,0 +1,128 @@
+import {
+  appendMessage,
+  conversationTimeline,
+  isSegmentFull,
+  newMessageId,
+  segmentDocId,
+  type MessageEntry,
+  type MessageView,
+} from '@messenjo/shared';
+import type * as Y from 'yjs';
+import type { DocPersistence } from './core/persistence.ts';
+import type { SyncClient } from './sync-client.ts';
+
+/** What a conversation's segments need of the sync client. */
+export type SegmentSource = Pick<
+  SyncClient,
+  'open' | 'close' | 'doc' | 'openSegments' | 'onFrameReceived' | 'onDocReplaced'
+>;
+
+const latestKey = (conversationId: string): string => `latest-segment:${conversationId}`;
+
+/**
+ * A conversation on this device: its open segments (newest first, older ones on request) and
+ * where a new message goes (the newest segment, or the next one once it is full).
+ */
+export class ConversationSegments {
+  private latest = -1;
+  /** Segment 0 opened only because the device knew of no newer one; closed once the server names one. */
+  private guess: number | undefined;
+  private readonly disposers: (() => void)[];
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly client: SegmentSource,
+    readonly conversationId: string,
+    private readonly persistence?: DocPersistence,
+  ) {
+    this.disposers = [
+      client.onFrameReceived((frame) => {
+        if (frame.type === 'sync' && frame.docId.startsWith(`conv:${conversationId}:`)) {
+          this.learnLatest(frame.latestSegment);
+        } else if (frame.type === 'segment' && frame.conversationId === conversationId) {
+          this.learnLatest(frame.index);
+        }
+      }),
+      // A refused segment is a new Y.Doc: whoever reads the segments reads them again.
+      client.onDocReplaced((docId) => {
+        if (docId.startsWith(`conv:${conversationId}:`)) this.changed();
+      }),
+    ];
+  }
+
+  private learnLatest(index: number): void {
+    if (index <= this.latest) return;
+    this.latest = index;
+    if (this.guess !== undefined && this.guess < index) {
+      this.client.close(segmentDocId(this.conversationId, this.guess));
+      this.guess = undefined;
+    }
+    void this.persistence?.setNumber(latestKey(this.conversationId), index);
+    // A newer segment exists (another device started it): open it so its messages arrive.
+    void this.client.open(segmentDocId(this.conversationId, index)).then(() => this.changed());
+  }
+
+  /** Opens the newest known segment (from storage first, then what the server says). */
+  async openLatest(): Promise<void> {
+    const stored = await this.persistence?.getNumber(latestKey(this.conversationId));
+    if (stored === undefined && this.latest < 0) this.guess = 0;
+    this.latest = Math.max(this.latest, stored ?? 0);
+    await this.client.open(segmentDocId(this.conversationId, this.latest));
+    this.changed();
+  }
+
+  /** Opens the segment before the oldest open one; false when the beginning is reached. */
+  async loadOlder(): Promise<boolean> {
+    const open = this.client.openSegments(this.conversationId);
+    const oldest = open.length === 0 ? this.latest + 1 : Math.min(...open);
+    if (oldest <= 0) return false;
+    await this.client.open(segmentDocId(this.conversationId, oldest - 1));
+    this.changed();
+    return true;
+  }
+
+  /** Appends a message by `author` to the newest segment (a new one when it is full); returns its id. */
+  async send(author: string, text: string, replyTo?: string): Promise<string> {
+    if (this.latest < 0) await this.openLatest();
+    let doc = await this.client.open(segmentDocId(this.conversationId, this.latest));
+    if (isSegmentFull(doc)) {
+      this.latest += 1;
+      void this.persistence?.setNumber(latestKey(this.conversationId), this.latest);
+      doc = await this.client.open(segmentDocId(this.conversationId, this.latest));
+    }
+    const entry: MessageEntry = { id: newMessageId(), author, text, sentAt: Date.now() };
+    if (replyTo !== undefined) entry.replyTo = replyTo;
+    appendMessage(doc, entry);
+    this.changed();
+    return entry.id;
+  }
+
+  /** The open document of segment `index` (an action on one of its messages is written there). */
+  docOf(index: number): Y.Doc | undefined {
+    return this.client.doc(segmentDocId(this.conversationId, index));
+  }
+
+  segments(): { index: number; doc: Y.Doc }[] {
+    return this.client.openSegments(this.conversationId).flatMap((index) => {
+      const doc = this.client.doc(segmentDocId(this.conversationId, index));
+      return doc ? [{ index, doc }] : [];
+    });
+  }
+
+  timeline(): MessageView[] {
+    return conversationTimeline(this.segments());
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  close(): void {
+    for (const dispose of this.disposers.splice(0)) dispose();
+  }
+}

@@ -1,0 +1,174 @@
+import * as Y from 'yjs';
+import { messageIdsInUpdate } from './outbox-messages.ts';
+import type { DocPersistence, OutboxEntry } from './persistence.ts';
+import { carriedChanges, hasChanges, type CarriedChanges } from './rebase.ts';
+
+/** Transaction origins, so the update listener knows where a change came from. */
+export const FROM_SERVER = Symbol('from-server');
+export const FROM_LEADER_TAB = Symbol('from-leader-tab');
+export const FROM_FOLLOWER_TAB = Symbol('from-follower-tab');
+export const FROM_STORAGE = Symbol('from-storage');
+
+export type DocState = 'loading' | 'idle' | 'subscribing' | 'synced' | 'denied';
+
+/** One document on this device: its Y.Doc, how far it has the server's log, and its unacked updates. */
+export class DocEntry {
+  doc = new Y.Doc();
+  seq = 0;
+  state: DocState = 'loading';
+  /** Local updates not yet acked, by ref, in the order they were made. */
+  readonly outbox = new Map<number, Uint8Array>();
+  /** Each unacked update's basis (POS2): what this device had seen when it made it. */
+  readonly bases = new Map<number, Uint8Array>();
+  /** The messages each unacked update appends, decoded once (the "pending" messages). */
+  private readonly appended = new Map<number, string[]>();
+  private pendingIds: ReadonlySet<string> | null = null;
+  nextRef = 1;
+  /** The server lacked a dependency of an update: resend the outbox when more arrives. */
+  deferred = false;
+  /** What the updates after a refused one did, to be made again once the server's state is here. */
+  carried: CarriedChanges | null = null;
+  readonly loaded: Promise<void>;
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly docId: string,
+    private readonly persistence: DocPersistence,
+    private readonly onPersistError: (error: unknown) => void,
+  ) {
+    this.loaded = this.loadFromStorage();
+  }
+
+  private async loadFromStorage(): Promise<void> {
+    const stored = await this.persistence.load(this.docId);
+    Y.transact(
+      this.doc,
+      () => {
+        for (const update of stored.updates) Y.applyUpdate(this.doc, update, FROM_STORAGE);
+        for (const { update } of stored.outbox) Y.applyUpdate(this.doc, update, FROM_STORAGE);
+      },
+      FROM_STORAGE,
+    );
+    this.seq = stored.seq;
+    this.adoptOutbox(stored.outbox);
+    if (stored.carried) this.carried = stored.carried;
+    if (stored.updates.length > 200)
+      this.persist((p) => p.replaceUpdates(this.docId, Y.encodeStateAsUpdate(this.doc)));
+    if (this.state === 'loading') this.state = 'idle';
+  }
+
+  /** Takes over stored unacked updates (after load, or when this tab becomes the leader). */
+  adoptOutbox(stored: OutboxEntry[]): void {
+    for (const { ref, update, basis } of stored) {
+      if (!this.outbox.has(ref)) this.enqueue(ref, update, basis);
+      else if (basis && !this.bases.has(ref)) this.bases.set(ref, basis);
+      this.nextRef = Math.max(this.nextRef, ref + 1);
+    }
+  }
+
+  /** Adds an unacked update to the outbox (in memory; the caller stores it). */
+  enqueue(ref: number, update: Uint8Array, basis: Uint8Array | undefined): void {
+    this.outbox.set(ref, update);
+    if (basis) this.bases.set(ref, basis);
+    this.appended.set(ref, messageIdsInUpdate(update));
+    this.pendingIds = null;
+  }
+
+  /** UP1: a local change gets the next ref and is stored with its basis (POS2); returns the ref. */
+  queue(update: Uint8Array, basis: Uint8Array): number {
+    const ref = this.nextRef++;
+    this.enqueue(ref, update, basis);
+    this.persist(async (p) => {
+      await p.appendUpdate(this.docId, update);
+      await p.addOutbox(this.docId, ref, update, basis);
+    });
+    return ref;
+  }
+
+  /** The server stored update `ref` (UP3): out of the outbox, here and in storage; returns it. */
+  acked(ref: number): Uint8Array | undefined {
+    const update = this.dequeue(ref);
+    if (update) this.persist((p) => p.removeOutbox(this.docId, ref));
+    return update;
+  }
+
+  /** Moves the log position forward (stored); true when it was the first one (never synced before). */
+  advance(seq: number): boolean {
+    if (seq <= this.seq) return false;
+    const first = this.seq === 0;
+    this.seq = seq;
+    this.persist((p) => p.setSeq(this.docId, seq));
+    return first;
+  }
+
+  /** Takes an update out of the outbox (acked, or dropped after a refusal); returns it. */
+  dequeue(ref: number): Uint8Array | undefined {
+    const update = this.outbox.get(ref);
+    this.outbox.delete(ref);
+    this.bases.delete(ref);
+    this.appended.delete(ref);
+    this.pendingIds = null;
+    return update;
+  }
+
+  /** The messages appended by unacked updates. */
+  pendingMessageIds(): ReadonlySet<string> {
+    return (this.pendingIds ??= new Set([...this.appended.values()].flat()));
+  }
+
+  /** Queues a storage write after the previous ones of this document, so they land in order. */
+  persist(write: (p: DocPersistence) => Promise<void>): void {
+    this.writes = this.writes.then(() => write(this.persistence)).catch(this.onPersistError);
+  }
+
+  flushed(): Promise<void> {
+    return this.writes;
+  }
+
+  /**
+   * The server refused update `refused` of this document: start again from the server. Unacked
+   * updates made before the refused one are kept as they are (they were valid). The refused one
+   * is dropped. Later ones cannot be sent as they are — they continue the refused one's Yjs clock
+   * or name its items as neighbours — so what they did is carried (`rebase.ts`) and made again,
+   * as new changes, once the server's state is back (`takeCarried`). `carry: false` (the whole
+   * document is read-only now) drops them too.
+   */
+  reset(refused: number, carry = true): Y.Doc {
+    const later = [...this.outbox].filter(([ref]) => ref > refused).map(([, update]) => update);
+    if (carry && later.length > 0) {
+      const carried = carriedChanges(this.doc, later);
+      if (this.carried) {
+        // An earlier refusal's changes, not made again yet: they come first.
+        carried.appended.unshift(...this.carried.appended);
+        carried.set.unshift(...this.carried.set);
+        carried.removed.unshift(...this.carried.removed);
+      }
+      if (hasChanges(carried)) this.carried = carried;
+    } else if (!carry) {
+      this.carried = null;
+    }
+    const keep = this.carried;
+    this.persist((p) => p.setCarried(this.docId, keep ?? undefined));
+    for (const ref of [...this.outbox.keys()]) {
+      if (ref < refused) continue;
+      this.dequeue(ref);
+      this.persist((p) => p.removeOutbox(this.docId, ref));
+    }
+    const old = this.doc;
+    this.doc = new Y.Doc();
+    for (const update of this.outbox.values()) Y.applyUpdate(this.doc, update, FROM_STORAGE);
+    this.seq = 0;
+    this.persist((p) => p.clearDoc(this.docId));
+    old.destroy();
+    return this.doc;
+  }
+
+  /** The carried changes, once: the caller makes them on the document (now holding the server's state). */
+  takeCarried(): CarriedChanges | null {
+    const carried = this.carried;
+    if (!carried) return null;
+    this.carried = null;
+    this.persist((p) => p.setCarried(this.docId, undefined));
+    return carried;
+  }
+}
