@@ -5,7 +5,7 @@
  * `bigint` for milliseconds, `bytea` for bytes, and `COLLATE "C"` where the code compares or
  * ranges over text (a username prefix scan, `user_a < user_b`), which must be byte order as in
  * SQLite whatever the database's own collation. Append only: a released version never changes.
- * The document store's tables (sync range) are the PostgreSQL document store's own.
+ * The document store's tables (sync range, version 20) are the same as SQLite's.
  */
 export interface PostgresMigration {
   version: number;
@@ -135,6 +135,39 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX media_by_hash ON media(hash);
       ALTER TABLE users ADD COLUMN picture_media_id text REFERENCES media(id);
       ALTER TABLE users ADD COLUMN suggested_username text;
+    `,
+  },
+  {
+    version: 20,
+    name: 'document-store',
+    // The sync engine's document store (sync/store/postgres-doc-store.ts), the same tables as
+    // SQLite's migration 20: an append-only log per document, a snapshot replacing the log it
+    // covers, the user each Yjs client id belongs to, the newest segment per conversation.
+    sql: `
+      CREATE TABLE doc_log (
+        doc_id      text NOT NULL,
+        seq         bigint NOT NULL,
+        data        bytea NOT NULL,
+        user_id     text NOT NULL,
+        created_at  bigint NOT NULL,
+        PRIMARY KEY (doc_id, seq)
+      );
+      CREATE TABLE doc_snapshots (
+        doc_id      text PRIMARY KEY,
+        seq         bigint NOT NULL,
+        data        bytea NOT NULL,
+        updated_at  bigint NOT NULL
+      );
+      CREATE TABLE doc_clients (
+        doc_id      text NOT NULL,
+        client_id   bigint NOT NULL,
+        user_id     text NOT NULL,
+        PRIMARY KEY (doc_id, client_id)
+      );
+      CREATE TABLE conversation_segments (
+        conversation_id  text PRIMARY KEY,
+        latest_segment   bigint NOT NULL
+      );
     `,
   },
   {

@@ -44,12 +44,12 @@ export function inList(
   values: readonly string[],
 ): { clause: string; param: SqlValue } {
   return sql.dialect === 'postgres'
-    ? { clause: `${column} = ANY(?::text[])`, param: toPostgresArray(values) }
+    ? { clause: `${column} = ANY(?::text[])`, param: postgresTextArray(values) }
     : { clause: `${column} IN (SELECT value FROM json_each(?))`, param: JSON.stringify(values) };
 }
 
-/** A text[] literal ({"a","b"}): node-postgres sends parameters as text. */
-function toPostgresArray(values: readonly string[]): string {
+/** A text[] literal ({"a","b"}) for `?::text[]`: node-postgres sends parameters as text. */
+export function postgresTextArray(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }
 

@@ -6,6 +6,8 @@ import { pushSubscriptionStoreContract } from '../../../sync-server/src/push/sub
 import { sessionStoreContract } from '../../../sync-server/src/sessions/session-store.contract.ts';
 import { groupsContract } from '../../../sync-server/src/social/groups.contract.ts';
 import { relationshipsContract } from '../../../sync-server/src/social/relationships.contract.ts';
+import { docStoreContract } from '../../../sync-server/src/sync/store/doc-store.contract.ts';
+import { PostgresDocStore } from '../../../sync-server/src/sync/store/postgres-doc-store.ts';
 import { scratchPostgres } from '../../harness/postgres-stores.ts';
 
 // The stores' contract suites, which `pnpm check` runs against SQLite, against the test run's
@@ -18,4 +20,8 @@ describe('on PostgreSQL', () => {
   describe('groups', () => groupsContract(scratchPostgres));
   describe('push subscriptions', () => pushSubscriptionStoreContract(scratchPostgres));
   describe('attachment blobs', () => attachmentsContract(scratchPostgres));
+  docStoreContract('PostgreSQL', async () => {
+    const scratch = await scratchPostgres();
+    return { store: new PostgresDocStore(scratch.database), close: () => scratch.close() };
+  });
 });

@@ -44,7 +44,7 @@ function setup(spawn: (data: CommitWorkerData) => Worker = spawnCommitWorker) {
     (
       check.prepare('SELECT seq FROM doc_log WHERE doc_id = ? ORDER BY seq').all(docId) as { seq: number }[]
     ).map((r) => r.seq);
-  return { db, store, workers, logs, stored };
+  return { db, check, store, workers, logs, stored };
 }
 
 const row = (seq: number, docId = 'd'): AppendRow => ({
@@ -73,7 +73,7 @@ describe('WorkerDocStore', { timeout: 30_000 }, () => {
   });
 
   it('[UP3] a refused batch and a crashed worker fail their entries (never an ack); a new worker takes over', async () => {
-    const { store, workers, logs, stored } = setup();
+    const { check, store, workers, logs, stored } = setup();
     const queue = new CommitQueue(store);
     const outcome = new Map<number, string>();
     const enqueue = (r: AppendRow) =>
@@ -88,8 +88,14 @@ describe('WorkerDocStore', { timeout: 30_000 }, () => {
     await queue.flushed();
     expect(outcome.get(1)).toBe('failed');
 
+    // Another connection holds the write lock while the worker is stopped: on a loaded machine the
+    // worker could otherwise commit and answer first. Termination is flagged synchronously, so
+    // once the lock is released the worker stops before it can answer.
+    check.exec('BEGIN IMMEDIATE');
     const crashing = store.appendBatch([row(2)]);
-    await workers[0]!.terminate();
+    const stopped = workers[0]!.terminate();
+    check.exec('ROLLBACK');
+    await stopped;
     await expect(crashing).rejects.toThrow(/commit worker/);
     expect(logs.map((l) => l.msg)).toContain('commit worker stopped; its unanswered commits failed');
 
