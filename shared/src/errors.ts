@@ -46,6 +46,12 @@ export const ERROR_CODES = [
   'push_not_subscribed',
   'push_subscription_gone',
   'push_service_failed',
+  // attachments: blob uploads and downloads (issue 17)
+  'attachment_too_large',
+  'attachment_quota_exceeded',
+  'attachment_hash_mismatch',
+  'upload_not_found',
+  'blob_not_found',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -6,6 +6,7 @@ export * from './passkey-origin.ts';
 export * from './accounts/index.ts';
 export * from './social.ts';
 export * from './push.ts';
+export * from './attachments-api.ts';
 export * from './sync/close-codes.ts';
 export * from './sync/doc-ids.ts';
 export * from './sync/protocol.ts';

@@ -43,6 +43,8 @@ export const SYNC_LIMITS = {
 export const ATTACHMENT_LIMITS = {
   /** The operator's default cap on one file's plaintext (ATTACHMENT_MAX_BYTES overrides it). */
   DEFAULT_MAX_FILE_BYTES: 100 * 1024 * 1024,
+  /** The operator's default cap on the blob bytes one user keeps stored (ATTACHMENT_QUOTA_BYTES overrides it). */
+  DEFAULT_USER_QUOTA_BYTES: 2 * 1024 * 1024 * 1024,
   /** Plaintext bytes per AES-GCM chunk. */
   CHUNK_BYTES: 1024 * 1024,
   /** Bytes of the GCM tag every chunk gains. */

@@ -1,9 +1,10 @@
-import { LIMITS } from '@messenjo/shared';
+import { ATTACHMENT_ROUTES, LIMITS } from '@messenjo/shared';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { accountsRoutes, originCheck, sessionMiddleware } from './accounts/routes.ts';
 import { mediaRoutes } from './accounts/media/media-routes.ts';
+import { attachmentRoutes } from './attachments/routes.ts';
 import { MIGRATIONS } from './db/index.ts';
 import { accessLog } from './http/access-log.ts';
 import { AppError } from './http/app-error.ts';
@@ -55,9 +56,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       throw new AppError(413, 'payload_too_large', `Request body exceeds ${LIMITS.JSON_BODY_BYTES} bytes`);
     },
   });
-  // Picture uploads (…/picture) carry an image, not JSON: their route sets its own limit.
+  // Picture uploads (…/picture) carry an image, not JSON: their route sets its own limit; so do
+  // attachment uploads (tus: the declared Upload-Length, within the operator's file limit).
   const limitJsonBodies: MiddlewareHandler<AppEnv> = (c, next) =>
-    c.req.path.endsWith('/picture') ? next() : jsonBodyLimit(c, next);
+    c.req.path.endsWith('/picture') ||
+    c.req.path.startsWith(`${ATTACHMENT_ROUTES.uploads}/`) ||
+    c.req.path === ATTACHMENT_ROUTES.uploads
+      ? next()
+      : jsonBodyLimit(c, next);
   app.use('/api/*', limitJsonBodies);
 
   app.route(
@@ -76,6 +82,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api', socialRoutes(deps.services.social, deps.services.now));
   app.route('/api', groupPictureRoutes(deps.services.social, deps.services.pictures));
   app.route('/api', pushRoutes(deps.services.push, deps.services.now));
+  app.route(
+    '/api',
+    attachmentRoutes({
+      attachments: deps.services.attachments,
+      uploadFiles: deps.services.uploadFiles,
+      logger,
+      now: deps.services.now,
+    }),
+  );
 
   // Every unknown API path is a JSON 404, never the app shell.
   app.all('/api/*', apiNotFound);

@@ -96,6 +96,7 @@ async function start(): Promise<void> {
       publicUrl: () => publicUrl,
       push: config.push,
       sessionLifetimeMs: config.sessionLifetimeMs,
+      attachments: config.attachments,
     });
   } catch (error) {
     await storage.close();
@@ -132,6 +133,8 @@ async function start(): Promise<void> {
   });
   lifecycle.onShutdown({ name: 'http', run: () => closeHttpServer(server, config.shutdownTimeoutMs) });
 
+  // Unreferenced blobs are freed after the grace period; expired partial uploads go.
+  lifecycle.onShutdown({ name: 'attachment sweep', run: services.attachments.startSweeping() });
   // Registered before the sync step, so it runs after it: the pushes of its last commits go out.
   lifecycle.onShutdown({ name: 'push', run: () => services.push.sender.close() });
   // Registered after the database step, so it runs before it: sockets close with 1001 and

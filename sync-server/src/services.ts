@@ -1,10 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { FileStore } from '@tus/file-store';
 import { Accounts } from './accounts/accounts.ts';
 import { DEFAULT_ACCOUNTS_CONFIG, type AccountsConfig } from './accounts/config.ts';
 import { MediaStore } from './accounts/media/media-store.ts';
 import { Pictures } from './accounts/media/pictures.ts';
+import { Attachments } from './attachments/attachments.ts';
+import { BlobFiles } from './attachments/blob-files.ts';
+import { SqlBlobStore } from './attachments/blob-store.ts';
+import { DEFAULT_ATTACHMENTS_CONFIG, type AttachmentsConfig } from './attachments/config.ts';
+import { createUploadFiles } from './attachments/tus-uploads.ts';
 import { MembershipStore } from './conversations/membership-store.ts';
 import type { Database, Db } from './db/index.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
@@ -67,6 +73,10 @@ export interface Services {
   presence: SessionPresence;
   /** Web Push: VAPID key, subscriptions per device session, the sender (src/push/). */
   push: Push;
+  /** Attachment blobs: uploads, downloads, quotas, reference counts (src/attachments/). */
+  attachments: Attachments;
+  /** The tus file store of uploads in progress (DATA_DIR/uploads). */
+  uploadFiles: FileStore;
 }
 
 export function createServices(options: {
@@ -87,6 +97,7 @@ export function createServices(options: {
   sessionLifetimeMs?: number;
   /** How pushes go out (tests); web-push over fetch otherwise. */
   pushTransport?: PushTransport;
+  attachments?: AttachmentsConfig;
 }): Services {
   const { database, documentsDb, logger } = options;
   const now = options.now ?? Date.now;
@@ -137,13 +148,28 @@ export function createServices(options: {
     now,
     transport: options.pushTransport,
   });
+  const memberships = new MembershipStore(database, bus, now);
+  const uploadFiles = createUploadFiles(path.join(dataDir, 'uploads'));
+  const attachments = new Attachments({
+    store: new SqlBlobStore(database),
+    files: new BlobFiles(path.join(dataDir, 'blobs')),
+    partials: uploadFiles.partials,
+    audience: {
+      canWrite: (userId, conversationId) => social.conversations.canWrite(userId, conversationId),
+      isMemberOfAny: async (userId, conversationIds) =>
+        conversationIds.length > 0 && (await memberships.activeRoles(userId, conversationIds)).size > 0,
+    },
+    config: options.attachments ?? DEFAULT_ATTACHMENTS_CONFIG,
+    logger,
+    now,
+  });
   return {
     database,
     documentsDb,
     logger,
     bus,
     sessions,
-    memberships: new MembershipStore(database, bus, now),
+    memberships,
     docStore,
     commitWorker,
     now,
@@ -153,5 +179,7 @@ export function createServices(options: {
     social,
     presence,
     push,
+    attachments,
+    uploadFiles: uploadFiles.store,
   };
 }

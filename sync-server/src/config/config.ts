@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readAccountsConfig, type AccountsConfig } from '../accounts/config.ts';
+import { readAttachmentsConfig, type AttachmentsConfig } from '../attachments/config.ts';
 import { readPushConfig, type PushConfig } from '../push/config.ts';
 import { ConfigError } from './config-error.ts';
 import { readDatabaseConfig, readRedisUrl, type DatabaseConfig } from './storage-config.ts';
@@ -41,6 +42,8 @@ export interface Config {
   redisUrl: URL | undefined;
   /** Web Push: the push services allowed, the VAPID subject (src/push/config.ts). */
   push: PushConfig;
+  /** Attachments: the file size limit, the per-user quota, the grace period (src/attachments/config.ts). */
+  attachments: AttachmentsConfig;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -117,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
   const database = readDatabaseConfig(env);
   const redisUrl = readRedisUrl(env);
   const push = readPushConfig(env);
+  const attachments = readAttachmentsConfig(env);
   ensureWritableDir('DATA_DIR', dataDir);
   return {
     port,
@@ -132,5 +136,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
     database,
     redisUrl,
     push,
+    attachments,
   };
 }

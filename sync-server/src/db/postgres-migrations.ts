@@ -221,4 +221,41 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX push_subscriptions_user ON push_subscriptions(user_id);
     `,
   },
+  {
+    version: 70,
+    name: 'attachments',
+    sql: `
+      CREATE TABLE blobs (
+        id                  text PRIMARY KEY,
+        size                bigint NOT NULL,
+        created_at          bigint NOT NULL,
+        unreferenced_since  bigint
+      );
+      CREATE INDEX blobs_unreferenced ON blobs(unreferenced_since);
+      CREATE TABLE blob_uploads (
+        blob_id          text NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,
+        user_id          text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        conversation_id  text NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        created_at       bigint NOT NULL,
+        PRIMARY KEY (blob_id, user_id, conversation_id)
+      );
+      CREATE INDEX blob_uploads_user ON blob_uploads(user_id);
+      CREATE TABLE blob_refs (
+        blob_id          text NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,
+        conversation_id  text NOT NULL,
+        message_id       text NOT NULL,
+        PRIMARY KEY (blob_id, conversation_id, message_id)
+      );
+      CREATE INDEX blob_refs_message ON blob_refs(conversation_id, message_id);
+      CREATE TABLE uploads (
+        id               text PRIMARY KEY,
+        user_id          text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        conversation_id  text NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        blob_id          text NOT NULL,
+        length           bigint NOT NULL,
+        created_at       bigint NOT NULL
+      );
+      CREATE INDEX uploads_user ON uploads(user_id);
+    `,
+  },
 ];

@@ -38,6 +38,10 @@ const TABLES = [
   'friend_requests',
   'friendships',
   'blocks',
+  'blobs',
+  'blob_uploads',
+  'blob_refs',
+  'uploads',
   // The document store's (no foreign keys).
   'doc_log',
   'doc_snapshots',

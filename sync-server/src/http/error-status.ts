@@ -43,4 +43,9 @@ export const HTTP_STATUS_OF_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   push_not_subscribed: 409,
   push_subscription_gone: 410,
   push_service_failed: 502,
+  attachment_too_large: 413,
+  attachment_quota_exceeded: 413,
+  attachment_hash_mismatch: 422,
+  upload_not_found: 404,
+  blob_not_found: 404,
 };

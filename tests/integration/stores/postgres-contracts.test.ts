@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { accountsContract } from '../../../sync-server/src/accounts/accounts.contract.ts';
+import { attachmentsContract } from '../../../sync-server/src/attachments/attachments.contract.ts';
 import { membershipStoreContract } from '../../../sync-server/src/conversations/membership-store.contract.ts';
 import { pushSubscriptionStoreContract } from '../../../sync-server/src/push/subscription-store.contract.ts';
 import { sessionStoreContract } from '../../../sync-server/src/sessions/session-store.contract.ts';
@@ -18,6 +19,7 @@ describe('on PostgreSQL', () => {
   describe('relationships', () => relationshipsContract(scratchPostgres));
   describe('groups', () => groupsContract(scratchPostgres));
   describe('push subscriptions', () => pushSubscriptionStoreContract(scratchPostgres));
+  describe('attachment blobs', () => attachmentsContract(scratchPostgres));
   docStoreContract('PostgreSQL', async () => {
     const scratch = await scratchPostgres();
     return { store: new PostgresDocStore(scratch.database), close: () => scratch.close() };

@@ -6,13 +6,14 @@ import { m0020DocumentStore } from './0020-document-store.ts';
 import { m0040Social } from './0040-social.ts';
 import { m0041MembershipRemovedBy } from './0041-membership-removed-by.ts';
 import { m0060Push } from './0060-push.ts';
+import { m0070Attachments } from './0070-attachments.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
 /**
  * Every migration in version order. Append only: a released migration never changes.
- * Number ranges per feature keep parallel work apart: core 1–9, accounts 10–19, sync 20–39, social 40–59, push 60–69.
+ * Number ranges per feature keep parallel work apart: core 1–9, accounts 10–19, sync 20–39, social 40–59, push 60–69, attachments 70–79.
  */
 export const MIGRATIONS: readonly Migration[] = [
   m0001Init,
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0040Social,
   m0041MembershipRemovedBy,
   m0060Push,
+  m0070Attachments,
 ];
