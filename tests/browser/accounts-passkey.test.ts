@@ -46,7 +46,7 @@ describe('passkey accounts in Chromium', () => {
     const anonymous = await page.evaluate(
       async () => (await fetch('/api/auth/session')).json() as Promise<unknown>,
     );
-    expect(anonymous).toEqual({ me: null });
+    expect(anonymous).toEqual({ me: null, sessionExpired: false }); // signed out: not merely expired
 
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Settings' }).isVisible()).toBe(true);

@@ -66,7 +66,7 @@ describe('the settings screen in Chromium', () => {
     const after = await page.evaluate(
       async () => (await fetch('/api/auth/session')).json() as Promise<unknown>,
     );
-    expect(after).toEqual({ me: null });
+    expect(after).toEqual({ me: null, sessionExpired: false }); // deleted: not merely expired
 
     expect(problems.pageErrors).toEqual([]);
     expect(problems.consoleErrors.filter((e) => !/status of 415/.test(e))).toEqual([]);
