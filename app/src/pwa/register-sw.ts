@@ -1,3 +1,4 @@
+import { reloadWithoutWarning } from './unsent-warning.ts';
 import { updateWaiting } from './update-store.ts';
 
 /** Registers the service worker (production builds only) and reports a waiting update instead of reloading. */
@@ -14,7 +15,7 @@ export function registerServiceWorker(): void {
 function watchForUpdates(registration: ServiceWorkerRegistration): void {
   const offer = (worker: ServiceWorker): void => {
     updateWaiting.set(() => {
-      navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), {
+      navigator.serviceWorker.addEventListener('controllerchange', () => reloadWithoutWarning(), {
         once: true,
       });
       worker.postMessage({ type: 'SKIP_WAITING' });

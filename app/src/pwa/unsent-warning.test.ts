@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Store } from '../lib/store.ts';
-import { warnBeforeUnloadWhileUnsent } from './unsent-warning.ts';
+import { reloadWithoutWarning, warnBeforeUnloadWhileUnsent } from './unsent-warning.ts';
 
 /** Dispatches a cancelable beforeunload on a plain EventTarget: whether the page asked to warn. */
 function closeTab(target: EventTarget): boolean {
@@ -24,5 +24,17 @@ describe('the warning before closing the tab', () => {
     unsent.set(1);
     stop();
     expect(closeTab(target)).toBe(false);
+  });
+
+  it('is not asked for when the app reloads itself to apply an update (the outbox stays and is sent after it)', () => {
+    const reload = vi.fn();
+    const target = Object.assign(new EventTarget(), { location: { reload } });
+    const unsent = new Store(3);
+    const stop = warnBeforeUnloadWhileUnsent(unsent, target as unknown as Window);
+    expect(closeTab(target)).toBe(true);
+    reloadWithoutWarning(target as unknown as Window);
+    expect(reload).toHaveBeenCalledOnce();
+    expect(closeTab(target)).toBe(false);
+    stop();
   });
 });

@@ -1,3 +1,16 @@
+/**
+ * Windows the app itself is reloading (to apply an update the person asked for): what is unsent
+ * stays in the device's outbox and the app comes straight back and sends it, so the browser's
+ * "leave site?" dialog would only stop the reload (an automated browser dismisses it).
+ */
+const reloadingByApp = new WeakSet<object>();
+
+/** Reloads the page without the unsent warning (see `reloadingByApp`). */
+export function reloadWithoutWarning(target: Window = window): void {
+  reloadingByApp.add(target);
+  target.location.reload();
+}
+
 /** What the warning reads: a count of changes not yet stored by the server, and its changes. */
 export interface UnsentCount {
   get(): number;
@@ -12,6 +25,7 @@ export interface UnsentCount {
  */
 export function warnBeforeUnloadWhileUnsent(unsent: UnsentCount, target: Window = window): () => void {
   const warn = (event: BeforeUnloadEvent): void => {
+    if (reloadingByApp.has(target)) return;
     event.preventDefault();
     // Older Chromium and Safari show the dialog only when returnValue is set.
     event.returnValue = '';
