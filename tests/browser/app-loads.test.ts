@@ -35,6 +35,17 @@ describe('the PWA served by the built server', () => {
     await page.reload();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Messenjo');
     await expect.poll(() => page.getByRole('status').getAttribute('data-state')).toBe('offline');
+    // Search's SQLite comes from the precache too, stored decoded although the server sent brotli.
+    const wasm = await page.evaluate(async () => {
+      let url: string | undefined;
+      for (const name of await caches.keys())
+        url ??= (await (await caches.open(name)).keys()).map((r) => r.url).find((u) => u.endsWith('.wasm'));
+      if (!url) return { url: 'none', valid: false };
+      const response = await fetch(url);
+      return { url, valid: WebAssembly.validate(await response.arrayBuffer()) };
+    });
+    expect(wasm.url).toMatch(/\/assets\/sqlite3-.+\.wasm$/);
+    expect(wasm.valid).toBe(true);
     await context.close();
   });
 });

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +55,18 @@ describe('precompressed static files', () => {
     expect(brotliDecompressSync(response.body).equals(original(script))).toBe(true);
     // Worth sending: the script is several times smaller.
     expect(response.body.length).toBeLessThan(original(script).length / 3);
+  });
+
+  it("sends the search worker's SQLite WebAssembly in brotli, as application/wasm (streaming compile)", async () => {
+    const wasm = readdirSync(path.join(staticDir, 'assets')).find((name) => name.endsWith('.wasm'));
+    if (!wasm) throw new Error('the build wrote no .wasm asset');
+    const response = await raw(`${server().url}/assets/${wasm}`, { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-encoding']).toBe('br');
+    expect(response.headers['content-type']).toBe('application/wasm');
+    expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(brotliDecompressSync(response.body).equals(original(`/assets/${wasm}`))).toBe(true);
+    expect(response.body.length).toBeLessThan(original(`/assets/${wasm}`).length / 2);
   });
 
   it('sends gzip to a client that accepts only gzip, and the file itself to one that accepts neither', async () => {

@@ -1,7 +1,13 @@
 /** Reconnect backoff: the first retry waits about this long... */
 export const RECONNECT_MIN_DELAY_MS = 250;
-/** ...doubling per failure up to this cap, each delay jittered to 50–100% so devices spread out. */
-export const RECONNECT_MAX_DELAY_MS = 30_000;
+/**
+ * ...doubling per failure up to this cap while the person is looking at the app (a server back
+ * from a restart is reached within seconds; a refused connection costs the server nothing)...
+ */
+export const RECONNECT_MAX_DELAY_MS = 5_000;
+/** ...or this one while the page is hidden (a background tab spares battery and the server). */
+export const RECONNECT_HIDDEN_MAX_DELAY_MS = 30_000;
+/* Each delay is jittered to 50–100% so devices spread out after a restart. */
 /** The IndexedDB database holding documents, their sequence numbers and the outbox. */
 export const SYNC_DB_NAME = 'messenjo-sync';
 /** A user's document database: one per user, so two accounts on one browser never mix. */

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { FakeSocket } from './socket/fake-socket.ts';
 import * as Y from 'yjs';
 import { reconnectDelayMs } from './socket/backoff.ts';
-import { RECONNECT_MAX_DELAY_MS } from './constants.ts';
+import { RECONNECT_HIDDEN_MAX_DELAY_MS, RECONNECT_MAX_DELAY_MS } from './constants.ts';
 import { IndexedDbPersistence } from './core/persistence.ts';
 import { SYNC_STATUSES } from './status.ts';
 import { SyncClient } from './sync-client.ts';
@@ -120,6 +120,9 @@ describe('sync client', () => {
     expect(reconnectDelayMs(0, () => 0)).toBe(125);
     expect(reconnectDelayMs(3, () => 1)).toBe(2000);
     expect(reconnectDelayMs(50, () => 1)).toBe(RECONNECT_MAX_DELAY_MS);
+    // Seconds while the page is seen, so a restarted server is reached soon; longer when hidden.
+    expect(RECONNECT_MAX_DELAY_MS).toBeLessThanOrEqual(5_000);
+    expect(reconnectDelayMs(50, () => 1, RECONNECT_HIDDEN_MAX_DELAY_MS)).toBe(RECONNECT_HIDDEN_MAX_DELAY_MS);
   });
 
   it('[CL3] shows what IndexedDB holds before the network answers, with unacked updates still pending', async () => {
@@ -233,6 +236,50 @@ describe('sync client', () => {
     } finally {
       delete g.addEventListener;
       delete g.removeEventListener;
+    }
+  });
+
+  it('[CL2] tries again at once when the person returns to the page (shown or focused), not when it is hidden', async () => {
+    const events = new EventTarget();
+    const g = globalThis as unknown as Record<string, unknown>;
+    const page = { visibilityState: 'hidden' };
+    g.addEventListener = events.addEventListener.bind(events);
+    g.removeEventListener = events.removeEventListener.bind(events);
+    g.document = page;
+    try {
+      const sockets: FakeSocket[] = [];
+      const client = new SyncClient({
+        url: 'ws://test/sync',
+        reconnectDelay: () => 60_000,
+        createSocket: () => {
+          const socket = new FakeSocket();
+          sockets.push(socket);
+          return socket;
+        },
+      });
+      client.start();
+      sockets[0]!.drop();
+      expect(client.status.get()).toBe('offline');
+      events.dispatchEvent(new Event('visibilitychange'));
+      expect(sockets).toHaveLength(1);
+      page.visibilityState = 'visible';
+      events.dispatchEvent(new Event('visibilitychange'));
+      expect(sockets).toHaveLength(2);
+      // A focus while a connection is under way starts no second one.
+      events.dispatchEvent(new Event('focus'));
+      expect(sockets).toHaveLength(2);
+      sockets[1]!.drop();
+      events.dispatchEvent(new Event('focus'));
+      expect(sockets).toHaveLength(3);
+      expect(client.status.get()).toBe('connecting');
+      await client.stop();
+      // Stopped: nothing listens any more.
+      events.dispatchEvent(new Event('focus'));
+      expect(sockets).toHaveLength(3);
+    } finally {
+      delete g.addEventListener;
+      delete g.removeEventListener;
+      delete g.document;
     }
   });
 

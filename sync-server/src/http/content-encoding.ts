@@ -17,8 +17,11 @@ const VARIANTS: readonly EncodedVariant[] = [
   { encoding: 'gzip', suffix: '.gz' },
 ];
 
-/** The file types the build precompresses (text); pictures and fonts are compressed already. */
-const COMPRESSIBLE = /\.(?:js|mjs|css|html|svg|json|webmanifest|txt)$/;
+/**
+ * The file types the build precompresses: text, and WebAssembly (the search worker's SQLite, whose
+ * code compresses well); pictures and fonts are compressed already.
+ */
+const COMPRESSIBLE = /\.(?:js|mjs|css|html|svg|json|webmanifest|txt|wasm)$/;
 
 export function isCompressible(file: string): boolean {
   return COMPRESSIBLE.test(file);

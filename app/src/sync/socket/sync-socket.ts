@@ -8,6 +8,7 @@ import {
   type ServerFrame,
 } from '@messenjo/shared';
 import { Store } from '../../lib/store.ts';
+import { RECONNECT_HIDDEN_MAX_DELAY_MS, RECONNECT_MAX_DELAY_MS } from '../constants.ts';
 import { reconnectDelayMs } from './backoff.ts';
 import type { WebSocketFactory, WebSocketLike } from './websocket.ts';
 
@@ -28,8 +29,9 @@ export interface SyncSocketOptions {
 }
 
 /**
- * The device's one sync socket: connects, says hello, reconnects with jittered backoff (at once
- * when the browser says the network is back, dropped when it says it is gone), and stops for good
+ * The device's one sync socket: connects, says hello, reconnects with jittered backoff (capped
+ * lower while the page is seen; at once when the browser says the network is back or the person
+ * returns to the page; dropped when the browser says the network is gone), and stops for good
  * when the server ends the session. It decodes frames and hands them on; it knows no documents
  * (core/) and no tabs (tabs/ decides which tab starts it).
  */
@@ -106,11 +108,12 @@ export class SyncSocket {
     return () => this.frameListeners.delete(listener);
   }
 
-  /** The browser's online and offline events, while started. */
+  /** The browser's network events and the page coming back into view, while started. */
   private listenToNetwork(): void {
     const target = globalThis as {
       addEventListener?: typeof addEventListener;
       removeEventListener?: typeof removeEventListener;
+      document?: { visibilityState?: string };
     };
     if (!target.addEventListener || !target.removeEventListener) return;
     // The network is back: try at once instead of waiting out the backoff.
@@ -120,6 +123,14 @@ export class SyncSocket {
       this.attempt = 0;
       this.connect();
     };
+    // The person looks at the app again (tab shown, window focused): a server that came back
+    // while the backoff waited is reached now, not after it. The attempt count is kept, so a server
+    // still down is not hammered by focus changes.
+    const onReturn = (): void => {
+      if (!this.running || this.socket || target.document?.visibilityState === 'hidden') return;
+      clearTimeout(this.reconnectTimer);
+      this.connect();
+    };
     // The network is gone: a socket may linger half-open for minutes; show offline now, so what
     // is written meanwhile is seen as pending.
     const onOffline = (): void => {
@@ -127,9 +138,13 @@ export class SyncSocket {
     };
     target.addEventListener('online', onOnline);
     target.addEventListener('offline', onOffline);
+    target.addEventListener('focus', onReturn);
+    target.addEventListener('visibilitychange', onReturn);
     this.stopListening = () => {
       target.removeEventListener?.('online', onOnline);
       target.removeEventListener?.('offline', onOffline);
+      target.removeEventListener?.('focus', onReturn);
+      target.removeEventListener?.('visibilitychange', onReturn);
     };
   }
 
@@ -185,8 +200,18 @@ export class SyncSocket {
     this.status.set('offline');
     clearTimeout(this.reconnectTimer);
     const attempt = this.attempt++;
-    const delay = this.options.reconnectDelay?.(attempt) ?? reconnectDelayMs(attempt, this.options.random);
+    const delay =
+      this.options.reconnectDelay?.(attempt) ??
+      reconnectDelayMs(attempt, this.options.random, this.maxDelayMs());
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** The backoff's cap: short while the page is seen, long while it is hidden (or in Node). */
+  private maxDelayMs(): number {
+    const visibility = (globalThis as { document?: { visibilityState?: string } }).document?.visibilityState;
+    return visibility === undefined || visibility === 'hidden'
+      ? RECONNECT_HIDDEN_MAX_DELAY_MS
+      : RECONNECT_MAX_DELAY_MS;
   }
 
   private onData(data: unknown): void {
