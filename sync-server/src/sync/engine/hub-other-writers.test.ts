@@ -131,7 +131,7 @@ async function setup() {
 }
 
 describe('the hub beside another writer of its documents', () => {
-  it('[SEQ2] acks its own update with the number the store gave it, only after relaying the ones another process stored before it', async () => {
+  it('[SEQ1] [SEQ2] acks its own update with the number the store gave it, only after relaying the ones another process stored before it', async () => {
     const { hub, otherProcess, docId, ann: annId, ben: benId } = await setup();
     const ann = new Device(hub, annId);
     const ben = new Device(hub, benId);
