@@ -87,7 +87,7 @@ describe('createApp', { timeout: 30_000 }, () => {
     await vi.waitFor(async () => expect((await readiness(app)).status).toBe(200), { timeout: 20_000 });
     expect(workers).toHaveLength(2);
     await app.services.docStore.appendBatch([
-      { docId: 'conv:c:seg:0', seq: 1, data: new Uint8Array([1]), userId: 'u', newClients: [] },
+      { docId: 'conv:c:seg:0', data: new Uint8Array([1]), userId: 'u', newClients: [] },
     ]);
     expect((await readiness(app)).body.checks.commits).toBe('ok');
   });

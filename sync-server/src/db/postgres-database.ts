@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DomainError } from '../domain-error.ts';
-import type { Database, Sql, SqlValue } from './sql.ts';
+import type { Database, Sql, SqlValue, TransactionOptions } from './sql.ts';
 
 type Params = readonly SqlValue[];
 
@@ -84,12 +84,13 @@ export class PostgresDatabase implements Database {
     return { changes: result.rowCount ?? 0 };
   }
 
-  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: Sql) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const begin = `BEGIN ISOLATION LEVEL ${options.readCommitted ? 'READ COMMITTED' : 'SERIALIZABLE'}`;
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect().catch(unavailable);
       let broken = false;
       try {
-        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        await client.query(begin);
         const result = await work(this.over(client));
         await client.query('COMMIT');
         return result;

@@ -171,6 +171,25 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
   },
   {
+    version: 21,
+    name: 'doc-heads',
+    // SQLite's migration 21: the head row per document where a batch takes its sequence numbers
+    // (the row lock serialises the writers of one document only, whatever process they run in).
+    // Per document, not per conversation: sequence numbers, heads and catch-up are per document
+    // (a segment or a private document), so the head_seq column of version 3 stays unused.
+    sql: `
+      CREATE TABLE doc_heads (
+        doc_id    text PRIMARY KEY,
+        head_seq  bigint NOT NULL
+      );
+      INSERT INTO doc_heads (doc_id, head_seq)
+        SELECT doc_id, max(seq) FROM (
+          SELECT doc_id, max(seq) AS seq FROM doc_log GROUP BY doc_id
+          UNION ALL SELECT doc_id, seq FROM doc_snapshots
+        ) AS stored GROUP BY doc_id;
+    `,
+  },
+  {
     version: 40,
     name: 'social',
     sql: `

@@ -24,8 +24,15 @@ export interface Sql {
    * runs them one at a time (BEGIN IMMEDIATE, queued); PostgreSQL runs them SERIALIZABLE and
    * runs `work` again when PostgreSQL aborts it for a conflict, so `work` must have no effect
    * outside the transaction it is handed. Inside a transaction this nests (a savepoint).
+   * `readCommitted` (PostgreSQL only) is for work whose every write is correct at any
+   * isolation, row-locked upserts and inserts: writers of one row then wait for each other
+   * instead of aborting and running again (the document store's append, on its head rows).
    */
-  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Sql) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
+export interface TransactionOptions {
+  readCommitted?: boolean;
 }
 
 export interface Database extends Sql {

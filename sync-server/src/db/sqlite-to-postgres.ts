@@ -44,6 +44,7 @@ const TABLES = [
   'uploads',
   // The document store's (no foreign keys).
   'doc_log',
+  'doc_heads',
   'doc_snapshots',
   'doc_clients',
   'conversation_segments',

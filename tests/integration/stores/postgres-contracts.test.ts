@@ -6,8 +6,10 @@ import { pushSubscriptionStoreContract } from '../../../sync-server/src/push/sub
 import { sessionStoreContract } from '../../../sync-server/src/sessions/session-store.contract.ts';
 import { groupsContract } from '../../../sync-server/src/social/groups.contract.ts';
 import { relationshipsContract } from '../../../sync-server/src/social/relationships.contract.ts';
+import { PostgresDatabase } from '../../../sync-server/src/db/index.ts';
 import { docStoreContract } from '../../../sync-server/src/sync/store/doc-store.contract.ts';
 import { PostgresDocStore } from '../../../sync-server/src/sync/store/postgres-doc-store.ts';
+import { freshDatabase } from '../../harness/databases.ts';
 import { scratchPostgres } from '../../harness/postgres-stores.ts';
 
 // The stores' contract suites, which `pnpm check` runs against SQLite, against the test run's
@@ -21,7 +23,20 @@ describe('on PostgreSQL', () => {
   describe('push subscriptions', () => pushSubscriptionStoreContract(scratchPostgres));
   describe('attachment blobs', () => attachmentsContract(scratchPostgres));
   docStoreContract('PostgreSQL', async () => {
-    const scratch = await scratchPostgres();
-    return { store: new PostgresDocStore(scratch.database), close: () => scratch.close() };
+    const fresh = await freshDatabase();
+    // Each store has its own pool on the same database, as each server process would.
+    const pools = [PostgresDatabase.connect(fresh.url)];
+    return {
+      store: new PostgresDocStore(pools[0]!),
+      another: () => {
+        const pool = PostgresDatabase.connect(fresh.url);
+        pools.push(pool);
+        return new PostgresDocStore(pool);
+      },
+      async close() {
+        await Promise.all(pools.map((pool) => pool.close()));
+        await fresh.drop();
+      },
+    };
   });
 });

@@ -3,6 +3,7 @@ import { m0002Identity } from './0002-identity.ts';
 import { m0003Conversations } from './0003-conversations.ts';
 import { m0010Accounts } from './0010-accounts.ts';
 import { m0020DocumentStore } from './0020-document-store.ts';
+import { m0021DocHeads } from './0021-doc-heads.ts';
 import { m0040Social } from './0040-social.ts';
 import { m0041MembershipRemovedBy } from './0041-membership-removed-by.ts';
 import { m0060Push } from './0060-push.ts';
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0003Conversations,
   m0010Accounts,
   m0020DocumentStore,
+  m0021DocHeads,
   m0040Social,
   m0041MembershipRemovedBy,
   m0060Push,

@@ -3,9 +3,9 @@ import type { ListColumns } from '../store/list-columns.ts';
 import { CommitQueue } from './commit-queue.ts';
 import type { AppendRow, CommitExtras, DocStore } from '../store/doc-store.ts';
 
+/** A row told apart by its one byte; the held store below numbers it with that byte. */
 const row = (seq: number, docId = 'd'): AppendRow => ({
   docId,
-  seq,
   data: new Uint8Array([seq]),
   userId: 'u',
   newClients: [],
@@ -24,11 +24,12 @@ function heldStore() {
   const batches: { rows: number[]; extras: CommitExtras; finish: (error?: Error) => void }[] = [];
   const store = {
     appendBatch(rows: readonly AppendRow[], extras: CommitExtras = {}) {
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<number[]>((resolve, reject) => {
+        const seqs = rows.map((r) => r.data[0]!);
         batches.push({
-          rows: rows.map((r) => r.seq),
+          rows: seqs,
           extras,
-          finish: (error) => (error ? reject(error) : resolve()),
+          finish: (error) => (error ? reject(error) : resolve(seqs)),
         });
       });
     },
@@ -47,7 +48,7 @@ describe('CommitQueue', () => {
     const log: string[] = [];
     const entry = (seq: number) => ({
       row: row(seq),
-      onCommitted: () => log.push(`ack ${seq}`),
+      onCommitted: (stored: number) => log.push(`ack ${stored}`),
       onFailed: () => log.push(`failed ${seq}`),
     });
     queue.enqueue(entry(1));
@@ -56,12 +57,12 @@ describe('CommitQueue', () => {
     queue.enqueue(entry(3));
     await new Promise((resolve) => setImmediate(resolve));
     expect(batches).toHaveLength(1); // one batch in flight at a time
-    expect(queue.uncommitted('d').map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(queue.uncommitted('d').map((r) => r.data[0])).toEqual([1, 2, 3]);
     batches[0]!.finish();
     await until(() => batches.length === 2);
     expect(log).toEqual(['ack 1']);
     expect(batches[1]!.rows).toEqual([2, 3]);
-    expect(queue.uncommitted('d').map((r) => r.seq)).toEqual([2, 3]);
+    expect(queue.uncommitted('d').map((r) => r.data[0])).toEqual([2, 3]);
     batches[1]!.finish();
     await until(() => log.length === 3);
     expect(log).toEqual(['ack 1', 'ack 2', 'ack 3']);
@@ -119,7 +120,7 @@ describe('CommitQueue', () => {
     batches[0]!.finish(new Error('disk full'));
     await until(() => batches.length === 2);
     expect(log).toEqual(['failed 1']);
-    expect(queue.uncommitted('e').map((r) => r.seq)).toEqual([1]);
+    expect(queue.uncommitted('e').map((r) => r.data[0])).toEqual([1]);
     batches[1]!.finish();
     await until(() => log.length === 2);
     expect(log).toEqual(['failed 1', 'ack e1']);

@@ -22,7 +22,8 @@ export interface CommitEntry {
    * cover an update that could still fail); otherwise it is skipped.
    */
   snapshot?: { docId: string; take: () => Snapshot | undefined };
-  onCommitted: () => void;
+  /** The entry's row is stored as `seq`, the number the store gave it (0 for an entry without a row). */
+  onCommitted: (seq: number) => void;
   onFailed: (error: unknown) => void;
 }
 
@@ -99,8 +100,9 @@ export class CommitQueue {
 
   /**
    * A document's rows that are applied in memory but not known to be committed (collecting or
-   * committing), in sequence order: a catch-up serves them with what the store holds (they were
-   * relayed before the device subscribed).
+   * committing), in the order they were applied (the store numbers them when it commits): a
+   * catch-up serves them with what the store holds (they were relayed before the device
+   * subscribed).
    */
   uncommitted(docId: string): readonly AppendRow[] {
     return this.uncommittedRows.get(docId) ?? [];
@@ -108,8 +110,8 @@ export class CommitQueue {
 
   /**
    * Resolves once none of the document's rows is in flight (each committed or failed): a room
-   * reads the document from the store only then, so the head it takes is the last stored
-   * sequence number and no sequence number it hands out collides with a row still committing.
+   * reads the document from the store only then, so the document it loads holds every update
+   * it had applied and none is counted twice in its pending rows.
    */
   settled(docId: string): Promise<void> {
     if (!this.uncommittedRows.has(docId)) return Promise.resolve();
@@ -122,7 +124,9 @@ export class CommitQueue {
 
   /** Resolves once everything enqueued so far has committed or failed (shutdown). */
   flushed(): Promise<void> {
-    return new Promise((resolve) => this.enqueue({ onCommitted: resolve, onFailed: () => resolve() }));
+    return new Promise((resolve) =>
+      this.enqueue({ onCommitted: () => resolve(), onFailed: () => resolve() }),
+    );
   }
 
   private schedule(): void {
@@ -149,6 +153,7 @@ export class CommitQueue {
 
   private async commit(batch: CommitEntry[]): Promise<void> {
     let listColumns: ListColumns[] = [];
+    let seqs: number[] = [];
     try {
       const rows = batch.flatMap((entry) => (entry.row ? [entry.row] : []));
       listColumns = this.listColumnsOf(batch);
@@ -156,7 +161,7 @@ export class CommitQueue {
         snapshot && this.allInBatch(snapshot.docId, batch) ? (snapshot.take() ?? []) : [],
       );
       if (rows.length > 0 || listColumns.length > 0 || snapshots.length > 0)
-        await this.store.appendBatch(rows, { listColumns, snapshots });
+        seqs = await this.store.appendBatch(rows, { listColumns, snapshots });
     } catch (error) {
       const failed = [...batch, ...this.behindFailed(batch)];
       this.forget(failed);
@@ -165,7 +170,8 @@ export class CommitQueue {
       return;
     }
     this.forget(batch);
-    for (const entry of batch) entry.onCommitted();
+    let next = 0;
+    for (const entry of batch) entry.onCommitted(entry.row ? (seqs[next++] ?? 0) : 0);
     for (const columns of listColumns) this.options.listCommitted?.(columns);
     this.options.afterFlush?.();
   }
@@ -188,9 +194,9 @@ export class CommitQueue {
   }
 
   /**
-   * A failed batch takes with it the entries still collecting for its documents: their rows
-   * carry the sequence numbers after the failed ones and their updates may build on them, so
-   * storing them would leave a gap in the log, and acking them (or announcing their head) would
+   * A failed batch takes with it the entries still collecting for its documents: their updates
+   * may build on the failed ones, so storing them would store what cannot be applied without
+   * what was lost, and acking them (or announcing their head) would
    * tell devices that updates are durable when an update they depend on never was. Their
    * senders' sockets are closed with the document's; devices resend whatever was not acked.
    */

@@ -21,7 +21,7 @@ import type { ConversationPolicy } from './conversation-policy.ts';
 import type { DocStore } from '../store/doc-store.ts';
 import { awarenessTopic, InProcessFanout, type Fanout } from './fanout.ts';
 import { HeadAnnouncer } from './head-announcer.ts';
-import { Room, type LogRead, type RoomContext } from './room.ts';
+import { Room, type CommittedUpdate, type LogRead, type RoomContext } from './room.ts';
 import type { AttachmentGate } from './attachment-gate.ts';
 import { SegmentDirectory, type OpenedSegment } from './segments.ts';
 import { DEFAULT_SOCKET_LIMITS, SocketRegistry, type SocketLimitOptions } from './socket-limits.ts';
@@ -276,6 +276,18 @@ export class SyncHub implements ConnectionHost {
   /** A room that reads a document's log for a subscribe that may yet be denied (not in the registry). */
   private unlistedRoom(docId: string): Room {
     return new Room(docId, parseDocId(docId)!, this.roomContext);
+  }
+
+  // ---- other processes -------------------------------------------------------------------
+
+  /**
+   * An update another server process committed to `docId` (the bus hands it over, at most
+   * once): the document's room takes it in sequence order, relays it and reads any gap before
+   * it from the store (`Room.applyCommitted`). A document this process holds no room for needs
+   * nothing: the store has it for whoever subscribes.
+   */
+  applyCommitted(docId: string, update: CommittedUpdate): void {
+    this.rooms.get(docId)?.applyCommitted(update);
   }
 
   // ---- awareness -------------------------------------------------------------------------

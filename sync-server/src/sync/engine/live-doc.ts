@@ -1,6 +1,7 @@
 import { parseDocId, segmentOf, type DocRef } from '@messenjo/shared';
 import * as Y from 'yjs';
 import type { DocStore, StoredDoc } from '../store/doc-store.ts';
+import { CommittedOrder } from './committed-order.ts';
 
 /**
  * A document held in memory while devices use it: the Y.Doc every incoming update is validated
@@ -13,13 +14,18 @@ export class LiveDoc {
    * ~0.27 ms), a quarter of the time 100 groups took to wake at once in W2.
    */
   readonly doc: Y.Doc;
-  /** Last sequence number handed out (may be ahead of what is committed). */
-  head = 0;
-  committedHead = 0;
+  /** Committed updates taken in sequence order (`head`: every one through it is in the document). */
+  order = new CommittedOrder(0);
   /** Sequence number the stored snapshot covers. */
   snapshotSeq = 0;
-  /** Updates applied but not yet committed. */
+  /** Own updates applied but not yet committed (the store numbers them when it commits). */
   pending = 0;
+  /** Updates applied since loading (own, pending or not, and other processes'): the document's version. */
+  changes = 0;
+  /** A gap in the committed numbers is being read from the store. */
+  fillingGap = false;
+  /** Messages whose authors are known (other processes' updates add some without a validation). */
+  private knownMessages = 0;
   /** Message id → author, for the ownership checks of keyed entries. */
   readonly messageAuthors = new Map<string, string>();
 
@@ -45,25 +51,40 @@ export class LiveDoc {
       for (const entry of stored.log) Y.applyUpdate(live.doc, entry.data);
     });
     live.snapshotSeq = stored.snapshot?.seq ?? 0;
-    live.head = stored.log.at(-1)?.seq ?? live.snapshotSeq;
-    live.committedHead = live.head;
-    if (ref.kind === 'segment') {
-      for (const entry of segmentOf(live.doc).messages.toArray())
-        live.messageAuthors.set(entry.id, entry.author);
-    }
+    live.order = new CommittedOrder(stored.log.at(-1)?.seq ?? live.snapshotSeq);
+    live.learnMessageAuthors();
     return live;
   }
 
-  private full: { head: number; update: Uint8Array } | undefined;
+  /** Every committed update through this sequence number is in the document. */
+  get head(): number {
+    return this.order.head;
+  }
 
   /**
-   * The whole document as one update, encoded once per head: when a conversation rolls over to
+   * After an update that was not validated here (another process's): the authors of messages
+   * it added, for the ownership checks of later keyed entries.
+   */
+  learnMessageAuthors(): void {
+    if (this.ref.kind !== 'segment') return;
+    const { messages } = segmentOf(this.doc);
+    if (messages.length === this.knownMessages) return;
+    for (const entry of messages.toArray()) {
+      if (!this.messageAuthors.has(entry.id)) this.messageAuthors.set(entry.id, entry.author);
+    }
+    this.knownMessages = messages.length;
+  }
+
+  private full: { changes: number; update: Uint8Array } | undefined;
+
+  /**
+   * The whole document as one update, encoded once per version: when a conversation rolls over to
    * a new segment every subscribed device asks for it from nothing within moments, and all of
    * them get the same bytes instead of one encoding each.
    */
   fullUpdate(): Uint8Array {
-    if (this.full?.head !== this.head)
-      this.full = { head: this.head, update: Y.encodeStateAsUpdate(this.doc) };
+    if (this.full?.changes !== this.changes)
+      this.full = { changes: this.changes, update: Y.encodeStateAsUpdate(this.doc) };
     return this.full.update;
   }
 

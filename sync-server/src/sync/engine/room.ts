@@ -15,7 +15,7 @@ import type { CommitQueue } from './commit-queue.ts';
 import type { Compaction } from './compaction.ts';
 import type { Peer, RoomHandle, Subscription } from './connection-host.ts';
 import type { ConversationPolicy } from './conversation-policy.ts';
-import type { DocStore, StoredUpdate } from '../store/doc-store.ts';
+import type { DocStore, StoredDoc, StoredUpdate } from '../store/doc-store.ts';
 import type { Fanout } from './fanout.ts';
 import type { HeadAnnouncer } from './head-announcer.ts';
 import { LiveDoc } from './live-doc.ts';
@@ -55,11 +55,22 @@ interface Write {
   origin: Peer | null;
   newClients: number[];
   newMessages: NewMessage[];
-  /** UP3: the update is committed (a device's ack goes out here). */
+  /** UP3: the update is committed as `seq` and every update before it is in (a device's ack goes out here). */
   onCommitted?: (seq: number) => void;
   /** The live document could not take the update (it was reloaded). */
   onUnapplied?: () => void;
 }
+
+/** An update committed by another process, as the bus or the store hands it over. */
+export interface CommittedUpdate {
+  seq: number;
+  data: Uint8Array;
+  /** Its author: the owner of Yjs client ids it uses first. */
+  userId: string;
+}
+
+/** After a failed read of a gap in the log, how long until the room reads it again. */
+export const GAP_RETRY_MS = 1000;
 
 /** What a subscribe read of the log gave: the entries after the device's seq, through `through`. */
 export interface LogRead {
@@ -164,22 +175,17 @@ export class Room implements RoomHandle {
   }
 
   /**
-   * SUB3, answered in the turn the socket enters: the log read, then the updates after it that
-   * are applied but still committing (relayed before this socket entered), served from the
-   * commit queue like a relay; the device moves past the committed head only on their `head`
-   * frames (HD1). Null when the two do not meet or do not reach the document in memory (an
-   * update committed while the store answered): the document in memory answers then.
+   * SUB3, answered in the turn the socket enters: the log read, then the updates that are
+   * applied but still committing (relayed before this socket entered), served from the commit
+   * queue like a relay (one the read holds already is merged twice, harmlessly: updates are
+   * idempotent); the device moves past the committed head only on their `head` frames (HD1).
+   * Null when the read does not reach the document in memory (an update committed while the
+   * store answered, or committed numbers waiting for a gap): the document in memory answers then.
    */
   catchUpFromRead(read: LogRead): Uint8Array | null {
-    let through = read.through;
-    const committing: Uint8Array[] = [];
-    for (const row of this.context.commits.uncommitted(this.docId)) {
-      if (row.seq <= through) continue;
-      if (row.seq !== through + 1) return null;
-      committing.push(row.data);
-      through = row.seq;
-    }
-    if (this.live && through < this.live.head) return null;
+    const live = this.live;
+    if (live && (read.through < live.head || live.order.gap)) return null;
+    const committing = this.context.commits.uncommitted(this.docId).map((row) => row.data);
     return mergeInGroups([...read.log.map((entry) => entry.data), ...committing]);
   }
 
@@ -317,7 +323,7 @@ export class Room implements RoomHandle {
     }
     for (const client of write.newClients) live.clients.set(client, write.author);
     for (const message of write.newMessages) live.messageAuthors.set(message.id, message.author);
-    const seq = ++live.head;
+    live.changes++;
     live.pending++;
     const segment = segments.opened(this.ref);
     // RL1: relay at once; Yjs updates are idempotent and the sender resends whatever is not acked.
@@ -330,19 +336,20 @@ export class Room implements RoomHandle {
     );
     if (segment) this.context.segmentOpened(this, segment, write.update);
     commits.enqueue({
-      row: { docId, seq, data: write.update, userId: write.author, newClients: write.newClients, segment },
+      row: { docId, data: write.update, userId: write.author, newClients: write.newClients, segment },
       // The list's last message and count commit with the messages: no extra fsync per update.
       listColumns:
         write.newMessages.length > 0
           ? { count: write.newMessages.length, columns: (count) => this.listColumns(live, count) }
           : undefined,
-      onCommitted: () => {
+      onCommitted: (seq) => {
         live.pending--;
-        live.committedHead = Math.max(live.committedHead, seq);
-        // UP3: ack only now that it is committed; HD1: then tell every subscriber the durable head.
-        write.onCommitted?.(seq);
-        heads.announce(docId, seq);
-        if (segment) segments.announce(segment);
+        // UP3: ack only now that it is committed, as the number the store gave it, and once every
+        // update before it is in (HD1: the head announced as it moves).
+        this.inOrder(live, seq, true, () => {
+          write.onCommitted?.(seq);
+          if (segment) segments.announce(segment);
+        });
         compaction.afterCommit(live, () => this.live === live);
         if (this.members.size === 0 && this.live === live) this.scheduleIdleCheck();
       },
@@ -352,6 +359,104 @@ export class Room implements RoomHandle {
         for (const peer of this.peers()) peer.close('server_error');
       },
     });
+  }
+
+  // ---- committed order (several processes) ------------------------------------------------
+
+  /**
+   * An update another process committed as `seq` (the bus hands it over): taken in sequence
+   * order with this process's own commits, applied, relayed to the room's sockets (RL1) and the
+   * head announced as it moves (HD1); a number past head + 1 makes the room read the numbers
+   * before it from the store (`logAfter`). Without the document in memory it is relayed only,
+   * and the document loaded (from the store, which holds it) for the updates that follow.
+   */
+  applyCommitted(update: CommittedUpdate): void {
+    const live = this.live;
+    if (!live) {
+      if (this.members.size === 0) return;
+      this.context.fanout.publish(this.docId, this.relayFrame(update.data), null);
+      this.load().catch(() => {}); // a failed read is the next subscribe's to report
+      return;
+    }
+    this.inOrder(live, update.seq, false, () => this.applyOthers(live, update));
+  }
+
+  /** Takes committed `seq` in order; announces the head when it moved; reads a gap from the store. */
+  private inOrder(live: LiveDoc, seq: number, own: boolean, take: () => void): void {
+    const before = live.head;
+    live.order.arrive(seq, own, take);
+    if (this.live !== live) return; // evicted: its sockets were closed, nothing to announce
+    if (live.head > before) this.context.heads.announce(this.docId, live.head);
+    if (live.order.gap) this.fillGap(live);
+  }
+
+  private fillGap(live: LiveDoc): void {
+    if (live.fillingGap) return;
+    live.fillingGap = true;
+    void this.readGap(live).then((read) => {
+      live.fillingGap = false;
+      if (this.live !== live || !live.order.gap) return;
+      if (read) return this.fillGap(live);
+      setTimeout(() => {
+        if (this.live === live && live.order.gap) this.fillGap(live);
+      }, GAP_RETRY_MS).unref();
+    });
+  }
+
+  /** The committed updates after the head, from the store (the document's, when compaction removed them); false if the read failed. */
+  private async readGap(live: LiveDoc): Promise<boolean> {
+    const { store, logger } = this.context;
+    try {
+      const log = await store.logAfter(this.docId, live.head);
+      if (this.live !== live) return true;
+      if (log === null) this.takeStored(live, await store.load(this.docId));
+      else for (const entry of log) this.inOrder(live, entry.seq, false, () => this.applyOthers(live, entry));
+      return true;
+    } catch (err) {
+      logger.warn('a gap in the committed updates could not be read; trying again', {
+        docId: this.docId,
+        err,
+      });
+      return false;
+    }
+  }
+
+  /** The stored document, past a compaction: applied whole, then its log in order. */
+  private takeStored(live: LiveDoc, stored: StoredDoc): void {
+    if (this.live !== live) return;
+    const before = live.head;
+    if (stored.snapshot && stored.snapshot.seq > live.head) {
+      this.applyOthers(live, { seq: stored.snapshot.seq, data: stored.snapshot.data });
+      live.order.jumpTo(stored.snapshot.seq);
+      if (this.live === live && live.head > before) this.context.heads.announce(this.docId, live.head);
+    }
+    for (const entry of stored.log) this.inOrder(live, entry.seq, false, () => this.applyOthers(live, entry));
+  }
+
+  /** Another process's committed update into the document, its new client ids bound to its author, relayed. */
+  private applyOthers(live: LiveDoc, update: StoredUpdate): void {
+    if (this.live !== live) return;
+    try {
+      Y.applyUpdate(live.doc, update.data);
+    } catch (err) {
+      this.context.logger.warn('a committed update failed to apply; document reloaded', {
+        docId: this.docId,
+        err,
+      });
+      this.evict();
+      return;
+    }
+    live.changes++;
+    if (update.userId !== undefined) {
+      for (const client of Y.parseUpdateMeta(update.data).from.keys())
+        if (!live.clients.has(client)) live.clients.set(client, update.userId);
+    }
+    live.learnMessageAuthors();
+    this.context.fanout.publish(this.docId, this.relayFrame(update.data), null);
+  }
+
+  private relayFrame(update: Uint8Array): Uint8Array {
+    return encodeServerFrame({ type: 'update', docId: this.docId, seq: 0, update });
   }
 
   /** The conversation list's columns (last message, count) after these messages, for every member's list. */

@@ -25,7 +25,8 @@ export interface CommitRequest {
 export type CommitWorkerRequest = CommitRequest | { type: 'close' };
 
 export type CommitReply =
-  { id: number; ok: true; listError?: string } | { id: number; ok: false; message: string; code?: string };
+  | { id: number; ok: true; seqs: number[]; listError?: string }
+  | { id: number; ok: false; message: string; code?: string };
 
 /** What the worker says: `ready` once its database is open (the store is healthy from then), then one reply per commit. */
 export type CommitWorkerMessage = CommitReply | { type: 'ready' };

@@ -34,12 +34,12 @@ port.on('message', (request: CommitWorkerRequest) => {
   let compacted = false;
   try {
     const { rows, extras } = unpackCommit(request);
-    const { listError } = writer.commit(rows, extras, request.at);
+    const { seqs, listError } = writer.commit(rows, extras, request.at);
     compacted = (extras.snapshots?.length ?? 0) > 0;
     reply =
       listError === undefined
-        ? { id: request.id, ok: true }
-        : { id: request.id, ok: true, listError: describe(listError) };
+        ? { id: request.id, ok: true, seqs }
+        : { id: request.id, ok: true, seqs, listError: describe(listError) };
   } catch (error) {
     reply = { id: request.id, ok: false, message: describe(error), code: (error as { code?: string }).code };
   }

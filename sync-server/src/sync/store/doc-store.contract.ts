@@ -4,6 +4,8 @@ import type { DocStore } from './doc-store.ts';
 /** A store for one test, and how to let go of it. */
 export interface OpenedDocStore {
   store: DocStore;
+  /** Another store on the same database, as another server process would hold (closed with `close`). */
+  another: () => DocStore;
   close(): Promise<void>;
 }
 
@@ -16,36 +18,42 @@ export function docStoreContract(name: string, open: () => Promise<OpenedDocStor
   describe(`${name} document store`, () => {
     const bytes = (n: number) => new Uint8Array([n, n, n]);
     const opened: OpenedDocStore[] = [];
-    const make = async (): Promise<DocStore> => {
+    const openOne = async (): Promise<OpenedDocStore> => {
       const one = await open();
       opened.push(one);
-      return one.store;
+      return one;
     };
+    const make = async (): Promise<DocStore> => (await openOne()).store;
+    const row = (docId: string, n: number, userId = 'u_1') => ({
+      docId,
+      data: bytes(n),
+      userId,
+      newClients: [],
+    });
     afterEach(async () => {
       for (const one of opened.splice(0)) await one.close();
     });
 
     it('[UP3] appends a batch in one go, with heads, bindings and the newest segment', async () => {
       const store = await make();
-      await store.appendBatch([
+      const seqs = await store.appendBatch([
         {
           docId: 'a',
-          seq: 1,
           data: bytes(1),
           userId: 'u_1',
           newClients: [11],
           segment: { conversationId: 'c_1', index: 0 },
         },
-        { docId: 'a', seq: 2, data: bytes(2), userId: 'u_1', newClients: [] },
+        { docId: 'a', data: bytes(2), userId: 'u_1', newClients: [] },
         {
           docId: 'b',
-          seq: 1,
           data: bytes(3),
           userId: 'u_2',
           newClients: [22],
           segment: { conversationId: 'c_1', index: 1 },
         },
       ]);
+      expect(seqs).toEqual([1, 2, 1]); // numbered by the store, per document
       expect(await store.heads(['a', 'b', 'none'])).toEqual(
         new Map([
           ['a', 2],
@@ -53,20 +61,25 @@ export function docStoreContract(name: string, open: () => Promise<OpenedDocStor
           ['none', 0],
         ]),
       );
-      expect(await store.logAfter('a', 1)).toEqual([{ seq: 2, data: bytes(2) }]);
+      expect(await store.logAfter('a', 1)).toEqual([{ seq: 2, data: bytes(2), userId: 'u_1' }]);
       expect((await store.load('b')).clients).toEqual(new Map([[22, 'u_2']]));
       expect(await store.latestSegments(['c_1', 'c_2'])).toEqual(new Map([['c_1', 1]]));
       await expect(
-        store.appendBatch([{ docId: 'a', seq: 2, data: bytes(9), userId: 'u_1', newClients: [] }]),
+        store.appendBatch([
+          { docId: 'a', data: bytes(8), userId: 'u_1', newClients: [] },
+          { docId: 'a', data: bytes(9), userId: null as unknown as string, newClients: [] },
+        ]),
       ).rejects.toThrow();
       expect(await store.logAfter('a', 0)).toHaveLength(2); // a failed batch stored nothing
+      expect(
+        await store.appendBatch([{ docId: 'a', data: bytes(9), userId: 'u_1', newClients: [] }]),
+      ).toEqual([3]); // and took no number
     });
 
     it('[CP1] compaction replaces the log it covers; catch-up before it says so (null)', async () => {
       const store = await make();
       const rows = [1, 2, 3].map((seq) => ({
         docId: 'c',
-        seq,
         data: bytes(seq),
         userId: 'u_1',
         newClients: [],
@@ -75,7 +88,7 @@ export function docStoreContract(name: string, open: () => Promise<OpenedDocStor
       await store.compact('c', 2, bytes(7));
       expect(await store.logLength('c')).toBe(1);
       expect(await store.logAfter('c', 1)).toBeNull();
-      expect(await store.logAfter('c', 2)).toEqual([{ seq: 3, data: bytes(3) }]);
+      expect(await store.logAfter('c', 2)).toEqual([{ seq: 3, data: bytes(3), userId: 'u_1' }]);
       expect((await store.heads(['c'])).get('c')).toBe(3);
       const loaded = await store.load('c');
       expect(loaded.snapshot).toEqual({ seq: 2, data: bytes(7) });
@@ -86,12 +99,52 @@ export function docStoreContract(name: string, open: () => Promise<OpenedDocStor
 
     it('writes the list columns with the batch and a snapshot in the same transaction', async () => {
       const store = await make();
-      await store.appendBatch([{ docId: 'e', seq: 1, data: bytes(1), userId: 'u_1', newClients: [] }], {
-        snapshots: [{ docId: 'e', throughSeq: 1, state: bytes(4) }],
+      await store.appendBatch([{ docId: 'e', data: bytes(1), userId: 'u_1', newClients: [] }], {
+        snapshots: [{ docId: 'e', throughSeq: 0, state: bytes(4), withRows: true }],
         listColumns: [{ conversationId: 'c_missing', preview: 'hi', senderId: 'u_1', at: 5, count: 1 }],
       });
       expect(await store.load('e')).toMatchObject({ snapshot: { seq: 1, data: bytes(4) }, log: [] });
       await store.close();
+    });
+
+    it('[SEQ1] a snapshot taken with its rows is not written when another writer stored a row before them', async () => {
+      const { store, another } = await openOne();
+      await store.appendBatch([row('f', 1)]);
+      await another().appendBatch([row('f', 2)]); // another process: seq 2, not in this one's memory
+      // This one's memory holds seq 1 and its own next update: the snapshot would lose seq 2.
+      expect(
+        await store.appendBatch([row('f', 3)], {
+          snapshots: [{ docId: 'f', throughSeq: 1, state: bytes(7), withRows: true }],
+        }),
+      ).toEqual([3]);
+      expect((await store.load('f')).snapshot).toBeNull();
+      expect((await store.logAfter('f', 0))?.map((entry) => entry.seq)).toEqual([1, 2, 3]);
+    });
+
+    it('[SEQ1] writers of one document on several stores get contiguous numbers, each once', async () => {
+      const { store, another } = await openOne();
+      const writers = [store, another(), another()];
+      const rounds = 15;
+      const given = await Promise.all(
+        writers.map(async (writer, w) => {
+          const seqs: number[] = [];
+          for (let i = 0; i < rounds; i++) {
+            // Batches of one and two rows, and a second document in some of them.
+            const rows = [row('g', w * 100 + i, `u_${w}`)];
+            if (i % 3 === 0) rows.push(row('g', w * 100 + 50 + i, `u_${w}`), row(`h${w}`, i));
+            const stored = await writer.appendBatch(rows);
+            seqs.push(...stored.filter((_, k) => rows[k]!.docId === 'g'));
+          }
+          return seqs;
+        }),
+      );
+      const all = given.flat().sort((a, b) => a - b);
+      const count = writers.length * (rounds + Math.ceil(rounds / 3));
+      expect(all).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+      for (const seqs of given) expect(seqs).toEqual([...seqs].sort((a, b) => a - b)); // each writer's in order
+      const log = (await store.logAfter('g', 0)) ?? [];
+      expect(log.map((entry) => entry.seq)).toEqual(all);
+      expect((await store.heads(['g'])).get('g')).toBe(count);
     });
   });
 }

@@ -19,12 +19,28 @@ function freshDb() {
   migrate(db, MIGRATIONS);
   return db;
 }
+/** Other connections to the same file, as other processes would open (SQLite serialises their writes). */
+function others(file: string) {
+  const dbs: ReturnType<typeof openDatabase>[] = [];
+  return {
+    another: () => {
+      const db = openDatabase(file);
+      dbs.push(db);
+      return new SqliteDocStore(db);
+    },
+    close: () => dbs.forEach((db) => db.close()),
+  };
+}
+
 docStoreContract('SQLite', () => {
   const db = freshDb();
   const store = new SqliteDocStore(db);
+  const more = others(db.name);
   return Promise.resolve({
     store,
+    another: more.another,
     close() {
+      more.close();
       db.close();
       return Promise.resolve();
     },
@@ -33,10 +49,13 @@ docStoreContract('SQLite', () => {
 docStoreContract('SQLite on a commit worker', () => {
   const db = freshDb();
   const store = new WorkerDocStore(db, { file: db.name, logger: createLogger('error', () => {}) });
+  const more = others(db.name);
   return Promise.resolve({
     store,
+    another: more.another,
     async close() {
       await store.close();
+      more.close();
       db.close();
     },
   });

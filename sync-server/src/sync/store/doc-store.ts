@@ -3,13 +3,15 @@ import type { ListColumns } from './list-columns.ts';
 /**
  * Where documents live. Two SQLite implementations: `WorkerDocStore` (the server's: commits on a
  * worker thread, reads on the main thread's connection) and `SqliteDocStore` (everything on the
- * caller's connection: tools and in-memory tests). A PostgreSQL store would implement the same
- * contract and nothing in the sync logic would change. Writes are asynchronous (the event loop
- * never waits for an fsync); so are reads (see `DocStore`).
+ * caller's connection: tools and in-memory tests); `PostgresDocStore` keeps the same contract
+ * for any number of server processes. Writes are asynchronous (the event loop never waits for an
+ * fsync); so are reads (see `DocStore`). The store, not the caller, numbers the updates.
  */
 export interface StoredUpdate {
   seq: number;
   data: Uint8Array;
+  /** Who wrote it (read from the log; absent for a snapshot). */
+  userId?: string;
 }
 
 export interface StoredDoc {
@@ -20,9 +22,9 @@ export interface StoredDoc {
   clients: Map<number, string>;
 }
 
+/** An update to store; the store gives it the document's next sequence number. */
 export interface AppendRow {
   docId: string;
-  seq: number;
   data: Uint8Array;
   userId: string;
   /** Client ids first used by this update, to bind to its user. */
@@ -36,6 +38,12 @@ export interface Snapshot {
   docId: string;
   throughSeq: number;
   state: Uint8Array;
+  /**
+   * The state also holds every row of this document in the same batch: it then covers through
+   * the last of them, if they follow `throughSeq` directly; if another process stored a row
+   * between, the snapshot is not written (seq-plan.ts, `snapshotThrough`).
+   */
+  withRows?: boolean;
 }
 
 /** What commits together with a batch of updates, in its one transaction. */
@@ -59,10 +67,13 @@ export interface DocStore {
   logAfter(docId: string, afterSeq: number): Promise<StoredUpdate[] | null>;
   /**
    * Stores a batch of updates and its extras in one transaction (group commit), in the order
-   * batches were handed over; resolves once durable (fsync'd), rejects if nothing was stored.
-   * A failure of the list's columns alone is logged and does not cost the updates their commit.
+   * batches were handed over; resolves once durable (fsync'd) with the sequence number each row
+   * was given (in the rows' order: per document contiguous, after the document's stored head,
+   * taken inside the transaction, so concurrent writers never share or skip one); rejects if
+   * nothing was stored. A failure of the list's columns alone is logged and does not cost the
+   * updates their commit.
    */
-  appendBatch(rows: readonly AppendRow[], extras?: CommitExtras): Promise<void>;
+  appendBatch(rows: readonly AppendRow[], extras?: CommitExtras): Promise<number[]>;
   /**
    * Replaces log entries <= throughSeq by a snapshot of the state through them (never an older
    * snapshot over a newer one).

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/index.ts';
 import { writeListColumns } from './list-columns.ts';
 import type { AppendRow, CommitExtras } from './doc-store.ts';
+import { planSeqs, snapshotThrough } from './seq-plan.ts';
 
 /**
  * The document store's write path on one connection: the SQL of a group commit, defined once
@@ -29,6 +30,12 @@ export class DocWriter {
   private prepare() {
     const db = this.db;
     return {
+      // The document's next sequence numbers, in the inserting transaction (seq-plan.ts).
+      takeSeqs: db.prepare(
+        `INSERT INTO doc_heads (doc_id, head_seq) VALUES (?, ?)
+         ON CONFLICT (doc_id) DO UPDATE SET head_seq = doc_heads.head_seq + excluded.head_seq
+         RETURNING head_seq`,
+      ),
       insertLog: db.prepare(
         'INSERT INTO doc_log (doc_id, seq, data, user_id, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -51,16 +58,28 @@ export class DocWriter {
   }
 
   /**
-   * One group commit (BEGIN IMMEDIATE: the main thread's connection writes too). Throws if
-   * nothing was stored. The list's columns run in a savepoint: their failure is returned, rolled
-   * back alone, and never costs the messages their durability.
+   * One group commit (BEGIN IMMEDIATE: the main thread's connection writes too), returning the
+   * rows' sequence numbers. Throws if nothing was stored. The list's columns run in a savepoint:
+   * their failure is returned, rolled back alone, and never costs the messages their durability.
    */
-  commit(rows: readonly AppendRow[], extras: CommitExtras, at: number): { listError?: unknown } {
+  commit(
+    rows: readonly AppendRow[],
+    extras: CommitExtras,
+    at: number,
+  ): { seqs: number[]; listError?: unknown } {
     let listError: unknown;
+    let seqs: number[] = [];
     this.db
       .transaction(() => {
-        for (const row of rows) {
-          this.stmts.insertLog.run(row.docId, row.seq, row.data, row.userId, at);
+        const plan = planSeqs(rows);
+        const heads = new Map<string, number>();
+        for (const [docId, n] of plan.counts) {
+          heads.set(docId, (this.stmts.takeSeqs.get(docId, n) as { head_seq: number }).head_seq);
+        }
+        const numbered = plan.number(heads);
+        seqs = numbered.seqs;
+        for (const [i, row] of rows.entries()) {
+          this.stmts.insertLog.run(row.docId, seqs[i], row.data, row.userId, at);
           for (const client of row.newClients) this.stmts.bindClient.run(row.docId, client, row.userId);
           if (row.segment) this.stmts.segment.run(row.segment.conversationId, row.segment.index);
         }
@@ -72,12 +91,14 @@ export class DocWriter {
           }
         }
         for (const snapshot of extras.snapshots ?? []) {
-          this.stmts.upsertSnapshot.run(snapshot.docId, snapshot.throughSeq, snapshot.state, at);
-          this.stmts.deleteLog.run(snapshot.docId, snapshot.throughSeq);
+          const through = snapshotThrough(snapshot, numbered.ranges);
+          if (through === undefined) continue;
+          this.stmts.upsertSnapshot.run(snapshot.docId, through, snapshot.state, at);
+          this.stmts.deleteLog.run(snapshot.docId, through);
         }
       })
       .immediate();
-    return listError === undefined ? {} : { listError };
+    return listError === undefined ? { seqs } : { seqs, listError };
   }
 
   /**

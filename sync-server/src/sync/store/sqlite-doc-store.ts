@@ -34,16 +34,16 @@ export class SqliteDocStore implements DocStore {
     const db = this.db;
     return {
       snapshot: db.prepare('SELECT seq, data FROM doc_snapshots WHERE doc_id = ?'),
-      logAfter: db.prepare('SELECT seq, data FROM doc_log WHERE doc_id = ? AND seq > ? ORDER BY seq'),
+      logAfter: db.prepare(
+        'SELECT seq, data, user_id FROM doc_log WHERE doc_id = ? AND seq > ? ORDER BY seq',
+      ),
       clients: db.prepare('SELECT client_id, user_id FROM doc_clients WHERE doc_id = ?'),
       logLength: db.prepare(
         `SELECT count(*) AS n FROM doc_log WHERE doc_id = ? AND seq > coalesce((SELECT seq FROM doc_snapshots WHERE doc_id = ?), 0)`,
       ),
       heads: db.prepare(
-        `SELECT d.value AS doc_id,
-                max(coalesce((SELECT max(seq) FROM doc_log WHERE doc_id = d.value), 0),
-                    coalesce((SELECT seq FROM doc_snapshots WHERE doc_id = d.value), 0)) AS head
-         FROM json_each(?) d`,
+        `SELECT d.value AS doc_id, coalesce(h.head_seq, 0) AS head
+         FROM json_each(?) d LEFT JOIN doc_heads h ON h.doc_id = d.value`,
       ),
       latest: db.prepare(
         `SELECT conversation_id, latest_segment FROM conversation_segments
@@ -82,23 +82,21 @@ export class SqliteDocStore implements DocStore {
   }
 
   private readLog(docId: string, afterSeq: number): StoredUpdate[] {
-    return (this.stmts.logAfter.all(docId, afterSeq) as { seq: number; data: Buffer }[]).map((row) => ({
-      seq: row.seq,
-      data: asBytes(row.data),
-    }));
+    const rows = this.stmts.logAfter.all(docId, afterSeq) as { seq: number; data: Buffer; user_id: string }[];
+    return rows.map((row) => ({ seq: row.seq, data: asBytes(row.data), userId: row.user_id }));
   }
 
-  appendBatch(rows: readonly AppendRow[], extras: CommitExtras = {}): Promise<void> {
+  appendBatch(rows: readonly AppendRow[], extras: CommitExtras = {}): Promise<number[]> {
     // Commits now, on this thread; a throw inside the executor rejects.
     return new Promise((resolve) => {
-      const { listError } = this.writer.commit(rows, extras, this.now());
+      const { seqs, listError } = this.writer.commit(rows, extras, this.now());
       if (listError !== undefined) this.logger?.error('conversation list not updated', { err: listError });
-      resolve();
+      resolve(seqs);
     });
   }
 
-  compact(docId: string, throughSeq: number, state: Uint8Array): Promise<void> {
-    return this.appendBatch([], { snapshots: [{ docId, throughSeq, state }] });
+  async compact(docId: string, throughSeq: number, state: Uint8Array): Promise<void> {
+    await this.appendBatch([], { snapshots: [{ docId, throughSeq, state }] });
   }
 
   /** The connection belongs to the caller, who closes it. */

@@ -47,9 +47,9 @@ function setup(spawn: (data: CommitWorkerData) => Worker = spawnCommitWorker) {
   return { db, check, store, workers, logs, stored };
 }
 
+/** A row told apart by its bytes (the store numbers it: 1, 2, … per document). */
 const row = (seq: number, docId = 'd'): AppendRow => ({
   docId,
-  seq,
   data: new Uint8Array([seq, seq]),
   userId: 'u',
   newClients: [seq],
@@ -79,20 +79,21 @@ describe('WorkerDocStore', { timeout: 30_000 }, () => {
     const enqueue = (r: AppendRow) =>
       queue.enqueue({
         row: r,
-        onCommitted: () => outcome.set(r.seq, 'acked'),
-        onFailed: () => outcome.set(r.seq, 'failed'),
+        onCommitted: () => outcome.set(r.data[0]!, 'acked'),
+        onFailed: () => outcome.set(r.data[0]!, 'failed'),
       });
     enqueue(row(1));
     await queue.flushed();
-    enqueue(row(1)); // the same sequence number again: SQLite refuses the batch
+    expect(outcome.get(1)).toBe('acked');
+    enqueue({ ...row(2), userId: null as unknown as string }); // no author: SQLite refuses the batch
     await queue.flushed();
-    expect(outcome.get(1)).toBe('failed');
+    expect(outcome.get(2)).toBe('failed');
 
     // Another connection holds the write lock while the worker is stopped: on a loaded machine the
     // worker could otherwise commit and answer first. Termination is flagged synchronously, so
     // once the lock is released the worker stops before it can answer.
     check.exec('BEGIN IMMEDIATE');
-    const crashing = store.appendBatch([row(2)]);
+    const crashing = store.appendBatch([row(4)]);
     const stopped = workers[0]!.terminate();
     check.exec('ROLLBACK');
     await stopped;
@@ -103,7 +104,7 @@ describe('WorkerDocStore', { timeout: 30_000 }, () => {
     await queue.flushed();
     expect(outcome.get(3)).toBe('acked');
     expect(workers).toHaveLength(2);
-    expect(stored('d')).toContain(3);
+    expect(stored('d')).toEqual([1, 2]); // numbered after the last stored: the refused and the lost took none
     await store.close();
   });
 
@@ -112,7 +113,7 @@ describe('WorkerDocStore', { timeout: 30_000 }, () => {
     await store.appendBatch([row(1, 'busy')]); // the worker is up
     const database = new SqliteDatabase(db);
     const users = new UserStore(database, Date.now);
-    let worker: Promise<void> | undefined;
+    let worker: Promise<number[]> | undefined;
     await transact(
       database,
       createEventBus(() => {}),
@@ -200,7 +201,9 @@ describe('WorkerDocStore', { timeout: 30_000 }, () => {
     store.start();
     await vi.waitFor(() => expect(store.health()).toBe('ok'), { timeout: 20_000 });
     await store.appendBatch([row(1, 'p')]);
-    await expect(store.appendBatch([row(1, 'p')])).rejects.toThrow(/UNIQUE|constraint/i);
+    await expect(store.appendBatch([{ ...row(2, 'p'), userId: null as unknown as string }])).rejects.toThrow(
+      /NOT NULL|constraint/i,
+    );
     expect(store.health()).toBe('failing');
     await vi.waitFor(() => expect(store.health()).toBe('ok'), { timeout: 5_000 });
     await store.close();

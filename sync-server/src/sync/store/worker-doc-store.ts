@@ -33,7 +33,7 @@ export const COMMIT_PROBE_DELAY_MS = 1000;
 export const COMMIT_STALLED_AFTER_MS = 5000;
 
 interface Waiter {
-  resolve: () => void;
+  resolve: (seqs: number[]) => void;
   reject: (error: Error) => void;
   /** What the commit holds, to say what was lost if it never is stored (read only then). */
   rows: readonly AppendRow[];
@@ -122,21 +122,21 @@ export class WorkerDocStore implements DocStore {
     return this.failing ? 'failing' : 'ok';
   }
 
-  appendBatch(rows: readonly AppendRow[], extras: CommitExtras = {}): Promise<void> {
+  appendBatch(rows: readonly AppendRow[], extras: CommitExtras = {}): Promise<number[]> {
     if (this.abandoned) return Promise.reject(new Error('the commit worker was stopped at shutdown'));
     if (this.closing) return Promise.reject(new Error('the document store is closed'));
     const worker = this.worker ?? this.spawn();
     const id = this.nextId++;
     const { request, transfer } = packCommit(id, rows, extras, this.now());
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<number[]>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, rows, snapshots: extras.snapshots, sentAt: performance.now() });
       if (this.waiting.size === 1) worker.ref();
       this.post(worker, request, transfer);
     });
   }
 
-  compact(docId: string, throughSeq: number, state: Uint8Array): Promise<void> {
-    return this.appendBatch([], { snapshots: [{ docId, throughSeq, state }] });
+  async compact(docId: string, throughSeq: number, state: Uint8Array): Promise<void> {
+    await this.appendBatch([], { snapshots: [{ docId, throughSeq, state }] });
   }
 
   /** Lets the worker finish every commit handed over (it runs them in order), then ends it. */
@@ -237,7 +237,7 @@ export class WorkerDocStore implements DocStore {
     // The list's columns must never cost a message its durability: logged, the batch stands.
     if (message.listError !== undefined)
       this.options.logger.error('conversation list not updated', { err: message.listError });
-    waiter.resolve();
+    waiter.resolve(message.seqs);
   }
 
   /**
