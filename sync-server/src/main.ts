@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { connectRedis, type RedisLink } from './cluster/redis-link.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { openStorage, StorageError, type OpenedStorage } from './db/index.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -47,6 +48,18 @@ async function openConfiguredStorage(config: Config): Promise<OpenedStorage> {
   }
 }
 
+/** REDIS_URL's connections, or one clear line: a bus configured but unreachable at start is a mistake to fix. */
+async function connectConfiguredRedis(config: Config, logger: Logger): Promise<RedisLink | undefined> {
+  if (!config.redisUrl) return undefined;
+  try {
+    return await connectRedis(config.redisUrl, logger);
+  } catch (error) {
+    fail(
+      `REDIS_URL: cannot connect to ${config.redisUrl.host} (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+}
+
 /**
  * Passkeys are the sign-in that needs no configuration, and they cannot work at an IP address
  * or over plain http (but on localhost): the browser only says "invalid domain". Said once at
@@ -69,20 +82,21 @@ async function start(): Promise<void> {
   if (nativeProblem !== undefined) fail(nativeProblem);
   const storage = await openConfiguredStorage(config);
   const { database, documentsDb } = storage;
+  const redis = await connectConfiguredRedis(config, logger);
   // One line naming the engines, never a password.
   logger.info('database ready', {
     dataDir: config.dataDir,
     database: database.describe(),
     // The documents live in the same database on either engine (SQLite: on a commit worker).
     documents: documentsDb ? 'sqlite (the same file, commit worker)' : 'postgres (the same database)',
-    bus: config.redisUrl
-      ? `in-process (REDIS_URL ${config.redisUrl.host} is read; the bus between processes is not built yet)`
-      : 'in-process',
+    bus: config.redisUrl ? `redis (${config.redisUrl.host}, between the server processes)` : 'in-process',
     migrationsApplied: storage.applied,
   });
 
   const lifecycle = new Lifecycle(logger);
   lifecycle.onShutdown({ name: 'database', run: () => storage.close() });
+  // Registered after the database, so it runs before it (and after the sync step).
+  if (redis) lifecycle.onShutdown({ name: 'redis', run: () => redis.close() });
 
   let publicUrl = config.publicUrl ?? new URL('http://localhost');
   let services: ReturnType<typeof createServices>;
@@ -97,6 +111,10 @@ async function start(): Promise<void> {
       push: config.push,
       sessionLifetimeMs: config.sessionLifetimeMs,
       attachments: config.attachments,
+      // Processes share channels when they share a database (one Redis may serve several deployments).
+      ...(redis && config.database.engine === 'postgres'
+        ? { cluster: { link: redis, prefix: `messenjo:${new URL(config.database.url).pathname.slice(1)}:` } }
+        : {}),
     });
   } catch (error) {
     await storage.close();

@@ -13,6 +13,8 @@ import { DEFAULT_ATTACHMENTS_CONFIG, type AttachmentsConfig } from './attachment
 import { createUploadFiles } from './attachments/tus-uploads.ts';
 import { MembershipStore } from './conversations/membership-store.ts';
 import type { Database, Db } from './db/index.ts';
+import { ClusterEventBus } from './cluster/cluster-bus.ts';
+import type { RedisLink } from './cluster/redis-link.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import type { Logger } from './logger.ts';
 import { InProcessPresence, type SessionPresence } from './presence.ts';
@@ -47,7 +49,10 @@ export interface Services {
   /** The SQLite connection the document store writes on SQLite (`database`'s own); none on PostgreSQL. */
   documentsDb: Db | undefined;
   logger: Logger;
+  /** In-process, or with REDIS_URL also between the server processes (`cluster/`). */
   bus: EventBus;
+  /** The processes' Redis with REDIS_URL (channel names start with `prefix`); none on one process. */
+  cluster: { link: RedisLink; prefix: string } | undefined;
   sessions: SessionStore;
   /**
    * Conversation memberships as the sync engine reads them; its writers seed tests and
@@ -98,12 +103,17 @@ export function createServices(options: {
   /** How pushes go out (tests); web-push over fetch otherwise. */
   pushTransport?: PushTransport;
   attachments?: AttachmentsConfig;
+  /** REDIS_URL's connections: events (and documents, in the sync engine) go between processes. */
+  cluster?: { link: RedisLink; prefix: string };
 }): Services {
-  const { database, documentsDb, logger } = options;
+  const { database, documentsDb, logger, cluster } = options;
   const now = options.now ?? Date.now;
-  const bus = createEventBus((err, event) =>
+  const localBus = createEventBus((err, event) =>
     logger.error('event handler failed', { event: event.type, err }),
   );
+  const bus = cluster
+    ? new ClusterEventBus(localBus, cluster.link, `${cluster.prefix}events`, logger)
+    : localBus;
   const sessions = new SessionStore(database, bus, now, options.sessionLifetimeMs);
   const media = new MediaStore(database);
   const dataDir = options.dataDir ?? path.join(os.tmpdir(), `messenjo-${process.pid}`);
@@ -168,6 +178,7 @@ export function createServices(options: {
     documentsDb,
     logger,
     bus,
+    cluster,
     sessions,
     memberships,
     docStore,

@@ -65,6 +65,7 @@ describe('loadConfig', () => {
     [{ SHUTDOWN_TIMEOUT_MS: '0' }, 'SHUTDOWN_TIMEOUT_MS', /positive integer/],
     [{ COMMIT_DRAIN_TIMEOUT_MS: 'soon' }, 'COMMIT_DRAIN_TIMEOUT_MS', /positive integer/],
     [{ SESSION_LIFETIME_SECONDS: '0' }, 'SESSION_LIFETIME_SECONDS', /positive integer/],
+    [{ REDIS_URL: 'redis://cache:6379' }, 'REDIS_URL', /needs DATABASE_URL/],
   ])('refuses %j naming %s', (vars, variable, pattern) => {
     const error = errorOf(() => loadConfig(env(vars), defaults));
     expect(error.variable).toBe(variable);

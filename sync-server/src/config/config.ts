@@ -38,7 +38,7 @@ export interface Config {
   accounts: AccountsConfig;
   /** DATABASE_URL: PostgreSQL, or SQLite in DATA_DIR when unset. */
   database: DatabaseConfig;
-  /** REDIS_URL: the bus between server processes; unset, events stay in this process. */
+  /** REDIS_URL (with DATABASE_URL only): the bus between server processes; unset, events stay in this process. */
   redisUrl: URL | undefined;
   /** Web Push: the push services allowed, the VAPID subject (src/push/config.ts). */
   push: PushConfig;
@@ -119,6 +119,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
   const accounts = readAccountsConfig(env);
   const database = readDatabaseConfig(env);
   const redisUrl = readRedisUrl(env);
+  if (redisUrl && database.engine === 'sqlite') {
+    // Several processes share one PostgreSQL; a SQLite file is one process, which needs no bus.
+    throw new ConfigError('REDIS_URL', 'needs DATABASE_URL (the processes Redis joins share one PostgreSQL)');
+  }
   const push = readPushConfig(env);
   const attachments = readAttachmentsConfig(env);
   ensureWritableDir('DATA_DIR', dataDir);

@@ -27,4 +27,14 @@ describe('event bus', () => {
     expect(seen).toEqual(['u_9']);
     expect(failures).toHaveLength(1);
   });
+
+  it('runs origin handlers only where the event was published', () => {
+    const bus = createEventBus(() => {});
+    const seen: string[] = [];
+    bus.subscribe('user.deleted', (e) => seen.push(`everywhere ${e.userId}`));
+    bus.subscribe('user.deleted', (e) => seen.push(`once ${e.userId}`), 'origin');
+    bus.publish({ type: 'user.deleted', userId: 'here' });
+    bus.receive({ type: 'user.deleted', userId: 'elsewhere' });
+    expect(seen).toEqual(['everywhere here', 'once here', 'everywhere elsewhere']);
+  });
 });

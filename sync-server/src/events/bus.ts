@@ -1,10 +1,11 @@
 import type { SystemEntry } from '@messenjo/shared';
 
 /**
- * Server events between modules (accounts, social graph, sync socket). In-process today; a
- * Redis or NATS implementation of the same interface will carry them between server processes.
- * Handlers run synchronously in publish order, so "membership ended" has unsubscribed every
- * socket before the request that ended it returns.
+ * Server events between modules (accounts, social graph, sync socket). In the process that
+ * committed the change, handlers run synchronously in publish order, so "membership ended" has
+ * unsubscribed every socket of this process before the request that ended it returns. With
+ * REDIS_URL the same events also reach the other server processes (`cluster/cluster-bus.ts`),
+ * a few milliseconds later, where only handlers subscribed for the whole cluster run.
  */
 export type ServerEvent =
   /** A session was deleted (sign-out, revoked from another device, expiry, account deletion). */
@@ -34,31 +35,55 @@ export type ServerEventType = ServerEvent['type'];
 export type EventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
 export type Disposer = () => void;
 
+/**
+ * Where a handler runs. `cluster` (the default): in every server process, for what each process
+ * holds itself (its sockets, its caches). `origin`: only in the process that published the event,
+ * for work done once for everyone (a durable write, a system line in a document).
+ */
+export type HandlerScope = 'cluster' | 'origin';
+
 export interface EventBus {
+  /** An event of a change this process committed: every handler here, then the other processes. */
   publish(event: ServerEvent): void;
-  subscribe<T extends ServerEventType>(type: T, handler: (event: EventOf<T>) => void): Disposer;
+  subscribe<T extends ServerEventType>(
+    type: T,
+    handler: (event: EventOf<T>) => void,
+    scope?: HandlerScope,
+  ): Disposer;
 }
 
-export function createEventBus(onHandlerError: (error: unknown, event: ServerEvent) => void): EventBus {
-  const handlers = new Map<ServerEventType, Set<(event: ServerEvent) => void>>();
-  return {
-    publish(event) {
-      for (const handler of [...(handlers.get(event.type) ?? [])]) {
-        try {
-          handler(event);
-        } catch (error) {
-          // One failing subscriber must not stop the others (e.g. the socket hub closing sockets).
-          onHandlerError(error, event);
-        }
+/** The in-process bus, and the door events from other processes come in by. */
+export interface LocalEventBus extends EventBus {
+  /** An event another process published: only `cluster` handlers run. */
+  receive(event: ServerEvent): void;
+}
+
+export function createEventBus(onHandlerError: (error: unknown, event: ServerEvent) => void): LocalEventBus {
+  const handlers = new Map<
+    ServerEventType,
+    Set<{ run: (event: ServerEvent) => void; scope: HandlerScope }>
+  >();
+  const deliver = (event: ServerEvent, fromOrigin: boolean): void => {
+    for (const handler of [...(handlers.get(event.type) ?? [])]) {
+      if (!fromOrigin && handler.scope === 'origin') continue;
+      try {
+        handler.run(event);
+      } catch (error) {
+        // One failing subscriber must not stop the others (e.g. the socket hub closing sockets).
+        onHandlerError(error, event);
       }
-    },
-    subscribe(type, handler) {
+    }
+  };
+  return {
+    publish: (event) => deliver(event, true),
+    receive: (event) => deliver(event, false),
+    subscribe(type, handler, scope = 'cluster') {
       const set = handlers.get(type) ?? new Set();
       handlers.set(type, set);
-      const wrapped = handler as (event: ServerEvent) => void;
-      set.add(wrapped);
+      const entry = { run: handler as (event: ServerEvent) => void, scope };
+      set.add(entry);
       return () => {
-        set.delete(wrapped);
+        set.delete(entry);
       };
     },
   };

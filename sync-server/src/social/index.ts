@@ -42,15 +42,20 @@ export function createSocial(options: {
     conversations.canWrite(userId, conversationId),
   );
   // A deleted account leaves the social graph: no friends, requests, blocks or group memberships.
-  const stopForgetting = bus.subscribe('user.deleted', ({ userId }) => {
-    const forgotten = async (): Promise<void> => {
-      await relationships.forget(userId);
-      await groups.leaveAll(userId);
-    };
-    forgotten().catch((err: unknown) =>
-      logger.error('deleted account not removed from the social graph', { userId, err }),
-    );
-  });
+  const stopForgetting = bus.subscribe(
+    'user.deleted',
+    ({ userId }) => {
+      const forgotten = async (): Promise<void> => {
+        await relationships.forget(userId);
+        await groups.leaveAll(userId);
+      };
+      forgotten().catch((err: unknown) =>
+        logger.error('deleted account not removed from the social graph', { userId, err }),
+      );
+      // Written once, by the process that deleted the account (not by every server process).
+    },
+    'origin',
+  );
   return {
     policy: {
       canWrite: (userId, conversationId) => writable.canWrite(userId, conversationId),

@@ -112,6 +112,11 @@ export function listenToUserEvents(bus: EventBus, targets: UserEventTargets): Di
       for (const userId of e.userIds) tell(userId, { type: 'relationship.changed' });
     }),
     bus.subscribe('conversation.changed', (e) => conversationChanged(e.conversationId, e.cause)),
-    bus.subscribe('conversation.system', (e) => targets.writeSystemEntry(e.conversationId, e.entry)),
+    // Once, by the process that committed the change; the line reaches the others as an update.
+    bus.subscribe(
+      'conversation.system',
+      (e) => targets.writeSystemEntry(e.conversationId, e.entry),
+      'origin',
+    ),
   ];
 }
