@@ -7,6 +7,7 @@ import { deviceContext, watchPage, type BrowserContext, type Page } from '../har
 import { useBrowser } from '../harness/fixtures.ts';
 import { freePort, startServer, type RunningServer } from '../harness/server.ts';
 import { makeFriends } from '../harness/social.ts';
+import { writeHistory } from '../harness/history.ts';
 import { LIVE } from '../harness/patience.ts';
 
 /** The app retries with a jittered backoff capped at 30 s (app/src/sync/constants.ts): a stop of ~15 s waits up to ~16 s more. */
@@ -32,9 +33,18 @@ describe('the app with its server stopped', () => {
   const shownBanner = (page: Page) => page.locator('[data-testid="offline-banner"]:visible');
   const messageText = (page: Page, text: string) =>
     page.getByTestId('message-text').filter({ hasText: text });
+  /** Whether a message's text is on the screen (inside the window), not merely in the page. */
+  const onScreen = (page: Page, text: string) =>
+    page.evaluate((wanted) => {
+      const shown = Array.from(document.querySelectorAll<HTMLElement>('[data-testid="message-text"]'));
+      const row = shown.find((e) => e.textContent === wanted && e.checkVisibility());
+      if (!row) return false;
+      const box = row.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    }, text);
 
   it(
-    'reloads with history, accepts messages as pending, warns before closing, and delivers them when the server is back',
+    'reloads with its newest messages of a 1,000-message history, accepts messages as pending, warns before closing, and delivers them when the server is back',
     { timeout: 150_000 },
     async () => {
       const port = await freePort();
@@ -44,6 +54,8 @@ describe('the app with its server stopped', () => {
       const alice = await signUp(url, { username: `alice_${tag}` });
       const bob = await signUp(url, { username: `bob_${tag}` });
       const conversationId = await makeFriends(url, alice, bob);
+      // A full segment of history (Alice wrote it, so it opens at the newest, nothing unread).
+      const history = await writeHistory(url, alice, conversationId, 1);
 
       // Alice on a phone (360 px: one pane at a time).
       const phone = await deviceContext(browser(), url, (await signIn(url, alice)).cookie, {
@@ -68,8 +80,12 @@ describe('the app with its server stopped', () => {
 
       expect(await server.stop('SIGTERM')).toBe(0);
       await page.reload();
-      // The shell from the service worker, the history from the device.
+      // The shell from the service worker, the newest messages from the device, on the screen.
       await messageText(page, 'said before the stop').waitFor(LIVE);
+      for (const text of ['said before the stop', ...history.slice(-3)])
+        await expect.poll(() => onScreen(page, text), LIVE).toBe(true);
+      // Opened at the newest: the beginning of the history is not on the screen.
+      expect(await onScreen(page, history[0]!)).toBe(false);
       // The chat pane itself says it is offline (the list's banner is hidden behind it on a phone).
       await expect.poll(() => shownBanner(page).count(), LIVE).toBe(1);
 
