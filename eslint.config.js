@@ -174,7 +174,8 @@ const BASE_ZONES = [
 const APP_ZONES = [
   // The app's layers (ARCHITECTURE.md "Layering"), lowest first: lib/ ← api/ ← sync/ ←
   // session/ ← the screens (chat/, social/, accounts/) ← shell/; ui/ holds primitives
-  // that know no data. main.tsx and boot.ts start it all and may import anything.
+  // that know no data. main.tsx, boot.ts and start-app.tsx start it
+  // all and may import anything.
   {
     target: './app/src/lib',
     from: APP_FOLDERS.filter((folder) => folder !== 'lib').map(appPath),

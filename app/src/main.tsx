@@ -1,22 +1,20 @@
 // Before any chunk builds a schema: zod must not probe eval under the CSP.
 import './lib/zod-without-eval.ts';
-// First: starts reading the device's index before the rest of the code is evaluated.
+// First: starts reading the device's index as soon as this small entry is evaluated.
 import './boot.ts';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './shell/App.tsx';
 import { pageTheme } from './lib/theme.ts';
 import { registerServiceWorker } from './pwa/register-sw.ts';
 import './index.css';
 
 // Before the first render, so the page never flashes the other theme.
 pageTheme();
+// Here, not with React: it waits for the page's load event, which a later chunk could miss.
 registerServiceWorker();
 
-const root = document.getElementById('root');
-if (!root) throw new Error('#root is missing from index.html');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+/*
+ * React and the shell are a chunk of their own (start-app.tsx), which index.html preloads
+ * (vite.config.ts, `preloadAppChunk`): the browser fetches and compiles it while this entry,
+ * a few KB, already runs and the device's index answers the first read (W6, W12 in
+ * docs/benchmarks.md). Before, the read started only once react-dom had been compiled and run.
+ */
+import('./start-app.tsx').catch((error: unknown) => console.error('the app failed to load', error));

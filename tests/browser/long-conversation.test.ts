@@ -1,47 +1,13 @@
-import { appendMessage, newMessageId, segmentDocId, SEGMENT_MESSAGES } from '@messenjo/shared';
+import { SEGMENT_MESSAGES } from '@messenjo/shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { signUp, type TestAccount } from '../harness/accounts.ts';
+import { signUp } from '../harness/accounts.ts';
 import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
-import { RawPeer } from '../harness/sync.ts';
+import { writeHistory } from '../harness/history.ts';
 import { LIVE } from '../harness/patience.ts';
 
 const SEGMENTS = 20;
-const PER_UPDATE = 100;
-
-/** Writes `SEGMENTS` full segments through the protocol as `author`; returns every message's text in order. */
-async function writeLongHistory(url: string, author: TestAccount, conversationId: string): Promise<string[]> {
-  const peer = await RawPeer.connect(url, author.cookie);
-  const texts: string[] = [];
-  let ref = 1;
-  try {
-    for (let s = 0; s < SEGMENTS; s++) {
-      const docId = segmentDocId(conversationId, s);
-      peer.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
-      await peer.next('sync', (f) => f.docId === docId);
-      const doc = new Y.Doc();
-      for (let i = 0; i < SEGMENT_MESSAGES; i += PER_UPDATE) {
-        let update: Uint8Array | undefined;
-        doc.once('update', (u: Uint8Array) => (update = u));
-        doc.transact(() => {
-          for (let j = i; j < i + PER_UPDATE; j++) {
-            const text = `message ${s * SEGMENT_MESSAGES + j + 1}`;
-            texts.push(text);
-            appendMessage(doc, { id: newMessageId(), author: author.userId, text, sentAt: Date.now() });
-          }
-        });
-        const sent = ref++;
-        peer.send({ type: 'update', docId, ref: sent, update: update! });
-        await peer.next('ack', (f) => f.ref === sent, 15_000);
-      }
-    }
-  } finally {
-    peer.close();
-  }
-  return texts;
-}
 
 /** Ids of the messages whose rows intersect the visible part of the history's scroller. */
 function visibleMessages(page: Page): Promise<string[]> {
@@ -78,7 +44,7 @@ describe('a long conversation in Chromium', () => {
     const alice = await signUp(server().url, { username: `alice_${tag}` });
     const bob = await signUp(server().url, { username: `bob_${tag}` });
     const conversationId = await makeFriends(server().url, alice, bob);
-    const texts = await writeLongHistory(server().url, alice, conversationId);
+    const texts = await writeHistory(server().url, alice, conversationId, SEGMENTS);
 
     // Alice wrote them all, so nothing is unread for her: the conversation opens at the newest
     // (Bob would open at his first unread message, which chat.test.ts covers).

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { segmentDocId } from '@messenjo/shared';
 import { launchBrowser, type Browser, type BrowserContext, type Page } from '../../harness/browser.ts';
 import type { AppAccess, BenchDevice, TargetInstance } from '../targets/types.ts';
@@ -80,6 +81,37 @@ const previewsPaintedAt = (texts: string[]): number => {
   ).map((e) => e.textContent ?? '');
   return texts.every((t) => shown.some((s) => s.includes(t.slice(0, 40)))) ? performance.now() : 0;
 };
+
+/** Before the page's own code: records the main thread's long tasks (> 50 ms) for `startTimeline`. */
+const watchLongTasks = (): void => {
+  const seen: { start: number; ms: number }[] = [];
+  (window as unknown as { __longTasks: typeof seen }).__longTasks = seen;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) seen.push({ start: e.startTime, ms: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+};
+
+/**
+ * `W6_PROFILE=1`: where the start's time went, on the page's clock (docs/benchmarks.md, W6's
+ * profile): the app's marks, each script's fetch, the long tasks and the paint.
+ */
+async function startTimeline(page: Page, paintedMs: number): Promise<string> {
+  // A string, not a function: tsx names inner functions with a helper the page does not have.
+  const lines = await page.evaluate<string[]>(`(() => {
+    const out = [];
+    for (const m of performance.getEntriesByType('mark')) out.push([m.startTime, 'mark ' + m.name]);
+    for (const p of performance.getEntriesByType('paint')) out.push([p.startTime, p.name]);
+    for (const r of performance.getEntriesByType('resource')) {
+      if (!/[.](js|css)$/.test(r.name)) continue;
+      out.push([r.startTime, r.name.split('/').pop() + ' fetched by ' + r.responseEnd.toFixed(0)]);
+    }
+    const nav = performance.getEntriesByType('navigation')[0];
+    if (nav) out.push([nav.responseEnd, 'html received']);
+    for (const t of window.__longTasks ?? []) out.push([t.start, 'long task ' + t.ms.toFixed(0) + ' ms']);
+    return out.sort((a, b) => a[0] - b[0]).map(([t, what]) => t.toFixed(0).padStart(5) + '  ' + what);
+  })()`);
+  return [...lines, `${paintedMs.toFixed(0).padStart(5)}  newest message painted`].join('\n');
+}
 
 /** JS heap in use after a full garbage collection, in MB. */
 async function heapMb(page: Page): Promise<number> {
@@ -166,7 +198,21 @@ export const w6Open: Workload = {
         progress('opening');
         const open = async (conversationId: string, newest: string) => {
           const page = await context.newPage();
+          if (process.env.W6_PROFILE) await page.addInitScript(watchLongTasks);
+          const trace = process.env.W6_TRACE;
+          const cdp = trace ? await context.newCDPSession(page) : null;
+          if (cdp) {
+            await cdp.send('Profiler.enable');
+            await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+            await cdp.send('Profiler.start');
+          }
           const ms = await timeToPaint(page, `${app.url}/c/${conversationId}`, messagePaintedAt, newest);
+          if (cdp) {
+            const { profile } = await cdp.send('Profiler.stop');
+            writeFileSync(`${trace}-${conversationId}.cpuprofile`, JSON.stringify(profile));
+            await cdp.detach();
+          }
+          if (process.env.W6_PROFILE) console.error(await startTimeline(page, ms));
           const heap = await heapMb(page);
           await page.close();
           return { ms, heap };
