@@ -1,5 +1,15 @@
 import { checkMessageText, SYNC_LIMITS } from '@messenjo/shared';
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type DragEvent,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react';
+import { attachmentsProblem } from '../attachments/file-facts.ts';
+import { AttachButton, ChosenFiles } from './ChosenFiles.tsx';
 import type { ConversationModel } from './conversation-model.ts';
 import { excerpt } from './message-text.ts';
 import type { TypingModel } from './typing-model.ts';
@@ -19,7 +29,8 @@ const charCount = (text: string): number => [...text].length;
  * The message box: Enter sends, Shift+Enter adds a line, 4,000 characters with a counter near
  * the limit. Its text is the conversation's draft, kept in the user document so the user's
  * other devices have it too. Replying shows the quoted message above; editing puts the message's
- * text in the box until saved or cancelled (Escape).
+ * text in the box until saved or cancelled (Escape). Files come by the paperclip, dropped on the
+ * composer or pasted, several at once; the text is then their caption (docs/attachments.md).
  */
 export function Composer(props: {
   model: ConversationModel;
@@ -30,6 +41,8 @@ export function Composer(props: {
   const { model, typing, mode, onDone } = props;
   const [text, setText] = useState(() => model.draft.get());
   const [problem, setProblem] = useState<string | null>(null);
+  const [files, setFiles] = useState<File[]>([]);
+  const [keepMetadata, setKeepMetadata] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
   const editing = mode?.kind === 'edit' ? mode.message : null;
   const textRef = useRef(text);
@@ -74,7 +87,37 @@ export function Composer(props: {
   const count = charCount(text);
   const over = count > SYNC_LIMITS.MAX_MESSAGE_CHARS;
 
+  // Files are refused before anything is encrypted or uploaded: too many, or one over the limit.
+  const addFiles = (chosen: readonly File[]) => {
+    if (editing || chosen.length === 0) return;
+    const next = [...files, ...chosen];
+    const refused = attachmentsProblem(next);
+    setProblem(refused);
+    if (!refused) setFiles(next);
+  };
+
+  const sendFiles = () => {
+    const caption = text.trim() === '' ? '' : text;
+    if (over) return;
+    const chosen = files;
+    const replyTo = mode?.kind === 'reply' ? mode.message.id : undefined;
+    setProblem(null);
+    setFiles([]);
+    setText('');
+    typing.stopped();
+    onDone();
+    void model.sendFiles(chosen, caption, replyTo, keepMetadata).catch((error: unknown) => {
+      setFiles(chosen);
+      setText(caption);
+      setProblem(`Not sent: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  };
+
   const submit = () => {
+    if (files.length > 0 && !editing) {
+      sendFiles();
+      return;
+    }
     const checked = checkMessageText(text);
     if (!checked.ok) {
       if (text.trim() !== '')
@@ -119,6 +162,14 @@ export function Composer(props: {
         e.preventDefault();
         submit();
       }}
+      onDragOver={(e: DragEvent) => {
+        if (!editing && e.dataTransfer.types.includes('Files')) e.preventDefault();
+      }}
+      onDrop={(e: DragEvent) => {
+        if (editing || e.dataTransfer.files.length === 0) return;
+        e.preventDefault();
+        addFiles([...e.dataTransfer.files]);
+      }}
     >
       {mode && (
         <div
@@ -145,7 +196,17 @@ export function Composer(props: {
           </button>
         </div>
       )}
+      <ChosenFiles
+        files={files}
+        onRemove={(index) => {
+          setFiles(files.filter((_, i) => i !== index));
+          setProblem(null);
+        }}
+        keepMetadata={keepMetadata}
+        onKeepMetadata={setKeepMetadata}
+      />
       <div className="flex items-end gap-2">
+        <AttachButton onFiles={addFiles} disabled={editing !== null} />
         <textarea
           ref={box}
           rows={1}
@@ -154,7 +215,7 @@ export function Composer(props: {
           aria-label="Message"
           aria-invalid={over}
           aria-describedby="composer-counter composer-problem"
-          placeholder="Write a message"
+          placeholder={files.length > 0 ? 'Add a caption' : 'Write a message'}
           onChange={(e) => {
             setText(e.target.value);
             setProblem(null);
@@ -162,11 +223,16 @@ export function Composer(props: {
             else if (!editing) typing.keystroke();
           }}
           onKeyDown={onKeyDown}
+          onPaste={(e: ClipboardEvent) => {
+            if (editing || e.clipboardData.files.length === 0) return;
+            e.preventDefault();
+            addFiles([...e.clipboardData.files]);
+          }}
           className="max-h-48 min-h-11 flex-1 resize-none rounded-xl border-2 border-line bg-canvas px-3 py-2 text-[15px] text-fg outline-none [field-sizing:content] placeholder:text-fg-muted focus:border-focus"
         />
         <button
           type="submit"
-          disabled={over || text.trim() === ''}
+          disabled={over || (text.trim() === '' && files.length === 0)}
           className="h-11 rounded-xl bg-accent px-4 text-sm font-semibold text-on-accent hover:bg-accent-strong focus-visible:ring-2 focus-visible:ring-focus disabled:opacity-50"
         >
           {editing ? 'Save' : 'Send'}

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { Avatar } from '../ui/Avatar.tsx';
 import { senderName, type ChatInfo } from './chat-info.ts';
 import { excerpt, isEmojiOnly } from './message-text.ts';
+import { MessageAttachments } from './MessageAttachments.tsx';
 import { MessageMenu, QUICK_REACTIONS, type MenuAction } from './MessageMenu.tsx';
 import { MessageText } from './MessageText.tsx';
 import type { ChatRow } from './rows.ts';
@@ -87,13 +88,14 @@ function MessageBubble(props: { row: Extract<ChatRow, { kind: 'message' }>; ctx:
   const original = message.replyTo === undefined ? undefined : ctx.byId.get(message.replyTo);
 
   const actions: MenuAction[] = [];
-  if (!message.deleted && ctx.info.canWrite) {
+  // A message whose files are still uploading is not in the conversation yet: nothing to act on.
+  if (!message.deleted && ctx.info.canWrite && !message.upload) {
     actions.push({ label: 'Reply', run: () => ctx.onReply(message) });
     if (own) actions.push({ label: 'Edit', run: () => ctx.onEdit(message) });
     if (own || ctx.info.canModerate) actions.push({ label: 'Delete', run: () => ctx.onDelete(message) });
   }
   const reactions =
-    message.deleted || !ctx.info.canWrite
+    message.deleted || !ctx.info.canWrite || message.upload
       ? []
       : QUICK_REACTIONS.map((emoji) => {
           const mine = message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(ctx.meId));
@@ -159,13 +161,24 @@ function MessageBubble(props: { row: Extract<ChatRow, { kind: 'message' }>; ctx:
                 Message deleted
               </p>
             ) : (
-              <p
-                dir="auto"
-                className={`whitespace-pre-wrap wrap-anywhere ${big ? 'text-4xl leading-tight' : 'text-[15px] leading-snug'}`}
-                data-testid="message-text"
-              >
-                <MessageText text={message.text} />
-              </p>
+              <>
+                {message.attachments && (
+                  <MessageAttachments
+                    meId={ctx.meId}
+                    attachments={message.attachments}
+                    upload={message.upload}
+                  />
+                )}
+                {(message.text !== '' || !message.attachments) && (
+                  <p
+                    dir="auto"
+                    className={`whitespace-pre-wrap wrap-anywhere ${big ? 'text-4xl leading-tight' : 'text-[15px] leading-snug'}`}
+                    data-testid="message-text"
+                  >
+                    <MessageText text={message.text} />
+                  </p>
+                )}
+              </>
             )}
           </div>
           {(actions.length > 0 || reactions.length > 0) && (

@@ -17,8 +17,9 @@ import {
   userDocId,
 } from '@messenjo/shared';
 import type * as Y from 'yjs';
+import type { PendingAttachmentView } from '../attachments/attachment-outbox.ts';
 import { Store } from '../lib/store.ts';
-import type { ConversationSegments, SyncFacts } from '../session/index.ts';
+import type { AttachmentSending, ConversationSegments, SyncFacts } from '../session/index.ts';
 import { readerPositions } from './receipts.ts';
 import type { ChatMessage } from './types.ts';
 
@@ -54,6 +55,8 @@ export interface ConversationModelOptions {
   segments: ConversationSegments;
   /** The user's private document (read positions, drafts). */
   userDoc: () => Promise<Y.Doc>;
+  /** Sends messages with attachments; those still uploading are shown as pending (absent in tests). */
+  attachments?: AttachmentSending;
 }
 
 const EMPTY: ChatState = {
@@ -85,6 +88,7 @@ export class ConversationModel {
   private readonly cache = new Map<Y.Doc, ChatMessage[]>();
   private readonly disposers: (() => void)[] = [];
   private userDoc: Y.Doc | undefined;
+  private uploading: Store<readonly PendingAttachmentView[]> | undefined;
   private ready = false;
   private scheduled = false;
   private closed = false;
@@ -109,9 +113,17 @@ export class ConversationModel {
 
   /** Loads the newest segment and the user document; resolves when the first state is shown. */
   async start(): Promise<void> {
-    const [userDoc] = await Promise.all([this.options.userDoc(), this.segments.openLatest()]);
+    const [userDoc, outbox] = await Promise.all([
+      this.options.userDoc(),
+      this.options.attachments?.outbox.catch(() => undefined),
+      this.segments.openLatest(),
+    ]);
     if (this.closed) return;
     this.userDoc = userDoc;
+    if (outbox) {
+      this.uploading = outbox.pending;
+      this.disposers.push(outbox.pending.subscribe(() => this.schedule()));
+    }
     const { readPositions, drafts } = userDocOf(userDoc);
     const onRead = (): void => this.schedule();
     const onDraft = (): void => this.draft.set(drafts.get(this.conversationId) ?? '');
@@ -179,6 +191,7 @@ export class ConversationModel {
     }
     const previous = this.state.get();
     const fresh = messages.map((m) => (pending.has(m.id) ? { ...m, pending: true } : m));
+    fresh.push(...this.stillUploading(messages, loaded.at(-1)?.index ?? 0, previous.messages));
     // Unchanged messages and readers keep their identity, so a change elsewhere (connection
     // status, a document that changed nothing shown) does not rebuild the view's rows.
     const withStatus = sameItems(previous.messages, fresh) ? previous.messages : fresh;
@@ -203,6 +216,35 @@ export class ConversationModel {
     };
   }
 
+  /** This conversation's messages whose files are still uploading, after the written ones. */
+  private stillUploading(written: ChatMessage[], segment: number, previous: ChatMessage[]): ChatMessage[] {
+    const views = this.uploading?.get().filter((view) => view.message.conversationId === this.conversationId);
+    if (!views?.length) return [];
+    const ids = new Set(written.map((m) => m.id));
+    const before = new Map(previous.map((m) => [m.id, m]));
+    return views
+      .filter((view) => !ids.has(view.message.id))
+      .map(({ message, facts }) => {
+        const shown = before.get(message.id);
+        if (shown?.upload === facts) return shown;
+        const row: ChatMessage = {
+          id: message.id,
+          author: message.author,
+          text: message.text,
+          sentAt: message.sentAt,
+          edited: false,
+          deleted: false,
+          reactions: [],
+          segment,
+          pending: true,
+          attachments: message.attachments,
+          upload: facts,
+        };
+        if (message.replyTo !== undefined) row.replyTo = message.replyTo;
+        return row;
+      });
+  }
+
   // ---- actions ---------------------------------------------------------------------------
 
   /** Sends a message (shown at once, pending until the server acks it) and clears the draft. */
@@ -210,6 +252,28 @@ export class ConversationModel {
     const id = await this.segments.send(this.meId, text, replyTo);
     this.setDraft('');
     return id;
+  }
+
+  /**
+   * Sends files with a caption: encrypted on the device, shown at once as pending with progress,
+   * written into the conversation once uploaded. Rejects with a sentence when they cannot be sent.
+   */
+  async sendFiles(
+    files: readonly File[],
+    caption: string,
+    replyTo: string | undefined,
+    keepMetadata: boolean,
+  ) {
+    if (!this.options.attachments) throw new Error('Files cannot be sent from here.');
+    await this.options.attachments.send({
+      conversationId: this.conversationId,
+      author: this.meId,
+      files,
+      caption,
+      keepMetadata,
+      ...(replyTo === undefined ? {} : { replyTo }),
+    });
+    this.setDraft('');
   }
 
   private docOf(message: ChatMessage): Y.Doc | undefined {

@@ -28,6 +28,7 @@ export function useChatModels(session: DeviceSession, conversationId: string): C
           meId,
           segments: parts.conversation(conversationId),
           userDoc: () => parts.userDoc(),
+          ...(parts.attachments ? { attachments: parts.attachments } : {}),
         });
         const typing = new TypingModel(parts.awareness, conversationId, meId);
         close = () => {

@@ -40,7 +40,7 @@ export interface DeviceSessionOptions {
 /** What the chat and the theme use of the working session: documents, their facts, typing. */
 export type SessionParts = Pick<
   SessionEngine,
-  'sync' | 'awareness' | 'userDocument' | 'conversation' | 'userDoc'
+  'sync' | 'awareness' | 'userDocument' | 'conversation' | 'userDoc' | 'attachments'
 >;
 
 /**

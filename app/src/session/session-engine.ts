@@ -13,6 +13,7 @@ import {
   type SyncFacts,
   type SyncStatus,
 } from '../sync/index.ts';
+import { AttachmentSending } from './attachment-sending.ts';
 import { ConversationList, type ListStores } from './conversation-list/conversation-list.ts';
 import type { FirstScreen } from './local-index/first-read.ts';
 import { forgetLegacyDetailCache, LocalDb, syncDbName } from './local-index/local-db.ts';
@@ -63,6 +64,8 @@ export class SessionEngine {
   readonly awareness: AwarenessLink;
   /** The user's private document (read positions, drafts, settings). */
   readonly userDocument: UserDocument;
+  /** Messages with attachments, kept and uploaded until written (none with a client from elsewhere: tests). */
+  readonly attachments: AttachmentSending | undefined;
   private readonly client: SyncClient;
   private readonly index: LocalIndex;
   private readonly list: ConversationList;
@@ -110,6 +113,13 @@ export class SessionEngine {
       onProfileChanged: context.onProfileChanged,
     });
     context.refusals.listen(this.client);
+    this.attachments = context.client
+      ? undefined
+      : new AttachmentSending({
+          userId,
+          status: this.client.status,
+          conversation: (id) => this.conversation(id),
+        });
   }
 
   /** Takes over from the first paint (`first`: what it read), then connects and keeps everything current. */
@@ -182,6 +192,7 @@ export class SessionEngine {
 
   private async disposeNow(keep: boolean): Promise<void> {
     for (const dispose of this.disposers.splice(0)) dispose();
+    this.attachments?.dispose();
     this.list.dispose();
     this.userDocument.close();
     if (keep) await this.index.flush();

@@ -4,6 +4,7 @@ import {
   isSegmentFull,
   newMessageId,
   segmentDocId,
+  type AttachmentEntry,
   type MessageEntry,
   type MessageView,
 } from '@messenjo/shared';
@@ -81,8 +82,17 @@ export class ConversationSegments {
     return true;
   }
 
-  /** Appends a message by `author` to the newest segment (a new one when it is full); returns its id. */
-  async send(author: string, text: string, replyTo?: string): Promise<string> {
+  /**
+   * Appends a message by `author` to the newest segment (a new one when it is full); returns its
+   * id. A message with attachments comes with the id and time it was shown under while its files
+   * uploaded (session/attachment-sending.ts).
+   */
+  async send(
+    author: string,
+    text: string,
+    replyTo?: string,
+    sent?: { id: string; sentAt: number; attachments: AttachmentEntry[] },
+  ): Promise<string> {
     if (this.latest < 0) await this.openLatest();
     let doc = await this.client.open(segmentDocId(this.conversationId, this.latest));
     if (isSegmentFull(doc)) {
@@ -90,8 +100,14 @@ export class ConversationSegments {
       void this.persistence?.setNumber(latestKey(this.conversationId), this.latest);
       doc = await this.client.open(segmentDocId(this.conversationId, this.latest));
     }
-    const entry: MessageEntry = { id: newMessageId(), author, text, sentAt: Date.now() };
+    const entry: MessageEntry & { attachments?: AttachmentEntry[] } = {
+      id: sent?.id ?? newMessageId(),
+      author,
+      text,
+      sentAt: sent?.sentAt ?? Date.now(),
+    };
     if (replyTo !== undefined) entry.replyTo = replyTo;
+    if (sent) entry.attachments = sent.attachments;
     appendMessage(doc, entry);
     this.changed();
     return entry.id;

@@ -3,6 +3,7 @@
  * index with plain IndexedDB (first-read.ts) before Dexie has loaded, and sign-out deletes it.
  */
 import type { FriendsResponse } from '@messenjo/shared';
+import { attachmentsDbName, blobCacheName } from '../../attachments/db-name.ts';
 import { deleteSearchIndex } from '../../search/opfs-files.ts';
 import { syncDbName } from '../../sync/constants.ts';
 
@@ -49,14 +50,15 @@ export const STORES = {
 /** Where a conversation's newest messages are kept (one read paints its end at a start). */
 export const tailKey = (conversationId: string): string => `tail:${conversationId}`;
 
-/** Deletes everything a user left on this device: the index, the documents with their outbox, the search index. */
+/** Deletes everything a user left on this device: the index, the documents with their outbox, unsent and downloaded attachments, the search index. */
 export async function deleteLocalData(userId: string, indexedDb: IDBFactory = indexedDB): Promise<void> {
-  for (const name of [localDbName(userId), syncDbName(userId)]) {
+  for (const name of [localDbName(userId), syncDbName(userId), attachmentsDbName(userId)]) {
     await new Promise<void>((resolve, reject) => {
       const request = indexedDb.deleteDatabase(name);
       request.onsuccess = () => resolve();
       request.onerror = () => reject(request.error ?? new Error(`${name} could not be deleted`));
     });
   }
+  if (typeof caches !== 'undefined') await caches.delete(blobCacheName(userId));
   await deleteSearchIndex(userId);
 }

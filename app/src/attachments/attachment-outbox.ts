@@ -1,0 +1,223 @@
+import { ATTACHMENT_LIMITS, encryptedSize } from '@messenjo/shared';
+import { Store } from '../lib/store.ts';
+import type { PendingAttachmentMessage, PendingAttachmentStore, PendingBlob } from './pending-store.ts';
+import { UploadRefusedError, type UploadProgress } from './tus-upload.ts';
+
+/**
+ * The outbox of messages with attachments (docs/attachments.md, "Sending"): each message is
+ * shown at once (pending, with its progress), its blobs are uploaded one after another while the
+ * device is online, and only when the server has every blob is the message written into its
+ * conversation (the server refuses a message naming a blob it does not have). Kept in IndexedDB
+ * (pending-store.ts), so it survives a reload and continues offline→online. Framework-free:
+ * screens read `pending` and never see bytes.
+ */
+
+/** What a screen shows of one pending message. */
+export interface PendingFacts {
+  /** 0–1: the share of its ciphertext bytes the server has. */
+  progress: number;
+  /** `waiting`: offline or after a failure, tried again when the network returns. */
+  state: 'uploading' | 'waiting' | 'failed';
+  /** Why it failed for good (the server's sentence). */
+  problem?: string;
+}
+
+/** A pending message as screens see it: the message without its bytes, and its facts. */
+export interface PendingAttachmentView {
+  message: Omit<PendingAttachmentMessage, 'blobs'>;
+  facts: PendingFacts;
+}
+
+export interface AttachmentOutboxOptions {
+  store: PendingAttachmentStore;
+  /** Uploads (or resumes) one blob of a message; rejects with UploadRefusedError for good. */
+  upload: (
+    message: PendingAttachmentMessage,
+    blob: PendingBlob,
+    onProgress: (progress: UploadProgress) => void,
+    signal: AbortSignal,
+  ) => Promise<void>;
+  /**
+   * Writes the message into its conversation. Must be idempotent by message id: a reload between
+   * writing it and forgetting it here writes it again.
+   */
+  commit: (message: PendingAttachmentMessage) => Promise<void>;
+  /** Whether the device is online now, and a way to hear when that changes. */
+  online: { get(): boolean; subscribe(listener: () => void): () => void };
+  /** The wait before trying again after a failure while online (doubles to 60 s). */
+  retryDelayMs?: number;
+}
+
+const MAX_RETRY_DELAY_MS = 60_000;
+
+const viewOf = (message: PendingAttachmentMessage, facts: PendingFacts): PendingAttachmentView => {
+  const { blobs: _bytes, ...rest } = message;
+  return { message: rest, facts };
+};
+
+export class AttachmentOutbox {
+  /** Every pending message, oldest first, with its facts. */
+  readonly pending = new Store<readonly PendingAttachmentView[]>([]);
+  private readonly messages = new Map<string, PendingAttachmentMessage>();
+  private readonly facts = new Map<string, PendingFacts>();
+  private readonly abort = new AbortController();
+  private readonly disposers: (() => void)[] = [];
+  private running = false;
+  private again = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private failures = 0;
+
+  constructor(private readonly options: AttachmentOutboxOptions) {
+    this.disposers.push(
+      options.online.subscribe(() => {
+        if (options.online.get()) this.kick();
+      }),
+    );
+  }
+
+  /** Loads what a previous page left pending and continues it. */
+  async start(): Promise<void> {
+    for (const message of await this.options.store.all()) {
+      this.messages.set(message.id, message);
+      this.facts.set(message.id, this.initialFacts(message));
+    }
+    this.publish();
+    this.kick();
+  }
+
+  /** Keeps a new message (its bytes encrypted) and starts uploading it. */
+  async send(message: PendingAttachmentMessage): Promise<void> {
+    await this.options.store.put(message);
+    this.messages.set(message.id, message);
+    this.facts.set(message.id, this.initialFacts(message));
+    this.publish();
+    this.kick();
+  }
+
+  /** Gives up a message that failed for good (or that the person cancels): forgets its bytes. */
+  async discard(messageId: string): Promise<void> {
+    this.messages.delete(messageId);
+    this.facts.delete(messageId);
+    await this.options.store.remove(messageId);
+    this.publish();
+  }
+
+  dispose(): void {
+    this.abort.abort();
+    clearTimeout(this.retryTimer);
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.pending.clear();
+  }
+
+  private initialFacts(message: PendingAttachmentMessage): PendingFacts {
+    if (message.failed) return { progress: 0, state: 'failed', problem: message.failed };
+    return { progress: shareUploaded(message, 0), state: 'waiting' };
+  }
+
+  private publish(): void {
+    const views = [...this.messages.values()]
+      .sort((a, b) => a.sentAt - b.sentAt || (a.id < b.id ? -1 : 1))
+      .map((message) => viewOf(message, this.facts.get(message.id) ?? this.initialFacts(message)));
+    this.pending.set(views);
+  }
+
+  private setFacts(id: string, facts: PendingFacts): void {
+    this.facts.set(id, facts);
+    this.publish();
+  }
+
+  /** Runs the queue, once at a time; a kick while running runs it again after. */
+  private kick(): void {
+    if (this.abort.signal.aborted) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.drain().finally(() => {
+      this.running = false;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      if (this.abort.signal.aborted || !this.options.online.get()) return;
+      const next = [...this.messages.values()]
+        .filter((message) => !message.failed)
+        .sort((a, b) => a.sentAt - b.sentAt)[0];
+      if (!next) return;
+      try {
+        await this.deliver(next);
+        this.failures = 0;
+      } catch (error) {
+        if (this.abort.signal.aborted) return;
+        if (error instanceof UploadRefusedError) {
+          const failed = { ...next, failed: error.message };
+          this.messages.set(next.id, failed);
+          await this.options.store.put(failed);
+          this.setFacts(next.id, { progress: 0, state: 'failed', problem: error.message });
+          continue;
+        }
+        this.setFacts(next.id, { ...this.initialFacts(next), state: 'waiting' });
+        this.scheduleRetry();
+        return;
+      }
+    }
+  }
+
+  private scheduleRetry(): void {
+    clearTimeout(this.retryTimer);
+    const base = this.options.retryDelayMs ?? 2_000;
+    const delay = Math.min(MAX_RETRY_DELAY_MS, base * 2 ** this.failures);
+    this.failures++;
+    this.retryTimer = setTimeout(() => this.kick(), delay);
+  }
+
+  /** Uploads what the server lacks of one message, then writes it into its conversation. */
+  private async deliver(start: PendingAttachmentMessage): Promise<void> {
+    let message = start;
+    for (const blob of message.blobs) {
+      if (blob.uploaded) continue;
+      this.setFacts(message.id, { progress: shareUploaded(message, 0), state: 'uploading' });
+      await this.options.upload(
+        message,
+        blob,
+        ({ sent }) =>
+          this.setFacts(message.id, { progress: shareUploaded(message, sent), state: 'uploading' }),
+        this.abort.signal,
+      );
+      message = (await this.options.store.markUploaded(message.id, blob.blob)) ?? message;
+      this.messages.set(message.id, message);
+    }
+    await this.options.commit(message);
+    await this.options.store.remove(message.id);
+    this.messages.delete(message.id);
+    this.facts.delete(message.id);
+    this.publish();
+  }
+}
+
+/**
+ * The share of a message's ciphertext the server has: its uploaded blobs plus `sending` bytes of
+ * the one under way. Uploaded blobs' bytes are dropped, so their sizes come from the entries.
+ */
+export function shareUploaded(message: PendingAttachmentMessage, sending: number): number {
+  const sizes = new Map<string, number>();
+  for (const entry of message.attachments) {
+    sizes.set(entry.blob, encryptedSize(entry.size, ATTACHMENT_LIMITS.CHUNK_BYTES));
+    if (entry.thumbnail)
+      sizes.set(entry.thumbnail.blob, encryptedSize(entry.thumbnail.size, ATTACHMENT_LIMITS.CHUNK_BYTES));
+  }
+  let total = 0;
+  let done = sending;
+  for (const blob of message.blobs) {
+    const size = blob.uploaded ? (sizes.get(blob.blob) ?? 0) : blob.ciphertext.size;
+    total += size;
+    if (blob.uploaded) done += size;
+  }
+  return total === 0 ? 1 : Math.min(1, done / total);
+}

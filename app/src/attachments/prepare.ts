@@ -1,0 +1,75 @@
+import { ATTACHMENT_CIPHER, ATTACHMENT_LIMITS, type AttachmentEntry } from '@messenjo/shared';
+import { encryptFile, newFileKey } from './file-cipher.ts';
+import { attachmentName, attachmentType, kindOf } from './file-facts.ts';
+import type { PendingBlob } from './pending-store.ts';
+import { preparePicture } from './picture.ts';
+
+/** One chosen file, encrypted and described: its entry for the message and the blobs to upload. */
+export interface PreparedAttachment {
+  entry: AttachmentEntry;
+  blobs: PendingBlob[];
+}
+
+async function encrypted(
+  bytes: Blob,
+): Promise<{ blob: string; key: string; size: number; pending: PendingBlob }> {
+  const key = await newFileKey();
+  const sealed = await encryptFile(bytes, key);
+  return {
+    blob: sealed.blob,
+    key: key.encoded,
+    size: sealed.size,
+    pending: { blob: sealed.blob, ciphertext: sealed.ciphertext, uploaded: false },
+  };
+}
+
+/**
+ * Makes a chosen file ready to send: a picture gets its thumbnail, ThumbHash and size and loses
+ * its EXIF (unless `keepMetadata`), then the file (and the thumbnail, under its own key) is
+ * encrypted. Nothing leaves the device here.
+ */
+export async function prepareAttachment(
+  file: File,
+  options: { keepMetadata: boolean },
+): Promise<PreparedAttachment> {
+  const name = attachmentName(file.name);
+  const type = attachmentType(file.type);
+  const picture = kindOf(type) === 'image' ? await preparePicture(file, options.keepMetadata) : null;
+  if (!picture) {
+    const sealed = await encrypted(file);
+    const entry: AttachmentEntry = {
+      kind: 'file',
+      cipher: ATTACHMENT_CIPHER,
+      blob: sealed.blob,
+      key: sealed.key,
+      size: sealed.size,
+      chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
+      type,
+      name,
+    };
+    return { entry, blobs: [sealed.pending] };
+  }
+  const [main, thumb] = [await encrypted(picture.file), await encrypted(picture.thumbnail.bytes)];
+  const entry: AttachmentEntry = {
+    kind: 'image',
+    cipher: ATTACHMENT_CIPHER,
+    blob: main.blob,
+    key: main.key,
+    size: main.size,
+    chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
+    type: attachmentType(picture.file.type || type),
+    name,
+    width: picture.width,
+    height: picture.height,
+    thumbnail: {
+      blob: thumb.blob,
+      key: thumb.key,
+      size: thumb.size,
+      type: picture.thumbnail.type,
+      width: picture.thumbnail.width,
+      height: picture.thumbnail.height,
+    },
+    thumbHash: picture.thumbHash,
+  };
+  return { entry, blobs: [main.pending, thumb.pending] };
+}

@@ -1,0 +1,121 @@
+import { isErrorEnvelope, UPLOAD_METADATA_KEYS, type UploadMetadata } from '@messenjo/shared';
+import { Upload, type DetailedError } from 'tus-js-client';
+
+/**
+ * One encrypted blob up to the server with the tus protocol (tus-js-client; the server's side is
+ * sync-server/src/attachments/routes.ts). Resumable twice over: within a page, tus retries from
+ * the offset the server has (HEAD) after a failed PATCH; across reloads, the upload's URL is kept
+ * in tus's URL storage (localStorage) under a fingerprint made of the conversation and the
+ * ciphertext's hash, so the same bytes (kept in IndexedDB, pending-store.ts) continue where the
+ * server stopped instead of starting again.
+ */
+
+export interface UploadProgress {
+  /** Bytes of the ciphertext the server has (or this request has sent so far). */
+  sent: number;
+  total: number;
+}
+
+/** The server refused the upload for a reason that will not change by retrying (too large, over quota, not a member). */
+export class UploadRefusedError extends Error {
+  override readonly name = 'UploadRefusedError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The key an unfinished upload's URL is kept under, across reloads: this blob, for this conversation. */
+export const uploadFingerprint = (metadata: UploadMetadata): string =>
+  `messenjo-upload:${metadata.conversation}:${metadata.blob}`;
+
+/** Statuses worth retrying: the upload is locked by a request still closing (423), a conflict of offsets (409), rate limits (429). */
+const RETRYABLE_4XX = new Set([409, 423, 429]);
+
+/** Whether a failed request should be tried again: network failures and 5xx yes, refusals no. */
+export function isRetryableStatus(status: number | undefined): boolean {
+  if (status === undefined || status === 0) return true;
+  return status >= 500 || RETRYABLE_4XX.has(status);
+}
+
+/** The sentence of the server's error envelope in a tus error, or tus's own. */
+export function refusalOf(status: number, body: string): UploadRefusedError {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (isErrorEnvelope(parsed))
+      return new UploadRefusedError(status, parsed.error.code, parsed.error.message);
+  } catch {
+    // Not JSON: a proxy's page or tus's plain text.
+  }
+  return new UploadRefusedError(status, 'upload_refused', `The server refused the upload (HTTP ${status})`);
+}
+
+export interface UploadOptions {
+  /** The tus creation endpoint as an absolute URL (ATTACHMENT_ROUTES.uploads on this origin). */
+  endpoint: string;
+  metadata: UploadMetadata;
+  ciphertext: Blob;
+  onProgress?: (progress: UploadProgress) => void;
+  signal?: AbortSignal;
+  /** Waits between tries after a failure, in ms; the outbox retries again later when this runs out. */
+  retryDelays?: number[];
+}
+
+const DEFAULT_RETRY_DELAYS = [0, 1_000, 3_000, 5_000];
+
+/**
+ * Uploads, or resumes, one blob. Resolves when the server has verified every byte; rejects with
+ * UploadRefusedError when the server said no for good, with another Error when the network or
+ * server failed after the retries (the caller tries again later), with an AbortError when aborted.
+ */
+export async function uploadBlob(options: UploadOptions): Promise<void> {
+  const { metadata, ciphertext, signal } = options;
+  signal?.throwIfAborted();
+  const fingerprint = uploadFingerprint(metadata);
+  const tusMetadata: Record<string, string> = {};
+  for (const key of UPLOAD_METADATA_KEYS) tusMetadata[key] = metadata[key];
+
+  await new Promise<void>((resolve, reject) => {
+    const upload = new Upload(ciphertext, {
+      endpoint: options.endpoint,
+      metadata: tusMetadata,
+      uploadSize: ciphertext.size,
+      fingerprint: () => Promise.resolve(fingerprint),
+      storeFingerprintForResuming: true,
+      removeFingerprintOnSuccess: true,
+      retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
+      onShouldRetry: (error: DetailedError) => isRetryableStatus(error.originalResponse?.getStatus()),
+      onProgress: (sent, total) => options.onProgress?.({ sent, total }),
+      onSuccess: () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      onError: (error) => {
+        signal?.removeEventListener('abort', onAbort);
+        const response = (error as DetailedError).originalResponse;
+        const status = response?.getStatus();
+        if (response && status !== undefined && !isRetryableStatus(status))
+          reject(refusalOf(status, response.getBody()));
+        else reject(error);
+      },
+    });
+    // Abort keeps the server's upload (no terminate): the bytes it has are where the next try resumes.
+    const onAbort = (): void => {
+      void upload.abort(false);
+      reject(signal?.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    upload
+      .findPreviousUploads()
+      .then((previous) => {
+        if (signal?.aborted) return;
+        const newest = previous.sort((a, b) => b.creationTime.localeCompare(a.creationTime))[0];
+        if (newest) upload.resumeFromPreviousUpload(newest);
+        upload.start();
+      })
+      .catch(reject);
+  });
+}

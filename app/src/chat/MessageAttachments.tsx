@@ -1,0 +1,221 @@
+import type { AttachmentEntry } from '@messenjo/shared';
+import { useEffect, useRef, useState } from 'react';
+import type { PendingFacts } from '../attachments/attachment-outbox.ts';
+import { openAttachment } from '../attachments/blob-download.ts';
+import { fitWithin, formatBytes } from '../attachments/file-facts.ts';
+import { placeholderUrl } from '../attachments/placeholder.ts';
+import { useAttachmentUrl } from './use-attachment-url.ts';
+
+/** A picture's box in the timeline, at most this wide or tall (CSS pixels). */
+const PICTURE_BOX = 280;
+
+/**
+ * A message's files (docs/attachments.md, "Receiving"): pictures in a box of their own size from
+ * the first frame (the ThumbHash placeholder, then the decrypted thumbnail in the same box, so
+ * nothing moves), opening a viewer; other files as name, size, an icon and a download button.
+ * Nothing of a file is ever rendered as HTML: a picture is an <img> of a Blob, a file a download.
+ */
+export function MessageAttachments(props: {
+  meId: string;
+  attachments: readonly AttachmentEntry[];
+  upload: PendingFacts | undefined;
+}) {
+  const [viewing, setViewing] = useState<AttachmentEntry | null>(null);
+  return (
+    <div className="mb-1 flex flex-col gap-1" data-testid="attachments">
+      {props.attachments.map((entry) =>
+        entry.kind === 'image' && entry.width && entry.height ? (
+          <PictureBox
+            key={entry.blob}
+            meId={props.meId}
+            entry={entry}
+            uploading={props.upload !== undefined}
+            onOpen={() => setViewing(entry)}
+          />
+        ) : (
+          <FileRow key={entry.blob} meId={props.meId} entry={entry} uploading={props.upload !== undefined} />
+        ),
+      )}
+      {props.upload && <UploadState facts={props.upload} />}
+      {viewing && <PictureViewer meId={props.meId} entry={viewing} onClose={() => setViewing(null)} />}
+    </div>
+  );
+}
+
+function UploadState(props: { facts: PendingFacts }) {
+  const { facts } = props;
+  if (facts.state === 'failed')
+    return (
+      <p className="text-xs" role="alert" data-testid="upload-failed">
+        Not sent: {facts.problem}
+      </p>
+    );
+  const percent = Math.round(facts.progress * 100);
+  return (
+    <progress
+      className="h-1.5 w-full"
+      max={100}
+      value={percent}
+      aria-label={
+        facts.state === 'waiting' ? `Waiting for the network (${percent}%)` : `Uploading: ${percent}%`
+      }
+      data-testid="upload-progress"
+    />
+  );
+}
+
+function PictureBox(props: { meId: string; entry: AttachmentEntry; uploading: boolean; onOpen: () => void }) {
+  const { entry } = props;
+  const box = fitWithin(entry.width ?? 1, entry.height ?? 1, PICTURE_BOX);
+  const placeholder = placeholderUrl(entry.thumbHash);
+  const thumb = useAttachmentUrl(
+    props.meId,
+    props.uploading ? null : (entry.thumbnail ?? null),
+    entry.thumbnail?.type ?? 'image/webp',
+  );
+  return (
+    <button
+      type="button"
+      onClick={props.onOpen}
+      disabled={props.uploading}
+      aria-label={`Open picture ${entry.name}`}
+      className="relative block overflow-hidden rounded-xl bg-surface bg-cover bg-center focus-visible:ring-2 focus-visible:ring-focus"
+      style={{
+        width: box.width,
+        height: box.height,
+        backgroundImage: placeholder ? `url("${placeholder}")` : undefined,
+      }}
+      data-testid="picture"
+      data-loaded={thumb.state === 'ready' ? '' : undefined}
+    >
+      {thumb.state === 'ready' && (
+        <img src={thumb.url} alt={entry.name} className="absolute inset-0 h-full w-full object-cover" />
+      )}
+    </button>
+  );
+}
+
+/** The full picture over the page: Escape or the close button closes it; zoom in and out. */
+function PictureViewer(props: { meId: string; entry: AttachmentEntry; onClose: () => void }) {
+  const { entry, onClose } = props;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [zoom, setZoom] = useState(1);
+  const picture = useAttachmentUrl(props.meId, entry, entry.type);
+  useEffect(() => {
+    const element = dialog.current;
+    element?.showModal();
+    return () => element?.close();
+  }, []);
+  return (
+    <dialog
+      ref={dialog}
+      onClose={onClose}
+      aria-label={entry.name}
+      className="m-0 h-full max-h-none w-full max-w-none bg-black/90 p-0 text-white"
+      data-testid="picture-viewer"
+    >
+      <div className="flex items-center gap-2 p-2">
+        <span className="min-w-0 flex-1 truncate text-sm" dir="auto">
+          {entry.name}
+        </span>
+        <button
+          type="button"
+          className="rounded px-3 py-1"
+          onClick={() => setZoom((z) => Math.max(1, z / 2))}
+        >
+          Zoom out
+        </button>
+        <button
+          type="button"
+          className="rounded px-3 py-1"
+          onClick={() => setZoom((z) => Math.min(8, z * 2))}
+        >
+          Zoom in
+        </button>
+        <button type="button" className="rounded px-3 py-1" onClick={onClose} aria-label="Close picture">
+          ✕
+        </button>
+      </div>
+      <div className="h-[calc(100%-3rem)] overflow-auto">
+        {picture.state === 'ready' && (
+          <img
+            src={picture.url}
+            alt={entry.name}
+            data-testid="full-picture"
+            style={{ width: `${zoom * 100}%`, maxWidth: zoom === 1 ? '100%' : 'none' }}
+            className="mx-auto h-auto object-contain"
+          />
+        )}
+        {picture.state === 'loading' && <p className="p-4 text-center">Loading…</p>}
+        {picture.state === 'failed' && (
+          <p className="p-4 text-center" role="alert">
+            {picture.problem}
+          </p>
+        )}
+      </div>
+    </dialog>
+  );
+}
+
+function iconOf(type: string): string {
+  if (type === 'application/pdf') return '📕';
+  if (type.startsWith('image/')) return '🖼️';
+  if (type.startsWith('audio/')) return '🎵';
+  if (type.startsWith('video/')) return '🎬';
+  if (type.startsWith('text/')) return '📝';
+  if (/zip|compressed|tar|gzip/.test(type)) return '🗜️';
+  return '📄';
+}
+
+function FileRow(props: { meId: string; entry: AttachmentEntry; uploading: boolean }) {
+  const { entry } = props;
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const download = () => {
+    setBusy(true);
+    setProblem(null);
+    openAttachment(props.meId, entry, entry.type)
+      .then((file) => {
+        const url = URL.createObjectURL(file);
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = entry.name;
+        link.rel = 'noopener';
+        link.click();
+        // The download has started from the URL by the next task; a minute leaves slow ones room.
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      })
+      .catch((error: unknown) => setProblem(error instanceof Error ? error.message : String(error)))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <div
+      className="flex min-w-56 items-center gap-2 rounded-xl bg-surface px-3 py-2 text-fg"
+      data-testid="file"
+    >
+      <span aria-hidden="true" className="text-2xl">
+        {iconOf(entry.type)}
+      </span>
+      <span className="min-w-0 flex-1">
+        <span className="block truncate text-sm font-medium" dir="auto" data-testid="file-name">
+          {entry.name}
+        </span>
+        <span className="block text-xs text-fg-muted">{formatBytes(entry.size)}</span>
+        {problem && (
+          <span className="block text-xs" role="alert">
+            {problem}
+          </span>
+        )}
+      </span>
+      <button
+        type="button"
+        onClick={download}
+        disabled={props.uploading || busy}
+        aria-label={`Download ${entry.name}`}
+        className="rounded-lg border-2 border-line px-2 py-1 text-sm hover:border-focus focus-visible:ring-2 focus-visible:ring-focus disabled:opacity-50"
+      >
+        {busy ? '…' : '⬇'}
+      </button>
+    </div>
+  );
+}

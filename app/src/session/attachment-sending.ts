@@ -1,0 +1,118 @@
+import { ATTACHMENT_ROUTES, newMessageId } from '@messenjo/shared';
+import { AttachmentOutbox } from '../attachments/attachment-outbox.ts';
+import { attachmentsProblem } from '../attachments/file-facts.ts';
+import { PendingAttachmentStore, type PendingAttachmentMessage } from '../attachments/pending-store.ts';
+import { prepareAttachment } from '../attachments/prepare.ts';
+import { uploadBlob } from '../attachments/tus-upload.ts';
+import type { Store } from '../lib/store.ts';
+import type { ConversationSegments, SyncStatus } from '../sync/index.ts';
+
+/**
+ * Sending messages with attachments for the session (docs/attachments.md, "Sending"): the
+ * attachments outbox, fed by the composer and writing each message into its conversation once
+ * its blobs are uploaded. One tab at a time runs the uploads (a Web Lock), so two tabs never
+ * upload the same bytes; the others show their own sends once written.
+ */
+export class AttachmentSending {
+  /** Empty until the store is open (the outbox then shows what a previous page left pending). */
+  readonly outbox: Promise<AttachmentOutbox>;
+  private readonly release = new AbortController();
+
+  constructor(
+    private readonly options: {
+      userId: string;
+      status: Store<SyncStatus>;
+      conversation: (id: string) => ConversationSegments;
+      /** The operator's cap on one file (the server refuses more anyway; this says it before encrypting). */
+      maxFileBytes?: number;
+    },
+  ) {
+    this.outbox = this.open();
+  }
+
+  private async open(): Promise<AttachmentOutbox> {
+    const { userId, status } = this.options;
+    const store = await PendingAttachmentStore.open(userId);
+    const online = {
+      get: () => status.get() === 'online' || status.get() === 'syncing',
+      subscribe: status.subscribe,
+    };
+    const endpoint = new URL(ATTACHMENT_ROUTES.uploads, window.location.origin).href;
+    const outbox = new AttachmentOutbox({
+      store,
+      online,
+      upload: (message, blob, onProgress, signal) =>
+        uploadBlob({
+          endpoint,
+          metadata: { conversation: message.conversationId, blob: blob.blob },
+          ciphertext: blob.ciphertext,
+          onProgress,
+          signal,
+        }),
+      commit: (message) => this.commit(message),
+    });
+    this.release.signal.addEventListener('abort', () => {
+      outbox.dispose();
+      store.close();
+    });
+    const run = (): Promise<void> =>
+      outbox
+        .start()
+        .then(
+          () =>
+            new Promise<void>((resolve) => this.release.signal.addEventListener('abort', () => resolve())),
+        );
+    if (typeof navigator !== 'undefined' && 'locks' in navigator)
+      void navigator.locks
+        .request(`messenjo-attachments-${userId}`, { signal: this.release.signal }, run)
+        .catch(() => {}); // released when the session ends
+    else void run();
+    return outbox;
+  }
+
+  /** Writes an uploaded message into its conversation, once (a reload may ask again). */
+  private async commit(message: PendingAttachmentMessage): Promise<void> {
+    const segments = this.options.conversation(message.conversationId);
+    await segments.openLatest();
+    if (segments.timeline().some((written) => written.id === message.id)) return;
+    await segments.send(message.author, message.text, message.replyTo, {
+      id: message.id,
+      sentAt: message.sentAt,
+      attachments: message.attachments,
+    });
+  }
+
+  /**
+   * Encrypts the chosen files on the device and queues the message; it shows at once as pending.
+   * Throws with a sentence (nothing queued) when a file is over the limit or there are too many.
+   */
+  async send(input: {
+    conversationId: string;
+    author: string;
+    files: readonly File[];
+    caption: string;
+    replyTo?: string;
+    keepMetadata: boolean;
+  }): Promise<void> {
+    const problem = attachmentsProblem(input.files, this.options.maxFileBytes);
+    if (problem) throw new Error(problem);
+    const prepared = [];
+    for (const file of input.files)
+      prepared.push(await prepareAttachment(file, { keepMetadata: input.keepMetadata }));
+    const message: PendingAttachmentMessage = {
+      id: newMessageId(),
+      conversationId: input.conversationId,
+      author: input.author,
+      text: input.caption,
+      sentAt: Date.now(),
+      attachments: prepared.map((item) => item.entry),
+      blobs: prepared.flatMap((item) => item.blobs),
+    };
+    if (input.replyTo !== undefined) message.replyTo = input.replyTo;
+    await (await this.outbox).send(message);
+  }
+
+  dispose(): void {
+    this.release.abort();
+  }
+}

@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ATTACHMENT_LIMITS, encryptedSize } from '@messenjo/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
+import { LIVE } from '../harness/patience.ts';
+import { makeFriends } from '../harness/social.ts';
+
+/**
+ * Attachments in Chromium (issue 17; docs/attachments.md): two people, the real server. Files are
+ * encrypted in Alice's browser, uploaded with tus, and decrypted in Bob's; the server's disk holds
+ * ciphertext only. An upload cut at half continues from half, and a file sent offline goes once
+ * the network is back.
+ */
+describe('attachments in Chromium', () => {
+  const server = useServer('browser-attachments');
+  const browser = useBrowser();
+  const contexts: BrowserContext[] = [];
+
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+
+  async function device(
+    account: TestAccount,
+    conversationId: string,
+  ): Promise<{ page: Page; context: BrowserContext }> {
+    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
+    const context = await deviceContext(browser(), server().url, session.cookie, { acceptDownloads: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    page.on('close', () => {
+      if (problems.pageErrors.length + problems.consoleErrors.length > 0)
+        console.warn(account.username, problems);
+    });
+    await page.goto(`${server().url}/c/${conversationId}`);
+    await expect
+      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('online');
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    return { page, context };
+  }
+
+  async function pair() {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const alice = await signUp(server().url, { username: `alice_${tag}` });
+    const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const conversationId = await makeFriends(server().url, alice, bob);
+    return { alice, bob, conversationId };
+  }
+
+  /** A real PNG of `width`×`height`, drawn by the browser (a gradient, so it is not one colour). */
+  async function pngFrom(page: Page, width: number, height: number): Promise<Buffer> {
+    const bytes = await page.evaluate(
+      async ([w, h]) => {
+        const canvas = new OffscreenCanvas(w, h);
+        const context = canvas.getContext('2d');
+        if (!context) throw new Error('no 2d canvas');
+        const gradient = context.createLinearGradient(0, 0, w, h);
+        gradient.addColorStop(0, '#c03');
+        gradient.addColorStop(1, '#06c');
+        context.fillStyle = gradient;
+        context.fillRect(0, 0, w, h);
+        const blob = await canvas.convertToBlob({ type: 'image/png' });
+        return [...new Uint8Array(await blob.arrayBuffer())];
+      },
+      [width, height] as const,
+    );
+    return Buffer.from(bytes);
+  }
+
+  /** A PDF-looking file; more than one cipher chunk, so chunking shows in what is compared. */
+  function pdf(bytes: number): Buffer {
+    return Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(bytes - 9)]);
+  }
+
+  /** Every stored blob file on the server's disk (DATA_DIR/blobs/<2 hex>/<id>). */
+  async function blobsOnDisk(): Promise<{ id: string; bytes: Buffer }[]> {
+    const root = path.join(server().dataDir, 'blobs');
+    const found: { id: string; bytes: Buffer }[] = [];
+    for (const folder of await readdir(root).catch(() => [])) {
+      for (const id of await readdir(path.join(root, folder)))
+        found.push({ id, bytes: await readFile(path.join(root, folder, id)) });
+    }
+    return found;
+  }
+
+  const messageWith = (page: Page, caption: string) =>
+    page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
+
+  it('Alice sends a picture and a PDF with a caption; Bob sees the picture and downloads the same PDF; the server keeps ciphertext', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    const picture = await pngFrom(a.page, 640, 480);
+    const report = pdf(ATTACHMENT_LIMITS.CHUNK_BYTES + 12_345);
+
+    await a.page.getByTestId('attach-input').setInputFiles([
+      { name: 'sunset.png', mimeType: 'image/png', buffer: picture },
+      { name: 'report.pdf', mimeType: 'application/pdf', buffer: report },
+    ]);
+    await expect
+      .poll(() => a.page.getByRole('list', { name: 'Files to send' }).getByRole('listitem').count())
+      .toBe(2);
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('Holiday pictures and the bill');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+
+    // Shown at once on Alice's device, its picture box already the picture's shape (640×480 → 280×210).
+    const sent = messageWith(a.page, 'Holiday pictures and the bill');
+    await sent.getByTestId('picture').waitFor();
+    expect(await sent.getByTestId('picture').evaluate((box) => [box.clientWidth, box.clientHeight])).toEqual([
+      280, 210,
+    ]);
+    await expect.poll(() => sent.getAttribute('data-status'), LIVE).toBe('sent');
+
+    // Bob: the placeholder box, then the decrypted thumbnail in it; the viewer shows the full picture.
+    const received = messageWith(b.page, 'Holiday pictures and the bill');
+    const box = received.getByTestId('picture');
+    await box.waitFor();
+    await expect.poll(() => box.getAttribute('data-loaded'), LIVE).toBe('');
+    expect(await box.evaluate((element) => [element.clientWidth, element.clientHeight])).toEqual([280, 210]);
+    await box.click();
+    const full = b.page.getByTestId('full-picture');
+    await full.waitFor();
+    await expect
+      .poll(() => full.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]), LIVE)
+      .toEqual([640, 480]);
+    await b.page.keyboard.press('Escape');
+    await b.page.getByTestId('picture-viewer').waitFor({ state: 'detached' });
+
+    // The PDF downloads under its name with Alice's exact bytes.
+    await received.getByTestId('file-name').getByText('report.pdf').waitFor();
+    const [download] = await Promise.all([
+      b.page.waitForEvent('download'),
+      received.getByRole('button', { name: 'Download report.pdf' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('report.pdf');
+    const downloaded = await readFile(await download.path());
+    expect(downloaded.equals(report)).toBe(true);
+
+    // The server's disk: the PDF's blob is ciphertext of the right size, never the file itself.
+    const stored = await blobsOnDisk();
+    const pdfBlob = stored.find(
+      (blob) => blob.bytes.length === encryptedSize(report.length, ATTACHMENT_LIMITS.CHUNK_BYTES),
+    );
+    expect(pdfBlob).toBeDefined();
+    expect(pdfBlob?.bytes.subarray(0, 8).toString('latin1')).not.toBe('%PDF-1.4');
+    for (const blob of stored) {
+      expect(blob.bytes.equals(report)).toBe(false);
+      expect(blob.bytes.equals(picture)).toBe(false);
+      expect(blob.bytes.includes(report.subarray(100, 164))).toBe(false);
+    }
+  });
+
+  it('an upload cut at half resumes from half, and a file sent offline arrives once the network is back', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    const session = await signIn(server().url, alice, { userAgent: 'the cut' });
+
+    // The first PATCH reaches the server with only its first half, then the connection fails.
+    const patches: { offset: number; bytes: number }[] = [];
+    let cut: { total: number; half: number } | undefined;
+    await a.context.route('**/api/uploads/*', async (route) => {
+      const request = route.request();
+      if (request.method() !== 'PATCH') return route.continue();
+      const body = request.postDataBuffer() ?? Buffer.alloc(0);
+      const offset = Number(request.headers()['upload-offset']);
+      patches.push({ offset, bytes: body.length });
+      if (cut) return route.continue();
+      const half = Math.floor(body.length / 2);
+      cut = { total: body.length, half };
+      const forwarded = await fetch(request.url(), {
+        method: 'PATCH',
+        headers: {
+          cookie: session.cookie,
+          origin: server().url,
+          'tus-resumable': '1.0.0',
+          'upload-offset': String(offset),
+          'content-type': 'application/offset+octet-stream',
+        },
+        body: new Uint8Array(body.subarray(0, half)),
+      });
+      expect(forwarded.status).toBe(204);
+      return route.abort('connectionreset');
+    });
+    const file = pdf(ATTACHMENT_LIMITS.CHUNK_BYTES + 500_000);
+    await a.page
+      .getByTestId('attach-input')
+      .setInputFiles([{ name: 'cut.pdf', mimeType: 'application/pdf', buffer: file }]);
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('Cut at half');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    await messageWith(b.page, 'Cut at half').getByTestId('file-name').getByText('cut.pdf').waitFor();
+    // The second PATCH starts where the server stopped and sends only the rest.
+    expect(cut).toBeDefined();
+    expect(patches.slice(0, 2)).toEqual([
+      { offset: 0, bytes: cut?.total },
+      { offset: cut?.half, bytes: (cut?.total ?? 0) - (cut?.half ?? 0) },
+    ]);
+    await a.context.unroute('**/api/uploads/*');
+
+    // Offline: the message shows at once, waiting; nothing reaches Bob until the network returns.
+    await a.context.setOffline(true);
+    await expect
+      .poll(() => a.page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('offline');
+    await a.page
+      .getByTestId('attach-input')
+      .setInputFiles([
+        { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('written on the train') },
+      ]);
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('Sent from the train');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    const pending = messageWith(a.page, 'Sent from the train');
+    await pending.getByTestId('upload-progress').waitFor();
+    expect(await pending.getAttribute('data-status')).toBe('pending');
+    expect(await messageWith(b.page, 'Sent from the train').count()).toBe(0);
+    await a.context.setOffline(false);
+    const arrived = messageWith(b.page, 'Sent from the train');
+    await arrived.getByTestId('file-name').getByText('notes.txt').waitFor();
+    const [download] = await Promise.all([
+      b.page.waitForEvent('download'),
+      arrived.getByRole('button', { name: 'Download notes.txt' }).click(),
+    ]);
+    expect((await readFile(await download.path())).toString()).toBe('written on the train');
+  });
+});
