@@ -1,16 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
 import { seriousA11yViolations } from '../harness/axe.ts';
-import {
-  deviceContext,
-  watchPage,
-  type BrowserContext,
-  type Page,
-  type PageProblems,
-} from '../harness/browser.ts';
+import { deviceContext, type BrowserContext, type Page } from '../harness/browser.ts';
+import { useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
-import { makeFriends, ok } from '../harness/social.ts';
+import { aliceBobAndCarol, createGroup } from '../harness/people.ts';
+import { conversationList as list, h1, isDark, nav, openConversation } from '../harness/screens.ts';
 
 type Scheme = 'light' | 'dark';
 const DESKTOP = { width: 1280, height: 800 };
@@ -25,75 +21,30 @@ const CAROL_NAME = 'Carolina Maximiliana von Wolkenstein-Hohenberg';
 describe('no serious or critical axe violations in Chromium', () => {
   const server = useServer('browser-accessibility');
   const browser = useBrowser();
-  const tag = Math.random().toString(36).slice(2, 6);
+  /** This test's pages, closed after it, and their problems. */
+  const devices = useDevices(server, browser);
+  let tag: string;
   let alice: TestAccount;
   let bob: TestAccount;
-  let carol: TestAccount;
-  /** This test's contexts and its pages' problems. */
-  let contexts: BrowserContext[] = [];
-  let problems: PageProblems[] = [];
   /** Bob's device, kept for the whole file: his message must reach the server, whichever test asks first. */
   let bobContext: BrowserContext | undefined;
 
   beforeAll(async () => {
-    const url = server().url;
-    alice = await signUp(url, { username: `alice_${tag}` });
-    bob = await signUp(url, { username: `bob_${tag}` });
-    carol = await signUp(url, { username: `carol_${tag}` });
-    await ok(
-      authedFetch(url, carol, '/api/me', {
-        method: 'PATCH',
-        body: JSON.stringify({ displayName: CAROL_NAME }),
-      }),
-      'display name',
-    );
-    await makeFriends(url, alice, bob);
-    await makeFriends(url, alice, carol);
-    await ok(
-      authedFetch(url, alice, '/api/groups', {
-        method: 'POST',
-        body: JSON.stringify({ name: 'Weekend', memberIds: [bob.userId, carol.userId] }),
-      }),
-      'group',
-    );
-  });
-
-  afterEach(async () => {
-    for (const context of contexts) await context.close();
-    contexts = [];
-    problems = [];
+    const people = await aliceBobAndCarol(server().url, { carolDisplayName: CAROL_NAME });
+    ({ tag, alice, bob } = people);
+    await createGroup(server().url, alice, 'Weekend', [people.bob, people.carol]);
   });
 
   afterAll(async () => {
     await bobContext?.close();
   });
 
-  async function openPage(cookie: string | null, colorScheme: Scheme): Promise<Page> {
-    const context = await deviceContext(browser(), server().url, cookie, { colorScheme, viewport: DESKTOP });
-    contexts.push(context);
-    const page = await context.newPage();
-    problems.push(watchPage(page));
-    await page.goto(server().url);
-    return page;
-  }
+  const openPage = (cookie: string | null, colorScheme: Scheme): Promise<Page> =>
+    devices.open(cookie, { colorScheme, viewport: DESKTOP });
 
   /** Alice on a device of her own (a session of its own), synced and online. */
-  async function aliceDevice(colorScheme: Scheme): Promise<Page> {
-    const session = await signIn(server().url, alice, { userAgent: `device ${contexts.length}` });
-    const page = await openPage(session.cookie, colorScheme);
-    await expect
-      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
-      .toBe('online');
-    return page;
-  }
-
-  const isDark = (page: Page) => page.evaluate(() => document.documentElement.classList.contains('dark'));
-  const h1 = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
-  const nav = (page: Page, name: string) =>
-    page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name });
-  const list = (page: Page) => page.getByRole('complementary', { name: 'Conversations' });
-  const openConversation = (page: Page, name: string) =>
-    list(page).getByTestId('conversation-name').filter({ hasText: name }).click();
+  const aliceDevice = (colorScheme: Scheme): Promise<Page> =>
+    devices.device(alice, { colorScheme, viewport: DESKTOP });
 
   /** Scans screens one after another and reports every screen's violations together at the end. */
   function scans(scheme: Scheme) {
@@ -106,7 +57,7 @@ describe('no serious or critical axe violations in Chromium', () => {
       },
       expectNone(): void {
         expect(found).toEqual(Object.fromEntries(Object.keys(found).map((screen) => [screen, []])));
-        for (const p of problems) expect(p.pageErrors).toEqual([]);
+        devices.expectNoPageErrors();
       },
     };
   }

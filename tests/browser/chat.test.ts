@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import { describe, expect, it } from 'vitest';
+import { authedFetch, type TestAccount } from '../harness/accounts.ts';
 import {
   appendMessage,
   newMessageId,
@@ -11,15 +11,11 @@ import {
 } from '@messenjo/shared';
 import type { Locator } from 'playwright-core';
 import * as Y from 'yjs';
-import {
-  deviceContext,
-  watchPage,
-  type BrowserContext,
-  type Page,
-  type PageProblems,
-} from '../harness/browser.ts';
+import type { BrowserContext, Page } from '../harness/browser.ts';
+import { useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
-import { makeFriends, ok } from '../harness/social.ts';
+import { createGroup, twoFriends } from '../harness/people.ts';
+import { ok } from '../harness/social.ts';
 import { eventually, nodeDevice } from '../harness/sync.ts';
 import { LIVE } from '../harness/patience.ts';
 
@@ -30,15 +26,12 @@ import { LIVE } from '../harness/patience.ts';
 describe('the conversation in Chromium', () => {
   const server = useServer('browser-chat');
   const browser = useBrowser();
-  /** This test's devices and their pages' problems: closed after it, so no test runs beside another's pages. */
-  const contexts: BrowserContext[] = [];
-  const problems: PageProblems[] = [];
-
-  // Each test answers for the pages it opened (offline ones log their failed requests).
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-    problems.length = 0;
-  });
+  /**
+   * This test's devices and their pages' problems: closed after it, so no test runs beside
+   * another's pages, and each test answers for the pages it opened (offline ones log their failed
+   * requests).
+   */
+  const devices = useDevices(server, browser);
 
   interface Device {
     page: Page;
@@ -51,31 +44,15 @@ describe('the conversation in Chromium', () => {
     conversationId: string,
     viewport?: { width: number; height: number },
   ): Promise<Device> {
-    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
-    const context = await deviceContext(
-      browser(),
-      server().url,
-      session.cookie,
-      viewport ? { viewport } : {},
-    );
-    contexts.push(context);
-    const page = await context.newPage();
-    problems.push(watchPage(page));
-    await page.goto(`${server().url}/c/${conversationId}`);
-    await expect
-      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
-      .toBe('online');
+    const page = await devices.device(account, {
+      path: `/c/${conversationId}`,
+      ...(viewport ? { viewport } : {}),
+    });
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
-    return { page, context };
+    return { page, context: page.context() };
   }
 
-  async function pair() {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
-    const conversationId = await makeFriends(server().url, alice, bob);
-    return { alice, bob, conversationId, tag };
-  }
+  const pair = () => twoFriends(server().url, 'alice', 'bob');
 
   /** The message whose own text (not a quote of it) contains `text`. */
   const message = (page: Page, text: string): Locator =>
@@ -171,17 +148,14 @@ describe('the conversation in Chromium', () => {
       );
     }
 
-    for (const p of problems) {
-      expect(p.pageErrors).toEqual([]);
-      expect(p.consoleErrors).toEqual([]);
-    }
+    devices.expectCleanRun();
   });
   it('a second tab of the same browser (no socket of its own) shows the conversation, and sends and hears typing', async () => {
     const { alice, bob, conversationId, tag } = await pair();
     const a = await device(alice, conversationId);
     const b = await device(bob, conversationId);
     const second = await b.context.newPage();
-    problems.push(watchPage(second));
+    devices.watch(second);
     let sockets = 0;
     second.on('websocket', () => sockets++);
     await second.goto(`${server().url}/c/${conversationId}`);
@@ -266,10 +240,7 @@ describe('the conversation in Chromium', () => {
     await expect
       .poll(() => phone.page.getByTestId('composer-mode').textContent(), LIVE)
       .toContain('Theirs, the newest');
-    for (const p of problems) {
-      expect(p.pageErrors).toEqual([]);
-      expect(p.consoleErrors).toEqual([]);
-    }
+    devices.expectCleanRun();
   });
   it('a message written offline is pending, survives an offline reload, and arrives when the network returns', async () => {
     const { alice, bob, conversationId } = await pair();
@@ -420,13 +391,7 @@ describe('the conversation in Chromium', () => {
   });
   it('in a group: names, system lines, "Seen by", the owner deletes a member’s message, drafts follow the user, typing times out, a removed member reads only', async () => {
     const { alice, bob, tag } = await pair();
-    const group = await ok<{ id: string }>(
-      authedFetch(server().url, alice, '/api/groups', {
-        method: 'POST',
-        body: JSON.stringify({ name: 'Climbing', memberIds: [bob.userId] }),
-      }),
-      'create group',
-    );
+    const group = { id: await createGroup(server().url, alice, 'Climbing', [bob]) };
     const a = await device(alice, group.id);
     const bobLaptop = await device(bob, group.id);
     const bobPhone = await device(bob, group.id);
@@ -472,9 +437,6 @@ describe('the conversation in Chromium', () => {
       expect(await page.getByTestId('message-deleted').count()).toBe(1);
     }
 
-    for (const p of problems) {
-      expect(p.pageErrors).toEqual([]);
-      expect(p.consoleErrors).toEqual([]);
-    }
+    devices.expectCleanRun();
   });
 });

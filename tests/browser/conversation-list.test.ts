@@ -1,18 +1,15 @@
 import { decodeServerFrame, markRead, segmentDocId, userDocId, type UserEvent } from '@messenjo/shared';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ConversationSegments, type SyncClient } from '../../app/src/sync/index.ts';
-import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import {
-  deviceContext,
-  watchPage,
-  type BrowserContext,
-  type Page,
-  type PageProblems,
-} from '../harness/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { ConversationSegments } from '../../app/src/sync/index.ts';
+import { authedFetch, signUp, type TestAccount } from '../harness/accounts.ts';
+import type { BrowserContext, Page } from '../harness/browser.ts';
+import { reloadUnderServiceWorker, useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends } from '../harness/social.ts';
-import { eventually, nodeDevice } from '../harness/sync.ts';
+import { eventually } from '../harness/sync.ts';
+import { useNodeDevices } from '../harness/writers.ts';
 import { LIVE } from '../harness/patience.ts';
+import { twoFriends } from '../harness/people.ts';
 
 /**
  * The conversation list is local-first: a message arriving in a conversation's document updates
@@ -22,41 +19,17 @@ import { LIVE } from '../harness/patience.ts';
 describe('the conversation list in Chromium', () => {
   const server = useServer('browser-conversation-list');
   const browser = useBrowser();
-  /** This test's devices and their pages' problems: closed after it, so no test sees another's. */
-  const contexts: BrowserContext[] = [];
-  const clients: SyncClient[] = [];
-  const problems: PageProblems[] = [];
-
-  afterEach(async () => {
-    for (const client of clients.splice(0)) await client.stop();
-    for (const context of contexts.splice(0)) await context.close();
-    problems.length = 0;
-  });
+  /** This test's devices (closed after it, so no test sees another's) and Node devices. */
+  const devices = useDevices(server, browser);
+  const nodeDevices = useNodeDevices(() => server().url);
 
   async function device(
     account: TestAccount,
-    userAgent = `device ${contexts.length}`,
+    userAgent = `device ${devices.contexts.length}`,
   ): Promise<{ page: Page; context: BrowserContext; events: UserEvent[] }> {
-    const session = await signIn(server().url, account, { userAgent });
-    const context = await deviceContext(browser(), server().url, session.cookie);
-    contexts.push(context);
-    const page = await context.newPage();
-    problems.push(watchPage(page));
-    const events = eventsOf(page);
-    await page.goto(server().url);
-    await expect
-      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
-      .toBe('online');
-    return { page, context, events };
-  }
-
-  /** Another device of `account` in Node: the app's real sync client. */
-  async function nodeSession(account: TestAccount): Promise<SyncClient> {
-    const session = await signIn(server().url, account, { userAgent: `node ${clients.length}` });
-    const client = nodeDevice(server().url, session.cookie);
-    clients.push(client);
-    client.start();
-    return client;
+    let events: UserEvent[] = [];
+    const page = await devices.device(account, { userAgent, beforeLoad: (p) => (events = eventsOf(p)) });
+    return { page, context: page.context(), events };
   }
 
   /** User events the page's socket received, decoded. */
@@ -96,7 +69,7 @@ describe('the conversation list in Chromium', () => {
     });
 
     // Alice writes from her device; Bob's row follows from the document alone.
-    const aliceDevice = await nodeSession(alice);
+    const aliceDevice = await nodeDevices.session(alice, 'node 0');
     const chat = new ConversationSegments(aliceDevice, conversationId);
     await chat.openLatest();
     await eventually(() => aliceDevice.status.get() === 'online', 'alice is online');
@@ -130,7 +103,7 @@ describe('the conversation list in Chromium', () => {
     expect(listRequests).toEqual([]);
 
     // Bob reads on his phone: the read position in his user document clears the laptop's badge.
-    const bobPhone = await nodeSession(bob);
+    const bobPhone = await nodeDevices.session(bob, 'node 1');
     const segment = await bobPhone.open(segmentDocId(conversationId, 0));
     const userDoc = await bobPhone.open(userDocId(bob.userId));
     await eventually(() => bobPhone.status.get() === 'online', "bob's phone is online");
@@ -145,14 +118,7 @@ describe('the conversation list in Chromium', () => {
     expect(listRequests).toEqual([]);
 
     // The network goes; a reload paints the list, names and preview from the device.
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    // The worker controls pages loaded after it is ready.
-    await page.reload();
-    await expect
-      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), LIVE)
-      .toBe(true);
+    await reloadUnderServiceWorker(page);
     // The reloaded page has caught up (its documents and the server's list): what it shows now
     // is what the device's index holds for the next start.
     await expect
@@ -190,16 +156,11 @@ describe('the conversation list in Chromium', () => {
     expect(databases).not.toContain(`messenjo-local-${bob.userId}`);
     expect(databases).not.toContain(`messenjo-sync-${bob.userId}`);
 
-    for (const p of problems) {
-      expect(p.pageErrors).toEqual([]);
-    }
+    devices.expectNoPageErrors();
   });
 
   it('a device signed out from another device’s settings shows sign-in with why, and its data for that user is gone', async () => {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
-    const conversationId = await makeFriends(server().url, alice, bob);
+    const { bob, conversationId } = await twoFriends(server().url, 'alice', 'bob');
     const laptop = await device(bob);
     // Named by its user agent in the devices list, so the laptop can pick it.
     const phone = await device(bob, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0');
@@ -231,14 +192,11 @@ describe('the conversation list in Chromium', () => {
     // The laptop keeps its session and its data.
     expect(await names(laptop.page)).toEqual(expect.arrayContaining(bobsDatabases));
     expect(await laptop.page.locator('[data-sync-status]').getAttribute('data-sync-status')).toBe('online');
-    for (const p of problems) expect(p.pageErrors).toEqual([]);
+    devices.expectNoPageErrors();
   });
 
   it('a device whose session ended while the app was closed starts from its copy of the profile, then shows sign-in with why, and its data is gone for good', async () => {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
-    const conversationId = await makeFriends(server().url, alice, bob);
+    const { bob, conversationId } = await twoFriends(server().url, 'alice', 'bob');
     const phone = await device(bob);
     await expect.poll(() => row(phone.page, conversationId).count(), LIVE).toBe(1);
     const names = (page: Page) => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
@@ -252,7 +210,7 @@ describe('the conversation list in Chromium', () => {
     expect(ended.ok).toBe(true);
 
     const page = await phone.context.newPage();
-    problems.push(watchPage(page));
+    devices.watch(page);
     await page.goto(server().url);
     await expect.poll(() => page.getByTestId('signed-out-notice').isVisible(), LIVE).toBe(true);
     await expect
@@ -267,6 +225,6 @@ describe('the conversation list in Chromium', () => {
       .waitFor();
     expect(await page.locator('[data-sync-status]').count()).toBe(0);
     expect((await names(page)).filter((n) => bobsDatabases.includes(n!))).toEqual([]);
-    for (const p of problems) expect(p.pageErrors).toEqual([]);
+    devices.expectNoPageErrors();
   });
 });

@@ -4,31 +4,25 @@ import {
   deleteMessage,
   editMessage,
   newMessageId,
-  segmentDocId,
   setReaction,
   type MessageEntry,
 } from '@messenjo/shared';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseExport, type ExportFile } from '../../app/src/export/format.ts';
-import type { SyncClient } from '../../app/src/sync/index.ts';
-import { signIn, signUp } from '../harness/accounts.ts';
-import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
+import { signIn } from '../harness/accounts.ts';
+import type { Page } from '../harness/browser.ts';
+import { useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
-import { makeFriends } from '../harness/social.ts';
 import { LIVE } from '../harness/patience.ts';
-import { eventually, nodeDevice } from '../harness/sync.ts';
+import { twoFriends } from '../harness/people.ts';
+import { useNodeDevices } from '../harness/writers.ts';
 
 /** Settings → "Your data": the export is built on the device and downloaded by the browser (PRODUCT 12). */
 describe('exporting your data in Chromium', () => {
   const server = useServer('browser-export');
   const browser = useBrowser();
-  const contexts: BrowserContext[] = [];
-  const clients: SyncClient[] = [];
-
-  afterAll(async () => {
-    for (const client of clients) await client.stop();
-    for (const context of contexts) await context.close();
-  });
+  const devices = useDevices(server, browser);
+  const nodeDevices = useNodeDevices(() => server().url);
 
   async function exportAs(page: Page, label: string): Promise<string> {
     const [download] = await Promise.all([
@@ -40,17 +34,9 @@ describe('exporting your data in Chromium', () => {
   }
 
   it('downloads JSON that reads back with replies, edits, deletions and reactions, and Markdown, with no request to the server; sign-out removes the search index', async () => {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const carol = await signUp(server().url, { username: `carol_${tag}` });
-    const conversationId = await makeFriends(server().url, alice, carol);
-
-    const carolDevice = nodeDevice(server().url, (await signIn(server().url, carol)).cookie);
-    clients.push(carolDevice);
-    carolDevice.start();
-    const docId = segmentDocId(conversationId, 0);
-    const doc = await carolDevice.open(docId);
-    await eventually(() => carolDevice.docState(docId) === 'synced', 'carol has the segment');
+    const { tag, alice, carol, conversationId } = await twoFriends(server().url, 'alice', 'carol');
+    const carolDevice = await nodeDevices.segment(carol, conversationId);
+    const { doc } = carolDevice;
     const entry = (text: string, replyTo?: string): MessageEntry => ({
       id: newMessageId(),
       author: carol.userId,
@@ -69,15 +55,9 @@ describe('exporting your data in Chromium', () => {
     editMessage(doc, typo.id, 'Bring the map', Date.now());
     deleteMessage(doc, gone.id, carol.userId, Date.now());
     setReaction(doc, question.id, carol.userId, '👍', true);
-    await eventually(() => carolDevice.pending(docId) === 0, 'carol’s messages are stored');
+    await carolDevice.untilStored('carol’s messages are stored');
 
-    const context = await deviceContext(browser(), server().url, (await signIn(server().url, alice)).cookie, {
-      acceptDownloads: true,
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems = watchPage(page);
-    await page.goto(server().url);
+    const page = await devices.open((await signIn(server().url, alice)).cookie, { acceptDownloads: true });
     await expect
       .poll(() => page.getByTestId('conversation-preview').allTextContents(), LIVE)
       .toEqual([expect.stringContaining('last words')]);
@@ -150,6 +130,6 @@ describe('exporting your data in Chromium', () => {
       )
       .toBe(true);
     await expect.poll(opfs, LIVE).not.toContain(`messenjo-search-${alice.userId}`);
-    expect(problems.pageErrors).toEqual([]);
+    devices.expectNoPageErrors();
   });
 });

@@ -1,14 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import {
-  deviceContext,
-  watchPage,
-  type BrowserContext,
-  type Page,
-  type PageProblems,
-} from '../harness/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { authedFetch, type TestAccount } from '../harness/accounts.ts';
+import type { Page } from '../harness/browser.ts';
+import { reloadUnderServiceWorker, useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
-import { makeFriends, ok } from '../harness/social.ts';
+import { aliceBobAndCarol, createGroup } from '../harness/people.ts';
+import { ok } from '../harness/social.ts';
 
 /** Live means without a reload; generous so a loaded 2-core machine does not flake. */
 const LIVE = { timeout: 8000 };
@@ -21,41 +17,18 @@ const LIVE = { timeout: 8000 };
 describe('names that outlive membership, in Chromium', () => {
   const server = useServer('browser-former-members');
   const browser = useBrowser();
-  const contexts: BrowserContext[] = [];
-  const problems: PageProblems[] = [];
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-  });
-
-  async function openDevice(account: TestAccount, path: string): Promise<Page> {
-    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
-    const context = await deviceContext(browser(), server().url, session.cookie);
-    contexts.push(context);
-    const page = await context.newPage();
-    problems.push(watchPage(page));
-    await page.goto(`${server().url}${path}`);
-    return page;
-  }
+  const devices = useDevices(server, browser);
 
   const senderOf = (page: Page, text: string) =>
     page.locator('[data-message-id]').filter({ hasText: text }).getByTestId('sender-name');
 
   it('[NM2] the removed member keeps her name everywhere, and her copy says who removed her and when', async () => {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
-    const carol = await signUp(server().url, { username: `carol_${tag}` });
-    await makeFriends(server().url, alice, bob);
-    await makeFriends(server().url, alice, carol);
-    const group = await ok<{ id: string }>(
-      authedFetch(server().url, alice, '/api/groups', {
-        method: 'POST',
-        body: JSON.stringify({ name: 'Climbing', memberIds: [bob.userId] }),
-      }),
-      'create group',
-    );
+    const { tag, alice, bob, carol } = await aliceBobAndCarol(server().url);
+    const group = { id: await createGroup(server().url, alice, 'Climbing', [bob]) };
     const path = `/c/${group.id}`;
+    /** A device of `account` at `path`, not waiting for its sync. */
+    const openDevice = (account: TestAccount, at: string) =>
+      devices.device(account, { path: at, online: false });
 
     const onBob = await openDevice(bob, path);
     const box = onBob.getByRole('textbox', { name: 'Message' });
@@ -109,13 +82,7 @@ describe('names that outlive membership, in Chromium', () => {
     expect(await onCarol.getByText('Former member').count()).toBe(0);
 
     // Offline, after a reload: the names come from the device itself.
-    await onCarol.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    await onCarol.reload();
-    await expect
-      .poll(() => onCarol.evaluate(() => navigator.serviceWorker.controller !== null), LIVE)
-      .toBe(true);
+    await reloadUnderServiceWorker(onCarol);
     await onCarol.context().setOffline(true);
     await onCarol.reload();
     await expect.poll(() => senderOf(onCarol, 'I bring the rope').textContent(), LIVE).toBe(`bob_${tag}`);
@@ -123,6 +90,6 @@ describe('names that outlive membership, in Chromium', () => {
       .poll(() => onCarol.locator('[data-system]').allTextContents(), LIVE)
       .toContain(`alice_${tag} removed bob_${tag}`);
     expect(await onCarol.getByText('Former member').count()).toBe(0);
-    for (const p of problems) expect(p.pageErrors).toEqual([]);
+    devices.expectNoPageErrors();
   }, 120_000);
 });

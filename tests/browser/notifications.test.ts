@@ -1,12 +1,11 @@
-import { appendMessage, segmentDocId, type MessageEntry, type PushMessagePayload } from '@messenjo/shared';
+import type { PushMessagePayload } from '@messenjo/shared';
 import type { CDPSession, Worker } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
 import { deviceContext, type BrowserContext, type Page } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends, ok } from '../harness/social.ts';
-import { RawPeer } from '../harness/sync.ts';
+import { rawMessageWriter } from '../harness/writers.ts';
 
 const LIVE = { timeout: 10_000 };
 
@@ -86,32 +85,6 @@ describe('notifications in Chromium', () => {
     return found;
   }
 
-  let n = 0;
-  async function writer(account: TestAccount, conversationId: string) {
-    const peer = await RawPeer.connect(url(), account.cookie);
-    const docId = segmentDocId(conversationId, 0);
-    peer.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, (await peer.next('sync', (f) => f.docId === docId)).update);
-    return {
-      peer,
-      async say(text: string): Promise<void> {
-        const entry: MessageEntry = {
-          id: `note${++n}xxxxxxx`,
-          author: account.userId,
-          text,
-          sentAt: Date.now(),
-        };
-        let update: Uint8Array | undefined;
-        doc.once('update', (u: Uint8Array) => (update = u));
-        appendMessage(doc, entry);
-        const ref = n;
-        peer.send({ type: 'update', docId, ref, update: update! });
-        await peer.next('ack', (f) => f.docId === docId && f.ref === ref);
-      },
-    };
-  }
-
   it('a push shows its notification and raises the badge; a click opens the conversation', async () => {
     const alice = await signUp(url());
     const bob = await signUp(url());
@@ -149,7 +122,7 @@ describe('notifications in Chromium', () => {
     await expect.poll(() => shown(worker), LIVE).toEqual([]);
 
     // The conversation being read (its page visible and focused) gets no notification.
-    const fromAlice = await writer(alice, conversationId);
+    const fromAlice = await rawMessageWriter(url(), alice, conversationId);
     await fromAlice.say('I see you reading');
     await expect.poll(() => page.getByText('I see you reading').count(), LIVE).toBeGreaterThan(0);
     expect(await shown(worker)).toEqual([]);
@@ -178,9 +151,9 @@ describe('notifications in Chromium', () => {
       .poll(() => page.evaluate(() => document.visibilityState !== 'visible' || !document.hasFocus()), LIVE)
       .toBe(true);
 
-    const fromCat = await writer(cat, withCat);
+    const fromCat = await rawMessageWriter(url(), cat, withCat);
     await fromCat.say('muted words');
-    const fromAlice = await writer(alice, withAlice);
+    const fromAlice = await rawMessageWriter(url(), alice, withAlice);
     await fromAlice.say('Dinner at eight');
     await expect
       .poll(() => shown(worker), LIVE)

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signIn, signUp } from '../harness/accounts.ts';
 import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
+import { reloadUnderServiceWorker } from '../harness/devices.ts';
 import { useBrowser } from '../harness/fixtures.ts';
 import { freePort, startServer, type RunningServer } from '../harness/server.ts';
 import { makeFriends } from '../harness/social.ts';
@@ -66,13 +67,7 @@ describe('the app with its server stopped', () => {
       await box.fill('said before the stop');
       await box.press('Enter');
       await expect.poll(() => page.getByTitle('Stored by the server').count(), LIVE).toBe(1);
-      await page.evaluate(async () => {
-        await navigator.serviceWorker.ready;
-      });
-      await page.reload();
-      await expect
-        .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), LIVE)
-        .toBe(true);
+      await reloadUnderServiceWorker(page);
       await messageText(page, 'said before the stop').waitFor(LIVE);
 
       expect(await server.stop('SIGTERM')).toBe(0);

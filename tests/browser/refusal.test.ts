@@ -1,9 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { authedFetch, signIn, signUp } from '../harness/accounts.ts';
-import { deviceContext, watchPage, type BrowserContext } from '../harness/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { authedFetch, signIn } from '../harness/accounts.ts';
+import { useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
-import { makeFriends, ok } from '../harness/social.ts';
 import { LIVE } from '../harness/patience.ts';
+import { twoFriends } from '../harness/people.ts';
+import { ok } from '../harness/social.ts';
 
 /**
  * A change the server refuses does not vanish without a word: the person is told what was not
@@ -12,24 +13,14 @@ import { LIVE } from '../harness/patience.ts';
 describe('a refused change in Chromium', () => {
   const server = useServer('browser-refusal');
   const browser = useBrowser();
-  const contexts: BrowserContext[] = [];
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-  });
+  const devices = useDevices(server, browser);
 
   it('a message written offline in a conversation that became read-only meanwhile is reported, not silently dropped', async () => {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
-    const conversationId = await makeFriends(server().url, alice, bob);
+    const { tag, alice, bob, conversationId } = await twoFriends(server().url, 'alice', 'bob');
 
     const session = await signIn(server().url, bob);
-    const context = await deviceContext(browser(), server().url, session.cookie);
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems = watchPage(page);
-    await page.goto(`${server().url}/c/${conversationId}`);
+    const page = await devices.open(session.cookie, { path: `/c/${conversationId}` });
+    const context = page.context();
     const status = () => page.locator('[data-sync-status]').getAttribute('data-sync-status');
     await expect.poll(status, LIVE).toBe('online');
 
@@ -61,6 +52,6 @@ describe('a refused change in Chromium', () => {
 
     await notice.getByRole('button', { name: 'Dismiss' }).click();
     await expect.poll(() => notice.count(), LIVE).toBe(0);
-    expect(problems.pageErrors).toEqual([]);
+    devices.expectNoPageErrors();
   });
 });

@@ -1,13 +1,13 @@
-import { appendMessage, deleteMessage, editMessage, newMessageId, segmentDocId } from '@messenjo/shared';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { SyncClient } from '../../app/src/sync/index.ts';
-import { signIn, signUp } from '../harness/accounts.ts';
+import { appendMessage, deleteMessage, editMessage, newMessageId } from '@messenjo/shared';
+import { describe, expect, it } from 'vitest';
+import { signIn } from '../harness/accounts.ts';
 import { seriousA11yViolations } from '../harness/axe.ts';
-import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
+import { watchPage, type Page } from '../harness/browser.ts';
+import { reloadUnderServiceWorker, useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
-import { makeFriends } from '../harness/social.ts';
 import { LIVE } from '../harness/patience.ts';
-import { eventually, nodeDevice } from '../harness/sync.ts';
+import { twoFriends } from '../harness/people.ts';
+import { useNodeDevices } from '../harness/writers.ts';
 
 /**
  * Search on the device (PRODUCT 11): full-text over the messages this device holds, in a worker,
@@ -17,13 +17,8 @@ import { eventually, nodeDevice } from '../harness/sync.ts';
 describe('search on the device in Chromium', () => {
   const server = useServer('browser-search');
   const browser = useBrowser();
-  const contexts: BrowserContext[] = [];
-  const clients: SyncClient[] = [];
-
-  afterAll(async () => {
-    for (const client of clients) await client.stop();
-    for (const context of contexts) await context.close();
-  });
+  const devices = useDevices(server, browser);
+  const nodeDevices = useNodeDevices(() => server().url);
 
   const searchBox = (page: Page) => page.getByLabel('Search conversations');
   const results = (page: Page) => page.getByTestId('message-result');
@@ -33,18 +28,11 @@ describe('search on the device in Chromium', () => {
   }
 
   it('finds what is only on this device while offline, follows edits and deletions, finds CJK, and opens the conversation at the message', async () => {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const carol = await signUp(server().url, { username: `carol_${tag}` });
-    const conversationId = await makeFriends(server().url, alice, carol);
+    const { tag, alice, carol, conversationId } = await twoFriends(server().url, 'alice', 'carol');
 
     // Carol's device writes a history: the message to find first, then enough to scroll it away.
-    const carolDevice = nodeDevice(server().url, (await signIn(server().url, carol)).cookie);
-    clients.push(carolDevice);
-    carolDevice.start();
-    const docId = segmentDocId(conversationId, 0);
-    const doc = await carolDevice.open(docId);
-    await eventually(() => carolDevice.docState(docId) === 'synced', 'carol has the segment');
+    const carolDevice = await nodeDevices.segment(carol, conversationId);
+    const { doc } = carolDevice;
     const typo = {
       id: newMessageId(),
       author: carol.userId,
@@ -80,25 +68,15 @@ describe('search on the device in Chromium', () => {
       appendMessage(doc, typo);
       appendMessage(doc, secret);
     });
-    await eventually(() => carolDevice.pending(docId) === 0, 'carol’s history is stored');
+    await carolDevice.untilStored('carol’s history is stored');
 
-    const context = await deviceContext(browser(), server().url, (await signIn(server().url, alice)).cookie);
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems = watchPage(page);
-    await page.goto(server().url);
+    const page = await devices.open((await signIn(server().url, alice)).cookie);
+    const context = page.context();
     await page
       .getByTestId('conversation-name')
       .filter({ hasText: `carol_${tag}` })
       .waitFor();
-    // The service worker serves the app offline once it controls the page.
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    await page.reload();
-    await expect
-      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), LIVE)
-      .toBe(true);
+    await reloadUnderServiceWorker(page);
 
     await search(page, 'zanzibar');
     await expect.poll(() => resultTexts(page), LIVE).toEqual(['Remember the zanzibar trip?']);
@@ -169,6 +147,6 @@ describe('search on the device in Chromium', () => {
       )
       .toBe(true);
     expect(await page.getByText('cannot be reached').count()).toBe(0);
-    expect(problems.pageErrors).toEqual([]);
+    devices.expectNoPageErrors();
   });
 });

@@ -1,15 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import {
-  deviceContext,
-  watchPage,
-  type BrowserContext,
-  type Page,
-  type PageProblems,
-} from '../harness/browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from '../harness/browser.ts';
+import { useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
-import { makeFriends } from '../harness/social.ts';
 import { LIVE } from '../harness/patience.ts';
+import { aliceBobAndCarol, signUpPeople } from '../harness/people.ts';
 
 /**
  * Two people, one of them on two devices, each device a browser context with its own session
@@ -19,48 +13,17 @@ import { LIVE } from '../harness/patience.ts';
 describe('friends and groups live in Chromium', () => {
   const server = useServer('browser-social-live');
   const browser = useBrowser();
-  /** This test's devices and their pages' problems (closed after it: no test sees another's). */
-  let contexts: BrowserContext[] = [];
-  let problems: PageProblems[] = [];
-
-  afterEach(async () => {
-    for (const context of contexts) await context.close();
-    contexts = [];
-    problems = [];
-  });
-
-  const expectCleanRun = (): void => {
-    for (const p of problems) {
-      expect(p.pageErrors).toEqual([]);
-      expect(p.consoleErrors).toEqual([]);
-    }
-  };
-
-  /** A device of `account`: a fresh browser context signed in with a session of its own. */
-  async function device(account: TestAccount): Promise<Page> {
-    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
-    const context = await deviceContext(browser(), server().url, session.cookie);
-    contexts.push(context);
-    const page = await context.newPage();
-    problems.push(watchPage(page));
-    await page.goto(server().url);
-    await expect
-      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
-      .toBe('online');
-    return page;
-  }
-
+  /** This test's devices, each a context signed in with a session of its own and synced: closed after it (no test sees another's). */
+  const devices = useDevices(server, browser);
   const conversationNames = (page: Page) => page.getByTestId('conversation-name').allTextContents();
   const listText = (page: Page) => page.getByRole('list', { name: 'Conversations' }).textContent();
 
   it('a friend request and its acceptance show on every device: the direct conversation appears without a reload', async () => {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const { tag, alice, bob } = await signUpPeople(server().url, ['alice', 'bob']);
 
-    const alicePage = await device(alice);
-    const bobLaptop = await device(bob);
-    const bobPhone = await device(bob);
+    const alicePage = await devices.device(alice);
+    const bobLaptop = await devices.device(bob);
+    const bobPhone = await devices.device(bob);
 
     // Alice finds Bob and sends a request.
     await alicePage.getByRole('button', { name: 'Friends' }).click();
@@ -84,20 +47,15 @@ describe('friends and groups live in Chromium', () => {
     // The direct conversation appears on Bob's laptop and for Alice, without a reload.
     await expect.poll(() => conversationNames(bobLaptop), LIVE).toContain(`alice_${tag}`);
     await expect.poll(() => conversationNames(alicePage), LIVE).toContain(`bob_${tag}`);
-    expectCleanRun();
+    devices.expectCleanRun();
   });
 
   it("a group's creation, name and members change on every device without a reload", async () => {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
-    const carol = await signUp(server().url, { username: `carol_${tag}` });
-    await makeFriends(server().url, alice, bob);
-    await makeFriends(server().url, alice, carol);
+    const { tag, alice, bob, carol } = await aliceBobAndCarol(server().url);
 
-    const alicePage = await device(alice);
-    const bobLaptop = await device(bob);
-    const bobPhone = await device(bob);
+    const alicePage = await devices.device(alice);
+    const bobLaptop = await devices.device(bob);
+    const bobPhone = await devices.device(bob);
 
     // Alice creates a group with Bob: it appears on both of Bob's devices.
     await alicePage.getByRole('button', { name: 'New group' }).click();
@@ -141,6 +99,6 @@ describe('friends and groups live in Chromium', () => {
     await expect
       .poll(() => bobLaptop.getByRole('list', { name: 'Members' }).textContent(), LIVE)
       .not.toContain(`carol_${tag}`);
-    expectCleanRun();
+    devices.expectCleanRun();
   });
 });

@@ -1,15 +1,11 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import {
-  deviceContext,
-  watchPage,
-  type BrowserContext,
-  type Page,
-  type PageProblems,
-} from '../harness/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestAccount } from '../harness/accounts.ts';
+import type { Page } from '../harness/browser.ts';
+import { useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
-import { makeFriends, ok } from '../harness/social.ts';
 import { LIVE } from '../harness/patience.ts';
+import { aliceBobAndCarol, createGroup } from '../harness/people.ts';
+import { conversationList as list, h1, isDark, nav, openConversation } from '../harness/screens.ts';
 
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 800 };
@@ -24,80 +20,28 @@ type Scheme = 'light' | 'dark';
 describe('theme and layout in Chromium', () => {
   const server = useServer('browser-theme-layout');
   const browser = useBrowser();
-  /** This test's contexts and its pages' problems. */
-  let contexts: BrowserContext[] = [];
-  let problems: PageProblems[] = [];
-  const tag = Math.random().toString(36).slice(2, 6);
+  /** This test's pages, closed after it, and their problems. */
+  const devices = useDevices(server, browser);
+  let tag: string;
   let alice: TestAccount;
-  let bob: TestAccount;
   let carol: TestAccount;
   const CAROL_NAME = 'Carolina Maximiliana von Wolkenstein-Hohenberg';
 
   beforeAll(async () => {
-    const url = server().url;
-    alice = await signUp(url, { username: `alice_${tag}` });
-    bob = await signUp(url, { username: `bob_${tag}` });
-    carol = await signUp(url, { username: `carol_${tag}` });
-    await ok(
-      authedFetch(url, carol, '/api/me', {
-        method: 'PATCH',
-        body: JSON.stringify({ displayName: CAROL_NAME }),
-      }),
-      'display name',
-    );
-    await makeFriends(url, alice, bob);
-    await makeFriends(url, alice, carol);
-    await ok(
-      authedFetch(url, alice, '/api/groups', {
-        method: 'POST',
-        body: JSON.stringify({ name: 'Weekend', memberIds: [bob.userId, carol.userId] }),
-      }),
-      'group',
-    );
+    const people = await aliceBobAndCarol(server().url, { carolDisplayName: CAROL_NAME });
+    ({ tag, alice, carol } = people);
+    await createGroup(server().url, alice, 'Weekend', [people.bob, people.carol]);
   });
 
-  afterEach(async () => {
-    for (const context of contexts) await context.close();
-    contexts = [];
-    problems = [];
-  });
-
-  /** A browser context in the given system theme and size: signed in as `cookie`'s session, or not. */
-  async function openPage(
-    cookie: string | null,
+  /** Another device of `account` in the given system theme (light unless said) and size, synced and online. */
+  const device = (
+    account: TestAccount,
     options: { colorScheme?: Scheme; viewport?: { width: number; height: number } } = {},
-  ): Promise<Page> {
-    const context = await deviceContext(browser(), server().url, cookie, {
+  ): Promise<Page> =>
+    devices.device(account, {
       colorScheme: options.colorScheme ?? 'light',
       viewport: options.viewport ?? DESKTOP,
     });
-    contexts.push(context);
-    const page = await context.newPage();
-    problems.push(watchPage(page));
-    await page.goto(server().url);
-    return page;
-  }
-
-  /** Another device of `account`, with a session of its own, synced and online. */
-  async function device(
-    account: TestAccount,
-    options: { colorScheme?: Scheme; viewport?: { width: number; height: number } } = {},
-  ): Promise<Page> {
-    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
-    const page = await openPage(session.cookie, options);
-    await expect
-      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
-      .toBe('online');
-    return page;
-  }
-
-  const isDark = (page: Page) => page.evaluate(() => document.documentElement.classList.contains('dark'));
-  const h1 = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
-  const nav = (page: Page, name: string) =>
-    page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name });
-  const list = (page: Page) => page.getByRole('complementary', { name: 'Conversations' });
-  const openConversation = (page: Page, name: string) =>
-    list(page).getByTestId('conversation-name').filter({ hasText: name }).click();
 
   it('the theme follows the system; a choice on one device shows on the other device of the same user', async () => {
     const laptop = await device(alice, { colorScheme: 'light' });
@@ -134,7 +78,7 @@ describe('theme and layout in Chromium', () => {
     await laptop.emulateMedia({ colorScheme: 'dark' });
     await expect.poll(() => isDark(laptop), LIVE).toBe(true);
 
-    for (const p of problems) expect(p.pageErrors).toEqual([]);
+    devices.expectNoPageErrors();
   });
 
   it('at 360×740 one pane shows at a time and every pane leads back to the list', async () => {
@@ -244,6 +188,6 @@ describe('theme and layout in Chromium', () => {
       await expect.poll(() => list(page).isVisible(), LIVE).toBe(true);
     }
 
-    for (const p of problems) expect(p.pageErrors).toEqual([]);
+    devices.expectNoPageErrors();
   });
 });

@@ -1,10 +1,7 @@
 import {
-  appendMessage,
   isErrorEnvelope,
-  segmentDocId,
   setMuted,
   userDocId,
-  type MessageEntry,
   type PushKeyResponse,
   type PushMessagePayload,
   type PushSubscriptionResponse,
@@ -14,8 +11,10 @@ import * as Y from 'yjs';
 import { authedFetch, signIn, signUp, type TestAccount } from '../../harness/accounts.ts';
 import { useServer } from '../../harness/fixtures.ts';
 import { PUSH_STANDIN_ENV, startPushService, type PushServiceStandin } from '../../harness/push-service.ts';
+import { createGroup, setDisplayName } from '../../harness/people.ts';
 import { makeFriends, ok } from '../../harness/social.ts';
 import { RawPeer } from '../../harness/sync.ts';
+import { rawMessageWriter } from '../../harness/writers.ts';
 
 /**
  * Web Push through the real built server, to a local push service stand-in over https that
@@ -44,39 +43,9 @@ describe('Web Push', () => {
   };
   const named = async (displayName: string): Promise<TestAccount> => {
     const account = await signUp(url());
-    await ok(
-      authedFetch(url(), account, '/api/me', { method: 'PATCH', body: JSON.stringify({ displayName }) }),
-      'name',
-    );
+    await setDisplayName(url(), account, displayName);
     return account;
   };
-
-  let n = 0;
-  /** A device of `account` on the sync socket that writes messages into a conversation's first segment. */
-  async function writer(account: Device & { userId: string }, conversationId: string) {
-    const peer = await RawPeer.connect(url(), account.cookie);
-    const docId = segmentDocId(conversationId, 0);
-    peer.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, (await peer.next('sync', (f) => f.docId === docId)).update);
-    return {
-      peer,
-      async say(text: string): Promise<void> {
-        const entry: MessageEntry = {
-          id: `push${++n}xxxxxxx`,
-          author: account.userId,
-          text,
-          sentAt: Date.now(),
-        };
-        let update: Uint8Array | undefined;
-        doc.once('update', (u: Uint8Array) => (update = u));
-        appendMessage(doc, entry);
-        const ref = n;
-        peer.send({ type: 'update', docId, ref, update: update! });
-        await peer.next('ack', (f) => f.docId === docId && f.ref === ref);
-      },
-    };
-  }
 
   const payloadOf = (text: string | undefined): PushMessagePayload =>
     JSON.parse(text ?? 'null') as PushMessagePayload;
@@ -170,7 +139,7 @@ describe('Web Push', () => {
     const conversationId = await makeFriends(url(), alice, bob);
     const alicesOwn = await subscribe(alice);
     const bobsPhone = await subscribe(bob);
-    const chat = await writer(alice, conversationId);
+    const chat = await rawMessageWriter(url(), alice, conversationId);
     await chat.say('Lunch at noon?');
     const received = await push.next(bobsPhone);
     expect(received.problems).toEqual([]);
@@ -199,19 +168,13 @@ describe('Web Push', () => {
     const cat = await named('Cat');
     await makeFriends(url(), alice, bob);
     await makeFriends(url(), alice, cat);
-    const group = await ok<{ id: string }>(
-      authedFetch(url(), alice, '/api/groups', {
-        method: 'POST',
-        body: JSON.stringify({ name: 'Climbing', memberIds: [bob.userId, cat.userId] }),
-      }),
-      'group',
-    );
+    const group = { id: await createGroup(url(), alice, 'Climbing', [bob, cat]) };
     const bobsLaptop = await subscribe(bob);
     const bobsPhoneSession = await signIn(url(), bob);
     const bobsPhone = await subscribe(bobsPhoneSession);
     const catsPhone = await subscribe(cat);
     const open = await RawPeer.connect(url(), bob.cookie);
-    const chat = await writer(alice, group.id);
+    const chat = await rawMessageWriter(url(), alice, group.id);
 
     // Cat's pushes mark when a message's job is done (one job per conversation at a time).
     await chat.say('first');
@@ -251,7 +214,7 @@ describe('Web Push', () => {
     const bobsPhone = await subscribe(bob);
     const tablet = await signIn(url(), bob);
     const bobsTablet = await subscribe(tablet);
-    const chat = await writer(alice, conversationId);
+    const chat = await rawMessageWriter(url(), alice, conversationId);
 
     push.forget(bobsPhone);
     await chat.say('are you there?');
