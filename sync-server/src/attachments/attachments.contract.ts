@@ -204,27 +204,51 @@ export function attachmentsContract(open: () => Promise<ScratchDatabase>): void 
       const other = await memberships.createConversation({ kind: 'group', name: 'h', createdBy: ann });
       await memberships.addMember(other, ann, 'owner');
       await memberships.addMember(other, bob, 'member');
-      const usable = (userId: string, conversationId: string): Promise<Map<string, number>> =>
-        attachments.usable(userId, conversationId, [annBlob, missing]);
+      const usable = async (userId: string, conversationId: string): Promise<Map<string, number>> =>
+        (await attachments.claim(userId, conversationId, [{ key: '0:mProbe', blobs: [annBlob, missing] }]))
+          .usable;
       expect(await usable(ann, group)).toEqual(new Map([[annBlob, 300]]));
       // Not Bob's upload, not Ann's for the other conversation.
       expect(await usable(bob, group)).toEqual(new Map());
       expect(await usable(ann, other)).toEqual(new Map());
       // Sent in the group: anyone there may send it again there (not elsewhere).
-      await store.addReferences(group, 'm1', [annBlob]);
+      await store.addReferences(group, '0:m1', [annBlob]);
       expect(await usable(bob, group)).toEqual(new Map([[annBlob, 300]]));
       expect(await usable(bob, other)).toEqual(new Map());
     });
 
-    it('a blob about to be sent starts its grace period again: the sweep leaves it', async () => {
+    it('[REF1] a claim references the blobs at once (nothing added when one is refused); undone, the grace period starts', async () => {
       const blob = await upload(ann, randomBytes(300));
-      clock += GRACE - 1;
-      expect(await attachments.usable(ann, group, [blob])).toEqual(new Map([[blob, 300]]));
-      clock += 2;
+      const refused = await attachments.claim(ann, group, [{ key: '0:m1', blobs: [blob, 'f'.repeat(64)] }]);
+      expect(refused.claimed).toEqual([]);
+      const claim = await attachments.claim(ann, group, [{ key: '0:m1', blobs: [blob] }]);
+      expect(claim.claimed).toEqual([{ blob, key: '0:m1' }]);
+      // Claimed again (a resend): nothing new to undo.
+      expect((await attachments.claim(ann, group, [{ key: '0:m1', blobs: [blob] }])).claimed).toEqual([]);
+      clock += GRACE * 2;
       expect((await attachments.sweep()).blobs).toBe(0);
+      await attachments.unclaim(group, claim.claimed);
+      clock += GRACE - 1;
+      expect((await attachments.sweep()).blobs).toBe(0);
+      clock += 1;
+      expect((await attachments.sweep()).blobs).toBe(1);
+      expect((await attachments.claim(ann, group, [{ key: '0:m2', blobs: [blob] }])).usable).toEqual(
+        new Map(),
+      );
+    });
+
+    it('[REF2] a deleted message drops its references; the same id in another segment keeps its own', async () => {
+      const blob = await upload(ann, randomBytes(300));
+      await attachments.referenced(group, [
+        { key: '0:mSame', blobs: [blob] },
+        { key: '1:mSame', blobs: [blob] },
+      ]);
+      await attachments.deleted(group, ['1:mSame']);
+      clock += GRACE * 2;
+      expect((await attachments.sweep()).blobs).toBe(0);
+      await attachments.deleted(group, ['0:mSame']);
       clock += GRACE;
       expect((await attachments.sweep()).blobs).toBe(1);
-      expect(await attachments.usable(ann, group, [blob])).toEqual(new Map());
     });
 
     it('an upload not finished within a day is dropped with its partial bytes', async () => {

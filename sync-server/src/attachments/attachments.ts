@@ -62,9 +62,30 @@ export class Attachments {
     return this.deps.config.maxFileBytes;
   }
 
-  /** The sync engine's VAL8 (its `AttachmentGate`): which blobs the user may send in the conversation. */
-  usable(userId: string, conversationId: string, blobIds: readonly string[]): Promise<Map<string, number>> {
-    return this.deps.store.usableBlobs(userId, conversationId, blobIds, this.deps.now());
+  // The sync engine's `AttachmentGate` (VAL8, REF1, REF2): which blobs a message may name, and its references.
+
+  claim(
+    userId: string,
+    conversationId: string,
+    messages: readonly { key: string; blobs: readonly string[] }[],
+  ): Promise<{ usable: Map<string, number>; claimed: { blob: string; key: string }[] }> {
+    return this.deps.store.claimReferences(userId, conversationId, messages);
+  }
+
+  unclaim(conversationId: string, claimed: readonly { blob: string; key: string }[]): Promise<void> {
+    return this.deps.store.dropReferenceRows(conversationId, claimed, this.deps.now());
+  }
+
+  async referenced(
+    conversationId: string,
+    messages: readonly { key: string; blobs: readonly string[] }[],
+  ): Promise<void> {
+    for (const message of messages)
+      await this.deps.store.addReferences(conversationId, message.key, message.blobs);
+  }
+
+  async deleted(conversationId: string, keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.deps.store.dropMessage(conversationId, key, this.deps.now());
   }
 
   /** Ties a new upload to its uploader and conversation, or refuses it with a reason. */

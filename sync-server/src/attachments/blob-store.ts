@@ -47,17 +47,23 @@ export interface BlobStore {
   /** Whether the user uploaded this blob for this conversation. */
   uploadedFor(blobId: string, userId: string, conversationId: string): Promise<boolean>;
   /**
-   * Of these blobs, the ones the user may send in the conversation, with their sizes: stored,
-   * and uploaded by her for it or referenced by a message of it (forwarding within it). Those still
-   * unreferenced restart their grace period from `now` (in the same transaction), so a sweep
-   * cannot free one between this answer and the message's commit.
+   * Of the blobs these messages name, the ones the user may send in the conversation, with
+   * their sizes: stored, and uploaded by her for it or referenced by a message of it
+   * (forwarding within it). When all of them may be sent, the messages' references are added
+   * in the same transaction (their blobs are referenced from then on: no sweep frees them);
+   * `claimed` lists the references that were new.
    */
-  usableBlobs(
+  claimReferences(
     userId: string,
     conversationId: string,
-    blobIds: readonly string[],
+    messages: readonly { key: string; blobs: readonly string[] }[],
+  ): Promise<{ usable: Map<string, number>; claimed: { blob: string; key: string }[] }>;
+  /** Removes exactly these references (a claim undone); blobs left with none are unreferenced from `now`. */
+  dropReferenceRows(
+    conversationId: string,
+    rows: readonly { blob: string; key: string }[],
     now: number,
-  ): Promise<Map<string, number>>;
+  ): Promise<void>;
   /** A committed message references these blobs (the ones stored; repeats are ignored). */
   addReferences(conversationId: string, messageId: string, blobIds: readonly string[]): Promise<void>;
   /** The message was deleted: its references go, and blobs left with none are unreferenced from `now`. */
@@ -189,14 +195,15 @@ export class SqlBlobStore implements BlobStore {
     return row !== undefined;
   }
 
-  usableBlobs(
+  claimReferences(
     userId: string,
     conversationId: string,
-    blobIds: readonly string[],
-    now: number,
-  ): Promise<Map<string, number>> {
-    if (blobIds.length === 0) return Promise.resolve(new Map<string, number>());
+    messages: readonly { key: string; blobs: readonly string[] }[],
+  ): Promise<{ usable: Map<string, number>; claimed: { blob: string; key: string }[] }> {
+    const blobIds = [...new Set(messages.flatMap((m) => m.blobs))];
     return this.db.transaction(async (tx) => {
+      const usable = new Map<string, number>();
+      if (blobIds.length === 0) return { usable, claimed: [] };
       const ids = inList(tx, 'b.id', blobIds);
       const rows = await tx.all<{ id: string; size: number | string }>(
         `SELECT b.id, b.size FROM blobs b WHERE ${ids.clause} AND (
@@ -205,15 +212,57 @@ export class SqlBlobStore implements BlobStore {
            OR EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_id = b.id AND r.conversation_id = ?))`,
         [ids.param, userId, conversationId, conversationId],
       );
-      const usable = rows.map((row) => row.id);
-      if (usable.length > 0) {
-        const touched = inList(tx, 'id', usable);
-        await tx.run(
-          `UPDATE blobs SET unreferenced_since = ? WHERE unreferenced_since IS NOT NULL AND ${touched.clause}`,
-          [now, touched.param],
-        );
-      }
-      return new Map(rows.map((row) => [row.id, Number(row.size)]));
+      for (const row of rows) usable.set(row.id, Number(row.size));
+      // A refusal follows: nothing is added.
+      if (usable.size < blobIds.length) return { usable, claimed: [] };
+      const keys = inList(
+        tx,
+        'message_id',
+        messages.map((m) => m.key),
+      );
+      const existing = new Set(
+        (
+          await tx.all<{ blob_id: string; message_id: string }>(
+            `SELECT blob_id, message_id FROM blob_refs WHERE conversation_id = ? AND ${keys.clause}`,
+            [conversationId, keys.param],
+          )
+        ).map((row) => `${row.blob_id} ${row.message_id}`),
+      );
+      const claimed = messages.flatMap((m) =>
+        m.blobs.filter((blob) => !existing.has(`${blob} ${m.key}`)).map((blob) => ({ blob, key: m.key })),
+      );
+      for (const { blob, key } of claimed)
+        await tx.run('INSERT INTO blob_refs (blob_id, conversation_id, message_id) VALUES (?, ?, ?)', [
+          blob,
+          conversationId,
+          key,
+        ]);
+      const referenced = inList(tx, 'id', blobIds);
+      await tx.run(`UPDATE blobs SET unreferenced_since = NULL WHERE ${referenced.clause}`, [
+        referenced.param,
+      ]);
+      return { usable, claimed };
+    });
+  }
+
+  async dropReferenceRows(
+    conversationId: string,
+    rows: readonly { blob: string; key: string }[],
+    now: number,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      for (const { blob, key } of rows)
+        await tx.run('DELETE FROM blob_refs WHERE blob_id = ? AND conversation_id = ? AND message_id = ?', [
+          blob,
+          conversationId,
+          key,
+        ]);
+      await markUnreferenced(
+        tx,
+        rows.map((row) => row.blob),
+        now,
+      );
     });
   }
 
@@ -265,20 +314,24 @@ export class SqlBlobStore implements BlobStore {
       );
       if (blobs.length === 0) return;
       await tx.run(`DELETE FROM blob_refs WHERE ${where}`, params);
-      // Blobs of these references left with none: unreferenced from now on.
-      const ids = inList(
+      await markUnreferenced(
         tx,
-        'id',
         blobs.map((b) => b.blob_id),
-      );
-      await tx.run(
-        `UPDATE blobs SET unreferenced_since = ?
-         WHERE unreferenced_since IS NULL AND ${ids.clause}
-         AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_id = blobs.id)`,
-        [now, ids.param],
+        now,
       );
     });
   }
+}
+
+/** Of these blobs, those left with no reference are unreferenced from `now` on (their grace period starts). */
+async function markUnreferenced(sql: Sql, blobIds: readonly string[], now: number): Promise<void> {
+  const ids = inList(sql, 'id', [...new Set(blobIds)]);
+  await sql.run(
+    `UPDATE blobs SET unreferenced_since = ?
+     WHERE unreferenced_since IS NULL AND ${ids.clause}
+     AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_id = blobs.id)`,
+    [now, ids.param],
+  );
 }
 
 /** Bytes of the distinct blobs the user uploaded. */

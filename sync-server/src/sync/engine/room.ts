@@ -9,7 +9,7 @@ import {
 } from '@messenjo/shared';
 import * as Y from 'yjs';
 import type { Logger } from '../../logger.ts';
-import type { AttachmentGate } from './attachment-gate.ts';
+import type { AttachmentGate, BlobClaim, MessageBlobs } from './attachment-gate.ts';
 import type { ListColumns } from '../store/list-columns.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import type { Compaction } from './compaction.ts';
@@ -55,6 +55,8 @@ interface Write {
   origin: Peer | null;
   newClients: number[];
   newMessages: NewMessage[];
+  /** REF2: messages the update marks deleted. */
+  deletedMessages?: string[];
   /** UP3: the update is committed as `seq` and every update before it is in (a device's ack goes out here). */
   onCommitted?: (seq: number) => void;
   /** The live document could not take the update (it was reloaded). */
@@ -205,8 +207,8 @@ export class Room implements RoomHandle {
    * A device's update: authorized (LA3), placed (SEG1), validated (VAL*, POS*), then committed.
    * What the decision needs from the store is read first; the decision and the write then
    * happen in one turn, against what is true in that turn (a membership may have ended
-   * meanwhile: the update of a socket no longer subscribed is dropped). `usable`: VAL8's answer
-   * about the blobs the update's attachments name, once read.
+   * meanwhile: the update of a socket no longer subscribed is dropped). `claim`: VAL8's answer
+   * about the blobs the update's attachments name, once read (its references undone if refused).
    */
   receive(
     peer: Peer,
@@ -214,16 +216,16 @@ export class Room implements RoomHandle {
     ref: number,
     update: Uint8Array,
     basis?: Uint8Array,
-    usable?: ReadonlyMap<string, number>,
+    claim?: BlobClaim,
   ): void | Promise<void> {
     const { segments } = this.context;
     if (!this.live || !segments.ready(this.ref)) {
       return segments
         .prepare(this.ref)
         .then(() => this.load())
-        .then(() => this.receive(peer, subscription, ref, update, basis, usable));
+        .then(() => this.receive(peer, subscription, ref, update, basis, claim));
     }
-    if (peer.subscriptions.get(this.docId) !== subscription) return;
+    if (peer.subscriptions.get(this.docId) !== subscription) return this.unclaim(claim);
     const { conversations } = this.context;
     const { conversationId } = subscription;
     const writable =
@@ -232,8 +234,8 @@ export class Room implements RoomHandle {
         : conversations.canWrite(peer.auth.userId, conversationId);
     // LA3: a permission not in memory yet is read first; then everything is decided again, in one turn.
     if (writable !== true && writable !== false)
-      return writable.then(() => this.receive(peer, subscription, ref, update, basis, usable));
-    return this.decide(this.live, peer, subscription, ref, update, basis, writable, usable);
+      return writable.then(() => this.receive(peer, subscription, ref, update, basis, claim));
+    return this.decide(this.live, peer, subscription, ref, update, basis, writable, claim);
   }
 
   private decide(
@@ -244,11 +246,13 @@ export class Room implements RoomHandle {
     update: Uint8Array,
     basis: Uint8Array | undefined,
     writable: boolean,
-    usable: ReadonlyMap<string, number> | undefined,
+    claim: BlobClaim | undefined,
   ): void | Promise<void> {
     const { userId } = peer.auth;
-    const refuse = (reason: CloseReason, problem: string): void =>
+    const refuse = (reason: CloseReason, problem: string): void => {
+      this.unclaim(claim);
       this.context.refuseUpdate(peer, this.docId, ref, reason, problem);
+    };
     const { segments, commits } = this.context;
     if (!writable) return refuse('update_not_writable', 'this conversation is read-only for you');
     const skipsAhead = segments.refusal(this.ref);
@@ -261,16 +265,16 @@ export class Room implements RoomHandle {
       userId,
       subscription.role,
       { basis, declared: subscription.declared },
-      attachments && { maxFileBytes: attachments.maxFileBytes, usable },
+      attachments && { maxFileBytes: attachments.maxFileBytes, usable: claim?.usable },
     );
     if (!verdict.ok) return refuse(verdict.reason, verdict.problem);
     // VAL8: the blobs are read from the store first; then everything is decided again, in one turn.
-    if (verdict.blobs.length > 0 && !usable) {
+    if (verdict.blobs.length > 0 && !claim) {
       const { conversationId } = subscription;
       if (!attachments || conversationId === null)
         return refuse('update_attachment_refused', 'this document takes no attachments');
       return attachments
-        .usable(userId, conversationId, verdict.blobs)
+        .claim(userId, conversationId, this.blobsOf(verdict.newMessages))
         .then((answer) => this.receive(peer, subscription, ref, update, basis, answer));
     }
     if (verdict.noop) {
@@ -288,6 +292,7 @@ export class Room implements RoomHandle {
       origin: peer,
       newClients: verdict.newClients,
       newMessages: verdict.newMessages,
+      deletedMessages: verdict.deletedMessages,
       onCommitted: (seq) => peer.send({ type: 'ack', docId: this.docId, ref, seq }),
       onUnapplied: () => refuse('update_malformed', 'update could not be applied'),
     });
@@ -344,6 +349,7 @@ export class Room implements RoomHandle {
           : undefined,
       onCommitted: (seq) => {
         live.pending--;
+        this.referencesAfterCommit(write);
         // UP3: ack only now that it is committed, as the number the store gave it, and once every
         // update before it is in (HD1: the head announced as it moves).
         this.inOrder(live, seq, true, () => {
@@ -457,6 +463,42 @@ export class Room implements RoomHandle {
 
   private relayFrame(update: Uint8Array): Uint8Array {
     return encodeServerFrame({ type: 'update', docId: this.docId, seq: 0, update });
+  }
+
+  /** The blob store's keys of these messages' blobs (`<segment>:<id>`: ids are unique per segment only). */
+  private blobsOf(messages: readonly NewMessage[]): MessageBlobs[] {
+    const segment = this.ref.kind === 'segment' ? this.ref.index : 0;
+    return messages.flatMap((m) => (m.blobs ? [{ key: `${segment}:${m.id}`, blobs: m.blobs }] : []));
+  }
+
+  /** A refused update's claim: the references it added go again. */
+  private unclaim(claim: BlobClaim | undefined): void {
+    const { attachments, logger } = this.context;
+    if (!claim || claim.claimed.length === 0 || !attachments || this.ref.kind !== 'segment') return;
+    attachments
+      .unclaim(this.ref.conversationId, claim.claimed)
+      .catch((err: unknown) => logger.error('attachment references not undone', { docId: this.docId, err }));
+  }
+
+  /**
+   * REF1, REF2: once committed, the messages' references are written again (idempotent: a
+   * claim undone by a refused copy of the same update meanwhile is repaired) and deleted
+   * messages' references go.
+   */
+  private referencesAfterCommit(write: Write): void {
+    const { attachments, logger } = this.context;
+    if (!attachments || this.ref.kind !== 'segment') return;
+    const { conversationId, index } = this.ref;
+    const messages = this.blobsOf(write.newMessages);
+    const deleted = (write.deletedMessages ?? []).map((id) => `${index}:${id}`);
+    if (messages.length === 0 && deleted.length === 0) return;
+    const done = async (): Promise<void> => {
+      if (messages.length > 0) await attachments.referenced(conversationId, messages);
+      if (deleted.length > 0) await attachments.deleted(conversationId, deleted);
+    };
+    done().catch((err: unknown) =>
+      logger.error('attachment references not updated', { docId: this.docId, err }),
+    );
   }
 
   /** The conversation list's columns (last message, count) after these messages, for every member's list. */

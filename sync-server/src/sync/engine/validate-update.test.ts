@@ -449,6 +449,7 @@ describe('validateUpdate accepts what honest devices write', () => {
       newClients: [device.doc.clientID],
       newMessages: [{ id: 'mBob000002', author: BOB }],
       blobs: [],
+      deletedMessages: [],
     });
   });
 
@@ -462,7 +463,7 @@ describe('validateUpdate accepts what honest devices write', () => {
         ALICE,
         'owner',
       ),
-    ).toMatchObject({ ok: true });
+    ).toMatchObject({ ok: true, deletedMessages: ['mBob000001'] });
     const sameBob = Device.from(BOB, live, bob.doc.clientID + 1);
     expect(
       validateUpdate(

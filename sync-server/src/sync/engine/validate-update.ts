@@ -35,6 +35,8 @@ export type Verdict =
       newMessages: NewMessage[];
       /** Every blob the new messages' attachments name (VAL8: the store says which may be sent). */
       blobs: string[];
+      /** Messages this update marks deleted (`deletions` entries set): REF2 drops their blob references. */
+      deletedMessages: string[];
     }
   | { ok: false; reason: CloseReason; problem: string };
 
@@ -173,6 +175,7 @@ function check(
   const newMessages: NewMessage[] = [];
   /** VAL8: each blob the new messages name, with the ciphertext size their entries imply. */
   const blobBytes = new Map<string, number>();
+  const deletedMessages: string[] = [];
   const authorOf = (messageId: string): string | undefined =>
     live.messageAuthors.get(messageId) ?? newMessages.find((m) => m.id === messageId)?.author;
   const newClients: number[] = [];
@@ -218,6 +221,7 @@ function check(
           authorOf,
           newMessages,
           blobBytes,
+          deletedMessages,
           live,
           attachments,
         });
@@ -264,7 +268,7 @@ function check(
   }
   const blobs = [...blobBytes.keys()];
   if (attachments?.usable) checkBlobs(blobBytes, attachments.usable);
-  return { ok: true, noop: changes === 0, newClients, newMessages, blobs };
+  return { ok: true, noop: changes === 0, newClients, newMessages, blobs, deletedMessages };
 }
 
 /** What a segment entry is checked against. */
@@ -274,6 +278,7 @@ interface EntryContext {
   authorOf: (id: string) => string | undefined;
   newMessages: NewMessage[];
   blobBytes: Map<string, number>;
+  deletedMessages: string[];
   live: LiveDoc;
   attachments: AttachmentRules | undefined;
 }
@@ -310,7 +315,7 @@ function noteBlobBytes(attachments: readonly AttachmentEntry[], blobBytes: Map<s
 }
 
 function checkSegmentEntry(root: string, key: string | null, value: unknown, context: EntryContext): void {
-  const { sender, role, authorOf, newMessages, blobBytes, live, attachments } = context;
+  const { sender, role, authorOf, newMessages, blobBytes, deletedMessages, live, attachments } = context;
   switch (root) {
     case 'messages': {
       // VAL7: attachments in their schema, each file within the operator's cap.
@@ -351,6 +356,7 @@ function checkSegmentEntry(root: string, key: string | null, value: unknown, con
       if (author !== sender && role !== 'owner' && role !== 'admin') {
         refuse('update_not_owner', 'only the author, an owner or an admin deletes a message');
       }
+      deletedMessages.push(key!);
       return;
     }
     case 'reactions': {
