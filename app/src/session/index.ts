@@ -21,6 +21,7 @@ export {
   type TailMessage,
 } from './conversation-list/list-columns.ts';
 export { refusalText, type Refusal } from './refusals.ts';
+export type { PendingRename, PendingRenames, RefusedRename } from './pending-renames.ts';
 export { serverEndedNotice, type ServerEnded } from './server-ended.ts';
 export { signOutOfDevice, unsentWarning } from './sign-out.ts';
 export type { UserDocument } from './user-document.ts';

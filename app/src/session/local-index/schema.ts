@@ -5,6 +5,7 @@
 import type { FriendsResponse } from '@messenjo/shared';
 import { deleteSearchIndex } from '../../search/opfs-files.ts';
 import { syncDbName } from '../../sync/constants.ts';
+import { forgetPendingRenames } from '../pending-renames.ts';
 
 export { syncDbName };
 
@@ -59,4 +60,5 @@ export async function deleteLocalData(userId: string, indexedDb: IDBFactory = in
     });
   }
   await deleteSearchIndex(userId);
+  forgetPendingRenames(userId);
 }

@@ -5,6 +5,7 @@ import { m0010Accounts } from './0010-accounts.ts';
 import { m0020DocumentStore } from './0020-document-store.ts';
 import { m0040Social } from './0040-social.ts';
 import { m0041MembershipRemovedBy } from './0041-membership-removed-by.ts';
+import { m0042GroupNameChangedAt } from './0042-group-name-changed-at.ts';
 import { m0060Push } from './0060-push.ts';
 import { m0070Attachments } from './0070-attachments.ts';
 import type { Migration } from './migration.ts';
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0020DocumentStore,
   m0040Social,
   m0041MembershipRemovedBy,
+  m0042GroupNameChangedAt,
   m0060Push,
   m0070Attachments,
 ];
