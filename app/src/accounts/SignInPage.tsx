@@ -2,9 +2,12 @@ import { passkeyOriginAdvice, type ProvidersResponse } from '@messenjo/shared';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import { fetchServerStatus, type ServerStatus } from '../lib/server-status.ts';
+import { useStore } from '../lib/use-store.ts';
+import { expiredAccount } from '../session/index.ts';
 import { Button } from '../ui/Button.tsx';
 import { ConnectionBadge } from '../ui/ConnectionBadge.tsx';
 import { Card, ErrorText } from './Card.tsx';
+import { ExpiredNotice } from './ExpiredNotice.tsx';
 import { meStore } from './me-store.ts';
 import { pagePasskeyProblem, passkeyErrorMessage, signInWithPasskey, signUpWithPasskey } from './passkeys.ts';
 
@@ -18,6 +21,8 @@ export function SignInPage(props: { notice?: string | undefined }) {
   const [busy, setBusy] = useState(false);
   // Reached by an IP address or over plain http: the browser would refuse every passkey with "invalid domain".
   const [originProblem] = useState(pagePasskeyProblem);
+  // A session that expired here left its data for that person's next sign-in (SE1).
+  const expired = useStore(expiredAccount);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -47,14 +52,18 @@ export function SignInPage(props: { notice?: string | undefined }) {
         <ConnectionBadge status={status} />
         {status.state === 'online' && <span className="text-xs text-fg-muted">server v{status.version}</span>}
       </div>
-      {props.notice && (
-        <p
-          role="status"
-          className="mt-4 rounded-lg bg-raised px-3 py-2 text-sm text-fg"
-          data-testid="signed-out-notice"
-        >
-          {props.notice}
-        </p>
+      {expired ? (
+        <ExpiredNotice account={expired} />
+      ) : (
+        props.notice && (
+          <p
+            role="status"
+            className="mt-4 rounded-lg bg-raised px-3 py-2 text-sm text-fg"
+            data-testid="signed-out-notice"
+          >
+            {props.notice}
+          </p>
+        )
       )}
       <ErrorText>{error}</ErrorText>
       {originProblem && (
@@ -66,20 +75,30 @@ export function SignInPage(props: { notice?: string | undefined }) {
         </p>
       )}
       <div className="mt-6 flex flex-col gap-3">
+        {expired && (
+          <Button
+            variant="primary"
+            className="py-2.5"
+            disabled={busy || originProblem !== null}
+            onClick={() => void run(async () => meStore.signedIn(await signInWithPasskey()))}
+          >
+            {expired.name ? `Sign in as ${expired.name}` : 'Sign in again'}
+          </Button>
+        )}
         <Button
-          variant="primary"
+          variant={expired ? 'secondary' : 'primary'}
           className="py-2.5"
           disabled={busy || originProblem !== null}
-          onClick={() => void run(async () => meStore.update(await signInWithPasskey()))}
+          onClick={() => void run(async () => meStore.signedIn(await signInWithPasskey()))}
         >
-          Sign in with a passkey
+          {expired ? 'Sign in with another account' : 'Sign in with a passkey'}
         </Button>
         <Button
           className="py-2.5"
           disabled={busy || originProblem !== null}
           onClick={() =>
             void run(async () =>
-              meStore.update(await signUpWithPasskey(invite ? { inviteCode: invite } : {})),
+              meStore.signedIn(await signUpWithPasskey(invite ? { inviteCode: invite } : {})),
             )
           }
         >
@@ -95,6 +114,12 @@ export function SignInPage(props: { notice?: string | undefined }) {
           </a>
         ))}
       </div>
+      {expired && (
+        <p className="mt-4 text-sm text-fg-muted" data-testid="other-account-wipes">
+          Signing in with another account first removes {expired.name || 'the previous account'}'s
+          conversations and unsent messages from this device.
+        </p>
+      )}
       {inviteOnly && !invite && (
         <p className="mt-4 text-sm text-fg-muted">
           This server is invite-only: new accounts need an invite link from its admin.

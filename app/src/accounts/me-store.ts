@@ -1,6 +1,7 @@
 import type { MeResponse, SessionStateResponse } from '@messenjo/shared';
 import { api, onUnauthenticated, reportUnauthenticated } from '../api/client.ts';
 import { Store } from '../lib/store.ts';
+import type { DeviceEvent } from '../session/index.ts';
 
 /**
  * Who is signed in on this device, framework-free (a Store, read with useStore).
@@ -15,6 +16,16 @@ export type MeState =
   | { status: 'signed-in'; me: MeResponse; offline: boolean };
 
 const CACHE_KEY = 'messenjo.me';
+
+/**
+ * What an expired session left on the device is settled before any account opens (SE1,
+ * session/expired-account.ts). Imported when first needed: boot.ts reads this store first
+ * thing, before the session's modules are evaluated (the shell has loaded them by then).
+ */
+async function settleKeptData(event: DeviceEvent): Promise<void> {
+  const session = await import('../session/index.ts');
+  await session.settleKeptData(event);
+}
 
 function cached(): MeResponse | null {
   try {
@@ -56,24 +67,43 @@ function toAnonymous(): void {
 export const meStore = {
   state,
 
-  /** Asks the server who we are; offline, falls back to the cached profile. */
+  /**
+   * Asks the server who we are; offline, falls back to the cached profile. What an expired
+   * session kept on the device is settled first (session/expired-account.ts): reopened by the
+   * same person, removed for anyone else or once the session is no longer merely expired.
+   */
   async refresh(): Promise<void> {
+    let answer: SessionStateResponse;
     try {
-      const { me } = await api<SessionStateResponse>('/api/auth/session');
-      if (me) set({ status: 'signed-in', me, offline: false });
-      // Signed in here (from the device's copy, say) but not on the server: the session ended
-      // while the app was closed or away. The same as a 401: the device session wipes the
-      // user's data and the sign-in page says why; the copy is never signed in again.
-      else if (state.get().status === 'signed-in') reportUnauthenticated();
-      else toAnonymous();
+      answer = await api<SessionStateResponse>('/api/auth/session');
     } catch {
       const me = cached();
       if (me) set({ status: 'signed-in', me, offline: true });
       else toAnonymous();
+      return;
     }
+    const { me, sessionExpired } = answer;
+    const code = sessionExpired ? 'session_expired' : 'unauthenticated';
+    await settleKeptData(me ? { signedIn: me.id } : { signedOut: code });
+    if (me) set({ status: 'signed-in', me, offline: false });
+    // Signed in here (from the device's copy, say) but not on the server: the session ended
+    // while the app was closed or away. The same as a 401 with that code: the device session
+    // keeps the data of an expired session (and the sign-in page asks for the person) or wipes
+    // it; the copy is never signed in again.
+    else if (state.get().status === 'signed-in') reportUnauthenticated(code);
+    else toAnonymous();
   },
 
-  /** After a call that answered with the fresh profile (sign-in, profile change). */
+  /**
+   * Signed in on this page (a passkey): a different account than the one an expired session
+   * left on the device has that data removed first; the same one reopens it.
+   */
+  async signedIn(me: MeResponse): Promise<void> {
+    await settleKeptData({ signedIn: me.id });
+    set({ status: 'signed-in', me, offline: false });
+  },
+
+  /** After a call that answered with the fresh profile (profile change, username chosen). */
   update(me: MeResponse): void {
     set({ status: 'signed-in', me, offline: false });
   },
@@ -93,5 +123,5 @@ export const meStore = {
 };
 
 // Any 401 from the API means this device is no longer signed in: show the sign-in page (the
-// device session, listening too, removes the user's data from the device).
+// device session, listening too, keeps the user's data after an expiry or removes it).
 onUnauthenticated(() => meStore.signedOut());

@@ -34,25 +34,36 @@ export function apiUpload<T>(path: string, file: Blob): Promise<T> {
   });
 }
 
-const unauthenticatedListeners = new Set<() => void>();
+/**
+ * Why the server says no one is signed in on this device (SE1 in docs/protocol.md): the session
+ * ran out of time (`session_expired`: the device keeps its data and asks the person to sign in
+ * again), or it was signed out, revoked or deleted (`unauthenticated`: the device is wiped).
+ */
+export type Unauthenticated = 'session_expired' | 'unauthenticated';
+
+const unauthenticatedListeners = new Set<(code: Unauthenticated) => void>();
 
 /**
- * Called when the server answers 401: the session ended elsewhere (signed out from another
- * device, expired, account deleted). The accounts store shows the sign-in page; the device
- * session removes the user's data from the device. Returns the disposer.
+ * Called when the server answers 401, with its code: the session ended elsewhere (signed out
+ * from another device, expired, account deleted). The accounts store shows the sign-in page; the
+ * device session decides what that costs the device (session/server-ended.ts). Returns the disposer.
  */
-export function onUnauthenticated(listener: () => void): () => void {
+export function onUnauthenticated(listener: (code: Unauthenticated) => void): () => void {
   unauthenticatedListeners.add(listener);
   return () => unauthenticatedListeners.delete(listener);
 }
 
 /**
  * The server said no one is signed in on this device (a 401, or the start-up question answered
- * "no one" while the device thought it was): every listener hears it as a 401.
+ * "no one" while the device thought it was): every listener hears it as a 401 with that code.
  */
-export function reportUnauthenticated(): void {
-  for (const listener of [...unauthenticatedListeners]) listener();
+export function reportUnauthenticated(code: Unauthenticated = 'unauthenticated'): void {
+  for (const listener of [...unauthenticatedListeners]) listener(code);
 }
+
+/** The 401's code as the listeners hear it: anything but an expiry counts as signed out. */
+export const unauthenticatedCode = (code: unknown): Unauthenticated =>
+  code === 'session_expired' ? 'session_expired' : 'unauthenticated';
 
 async function send<T>(path: string, init: RequestInit): Promise<T> {
   let response: Response;
@@ -62,8 +73,9 @@ async function send<T>(path: string, init: RequestInit): Promise<T> {
     throw new ApiError(0, 'network_error', 'You are offline or the server cannot be reached');
   }
   if (response.status === 204) return undefined as T;
-  if (response.status === 401) reportUnauthenticated();
   const payload: unknown = await response.json().catch(() => null);
+  if (response.status === 401)
+    reportUnauthenticated(unauthenticatedCode(isErrorEnvelope(payload) ? payload.error.code : undefined));
   if (!response.ok) {
     if (isErrorEnvelope(payload)) {
       throw new ApiError(response.status, payload.error.code, payload.error.message, payload.error.field);

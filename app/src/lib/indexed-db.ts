@@ -42,3 +42,26 @@ export async function openDatabase(
   db.onversionchange = () => db.close();
   return db;
 }
+
+/**
+ * Opens a database only when it exists, never creating it: null for a device that has none (a
+ * new one, or wiped), and its owner creates it later with its schema. Another tab deleting it
+ * (sign-out) while this reads is let through.
+ */
+export function openExistingDatabase(name: string): Promise<IDBDatabase | null> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(name);
+    let created = false;
+    open.onupgradeneeded = () => {
+      created = true;
+      open.transaction?.abort();
+    };
+    open.onsuccess = () => {
+      const db = open.result;
+      db.onversionchange = () => db.close();
+      resolve(db);
+    };
+    open.onerror = () => (created ? resolve(null) : reject(open.error ?? new Error(`${name} not opened`)));
+    open.onblocked = () => resolve(null);
+  });
+}

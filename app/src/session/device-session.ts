@@ -29,9 +29,12 @@ export interface DeviceSessionOptions {
   fetchJson?: <T>(path: string) => Promise<T>;
   /** The user's own profile changed elsewhere (name, picture). */
   onProfileChanged?: () => void;
+  /** The user's name: after an expiry the sign-in page asks for this person (expired-account.ts). */
+  displayName?: string;
   /**
    * This user is signed out of this device: by the server (`ended`: revoked, account deleted,
-   * session gone — the user's data is already removed from the device), or in another tab.
+   * session gone — the user's data is already removed from the device; expired — it is kept
+   * for the same person's next sign-in), or in another tab.
    */
   onSignedOut?: (ended?: ServerEnded) => void;
 }
@@ -114,6 +117,7 @@ export class DeviceSession {
     this.messagesIndexed.add((docId, put, removed) => this.search.indexed(docId, put, removed));
     this.end = new SessionEnd({
       userId,
+      name: () => options.displayName ?? '',
       dispose: () => this.dispose(),
       onSignedOut: options.onSignedOut,
       hearUnauthenticated: !options.fetchJson,

@@ -22,7 +22,9 @@ export {
 } from './conversation-list/list-columns.ts';
 export { refusalText, type Refusal } from './refusals.ts';
 export type { PendingRename, PendingRenames, RefusedRename } from './pending-renames.ts';
-export { serverEndedNotice, type ServerEnded } from './server-ended.ts';
+export { expiredNotice, serverEndedNotice, type ServerEnded } from './server-ended.ts';
+export { countKeptUnsent, expiredAccount, settleKeptData } from './expired-account.ts';
+export type { DeviceEvent, ExpiredAccount } from './kept-data.ts';
 export { signOutOfDevice, unsentWarning } from './sign-out.ts';
 export type { UserDocument } from './user-document.ts';
 export type { AwarenessLink, ConversationSegments, DocFacts, SyncFacts, SyncStatus } from '../sync/index.ts';

@@ -1,17 +1,9 @@
 import { onUnauthenticated } from '../api/client.ts';
+import { rememberExpired } from './expired-account.ts';
+import { isServerEnded, onServerEnded, type ServerEnded } from './kept-data.ts';
 import { deleteLocalData } from './local-index/schema.ts';
 
-/** Why the server ended this device's session: the sync close reasons, and an HTTP 401 (`unauthenticated`). */
-export type ServerEnded = 'session_revoked' | 'user_deleted' | 'unauthenticated' | 'session_expired';
-
-export function isServerEnded(value: unknown): value is ServerEnded {
-  return (
-    value === 'session_revoked' ||
-    value === 'user_deleted' ||
-    value === 'unauthenticated' ||
-    value === 'session_expired'
-  );
-}
+export type { ServerEnded } from './kept-data.ts';
 
 /** What the sign-in page says after the server ended the session and the device was wiped. */
 export function serverEndedNotice(reason: ServerEnded): string {
@@ -20,23 +12,37 @@ export function serverEndedNotice(reason: ServerEnded): string {
       return 'The account was deleted. Its data has been removed from this device.';
     case 'session_revoked':
       return 'This device was signed out from another device. Its messages have been removed from it; sign in to get them back.';
-    // SE1: the server tells an expiry apart; keeping the data then is not built in the app yet.
+    // SE1: the data stays; the sign-in page names the person and counts the unsent messages.
     case 'session_expired':
-      return 'Your session on this device expired. Its messages have been removed from it; sign in to get them back.';
+      return 'Your session expired. Sign in again: your conversations and unsent messages are kept on this device.';
     case 'unauthenticated':
       return 'You were signed out of this device (from another device, or the session ended). Its messages have been removed from it; sign in to get them back.';
   }
+}
+
+/**
+ * What the sign-in page says after an expiry (SE1): whose session, and how many messages wait in
+ * the kept outbox (`unsent`; null while it is being counted).
+ */
+export function expiredNotice(name: string, unsent: number | null): string {
+  const again = name ? `Sign in again as ${name}` : 'Sign in again';
+  if (!unsent) return `Your session expired. ${again}: your conversations are kept on this device.`;
+  const what = unsent === 1 ? '1 unsent message' : `${unsent} unsent messages`;
+  return `Your session expired. ${again} to send your ${what}.`;
 }
 
 const signOutChannelName = (userId: string): string => `messenjo-signed-out-${userId}`;
 
 export interface SessionEndOptions {
   userId: string;
+  /** The user's name, as the sign-in page asks for the person after an expiry. */
+  name: () => string;
   /** Stops the session: stores, socket, open databases (shared by concurrent callers). */
   dispose: () => Promise<void>;
   /**
    * This user is signed out of this device: by the server (`ended`: revoked, account deleted,
-   * session gone — the user's data is already removed from the device), or in another tab.
+   * session gone — the user's data is already removed from the device; expired — it is kept),
+   * or in another tab.
    */
   onSignedOut?: (ended?: ServerEnded) => void;
   /** Hear the 401s of the app's own API requests (off where a test fetches for the session). */
@@ -45,32 +51,38 @@ export interface SessionEndOptions {
 
 /**
  * How a device session ends when it is not the person's choice here: the server ended it (the
- * socket closed `session_revoked` / `user_deleted` / `unauthenticated`, or an API request was
- * answered 401), or another tab of this user signed out. The one place that decides what that
- * costs: today the same as signing out, without the choice — every tab of the user stops
- * writing (the sign-out channel carries the reason), both databases are deleted, and the
- * sign-in page says why.
+ * socket closed `session_revoked` / `user_deleted` / `unauthenticated` / `session_expired`, or
+ * an API request was answered 401 with a code), or another tab of this user ended it. The one
+ * place that acts on what that costs (kept-data.ts decides): every tab of the user stops
+ * writing (the sign-out channel carries the reason); an expiry keeps both databases, outbox
+ * included, and remembers whose they are (expired-account.ts); anything else deletes them. The
+ * sign-in page then says why.
  */
 export class SessionEnd {
   /** This user's data was removed from the device (here or in another tab): write nothing more. */
   wiped = false;
   private ending: Promise<void> | null = null;
+  private toldOthers = false;
   private readonly disposers: (() => void)[] = [];
 
   constructor(private readonly options: SessionEndOptions) {
-    // Another tab signed this user out and removes the data: stop writing and leave too.
+    // Another tab ended this user's session: stop writing and leave too (its data is removed
+    // there, unless the session expired: then it stays for the next sign-in).
     if (typeof BroadcastChannel !== 'undefined') {
       const channel = new BroadcastChannel(signOutChannelName(options.userId));
       channel.onmessage = (event: MessageEvent<unknown>) => {
-        this.wiped = true;
+        // This tab's own word comes back on a channel of the same name: it acted already.
+        if (this.toldOthers) return;
+        const ended = isServerEnded(event.data) ? event.data : undefined;
+        this.wiped = ended === undefined || onServerEnded(ended) === 'wipe';
         void options.dispose();
-        options.onSignedOut?.(isServerEnded(event.data) ? event.data : undefined);
+        options.onSignedOut?.(ended);
       };
       this.disposers.push(() => channel.close());
     }
-    // Any API call answered 401: the session is gone on the server.
+    // Any API call answered 401: the session is gone on the server (expired, or signed out).
     if (options.hearUnauthenticated)
-      this.disposers.push(onUnauthenticated(() => void this.endedByServer('unauthenticated')));
+      this.disposers.push(onUnauthenticated((code) => void this.endedByServer(code)));
   }
 
   /**
@@ -78,29 +90,40 @@ export class SessionEnd {
    * stop writing (a late write would bring a deleted database back).
    */
   async disposeForWipe(ended?: ServerEnded): Promise<void> {
-    if (typeof BroadcastChannel !== 'undefined') {
-      const channel = new BroadcastChannel(signOutChannelName(this.options.userId));
-      channel.postMessage(ended ?? 'wiped');
-      channel.close();
-    }
+    this.tellOtherTabs(ended ?? 'wiped');
     this.wiped = true;
     await this.options.dispose();
   }
 
   /**
-   * The server ended this device's session (revoked from another device, account deleted, an
-   * HTTP 401): whatever is unsent can no longer be sent by this session, and a device signed
-   * out remotely (lost, shared) must not keep the conversations. Stops every tab of the user,
-   * deletes both databases, then reports.
+   * The server ended this device's session. Expired (SE1): whatever is unsent waits in the kept
+   * outbox for the same person's next sign-in; the record of whose it is comes first, so the
+   * sign-in page can name her. Otherwise (revoked from another device, account deleted, an
+   * HTTP 401 `unauthenticated`): a device signed out remotely (lost, shared) must not keep the
+   * conversations, so both databases are deleted. Every tab of the user stops, then it reports.
    */
   endedByServer(reason: ServerEnded): Promise<void> {
     return (this.ending ??= (async () => {
-      await this.disposeForWipe(reason);
-      await deleteLocalData(this.options.userId).catch((error: unknown) =>
-        console.warn('local data not removed', error),
-      );
+      if (onServerEnded(reason) === 'keep') {
+        rememberExpired(this.options.userId, this.options.name());
+        this.tellOtherTabs(reason);
+        await this.options.dispose();
+      } else {
+        await this.disposeForWipe(reason);
+        await deleteLocalData(this.options.userId).catch((error: unknown) =>
+          console.warn('local data not removed', error),
+        );
+      }
       this.options.onSignedOut?.(reason);
     })());
+  }
+
+  private tellOtherTabs(message: ServerEnded | 'wiped'): void {
+    this.toldOthers = true;
+    if (typeof BroadcastChannel === 'undefined') return;
+    const channel = new BroadcastChannel(signOutChannelName(this.options.userId));
+    channel.postMessage(message);
+    channel.close();
   }
 
   close(): void {

@@ -106,7 +106,7 @@ export class SessionEngine {
       list: this.list,
       index: this.index,
       profiles: context.profiles,
-      onUnauthenticated: () => context.ended('unauthenticated'),
+      onUnauthenticated: (code) => context.ended(code),
       onProfileChanged: context.onProfileChanged,
     });
     context.refusals.listen(this.client);
@@ -121,8 +121,11 @@ export class SessionEngine {
       this.client.status.subscribe(() => {
         const status = this.client.status.get();
         connection.status.set(status);
-        // A tab that follows another's socket mirrors its status: the reason is generic there.
-        if (status === 'signed_out') this.context.ended(this.client.endedBy ?? 'unauthenticated');
+        // A tab that follows another's socket mirrors its status without the reason: it waits
+        // for the leader tab's session end, which tells every tab of the user why (server-ended.ts).
+        // Acting on a guess here would wipe the data an expiry keeps (SE1).
+        const endedBy = this.client.endedBy;
+        if (status === 'signed_out' && endedBy) this.context.ended(endedBy);
         this.social.connection(status === 'online' || status === 'syncing');
       }),
       this.client.pendingTotal.subscribe(() => connection.pendingTotal.set(this.client.pendingTotal.get())),

@@ -5,7 +5,7 @@ import type {
   UserEvent,
   UserSummary,
 } from '@messenjo/shared';
-import { ApiError } from '../api/client.ts';
+import { ApiError, unauthenticatedCode, type Unauthenticated } from '../api/client.ts';
 import { Store } from '../lib/store.ts';
 import type { ConversationList } from './conversation-list/conversation-list.ts';
 import type { KeptFriends } from './local-index/schema.ts';
@@ -34,8 +34,8 @@ export interface SocialRefreshOptions {
   list: ConversationList;
   index: LocalIndex;
   profiles: Profiles;
-  /** The server answered 401: the session is gone there. */
-  onUnauthenticated: () => void;
+  /** The server answered 401: the session is gone there (expired, or signed out: SE1). */
+  onUnauthenticated: (code: Unauthenticated) => void;
   /** The user's own profile changed elsewhere (name, picture). */
   onProfileChanged?: () => void;
 }
@@ -100,7 +100,8 @@ export class SocialRefresh {
           this.show(list.conversations, friends);
         } catch (error) {
           if (this.disposed) return;
-          if (error instanceof ApiError && error.status === 401) return this.options.onUnauthenticated();
+          if (error instanceof ApiError && error.status === 401)
+            return this.options.onUnauthenticated(unauthenticatedCode(error.code));
           this.social.update((s) => ({
             ...s,
             error: error instanceof Error ? error.message : String(error),

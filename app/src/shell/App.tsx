@@ -41,7 +41,8 @@ export function App() {
           userId={state.me.id}
           options={{
             onProfileChanged: () => void meStore.refresh(),
-            // Ended by the server: the data is gone already, say why. Another tab: ask who we are.
+            displayName: state.me.displayName || (state.me.username ?? ''),
+            // Ended by the server: the data is gone already (or kept, expired), say why. Another tab: ask who we are.
             onSignedOut: (ended) =>
               ended ? meStore.signedOut(serverEndedNotice(ended)) : void meStore.refresh(),
           }}

@@ -1,4 +1,5 @@
-import { SYNC_LIMITS } from '../limits.ts';
+import { ATTACHMENT_LIMITS, SYNC_LIMITS } from '../limits.ts';
+import { checkAttachmentList, type AttachmentEntry } from './attachments.ts';
 
 /**
  * The JSON entries documents hold, with their validators. The server runs the same validators
@@ -11,10 +12,16 @@ export interface MessageEntry {
   id: string;
   /** The sender's user id; the server refuses entries naming anyone else. */
   author: string;
+  /** The text, or with attachments their caption: then it may be empty (a message of files only). */
   text: string;
   /** The sender's clock when written: shown as the time, never used for order. */
   sentAt: number;
   replyTo?: string;
+  /**
+   * Files sent with the message (issue 17; docs/attachments.md). Immutable once sent: an edit
+   * carries text only, and message entries are never rewritten (protocol VAL7–VAL9).
+   */
+  attachments?: AttachmentEntry[];
 }
 
 /** `edits[messageId]`: the newest text, written only by the message's author. */
@@ -84,13 +91,26 @@ export function checkMessageText(text: unknown): Check<string> {
   return { ok: true, value: text };
 }
 
-export function checkMessageEntry(value: unknown): Check<MessageEntry> {
+/**
+ * A message entry's shape. `maxFileBytes` is the operator's cap on one attached file (the
+ * server passes its ATTACHMENT_MAX_BYTES; a device checks against the default).
+ */
+export function checkMessageEntry(
+  value: unknown,
+  maxFileBytes: number = ATTACHMENT_LIMITS.DEFAULT_MAX_FILE_BYTES,
+): Check<MessageEntry> {
   if (!isRecord(value)) return bad('message entry must be an object');
-  const extra = onlyKeys(value, ['id', 'author', 'text', 'sentAt', 'replyTo']);
+  const extra = onlyKeys(value, ['id', 'author', 'text', 'sentAt', 'replyTo', 'attachments']);
   if (extra) return bad(`message entry has an unknown field ${extra}`);
   if (!isMessageId(value.id)) return bad('message id must be 8–64 of A–Z a–z 0–9 _ -');
   if (typeof value.author !== 'string' || value.author.length > 80) return bad('author must be a user id');
-  const text = checkMessageText(value.text);
+  if (value.attachments !== undefined) {
+    const attachments = checkAttachmentList(value.attachments, maxFileBytes);
+    if (!attachments.ok) return attachments;
+  }
+  // With attachments the caption is optional: an empty text is a message of files only.
+  const captionless = value.attachments !== undefined && value.text === '';
+  const text = captionless ? ({ ok: true } as const) : checkMessageText(value.text);
   if (!text.ok) return text;
   if (!isTime(value.sentAt)) return bad('sentAt must be a time');
   if (value.replyTo !== undefined && !isMessageId(value.replyTo)) return bad('replyTo must be a message id');

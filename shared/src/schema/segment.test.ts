@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { SYNC_LIMITS } from '../limits.ts';
+import { ATTACHMENT_LIMITS, SYNC_LIMITS } from '../limits.ts';
 import {
   checkEditEntry,
   checkMessageEntry,
@@ -98,10 +98,48 @@ describe('segment documents', () => {
     expect(checkMessageEntry(msg('u_a', 'x'.repeat(SYNC_LIMITS.MAX_MESSAGE_CHARS + 1), 1)).ok).toBe(false);
     expect(checkMessageEntry({ ...msg('u_a', 'ok', 1), id: 'short' }).ok).toBe(false);
     expect(checkEditEntry({ text: 'fine', at: 5 }).ok).toBe(true);
+    // VAL9: an edit carries text only; a message's attachments never change once sent.
+    expect(checkEditEntry({ text: 'fine', at: 5, attachments: [] }).ok).toBe(false);
     expect(checkEditEntry({ text: 'fine' }).ok).toBe(false);
     const key = reactionKey('m12345678', 'u_a', '👍');
     expect(parseReactionKey(key)).toEqual({ messageId: 'm12345678', userId: 'u_a', emoji: '👍' });
     expect(parseReactionKey('m12345678|u_a')).toBeUndefined();
+  });
+});
+
+describe('a message with attachments', () => {
+  const file = {
+    kind: 'file',
+    cipher: 'aes256gcm-chunked-v1',
+    blob: 'ab'.repeat(32),
+    key: 'A'.repeat(42) + 'w',
+    size: 1234,
+    chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
+    type: 'application/pdf',
+    name: 'plan.pdf',
+  };
+
+  it('[VAL7] takes a list of valid entries; the caption may then be empty, never blank', () => {
+    const base = msg('u_a', '', 1);
+    expect(checkMessageEntry({ ...base, attachments: [file] }).ok).toBe(true);
+    expect(checkMessageEntry({ ...base, text: 'the plan', attachments: [file, file] }).ok).toBe(true);
+    expect(checkMessageEntry(base).ok).toBe(false);
+    expect(checkMessageEntry({ ...base, text: '  ', attachments: [file] }).ok).toBe(false);
+    expect(checkMessageEntry({ ...base, attachments: [] }).ok).toBe(false);
+    const eleven = Array.from({ length: ATTACHMENT_LIMITS.MAX_PER_MESSAGE + 1 }, () => file);
+    expect(checkMessageEntry({ ...base, attachments: eleven })).toMatchObject({ ok: false });
+    expect(checkMessageEntry({ ...base, attachments: [{ ...file, blob: 'AB'.repeat(32) }] }).ok).toBe(false);
+    // The operator's cap on one file is the server's to pass.
+    expect(checkMessageEntry({ ...base, attachments: [file] }, 1000).ok).toBe(false);
+  });
+
+  it('shows its attachments until it is deleted', () => {
+    const doc = new Y.Doc();
+    const entry = { ...msg('u_a', '', 1), attachments: [file] } as MessageEntry;
+    appendMessage(doc, entry);
+    expect(readMessages(doc)[0]?.attachments).toEqual([file]);
+    deleteMessage(doc, entry.id, 'u_a', 2);
+    expect(readMessages(doc)[0]?.attachments).toBeUndefined();
   });
 });
 

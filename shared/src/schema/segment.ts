@@ -1,5 +1,6 @@
 import * as random from 'lib0/random';
 import type * as Y from 'yjs';
+import type { AttachmentEntry } from './attachments.ts';
 import {
   reactionKey,
   parseReactionKey,
@@ -117,6 +118,8 @@ export interface MessageView {
   text: string;
   sentAt: number;
   replyTo?: string;
+  /** The message's files (issue 17); none once it is deleted. */
+  attachments?: AttachmentEntry[];
   edited: boolean;
   deleted: boolean;
   reactions: { emoji: string; userIds: string[] }[];
@@ -147,6 +150,7 @@ export function readMessages(doc: Y.Doc): MessageView[] {
         .map(([emoji, userIds]) => ({ emoji, userIds })),
     };
     if (entry.replyTo !== undefined) view.replyTo = entry.replyTo;
+    if (entry.attachments !== undefined && !deleted) view.attachments = entry.attachments;
     return view;
   });
 }

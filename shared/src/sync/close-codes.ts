@@ -65,6 +65,12 @@ export const CLOSE_CODES = {
    * its device had already seen (POS2): history cannot be rewritten.
    */
   update_out_of_order: { code: 4029, retry: true, discardDoc: true },
+  /**
+   * VAL8: a message's attachment names a blob the sender may not send there: not stored, or
+   * neither uploaded by her for this conversation nor already sent in it. An honest device
+   * finishes an attachment's upload before it sends the message.
+   */
+  update_attachment_refused: { code: 4031, retry: true, discardDoc: true },
   /** The server failed to store an update; nothing was acked; reconnect and resend. */
   server_error: { code: 4030, retry: true, discardDoc: false },
   /**

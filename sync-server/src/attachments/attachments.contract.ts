@@ -198,6 +198,35 @@ export function attachmentsContract(open: () => Promise<ScratchDatabase>): void 
       expect((await attachments.sweep()).blobs).toBe(1);
     });
 
+    it('[VAL8] a blob may be sent by its uploader in its conversation, or forwarded within it', async () => {
+      const annBlob = await upload(ann, randomBytes(300));
+      const missing = 'f'.repeat(64);
+      const other = await memberships.createConversation({ kind: 'group', name: 'h', createdBy: ann });
+      await memberships.addMember(other, ann, 'owner');
+      await memberships.addMember(other, bob, 'member');
+      const usable = (userId: string, conversationId: string): Promise<Map<string, number>> =>
+        attachments.usable(userId, conversationId, [annBlob, missing]);
+      expect(await usable(ann, group)).toEqual(new Map([[annBlob, 300]]));
+      // Not Bob's upload, not Ann's for the other conversation.
+      expect(await usable(bob, group)).toEqual(new Map());
+      expect(await usable(ann, other)).toEqual(new Map());
+      // Sent in the group: anyone there may send it again there (not elsewhere).
+      await store.addReferences(group, 'm1', [annBlob]);
+      expect(await usable(bob, group)).toEqual(new Map([[annBlob, 300]]));
+      expect(await usable(bob, other)).toEqual(new Map());
+    });
+
+    it('a blob about to be sent starts its grace period again: the sweep leaves it', async () => {
+      const blob = await upload(ann, randomBytes(300));
+      clock += GRACE - 1;
+      expect(await attachments.usable(ann, group, [blob])).toEqual(new Map([[blob, 300]]));
+      clock += 2;
+      expect((await attachments.sweep()).blobs).toBe(0);
+      clock += GRACE;
+      expect((await attachments.sweep()).blobs).toBe(1);
+      expect(await attachments.usable(ann, group, [blob])).toEqual(new Map());
+    });
+
     it('an upload not finished within a day is dropped with its partial bytes', async () => {
       await attachments.beginUpload({
         uploadId: 'slow',

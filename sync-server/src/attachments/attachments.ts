@@ -57,6 +57,16 @@ export class Attachments {
     return this.deps.store;
   }
 
+  /** The sync engine's VAL7: the operator's cap on one attached file. */
+  get maxFileBytes(): number {
+    return this.deps.config.maxFileBytes;
+  }
+
+  /** The sync engine's VAL8 (its `AttachmentGate`): which blobs the user may send in the conversation. */
+  usable(userId: string, conversationId: string, blobIds: readonly string[]): Promise<Map<string, number>> {
+    return this.deps.store.usableBlobs(userId, conversationId, blobIds, this.deps.now());
+  }
+
   /** Ties a new upload to its uploader and conversation, or refuses it with a reason. */
   async beginUpload(request: {
     uploadId: string;

@@ -46,6 +46,18 @@ export interface BlobStore {
   conversationsOf(blobId: string): Promise<string[]>;
   /** Whether the user uploaded this blob for this conversation. */
   uploadedFor(blobId: string, userId: string, conversationId: string): Promise<boolean>;
+  /**
+   * Of these blobs, the ones the user may send in the conversation, with their sizes: stored,
+   * and uploaded by her for it or referenced by a message of it (forwarding within it). Those still
+   * unreferenced restart their grace period from `now` (in the same transaction), so a sweep
+   * cannot free one between this answer and the message's commit.
+   */
+  usableBlobs(
+    userId: string,
+    conversationId: string,
+    blobIds: readonly string[],
+    now: number,
+  ): Promise<Map<string, number>>;
   /** A committed message references these blobs (the ones stored; repeats are ignored). */
   addReferences(conversationId: string, messageId: string, blobIds: readonly string[]): Promise<void>;
   /** The message was deleted: its references go, and blobs left with none are unreferenced from `now`. */
@@ -175,6 +187,34 @@ export class SqlBlobStore implements BlobStore {
       [blobId, userId, conversationId],
     );
     return row !== undefined;
+  }
+
+  usableBlobs(
+    userId: string,
+    conversationId: string,
+    blobIds: readonly string[],
+    now: number,
+  ): Promise<Map<string, number>> {
+    if (blobIds.length === 0) return Promise.resolve(new Map<string, number>());
+    return this.db.transaction(async (tx) => {
+      const ids = inList(tx, 'b.id', blobIds);
+      const rows = await tx.all<{ id: string; size: number | string }>(
+        `SELECT b.id, b.size FROM blobs b WHERE ${ids.clause} AND (
+           EXISTS (SELECT 1 FROM blob_uploads u
+                   WHERE u.blob_id = b.id AND u.user_id = ? AND u.conversation_id = ?)
+           OR EXISTS (SELECT 1 FROM blob_refs r WHERE r.blob_id = b.id AND r.conversation_id = ?))`,
+        [ids.param, userId, conversationId, conversationId],
+      );
+      const usable = rows.map((row) => row.id);
+      if (usable.length > 0) {
+        const touched = inList(tx, 'id', usable);
+        await tx.run(
+          `UPDATE blobs SET unreferenced_since = ? WHERE unreferenced_since IS NOT NULL AND ${touched.clause}`,
+          [now, touched.param],
+        );
+      }
+      return new Map(rows.map((row) => [row.id, Number(row.size)]));
+    });
   }
 
   async addReferences(conversationId: string, messageId: string, blobIds: readonly string[]): Promise<void> {

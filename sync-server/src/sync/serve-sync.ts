@@ -25,6 +25,7 @@ export function serveSync(
     bus: services.bus,
     logger: services.logger,
     conversations: services.social.policy,
+    attachments: services.attachments,
     presence: services.presence,
     ...overrides,
   });

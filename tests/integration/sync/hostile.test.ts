@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {
   appendMessage,
+  ATTACHMENT_LIMITS,
   CLOSE_CODES,
   checkAwarenessPayload,
   deleteMessage,
@@ -14,6 +15,7 @@ import {
   setReceipt,
   SYNC_LIMITS,
   userDocId,
+  type AttachmentEntry,
   type MessageEntry,
 } from '@messenjo/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +31,7 @@ import {
   tempDataDir,
   updateOf,
 } from '../../harness/sync.ts';
+import { fakeCiphertext, uploadBlob } from '../../harness/uploads.ts';
 import { MemoryPersistence } from '../../../app/src/sync/index.ts';
 import { SqliteDocStore } from '../../../sync-server/src/sync/index.ts';
 
@@ -367,6 +370,115 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
     expect(await head(docId())).toBe(before);
     const ready = await fetch(`${server.url.replace('localhost', '127.0.0.1')}/readyz`);
     expect(ready.status).toBe(200);
+  });
+});
+
+describe('hostile attachments', () => {
+  /** A file entry for stand-in ciphertext of `bytes` bytes (one chunk: the plaintext is 16 bytes less). */
+  const fileEntry = (blob: string, bytes: number): AttachmentEntry => ({
+    kind: 'file',
+    cipher: 'aes256gcm-chunked-v1',
+    blob,
+    key: 'A'.repeat(42) + 'w',
+    size: bytes - ATTACHMENT_LIMITS.GCM_TAG_BYTES,
+    chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
+    type: 'application/pdf',
+    name: 'plan.pdf',
+  });
+  const withFiles = (author: string, attachments: unknown[], text = ''): MessageEntry =>
+    ({ ...messageEntry(author, text), attachments }) as MessageEntry;
+  const uploaded = async (who: keyof typeof people, conversation: string, bytes = 2_000) => {
+    const data = fakeCiphertext(bytes);
+    expect((await uploadBlob(server.url, people[who], conversation, data)).status).toBe(204);
+    return data.blob;
+  };
+
+  it('[VAL7] [VAL8] takes a message of files only whose blobs the sender uploaded for this conversation, and relays it', async () => {
+    const blob = await uploaded('mallory', conv);
+    const bob = await connect('bob');
+    const bobDoc = await replicaOf(bob, docId());
+    const mallory = await connect('mallory');
+    const doc = await replicaOf(mallory, docId());
+    const entry = withFiles(people.mallory.userId, [fileEntry(blob, 2_000)]);
+    const update = updateOf(doc, (d) => appendMessage(d, entry));
+    mallory.send({ type: 'update', docId: docId(), ref: 1, update });
+    expect((await mallory.next('ack', (f) => f.ref === 1)).seq).toBeGreaterThan(0);
+    Y.applyUpdate(bobDoc, (await bob.next('update', (f) => f.docId === docId())).update);
+    expect(segmentOf(bobDoc).messages.toArray().at(-1)).toEqual(entry);
+    mallory.close();
+    bob.close();
+  });
+
+  it("[VAL8] refuses someone else's blob, a blob uploaded for another conversation, one never uploaded, and a size that is not the blob's", async () => {
+    const refused = CLOSE_CODES.update_attachment_refused.code;
+    const alices = await uploaded('alice', conv);
+    await expectRefused(
+      'mallory',
+      (d) => appendMessage(d, withFiles(people.mallory.userId, [fileEntry(alices, 2_000)])),
+      refused,
+    );
+    const elsewhere = await uploaded('mallory', longConv);
+    await expectRefused(
+      'mallory',
+      (d) => appendMessage(d, withFiles(people.mallory.userId, [fileEntry(elsewhere, 2_000)])),
+      refused,
+    );
+    await expectRefused(
+      'mallory',
+      (d) => appendMessage(d, withFiles(people.mallory.userId, [fileEntry('0'.repeat(64), 2_000)])),
+      refused,
+    );
+    const own = await uploaded('mallory', conv);
+    await expectRefused(
+      'mallory',
+      (d) => appendMessage(d, withFiles(people.mallory.userId, [fileEntry(own, 1_000)])),
+      refused,
+    );
+  });
+
+  it('[VAL7] refuses a malformed blob id, an oversize list and an empty caption without files', async () => {
+    const own = await uploaded('mallory', conv);
+    const wrong = CLOSE_CODES.update_wrong_author.code;
+    await expectRefused(
+      'mallory',
+      (d) => appendMessage(d, withFiles(people.mallory.userId, [fileEntry(own.toUpperCase(), 2_000)])),
+      wrong,
+    );
+    await expectRefused(
+      'mallory',
+      (d) =>
+        appendMessage(d, withFiles(people.mallory.userId, [{ ...fileEntry(own, 2_000), blob: `../${own}` }])),
+      wrong,
+    );
+    const eleven = Array.from({ length: ATTACHMENT_LIMITS.MAX_PER_MESSAGE + 1 }, () => fileEntry(own, 2_000));
+    await expectRefused('mallory', (d) => appendMessage(d, withFiles(people.mallory.userId, eleven)), wrong);
+    await expectRefused('mallory', (d) => appendMessage(d, messageEntry(people.mallory.userId, '')), wrong);
+  });
+
+  it("[VAL9] refuses an edit that swaps a sent message's attachments", async () => {
+    const mine = await uploaded('mallory', conv);
+    const other = await uploaded('mallory', conv);
+    const mallory = await connect('mallory');
+    const doc = await replicaOf(mallory, docId());
+    const entry = withFiles(people.mallory.userId, [fileEntry(mine, 2_000)], 'the plan');
+    mallory.send({
+      type: 'update',
+      docId: docId(),
+      ref: 1,
+      update: updateOf(doc, (d) => appendMessage(d, entry)),
+    });
+    await mallory.next('ack', (f) => f.ref === 1);
+    mallory.close();
+    await expectRefused(
+      'mallory',
+      (d) =>
+        segmentOf(d).edits.set(entry.id, {
+          text: 'the plan',
+          at: Date.now(),
+          attachments: [fileEntry(other, 2_000)],
+        } as never),
+      CLOSE_CODES.update_wrong_author.code,
+    );
   });
 });
 

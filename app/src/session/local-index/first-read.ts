@@ -1,5 +1,5 @@
 import type { ConversationDetail, UserSummary } from '@messenjo/shared';
-import { request } from '../../lib/indexed-db.ts';
+import { openExistingDatabase, request } from '../../lib/indexed-db.ts';
 import type { ConversationRow, TailMessage } from '../conversation-list/list-columns.ts';
 import { localDbName, STORES, tailKey, type Kept, type KeptFriends } from './schema.ts';
 
@@ -24,29 +24,6 @@ export interface FirstScreen {
 const EMPTY: FirstScreen = { rows: [], profiles: [], friends: undefined };
 
 /**
- * Opens the user's index with plain IndexedDB, never creating it: a device that has none (a new
- * one, or wiped) gets null, and Dexie creates it later with its schema.
- */
-function openExisting(name: string): Promise<IDBDatabase | null> {
-  return new Promise((resolve, reject) => {
-    const open = indexedDB.open(name);
-    let created = false;
-    open.onupgradeneeded = () => {
-      created = true;
-      open.transaction?.abort();
-    };
-    open.onsuccess = () => {
-      const db = open.result;
-      // Another tab deletes it (sign-out) while this start still reads: let it.
-      db.onversionchange = () => db.close();
-      resolve(db);
-    };
-    open.onerror = () => (created ? resolve(null) : reject(open.error ?? new Error(`${name} not opened`)));
-    open.onblocked = () => resolve(null);
-  });
-}
-
-/**
  * Reads the first screen's data from the device's index in one read transaction, in plain
  * IndexedDB: this runs before Dexie, Yjs and the sync client have loaded (they are not needed to
  * paint the list and the newest messages of the conversation on the address). A handful of
@@ -54,7 +31,7 @@ function openExisting(name: string): Promise<IDBDatabase | null> {
  * walking 40 messages took ~0.6 s of waiting where one `get` of the kept tail takes one turn.
  */
 export async function readFirstScreen(userId: string, conversationId?: string): Promise<FirstScreen> {
-  const db = await openExisting(localDbName(userId));
+  const db = await openExistingDatabase(localDbName(userId));
   if (!db) return EMPTY;
   try {
     const names = [STORES.conversations, STORES.profiles, STORES.kept, STORES.details];

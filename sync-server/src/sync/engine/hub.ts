@@ -22,6 +22,7 @@ import type { DocStore } from '../store/doc-store.ts';
 import { awarenessTopic, InProcessFanout, type Fanout } from './fanout.ts';
 import { HeadAnnouncer } from './head-announcer.ts';
 import { Room, type LogRead, type RoomContext } from './room.ts';
+import type { AttachmentGate } from './attachment-gate.ts';
 import { SegmentDirectory, type OpenedSegment } from './segments.ts';
 import { DEFAULT_SOCKET_LIMITS, SocketRegistry, type SocketLimitOptions } from './socket-limits.ts';
 import { TickFlusher, type Flushable } from './tick-flusher.ts';
@@ -39,6 +40,8 @@ export interface SyncHubOptions {
   compactAfterUpdates?: number;
   /** The social graph's answers the hub needs; absent in bare sync tests (every member may write). */
   conversations?: ConversationPolicy;
+  /** The blob store's answers about attachments (VAL7, VAL8); absent in bare sync tests. */
+  attachments?: AttachmentGate;
   /** LIM2 / LIM3 (defaults: SYNC_LIMITS); tests lower them. */
   socketLimits?: Partial<SocketLimitOptions>;
   /** LIM1 (default: SYNC_LIMITS.MAX_UNSENT_BYTES). */
@@ -94,6 +97,7 @@ export class SyncHub implements ConnectionHost {
       compaction: new Compaction(this.commits, logger, options.compactAfterUpdates ?? 500),
       logger,
       conversations: options.conversations,
+      attachments: options.attachments,
       idleUnloadMs: options.idleUnloadMs ?? 30_000,
       segmentOpened: (room, segment, update) => this.followNewSegment(room, segment, update),
       vacated: (room) => {

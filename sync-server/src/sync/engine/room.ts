@@ -9,6 +9,7 @@ import {
 } from '@messenjo/shared';
 import * as Y from 'yjs';
 import type { Logger } from '../../logger.ts';
+import type { AttachmentGate } from './attachment-gate.ts';
 import type { ListColumns } from '../store/list-columns.ts';
 import type { CommitQueue } from './commit-queue.ts';
 import type { Compaction } from './compaction.ts';
@@ -21,7 +22,7 @@ import { LiveDoc } from './live-doc.ts';
 import { mergeInGroups } from '../store/merge.ts';
 import type { OpenedSegment, SegmentDirectory } from './segments.ts';
 import { systemEntryUpdate } from './system-entry.ts';
-import { validateUpdate } from './validate-update.ts';
+import { validateUpdate, type NewMessage } from './validate-update.ts';
 
 /** What every room shares, built once by the hub. */
 export interface RoomContext {
@@ -34,6 +35,8 @@ export interface RoomContext {
   logger: Logger;
   /** The social graph's answers; absent in bare sync tests (every member may write). */
   conversations?: ConversationPolicy;
+  /** The blob store's answers about attachments (VAL7, VAL8); absent in bare sync tests. */
+  attachments?: AttachmentGate;
   /** A document nobody has open leaves memory after this long (compacted first). */
   idleUnloadMs: number;
   /** A write to this room opened a new segment of its conversation (relayed already, not yet committed). */
@@ -51,7 +54,7 @@ interface Write {
   /** The socket that sent it (never relayed back to it); null for the server's own entries. */
   origin: Peer | null;
   newClients: number[];
-  newMessages: { id: string; author: string }[];
+  newMessages: NewMessage[];
   /** UP3: the update is committed (a device's ack goes out here). */
   onCommitted?: (seq: number) => void;
   /** The live document could not take the update (it was reloaded). */
@@ -196,7 +199,8 @@ export class Room implements RoomHandle {
    * A device's update: authorized (LA3), placed (SEG1), validated (VAL*, POS*), then committed.
    * What the decision needs from the store is read first; the decision and the write then
    * happen in one turn, against what is true in that turn (a membership may have ended
-   * meanwhile: the update of a socket no longer subscribed is dropped).
+   * meanwhile: the update of a socket no longer subscribed is dropped). `usable`: VAL8's answer
+   * about the blobs the update's attachments name, once read.
    */
   receive(
     peer: Peer,
@@ -204,13 +208,14 @@ export class Room implements RoomHandle {
     ref: number,
     update: Uint8Array,
     basis?: Uint8Array,
+    usable?: ReadonlyMap<string, number>,
   ): void | Promise<void> {
     const { segments } = this.context;
     if (!this.live || !segments.ready(this.ref)) {
       return segments
         .prepare(this.ref)
         .then(() => this.load())
-        .then(() => this.receive(peer, subscription, ref, update, basis));
+        .then(() => this.receive(peer, subscription, ref, update, basis, usable));
     }
     if (peer.subscriptions.get(this.docId) !== subscription) return;
     const { conversations } = this.context;
@@ -221,8 +226,8 @@ export class Room implements RoomHandle {
         : conversations.canWrite(peer.auth.userId, conversationId);
     // LA3: a permission not in memory yet is read first; then everything is decided again, in one turn.
     if (writable !== true && writable !== false)
-      return writable.then(() => this.receive(peer, subscription, ref, update, basis));
-    this.decide(this.live, peer, subscription, ref, update, basis, writable);
+      return writable.then(() => this.receive(peer, subscription, ref, update, basis, usable));
+    return this.decide(this.live, peer, subscription, ref, update, basis, writable, usable);
   }
 
   private decide(
@@ -233,7 +238,8 @@ export class Room implements RoomHandle {
     update: Uint8Array,
     basis: Uint8Array | undefined,
     writable: boolean,
-  ): void {
+    usable: ReadonlyMap<string, number> | undefined,
+  ): void | Promise<void> {
     const { userId } = peer.auth;
     const refuse = (reason: CloseReason, problem: string): void =>
       this.context.refuseUpdate(peer, this.docId, ref, reason, problem);
@@ -242,11 +248,25 @@ export class Room implements RoomHandle {
     const skipsAhead = segments.refusal(this.ref);
     // SEG1: refused like a missing dependency: a device that filled the segment before offline may still be resending it.
     if (skipsAhead) return refuse('update_missing_dependency', skipsAhead);
-    const verdict = validateUpdate(live, update, userId, subscription.role, {
-      basis,
-      declared: subscription.declared,
-    });
+    const { attachments } = this.context;
+    const verdict = validateUpdate(
+      live,
+      update,
+      userId,
+      subscription.role,
+      { basis, declared: subscription.declared },
+      attachments && { maxFileBytes: attachments.maxFileBytes, usable },
+    );
     if (!verdict.ok) return refuse(verdict.reason, verdict.problem);
+    // VAL8: the blobs are read from the store first; then everything is decided again, in one turn.
+    if (verdict.blobs.length > 0 && !usable) {
+      const { conversationId } = subscription;
+      if (!attachments || conversationId === null)
+        return refuse('update_attachment_refused', 'this document takes no attachments');
+      return attachments
+        .usable(userId, conversationId, verdict.blobs)
+        .then((answer) => this.receive(peer, subscription, ref, update, basis, answer));
+    }
     if (verdict.noop) {
       // Already in the document, maybe still in the queue: ack once the queue has committed (UP4).
       commits.enqueue({

@@ -1,5 +1,6 @@
 import {
   appendMessage,
+  ATTACHMENT_LIMITS,
   CLOSE_CODES,
   deleteMessage,
   editMessage,
@@ -447,6 +448,7 @@ describe('validateUpdate accepts what honest devices write', () => {
       noop: false,
       newClients: [device.doc.clientID],
       newMessages: [{ id: 'mBob000002', author: BOB }],
+      blobs: [],
     });
   });
 
@@ -579,6 +581,104 @@ describe('validateUpdate keeps history in place', () => {
     expect(validateUpdate(live, update, MALLORY, 'member', { basis: new Uint8Array([5, 1]) })).toMatchObject({
       ok: false,
       reason: 'update_malformed',
+    });
+  });
+});
+
+describe('validateUpdate and attachments (VAL7–VAL9)', () => {
+  const FILE = 'ab'.repeat(32);
+  const THUMB = 'cd'.repeat(32);
+  const picture = {
+    kind: 'image' as const,
+    cipher: 'aes256gcm-chunked-v1' as const,
+    blob: FILE,
+    key: 'A'.repeat(42) + 'w',
+    size: 3_000_000,
+    chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
+    type: 'image/jpeg',
+    name: 'beach.jpg',
+    width: 800,
+    height: 600,
+    thumbnail: {
+      blob: THUMB,
+      key: 'B'.repeat(42) + 'w',
+      size: 9_000,
+      type: 'image/webp' as const,
+      width: 80,
+      height: 60,
+    },
+  };
+  // 3,000,000 bytes are 3 chunks: 48 bytes of tags; the thumbnail one chunk: 16.
+  const stored = new Map([
+    [FILE, 3_000_048],
+    [THUMB, 9_016],
+  ]);
+  const rules = { maxFileBytes: ATTACHMENT_LIMITS.DEFAULT_MAX_FILE_BYTES };
+  const send = (attachments: unknown[], usable?: ReadonlyMap<string, number>, text = '') => {
+    const { live } = club();
+    const device = Device.from(BOB, live);
+    const update = device.change((d) =>
+      appendMessage(d, entry('mBobPhoto1', BOB, text, { attachments } as Partial<MessageEntry>)),
+    );
+    return validateUpdate(live, update, BOB, 'member', {}, { ...rules, usable });
+  };
+
+  it('[VAL7] a message of attachments only, its blobs listed for the store to answer', () => {
+    expect(send([picture])).toMatchObject({
+      ok: true,
+      newMessages: [{ id: 'mBobPhoto1', author: BOB, blobs: [FILE, THUMB] }],
+      blobs: [FILE, THUMB],
+    });
+  });
+
+  it('[VAL7] refuses a malformed entry, too many, a file over the cap, one blob given two sizes', () => {
+    const wrong = (attachments: unknown[], maxFileBytes = rules.maxFileBytes) => {
+      const { live } = club();
+      const update = Device.from(BOB, live).change((d) =>
+        appendMessage(d, entry('mBobPhoto1', BOB, '', { attachments } as Partial<MessageEntry>)),
+      );
+      return validateUpdate(live, update, BOB, 'member', {}, { maxFileBytes });
+    };
+    const refused = { ok: false, reason: 'update_wrong_author' };
+    expect(wrong([{ ...picture, blob: FILE.toUpperCase() }])).toMatchObject(refused);
+    expect(wrong(Array.from({ length: ATTACHMENT_LIMITS.MAX_PER_MESSAGE + 1 }, () => picture))).toMatchObject(
+      refused,
+    );
+    expect(wrong([picture], 1_000_000)).toMatchObject(refused);
+    expect(wrong([picture, { ...picture, size: 5 }])).toMatchObject(refused);
+  });
+
+  it('[VAL8] refuses a blob the store did not answer for, or of another size than stored', () => {
+    expect(send([picture], stored)).toMatchObject({ ok: true });
+    expect(send([picture], new Map([[FILE, 3_000_048]]))).toMatchObject({
+      ok: false,
+      reason: 'update_attachment_refused',
+    });
+    expect(send([picture], new Map([...stored, [FILE, 3_000_000]]))).toMatchObject({
+      ok: false,
+      reason: 'update_attachment_refused',
+    });
+  });
+
+  it('[VAL8] refuses every attachment where the engine keeps no blobs', () => {
+    const { live } = club();
+    const update = Device.from(BOB, live).change((d) =>
+      appendMessage(d, entry('mBobPhoto1', BOB, 'hi', { attachments: [picture] })),
+    );
+    expect(validateUpdate(live, update, BOB, 'member')).toMatchObject({
+      ok: false,
+      reason: 'update_attachment_refused',
+    });
+  });
+
+  it('[VAL9] refuses an edit that would swap attachments: they never change once sent', () => {
+    const { live } = club();
+    const update = Device.from(BOB, live).change((d) =>
+      segmentOf(d).edits.set('mBob000001', { text: 'new', at: 5, attachments: [picture] } as never),
+    );
+    expect(validateUpdate(live, update, BOB, 'member', {}, rules)).toMatchObject({
+      ok: false,
+      reason: 'update_wrong_author',
     });
   });
 });

@@ -1,5 +1,8 @@
 import {
+  attachmentBlobs,
+  ATTACHMENT_LIMITS,
   checkDeletionEntry,
+  encryptedSize,
   checkEditEntry,
   checkMessageEntry,
   checkReadPosition,
@@ -11,6 +14,8 @@ import {
   SYNC_LIMITS,
   USER_DOC_ROOTS,
   type CloseReason,
+  type AttachmentEntry,
+  type MessageEntry,
 } from '@messenjo/shared';
 import * as Y from 'yjs';
 import type { Role } from '../../conversations/membership-store.ts';
@@ -27,7 +32,9 @@ export type Verdict =
       /** Nothing new: every struct and deletion is already in the document. */
       noop: boolean;
       newClients: number[];
-      newMessages: { id: string; author: string }[];
+      newMessages: NewMessage[];
+      /** Every blob the new messages' attachments name (VAL8: the store says which may be sent). */
+      blobs: string[];
     }
   | { ok: false; reason: CloseReason; problem: string };
 
@@ -37,6 +44,25 @@ export interface Seen {
   basis?: Uint8Array;
   /** The state vector the device declared in its subscribe on this socket. */
   declared?: ReadonlyMap<number, number>;
+}
+
+/** A message the update appends, with the blobs its attachments name (none for most). */
+export interface NewMessage {
+  id: string;
+  author: string;
+  blobs?: string[];
+}
+
+/**
+ * VAL7, VAL8: what the server knows of attachments. Absent: this engine keeps no blobs, so a
+ * message with attachments is refused. `usable` absent: the update's blobs are still to be read
+ * from the store (the verdict lists them); present: the ones the sender may send here, with
+ * their stored sizes in bytes.
+ */
+export interface AttachmentRules {
+  /** The operator's cap on one file's plaintext (ATTACHMENT_MAX_BYTES). */
+  maxFileBytes: number;
+  usable?: ReadonlyMap<string, number>;
 }
 
 interface Location {
@@ -70,6 +96,7 @@ export function validateUpdate(
   sender: string,
   role: Role | null,
   seen: Seen = {},
+  attachments?: AttachmentRules,
 ): Verdict {
   if (update.byteLength > SYNC_LIMITS.MAX_UPDATE_BYTES) {
     return {
@@ -91,7 +118,8 @@ export function validateUpdate(
     return { ok: false, reason: 'update_malformed', problem: 'the basis is not a state vector' };
   }
   try {
-    return check(live, decoded, sender, role, knownBy(decoded.structs, basis, seen.declared));
+    const known = knownBy(decoded.structs, basis, seen.declared);
+    return check(live, decoded, sender, role, known, attachments);
   } catch (error) {
     if (error instanceof Refusal) return { ok: false, reason: error.reason, problem: error.problem };
     // Anything the decoder let through but our reading chokes on is malformed input, never a crash.
@@ -109,6 +137,7 @@ function check(
   sender: string,
   role: Role | null,
   known: Map<number, number>,
+  attachments: AttachmentRules | undefined,
 ): Verdict {
   const store = live.doc.store;
   const roots: Record<string, string> = live.ref.kind === 'segment' ? SEGMENT_ROOTS : USER_DOC_ROOTS;
@@ -141,7 +170,9 @@ function check(
     return 'unknown';
   };
 
-  const newMessages: { id: string; author: string }[] = [];
+  const newMessages: NewMessage[] = [];
+  /** VAL8: each blob the new messages name, with the ciphertext size their entries imply. */
+  const blobBytes = new Map<string, number>();
   const authorOf = (messageId: string): string | undefined =>
     live.messageAuthors.get(messageId) ?? newMessages.find((m) => m.id === messageId)?.author;
   const newClients: number[] = [];
@@ -181,7 +212,15 @@ function check(
     if (root === 'messages') checkAppended(struct, known, live, findInUpdate);
     for (const value of values) {
       if (live.ref.kind === 'segment') {
-        checkSegmentEntry(root, sub, value, sender, role, authorOf, newMessages, live);
+        checkSegmentEntry(root, sub, value, {
+          sender,
+          role,
+          authorOf,
+          newMessages,
+          blobBytes,
+          live,
+          attachments,
+        });
       } else {
         checkUserDocEntry(root, sub ?? '', value);
       }
@@ -223,30 +262,77 @@ function check(
       refuse('update_schema', `a segment holds at most ${SEGMENT_HARD_LIMIT} messages`);
     }
   }
-  return { ok: true, noop: changes === 0, newClients, newMessages };
+  const blobs = [...blobBytes.keys()];
+  if (attachments?.usable) checkBlobs(blobBytes, attachments.usable);
+  return { ok: true, noop: changes === 0, newClients, newMessages, blobs };
 }
 
-function checkSegmentEntry(
-  root: string,
-  key: string | null,
-  value: unknown,
-  sender: string,
-  role: Role | null,
-  authorOf: (id: string) => string | undefined,
-  newMessages: { id: string; author: string }[],
-  live: LiveDoc,
-): void {
+/** What a segment entry is checked against. */
+interface EntryContext {
+  sender: string;
+  role: Role | null;
+  authorOf: (id: string) => string | undefined;
+  newMessages: NewMessage[];
+  blobBytes: Map<string, number>;
+  live: LiveDoc;
+  attachments: AttachmentRules | undefined;
+}
+
+/** VAL8: every blob stored, sendable by the sender here, and of the size its entry implies. */
+function checkBlobs(blobBytes: ReadonlyMap<string, number>, usable: ReadonlyMap<string, number>): void {
+  for (const [blob, bytes] of blobBytes) {
+    const stored = usable.get(blob);
+    if (stored === undefined)
+      refuse(
+        'update_attachment_refused',
+        `attachment blob ${blob} is not one the sender uploaded for this conversation or that was sent in it`,
+      );
+    if (stored !== bytes)
+      refuse(
+        'update_attachment_refused',
+        `attachment blob ${blob} is ${stored} bytes, its entry says ${bytes}`,
+      );
+  }
+}
+
+/** The ciphertext size each blob of these attachments must have (files and thumbnails). */
+function noteBlobBytes(attachments: readonly AttachmentEntry[], blobBytes: Map<string, number>): void {
+  const note = (blob: string, size: number): void => {
+    const bytes = encryptedSize(size, ATTACHMENT_LIMITS.CHUNK_BYTES);
+    if ((blobBytes.get(blob) ?? bytes) !== bytes)
+      refuse('update_wrong_author', `attachment blob ${blob} is given two different sizes`);
+    blobBytes.set(blob, bytes);
+  };
+  for (const attachment of attachments) {
+    note(attachment.blob, attachment.size);
+    if (attachment.thumbnail) note(attachment.thumbnail.blob, attachment.thumbnail.size);
+  }
+}
+
+function checkSegmentEntry(root: string, key: string | null, value: unknown, context: EntryContext): void {
+  const { sender, role, authorOf, newMessages, blobBytes, live, attachments } = context;
   switch (root) {
     case 'messages': {
-      const entry = checkMessageEntry(value);
+      // VAL7: attachments in their schema, each file within the operator's cap.
+      const entry = checkMessageEntry(value, attachments?.maxFileBytes);
       if (!entry.ok) refuse('update_wrong_author', entry.problem);
-      const message = (entry as { value: { id: string; author: string } }).value;
+      const message = (entry as { value: MessageEntry }).value;
       if (message.author !== sender)
         refuse('update_wrong_author', 'a message must carry its sender as author');
       if (live.messageAuthors.has(message.id) || newMessages.some((m) => m.id === message.id)) {
         refuse('update_schema', `message id ${message.id} already exists`);
       }
-      newMessages.push({ id: message.id, author: message.author });
+      if (message.attachments === undefined) {
+        newMessages.push({ id: message.id, author: message.author });
+        return;
+      }
+      if (!attachments) refuse('update_attachment_refused', 'this server keeps no attachments');
+      newMessages.push({
+        id: message.id,
+        author: message.author,
+        blobs: attachmentBlobs(message.attachments),
+      });
+      noteBlobBytes(message.attachments, blobBytes);
       return;
     }
     case 'edits': {
