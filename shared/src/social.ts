@@ -119,6 +119,15 @@ export const createGroupSchema = z.strictObject({
 });
 export const updateGroupSchema = z.strictObject({
   name: z.string({ error: 'The group name must be text' }).optional(),
+  /**
+   * When the person renamed, by their device's clock (ms since 1970), for a rename made offline and
+   * sent later: the later rename wins whatever order renames reach the server. Absent: now.
+   */
+  renamedAt: z
+    .number({ error: 'renamedAt must be a time in milliseconds' })
+    .int({ error: 'renamedAt must be a time in milliseconds' })
+    .positive({ error: 'renamedAt must be a time in milliseconds' })
+    .optional(),
   addMembersPolicy: z.enum(['members', 'admins']).optional(),
 });
 export const addMembersSchema = z.strictObject({ userIds: z.array(userId).min(1).max(GROUP_MAX_MEMBERS) });

@@ -11,6 +11,8 @@ import type { LocalDb } from './local-index/local-db.ts';
 import type { IndexedMessage } from './local-index/schema.ts';
 import { Profiles } from './profiles.ts';
 import { RefusalLog } from './refusals.ts';
+import { PendingRenames } from './pending-renames.ts';
+import { api } from '../api/client.ts';
 import { SessionEnd, type ServerEnded } from './server-ended.ts';
 import type { SessionEngine } from './session-engine.ts';
 import { socialStores, type FriendsState, type SocialSync } from './social-refresh.ts';
@@ -75,6 +77,8 @@ export class DeviceSession {
   readonly firstConversation = new Store<FirstConversation | null>(null);
   /** Full-text search over the messages on this device (a worker, fed the index's changes). */
   readonly search: MessageSearch;
+  /** Group renames accepted offline, sent when the server is reachable (pending-renames.ts). */
+  readonly renames: PendingRenames;
 
   private readonly people: Profiles;
   private readonly end: SessionEnd;
@@ -98,6 +102,18 @@ export class DeviceSession {
     this.profiles = this.people.people;
     ({ friends: this.friends, social: this.social } = socialStores());
     this.search = new MessageSearch(userId);
+    this.renames = new PendingRenames(userId, {
+      send: (id, { name, renamedAt }) =>
+        this.act(() =>
+          api(`/api/groups/${encodeURIComponent(id)}`, { method: 'PATCH', body: { name, renamedAt } }),
+        ),
+      online: {
+        get: () => ['online', 'syncing'].includes(this.status.get()),
+        subscribe: this.status.subscribe,
+      },
+      storage: typeof localStorage === 'undefined' ? undefined : localStorage,
+      events: typeof window === 'undefined' ? undefined : window,
+    });
     this.messagesIndexed.add((docId, put, removed) => this.search.indexed(docId, put, removed));
     this.end = new SessionEnd({
       userId,
@@ -263,6 +279,7 @@ export class DeviceSession {
     await engine?.dispose(!this.end.wiped);
     // Its worker holds the search index's files open: stopped before sign-out deletes them.
     this.search.dispose();
+    this.renames.dispose();
     this.refusals.dispose();
     this.messagesAdded.clear();
     this.messagesIndexed.clear();

@@ -21,6 +21,7 @@ export {
   type TailMessage,
 } from './conversation-list/list-columns.ts';
 export { refusalText, type Refusal } from './refusals.ts';
+export type { PendingRename, PendingRenames, RefusedRename } from './pending-renames.ts';
 export type { AttachmentSending } from './attachment-sending.ts';
 export { expiredNotice, serverEndedNotice, type ServerEnded } from './server-ended.ts';
 export { countKeptUnsent, expiredAccount, settleKeptData } from './expired-account.ts';

@@ -8,6 +8,7 @@ import { OfflineBanner } from './OfflineBanner.tsx';
 import { useConversations } from './use-conversations.ts';
 import { useMinuteClock } from './use-minute-clock.ts';
 import { MutedMark } from '../notifications/MuteToggle.tsx';
+import { PendingRenameMark, usePendingRename } from './pending-rename.tsx';
 
 function PendingMarker() {
   return (
@@ -40,6 +41,7 @@ const Row = memo(function Row(props: {
   // Names in previews follow profile changes.
   useStore(session.profiles);
   const { row } = props;
+  const renamed = usePendingRename(row.id);
   const preview = previewLine(row, session.userId, session.nameOf);
   const unread = row.local?.unread ?? 0;
   const pending = (row.local?.pending ?? 0) > 0;
@@ -66,7 +68,8 @@ const Row = memo(function Row(props: {
       <span className="min-w-0 flex-1">
         <span className="flex items-baseline justify-between gap-2">
           <span className={`truncate ${unread > 0 ? 'font-bold' : 'font-semibold'}`}>
-            <span data-testid="conversation-name">{row.name}</span>
+            <span data-testid="conversation-name">{renamed?.name ?? row.name}</span>
+            {renamed && <PendingRenameMark />}
             {row.kind === 'group' && (
               <span className="ml-1 font-normal text-fg-muted" aria-label={`${row.memberCount} members`}>
                 ({row.memberCount})

@@ -4,7 +4,10 @@ import { Avatar } from '../ui/Avatar.tsx';
 import { Button } from '../ui/Button.tsx';
 import { useConfirm } from '../ui/ConfirmDialog.tsx';
 import { useAction } from '../ui/use-action.ts';
+import { useStore } from '../lib/use-store.ts';
+import { useDeviceSession } from '../session/index.ts';
 import { GroupMembers } from './GroupMembers.tsx';
+import { PENDING_RENAME_TITLE, usePendingRename } from './pending-rename.tsx';
 import { useFriends, useSocialActions } from './use-social.ts';
 
 /** Rename, members, who may add, add friends, leave. */
@@ -14,7 +17,11 @@ export function GroupSettings(props: { detail: ConversationDetail; meId: string;
   const social = useSocialActions();
   const action = useAction();
   const [dialog, confirm] = useConfirm();
-  const [name, setName] = useState(detail.name);
+  const session = useDeviceSession();
+  const renamed = usePendingRename(detail.id);
+  const refusedRename = useStore(session.renames.refused);
+  const currentName = renamed?.name ?? detail.name;
+  const [name, setName] = useState(currentName);
   const [toAdd, setToAdd] = useState('');
   const memberIds = new Set(detail.members.map((m) => m.id));
   const addable = friends.friends.filter((f) => !memberIds.has(f.id));
@@ -34,7 +41,8 @@ export function GroupSettings(props: { detail: ConversationDetail; meId: string;
         className="flex flex-wrap gap-2"
         onSubmit={(e) => {
           e.preventDefault();
-          if (nameCheck.ok) void action.run(() => social.renameGroup(detail.id, name));
+          // Accepted offline too: it waits on this device and goes out on reconnect (pending-renames.ts).
+          if (nameCheck.ok) session.renames.rename(detail.id, nameCheck.value);
         }}
       >
         <label className="min-w-0 flex-[1_1_12rem]">
@@ -47,9 +55,23 @@ export function GroupSettings(props: { detail: ConversationDetail; meId: string;
             className="w-full rounded-xl border border-line bg-surface px-3 py-1.5 text-fg"
           />
         </label>
-        <Button type="submit" disabled={!nameCheck.ok || name.trim() === detail.name || action.busy}>
+        <Button type="submit" disabled={!nameCheck.ok || name.trim() === currentName}>
           Rename
         </Button>
+        {renamed && (
+          <p
+            className="w-full text-sm text-fg-muted"
+            title={PENDING_RENAME_TITLE}
+            data-testid="rename-waiting"
+          >
+            The new name is on this device only: it goes out when the connection is back.
+          </p>
+        )}
+        {refusedRename?.conversationId === detail.id && (
+          <p role="alert" className="w-full text-sm text-fg-danger">
+            “{refusedRename.name}” was not saved: {refusedRename.message}
+          </p>
+        )}
       </form>
       <div className="flex flex-wrap items-center gap-3">
         <Avatar id={detail.id} name={detail.name} picture={detail.picture} size={56} />

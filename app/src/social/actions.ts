@@ -26,8 +26,6 @@ export const socialActions = (session: DeviceSession) => ({
     session.act(() => api(`/api/blocks/${encodeURIComponent(userId)}`, { method: 'DELETE' })),
   createGroup: (name: string, memberIds: string[]) =>
     session.act(() => api<{ id: string }>('/api/groups', { method: 'POST', body: { name, memberIds } })),
-  renameGroup: (id: string, name: string) =>
-    session.act(() => api(`/api/groups/${encodeURIComponent(id)}`, { method: 'PATCH', body: { name } })),
   setAddPolicy: (id: string, addMembersPolicy: 'members' | 'admins') =>
     session.act(() =>
       api(`/api/groups/${encodeURIComponent(id)}`, { method: 'PATCH', body: { addMembersPolicy } }),

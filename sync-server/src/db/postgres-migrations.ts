@@ -226,6 +226,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     sql: `ALTER TABLE memberships ADD COLUMN removed_by text REFERENCES users(id) ON DELETE SET NULL;`,
   },
   {
+    version: 42,
+    name: 'group-name-changed-at',
+    sql: `ALTER TABLE conversations ADD COLUMN name_changed_at bigint;`,
+  },
+  {
     version: 60,
     name: 'push',
     sql: `

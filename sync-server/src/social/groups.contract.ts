@@ -245,6 +245,25 @@ export function groupsContract(open: () => Promise<ScratchDatabase>): void {
         'conversation_not_found',
       );
     });
+
+    it('lets the later rename win when an older one (made offline) arrives after it', async () => {
+      const madeOffline = w.clock.now;
+      w.clock.now += 1_000;
+      await w.social.groups.rename(ben, group, 'Made later');
+      w.events.length = 0;
+      // Ann's device queued its rename before Ben's and sends it only now: it changes nothing.
+      await w.social.groups.rename(ann, group, 'Made earlier', madeOffline);
+      expect((await w.social.conversations.detail(ann, group)).name).toBe('Made later');
+      expect((await w.social.conversations.detail(ben, group)).name).toBe('Made later');
+      expect(w.events).toEqual([]);
+      // A rename made after the current name's wins, sent with its own time.
+      await w.social.groups.rename(ann, group, 'Newest', w.clock.now);
+      expect((await w.social.conversations.detail(ben, group)).name).toBe('Newest');
+      // A device clock ahead of the server's counts as now: a later rename still wins over it.
+      await w.social.groups.rename(ann, group, 'From the future', w.clock.now + 86_400_000);
+      await w.social.groups.rename(ben, group, 'After the future');
+      expect((await w.social.conversations.detail(ann, group)).name).toBe('After the future');
+    });
   });
 
   describe('the conversation list', () => {

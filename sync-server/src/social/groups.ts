@@ -57,17 +57,25 @@ export class Groups {
     });
   }
 
-  async rename(actor: string, conversationId: string, rawName: unknown): Promise<void> {
+  /**
+   * Renames the group. `renamedAt` is when the person renamed, by their device's clock (a rename
+   * made offline reaches the server later): the later rename wins, so one older than the current
+   * name's is outdated and changes nothing (every device ends with the same, later name). A time
+   * ahead of the server's counts as now, so a fast clock cannot pin a name.
+   */
+  async rename(actor: string, conversationId: string, rawName: unknown, renamedAt?: number): Promise<void> {
     const name = validName(rawName);
     await transact(this.db, this.bus, async (tx, emit) => {
       const group = await this.activeGroup(tx, conversationId);
       await this.activeMember(tx, conversationId, actor);
+      const now = this.now();
+      const at = Math.min(renamedAt ?? now, now);
+      if (group.name_changed_at !== null && at < group.name_changed_at) return;
       if (group.name === name) return;
-      await tx.run('UPDATE conversations SET name = ?, last_activity_at = ? WHERE id = ?', [
-        name,
-        this.now(),
-        group.id,
-      ]);
+      await tx.run(
+        'UPDATE conversations SET name = ?, name_changed_at = ?, last_activity_at = ? WHERE id = ?',
+        [name, at, now, group.id],
+      );
       emit({ type: 'conversation.changed', conversationId });
       this.system(emit, conversationId, { kind: 'group_renamed', actorId: actor, name });
     });

@@ -5,6 +5,8 @@ export interface ConversationRow {
   id: string;
   kind: 'direct' | 'group';
   name: string | null;
+  /** When the current name was given (the renaming device's clock, capped at the server's); migration 42. */
+  name_changed_at: number | null;
   picture_media_id: string | null;
   direct_key: string | null;
   add_members_policy: 'members' | 'admins';

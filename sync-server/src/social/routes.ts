@@ -84,7 +84,7 @@ export function socialRoutes(social: Social, now: () => number): Hono<AppEnv> {
     const user = me(c);
     const id = c.req.param('id');
     const body = await readJson(c, updateGroupSchema);
-    if (body.name !== undefined) await social.groups.rename(user, id, body.name);
+    if (body.name !== undefined) await social.groups.rename(user, id, body.name, body.renamedAt);
     if (body.addMembersPolicy !== undefined)
       await social.groups.setAddMembersPolicy(user, id, body.addMembersPolicy);
     return c.json(await social.conversations.detail(user, id));

@@ -6,6 +6,7 @@ import type { FriendsResponse } from '@messenjo/shared';
 import { attachmentsDbName, blobCacheName } from '../../attachments/db-name.ts';
 import { deleteSearchIndex } from '../../search/opfs-files.ts';
 import { syncDbName } from '../../sync/constants.ts';
+import { forgetPendingRenames } from '../pending-renames.ts';
 
 export { syncDbName };
 
@@ -61,4 +62,5 @@ export async function deleteLocalData(userId: string, indexedDb: IDBFactory = in
   }
   if (typeof caches !== 'undefined') await caches.delete(blobCacheName(userId));
   await deleteSearchIndex(userId);
+  forgetPendingRenames(userId);
 }

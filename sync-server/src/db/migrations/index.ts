@@ -6,6 +6,7 @@ import { m0020DocumentStore } from './0020-document-store.ts';
 import { m0021DocHeads } from './0021-doc-heads.ts';
 import { m0040Social } from './0040-social.ts';
 import { m0041MembershipRemovedBy } from './0041-membership-removed-by.ts';
+import { m0042GroupNameChangedAt } from './0042-group-name-changed-at.ts';
 import { m0060Push } from './0060-push.ts';
 import { m0070Attachments } from './0070-attachments.ts';
 import type { Migration } from './migration.ts';
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0021DocHeads,
   m0040Social,
   m0041MembershipRemovedBy,
+  m0042GroupNameChangedAt,
   m0060Push,
   m0070Attachments,
 ];
