@@ -23,9 +23,13 @@ describe('attachments on the device, in Chromium', () => {
   async function device(
     account: TestAccount,
     conversationId: string,
+    touch = false,
   ): Promise<{ page: Page; context: BrowserContext }> {
     const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
-    const context = await deviceContext(browser(), server().url, session.cookie, { acceptDownloads: true });
+    const context = await deviceContext(browser(), server().url, session.cookie, {
+      acceptDownloads: true,
+      hasTouch: touch,
+    });
     contexts.push(context);
     const page = await context.newPage();
     const problems = watchPage(page);
@@ -146,5 +150,53 @@ describe('attachments on the device, in Chromium', () => {
       offline.getByRole('button', { name: 'Download tickets.pdf' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('tickets.pdf');
+  });
+
+  it('the viewer goes through the message’s pictures with the arrow keys and the buttons, and zooms with a double tap', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId, true);
+    await send(a.page, 'Three views', [
+      { name: 'one.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 300, 200) },
+      { name: 'two.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 200, 300) },
+      { name: 'three.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 400, 100) },
+    ]);
+    const received = messageWith(b.page, 'Three views');
+    await expect.poll(() => received.getByTestId('picture').count(), LIVE).toBe(3);
+    await received.getByTestId('picture').nth(1).click();
+    const viewer = b.page.getByTestId('picture-viewer');
+    const full = b.page.getByTestId('full-picture');
+    const shown = () => full.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+    await expect.poll(shown, LIVE).toEqual([200, 300]);
+    expect(await viewer.getByTestId('picture-position').textContent()).toBe('2 of 3');
+
+    await b.page.keyboard.press('ArrowRight');
+    await expect.poll(shown, LIVE).toEqual([400, 100]);
+    expect(await viewer.getByRole('button', { name: 'Next picture' }).isDisabled()).toBe(true);
+    await b.page.keyboard.press('ArrowLeft');
+    await b.page.keyboard.press('ArrowLeft');
+    await expect.poll(shown, LIVE).toEqual([300, 200]);
+    expect(await viewer.getByTestId('picture-position').textContent()).toBe('1 of 3');
+    await viewer.getByRole('button', { name: 'Next picture' }).click();
+    await expect.poll(shown, LIVE).toEqual([200, 300]);
+
+    // A double tap (touch) zooms to twice the width, another zooms back.
+    const width = () => full.evaluate((img: HTMLImageElement) => img.getBoundingClientRect().width);
+    const before = await width();
+    const tap = async () => {
+      const box = await full.boundingBox();
+      if (!box) throw new Error('no picture box');
+      // Near the top left: a zoomed picture is wider than the window.
+      await b.page.touchscreen.tap(box.x + 100, box.y + 50);
+    };
+    await tap();
+    await tap();
+    await expect.poll(width, LIVE).toBeGreaterThan(before * 1.5);
+    await tap();
+    await tap();
+    await expect.poll(width, LIVE).toBeCloseTo(before, 0);
+
+    await b.page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached' });
   });
 });
