@@ -199,4 +199,47 @@ describe('attachments on the device, in Chromium', () => {
     await b.page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });
   });
+
+  it('a video shows its poster with a play button and its length, and plays on the other device', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    // A WebM recorded in Alice's browser from a canvas: 48 drawn frames, 320×240.
+    const clip = Buffer.from(
+      await a.page.evaluate(async () => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 320;
+        canvas.height = 240;
+        const context = canvas.getContext('2d');
+        if (!context) throw new Error('no 2d canvas');
+        const recorder = new MediaRecorder(canvas.captureStream(30), { mimeType: 'video/webm' });
+        const parts: Blob[] = [];
+        recorder.ondataavailable = (event) => parts.push(event.data);
+        const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+        recorder.start();
+        for (let frame = 0; frame < 48; frame++) {
+          context.fillStyle = `hsl(${frame * 7}, 80%, 50%)`;
+          context.fillRect(0, 0, 320, 240);
+          await new Promise((resolve) => requestAnimationFrame(resolve));
+        }
+        recorder.stop();
+        await stopped;
+        return [...new Uint8Array(await new Blob(parts).arrayBuffer())];
+      }),
+    );
+    await send(a.page, 'Watch this', [{ name: 'clip.webm', mimeType: 'video/webm', buffer: clip }]);
+
+    const received = messageWith(b.page, 'Watch this');
+    const box = received.getByTestId('video');
+    await expect.poll(() => box.getAttribute('data-loaded'), LIVE).toBe('');
+    // The box has the video's shape (320×240 → 280×210) before anything plays.
+    expect(await box.evaluate((element) => [element.clientWidth, element.clientHeight])).toEqual([280, 210]);
+    expect(await box.getByTestId('video-duration').textContent()).toMatch(/^0:0\d$/);
+    await received.getByRole('button', { name: 'Play video clip.webm' }).click();
+    const player = received.getByTestId('video-player');
+    await expect
+      .poll(() => player.evaluate((video: HTMLVideoElement) => [video.videoWidth, video.videoHeight]), LIVE)
+      .toEqual([320, 240]);
+    expect(await player.getAttribute('src')).toMatch(/^blob:/);
+  });
 });

@@ -6,6 +6,7 @@ import { fitWithin, formatBytes } from '../attachments/file-facts.ts';
 import { placeholderUrl } from '../attachments/placeholder.ts';
 import { PictureViewer } from './PictureViewer.tsx';
 import { useAttachmentUrl } from './use-attachment-url.ts';
+import { VideoBox } from './VideoBox.tsx';
 
 /** A picture's box in the timeline, at most this wide or tall (CSS pixels). */
 const PICTURE_BOX = 280;
@@ -34,6 +35,8 @@ export function MessageAttachments(props: {
             uploading={props.upload !== undefined}
             onOpen={() => setViewing(pictures.indexOf(entry))}
           />
+        ) : entry.kind === 'video' && entry.width && entry.height ? (
+          <VideoBox key={entry.blob} meId={props.meId} entry={entry} uploading={props.upload !== undefined} />
         ) : (
           <FileRow key={entry.blob} meId={props.meId} entry={entry} uploading={props.upload !== undefined} />
         ),
