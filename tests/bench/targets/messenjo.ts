@@ -51,6 +51,7 @@ async function startMessenjo(name: string, entry: string | undefined): Promise<T
   return {
     name,
     app: { url: server.url, cookie: cookieOf },
+    dataDir: server.dataDir,
     ack: 'durable',
     membership: true,
     async createConversations(docs, membersPerDoc) {
