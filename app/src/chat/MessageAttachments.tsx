@@ -5,6 +5,7 @@ import { openAttachment } from '../attachments/blob-download.ts';
 import { fitWithin, formatBytes } from '../attachments/file-facts.ts';
 import { placeholderUrl } from '../attachments/placeholder.ts';
 import { useAttachmentUrl } from './use-attachment-url.ts';
+import { VoiceNote, type VoicePlayed } from './VoiceNote.tsx';
 
 /** A picture's box in the timeline, at most this wide or tall (CSS pixels). */
 const PICTURE_BOX = 280;
@@ -19,12 +20,22 @@ export function MessageAttachments(props: {
   meId: string;
   attachments: readonly AttachmentEntry[];
   upload: PendingFacts | undefined;
+  /** Voice notes: who played it, and how to mark it played (VoiceNote.tsx). */
+  played?: VoicePlayed;
 }) {
   const [viewing, setViewing] = useState<AttachmentEntry | null>(null);
   return (
     <div className="mb-1 flex flex-col gap-1" data-testid="attachments">
       {props.attachments.map((entry) =>
-        entry.kind === 'image' && entry.width && entry.height ? (
+        entry.kind === 'voice' ? (
+          <VoiceNote
+            key={entry.blob}
+            meId={props.meId}
+            entry={entry}
+            uploading={props.upload !== undefined}
+            played={props.played}
+          />
+        ) : entry.kind === 'image' && entry.width && entry.height ? (
           <PictureBox
             key={entry.blob}
             meId={props.meId}
