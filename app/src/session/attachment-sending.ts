@@ -1,6 +1,7 @@
 import { ATTACHMENT_ROUTES, newMessageId } from '@messenjo/shared';
 import { AttachmentOutbox } from '../attachments/attachment-outbox.ts';
 import { attachmentsProblem } from '../attachments/file-facts.ts';
+import { maxFileBytes } from '../attachments/operator-limits.ts';
 import { PendingAttachmentStore, type PendingAttachmentMessage } from '../attachments/pending-store.ts';
 import { prepareAttachment } from '../attachments/prepare.ts';
 import { uploadBlob } from '../attachments/tus-upload.ts';
@@ -97,7 +98,7 @@ export class AttachmentSending {
     /** A voice note: the one file is its recording, these its measured length and waveform. */
     voice?: VoiceFacts;
   }): Promise<void> {
-    const problem = attachmentsProblem(input.files, this.options.maxFileBytes);
+    const problem = attachmentsProblem(input.files, this.options.maxFileBytes ?? maxFileBytes());
     if (problem) throw new Error(problem);
     if (input.voice && input.files.length !== 1) throw new Error('A voice note is one recording.');
     const prepared = [];
