@@ -1,15 +1,15 @@
-import { ATTACHMENT_LIMITS } from '@messenjo/shared';
+import { ATTACHMENT_LIMITS, ATTACHMENT_ROUTES } from '@messenjo/shared';
 
 /**
  * The operator's cap on one file (ATTACHMENT_MAX_BYTES), so the app refuses a larger file the
  * moment it is chosen, before anything is encrypted or uploaded (docs/attachments.md, "Sending").
  * The one place the app asks: the server's `GET /api/attachments/limits` (its `maxFileBytes`;
- * the route is being added beside this — until a server has it, or offline, the last answer this
- * device had, else the default, 100 MB; the server's `attachment_too_large` still refuses more).
+ * offline, or from a server without the route, the last answer this device had, else the
+ * default, 100 MB; the server's `attachment_too_large` still refuses more).
  * The answer is remembered in localStorage so an offline start knows it too.
  */
 
-const LIMITS_ROUTE = '/api/attachments/limits';
+const LIMITS_ROUTE = ATTACHMENT_ROUTES.limits;
 const REMEMBERED_KEY = 'messenjo-attachment-max-bytes';
 
 let asked = false;
