@@ -29,14 +29,14 @@ describe('voice notes in Chromium', () => {
   async function device(
     account: TestAccount,
     conversationId: string,
-    initScript?: () => void,
+    initScripts: (() => void)[] = [],
   ): Promise<{ page: Page; context: BrowserContext }> {
     const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
     const context = await deviceContext(browser(), server().url, session.cookie, {
       permissions: ['microphone'],
     });
     contexts.push(context);
-    if (initScript) await context.addInitScript(initScript);
+    for (const script of initScripts) await context.addInitScript(script);
     const page = await context.newPage();
     const problems = watchPage(page);
     page.on('close', () => {
@@ -65,6 +65,22 @@ describe('voice notes in Chromium', () => {
     };
   }
 
+  /**
+   * Keeps every Blob the app turns into an object URL, by URL: the page's CSP (connect-src
+   * 'self') rightly forbids fetching a blob: URL, so the test reads the bytes behind an
+   * <audio> src from the Blob itself.
+   */
+  function keepObjectUrls(): void {
+    const create = URL.createObjectURL.bind(URL);
+    const kept = new Map<string, Blob>();
+    Object.assign(window, { objectUrls: kept });
+    URL.createObjectURL = (object: Blob | MediaSource) => {
+      const url = create(object);
+      if (object instanceof Blob) kept.set(url, object);
+      return url;
+    };
+  }
+
   /** A microphone the person refused. */
   function refuseMicrophone(): void {
     navigator.mediaDevices.getUserMedia = () =>
@@ -76,8 +92,8 @@ describe('voice notes in Chromium', () => {
     const alice = await signUp(server().url, { username: `alice_${tag}` });
     const bob = await signUp(server().url, { username: `bob_${tag}` });
     const conversationId = await makeFriends(server().url, alice, bob);
-    const a = await device(alice, conversationId, keepRecordedChunks);
-    const b = await device(bob, conversationId, refuseMicrophone);
+    const a = await device(alice, conversationId, [keepRecordedChunks]);
+    const b = await device(bob, conversationId, [refuseMicrophone, keepObjectUrls]);
 
     // Bob's microphone is refused: a clear sentence, the composer back as it was, nothing sent.
     await b.page.getByRole('button', { name: 'Record a voice note' }).click();
@@ -145,9 +161,10 @@ describe('voice notes in Chromium', () => {
     await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.ended), LIVE).toBe(true);
     expect(await audio.evaluate((element: HTMLAudioElement) => element.playbackRate)).toBe(2);
     const played = Buffer.from(
-      await audio.evaluate(async (element: HTMLAudioElement) => [
-        ...new Uint8Array(await (await fetch(element.src)).arrayBuffer()),
-      ]),
+      await audio.evaluate(async (element: HTMLAudioElement) => {
+        const blob = (window as unknown as { objectUrls: Map<string, Blob> }).objectUrls.get(element.src);
+        return blob ? [...new Uint8Array(await blob.arrayBuffer())] : [];
+      }),
     );
     expect(played.equals(recorded)).toBe(true);
 
