@@ -5,7 +5,7 @@ import { readFirstScreenEarly } from './session/local-index/first-read.ts';
 
 /**
  * The first thing the page runs (main.tsx imports it first, so it is evaluated before React):
- * it asks the server who is signed in, beside React's download instead of after its evaluation
+ * it asks the server who is signed in before React is evaluated and renders, not after
  * (the shell's first `meStore.refresh` takes this answer: one request); it fetches the code of
  * the first screen as soon as that screen is known; and a device that was signed in starts
  * reading its conversation list — and the newest messages of the conversation on the address —

@@ -71,7 +71,7 @@ export const meStore = {
   state,
 
   /**
-   * The start's question, asked by boot.ts before React has loaded: the shell's first `refresh`
+   * The start's question, asked by boot.ts before React is evaluated: the shell's first `refresh`
    * (`useMe`) takes this answer instead of asking again. Only the request: what the answer
    * means for the device (kept data, the state) is settled by that `refresh`, once the shell
    * and the session's code are there.
