@@ -6,6 +6,8 @@ export interface OutboxEntry {
   ref: number;
   update: Uint8Array;
   basis?: Uint8Array;
+  /** SEQ3: the update's id, made when it entered the outbox (absent in outboxes written before protocol 3). */
+  updateId?: Uint8Array;
 }
 
 export interface StoredDocState {
@@ -24,7 +26,13 @@ export interface DocPersistence {
   /** Replaces every stored update of the document by one (its encoded state). */
   replaceUpdates(docId: string, state: Uint8Array): Promise<void>;
   setSeq(docId: string, seq: number): Promise<void>;
-  addOutbox(docId: string, ref: number, update: Uint8Array, basis: Uint8Array): Promise<void>;
+  addOutbox(
+    docId: string,
+    ref: number,
+    update: Uint8Array,
+    basis: Uint8Array,
+    updateId?: Uint8Array,
+  ): Promise<void>;
   removeOutbox(docId: string, ref: number): Promise<void>;
   /** Forgets the document (refused by the server): updates and seq; the outbox stays. */
   clearDoc(docId: string): Promise<void>;
@@ -51,6 +59,7 @@ interface OutboxRow {
   ref: number;
   update: Uint8Array;
   basis?: Uint8Array;
+  updateId?: Uint8Array;
 }
 
 const carryKey = (docId: string): string => `~carry:${docId}`;
@@ -100,7 +109,7 @@ export class IndexedDbPersistence implements DocPersistence {
       const state: StoredDocState = {
         updates: updates.map((u) => u.update),
         seq: doc?.seq ?? 0,
-        outbox: outbox.map((o) => ({ ref: o.ref, update: o.update, basis: o.basis })),
+        outbox: outbox.map((o) => ({ ref: o.ref, update: o.update, basis: o.basis, updateId: o.updateId })),
       };
       if (carry?.carried) state.carried = JSON.parse(carry.carried) as CarriedChanges;
       return state;
@@ -137,9 +146,17 @@ export class IndexedDbPersistence implements DocPersistence {
     return this.putDoc({ docId, seq });
   }
 
-  addOutbox(docId: string, ref: number, update: Uint8Array, basis: Uint8Array): Promise<void> {
+  addOutbox(
+    docId: string,
+    ref: number,
+    update: Uint8Array,
+    basis: Uint8Array,
+    updateId?: Uint8Array,
+  ): Promise<void> {
     return this.transact(['outbox'], 'readwrite', async (tx) => {
-      await request(tx.objectStore('outbox').put({ docId, ref, update, basis } satisfies OutboxRow));
+      await request(
+        tx.objectStore('outbox').put({ docId, ref, update, basis, updateId } satisfies OutboxRow),
+      );
     });
   }
 
@@ -233,8 +250,14 @@ export class MemoryPersistence implements DocPersistence {
     this.get(docId).seq = seq;
     return Promise.resolve();
   }
-  addOutbox(docId: string, ref: number, update: Uint8Array, basis: Uint8Array): Promise<void> {
-    this.get(docId).outbox.push({ ref, update, basis });
+  addOutbox(
+    docId: string,
+    ref: number,
+    update: Uint8Array,
+    basis: Uint8Array,
+    updateId?: Uint8Array,
+  ): Promise<void> {
+    this.get(docId).outbox.push({ ref, update, basis, updateId });
     return Promise.resolve();
   }
   removeOutbox(docId: string, ref: number): Promise<void> {

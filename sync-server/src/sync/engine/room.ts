@@ -15,7 +15,7 @@ import type { CommitQueue } from './commit-queue.ts';
 import type { Compaction } from './compaction.ts';
 import type { Peer, RoomHandle, Subscription } from './connection-host.ts';
 import type { ConversationPolicy } from './conversation-policy.ts';
-import type { DocStore, StoredDoc, StoredUpdate } from '../store/doc-store.ts';
+import { UPDATE_ID_REUSED, type DocStore, type StoredDoc, type StoredUpdate } from '../store/doc-store.ts';
 import type { Fanout } from './fanout.ts';
 import type { HeadAnnouncer } from './head-announcer.ts';
 import { LiveDoc } from './live-doc.ts';
@@ -57,6 +57,10 @@ interface Write {
   newMessages: NewMessage[];
   /** REF2: messages the update marks deleted. */
   deletedMessages?: string[];
+  /** SEQ3: the device's id of the update (a retry of a stored one gets its first number). */
+  updateId?: Uint8Array;
+  /** SEQ3: the store refused the update: its id is stored with other bytes. */
+  onReused?: () => void;
   /** UP3: the update is committed as `seq` and every update before it is in (a device's ack goes out here). */
   onCommitted?: (seq: number) => void;
   /** The live document could not take the update (it was reloaded). */
@@ -216,6 +220,7 @@ export class Room implements RoomHandle {
     ref: number,
     update: Uint8Array,
     basis?: Uint8Array,
+    updateId?: Uint8Array,
     claim?: BlobClaim,
   ): void | Promise<void> {
     const { segments } = this.context;
@@ -223,7 +228,7 @@ export class Room implements RoomHandle {
       return segments
         .prepare(this.ref)
         .then(() => this.load())
-        .then(() => this.receive(peer, subscription, ref, update, basis, claim));
+        .then(() => this.receive(peer, subscription, ref, update, basis, updateId, claim));
     }
     if (peer.subscriptions.get(this.docId) !== subscription) return this.unclaim(claim);
     const { conversations } = this.context;
@@ -234,20 +239,19 @@ export class Room implements RoomHandle {
         : conversations.canWrite(peer.auth.userId, conversationId);
     // LA3: a permission not in memory yet is read first; then everything is decided again, in one turn.
     if (writable !== true && writable !== false)
-      return writable.then(() => this.receive(peer, subscription, ref, update, basis, claim));
-    return this.decide(this.live, peer, subscription, ref, update, basis, writable, claim);
+      return writable.then(() => this.receive(peer, subscription, ref, update, basis, updateId, claim));
+    return this.decide(this.live, peer, subscription, { ref, update, basis, updateId }, writable, claim);
   }
 
   private decide(
     live: LiveDoc,
     peer: Peer,
     subscription: Subscription,
-    ref: number,
-    update: Uint8Array,
-    basis: Uint8Array | undefined,
+    sent: { ref: number; update: Uint8Array; basis?: Uint8Array; updateId?: Uint8Array },
     writable: boolean,
     claim: BlobClaim | undefined,
   ): void | Promise<void> {
+    const { ref, update, basis, updateId } = sent;
     const { userId } = peer.auth;
     const refuse = (reason: CloseReason, problem: string): void => {
       this.unclaim(claim);
@@ -275,13 +279,17 @@ export class Room implements RoomHandle {
         return refuse('update_attachment_refused', 'this document takes no attachments');
       return attachments
         .claim(userId, conversationId, this.blobsOf(verdict.newMessages))
-        .then((answer) => this.receive(peer, subscription, ref, update, basis, answer));
+        .then((answer) => this.receive(peer, subscription, ref, update, basis, updateId, answer));
     }
     if (verdict.noop) {
-      // Already in the document, maybe still in the queue: ack once the queue has committed (UP4).
+      // Already in the document, maybe still in the queue: ack once the queue has committed (UP4),
+      // with the number it was stored as when the device named it (SEQ3).
       commits.enqueue({
         docId: this.docId,
-        onCommitted: () => peer.send({ type: 'ack', docId: this.docId, ref, seq: 0 }),
+        onCommitted: () => {
+          if (!updateId) return peer.send({ type: 'ack', docId: this.docId, ref, seq: 0 });
+          this.ackRetry(live, peer, ref, update, updateId, refuse);
+        },
         onFailed: () => peer.close('server_error'),
       });
       return;
@@ -293,9 +301,40 @@ export class Room implements RoomHandle {
       newClients: verdict.newClients,
       newMessages: verdict.newMessages,
       deletedMessages: verdict.deletedMessages,
+      updateId,
       onCommitted: (seq) => peer.send({ type: 'ack', docId: this.docId, ref, seq }),
       onUnapplied: () => refuse('update_malformed', 'update could not be applied'),
+      onReused: () => refuse('update_id_reused', 'this update id names another update'),
     });
+  }
+
+  /**
+   * SEQ3: a retry the document in memory holds already (stored by this process before a crash,
+   * or by another): acked with the number it was stored as, once every number before it is in
+   * (SEQ2); 0 when no update with its id is stored (its changes came another way, UP4).
+   */
+  private ackRetry(
+    live: LiveDoc,
+    peer: Peer,
+    ref: number,
+    update: Uint8Array,
+    updateId: Uint8Array,
+    refuse: (reason: CloseReason, problem: string) => void,
+  ): void {
+    const { docId } = this;
+    const ack = (seq: number) => peer.send({ type: 'ack', docId, ref, seq });
+    this.context.store.updateSeq(docId, updateId, update).then(
+      (seq) => {
+        if (seq === UPDATE_ID_REUSED)
+          return refuse('update_id_reused', 'this update id names another update');
+        if (seq === 0 || this.live !== live) return ack(0);
+        this.inOrder(live, seq, true, () => ack(seq));
+      },
+      (err: unknown) => {
+        this.context.logger.error('a retried update could not be looked up', { docId, err });
+        peer.close('server_error');
+      },
+    );
   }
 
   /**
@@ -341,7 +380,14 @@ export class Room implements RoomHandle {
     );
     if (segment) this.context.segmentOpened(this, segment, write.update);
     commits.enqueue({
-      row: { docId, data: write.update, userId: write.author, newClients: write.newClients, segment },
+      row: {
+        docId,
+        data: write.update,
+        userId: write.author,
+        newClients: write.newClients,
+        segment,
+        ...(write.updateId ? { updateId: write.updateId } : {}),
+      },
       // The list's last message and count commit with the messages: no extra fsync per update.
       listColumns:
         write.newMessages.length > 0
@@ -349,6 +395,12 @@ export class Room implements RoomHandle {
           : undefined,
       onCommitted: (seq) => {
         live.pending--;
+        if (seq === UPDATE_ID_REUSED) {
+          // Applied and relayed, but not stored: the document in memory is read again from the
+          // store. The devices it was relayed to keep it (as after a crash, RL1); its own is refused.
+          this.evict();
+          return write.onReused?.();
+        }
         this.referencesAfterCommit(write);
         // UP3: ack only now that it is committed, as the number the store gave it, and once every
         // update before it is in (HD1: the head announced as it moves).

@@ -31,7 +31,19 @@ export interface AppendRow {
   newClients: number[];
   /** Set when this update is the first of a new segment. */
   segment?: { conversationId: string; index: number };
+  /**
+   * SEQ3: the id the device gave the update (16 random bytes, kept with it in its outbox). A row
+   * whose (docId, updateId) is stored already is a retry: it is not stored again and gets the
+   * sequence number it got the first time; with other bytes it gets `UPDATE_ID_REUSED`.
+   */
+  updateId?: Uint8Array;
 }
+
+/**
+ * SEQ3: `appendBatch`'s answer for a row whose update id is already stored with other bytes: the
+ * row is not stored (the rest of the batch is).
+ */
+export const UPDATE_ID_REUSED = -1;
 
 /** A compaction: the document's state through `throughSeq` replaces the log entries it covers. */
 export interface Snapshot {
@@ -70,7 +82,8 @@ export interface DocStore {
    * batches were handed over; resolves once durable (fsync'd) with the sequence number each row
    * was given (in the rows' order: per document contiguous, after the document's stored head,
    * taken inside the transaction, so concurrent writers never share or skip one); rejects if
-   * nothing was stored. A failure of the list's columns alone is logged and does not cost the
+   * nothing was stored. A retry (SEQ3: its update id is stored) is not stored again: its number is
+   * the one it got the first time (or `UPDATE_ID_REUSED` when its bytes differ). A failure of the list's columns alone is logged and does not cost the
    * updates their commit.
    */
   appendBatch(rows: readonly AppendRow[], extras?: CommitExtras): Promise<number[]>;
@@ -81,6 +94,11 @@ export interface DocStore {
   compact(docId: string, throughSeq: number, state: Uint8Array): Promise<void>;
   /** Waits for the writes handed over, then lets go of what the store holds (the commit worker). */
   close(): Promise<void>;
+  /**
+   * SEQ3: the sequence number an update with this id was stored as (0: none stored;
+   * `UPDATE_ID_REUSED`: stored with other bytes). Kept after compaction removed the log row.
+   */
+  updateSeq(docId: string, updateId: Uint8Array, data: Uint8Array): Promise<number>;
   /** Number of log entries after the snapshot. */
   logLength(docId: string): Promise<number>;
   latestSegments(conversationIds: readonly string[]): Promise<Map<string, number>>;

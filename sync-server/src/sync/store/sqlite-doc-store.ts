@@ -1,7 +1,15 @@
 import type { Db } from '../../db/index.ts';
 import type { Logger } from '../../logger.ts';
-import type { AppendRow, CommitExtras, DocStore, StoredDoc, StoredUpdate } from './doc-store.ts';
+import {
+  UPDATE_ID_REUSED,
+  type AppendRow,
+  type CommitExtras,
+  type DocStore,
+  type StoredDoc,
+  type StoredUpdate,
+} from './doc-store.ts';
 import { DocWriter } from './doc-writer.ts';
+import { sameDigest, updateDigest, type StoredUpdateId } from './seq-plan.ts';
 
 const asBytes = (buffer: Buffer): Uint8Array =>
   new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -45,6 +53,7 @@ export class SqliteDocStore implements DocStore {
         `SELECT d.value AS doc_id, coalesce(h.head_seq, 0) AS head
          FROM json_each(?) d LEFT JOIN doc_heads h ON h.doc_id = d.value`,
       ),
+      updateId: db.prepare('SELECT seq, digest FROM doc_update_ids WHERE doc_id = ? AND update_id = ?'),
       latest: db.prepare(
         `SELECT conversation_id, latest_segment FROM conversation_segments
          WHERE conversation_id IN (SELECT value FROM json_each(?))`,
@@ -102,6 +111,12 @@ export class SqliteDocStore implements DocStore {
   /** The connection belongs to the caller, who closes it. */
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  updateSeq(docId: string, updateId: Uint8Array, data: Uint8Array): Promise<number> {
+    const found = this.stmts.updateId.get(docId, updateId) as StoredUpdateId | undefined;
+    if (!found) return Promise.resolve(0);
+    return Promise.resolve(sameDigest(found.digest, updateDigest(data)) ? found.seq : UPDATE_ID_REUSED);
   }
 
   logLength(docId: string): Promise<number> {

@@ -99,6 +99,10 @@ export class WorkerDocStore implements DocStore {
     return this.reads.logLength(docId);
   }
 
+  updateSeq(docId: string, updateId: Uint8Array, data: Uint8Array): Promise<number> {
+    return this.reads.updateSeq(docId, updateId, data);
+  }
+
   latestSegments(conversationIds: readonly string[]): Promise<Map<string, number>> {
     return this.reads.latestSegments(conversationIds);
   }
