@@ -1,3 +1,6 @@
+import { ATTACHMENT_LIMITS } from './limits.ts';
+import { encryptedSize } from './schema/attachments.ts';
+
 /**
  * The HTTP side of attachments (issue 17; docs/attachments.md, "Uploads and downloads"): where
  * encrypted blobs go up (the tus protocol, resumable) and come down. The blob itself is opaque
@@ -8,7 +11,40 @@ export const ATTACHMENT_ROUTES = {
   uploads: '/api/uploads',
   /** `${blobs}/<blob id>`: the ciphertext, to signed-in current members of a conversation that references it. */
   blobs: '/api/blobs',
+  /** GET: the operator's limits and what the signed-in person uses (`AttachmentLimitsResponse`). */
+  limits: '/api/attachments/limits',
 } as const;
+
+/**
+ * `GET /api/attachments/limits`: what the app needs to refuse a file before encrypting and
+ * uploading it (`attachmentRefusal`) and to show how much of her quota a person uses.
+ */
+export interface AttachmentLimitsResponse {
+  /** The largest file that may be sent, in plaintext bytes (the operator's ATTACHMENT_MAX_BYTES). */
+  maxFileBytes: number;
+  /** The stored bytes this person may keep (ATTACHMENT_QUOTA_BYTES): ciphertext, as the server stores it. */
+  quotaBytes: number;
+  /**
+   * What she uses of it now: the ciphertext of the distinct blobs she uploaded, plus the
+   * declared lengths of her uploads in progress (the server counts them before they finish).
+   */
+  usedBytes: number;
+}
+
+/**
+ * Why a file of `size` plaintext bytes would be refused under these limits, as the server's
+ * code would say it (`attachment_too_large`, `attachment_quota_exceeded`), or null when it fits.
+ * The quota is of ciphertext: each 1 MiB chunk gains its 16-byte tag.
+ */
+export function attachmentRefusal(
+  limits: AttachmentLimitsResponse,
+  size: number,
+): 'attachment_too_large' | 'attachment_quota_exceeded' | null {
+  if (size > limits.maxFileBytes) return 'attachment_too_large';
+  if (limits.usedBytes + encryptedSize(size, ATTACHMENT_LIMITS.CHUNK_BYTES) > limits.quotaBytes)
+    return 'attachment_quota_exceeded';
+  return null;
+}
 
 /**
  * The tus `Upload-Metadata` an upload must carry. The server ties the upload to the signed-in

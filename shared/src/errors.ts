@@ -52,6 +52,8 @@ export const ERROR_CODES = [
   'attachment_hash_mismatch',
   'upload_not_found',
   'blob_not_found',
+  /** A download's `Range` is malformed, asks for several ranges, or starts past the blob's end (416). */
+  'range_not_satisfiable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

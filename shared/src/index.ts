@@ -18,3 +18,4 @@ export * from './schema/segment.ts';
 export * from './schema/user-doc.ts';
 export * from './schema/system-entries.ts';
 export * from './schema/awareness.ts';
+export * from './schema/message-preview.ts';

@@ -113,7 +113,13 @@ async function start(): Promise<void> {
       attachments: config.attachments,
       // Processes share channels when they share a database (one Redis may serve several deployments).
       ...(redis && config.database.engine === 'postgres'
-        ? { cluster: { link: redis, prefix: `messenjo:${new URL(config.database.url).pathname.slice(1)}:` } }
+        ? {
+            cluster: {
+              link: redis,
+              prefix: `messenjo:${new URL(config.database.url).pathname.slice(1)}:`,
+              backstopMs: config.clusterBackstopMs,
+            },
+          }
         : {}),
     });
   } catch (error) {

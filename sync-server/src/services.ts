@@ -35,6 +35,15 @@ import { PostgresDocStore } from './sync/store/postgres-doc-store.ts';
 import { SqliteDocStore } from './sync/store/sqlite-doc-store.ts';
 import { WorkerDocStore, type WorkerDocStoreOptions } from './sync/store/worker-doc-store.ts';
 
+/** The processes' Redis and how this process uses it. */
+export interface ClusterLink {
+  link: RedisLink;
+  /** Channel names start with it (processes that share a database share channels). */
+  prefix: string;
+  /** CLUSTER_BACKSTOP_MS: how often the sync engine checks the store for documents' updates it missed. */
+  backstopMs: number;
+}
+
 /**
  * The server's long-lived services, built once by `main` (or a test) and shared by the HTTP
  * app and the sync socket. Features add theirs here rather than constructing them ad hoc.
@@ -52,7 +61,7 @@ export interface Services {
   /** In-process, or with REDIS_URL also between the server processes (`cluster/`). */
   bus: EventBus;
   /** The processes' Redis with REDIS_URL (channel names start with `prefix`); none on one process. */
-  cluster: { link: RedisLink; prefix: string } | undefined;
+  cluster: ClusterLink | undefined;
   sessions: SessionStore;
   /**
    * Conversation memberships as the sync engine reads them; its writers seed tests and
@@ -104,7 +113,7 @@ export function createServices(options: {
   pushTransport?: PushTransport;
   attachments?: AttachmentsConfig;
   /** REDIS_URL's connections: events (and documents, in the sync engine) go between processes. */
-  cluster?: { link: RedisLink; prefix: string };
+  cluster?: ClusterLink;
 }): Services {
   const { database, documentsDb, logger, cluster } = options;
   const now = options.now ?? Date.now;

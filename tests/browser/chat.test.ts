@@ -341,6 +341,21 @@ describe('the conversation in Chromium', () => {
     return ids;
   }
 
+  /** `account` read `conversationId` up to `position` on another device (its user document). */
+  async function readUpTo(
+    account: TestAccount,
+    conversationId: string,
+    position: { segment: number; messageId: string },
+  ): Promise<void> {
+    const other = nodeDevice(server().url, account.cookie);
+    other.start();
+    const userDoc = await other.open(userDocId(account.userId));
+    await eventually(() => other.docState(userDocId(account.userId)) === 'synced', 'user document synced');
+    userDocOf(userDoc).readPositions.set(conversationId, { ...position, at: Date.now() });
+    await eventually(() => other.pendingTotal.get() === 0, 'read position stored');
+    await other.stop();
+  }
+
   it('opens at the first unread message under "New messages", jumps to latest, and loads older history without jumping', async () => {
     const { alice, bob, conversationId } = await pair();
     const range = (n: number, label: string) => Array.from({ length: n }, (_, i) => `${label} ${i}`);
@@ -349,17 +364,7 @@ describe('the conversation in Chromium', () => {
       { index: 1, texts: range(40, 'recent') },
     ]);
     // Bob read up to "recent 9" on another device.
-    const other = nodeDevice(server().url, bob.cookie);
-    other.start();
-    const userDoc = await other.open(userDocId(bob.userId));
-    await eventually(() => other.docState(userDocId(bob.userId)) === 'synced', 'user document synced');
-    userDocOf(userDoc).readPositions.set(conversationId, {
-      segment: 1,
-      messageId: recent![9]!,
-      at: Date.now(),
-    });
-    await eventually(() => other.pendingTotal.get() === 0, 'read position stored');
-    await other.stop();
+    await readUpTo(bob, conversationId, { segment: 1, messageId: recent![9]! });
 
     const b = await device(bob, conversationId);
     const divider = b.page.getByTestId('unread-divider');
@@ -388,6 +393,32 @@ describe('the conversation in Chromium', () => {
     await b.page.getByRole('button', { name: /Jump to latest/ }).click();
     await expect.poll(() => message(b.page, 'recent 39').isVisible(), LIVE).toBe(true);
     await expect.poll(() => b.page.getByRole('button', { name: /Jump to latest/ }).count(), LIVE).toBe(0);
+  });
+  it('a first connection attempt that fails does not open a new device at the newest message: the read position still places it', async () => {
+    // On a loaded machine the first attempt can end before the history and the read position
+    // arrive: the view opens on what is there, but must not stay at the newest message (nor
+    // mark everything read) once they come.
+    const { alice, bob, conversationId } = await pair();
+    const [texts] = await seed(alice, conversationId, [
+      { index: 0, texts: Array.from({ length: 40 }, (_, i) => `line ${i}`) },
+    ]);
+    await readUpTo(bob, conversationId, { segment: 0, messageId: texts![9]! });
+
+    let attempts = 0;
+    const page = await devices.device(bob, {
+      path: `/c/${conversationId}`,
+      beforeLoad: (p) =>
+        void p.routeWebSocket(/\/sync/, (ws) => {
+          // The first attempt ends as a dropped network would (the app counts as offline for
+          // real); the next ones reach the server.
+          if (attempts++ === 0) return ws.close({ code: 1011, reason: 'first attempt fails' });
+          ws.connectToServer();
+        }),
+    });
+    await page.getByTestId('unread-divider').waitFor();
+    await expect.poll(() => message(page, 'line 10').isVisible(), LIVE).toBe(true);
+    expect(await message(page, 'line 39').isVisible()).toBe(false);
+    expect(attempts).toBeGreaterThan(1);
   });
   it('in a group: names, system lines, "Seen by", the owner deletes a member’s message, drafts follow the user, typing times out, a removed member reads only', async () => {
     const { alice, bob, tag } = await pair();

@@ -6,8 +6,8 @@ import { LIVE } from '../harness/patience.ts';
 import { makeFriends, ok } from '../harness/social.ts';
 
 /**
- * A group renamed with no network (PRODUCT 9): accepted at once and shown pending, sent when the
- * network is back, seen by the other member; a rename made offline before one made online by the
+ * A group renamed with no network (PRODUCT 9): accepted at once and shown pending, closing the
+ * tab asks first while it waits, sent when the network is back, seen by the other member; a rename made offline before one made online by the
  * other member loses to it on both devices (the later rename wins).
  */
 describe('renaming a group offline in Chromium', () => {
@@ -62,6 +62,18 @@ describe('renaming a group offline in Chromium', () => {
     expect(await title(bobPage)).toContain('Trip');
     expect(await title(bobPage)).not.toContain('Lisbon');
 
+    // Closing the tab now asks first: the rename goes out only while the app is open. Alice stays.
+    const dialog = new Promise<string>((resolve) => {
+      alicePage.once('dialog', (d) => {
+        resolve(d.type());
+        void d.dismiss();
+      });
+      alicePage.once('close', () => resolve('closed without asking'));
+    });
+    await alicePage.close({ runBeforeUnload: true });
+    expect(await dialog).toBe('beforeunload');
+    expect(alicePage.isClosed()).toBe(false);
+
     // The network is back: it goes out, the mark goes, Bob sees the new name.
     await aliceDevice.setOffline(false);
     await expect.poll(() => pendingMarks(alicePage), LIVE).toBe(0);
@@ -90,5 +102,16 @@ describe('renaming a group offline in Chromium', () => {
     await expect.poll(() => title(alicePage), LIVE).toContain('Bob came later');
     expect(await title(bobPage)).toContain('Bob came later');
     expect(problems.pageErrors).toEqual([]);
+
+    // Everything sent: the tab closes without asking.
+    const asked: string[] = [];
+    alicePage.on('dialog', (d) => {
+      asked.push(d.type());
+      void d.accept();
+    });
+    const closed = new Promise<void>((resolve) => alicePage.once('close', () => resolve()));
+    await alicePage.close({ runBeforeUnload: true });
+    await closed;
+    expect(asked).toEqual([]);
   });
 });

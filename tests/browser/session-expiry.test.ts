@@ -2,7 +2,7 @@ import { segmentDocId, segmentOf } from '@messenjo/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
+import { deviceContext, pageShows, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { makeFriends, ok } from '../harness/social.ts';
@@ -98,10 +98,15 @@ describe('an expired session in Chromium', () => {
 
     await addPasskeysOf(page.context(), page, alice.authenticator);
     await page.getByRole('button', { name: `Sign in as alice_${tag}` }).click();
-    // Her kept conversation opens with the message, and it goes out.
-    await expect
-      .poll(() => message(page, 'Written while the session ran out').getAttribute('data-status'), LIVE)
-      .toMatch(/sent|read/);
+    // Her kept conversation opens with the message, and it goes out. While it has not, the poll
+    // reads what the page shows instead, so a failure says where the app was (signed out again?).
+    const sentOrPageShows = async (): Promise<string> => {
+      const kept = message(page, 'Written while the session ran out');
+      return (await kept.count()) > 0
+        ? `status ${await kept.getAttribute('data-status')}`
+        : `no message: ${await pageShows(page)}`;
+    };
+    await expect.poll(sentOrPageShows, LIVE).toMatch(/^status (sent|read)$/);
     // Bob's phone (a sync client in Node, signed in now: a page loading on a busy machine could
     // outlive a 10 s session) receives it from the server.
     const bobPhone = nodeDevice(server().url, (await signIn(server().url, bob)).cookie);

@@ -66,6 +66,18 @@ export function watchPage(page: Page): PageProblems {
 }
 
 /**
+ * What a person would read on the page, shortened: a wait that fails says what the page showed
+ * instead (a sign-in page, an error) rather than only that an element never came.
+ */
+export async function pageShows(page: Page): Promise<string> {
+  const text = await page
+    .locator('body')
+    .innerText({ timeout: 1_000 })
+    .catch((error: unknown) => `(unreadable: ${String(error)})`);
+  return `${new URL(page.url()).pathname} shows: ${text.replace(/\s+/g, ' ').slice(0, 400)}`;
+}
+
+/**
  * A browser context signed in as the session of `cookie` (`name=value`, as `signIn` returns it):
  * a device of its own, with its own storage. Without a cookie, a visitor.
  */

@@ -145,10 +145,11 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
 }
 
 /** Starts Redis on a free port with nothing persisted (Redis holds nothing durable for us). */
-export async function startRedis(): Promise<RunningService> {
+/** A Redis of its own; `port`: on that port (a restart test brings it back where the servers look for it). */
+export async function startRedis(options: { port?: number } = {}): Promise<RunningService> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'messenjo-redis-'));
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const child = spawn(
       process.env.REDIS_SERVER_PATH ?? 'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],

@@ -8,7 +8,8 @@
  *
  * Exits 1 when accessibility or best practices is below 100 (neither is a timing); performance
  * is a speed and only printed. `--json=out.json` writes the scores and the failed audits;
- * `--reports=dir` keeps Lighthouse's own reports.
+ * `--reports=dir` keeps Lighthouse's own reports and traces; `--only=sign-in` or
+ * `--only=conversation` measures one page.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,6 +76,8 @@ async function lighthouse(
     `--chrome-path=${CHROMIUM_PATH}`,
     '--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync',
     ...(cookie ? [`--extra-headers=${JSON.stringify({ Cookie: cookie })}`] : []),
+    // Kept reports come with their trace (`*.trace.json`, open it in DevTools' Performance panel).
+    ...(keptReports ? ['--save-assets'] : []),
   ]);
   const report = JSON.parse(readFileSync(output, 'utf8')) as LighthouseReport;
   const scores = { performance: 0, accessibility: 0, 'best-practices': 0 } as Record<Category, number>;
@@ -141,23 +144,28 @@ async function seedConversation(url: string): Promise<{ alice: TestAccount; conv
 const jsonPath = process.argv.find((a) => a.startsWith('--json='))?.slice('--json='.length);
 /** `--reports=dir` keeps Lighthouse's full JSON reports there (open them in the Lighthouse viewer). */
 const keptReports = process.argv.find((a) => a.startsWith('--reports='))?.slice('--reports='.length);
+/** `--only=sign-in` or `--only=conversation`: one page (a quicker look while changing one of them). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const reports = keptReports
   ? path.resolve(keptReports)
   : mkdtempSync(path.join(os.tmpdir(), 'messenjo-lighthouse-'));
 mkdirSync(reports, { recursive: true });
 const server = await startServer();
-let results: PageScores[] = [];
+const results: PageScores[] = [];
 try {
-  const { alice, conversationId } = await seedConversation(server.url);
-  results = [
-    await lighthouse('sign-in page', `${server.url}/`, null, reports),
-    await lighthouse(
-      'conversation view',
-      `${server.url}/c/${conversationId}`,
-      (await signIn(server.url, alice)).cookie,
-      reports,
-    ),
-  ];
+  if (!only || only === 'sign-in')
+    results.push(await lighthouse('sign-in page', `${server.url}/`, null, reports));
+  if (!only || only === 'conversation') {
+    const { alice, conversationId } = await seedConversation(server.url);
+    results.push(
+      await lighthouse(
+        'conversation view',
+        `${server.url}/c/${conversationId}`,
+        (await signIn(server.url, alice)).cookie,
+        reports,
+      ),
+    );
+  }
 } finally {
   await server.dispose();
   if (!keptReports) rmSync(reports, { recursive: true, force: true });

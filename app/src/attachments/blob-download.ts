@@ -1,11 +1,11 @@
 import { blobPath, type EncryptedBlobRef } from '@messenjo/shared';
-import { blobCacheName } from './db-name.ts';
+import { cachedCiphertext, keepCiphertext } from './blob-cache.ts';
 import { decryptToBlob } from './file-cipher.ts';
 
 /**
  * A file of a message, fetched and decrypted on the device (docs/attachments.md, "Receiving").
- * The ciphertext is kept in the device's Cache Storage (`messenjo-blobs-<user id>`), so a file
- * opened once opens again offline; it stays encrypted there and is decrypted each time it is
+ * The ciphertext is kept in the device's cache (blob-cache.ts, within the person's budget), so a
+ * file opened once opens again offline; it stays encrypted there and is decrypted each time it is
  * opened, into a Blob of the entry's type (never rendered as HTML: a download or an <img>).
  */
 
@@ -20,40 +20,32 @@ export class AttachmentUnavailableError extends Error {
   }
 }
 
-async function cached(userId: string, path: string): Promise<Response | undefined> {
-  if (typeof caches === 'undefined') return undefined;
-  try {
-    const cache = await caches.open(blobCacheName(userId));
-    return await cache.match(path);
-  } catch {
-    return undefined; // a private window without Cache Storage: fetch instead
-  }
-}
+/** How long the server may take to start answering before the device says it cannot reach it. */
+const RESPONSE_WAIT_MS = 30_000;
 
-async function keep(userId: string, path: string, ciphertext: Blob): Promise<void> {
-  if (typeof caches === 'undefined') return;
+const NEEDS_NETWORK = 'This file needs the network: it is not on this device yet.';
+
+/** The server's answer for a blob: fails at once offline, and after RESPONSE_WAIT_MS of silence. */
+async function fetchBlob(path: string): Promise<Response> {
+  if (typeof navigator !== 'undefined' && navigator.onLine === false)
+    throw new AttachmentUnavailableError(NEEDS_NETWORK, true);
+  const stalled = new AbortController();
+  const timer = setTimeout(() => stalled.abort(), RESPONSE_WAIT_MS);
   try {
-    const cache = await caches.open(blobCacheName(userId));
-    await cache.put(
-      path,
-      new Response(ciphertext, { headers: { 'Content-Type': 'application/octet-stream' } }),
-    );
-  } catch (error) {
-    console.warn('attachment not cached', error); // quota: it is fetched again next time
+    return await fetch(path, { credentials: 'same-origin', signal: stalled.signal });
+  } catch {
+    throw new AttachmentUnavailableError(NEEDS_NETWORK, true);
+  } finally {
+    clearTimeout(timer); // the body may take longer: only the first answer is timed
   }
 }
 
 /** The ciphertext of a blob: from the device's cache, else from the server (then cached). */
 async function ciphertextOf(userId: string, blobId: string): Promise<Blob> {
   const path = blobPath(blobId);
-  const hit = await cached(userId, path);
-  if (hit) return hit.blob();
-  let response: Response;
-  try {
-    response = await fetch(path, { credentials: 'same-origin' });
-  } catch {
-    throw new AttachmentUnavailableError('This file needs the network: it is not on this device yet.', true);
-  }
+  const hit = await cachedCiphertext(userId, path);
+  if (hit) return hit;
+  const response = await fetchBlob(path);
   if (!response.ok)
     throw new AttachmentUnavailableError(
       response.status === 404
@@ -61,8 +53,13 @@ async function ciphertextOf(userId: string, blobId: string): Promise<Blob> {
         : `The file could not be fetched (HTTP ${response.status}).`,
       false,
     );
-  const ciphertext = await response.blob();
-  await keep(userId, path, ciphertext);
+  let ciphertext: Blob;
+  try {
+    ciphertext = await response.blob();
+  } catch {
+    throw new AttachmentUnavailableError(NEEDS_NETWORK, true); // the connection broke mid-file
+  }
+  await keepCiphertext(userId, path, ciphertext);
   return ciphertext;
 }
 

@@ -55,7 +55,7 @@ const isThumbType = (type: string): type is ThumbType =>
   type === 'image/webp' || type === 'image/jpeg' || type === 'image/png';
 
 /** The thumbnail: WebP where the browser writes it (Safari falls back to PNG), JPEG if that is too big. */
-async function thumbnailOf(bitmap: ImageBitmap): Promise<PreparedPicture['thumbnail']> {
+export async function thumbnailOf(bitmap: ImageBitmap): Promise<PreparedPicture['thumbnail']> {
   const size = fitWithin(bitmap.width, bitmap.height, THUMBNAIL_PIXELS);
   const canvas = draw(bitmap, size.width, size.height);
   let bytes = await encode(canvas, 'image/webp', 0.8);
@@ -65,7 +65,7 @@ async function thumbnailOf(bitmap: ImageBitmap): Promise<PreparedPicture['thumbn
   return { bytes, type: bytes.type, ...size };
 }
 
-function thumbHashOf(bitmap: ImageBitmap): string {
+export function thumbHashOf(bitmap: ImageBitmap): string {
   const size = fitWithin(bitmap.width, bitmap.height, THUMBHASH_PIXELS);
   const canvas = draw(bitmap, size.width, size.height);
   const pixels = canvas.getContext('2d')?.getImageData(0, 0, size.width, size.height);

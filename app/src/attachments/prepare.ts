@@ -3,6 +3,7 @@ import { encryptFile, newFileKey } from './file-cipher.ts';
 import { attachmentName, attachmentType, kindOf } from './file-facts.ts';
 import type { PendingBlob } from './pending-store.ts';
 import { preparePicture } from './picture.ts';
+import { prepareVideo } from './video.ts';
 
 /** One chosen file, encrypted and described: its entry for the message and the blobs to upload. */
 export interface PreparedAttachment {
@@ -35,6 +36,33 @@ export async function prepareAttachment(
   const name = attachmentName(file.name);
   const type = attachmentType(file.type);
   const picture = kindOf(type) === 'image' ? await preparePicture(file, options.keepMetadata) : null;
+  const video = type.startsWith('video/') ? await prepareVideo(file) : null;
+  if (video) {
+    const [main, poster] = [await encrypted(file), await encrypted(video.thumbnail.bytes)];
+    const entry: AttachmentEntry = {
+      kind: 'video',
+      cipher: ATTACHMENT_CIPHER,
+      blob: main.blob,
+      key: main.key,
+      size: main.size,
+      chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
+      type,
+      name,
+      width: video.width,
+      height: video.height,
+      thumbnail: {
+        blob: poster.blob,
+        key: poster.key,
+        size: poster.size,
+        type: video.thumbnail.type,
+        width: video.thumbnail.width,
+        height: video.thumbnail.height,
+      },
+      thumbHash: video.thumbHash,
+    };
+    if (video.durationMs > 0) entry.durationMs = video.durationMs;
+    return { entry, blobs: [main.pending, poster.pending] };
+  }
   if (!picture) {
     const sealed = await encrypted(file);
     const entry: AttachmentEntry = {

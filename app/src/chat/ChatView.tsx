@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { useDeviceSession, type TailMessage } from '../session/index.ts';
 import { membershipEndedText, senderName, type ChatInfo } from './chat-info.ts';
 import { Composer, type ComposerMode } from './Composer.tsx';
@@ -8,7 +8,7 @@ import type { ChatState, ConversationModel } from './conversation-model.ts';
 import { excerpt } from './message-text.ts';
 import { MessageList, type ListContext } from './MessageList.tsx';
 import { ComposerPlaceholder, MessagesPreview } from './MessagesPreview.tsx';
-import { firstUnreadId } from './rows.ts';
+import { nextOpeningAnchor, type OpeningAnchor } from './opening-anchor.ts';
 import { typingSentence, type TypingModel } from './typing-model.ts';
 import type { ChatMessage } from './types.ts';
 import { useStore } from '../lib/use-store.ts';
@@ -74,7 +74,8 @@ function OpenChat(props: {
   const [deleting, setDeleting] = useState<ChatMessage | null>(null);
   // Stable: the dialog's effect depends on it (a new one each render would reopen the dialog).
   const stopDeleting = useCallback(() => setDeleting(null), []);
-  const anchor = useOpeningAnchor(state, meId);
+  const area = useRef<HTMLDivElement>(null);
+  const anchor = useOpeningAnchor(state, meId, area);
 
   const context: ListContext = useMemo(
     () => ({
@@ -94,7 +95,7 @@ function OpenChat(props: {
   );
 
   return (
-    <div className="flex min-h-0 flex-1 flex-col">
+    <div ref={area} className="flex min-h-0 flex-1 flex-col">
       {anchor === null ? (
         <Opening preview={props.preview} meId={meId} info={info} />
       ) : state.messages.length === 0 && !state.hasOlder ? (
@@ -112,6 +113,8 @@ function OpenChat(props: {
             </div>
           )}
           <MessageList
+            // Placed again by a read position that arrived late: the list opens anew there.
+            key={anchor.unreadFromId ?? 'newest'}
             model={model}
             state={state}
             unreadFromId={anchor.unreadFromId}
@@ -154,29 +157,57 @@ function OpenChat(props: {
 }
 
 /**
- * Where the conversation opens, decided once: the first unread message, or (undefined) the
- * newest. With history on the device it is decided at once from what the device holds, as soon
- * as the read position is known too (local first: the history paints without waiting for the
- * server; messages the server brings next follow below). A device holding nothing yet (a new
+ * Where the conversation opens (`nextOpeningAnchor`): the first unread message, or (undefined)
+ * the newest. With history on the device it is decided at once from what the device holds, as
+ * soon as the read position is known too (local first: the history paints without waiting for
+ * the server; messages the server brings next follow below). A device holding nothing yet (a new
  * one) waits until the newest segment and the user document have the server's state or the
- * device is offline.
+ * device is offline; decided by "offline" alone, the read position still places it when it
+ * arrives before the person scrolled, typed or clicked in `area`.
  */
-function useOpeningAnchor(state: ChatState, meId: string): { unreadFromId: string | undefined } | null {
-  const [anchor, setAnchor] = useState<{ unreadFromId: string | undefined } | null>(null);
+function useOpeningAnchor(
+  state: ChatState,
+  meId: string,
+  area: RefObject<HTMLElement | null>,
+): OpeningAnchor | null {
+  const [anchor, setAnchor] = useState<OpeningAnchor | null>(null);
   // Whether the device held history when the model was ready (loaded from storage), decided once:
   // messages that arrived from the network since do not open the view before it has settled.
   const [heldAtReady, setHeldAtReady] = useState<boolean | null>(null);
   const held = heldAtReady ?? (state.ready ? state.messages.length > 0 : null);
   if (heldAtReady === null && held !== null) setHeldAtReady(held);
-  const hasLocal = held === true && state.messages.length > 0;
-  // With history here it opens at once, but only once the read position is known (on a new device
-  // the session's segment is often synced before the user document: it would open at the newest).
-  if (anchor === null && (state.settled || (hasLocal && state.readKnown))) {
-    const decided = { unreadFromId: firstUnreadId(state.messages, state.readPosition, meId) };
-    setAnchor(decided);
-    return decided;
-  }
-  return anchor;
+  const interacted = useInteracted(area, anchor?.provisional === true);
+  const next = nextOpeningAnchor(
+    anchor,
+    {
+      settled: state.settled,
+      synced: state.synced,
+      readKnown: state.readKnown,
+      hasLocal: held === true && state.messages.length > 0,
+      messages: state.messages,
+      readPosition: state.readPosition,
+    },
+    meId,
+    interacted,
+  );
+  if (next !== anchor) setAnchor(next);
+  return next;
+}
+
+/** Whether the person scrolled, typed, clicked or touched inside `area` while `watching`. */
+function useInteracted(area: RefObject<HTMLElement | null>, watching: boolean): boolean {
+  const [interacted, setInteracted] = useState(false);
+  useEffect(() => {
+    const element = area.current;
+    if (!watching || !element) return;
+    const events = ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const;
+    const seen = (): void => setInteracted(true);
+    for (const type of events) element.addEventListener(type, seen, { capture: true, passive: true });
+    return () => {
+      for (const type of events) element.removeEventListener(type, seen, { capture: true });
+    };
+  }, [area, watching]);
+  return interacted;
 }
 
 function TypingLine(props: { typing: TypingModel; info: ChatInfo }) {

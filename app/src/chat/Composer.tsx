@@ -9,6 +9,7 @@ import {
   type KeyboardEvent,
 } from 'react';
 import { attachmentsProblem } from '../attachments/file-facts.ts';
+import { maxFileBytes } from '../attachments/operator-limits.ts';
 import { AttachButton, ChosenFiles } from './ChosenFiles.tsx';
 import type { ConversationModel } from './conversation-model.ts';
 import { excerpt } from './message-text.ts';
@@ -91,7 +92,7 @@ export function Composer(props: {
   const addFiles = (chosen: readonly File[]) => {
     if (editing || chosen.length === 0) return;
     const next = [...files, ...chosen];
-    const refused = attachmentsProblem(next);
+    const refused = attachmentsProblem(next, maxFileBytes());
     setProblem(refused);
     if (!refused) setFiles(next);
   };

@@ -1,10 +1,12 @@
 import type { AttachmentEntry } from '@messenjo/shared';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { PendingFacts } from '../attachments/attachment-outbox.ts';
 import { openAttachment } from '../attachments/blob-download.ts';
 import { fitWithin, formatBytes } from '../attachments/file-facts.ts';
 import { placeholderUrl } from '../attachments/placeholder.ts';
+import { PictureViewer } from './PictureViewer.tsx';
 import { useAttachmentUrl } from './use-attachment-url.ts';
+import { VideoBox } from './VideoBox.tsx';
 
 /** A picture's box in the timeline, at most this wide or tall (CSS pixels). */
 const PICTURE_BOX = 280;
@@ -20,27 +22,41 @@ export function MessageAttachments(props: {
   attachments: readonly AttachmentEntry[];
   upload: PendingFacts | undefined;
 }) {
-  const [viewing, setViewing] = useState<AttachmentEntry | null>(null);
+  const [viewing, setViewing] = useState<number | null>(null);
+  const pictures = props.attachments.filter(isBoxedPicture);
   return (
     <div className="mb-1 flex flex-col gap-1" data-testid="attachments">
       {props.attachments.map((entry) =>
-        entry.kind === 'image' && entry.width && entry.height ? (
+        isBoxedPicture(entry) ? (
           <PictureBox
             key={entry.blob}
             meId={props.meId}
             entry={entry}
             uploading={props.upload !== undefined}
-            onOpen={() => setViewing(entry)}
+            onOpen={() => setViewing(pictures.indexOf(entry))}
           />
+        ) : entry.kind === 'video' && entry.width && entry.height ? (
+          <VideoBox key={entry.blob} meId={props.meId} entry={entry} uploading={props.upload !== undefined} />
         ) : (
           <FileRow key={entry.blob} meId={props.meId} entry={entry} uploading={props.upload !== undefined} />
         ),
       )}
       {props.upload && <UploadState facts={props.upload} />}
-      {viewing && <PictureViewer meId={props.meId} entry={viewing} onClose={() => setViewing(null)} />}
+      {viewing !== null && (
+        <PictureViewer
+          meId={props.meId}
+          pictures={pictures}
+          start={viewing}
+          onClose={() => setViewing(null)}
+        />
+      )}
     </div>
   );
 }
+
+/** A picture with its size known: shown in its box and opened in the viewer. */
+const isBoxedPicture = (entry: AttachmentEntry): boolean =>
+  entry.kind === 'image' && Boolean(entry.width) && Boolean(entry.height);
 
 function UploadState(props: { facts: PendingFacts }) {
   const { facts } = props;
@@ -92,68 +108,6 @@ function PictureBox(props: { meId: string; entry: AttachmentEntry; uploading: bo
         <img src={thumb.url} alt={entry.name} className="absolute inset-0 h-full w-full object-cover" />
       )}
     </button>
-  );
-}
-
-/** The full picture over the page: Escape or the close button closes it; zoom in and out. */
-function PictureViewer(props: { meId: string; entry: AttachmentEntry; onClose: () => void }) {
-  const { entry, onClose } = props;
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [zoom, setZoom] = useState(1);
-  const picture = useAttachmentUrl(props.meId, entry, entry.type);
-  useEffect(() => {
-    const element = dialog.current;
-    element?.showModal();
-    return () => element?.close();
-  }, []);
-  return (
-    <dialog
-      ref={dialog}
-      onClose={onClose}
-      aria-label={entry.name}
-      className="m-0 h-full max-h-none w-full max-w-none bg-black/90 p-0 text-white"
-      data-testid="picture-viewer"
-    >
-      <div className="flex items-center gap-2 p-2">
-        <span className="min-w-0 flex-1 truncate text-sm" dir="auto">
-          {entry.name}
-        </span>
-        <button
-          type="button"
-          className="rounded px-3 py-1"
-          onClick={() => setZoom((z) => Math.max(1, z / 2))}
-        >
-          Zoom out
-        </button>
-        <button
-          type="button"
-          className="rounded px-3 py-1"
-          onClick={() => setZoom((z) => Math.min(8, z * 2))}
-        >
-          Zoom in
-        </button>
-        <button type="button" className="rounded px-3 py-1" onClick={onClose} aria-label="Close picture">
-          ✕
-        </button>
-      </div>
-      <div className="h-[calc(100%-3rem)] overflow-auto">
-        {picture.state === 'ready' && (
-          <img
-            src={picture.url}
-            alt={entry.name}
-            data-testid="full-picture"
-            style={{ width: `${zoom * 100}%`, maxWidth: zoom === 1 ? '100%' : 'none' }}
-            className="mx-auto h-auto object-contain"
-          />
-        )}
-        {picture.state === 'loading' && <p className="p-4 text-center">Loading…</p>}
-        {picture.state === 'failed' && (
-          <p className="p-4 text-center" role="alert">
-            {picture.problem}
-          </p>
-        )}
-      </div>
-    </dialog>
   );
 }
 

@@ -76,7 +76,8 @@ export function MessageList(props: {
     if (armed && topInView.current) void loadOlder();
   }, [armed, loadOlder]);
 
-  // Read while the newest messages are on screen in a focused, visible window.
+  // Read while the newest messages are on screen in a focused, visible window; again once the read
+  // position is known (nothing is marked read before it is: ConversationModel.markRead).
   const canWrite = context.info.canWrite;
   useEffect(() => {
     if (!atBottom) return;
@@ -90,7 +91,7 @@ export function MessageList(props: {
       window.removeEventListener('focus', mark);
       document.removeEventListener('visibilitychange', mark);
     };
-  }, [atBottom, state.messages, model, canWrite]);
+  }, [atBottom, state.messages, state.readKnown, model, canWrite]);
 
   // What I send shows at the bottom, wherever I had scrolled to.
   const newest = state.messages.at(-1);

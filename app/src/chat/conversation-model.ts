@@ -36,10 +36,14 @@ export interface ChatState {
    * all there is for now): the moment to decide where the conversation opens.
    */
   settled: boolean;
+  /** The newest segment and the user document hold the server's state (`settled` without the offline cut-off). */
+  synced: boolean;
   /**
    * This user's read position is known: the user document has the server's state, or the device
-   * held a copy it had synced before (what was read up to then), or the device is offline. With
-   * history on the device this is enough to open at once, at the first unread message.
+   * held a copy it had synced before (what was read up to then). With history on the device this
+   * is enough to open at once, at the first unread message. Being offline does not make it known
+   * (the view may open on `settled`, but the read position it finds later may still place it), and
+   * nothing is marked read before it is: a read position written first would race the real one.
    */
   readKnown: boolean;
   /** Older segments exist that are not loaded yet. */
@@ -62,6 +66,7 @@ export interface ConversationModelOptions {
 const EMPTY: ChatState = {
   ready: false,
   settled: false,
+  synced: false,
   readKnown: false,
   messages: [],
   readers: new Map(),
@@ -208,7 +213,8 @@ export class ConversationModel {
     return {
       ready: this.ready,
       settled: this.ready && (cutOff || (newestSettled && readFacts.synced)),
-      readKnown: this.ready && (cutOff || readFacts.synced || readFacts.syncedBefore),
+      synced: this.ready && newestSettled && readFacts.synced,
+      readKnown: this.ready && (readFacts.synced || readFacts.syncedBefore),
       messages: withStatus,
       readers: sameReaders(previous.readers, readers) ? previous.readers : readers,
       hasOlder: oldest !== undefined && oldest > 0,
@@ -323,9 +329,11 @@ export class ConversationModel {
    * nothing changed.
    */
   markRead(receipt: boolean): void {
-    const { messages } = this.state.get();
+    const { messages, readKnown } = this.state.get();
     const newest = messages.at(-1);
-    if (!newest || !this.userDoc || newest.pending) return;
+    // Before the read position is known, "read up to the newest" would race the real one (a
+    // concurrent set in the user document: either may win) and lose what the person had not read.
+    if (!newest || !this.userDoc || newest.pending || !readKnown) return;
     const position: ReadPosition = { segment: newest.segment, messageId: newest.id, at: Date.now() };
     const current = userDocOf(this.userDoc).readPositions.get(this.conversationId);
     if (current === undefined || this.isAfter(position, current))

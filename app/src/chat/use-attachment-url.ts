@@ -1,6 +1,6 @@
 import type { EncryptedBlobRef } from '@messenjo/shared';
 import { useEffect, useState } from 'react';
-import { openAttachment } from '../attachments/blob-download.ts';
+import { AttachmentUnavailableError, openAttachment } from '../attachments/blob-download.ts';
 
 export type AttachmentUrl =
   { state: 'loading' } | { state: 'ready'; url: string } | { state: 'failed'; problem: string };
@@ -8,16 +8,19 @@ export type AttachmentUrl =
 /**
  * An object URL of a decrypted file (a thumbnail, a picture in the viewer) while the component is
  * mounted; the bytes are fetched (or taken from the device's cache) and decrypted in
- * attachments/, never here. Null `ref`: nothing to fetch yet (still uploading).
+ * attachments/, never here. Null `ref`: nothing to fetch yet (still uploading). Offline, a file
+ * not on the device fails at once with a sentence, and is tried again when the network returns.
  */
 export function useAttachmentUrl(userId: string, ref: EncryptedBlobRef | null, type: string): AttachmentUrl {
   // Keyed by the blob it is for: another blob shows as loading until its own result arrives.
   const [result, setResult] = useState<{ blob: string; value: AttachmentUrl } | null>(null);
   const blob = ref?.blob;
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (!ref) return;
     let live = true;
     let url: string | undefined;
+    const retry = () => setAttempt((n) => n + 1);
     openAttachment(userId, ref, type).then(
       (file) => {
         if (!live) return;
@@ -25,20 +28,23 @@ export function useAttachmentUrl(userId: string, ref: EncryptedBlobRef | null, t
         setResult({ blob: ref.blob, value: { state: 'ready', url } });
       },
       (error: unknown) => {
-        if (live)
-          setResult({
-            blob: ref.blob,
-            value: { state: 'failed', problem: error instanceof Error ? error.message : String(error) },
-          });
+        if (!live) return;
+        if (error instanceof AttachmentUnavailableError && error.offline)
+          window.addEventListener('online', retry, { once: true });
+        setResult({
+          blob: ref.blob,
+          value: { state: 'failed', problem: error instanceof Error ? error.message : String(error) },
+        });
       },
     );
     return () => {
       live = false;
+      window.removeEventListener('online', retry);
       if (url) URL.revokeObjectURL(url);
     };
     // The blob id names the bytes: a new ref object with the same id is the same file.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [userId, blob, type]);
+  }, [userId, blob, type, attempt]);
   return result !== null && result.blob === blob ? result.value : LOADING;
 }
 

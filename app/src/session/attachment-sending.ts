@@ -1,6 +1,7 @@
 import { ATTACHMENT_ROUTES, newMessageId } from '@messenjo/shared';
 import { AttachmentOutbox } from '../attachments/attachment-outbox.ts';
 import { attachmentsProblem } from '../attachments/file-facts.ts';
+import { maxFileBytes } from '../attachments/operator-limits.ts';
 import { PendingAttachmentStore, type PendingAttachmentMessage } from '../attachments/pending-store.ts';
 import { prepareAttachment } from '../attachments/prepare.ts';
 import { uploadBlob } from '../attachments/tus-upload.ts';
@@ -94,7 +95,7 @@ export class AttachmentSending {
     replyTo?: string;
     keepMetadata: boolean;
   }): Promise<void> {
-    const problem = attachmentsProblem(input.files, this.options.maxFileBytes);
+    const problem = attachmentsProblem(input.files, this.options.maxFileBytes ?? maxFileBytes());
     if (problem) throw new Error(problem);
     const prepared = [];
     for (const file of input.files)

@@ -17,6 +17,7 @@ import { ApiError } from '../api/client.ts';
 import { FakeSocket } from '../sync/socket/fake-socket.ts';
 import { MemoryPersistence, SyncClient } from '../sync/index.ts';
 import { DeviceSession } from './device-session.ts';
+import { forgetPendingRenames } from './pending-renames.ts';
 import { deleteLocalData, LocalDb, localDbName } from './local-index/local-db.ts';
 
 const ME = 'u_me';
@@ -298,6 +299,21 @@ describe('DeviceSession', () => {
     expect(published - before).toBeLessThan(count / 2);
     await session.dispose();
     await deleteLocalData(ME);
+  });
+
+  it('counts a group rename waiting to be sent as unsent, beside the documents’ changes', () => {
+    const { session } = device(answers);
+    const heard = vi.fn();
+    const stop = session.unsent.subscribe(heard);
+    expect(session.unsent.get()).toBe(0);
+    // Offline (never started): the rename waits.
+    session.renames.rename('c_group', 'Trip to Lisbon');
+    expect(session.unsent.get()).toBe(1);
+    session.pendingTotal.set(2);
+    expect(session.unsent.get()).toBe(3);
+    expect(heard).toHaveBeenCalledTimes(2);
+    stop();
+    forgetPendingRenames(ME);
   });
 
   it('removes the user’s data from the device on sign-out', async () => {

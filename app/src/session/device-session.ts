@@ -79,6 +79,20 @@ export class DeviceSession {
   readonly search: MessageSearch;
   /** Group renames accepted offline, sent when the server is reachable (pending-renames.ts). */
   readonly renames: PendingRenames;
+  /**
+   * Everything made on this device that the server has not stored yet: the documents' changes
+   * (`pendingTotal`) and the waiting group renames. The warnings before closing the tab and
+   * before signing out read it: either would leave them unsent (or, signing out, lose them).
+   */
+  readonly unsent = {
+    get: (): number => this.pendingTotal.get() + this.renames.pending.get().size,
+    subscribe: (listener: () => void): (() => void) => {
+      const stops = [this.pendingTotal.subscribe(listener), this.renames.pending.subscribe(listener)];
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+  };
 
   private readonly people: Profiles;
   private readonly end: SessionEnd;

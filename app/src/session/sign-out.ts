@@ -18,7 +18,7 @@ export async function signOutOfDevice(
   endServerSession: () => Promise<void>,
   confirm: (message: string) => boolean = (message) => window.confirm(message),
 ): Promise<boolean> {
-  const warning = unsentWarning(session.pendingTotal.get());
+  const warning = unsentWarning(session.unsent.get());
   if (warning !== null && !confirm(warning)) return false;
   await session.disposeForWipe();
   await deleteLocalData(session.userId).catch((error: unknown) =>

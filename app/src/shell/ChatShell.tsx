@@ -73,7 +73,7 @@ export function ChatShell(props: {
     void askForPersistentStorage();
   }, []);
   // A warning before the tab closes while something is unsent (armed only then).
-  useEffect(() => warnBeforeUnloadWhileUnsent(session.pendingTotal), [session]);
+  useEffect(() => warnBeforeUnloadWhileUnsent(session.unsent), [session]);
   // New messages while the page is hidden become OS notifications (the service worker shows them).
   useEffect(() => notifyInBackground(session), [session]);
   // The other screens' code loads once the list is shown, never ahead of it.

@@ -115,6 +115,30 @@ describe('sync client', () => {
     await client.stop();
   });
 
+  it("[CL4] knows on the next start that it held the server's state, also of a document with an empty log", async () => {
+    const name = `test-${++dbCount}`;
+    const first = setup(new IndexedDbPersistence(name));
+    first.client.start();
+    await first.client.open(DOC);
+    await online(first.sockets[0]!, 0);
+    expect(first.client.facts(DOC)).toMatchObject({ synced: true, syncedBefore: true });
+    await first.client.stop();
+
+    // The next start, the server not answering yet: the device holds a copy, not nothing.
+    const again = setup(new IndexedDbPersistence(name));
+    again.client.start();
+    await again.client.open(DOC);
+    expect(again.client.facts(DOC)).toMatchObject({ synced: false, syncedBefore: true });
+    await again.client.stop();
+
+    // A device that never heard the server's answer does not claim it.
+    const fresh = setup();
+    fresh.client.start();
+    await fresh.client.open(DOC);
+    expect(fresh.client.facts(DOC)).toMatchObject({ synced: false, syncedBefore: false });
+    await fresh.client.stop();
+  });
+
   it('[CL2] reconnects with exponential, capped, jittered backoff', () => {
     expect(reconnectDelayMs(0, () => 1)).toBe(250);
     expect(reconnectDelayMs(0, () => 0)).toBe(125);

@@ -126,7 +126,9 @@ export function attachmentsContract(open: () => Promise<ScratchDatabase>): void 
         blobId: 'a'.repeat(64),
         length: 4_000,
       });
+      expect(await store.usage(ann)).toBe(4_000);
       await upload(ann, randomBytes(4_000));
+      expect(await store.usage(ann)).toBe(8_000);
       const refused = await attachments
         .beginUpload({
           uploadId: 'b',

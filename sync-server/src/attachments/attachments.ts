@@ -1,4 +1,4 @@
-import { isBlobId } from '@messenjo/shared';
+import { isBlobId, type AttachmentLimitsResponse } from '@messenjo/shared';
 import type { ReadStream } from 'node:fs';
 import { DomainError } from '../domain-error.ts';
 import type { Logger } from '../logger.ts';
@@ -134,6 +134,16 @@ export class Attachments {
     return upload;
   }
 
+  /** The operator's limits and what the user uses of her quota (`GET /api/attachments/limits`). */
+  async limitsFor(userId: string): Promise<AttachmentLimitsResponse> {
+    const { config, store } = this.deps;
+    return {
+      maxFileBytes: config.maxFileBytes,
+      quotaBytes: config.quotaBytes,
+      usedBytes: await store.usage(userId),
+    };
+  }
+
   /** The user's upload in progress; another user's or a finished one is not found. */
   async ownUpload(uploadId: string, userId: string): Promise<PendingUpload> {
     const upload = await this.deps.store.upload(uploadId);
@@ -186,8 +196,8 @@ export class Attachments {
     return { size: blob.size };
   }
 
-  read(blobId: string): ReadStream {
-    return this.deps.files.read(blobId);
+  read(blobId: string, range?: { start: number; end: number }): ReadStream {
+    return this.deps.files.read(blobId, range);
   }
 
   /**

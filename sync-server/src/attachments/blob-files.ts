@@ -53,8 +53,9 @@ export class BlobFiles {
     rmSync(this.pathOf(blobId), { force: true });
   }
 
-  read(blobId: string): ReadStream {
-    return createReadStream(this.pathOf(blobId));
+  /** The blob's bytes, or those from `start` to `end` (both included) for a range request. */
+  read(blobId: string, range?: { start: number; end: number }): ReadStream {
+    return createReadStream(this.pathOf(blobId), range);
   }
 }
 

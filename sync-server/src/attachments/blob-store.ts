@@ -33,7 +33,7 @@ export interface BlobStore {
   reserveUpload(upload: PendingUpload, quotaBytes: number): Promise<boolean>;
   upload(uploadId: string): Promise<PendingUpload | undefined>;
   dropUpload(uploadId: string): Promise<void>;
-  /** Bytes of the distinct blobs the user uploaded (her quota's use; uploads in progress aside). */
+  /** Her quota's use: bytes of the distinct blobs the user uploaded plus the declared lengths of her uploads in progress. */
   usage(userId: string): Promise<number>;
   /**
    * Records a finished, verified upload: the blob (new ones unreferenced from `now`; a blob
@@ -136,8 +136,9 @@ export class SqlBlobStore implements BlobStore {
     await this.db.run('DELETE FROM uploads WHERE id = ?', [uploadId]);
   }
 
-  usage(userId: string): Promise<number> {
-    return storedBytes(this.db, userId);
+  async usage(userId: string): Promise<number> {
+    // Two reads, no transaction: a figure to show; the quota itself is checked in reserveUpload's.
+    return (await storedBytes(this.db, userId)) + (await pendingBytes(this.db, userId));
   }
 
   finishUpload(upload: PendingUpload, size: number, now: number): Promise<{ created: boolean }> {

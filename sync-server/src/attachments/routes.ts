@@ -10,6 +10,7 @@ import type { AppEnv } from '../http/env.ts';
 import { RateLimiter } from '../http/rate-limit.ts';
 import type { Logger } from '../logger.ts';
 import type { Attachments } from './attachments.ts';
+import { blobEtag, ifRangeAllows, noneMatchHits, parseRange } from './byte-range.ts';
 import { createTusServer } from './tus-uploads.ts';
 import { inEnvelope } from './tus-responses.ts';
 
@@ -17,8 +18,16 @@ import { inEnvelope } from './tus-responses.ts';
 const UPLOAD_BURST = 40;
 const UPLOADS_PER_SECOND = 1;
 
+/**
+ * Downloads a person may make: a timeline scrolled through a year of pictures at once (each a
+ * thumbnail), then five a second. Per process, like every limiter here (docs/attachments.md).
+ */
+const DOWNLOAD_BURST = 200;
+const DOWNLOADS_PER_SECOND = 5;
+
 const UPLOADS_PREFIX = ATTACHMENT_ROUTES.uploads.replace(/^\/api/, '');
 const BLOBS_PREFIX = ATTACHMENT_ROUTES.blobs.replace(/^\/api/, '');
+const LIMITS_PATH = ATTACHMENT_ROUTES.limits.replace(/^\/api/, '');
 
 function readLength(header: string | undefined): number {
   if (header === undefined || !/^\d{1,16}$/.test(header))
@@ -63,6 +72,7 @@ export function attachmentRoutes(options: {
   const { attachments, logger } = options;
   const routes = new Hono<AppEnv>();
   const startLimit = new RateLimiter(UPLOAD_BURST, UPLOADS_PER_SECOND, options.now);
+  const downloadLimit = new RateLimiter(DOWNLOAD_BURST, DOWNLOADS_PER_SECOND, options.now);
   // The id a creation request reserved, for tus's naming function (the same Request object).
   const reserved = new WeakMap<Request, string>();
   const tus = createTusServer({
@@ -104,20 +114,46 @@ export function attachmentRoutes(options: {
     return inEnvelope(response, logger, c.get('requestId'));
   });
 
+  routes.get(LIMITS_PATH, async (c) => {
+    const { user } = requireUser(c);
+    return c.json(await attachments.limitsFor(user.id));
+  });
+
   routes.get(`${BLOBS_PREFIX}/:id`, async (c) => {
     const { user } = requireUser(c);
+    // Counted before the blob is looked up: probing for blobs costs the same as fetching them.
+    downloadLimit.take(user.id, 'downloads');
     const blobId = c.req.param('id');
     const { size } = await attachments.blobFor(user.id, blobId);
-    const body = Readable.toWeb(attachments.read(blobId)) as unknown as ReadableStream;
-    return new Response(body, {
-      headers: {
-        'Content-Type': 'application/octet-stream',
-        'Content-Length': String(size),
-        // Content-addressed ciphertext: it never changes, but only this signed-in person may keep it.
-        'Cache-Control': 'private, max-age=31536000, immutable',
-        'Content-Disposition': 'attachment',
-      },
+    const etag = blobEtag(blobId);
+    const headers: Record<string, string> = {
+      ETag: etag,
+      'Accept-Ranges': 'bytes',
+      // Content-addressed ciphertext: it never changes, but only this signed-in person may keep it.
+      'Cache-Control': 'private, max-age=31536000, immutable',
+    };
+    if (noneMatchHits(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+    const asked = ifRangeAllows(c.req.header('if-range'), etag)
+      ? parseRange(c.req.header('range'), size)
+      : ({ kind: 'whole' } as const);
+    if (asked.kind === 'refused')
+      return c.json(new AppError(416, 'range_not_satisfiable', asked.reason, 'Range').toBody(), 416, {
+        ...headers,
+        'Content-Range': `bytes */${size}`,
+      });
+    const range = asked.kind === 'range' ? asked.range : undefined;
+    const length = range ? range.end - range.start + 1 : size;
+    Object.assign(headers, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(length),
+      'Content-Disposition': 'attachment',
+      ...(range ? { 'Content-Range': `bytes ${range.start}-${range.end}/${size}` } : {}),
     });
+    const status = range ? 206 : 200;
+    // HEAD (routed here by Hono) answers the headers alone; no file is opened.
+    if (c.req.raw.method === 'HEAD') return c.body(null, status, headers);
+    const body = Readable.toWeb(attachments.read(blobId, range)) as unknown as ReadableStream;
+    return new Response(body, { status, headers });
   });
 
   return routes;

@@ -26,7 +26,7 @@ interface Envelope {
  * `cluster` handlers when the message arrives, a few milliseconds later and asynchronously to
  * the request. Each process runs each event once: its own are skipped when Redis echoes them.
  * A message lost while Redis is down is covered by what the processes re-read when it is back
- * (`ClusterSync`'s catch-up, the write-permission caches dropped).
+ * (the backstop's round, `backstop.ts`: write-permission caches dropped, sessions and memberships read again).
  */
 export class ClusterEventBus implements EventBus {
   readonly processId = randomUUID();

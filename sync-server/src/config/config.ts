@@ -40,6 +40,8 @@ export interface Config {
   database: DatabaseConfig;
   /** REDIS_URL (with DATABASE_URL only): the bus between server processes; unset, events stay in this process. */
   redisUrl: URL | undefined;
+  /** CLUSTER_BACKSTOP_MS (with REDIS_URL): how often each process checks the store for updates a lost relay did not bring. */
+  clusterBackstopMs: number;
   /** Web Push: the push services allowed, the VAPID subject (src/push/config.ts). */
   push: PushConfig;
   /** Attachments: the file size limit, the per-user quota, the grace period (src/attachments/config.ts). */
@@ -123,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
     // Several processes share one PostgreSQL; a SQLite file is one process, which needs no bus.
     throw new ConfigError('REDIS_URL', 'needs DATABASE_URL (the processes Redis joins share one PostgreSQL)');
   }
+  const clusterBackstopMs = readPositiveInt(env, 'CLUSTER_BACKSTOP_MS', 3000);
   const push = readPushConfig(env);
   const attachments = readAttachmentsConfig(env);
   ensureWritableDir('DATA_DIR', dataDir);
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { staticDir: string
     accounts,
     database,
     redisUrl,
+    clusterBackstopMs,
     push,
     attachments,
   };

@@ -4,6 +4,7 @@ import { DomainError } from '../domain-error.ts';
 import { silentLogger } from '../logger.ts';
 import type { AppEnv } from './env.ts';
 import { createErrorHandler } from './error-handler.ts';
+import { RateLimiter } from './rate-limit.ts';
 
 function appThrowing(error: unknown): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -41,6 +42,23 @@ describe('onError', () => {
     const response = await appThrowing(new DomainError(code, 'refused')).request('/');
     expect(response.status).toBe(status);
     expect(await response.json()).toEqual({ error: { code, message: 'refused' } });
+  });
+
+  it('tells a rate-limited client when to try again (Retry-After)', async () => {
+    const limiter = new RateLimiter(1, 0.5, () => 0);
+    limiter.take('ann', 'tries');
+    let refusal: unknown;
+    try {
+      limiter.take('ann', 'tries');
+    } catch (err) {
+      refusal = err;
+    }
+    const response = await appThrowing(refusal).request('/');
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('2');
+    expect(await response.json()).toEqual({
+      error: { code: 'rate_limited', message: 'Too many tries; try again in 2 s' },
+    });
   });
 
   it('answers an unknown error with a generic 500 that leaks nothing', async () => {

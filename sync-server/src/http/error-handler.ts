@@ -4,11 +4,13 @@ import { DomainError } from '../domain-error.ts';
 import type { Logger } from '../logger.ts';
 import { AppError } from './app-error.ts';
 import type { AppEnv } from './env.ts';
+import { RateLimitedError } from './rate-limit.ts';
 import { HTTP_STATUS_OF_CODE } from './error-status.ts';
 
 /** Maps every thrown error to the JSON envelope. Unknown errors are logged and reported as a generic 500. */
 export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (err, c) => {
+    if (err instanceof RateLimitedError) c.header('Retry-After', String(err.retryAfterSeconds));
     if (err instanceof AppError) return c.json(err.toBody(), err.status);
     if (err instanceof DomainError) {
       // A refusal of the domain (social graph, accounts, pictures): the code decides the status.

@@ -48,4 +48,5 @@ export const HTTP_STATUS_OF_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   attachment_hash_mismatch: 422,
   upload_not_found: 404,
   blob_not_found: 404,
+  range_not_satisfiable: 416,
 };

@@ -1,5 +1,15 @@
 import { AppError } from './app-error.ts';
 
+/** A 429 that knows when to try again: `onError` sends it as `Retry-After` (RFC 9110 §10.2.3). */
+export class RateLimitedError extends AppError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super(429, 'rate_limited', message);
+  }
+}
+
 /**
  * A token bucket per key (a user id, an address): `capacity` requests at once, refilled at
  * `refillPerSecond`. In memory, per process; buckets of idle keys are dropped as they refill.
@@ -25,7 +35,7 @@ export class RateLimiter {
     if (bucket.tokens < 1) {
       this.buckets.set(key, bucket);
       const waitSeconds = Math.ceil((1 - bucket.tokens) / this.refillPerSecond);
-      throw new AppError(429, 'rate_limited', `Too many ${what}; try again in ${waitSeconds} s`);
+      throw new RateLimitedError(waitSeconds, `Too many ${what}; try again in ${waitSeconds} s`);
     }
     bucket.tokens -= 1;
     if (bucket.tokens >= this.capacity - 1 && this.buckets.size > 10_000) this.buckets.delete(key);

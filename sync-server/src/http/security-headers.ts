@@ -27,6 +27,7 @@ function build(origin: URL): MiddlewareHandler<AppEnv> {
       scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
       styleSrc: ["'self'"],
       imgSrc: ["'self'", 'data:', 'blob:'],
+      mediaSrc: ["'self'", 'blob:'],
       fontSrc: ["'self'"],
       connectSrc: ["'self'", socketOrigin],
       manifestSrc: ["'self'"],

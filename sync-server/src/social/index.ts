@@ -13,7 +13,7 @@ import { WritePermissions } from './write-permissions.ts';
 
 export interface Social {
   /** What the sync engine asks of the social graph (write access, audiences, list columns). */
-  policy: ConversationPolicy & { flush(): void };
+  policy: ConversationPolicy & { flush(): void; forgetWritePermissions(): void };
   users: UserDirectory;
   relationships: Relationships;
   groups: Groups;
@@ -67,6 +67,7 @@ export function createSocial(options: {
         options.onMessagesCommitted?.(columns);
       },
       flush: () => activity.flush(),
+      forgetWritePermissions: () => writable.forgetAll(),
     },
     users,
     relationships,

@@ -1,3 +1,4 @@
+import { ATTACHMENT_CIPHER, ATTACHMENT_LIMITS, type AttachmentEntry } from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
 import { createEventBus } from '../events/bus.ts';
 import { ListActivity } from './list-activity.ts';
@@ -37,4 +38,24 @@ describe('ListActivity.columns (the list’s last message)', () => {
     const text = '😀'.repeat(140);
     expect(activity().columns('c_1', message(text), 1).preview).toBe(text);
   });
+
+  it('a message of files only says what was sent, for the list and the push notification', () => {
+    const photos = { ...message(''), attachments: [photoEntry(), photoEntry()] };
+    expect(activity().columns('c_1', photos, 1).preview).toBe('2 photos');
+    const captioned = { ...message('the view'), attachments: [photoEntry()] };
+    expect(activity().columns('c_1', captioned, 1).preview).toBe('Photo: the view');
+  });
 });
+
+function photoEntry(): AttachmentEntry {
+  return {
+    kind: 'image',
+    cipher: ATTACHMENT_CIPHER,
+    blob: 'a'.repeat(64),
+    key: 'A'.repeat(43),
+    size: 10,
+    chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
+    type: 'image/png',
+    name: 'view.png',
+  };
+}

@@ -1,4 +1,10 @@
-import { describeSystemEntry, isSystemMessage, type MessageEntry, type SystemEntry } from '@messenjo/shared';
+import {
+  describeSystemEntry,
+  isSystemMessage,
+  messagePreviewText,
+  type MessageEntry,
+  type SystemEntry,
+} from '@messenjo/shared';
 import type { EventBus } from '../events/bus.ts';
 import type { ListColumns } from '../sync/store/list-columns.ts';
 import type { UserDirectory } from './user-directory.ts';
@@ -63,7 +69,7 @@ export class ListActivity {
 
   /** A system line reads with the names people have now ("Ann added Ben"), never raw ids. */
   private previewOf(entry: MessageEntry): string {
-    if (!isSystemMessage(entry)) return entry.text;
+    if (!isSystemMessage(entry)) return messagePreviewText(entry); // files only: "Photo", "3 files"…
     // A line not prepared here (written before a restart, then newest again) names "someone".
     return describeSystemEntry(entry.system, (id) => this.names.get(id) ?? 'someone');
   }

@@ -86,6 +86,11 @@ export class WritePermissions {
     } else if (conversations.delete(conversationId)) this.size--;
   }
 
+  /** Forgets every answer (the events that would have changed some may have been lost: Redis was down). */
+  forgetAll(): void {
+    this.clear();
+  }
+
   private clear(): void {
     this.byUser.clear();
     this.generations.clear();

@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import { Backstop } from '../cluster/backstop.ts';
+import { ClusterDocRelay } from '../cluster/doc-relay.ts';
 import type { Services } from '../services.ts';
 import { attachSyncSocket } from './socket/attach.ts';
 import { SyncHub, type SyncHubOptions } from './engine/hub.ts';
@@ -19,6 +21,9 @@ export function serveSync(
   publicUrl: () => URL,
   overrides: Partial<SyncHubOptions> = {},
 ): RunningSync {
+  const { cluster } = services;
+  // With REDIS_URL, the documents go between the processes too (`cluster/doc-relay.ts`).
+  const relay = cluster && new ClusterDocRelay(cluster.link, `${cluster.prefix}docs`, services.logger);
   const hub = new SyncHub({
     store: services.docStore,
     memberships: services.memberships,
@@ -27,12 +32,27 @@ export function serveSync(
     conversations: services.social.policy,
     attachments: services.attachments,
     presence: services.presence,
+    otherProcesses: relay,
     ...overrides,
   });
+  const stopRelay = relay?.listen(hub);
+  const backstop =
+    cluster &&
+    new Backstop({
+      hub,
+      link: cluster.link,
+      intervalMs: cluster.backstopMs,
+      liveSessions: async (userId) =>
+        new Set((await services.sessions.listForUser(userId)).map((session) => session.id)),
+      forgetWritePermissions: () => services.social.policy.forgetWritePermissions(),
+      logger: services.logger,
+    });
   const sync = attachSyncSocket(server, { hub, services, publicUrl });
   return {
     hub,
     async stop(drainMs) {
+      backstop?.stop();
+      stopRelay?.();
       sync.close();
       await hub.close();
       services.social.policy.flush();

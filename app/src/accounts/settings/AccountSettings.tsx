@@ -17,7 +17,7 @@ export function AccountSettings(props: { me: MeResponse }) {
       <AppearanceSection />
       <NotificationsSection />
       <DevicesSection />
-      <StorageSection />
+      <StorageSection userId={props.me.id} />
       <MethodsSection me={props.me} linkError={linkError} />
       <InvitesSection me={props.me} />
       <ExportSection me={props.me} />

@@ -6,13 +6,15 @@ import {
   type StorageUsage,
 } from '../../pwa/storage-usage.ts';
 import { Button } from '../../ui/Button.tsx';
+import { DownloadedFilesBudget } from './DownloadedFilesBudget.tsx';
 import { Section } from './Section.tsx';
 
 /**
  * What the app keeps on this device (every conversation, the app itself) and whether the browser
- * may clear it when space runs low; messages written offline live there until they are sent.
+ * may clear it when space runs low; messages written offline live there until they are sent; and
+ * how much of the files people sent it keeps.
  */
-export function StorageSection() {
+export function StorageSection(props: { userId: string }) {
   const [usage, setUsage] = useState<StorageUsage | null>(null);
   useEffect(() => {
     let live = true;
@@ -45,6 +47,7 @@ export function StorageSection() {
           <Button onClick={() => void askToKeepStorage().then(setUsage)}>Keep it on this device</Button>
         </div>
       )}
+      <DownloadedFilesBudget userId={props.userId} />
     </Section>
   );
 }

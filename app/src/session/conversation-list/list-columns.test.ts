@@ -154,6 +154,12 @@ describe('lastMessageOf', () => {
     expect(lastMessageOf([segment(0, [])], () => '')).toBeNull();
   });
 
+  it('says what a message of files only carries ("Photo", a file\'s name), never an empty line', () => {
+    const file = { kind: 'file', name: 'report.pdf' } as NonNullable<MessageEntry['attachments']>[number];
+    const m = { ...msg(ANN, ''), attachments: [file] };
+    expect(lastMessageOf([segment(0, [m])], () => '')?.preview).toBe('report.pdf');
+  });
+
   it('cuts a long message to the preview length', () => {
     expect(lastMessageOf([segment(0, [msg(ANN, 'é'.repeat(4000))])], () => '')?.preview).toHaveLength(140);
   });

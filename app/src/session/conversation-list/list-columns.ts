@@ -1,6 +1,7 @@
 import {
   describeSystemEntry,
   isSystemMessage,
+  messagePreviewText,
   SYSTEM_AUTHOR,
   type ConversationListEntry,
   type EditEntry,
@@ -138,7 +139,7 @@ export function lastMessageOf(
       if (segment.deletions.has(m.id)) continue;
       const text = isSystemMessage(m)
         ? describeSystemEntry(m.system, nameOf)
-        : (segment.edits.get(m.id)?.text ?? m.text);
+        : messagePreviewText({ text: segment.edits.get(m.id)?.text ?? m.text, attachments: m.attachments });
       return { id: m.id, authorId: m.author, preview: previewText(text), at: m.sentAt };
     }
   }

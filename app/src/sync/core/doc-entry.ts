@@ -16,6 +16,8 @@ export type DocState = 'loading' | 'idle' | 'subscribing' | 'synced' | 'denied';
 export class DocEntry {
   doc = new Y.Doc();
   seq = 0;
+  /** Held the server's state once, on this run or an earlier one (persistence.ts `syncedBefore`). */
+  syncedBefore = false;
   state: DocState = 'loading';
   /** Local updates not yet acked, by ref, in the order they were made. */
   readonly outbox = new Map<number, Uint8Array>();
@@ -53,6 +55,7 @@ export class DocEntry {
       FROM_STORAGE,
     );
     this.seq = stored.seq;
+    this.syncedBefore = stored.syncedBefore;
     this.adoptOutbox(stored.outbox);
     if (stored.carried) this.carried = stored.carried;
     if (stored.updates.length > 200)
@@ -107,6 +110,17 @@ export class DocEntry {
     this.seq = seq;
     this.persist((p) => p.setSeq(this.docId, seq));
     return first;
+  }
+
+  /**
+   * The server's state is here (a sync answer): recorded once, also for an empty log, so the next
+   * start knows the device holds a copy (the view opens from it without waiting for the server).
+   */
+  markSynced(): void {
+    if (this.syncedBefore) return;
+    this.syncedBefore = true;
+    const seq = this.seq;
+    this.persist((p) => p.setSeq(this.docId, seq));
   }
 
   /** Takes an update out of the outbox (acked, or dropped after a refusal); returns it. */
@@ -167,6 +181,7 @@ export class DocEntry {
     this.doc = new Y.Doc();
     for (const update of this.outbox.values()) Y.applyUpdate(this.doc, update, FROM_STORAGE);
     this.seq = 0;
+    this.syncedBefore = false;
     this.persist((p) => p.clearDoc(this.docId));
     old.destroy();
     return this.doc;

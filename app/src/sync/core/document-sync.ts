@@ -182,6 +182,7 @@ export class DocumentSync extends DeviceDocuments {
         if (!entry) return;
         Y.applyUpdate(entry.doc, frame.update, FROM_SERVER);
         this.setSeq(entry, frame.seq);
+        entry.markSynced();
         this.factsBook.setRefused(entry.docId, null);
         this.setState(entry, 'synced');
         // UP5: whatever was not acked goes out again, in the order it was made.

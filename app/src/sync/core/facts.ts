@@ -17,7 +17,7 @@ export interface DocFacts {
   readonly synced: boolean;
   /** The server will send nothing of it (no longer a member): what is here is all there is. */
   readonly denied: boolean;
-  /** Held a copy synced on an earlier run (its log position is known), before the server answers now. */
+  /** Held a copy synced on an earlier run (the server answered once), before the server answers now. */
   readonly syncedBefore: boolean;
   /** The last refusal of this device's changes to it, until it holds the server's state again. */
   readonly refused: CloseReason | DenyReason | null;
@@ -76,7 +76,7 @@ export class FactsBook {
         : (shared?.messageIds ?? NO_FACTS.pendingMessageIds),
       synced: entry.state === 'synced',
       denied: entry.state === 'denied',
-      syncedBefore: entry.seq > 0,
+      syncedBefore: entry.syncedBefore,
       refused: this.refused.get(entry.docId) ?? null,
     };
     const current = this.facts.get(entry.docId);

@@ -13,6 +13,11 @@ export interface OutboxEntry {
 export interface StoredDocState {
   updates: Uint8Array[];
   seq: number;
+  /**
+   * The device has held the server's state of this document once (subscribed and answered), also
+   * when its log was still empty (seq 0): what it holds is a copy, not nothing.
+   */
+  syncedBefore: boolean;
   /** Unacked local updates, each with its basis (POS2; absent in outboxes written before protocol 2). */
   outbox: OutboxEntry[];
   /** Changes to make again once the server's state is back (after a refusal: rebase.ts). */
@@ -25,6 +30,7 @@ export interface DocPersistence {
   appendUpdate(docId: string, update: Uint8Array): Promise<void>;
   /** Replaces every stored update of the document by one (its encoded state). */
   replaceUpdates(docId: string, state: Uint8Array): Promise<void>;
+  /** The log position the server gave (it also records that the device held the server's state). */
   setSeq(docId: string, seq: number): Promise<void>;
   addOutbox(
     docId: string,
@@ -52,6 +58,8 @@ interface UpdateRow {
 interface DocRow {
   docId: string;
   seq: number;
+  /** Written with every log position: the document was synced once (rows before it have seq > 0). */
+  synced?: true;
   carried?: string;
 }
 interface OutboxRow {
@@ -109,6 +117,7 @@ export class IndexedDbPersistence implements DocPersistence {
       const state: StoredDocState = {
         updates: updates.map((u) => u.update),
         seq: doc?.seq ?? 0,
+        syncedBefore: doc?.synced === true || (doc?.seq ?? 0) > 0,
         outbox: outbox.map((o) => ({ ref: o.ref, update: o.update, basis: o.basis, updateId: o.updateId })),
       };
       if (carry?.carried) state.carried = JSON.parse(carry.carried) as CarriedChanges;
@@ -143,7 +152,7 @@ export class IndexedDbPersistence implements DocPersistence {
   }
 
   setSeq(docId: string, seq: number): Promise<void> {
-    return this.putDoc({ docId, seq });
+    return this.putDoc({ docId, seq, synced: true });
   }
 
   addOutbox(
@@ -222,7 +231,7 @@ export class MemoryPersistence implements DocPersistence {
   private get(docId: string): StoredDocState {
     let state = this.docs.get(docId);
     if (!state) {
-      state = { updates: [], seq: 0, outbox: [] };
+      state = { updates: [], seq: 0, syncedBefore: false, outbox: [] };
       this.docs.set(docId, state);
     }
     return state;
@@ -234,6 +243,7 @@ export class MemoryPersistence implements DocPersistence {
     return Promise.resolve({
       updates: [...s.updates],
       seq: s.seq,
+      syncedBefore: s.syncedBefore,
       outbox: [...s.outbox],
       ...(carried ? { carried: structuredClone(carried) } : {}),
     });
@@ -247,7 +257,9 @@ export class MemoryPersistence implements DocPersistence {
     return Promise.resolve();
   }
   setSeq(docId: string, seq: number): Promise<void> {
-    this.get(docId).seq = seq;
+    const state = this.get(docId);
+    state.seq = seq;
+    state.syncedBefore = true;
     return Promise.resolve();
   }
   addOutbox(

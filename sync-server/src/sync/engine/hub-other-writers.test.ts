@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   appendMessage,
+  CLOSE_CODES,
   decodeServerFrame,
   encodeClientFrame,
   PROTOCOL_VERSION,
@@ -36,6 +37,9 @@ import { SyncHub } from './hub.ts';
 class Device {
   readonly frames: ServerFrame[] = [];
   readonly doc = new Y.Doc();
+  /** The close code the hub closed the socket with. */
+  closedWith: number | undefined;
+  readonly sessionId = `s_${Math.random()}`;
   constructor(
     hub: SyncHub,
     readonly userId: string,
@@ -50,9 +54,9 @@ class Device {
           if (decoded.frame.type === 'sync' || decoded.frame.type === 'update')
             Y.applyUpdate(this.doc, decoded.frame.update);
         },
-        close: () => {},
+        close: (code) => void (this.closedWith = code),
       },
-      { userId, sessionId: `s_${userId}_${Math.random()}` },
+      { userId, sessionId: this.sessionId },
     );
     this.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION });
   }
@@ -127,7 +131,7 @@ async function setup() {
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { hub, otherProcess, docId: segmentDocId(conv, 0), ann, ben };
+  return { hub, otherProcess, docId: segmentDocId(conv, 0), ann, ben, conv, db };
 }
 
 describe('the hub beside another writer of its documents', () => {
@@ -188,5 +192,54 @@ describe('the hub beside another writer of its documents', () => {
     await vi.waitFor(() => expect(ann.texts()).toEqual(['five', 'four', 'one', 'three', 'two']));
     const stored = await otherProcess.logAfter(docId, 0);
     expect(stored?.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('the backstop: a room behind the store reads what no relay brought, loaded or served from the log', async () => {
+    const { hub, otherProcess, docId, ann: annId, ben: benId } = await setup();
+    const ann = new Device(hub, annId);
+    ann.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
+    await vi.waitFor(() => expect(ann.order).toEqual(['sync']));
+    // Nothing written here yet: the room answered from the store and holds no document.
+    expect(hub.loadedDocCount).toBe(0);
+    const elsewhere = new Y.Doc();
+    const one = change(elsewhere, (d) => appendMessage(d, message(benId, 'one')));
+    await otherProcess.appendBatch([{ docId, data: one, userId: benId, newClients: [elsewhere.clientID] }]);
+    expect(await hub.catchUp()).toEqual({ held: 1, behind: 1 });
+    await vi.waitFor(() => expect(ann.texts()).toEqual(['one']));
+    await vi.waitFor(() => expect(ann.order).toContain('head 1'));
+
+    // Loaded now: the next lost relay is read after the room's head.
+    const two = change(elsewhere, (d) => appendMessage(d, message(benId, 'two')));
+    await otherProcess.appendBatch([{ docId, data: two, userId: benId, newClients: [] }]);
+    expect(await hub.catchUp()).toEqual({ held: 1, behind: 1 });
+    await vi.waitFor(() => expect(ann.texts()).toEqual(['one', 'two']));
+    await vi.waitFor(() => expect(ann.order).toContain('head 2'));
+    // Nothing missed: nothing read.
+    expect(await hub.catchUp()).toEqual({ held: 1, behind: 0 });
+  });
+
+  it('re-checks sockets after lost events: an ended membership unsubscribes, an ended session closes', async () => {
+    const { hub, docId, ann: annId, ben: benId, conv, db } = await setup();
+    const ann = new Device(hub, annId);
+    const ben = new Device(hub, benId);
+    for (const device of [ann, ben])
+      device.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
+    await vi.waitFor(() => expect([ann.order, ben.order]).toEqual([['sync'], ['sync']]));
+    // Ben removed by another process whose event never came: only the database knows.
+    db.prepare('UPDATE memberships SET left_at = 1 WHERE conversation_id = ? AND user_id = ?').run(
+      conv,
+      benId,
+    );
+    await hub.recheckSockets((userId) =>
+      Promise.resolve(new Set(userId === annId ? [ann.sessionId] : [ben.sessionId])),
+    );
+    await vi.waitFor(() =>
+      expect(ben.frames).toContainEqual({ type: 'denied', docId, reason: 'membership_ended' }),
+    );
+    expect(ann.frames.some((f) => f.type === 'denied')).toBe(false);
+    // Ann signed out elsewhere: her socket here closes.
+    await hub.recheckSockets((userId) => Promise.resolve(new Set(userId === benId ? [ben.sessionId] : [])));
+    await vi.waitFor(() => expect(ann.closedWith).toBe(CLOSE_CODES.session_revoked.code));
+    expect(ben.closedWith).toBeUndefined();
   });
 });

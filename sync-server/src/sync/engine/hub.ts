@@ -21,7 +21,7 @@ import type { ConversationPolicy } from './conversation-policy.ts';
 import type { DocStore } from '../store/doc-store.ts';
 import { awarenessTopic, InProcessFanout, type Fanout } from './fanout.ts';
 import { HeadAnnouncer } from './head-announcer.ts';
-import { Room, type CommittedUpdate, type LogRead, type RoomContext } from './room.ts';
+import { Room, type CommittedUpdate, type LogRead, type OtherProcesses, type RoomContext } from './room.ts';
 import type { AttachmentGate } from './attachment-gate.ts';
 import { SegmentDirectory, type OpenedSegment } from './segments.ts';
 import { DEFAULT_SOCKET_LIMITS, SocketRegistry, type SocketLimitOptions } from './socket-limits.ts';
@@ -48,6 +48,16 @@ export interface SyncHubOptions {
   maxUnsentBytes?: number;
   /** Told of every admitted socket and its close (Web Push skips sessions with a socket open). */
   presence?: SessionPresence;
+  /** The other server processes (REDIS_URL, `cluster/`): told of commits and awareness; absent on one process. */
+  otherProcesses?: OtherProcesses;
+}
+
+/** What the backstop's round found (`SyncHub.catchUp`). */
+export interface CatchUpRound {
+  /** Documents asked about: those with a room here (one store query). */
+  held: number;
+  /** Of those, documents the store was ahead of (a relay lost on its way here). */
+  behind: number;
 }
 
 /**
@@ -105,6 +115,7 @@ export class SyncHub implements ConnectionHost {
       },
       refuseUpdate: (peer, docId, ref, reason, problem) =>
         this.refuseUpdate(peer, docId, ref, reason, problem),
+      otherProcesses: options.otherProcesses,
     };
     this.disposers = [
       options.bus.subscribe('membership.changed', ({ userId }) => {
@@ -258,6 +269,7 @@ export class SyncHub implements ConnectionHost {
       const fromLog = read === null ? null : room.catchUpFromRead(read);
       const live = room.liveDoc;
       if (fromLog !== null) {
+        room.served(head);
         peer.sendAnswer({ type: 'sync', docId: item.docId, seq: head, update: fromLog, latestSegment });
       } else if (live) {
         const update = room.catchUpFromMemory(live, item);
@@ -290,6 +302,81 @@ export class SyncHub implements ConnectionHost {
     this.rooms.get(docId)?.applyCommitted(update);
   }
 
+  /** Whether this process has a room for the document (what another process's update is for). */
+  holds(docId: string): boolean {
+    return this.rooms.has(docId);
+  }
+
+  /** A device's awareness relayed by another process (checked there): to this process's sockets in the conversation. */
+  applyAwareness(conversationId: string, userId: string, payload: Uint8Array): void {
+    const topic = awarenessTopic(conversationId);
+    if (this.fanout.subscriberCount(topic) === 0) return;
+    this.fanout.publish(
+      topic,
+      encodeServerFrame({ type: 'awareness', conversationId, userId, payload }),
+      null,
+    );
+  }
+
+  /**
+   * The backstop against a relay lost between processes: the store's heads of every document
+   * this process has a room for (one query), and each room behind its head reads what it
+   * missed (`Room.catchUpTo`). Its cost is bounded by the documents held, not by the traffic.
+   */
+  async catchUp(): Promise<CatchUpRound> {
+    const docIds = [...this.rooms.keys()];
+    if (docIds.length === 0 || this.closing) return { held: 0, behind: 0 };
+    const heads = await this.options.store.heads(docIds);
+    let behind = 0;
+    for (const [docId, stored] of heads) if (this.rooms.get(docId)?.catchUpTo(stored)) behind++;
+    return { held: docIds.length, behind };
+  }
+
+  /**
+   * After the server's events may have been lost (Redis down, or back after an outage): every
+   * socket's session and every subscription's membership are read again, as the events would
+   * have told. A socket whose session ended is closed (`session_revoked`); a subscription whose
+   * membership ended is dropped (`membership_ended`), the role kept current. One query per
+   * user with sockets here for the memberships, one for the sessions.
+   */
+  async recheckSockets(liveSessions: (userId: string) => Promise<ReadonlySet<string>>): Promise<void> {
+    const byUser = new Map<string, Peer[]>();
+    for (const peer of this.sockets.all()) {
+      const peers = byUser.get(peer.auth.userId);
+      if (peers) peers.push(peer);
+      else byUser.set(peer.auth.userId, [peer]);
+    }
+    for (const [userId, peers] of byUser) {
+      if (this.closing) return;
+      const asked = new Set<string>();
+      for (const peer of peers)
+        for (const sub of peer.subscriptions.values())
+          if (sub.conversationId !== null) asked.add(sub.conversationId);
+      const conversationIds = [...asked];
+      const [sessions, roles] = await Promise.all([
+        liveSessions(userId),
+        this.options.memberships.activeRoles(userId, conversationIds),
+      ]);
+      // Only what was asked: a subscription made since was authorized after the read began.
+      for (const peer of peers) {
+        if (!sessions.has(peer.auth.sessionId)) {
+          peer.close('session_revoked');
+          continue;
+        }
+        for (const [docId, sub] of [...peer.subscriptions]) {
+          if (sub.conversationId === null || !asked.has(sub.conversationId)) continue;
+          const role = roles.get(sub.conversationId);
+          if (role !== undefined) {
+            sub.role = sharedRole(role);
+            continue;
+          }
+          peer.unsubscribe(docId);
+          peer.send({ type: 'denied', docId, reason: 'membership_ended' });
+        }
+      }
+    }
+  }
+
   // ---- awareness -------------------------------------------------------------------------
 
   joinAwareness(peer: Peer, conversationId: string): void {
@@ -307,6 +394,8 @@ export class SyncHub implements ConnectionHost {
     if (!state.ok) return peer.close('awareness_refused', state.problem);
     const frame = encodeServerFrame({ type: 'awareness', conversationId, userId: peer.auth.userId, payload });
     this.fanout.publish(awarenessTopic(conversationId), frame, peer);
+    // Within the sender's frame budget here (LIM3): the other processes relay no more than this one took.
+    this.options.otherProcesses?.awareness(conversationId, peer.auth.userId, payload);
   }
 
   // ---- updates ---------------------------------------------------------------------------

@@ -44,6 +44,19 @@ export interface RoomContext {
   /** The room holds no document and no socket any more: the registry may forget it. */
   vacated(room: Room): void;
   refuseUpdate(peer: Peer, docId: string, ref: number, reason: CloseReason, problem: string): void;
+  /** The other server processes (REDIS_URL): told of every update this process commits; absent on one process. */
+  otherProcesses?: OtherProcesses;
+}
+
+/**
+ * What the engine tells the other server processes (`cluster/doc-relay.ts` carries it over
+ * Redis): at most once, a hint only — they read whatever they miss from the store.
+ */
+export interface OtherProcesses {
+  /** An update this process committed as `update.seq`. */
+  committed(docId: string, update: CommittedUpdate): void;
+  /** A device's awareness state (typing), relayed here already (AW1, AW2 checked). */
+  awareness(conversationId: string, userId: string, payload: Uint8Array): void;
 }
 
 /** One change on its way into the document: a device's validated update or a system entry. */
@@ -98,6 +111,12 @@ export class Room implements RoomHandle {
   /** Sockets in the room; each is its own fanout listener on the document's topic (W7: no listener object per socket). */
   private readonly members = new Set<Peer>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * While the document is not in memory: the committed number through which the room's sockets
+   * were served (the lowest head a subscribe answered with, moved on by contiguous relays).
+   * Loading the document relays what lies between it and the loaded head (a lost relay).
+   */
+  private servedHead: number | undefined;
 
   constructor(
     readonly docId: string,
@@ -137,6 +156,7 @@ export class Room implements RoomHandle {
             this.loading = undefined;
             this.live = live;
             this.scheduleIdleCheck();
+            this.relayMissed(live);
           }
           return live;
         },
@@ -149,6 +169,52 @@ export class Room implements RoomHandle {
       this.loading = loading;
     }
     return this.loading;
+  }
+
+  /** A subscribe answered one of the room's sockets through committed number `head` (document not in memory). */
+  served(head: number): void {
+    if (this.live) return;
+    this.servedHead = this.servedHead === undefined ? head : Math.min(this.servedHead, head);
+  }
+
+  /**
+   * The backstop (`SyncHub.catchUp`): the store's head of this document is `stored`. A room
+   * behind it reads what it missed (a relay lost between processes) and relays it; one whose
+   * sockets were served from the store loads the document, which relays the difference. A
+   * document with own updates committing waits for the next round: their numbers may be in
+   * the store already, and its next commit finds any gap by itself. True when it reads.
+   */
+  catchUpTo(stored: number): boolean {
+    const live = this.live;
+    if (live) {
+      if (stored <= live.head || live.pending > 0) return false;
+      this.fillGap(live);
+      return true;
+    }
+    if (this.members.size === 0 || stored <= (this.servedHead ?? stored)) return false;
+    this.load().catch(() => {}); // a failed read: the next round tries again
+    return true;
+  }
+
+  /**
+   * The document just loaded holds updates past what the room's sockets were served: those
+   * are read from the log and relayed once (Yjs updates are idempotent: a device that has
+   * some of them already loses nothing), or the whole document when compaction removed them.
+   */
+  private relayMissed(live: LiveDoc): void {
+    const from = this.servedHead;
+    this.servedHead = undefined;
+    if (from === undefined || this.members.size === 0 || live.head <= from) return;
+    const { store, logger, fanout, heads } = this.context;
+    store
+      .logAfter(this.docId, from)
+      .then((log) => {
+        if (this.live !== live) return;
+        const missed = log === null ? live.fullUpdate() : mergeInGroups(log.map((e) => e.data));
+        fanout.publish(this.docId, this.relayFrame(missed), null);
+        heads.announce(this.docId, live.head);
+      })
+      .catch((err: unknown) => logger.warn('missed updates not relayed', { docId: this.docId, err }));
   }
 
   join(peer: Peer): void {
@@ -401,6 +467,8 @@ export class Room implements RoomHandle {
           this.evict();
           return write.onReused?.();
         }
+        // A retry stored before (SEQ3) is published with its first number: a process past it ignores it.
+        this.context.otherProcesses?.committed(docId, { seq, data: write.update, userId: write.author });
         this.referencesAfterCommit(write);
         // UP3: ack only now that it is committed, as the number the store gave it, and once every
         // update before it is in (HD1: the head announced as it moves).
@@ -432,6 +500,7 @@ export class Room implements RoomHandle {
     const live = this.live;
     if (!live) {
       if (this.members.size === 0) return;
+      if (this.servedHead !== undefined && update.seq === this.servedHead + 1) this.servedHead++;
       this.context.fanout.publish(this.docId, this.relayFrame(update.data), null);
       this.load().catch(() => {}); // a failed read is the next subscribe's to report
       return;
@@ -592,6 +661,8 @@ export class Room implements RoomHandle {
       clearTimeout(this.idleTimer);
       live.doc.destroy();
       this.live = undefined;
+      // Sockets that stay (an update that would not apply) get what they miss once it is read again.
+      if (this.members.size > 0) this.servedHead = live.head;
     }
     if (!this.inUse) this.context.vacated(this);
   }

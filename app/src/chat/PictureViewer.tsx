@@ -1,0 +1,170 @@
+import type { AttachmentEntry } from '@messenjo/shared';
+import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { useAttachmentUrl } from './use-attachment-url.ts';
+
+/** A horizontal swipe this long (CSS px) goes to the next picture; downwards, closes. */
+const SWIPE_PX = 60;
+/** Two taps this close together (ms) toggle the zoom. */
+const DOUBLE_TAP_MS = 300;
+const MAX_ZOOM = 8;
+
+/**
+ * The full picture over the page (docs/attachments.md, "Receiving"): zoom with the buttons, a
+ * pinch or a double tap; the message's other pictures with the arrow keys, the buttons or a
+ * swipe; Escape, ✕ or a swipe down closes. Touch gestures act only on the picture's area.
+ */
+export function PictureViewer(props: {
+  meId: string;
+  pictures: readonly AttachmentEntry[];
+  start: number;
+  onClose: () => void;
+}) {
+  const { pictures, onClose } = props;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [index, setIndex] = useState(props.start);
+  const [zoom, setZoom] = useState(1);
+  const entry = pictures[index] ?? pictures[0];
+  const picture = useAttachmentUrl(props.meId, entry ?? null, entry?.type ?? 'image/png');
+  const touches = useRef(new Map<number, { x: number; y: number }>());
+  const gesture = useRef<{ x: number; y: number; pinch?: number; zoom: number } | null>(null);
+  const lastTap = useRef(0);
+
+  useEffect(() => {
+    const element = dialog.current;
+    element?.showModal();
+    return () => element?.close();
+  }, []);
+
+  const go = (step: number) => {
+    const next = index + step;
+    if (next < 0 || next >= pictures.length) return;
+    setIndex(next);
+    setZoom(1);
+  };
+
+  const distance = () => {
+    const [a, b] = [...touches.current.values()];
+    return a && b ? Math.hypot(a.x - b.x, a.y - b.y) : 0;
+  };
+  const down = (event: PointerEvent) => {
+    if (event.pointerType !== 'touch') return;
+    touches.current.set(event.pointerId, { x: event.clientX, y: event.clientY });
+    gesture.current =
+      touches.current.size === 2
+        ? { x: event.clientX, y: event.clientY, pinch: distance(), zoom }
+        : { x: event.clientX, y: event.clientY, zoom };
+  };
+  const move = (event: PointerEvent) => {
+    if (!touches.current.has(event.pointerId)) return;
+    touches.current.set(event.pointerId, { x: event.clientX, y: event.clientY });
+    const start = gesture.current;
+    if (start?.pinch && touches.current.size === 2)
+      setZoom(Math.min(MAX_ZOOM, Math.max(1, (start.zoom * distance()) / start.pinch)));
+  };
+  const up = (event: PointerEvent) => {
+    if (!touches.current.delete(event.pointerId)) return;
+    const start = gesture.current;
+    if (!start || start.pinch !== undefined) {
+      if (touches.current.size === 0) gesture.current = null;
+      return;
+    }
+    gesture.current = null;
+    const [dx, dy] = [event.clientX - start.x, event.clientY - start.y];
+    if (zoom === 1 && Math.abs(dx) > SWIPE_PX && Math.abs(dx) > Math.abs(dy)) return go(dx < 0 ? 1 : -1);
+    if (zoom === 1 && dy > SWIPE_PX && dy > Math.abs(dx)) return onClose();
+    if (Math.abs(dx) < 10 && Math.abs(dy) < 10) {
+      if (event.timeStamp - lastTap.current < DOUBLE_TAP_MS) {
+        setZoom((z) => (z === 1 ? 2 : 1));
+        lastTap.current = 0;
+      } else lastTap.current = event.timeStamp;
+    }
+  };
+
+  if (!entry) return null;
+  const several = pictures.length > 1;
+  return (
+    <dialog
+      ref={dialog}
+      onClose={onClose}
+      onKeyDown={(event) => {
+        if (event.key === 'ArrowRight') go(1);
+        else if (event.key === 'ArrowLeft') go(-1);
+      }}
+      aria-label={entry.name}
+      className="m-0 h-full max-h-none w-full max-w-none bg-black/90 p-0 text-white"
+      data-testid="picture-viewer"
+    >
+      <div className="flex items-center gap-2 p-2">
+        <span className="min-w-0 flex-1 truncate text-sm" dir="auto">
+          {entry.name}
+          {several && (
+            <span className="ml-2 text-white/70" data-testid="picture-position">
+              {index + 1} of {pictures.length}
+            </span>
+          )}
+        </span>
+        {several && (
+          <>
+            <button type="button" className="rounded px-3 py-1" disabled={index === 0} onClick={() => go(-1)}>
+              Previous picture
+            </button>
+            <button
+              type="button"
+              className="rounded px-3 py-1"
+              disabled={index === pictures.length - 1}
+              onClick={() => go(1)}
+            >
+              Next picture
+            </button>
+          </>
+        )}
+        <button
+          type="button"
+          className="rounded px-3 py-1"
+          onClick={() => setZoom((z) => Math.max(1, z / 2))}
+        >
+          Zoom out
+        </button>
+        <button
+          type="button"
+          className="rounded px-3 py-1"
+          onClick={() => setZoom((z) => Math.min(MAX_ZOOM, z * 2))}
+        >
+          Zoom in
+        </button>
+        <button type="button" className="rounded px-3 py-1" onClick={onClose} aria-label="Close picture">
+          ✕
+        </button>
+      </div>
+      <div
+        className="h-[calc(100%-3rem)] overflow-auto"
+        // Unzoomed, the viewer takes every touch (swipes, pinches); zoomed, the browser scrolls.
+        style={{ touchAction: zoom === 1 ? 'none' : 'pan-x pan-y' }}
+        onPointerDown={down}
+        onPointerMove={move}
+        onPointerUp={up}
+        onPointerCancel={(event) => {
+          touches.current.delete(event.pointerId);
+          gesture.current = null;
+        }}
+      >
+        {picture.state === 'ready' && (
+          <img
+            src={picture.url}
+            alt={entry.name}
+            data-testid="full-picture"
+            draggable={false}
+            style={{ width: `${zoom * 100}%`, maxWidth: zoom === 1 ? '100%' : 'none' }}
+            className="mx-auto h-auto object-contain"
+          />
+        )}
+        {picture.state === 'loading' && <p className="p-4 text-center">Loading…</p>}
+        {picture.state === 'failed' && (
+          <p className="p-4 text-center" role="alert">
+            {picture.problem}
+          </p>
+        )}
+      </div>
+    </dialog>
+  );
+}

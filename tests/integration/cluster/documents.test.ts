@@ -1,0 +1,270 @@
+import {
+  appendMessage,
+  CLOSE_CODES,
+  decodeServerFrame,
+  encodeAwareness,
+  newMessageId,
+  readMessages,
+  segmentDocId,
+} from '@messenjo/shared';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { authedFetch, signIn, signUp, type TestAccount } from '../../harness/accounts.ts';
+import { startCluster, type Cluster } from '../../harness/cluster.ts';
+import { redisUrl } from '../../harness/databases.ts';
+import type { RunningServer } from '../../harness/server.ts';
+import { makeFriends, ok } from '../../harness/social.ts';
+import { eventually, RawPeer } from '../../harness/sync.ts';
+
+/**
+ * Issue 18, the documents between processes: three server processes over one PostgreSQL and a
+ * Redis of this file's own (stopped and started again by the tests). A device on any process
+ * sees what devices on the others write, live; what Redis loses (down, restarted, a publish
+ * that never left) the backstop reads from PostgreSQL within its interval.
+ */
+const BACKSTOP_MS = 1000;
+let cluster: Cluster;
+let failed = false;
+const devices: Device[] = [];
+beforeAll(async () => {
+  cluster = await startCluster(3, { ownRedis: true, env: { CLUSTER_BACKSTOP_MS: String(BACKSTOP_MS) } });
+});
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') failed = true;
+  for (const device of devices.splice(0)) device.peer.close();
+});
+afterAll(async () => {
+  await cluster?.redis?.start(); // a failed test may have left it down
+  await cluster?.dispose(failed);
+});
+
+/** The three processes the cluster started with (a test may add one of its own after them). */
+function processes(): [RunningServer, RunningServer, RunningServer] {
+  return cluster.processes.slice(0, 3) as [RunningServer, RunningServer, RunningServer];
+}
+
+/** A device on a process: a raw socket following a conversation's first segment into its own Y.Doc. */
+interface Device {
+  peer: RawPeer;
+  doc: Y.Doc;
+  texts(): string[];
+  /** Writes a message and resolves once the process acknowledged it (committed). */
+  say(text: string): Promise<void>;
+}
+
+async function device(
+  server: RunningServer,
+  account: { cookie: string; userId: string },
+  docId: string,
+): Promise<Device> {
+  const peer = await RawPeer.connect(server.url, account.cookie);
+  const doc = new Y.Doc();
+  peer.ws.on('message', (data: ArrayBuffer) => {
+    const decoded = decodeServerFrame(new Uint8Array(data));
+    if (decoded.kind !== 'frame') return;
+    const frame = decoded.frame;
+    if ((frame.type === 'sync' || frame.type === 'update') && frame.docId === docId)
+      Y.applyUpdate(doc, frame.update, 'server');
+  });
+  peer.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
+  await peer.next('sync', (f) => f.docId === docId);
+  let ref = 0;
+  const made: Device = {
+    peer,
+    doc,
+    texts: () => readMessages(doc).map((m) => m.text),
+    async say(text) {
+      let update: Uint8Array | undefined;
+      const capture = (u: Uint8Array, origin: unknown): void => {
+        if (origin !== 'server') update = u;
+      };
+      doc.on('update', capture);
+      appendMessage(doc, { id: newMessageId(), author: account.userId, text, sentAt: Date.now() });
+      doc.off('update', capture);
+      const sent = ++ref;
+      peer.send({ type: 'update', docId, ref: sent, update: update! });
+      await peer.next('ack', (f) => f.docId === docId && f.ref === sent);
+    },
+  };
+  devices.push(made);
+  return made;
+}
+
+/** A group made through the first process: its owner and `size - 1` members, all friends of the owner. */
+async function group(size: number) {
+  const [a] = processes();
+  const people: TestAccount[] = [];
+  for (let i = 0; i < size; i++) people.push(await signUp(a.url));
+  const [owner, ...members] = people as [TestAccount, ...TestAccount[]];
+  for (const member of members) await makeFriends(a.url, owner, member);
+  const { id } = await ok<{ id: string }>(
+    authedFetch(a.url, owner, '/api/groups', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Across', memberIds: members.map((m) => m.userId) }),
+    }),
+    'create group',
+  );
+  return { id, docId: segmentDocId(id, 0), owner, members };
+}
+
+/** A session of its own for `account` on `server` (another device of the same person). */
+async function sessionOn(
+  server: RunningServer,
+  account: TestAccount,
+): Promise<{ cookie: string; userId: string }> {
+  return signIn(server.url, account);
+}
+
+const has = (device: Device, ...texts: string[]): (() => boolean) => {
+  return () => texts.every((text) => device.texts().includes(text));
+};
+
+describe('documents between processes', () => {
+  it('devices on different processes see each other’s messages and typing, live', async () => {
+    const [a, b, c] = processes();
+    const { docId, id, owner, members } = await group(3);
+    const [ben, cat] = members as [TestAccount, TestAccount];
+    const onA = await device(a, owner, docId);
+    const onB = await device(b, await sessionOn(b, ben), docId);
+    const onC = await device(c, await sessionOn(c, cat), docId);
+
+    await onA.say('from A');
+    await onB.say('from B');
+    await onC.say('from C');
+    for (const [where, d] of [
+      ['A', onA],
+      ['B', onB],
+      ['C', onC],
+    ] as const)
+      await eventually(has(d, 'from A', 'from B', 'from C'), `the device on ${where} has all three messages`);
+    // Typing is never stored: it can only have come over Redis.
+    onA.peer.send({ type: 'awareness', conversationId: id, payload: encodeAwareness({ typing: true }) });
+    for (const d of [onB, onC])
+      expect(await d.peer.next('awareness', (f) => f.conversationId === id)).toMatchObject({
+        userId: owner.userId,
+      });
+  });
+
+  it('a process whose publishes are lost still gets its updates to the others within the backstop interval', async () => {
+    const [a, b] = processes();
+    // A fourth process on another Redis: nothing it publishes reaches the three, nor theirs it.
+    const isolated = await cluster.add({ REDIS_URL: redisUrl() });
+    const { docId, owner, members } = await group(2);
+    const [ben] = members as [TestAccount];
+    const onIsolated = await device(isolated, owner, docId);
+    const onA = await device(a, await sessionOn(a, ben), docId);
+    const onB = await device(b, await sessionOn(b, owner), docId);
+
+    await onIsolated.say('published nowhere');
+    await eventually(has(onA, 'published nowhere'), 'the device on A has it');
+    await eventually(has(onB, 'published nowhere'), 'the device on B has it');
+    await onA.say('and back');
+    await eventually(has(onIsolated, 'and back'), 'the device on the isolated process has the answer');
+    // The store brought them: each process's backstop says it caught the document up.
+    for (const server of [a, b, isolated])
+      await server.waitForRecord(
+        (r) => r.msg === 'backstop: documents caught up from the store' && Number(r.behind) >= 1,
+        'a backstop round that caught up',
+      );
+    await isolated.stop('SIGTERM');
+  });
+
+  it('removing a member while Redis is down stops delivery to her devices on the other processes; a revoked session’s socket closes', async () => {
+    const [a, b, c] = processes();
+    const { id, docId, owner, members } = await group(3);
+    const [mia, nick] = members as [TestAccount, TestAccount];
+    const ownerOnA = await device(a, owner, docId);
+    const miaOnB = await device(b, await sessionOn(b, mia), docId);
+    const miaOnC = await device(c, await sessionOn(c, mia), docId);
+    const nickOnB = await device(b, await sessionOn(b, nick), docId);
+    const nickSecond = await sessionOn(a, nick);
+    const nickOnC = await device(c, nickSecond, docId);
+
+    await cluster.redis!.stop();
+    await ok(
+      authedFetch(a.url, owner, `/api/groups/${id}/members/${mia.userId}`, { method: 'DELETE' }),
+      'remove member',
+    );
+    await ok(authedFetch(a.url, nickSecond, '/api/auth/sign-out', { method: 'POST' }), 'sign out');
+    await ownerOnA.say('after she left');
+
+    // Only the backstop can bring it to B while Redis is down; its round re-reads the
+    // memberships first, so Mia's sockets are out before it relays anything.
+    await eventually(has(nickOnB, 'after she left'), 'Nick’s device on B has the message');
+    for (const miaDevice of [miaOnB, miaOnC]) {
+      expect(await miaDevice.peer.next('denied')).toEqual({
+        type: 'denied',
+        docId,
+        reason: 'membership_ended',
+      });
+      expect(miaDevice.texts()).not.toContain('after she left');
+    }
+    expect(await nickOnC.peer.waitClosed()).toBe(CLOSE_CODES.session_revoked.code);
+
+    // Redis back: live again.
+    await cluster.redis!.start();
+    await eventually(
+      () => processes().every((p) => p.records().some((r) => r.msg === 'redis connection back')),
+      'every process is back on Redis',
+    );
+    await ownerOnA.say('Redis is back');
+    await eventually(has(nickOnB, 'Redis is back'), 'Nick’s device on B has the next message');
+    expect(miaOnB.texts()).not.toContain('Redis is back');
+  });
+
+  it('a Redis restart mid-stream loses nothing: every device converges', async () => {
+    const [a, b, c] = processes();
+    const { docId, owner, members } = await group(3);
+    const [ben, cat] = members as [TestAccount, TestAccount];
+    const writerOnA = await device(a, owner, docId);
+    const writerOnB = await device(b, await sessionOn(b, ben), docId);
+    const readers = [
+      await device(a, await sessionOn(a, cat), docId),
+      await device(b, await sessionOn(b, cat), docId),
+      await device(c, await sessionOn(c, cat), docId),
+    ];
+    const PER_WRITER = 30;
+    const written = { a: 0, b: 0 };
+    const stream = async (writer: Device, name: 'a' | 'b'): Promise<void> => {
+      for (let i = 0; i < PER_WRITER; i++) {
+        await writer.say(`${name} ${i}`);
+        written[name]++;
+      }
+    };
+    const writing = Promise.all([stream(writerOnA, 'a'), stream(writerOnB, 'b')]);
+    await eventually(() => written.a >= 5 && written.b >= 5, 'both writers under way');
+    await cluster.redis!.stop();
+    const atStop = { ...written };
+    await eventually(
+      () => written.a >= atStop.a + 5 && written.b >= atStop.b + 5,
+      'both writers went on while Redis was down',
+    );
+    await cluster.redis!.start();
+    await writing;
+
+    const all = [...Array(PER_WRITER).keys()].flatMap((i) => [`a ${i}`, `b ${i}`]);
+    for (const [i, reader] of readers.entries())
+      await eventually(has(reader, ...all), `reader ${i} has all ${all.length} messages`);
+    for (const writer of [writerOnA, writerOnB])
+      await eventually(has(writer, ...all), 'each writer has them all');
+    // Each once: what the backstop read and what Redis relayed are one update, applied once.
+    expect(readers[2]!.texts().filter((text) => /^[ab] \d+$/.test(text))).toHaveLength(all.length);
+  });
+
+  it('an acked message survives kill -9 of the process that acked it and reaches the others', async () => {
+    const [a, b, c] = processes();
+    const { docId, owner, members } = await group(2);
+    const [ben] = members as [TestAccount];
+    const onB = await device(b, await sessionOn(b, ben), docId);
+    const onC = await device(c, await sessionOn(c, owner), docId);
+    const onA = await device(a, owner, docId);
+
+    await onA.say('acked, then the process died');
+    await a.stop('SIGKILL');
+    await eventually(has(onB, 'acked, then the process died'), 'the device on B has it');
+    await eventually(has(onC, 'acked, then the process died'), 'the device on C has it');
+    // And a device that comes later reads it from PostgreSQL.
+    const late = await device(c, await sessionOn(c, ben), docId);
+    expect(late.texts()).toContain('acked, then the process died');
+  });
+});
