@@ -15,7 +15,14 @@ import type { CommitQueue } from './commit-queue.ts';
 import type { Compaction } from './compaction.ts';
 import type { Peer, RoomHandle, Subscription } from './connection-host.ts';
 import type { ConversationPolicy } from './conversation-policy.ts';
-import { UPDATE_ID_REUSED, type DocStore, type StoredDoc, type StoredUpdate } from '../store/doc-store.ts';
+import {
+  UPDATE_ID_REUSED,
+  type DocStore,
+  fullPage,
+  LOG_PAGE,
+  type StoredDoc,
+  type StoredUpdate,
+} from '../store/doc-store.ts';
 import type { Fanout } from './fanout.ts';
 import type { HeadAnnouncer } from './head-announcer.ts';
 import { LiveDoc } from './live-doc.ts';
@@ -199,7 +206,8 @@ export class Room implements RoomHandle {
   /**
    * The document just loaded holds updates past what the room's sockets were served: those
    * are read from the log and relayed once (Yjs updates are idempotent: a device that has
-   * some of them already loses nothing), or the whole document when compaction removed them.
+   * some of them already loses nothing), or the whole document when compaction removed them or
+   * they are more than a page (SUB4).
    */
   private relayMissed(live: LiveDoc): void {
     const from = this.servedHead;
@@ -207,10 +215,12 @@ export class Room implements RoomHandle {
     if (from === undefined || this.members.size === 0 || live.head <= from) return;
     const { store, logger, fanout, heads } = this.context;
     store
-      .logAfter(this.docId, from)
+      .logAfter(this.docId, from, LOG_PAGE)
       .then((log) => {
         if (this.live !== live) return;
-        const missed = log === null ? live.fullUpdate() : mergeInGroups(log.map((e) => e.data));
+        // SUB4: more than a page missed is sent as the whole document, like a compacted log.
+        const missed =
+          log === null || fullPage(log, LOG_PAGE) ? live.fullUpdate() : mergeInGroups(log.map((e) => e.data));
         fanout.publish(this.docId, this.relayFrame(missed), null);
         heads.announce(this.docId, live.head);
       })
@@ -242,8 +252,12 @@ export class Room implements RoomHandle {
   async readCatchUp(item: SubscribeItem, head: number): Promise<LogRead | null> {
     if (item.seq >= head) return { log: [], through: item.seq };
     if (item.seq === 0 && this.live) return null;
-    const log = await this.context.store.logAfter(this.docId, item.seq);
-    return log === null ? null : { log, through: Math.max(item.seq, log.at(-1)?.seq ?? 0) };
+    // SUB4: one page at most; a device further behind is answered from the document in memory
+    // (its state, which compaction bounds), never from the whole log it missed.
+    const log = await this.context.store.logAfter(this.docId, item.seq, LOG_PAGE);
+    if (log === null) return null;
+    const through = Math.max(item.seq, log.at(-1)?.seq ?? 0);
+    return through < head ? null : { log, through };
   }
 
   /**
@@ -534,10 +548,20 @@ export class Room implements RoomHandle {
   private async readGap(live: LiveDoc): Promise<boolean> {
     const { store, logger } = this.context;
     try {
-      const log = await store.logAfter(this.docId, live.head);
-      if (this.live !== live) return true;
-      if (log === null) this.takeStored(live, await store.load(this.docId));
-      else for (const entry of log) this.inOrder(live, entry.seq, false, () => this.applyOthers(live, entry));
+      // SUB4: a page at a time, each applied before the next is read.
+      for (let more = true; more;) {
+        const log = await store.logAfter(this.docId, live.head, LOG_PAGE);
+        if (this.live !== live) return true;
+        if (log === null) {
+          const stored = await store.load(this.docId, LOG_PAGE);
+          this.takeStored(live, stored);
+          more = fullPage(stored.log, LOG_PAGE);
+        } else {
+          for (const entry of log) this.inOrder(live, entry.seq, false, () => this.applyOthers(live, entry));
+          more = fullPage(log, LOG_PAGE);
+        }
+        if (this.live !== live) return true;
+      }
       return true;
     } catch (err) {
       logger.warn('a gap in the committed updates could not be read; trying again', {

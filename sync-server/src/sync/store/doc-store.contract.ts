@@ -38,6 +38,39 @@ export function docStoreContract(name: string, open: () => Promise<OpenedDocStor
       for (const one of opened.splice(0)) await one.close();
     });
 
+    it('[SUB4] reads a long log in pages by seq: at most a page’s rows, cut at its bytes (one entry at least)', async () => {
+      const store = await make();
+      const sizes = [3, 3, 3, 100, 3, 3, 3, 3, 3, 3, 3];
+      await store.appendBatch(
+        sizes.map((size, i) => ({
+          docId: 'p',
+          data: new Uint8Array(size).fill(i),
+          userId: 'u_1',
+          newClients: [],
+        })),
+      );
+      const pages: number[][] = [];
+      for (let after = 0; ;) {
+        const page = (await store.logAfter('p', after, { rows: 5, bytes: 50 })) ?? [];
+        if (page.length === 0) break;
+        pages.push(page.map((entry) => entry.seq));
+        after = page.at(-1)!.seq;
+      }
+      // The fourth entry takes the first page past its bytes: the page ends with it, one row short.
+      expect(pages).toEqual([
+        [1, 2, 3, 4],
+        [5, 6, 7, 8, 9],
+        [10, 11],
+      ]);
+      expect(await store.logAfter('p', 0, { rows: 2, bytes: 1 })).toEqual([
+        { seq: 1, data: new Uint8Array(3).fill(0), userId: 'u_1' },
+      ]);
+      expect(await store.logAfter('p', 0)).toHaveLength(sizes.length); // no page: all of it
+      await store.compact('p', 5, bytes(9));
+      expect(await store.logAfter('p', 2, { rows: 4, bytes: 50 })).toBeNull();
+      expect((await store.logAfter('p', 5, { rows: 4, bytes: 50 }))?.map((e) => e.seq)).toEqual([6, 7, 8, 9]);
+    });
+
     it('[UP3] appends a batch in one go, with heads, bindings and the newest segment', async () => {
       const store = await make();
       const seqs = await store.appendBatch([

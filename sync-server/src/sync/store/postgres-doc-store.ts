@@ -3,7 +3,9 @@ import { writeListColumnsSql } from '../../db/list-columns-sql.ts';
 import type { Logger } from '../../logger.ts';
 import {
   UPDATE_ID_REUSED,
+  withinPage,
   type AppendRow,
+  type LogPage,
   type CommitExtras,
   type DocStore,
   type StoredDoc,
@@ -46,11 +48,11 @@ export class PostgresDocStore implements DocStore {
     private readonly logger?: Logger,
   ) {}
 
-  load(docId: string): Promise<StoredDoc> {
+  load(docId: string, page?: LogPage): Promise<StoredDoc> {
     return this.db.transaction(async (tx) => {
       const snap = await tx.get<SnapshotRow>('SELECT seq, data FROM doc_snapshots WHERE doc_id = ?', [docId]);
       const snapshot = snap ? { seq: snap.seq, data: asBytes(snap.data) } : null;
-      const log = await this.readLog(tx, docId, snapshot?.seq ?? 0);
+      const log = withinPage(await this.readLog(tx, docId, snapshot?.seq ?? 0, page?.rows), page);
       const rows = await tx.all<{ client_id: number; user_id: string }>(
         'SELECT client_id, user_id FROM doc_clients WHERE doc_id = ?',
         [docId],
@@ -68,18 +70,19 @@ export class PostgresDocStore implements DocStore {
     return new Map(rows.map((row) => [row.doc_id, row.head]));
   }
 
-  logAfter(docId: string, afterSeq: number): Promise<StoredUpdate[] | null> {
+  logAfter(docId: string, afterSeq: number, page?: LogPage): Promise<StoredUpdate[] | null> {
     return this.db.transaction(async (tx) => {
       const snap = await tx.get<{ seq: number }>('SELECT seq FROM doc_snapshots WHERE doc_id = ?', [docId]);
       if (snap && snap.seq > afterSeq) return null;
-      return this.readLog(tx, docId, afterSeq);
+      return withinPage(await this.readLog(tx, docId, afterSeq, page?.rows), page);
     });
   }
 
-  private async readLog(q: Sql, docId: string, afterSeq: number): Promise<StoredUpdate[]> {
+  private async readLog(q: Sql, docId: string, afterSeq: number, limit?: number): Promise<StoredUpdate[]> {
+    // LIMIT NULL: no limit (a page's rows otherwise, SUB4).
     const rows = await q.all<SnapshotRow & { user_id: string }>(
-      'SELECT seq, data, user_id FROM doc_log WHERE doc_id = ? AND seq > ? ORDER BY seq',
-      [docId, afterSeq],
+      'SELECT seq, data, user_id FROM doc_log WHERE doc_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      [docId, afterSeq, limit ?? null],
     );
     return rows.map((row) => ({ seq: row.seq, data: asBytes(row.data), userId: row.user_id }));
   }

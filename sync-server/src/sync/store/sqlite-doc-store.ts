@@ -2,7 +2,9 @@ import type { Db } from '../../db/index.ts';
 import type { Logger } from '../../logger.ts';
 import {
   UPDATE_ID_REUSED,
+  withinPage,
   type AppendRow,
+  type LogPage,
   type CommitExtras,
   type DocStore,
   type StoredDoc,
@@ -43,7 +45,8 @@ export class SqliteDocStore implements DocStore {
     return {
       snapshot: db.prepare('SELECT seq, data FROM doc_snapshots WHERE doc_id = ?'),
       logAfter: db.prepare(
-        'SELECT seq, data, user_id FROM doc_log WHERE doc_id = ? AND seq > ? ORDER BY seq',
+        // LIMIT -1: no limit (a page's rows otherwise, SUB4).
+        'SELECT seq, data, user_id FROM doc_log WHERE doc_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
       clients: db.prepare('SELECT client_id, user_id FROM doc_clients WHERE doc_id = ?'),
       logLength: db.prepare(
@@ -61,14 +64,14 @@ export class SqliteDocStore implements DocStore {
     };
   }
 
-  load(docId: string): Promise<StoredDoc> {
-    return Promise.resolve(this.db.transaction(() => this.readDoc(docId))());
+  load(docId: string, page?: LogPage): Promise<StoredDoc> {
+    return Promise.resolve(this.db.transaction(() => this.readDoc(docId, page))());
   }
 
-  private readDoc(docId: string): StoredDoc {
+  private readDoc(docId: string, page: LogPage | undefined): StoredDoc {
     const snap = this.stmts.snapshot.get(docId) as { seq: number; data: Buffer } | undefined;
     const snapshot = snap ? { seq: snap.seq, data: asBytes(snap.data) } : null;
-    const log = this.readLog(docId, snapshot?.seq ?? 0);
+    const log = withinPage(this.readLog(docId, snapshot?.seq ?? 0, page?.rows), page);
     const clients = new Map<number, string>();
     for (const row of this.stmts.clients.all(docId) as { client_id: number; user_id: string }[]) {
       clients.set(row.client_id, row.user_id);
@@ -81,18 +84,22 @@ export class SqliteDocStore implements DocStore {
     return Promise.resolve(new Map(rows.map((row) => [row.doc_id, row.head])));
   }
 
-  logAfter(docId: string, afterSeq: number): Promise<StoredUpdate[] | null> {
+  logAfter(docId: string, afterSeq: number, page?: LogPage): Promise<StoredUpdate[] | null> {
     const read = this.db.transaction(() => {
       const snap = this.stmts.snapshot.get(docId) as { seq: number } | undefined;
       if (snap && snap.seq > afterSeq) return null;
-      return this.readLog(docId, afterSeq);
+      return withinPage(this.readLog(docId, afterSeq, page?.rows), page);
     });
     return Promise.resolve(read());
   }
 
-  private readLog(docId: string, afterSeq: number): StoredUpdate[] {
-    const rows = this.stmts.logAfter.all(docId, afterSeq) as { seq: number; data: Buffer; user_id: string }[];
-    return rows.map((row) => ({ seq: row.seq, data: asBytes(row.data), userId: row.user_id }));
+  private readLog(docId: string, afterSeq: number, rows = -1): StoredUpdate[] {
+    const found = this.stmts.logAfter.all(docId, afterSeq, rows) as {
+      seq: number;
+      data: Buffer;
+      user_id: string;
+    }[];
+    return found.map((row) => ({ seq: row.seq, data: asBytes(row.data), userId: row.user_id }));
   }
 
   appendBatch(rows: readonly AppendRow[], extras: CommitExtras = {}): Promise<number[]> {
