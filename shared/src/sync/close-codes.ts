@@ -71,6 +71,11 @@ export const CLOSE_CODES = {
    * finishes an attachment's upload before it sends the message.
    */
   update_attachment_refused: { code: 4031, retry: true, discardDoc: true },
+  /**
+   * SEQ3: the update's id names an update already stored with other bytes. An honest device
+   * never reuses an id (16 random bytes per update); the stored update stays as it is.
+   */
+  update_id_reused: { code: 4032, retry: true, discardDoc: true },
   /** The server failed to store an update; nothing was acked; reconnect and resend. */
   server_error: { code: 4030, retry: true, discardDoc: false },
   /**

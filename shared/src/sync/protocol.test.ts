@@ -8,6 +8,7 @@ import {
   encodeServerFrame,
   MalformedFrameError,
   PROTOCOL_VERSION,
+  UPDATE_ID_BYTES,
   type ClientFrame,
   type ServerFrame,
 } from './protocol.ts';
@@ -25,6 +26,14 @@ const CLIENT_FRAMES: ClientFrame[] = [
   },
   { type: 'unsubscribe', docIds: ['conv:c_a:seg:1'] },
   { type: 'update', docId: 'conv:c_a:seg:0', ref: 99, update: bytes(0, 0), basis: bytes(1, 5, 2) },
+  {
+    type: 'update',
+    docId: 'conv:c_a:seg:0',
+    ref: 100,
+    update: bytes(0, 0),
+    basis: bytes(0),
+    updateId: new Uint8Array(UPDATE_ID_BYTES).fill(7),
+  },
   { type: 'awareness', conversationId: 'c_a', payload: bytes(5) },
 ];
 
@@ -51,6 +60,15 @@ describe('wire protocol', () => {
   it('[FR1] every server frame round-trips through its binary encoding', () => {
     for (const frame of SERVER_FRAMES)
       expect(decodeServerFrame(encodeServerFrame(frame))).toEqual({ kind: 'frame', frame });
+  });
+
+  it('[SEQ3] an update id is 16 bytes or absent: any other length is a malformed frame', () => {
+    const frame = (updateId: Uint8Array) =>
+      encodeClientFrame({ type: 'update', docId: 'd', ref: 1, update: bytes(0, 0), updateId });
+    expect(() => decodeClientFrame(frame(new Uint8Array(15)))).toThrow(MalformedFrameError);
+    expect(() => decodeClientFrame(frame(new Uint8Array(17)))).toThrow(MalformedFrameError);
+    expect(decodeClientFrame(frame(new Uint8Array(0)))).toMatchObject({ frame: { type: 'update' } });
+    expect(decodeClientFrame(frame(new Uint8Array(0)))).not.toHaveProperty('frame.updateId');
   });
 
   it('[HS3] decodes an unknown frame type as unknown (ignored) and truncated or padded frames as malformed', () => {

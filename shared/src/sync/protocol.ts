@@ -6,7 +6,7 @@ import * as encoding from 'lib0/encoding';
  * Encoders and decoders of both directions live here together so they cannot drift.
  * Rules with ids (HS1, SUB2, …) are in docs/protocol.md.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Events about the user (not a document) pushed on the socket: membership, profiles. */
 export type UserEvent =
@@ -37,9 +37,18 @@ export type ClientFrame =
   /**
    * `ref` is the device's number for this update, echoed in its ack. `basis` is the Yjs state
    * vector of the device's copy just before it made the update (POS2): what it had seen. Absent
-   * when encoding, it travels as the empty state vector (nothing seen).
+   * when encoding, it travels as the empty state vector (nothing seen). `updateId` (SEQ3,
+   * protocol 3): `UPDATE_ID_BYTES` random bytes the device gave the update when it entered its
+   * outbox, the same in every retry; absent (travels as empty), the update has no retry identity.
    */
-  | { type: 'update'; docId: string; ref: number; update: Uint8Array; basis?: Uint8Array }
+  | {
+      type: 'update';
+      docId: string;
+      ref: number;
+      update: Uint8Array;
+      basis?: Uint8Array;
+      updateId?: Uint8Array;
+    }
   | { type: 'awareness'; conversationId: string; payload: Uint8Array };
 
 /** Why a subscription was refused or ended. */
@@ -71,8 +80,13 @@ export type ServerFrame =
   | { type: 'awareness'; conversationId: string; userId: string; payload: Uint8Array }
   | { type: 'event'; event: UserEvent };
 
+/** SEQ3: the length of an update's id (16 random bytes: no two devices pick the same one). */
+export const UPDATE_ID_BYTES = 16;
+
 /** The empty Yjs state vector: a device that has seen nothing of the document. */
 const NOTHING_SEEN = new Uint8Array([0]);
+
+const NO_UPDATE_ID = new Uint8Array(0);
 
 const CLIENT_TAGS = { hello: 1, subscribe: 2, unsubscribe: 3, update: 4, awareness: 5 } as const;
 const SERVER_TAGS = {
@@ -121,6 +135,7 @@ export function encodeClientFrame(frame: ClientFrame): Uint8Array {
       encoding.writeVarUint(e, frame.ref);
       encoding.writeVarUint8Array(e, frame.update);
       encoding.writeVarUint8Array(e, frame.basis ?? NOTHING_SEEN);
+      encoding.writeVarUint8Array(e, frame.updateId ?? NO_UPDATE_ID);
       break;
     case 'awareness':
       encoding.writeVarString(e, frame.conversationId);
@@ -235,17 +250,18 @@ export function decodeClientFrame(bytes: Uint8Array): Decoded<ClientFrame> {
         for (let i = 0; i < n; i++) docIds.push(readString(d));
         return { kind: 'frame', frame: { type: 'unsubscribe', docIds } };
       }
-      case CLIENT_TAGS.update:
-        return {
-          kind: 'frame',
-          frame: {
-            type: 'update',
-            docId: readString(d),
-            ref: decoding.readVarUint(d),
-            update: decoding.readVarUint8Array(d),
-            basis: decoding.readVarUint8Array(d),
-          },
-        };
+      case CLIENT_TAGS.update: {
+        const docId = readString(d);
+        const ref = decoding.readVarUint(d);
+        const update = decoding.readVarUint8Array(d);
+        const basis = decoding.readVarUint8Array(d);
+        const updateId = decoding.readVarUint8Array(d);
+        if (updateId.byteLength !== 0 && updateId.byteLength !== UPDATE_ID_BYTES)
+          throw new MalformedFrameError(`an update id is ${UPDATE_ID_BYTES} bytes`);
+        const frame: ClientFrame = { type: 'update', docId, ref, update, basis };
+        if (updateId.byteLength > 0) frame.updateId = updateId;
+        return { kind: 'frame', frame };
+      }
       case CLIENT_TAGS.awareness:
         return {
           kind: 'frame',

@@ -190,6 +190,21 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
   },
   {
+    version: 22,
+    name: 'doc-update-ids',
+    // SQLite's migration 22 (SEQ3): each stored update's id, its number and a digest of its bytes,
+    // kept after compaction, so a retry on any process is answered with its first number.
+    sql: `
+      CREATE TABLE doc_update_ids (
+        doc_id     text NOT NULL,
+        update_id  bytea NOT NULL,
+        seq        bigint NOT NULL,
+        digest     bytea NOT NULL,
+        PRIMARY KEY (doc_id, update_id)
+      );
+    `,
+  },
+  {
     version: 40,
     name: 'social',
     sql: `

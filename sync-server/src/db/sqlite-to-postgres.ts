@@ -45,6 +45,7 @@ const TABLES = [
   // The document store's (no foreign keys).
   'doc_log',
   'doc_heads',
+  'doc_update_ids',
   'doc_snapshots',
   'doc_clients',
   'conversation_segments',

@@ -6,7 +6,10 @@ import {
   newMessageId,
   readMessages,
   segmentDocId,
+  UPDATE_ID_BYTES,
 } from '@messenjo/shared';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { authedFetch, signIn, signUp, type TestAccount } from '../../harness/accounts.ts';
@@ -14,7 +17,7 @@ import { startCluster, type Cluster } from '../../harness/cluster.ts';
 import { redisUrl } from '../../harness/databases.ts';
 import type { RunningServer } from '../../harness/server.ts';
 import { makeFriends, ok } from '../../harness/social.ts';
-import { eventually, RawPeer } from '../../harness/sync.ts';
+import { eventually, RawPeer, updateOf } from '../../harness/sync.ts';
 
 /**
  * Issue 18, the documents between processes: three server processes over one PostgreSQL and a
@@ -48,8 +51,8 @@ interface Device {
   peer: RawPeer;
   doc: Y.Doc;
   texts(): string[];
-  /** Writes a message and resolves once the process acknowledged it (committed). */
-  say(text: string): Promise<void>;
+  /** Writes a message and resolves once the process acknowledged it (committed), with its number. */
+  say(text: string): Promise<number>;
 }
 
 async function device(
@@ -83,7 +86,8 @@ async function device(
       doc.off('update', capture);
       const sent = ++ref;
       peer.send({ type: 'update', docId, ref: sent, update: update! });
-      await peer.next('ack', (f) => f.docId === docId && f.ref === sent);
+      const { seq } = await peer.next('ack', (f) => f.docId === docId && f.ref === sent);
+      return seq;
     },
   };
   devices.push(made);
@@ -113,6 +117,31 @@ async function sessionOn(
   account: TestAccount,
 ): Promise<{ cookie: string; userId: string }> {
   return signIn(server.url, account);
+}
+
+/** The document's head in PostgreSQL (0 before its first update). */
+async function headOf(docId: string): Promise<number> {
+  const rows = await query<{ head_seq: string }>('SELECT head_seq FROM doc_heads WHERE doc_id = $1', [docId]);
+  return Number(rows[0]?.head_seq ?? 0);
+}
+
+/** The sequence numbers of the document's stored log past `after`, in order. */
+async function loggedSeqs(docId: string, after: number): Promise<number[]> {
+  const rows = await query<{ seq: string }>(
+    'SELECT seq FROM doc_log WHERE doc_id = $1 AND seq > $2 ORDER BY seq',
+    [docId, after],
+  );
+  return rows.map((row) => Number(row.seq));
+}
+
+async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<T[]> {
+  const client = new pg.Client({ connectionString: cluster.databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 const has = (device: Device, ...texts: string[]): (() => boolean) => {
@@ -249,6 +278,72 @@ describe('documents between processes', () => {
       await eventually(has(writer, ...all), 'each writer has them all');
     // Each once: what the backstop read and what Redis relayed are one update, applied once.
     expect(readers[2]!.texts().filter((text) => /^[ab] \d+$/.test(text))).toHaveLength(all.length);
+  });
+
+  it('[SEQ2] [SEQ3] three processes writing to one conversation at once number its updates without a gap or a duplicate; a retry sent to two processes is stored once', async () => {
+    const [a, b, c] = processes();
+    const { docId, owner, members } = await group(3);
+    const [ben, cat] = members as [TestAccount, TestAccount];
+    const writers = [
+      await device(a, owner, docId),
+      await device(b, await sessionOn(b, ben), docId),
+      await device(c, await sessionOn(c, cat), docId),
+    ];
+    const before = await headOf(docId);
+    // Each writer sends its updates without waiting for the acks between: the three processes
+    // commit into the one document at the same time.
+    const PER_WRITER = 15;
+    const acked = (
+      await Promise.all(
+        writers.map((writer, w) =>
+          Promise.all([...Array(PER_WRITER).keys()].map((i) => writer.say(`writer ${w} update ${i}`))),
+        ),
+      )
+    ).flat();
+    const total = writers.length * PER_WRITER;
+    const expected = [...Array(total).keys()].map((i) => before + 1 + i);
+    expect([...acked].sort((x, y) => x - y)).toEqual(expected);
+    expect(await loggedSeqs(docId, before)).toEqual(expected);
+    expect(await headOf(docId)).toBe(before + total);
+    const texts = writers.flatMap((_, w) =>
+      [...Array(PER_WRITER).keys()].map((i) => `writer ${w} update ${i}`),
+    );
+    for (const [w, writer] of writers.entries())
+      await eventually(has(writer, ...texts), `writer ${w} has all ${total} updates`);
+
+    // One update with one id, sent by the owner's devices on A and on C at once (an ack lost, the
+    // outbox sent again through another process): stored once, both acked with its number.
+    const onC = await device(c, await sessionOn(c, owner), docId);
+    const update = updateOf(writers[0]!.doc, (doc) =>
+      appendMessage(doc, {
+        id: newMessageId(),
+        author: owner.userId,
+        text: 'sent twice',
+        sentAt: Date.now(),
+      }),
+    );
+    const updateId = randomBytes(UPDATE_ID_BYTES);
+    writers[0]!.peer.send({ type: 'update', docId, ref: 1000, update, updateId });
+    onC.peer.send({ type: 'update', docId, ref: 1000, update, updateId });
+    const [onA, again] = await Promise.all([
+      writers[0]!.peer.next('ack', (f) => f.docId === docId && f.ref === 1000),
+      onC.peer.next('ack', (f) => f.docId === docId && f.ref === 1000),
+    ]);
+    expect(onA.seq).toBe(before + total + 1);
+    expect(again.seq).toBe(onA.seq);
+    expect(await loggedSeqs(docId, before)).toEqual([...expected, onA.seq]);
+    // And later through the third process, where it arrived already: the same number, nothing stored.
+    const onB = await device(b, await sessionOn(b, owner), docId);
+    onB.peer.send({ type: 'update', docId, ref: 7, update, updateId });
+    expect(await onB.peer.next('ack', (f) => f.docId === docId && f.ref === 7)).toMatchObject({
+      seq: onA.seq,
+    });
+    expect(await headOf(docId)).toBe(onA.seq);
+    for (const [i, d] of [...writers, onC, onB].entries())
+      await eventually(
+        () => d.texts().filter((t) => t === 'sent twice').length === 1,
+        `device ${i} shows it once`,
+      );
   });
 
   it('an acked message survives kill -9 of the process that acked it and reaches the others', async () => {

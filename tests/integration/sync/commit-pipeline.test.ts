@@ -39,6 +39,7 @@ beforeAll(async () => {
     heads: (docIds) => inner().heads(docIds),
     logAfter: (docId, afterSeq) => inner().logAfter(docId, afterSeq),
     logLength: (docId) => inner().logLength(docId),
+    updateSeq: (docId, id, data) => inner().updateSeq(docId, id, data),
     latestSegments: (ids) => inner().latestSegments(ids),
     appendBatch: async (rows, extras) => {
       if (!gateOpen) {

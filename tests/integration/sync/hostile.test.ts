@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import {
   appendMessage,
@@ -403,6 +404,55 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
     expect(await head(docId())).toBe(before);
     const ready = await fetch(`${server.url.replace('localhost', '127.0.0.1')}/readyz`);
     expect(ready.status).toBe(200);
+  });
+});
+
+describe('retried updates are stored once (SEQ3)', () => {
+  it('[SEQ3] a retry of a stored update is acked, on a new socket, with the number it got, and not stored again', async () => {
+    const updateId = randomBytes(16);
+    const first = await connect('alice');
+    const doc = await replicaOf(first, docId());
+    const update = updateOf(doc, (d) => appendMessage(d, messageEntry(people.alice.userId, 'only once')));
+    first.send({ type: 'update', docId: docId(), ref: 1, update, updateId });
+    const { seq } = await first.next('ack', (f) => f.ref === 1);
+    expect(seq).toBeGreaterThan(0);
+    first.close();
+    const before = await head(docId());
+    // The ack was lost on the way: the device sends the update again from its outbox.
+    const again = await connect('alice');
+    await replicaOf(again, docId());
+    again.send({ type: 'update', docId: docId(), ref: 5, update, updateId });
+    expect(await again.next('ack', (f) => f.ref === 5)).toMatchObject({ seq });
+    expect(await head(docId())).toBe(before);
+    const stored = (await store.logAfter(docId(), 0)) ?? [];
+    expect(stored.filter((entry) => Buffer.compare(entry.data, update) === 0)).toHaveLength(1);
+    again.close();
+  });
+
+  it('[SEQ3] refuses an update id reused with other bytes (update_id_reused): the stored update stays, the server keeps serving', async () => {
+    const updateId = randomBytes(16);
+    const mallory = await connect('mallory');
+    const doc = await replicaOf(mallory, docId());
+    const original = updateOf(doc, (d) => appendMessage(d, messageEntry(people.mallory.userId, 'first')));
+    mallory.send({ type: 'update', docId: docId(), ref: 1, update: original, updateId });
+    const { seq } = await mallory.next('ack', (f) => f.ref === 1);
+    const before = await head(docId());
+    const other = updateOf(doc, (d) => appendMessage(d, messageEntry(people.mallory.userId, 'second')));
+    mallory.send({ type: 'update', docId: docId(), ref: 2, update: other, updateId });
+    const code = CLOSE_CODES.update_id_reused.code;
+    expect(await mallory.next('rejected')).toMatchObject({ docId: docId(), ref: 2, code });
+    expect(await mallory.waitClosed()).toBe(code);
+    expect(await head(docId())).toBe(before);
+    const stored = await store.logAfter(docId(), seq - 1);
+    expect(stored?.[0]).toMatchObject({ seq, data: original });
+    expect(stored?.some((entry) => Buffer.compare(entry.data, other) === 0)).toBe(false);
+    // The document was read again from the store; the next good update is taken as usual.
+    const after = await aliceSays('still served');
+    const watcher = await connect('bob');
+    const messages = segmentOf(await replicaOf(watcher, docId())).messages.toArray();
+    expect(messages.map((m) => m.text)).toContain('first');
+    expect(messages.at(-1)?.id).toBe(after.id);
+    watcher.close();
   });
 });
 

@@ -1,3 +1,4 @@
+import { UPDATE_ID_BYTES } from '@messenjo/shared';
 import * as Y from 'yjs';
 import { messageIdsInUpdate } from './outbox-messages.ts';
 import type { DocPersistence, OutboxEntry } from './persistence.ts';
@@ -22,6 +23,8 @@ export class DocEntry {
   readonly outbox = new Map<number, Uint8Array>();
   /** Each unacked update's basis (POS2): what this device had seen when it made it. */
   readonly bases = new Map<number, Uint8Array>();
+  /** Each unacked update's id (SEQ3): the same in every retry, so the server stores it once. */
+  readonly updateIds = new Map<number, Uint8Array>();
   /** The messages each unacked update appends, decoded once (the "pending" messages). */
   private readonly appended = new Map<number, string[]>();
   private pendingIds: ReadonlySet<string> | null = null;
@@ -62,17 +65,21 @@ export class DocEntry {
 
   /** Takes over stored unacked updates (after load, or when this tab becomes the leader). */
   adoptOutbox(stored: OutboxEntry[]): void {
-    for (const { ref, update, basis } of stored) {
-      if (!this.outbox.has(ref)) this.enqueue(ref, update, basis);
+    for (const { ref, update, basis, updateId } of stored) {
+      if (!this.outbox.has(ref)) this.enqueue(ref, update, basis, updateId);
       else if (basis && !this.bases.has(ref)) this.bases.set(ref, basis);
       this.nextRef = Math.max(this.nextRef, ref + 1);
     }
   }
 
-  /** Adds an unacked update to the outbox (in memory; the caller stores it). */
-  enqueue(ref: number, update: Uint8Array, basis: Uint8Array | undefined): void {
+  /**
+   * Adds an unacked update to the outbox (in memory; the caller stores it). One stored before
+   * protocol 3 has no id: it gets one now (in memory; it was never sent with an id).
+   */
+  enqueue(ref: number, update: Uint8Array, basis: Uint8Array | undefined, updateId = newUpdateId()): void {
     this.outbox.set(ref, update);
     if (basis) this.bases.set(ref, basis);
+    this.updateIds.set(ref, updateId);
     this.appended.set(ref, messageIdsInUpdate(update));
     this.pendingIds = null;
   }
@@ -80,10 +87,11 @@ export class DocEntry {
   /** UP1: a local change gets the next ref and is stored with its basis (POS2); returns the ref. */
   queue(update: Uint8Array, basis: Uint8Array): number {
     const ref = this.nextRef++;
-    this.enqueue(ref, update, basis);
+    const updateId = newUpdateId();
+    this.enqueue(ref, update, basis, updateId);
     this.persist(async (p) => {
       await p.appendUpdate(this.docId, update);
-      await p.addOutbox(this.docId, ref, update, basis);
+      await p.addOutbox(this.docId, ref, update, basis, updateId);
     });
     return ref;
   }
@@ -120,6 +128,7 @@ export class DocEntry {
     const update = this.outbox.get(ref);
     this.outbox.delete(ref);
     this.bases.delete(ref);
+    this.updateIds.delete(ref);
     this.appended.delete(ref);
     this.pendingIds = null;
     return update;
@@ -186,4 +195,9 @@ export class DocEntry {
     this.persist((p) => p.setCarried(this.docId, undefined));
     return carried;
   }
+}
+
+/** SEQ3: an update's id, random: no two devices (or tabs) pick the same one. */
+function newUpdateId(): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(UPDATE_ID_BYTES));
 }

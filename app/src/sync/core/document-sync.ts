@@ -98,7 +98,14 @@ export class DocumentSync extends DeviceDocuments {
   }
 
   private sendUpdate(entry: DocEntry, ref: number, update: Uint8Array): void {
-    this.send({ type: 'update', docId: entry.docId, ref, update, basis: entry.bases.get(ref) });
+    this.send({
+      type: 'update',
+      docId: entry.docId,
+      ref,
+      update,
+      basis: entry.bases.get(ref),
+      updateId: entry.updateIds.get(ref),
+    });
   }
 
   private subscribe(entries: DocEntry[]): void {

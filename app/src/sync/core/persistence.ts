@@ -6,6 +6,8 @@ export interface OutboxEntry {
   ref: number;
   update: Uint8Array;
   basis?: Uint8Array;
+  /** SEQ3: the update's id, made when it entered the outbox (absent in outboxes written before protocol 3). */
+  updateId?: Uint8Array;
 }
 
 export interface StoredDocState {
@@ -30,7 +32,13 @@ export interface DocPersistence {
   replaceUpdates(docId: string, state: Uint8Array): Promise<void>;
   /** The log position the server gave (it also records that the device held the server's state). */
   setSeq(docId: string, seq: number): Promise<void>;
-  addOutbox(docId: string, ref: number, update: Uint8Array, basis: Uint8Array): Promise<void>;
+  addOutbox(
+    docId: string,
+    ref: number,
+    update: Uint8Array,
+    basis: Uint8Array,
+    updateId?: Uint8Array,
+  ): Promise<void>;
   removeOutbox(docId: string, ref: number): Promise<void>;
   /** Forgets the document (refused by the server): updates and seq; the outbox stays. */
   clearDoc(docId: string): Promise<void>;
@@ -59,6 +67,7 @@ interface OutboxRow {
   ref: number;
   update: Uint8Array;
   basis?: Uint8Array;
+  updateId?: Uint8Array;
 }
 
 const carryKey = (docId: string): string => `~carry:${docId}`;
@@ -109,7 +118,7 @@ export class IndexedDbPersistence implements DocPersistence {
         updates: updates.map((u) => u.update),
         seq: doc?.seq ?? 0,
         syncedBefore: doc?.synced === true || (doc?.seq ?? 0) > 0,
-        outbox: outbox.map((o) => ({ ref: o.ref, update: o.update, basis: o.basis })),
+        outbox: outbox.map((o) => ({ ref: o.ref, update: o.update, basis: o.basis, updateId: o.updateId })),
       };
       if (carry?.carried) state.carried = JSON.parse(carry.carried) as CarriedChanges;
       return state;
@@ -146,9 +155,17 @@ export class IndexedDbPersistence implements DocPersistence {
     return this.putDoc({ docId, seq, synced: true });
   }
 
-  addOutbox(docId: string, ref: number, update: Uint8Array, basis: Uint8Array): Promise<void> {
+  addOutbox(
+    docId: string,
+    ref: number,
+    update: Uint8Array,
+    basis: Uint8Array,
+    updateId?: Uint8Array,
+  ): Promise<void> {
     return this.transact(['outbox'], 'readwrite', async (tx) => {
-      await request(tx.objectStore('outbox').put({ docId, ref, update, basis } satisfies OutboxRow));
+      await request(
+        tx.objectStore('outbox').put({ docId, ref, update, basis, updateId } satisfies OutboxRow),
+      );
     });
   }
 
@@ -245,8 +262,14 @@ export class MemoryPersistence implements DocPersistence {
     state.syncedBefore = true;
     return Promise.resolve();
   }
-  addOutbox(docId: string, ref: number, update: Uint8Array, basis: Uint8Array): Promise<void> {
-    this.get(docId).outbox.push({ ref, update, basis });
+  addOutbox(
+    docId: string,
+    ref: number,
+    update: Uint8Array,
+    basis: Uint8Array,
+    updateId?: Uint8Array,
+  ): Promise<void> {
+    this.get(docId).outbox.push({ ref, update, basis, updateId });
     return Promise.resolve();
   }
   removeOutbox(docId: string, ref: number): Promise<void> {

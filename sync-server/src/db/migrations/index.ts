@@ -4,6 +4,7 @@ import { m0003Conversations } from './0003-conversations.ts';
 import { m0010Accounts } from './0010-accounts.ts';
 import { m0020DocumentStore } from './0020-document-store.ts';
 import { m0021DocHeads } from './0021-doc-heads.ts';
+import { m0022DocUpdateIds } from './0022-doc-update-ids.ts';
 import { m0040Social } from './0040-social.ts';
 import { m0041MembershipRemovedBy } from './0041-membership-removed-by.ts';
 import { m0042GroupNameChangedAt } from './0042-group-name-changed-at.ts';
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0010Accounts,
   m0020DocumentStore,
   m0021DocHeads,
+  m0022DocUpdateIds,
   m0040Social,
   m0041MembershipRemovedBy,
   m0042GroupNameChangedAt,

@@ -68,6 +68,8 @@ export interface RoomHandle {
     ref: number,
     update: Uint8Array,
     basis?: Uint8Array,
+    /** SEQ3: the device's id of the update, the same in every retry. */
+    updateId?: Uint8Array,
   ): void | Promise<void>;
 }
 

@@ -60,6 +60,8 @@ class HeldReads implements DocStore {
   heads = (docIds: readonly string[]) => this.read(() => this.inner.heads(docIds));
   logAfter = (docId: string, afterSeq: number) => this.read(() => this.inner.logAfter(docId, afterSeq));
   logLength = (docId: string) => this.read(() => this.inner.logLength(docId));
+  updateSeq = (docId: string, id: Uint8Array, data: Uint8Array) =>
+    this.read(() => this.inner.updateSeq(docId, id, data));
   latestSegments = (ids: readonly string[]) => this.read(() => this.inner.latestSegments(ids));
   /** Commits that reached the store while commits are held, each released or failed by the test. */
   readonly heldCommits: { rows: number; commit: () => void; fail: (error: Error) => void }[] = [];

@@ -1,6 +1,6 @@
 import { parseDocId, segmentOf, type DocRef } from '@messenjo/shared';
 import * as Y from 'yjs';
-import type { DocStore, StoredDoc } from '../store/doc-store.ts';
+import { fullPage, LOG_PAGE, type DocStore, type StoredDoc } from '../store/doc-store.ts';
 import { CommittedOrder } from './committed-order.ts';
 
 /**
@@ -37,8 +37,32 @@ export class LiveDoc {
     this.doc = new Y.Doc({ gc: false, guid: docId });
   }
 
+  /**
+   * The document as stored, its log read a page at a time (SUB4): a long log is never in memory
+   * whole, only the document it builds. A compaction between two pages starts the read over.
+   */
   static async load(docId: string, store: DocStore): Promise<LiveDoc> {
-    return LiveDoc.fromStored(docId, await store.load(docId));
+    for (;;) {
+      const stored = await store.load(docId, LOG_PAGE);
+      const live = LiveDoc.fromStored(docId, stored);
+      if (!fullPage(stored.log, LOG_PAGE) || (await live.readRest(store))) return live;
+    }
+  }
+
+  /** The log's pages after the first, applied in order; false when compaction removed some meanwhile. */
+  private async readRest(store: DocStore): Promise<boolean> {
+    for (;;) {
+      const page = await store.logAfter(this.docId, this.head, LOG_PAGE);
+      if (page === null) return false;
+      const last = page.at(-1);
+      if (!last) return true;
+      this.doc.transact(() => {
+        for (const entry of page) Y.applyUpdate(this.doc, entry.data);
+      });
+      this.order = new CommittedOrder(last.seq);
+      this.learnMessageAuthors();
+      if (!fullPage(page, LOG_PAGE)) return true;
+    }
   }
 
   /** The document as stored: its snapshot, then the log after it. */

@@ -15,7 +15,14 @@ import type { CommitQueue } from './commit-queue.ts';
 import type { Compaction } from './compaction.ts';
 import type { Peer, RoomHandle, Subscription } from './connection-host.ts';
 import type { ConversationPolicy } from './conversation-policy.ts';
-import type { DocStore, StoredDoc, StoredUpdate } from '../store/doc-store.ts';
+import {
+  UPDATE_ID_REUSED,
+  type DocStore,
+  fullPage,
+  LOG_PAGE,
+  type StoredDoc,
+  type StoredUpdate,
+} from '../store/doc-store.ts';
 import type { Fanout } from './fanout.ts';
 import type { HeadAnnouncer } from './head-announcer.ts';
 import { LiveDoc } from './live-doc.ts';
@@ -70,6 +77,10 @@ interface Write {
   newMessages: NewMessage[];
   /** REF2: messages the update marks deleted. */
   deletedMessages?: string[];
+  /** SEQ3: the device's id of the update (a retry of a stored one gets its first number). */
+  updateId?: Uint8Array;
+  /** SEQ3: the store refused the update: its id is stored with other bytes. */
+  onReused?: () => void;
   /** UP3: the update is committed as `seq` and every update before it is in (a device's ack goes out here). */
   onCommitted?: (seq: number) => void;
   /** The live document could not take the update (it was reloaded). */
@@ -195,7 +206,8 @@ export class Room implements RoomHandle {
   /**
    * The document just loaded holds updates past what the room's sockets were served: those
    * are read from the log and relayed once (Yjs updates are idempotent: a device that has
-   * some of them already loses nothing), or the whole document when compaction removed them.
+   * some of them already loses nothing), or the whole document when compaction removed them or
+   * they are more than a page (SUB4).
    */
   private relayMissed(live: LiveDoc): void {
     const from = this.servedHead;
@@ -203,10 +215,12 @@ export class Room implements RoomHandle {
     if (from === undefined || this.members.size === 0 || live.head <= from) return;
     const { store, logger, fanout, heads } = this.context;
     store
-      .logAfter(this.docId, from)
+      .logAfter(this.docId, from, LOG_PAGE)
       .then((log) => {
         if (this.live !== live) return;
-        const missed = log === null ? live.fullUpdate() : mergeInGroups(log.map((e) => e.data));
+        // SUB4: more than a page missed is sent as the whole document, like a compacted log.
+        const missed =
+          log === null || fullPage(log, LOG_PAGE) ? live.fullUpdate() : mergeInGroups(log.map((e) => e.data));
         fanout.publish(this.docId, this.relayFrame(missed), null);
         heads.announce(this.docId, live.head);
       })
@@ -238,8 +252,12 @@ export class Room implements RoomHandle {
   async readCatchUp(item: SubscribeItem, head: number): Promise<LogRead | null> {
     if (item.seq >= head) return { log: [], through: item.seq };
     if (item.seq === 0 && this.live) return null;
-    const log = await this.context.store.logAfter(this.docId, item.seq);
-    return log === null ? null : { log, through: Math.max(item.seq, log.at(-1)?.seq ?? 0) };
+    // SUB4: one page at most; a device further behind is answered from the document in memory
+    // (its state, which compaction bounds), never from the whole log it missed.
+    const log = await this.context.store.logAfter(this.docId, item.seq, LOG_PAGE);
+    if (log === null) return null;
+    const through = Math.max(item.seq, log.at(-1)?.seq ?? 0);
+    return through < head ? null : { log, through };
   }
 
   /**
@@ -282,6 +300,7 @@ export class Room implements RoomHandle {
     ref: number,
     update: Uint8Array,
     basis?: Uint8Array,
+    updateId?: Uint8Array,
     claim?: BlobClaim,
   ): void | Promise<void> {
     const { segments } = this.context;
@@ -289,7 +308,7 @@ export class Room implements RoomHandle {
       return segments
         .prepare(this.ref)
         .then(() => this.load())
-        .then(() => this.receive(peer, subscription, ref, update, basis, claim));
+        .then(() => this.receive(peer, subscription, ref, update, basis, updateId, claim));
     }
     if (peer.subscriptions.get(this.docId) !== subscription) return this.unclaim(claim);
     const { conversations } = this.context;
@@ -300,20 +319,19 @@ export class Room implements RoomHandle {
         : conversations.canWrite(peer.auth.userId, conversationId);
     // LA3: a permission not in memory yet is read first; then everything is decided again, in one turn.
     if (writable !== true && writable !== false)
-      return writable.then(() => this.receive(peer, subscription, ref, update, basis, claim));
-    return this.decide(this.live, peer, subscription, ref, update, basis, writable, claim);
+      return writable.then(() => this.receive(peer, subscription, ref, update, basis, updateId, claim));
+    return this.decide(this.live, peer, subscription, { ref, update, basis, updateId }, writable, claim);
   }
 
   private decide(
     live: LiveDoc,
     peer: Peer,
     subscription: Subscription,
-    ref: number,
-    update: Uint8Array,
-    basis: Uint8Array | undefined,
+    sent: { ref: number; update: Uint8Array; basis?: Uint8Array; updateId?: Uint8Array },
     writable: boolean,
     claim: BlobClaim | undefined,
   ): void | Promise<void> {
+    const { ref, update, basis, updateId } = sent;
     const { userId } = peer.auth;
     const refuse = (reason: CloseReason, problem: string): void => {
       this.unclaim(claim);
@@ -341,13 +359,17 @@ export class Room implements RoomHandle {
         return refuse('update_attachment_refused', 'this document takes no attachments');
       return attachments
         .claim(userId, conversationId, this.blobsOf(verdict.newMessages))
-        .then((answer) => this.receive(peer, subscription, ref, update, basis, answer));
+        .then((answer) => this.receive(peer, subscription, ref, update, basis, updateId, answer));
     }
     if (verdict.noop) {
-      // Already in the document, maybe still in the queue: ack once the queue has committed (UP4).
+      // Already in the document, maybe still in the queue: ack once the queue has committed (UP4),
+      // with the number it was stored as when the device named it (SEQ3).
       commits.enqueue({
         docId: this.docId,
-        onCommitted: () => peer.send({ type: 'ack', docId: this.docId, ref, seq: 0 }),
+        onCommitted: () => {
+          if (!updateId) return peer.send({ type: 'ack', docId: this.docId, ref, seq: 0 });
+          this.ackRetry(live, peer, ref, update, updateId, refuse);
+        },
         onFailed: () => peer.close('server_error'),
       });
       return;
@@ -359,9 +381,40 @@ export class Room implements RoomHandle {
       newClients: verdict.newClients,
       newMessages: verdict.newMessages,
       deletedMessages: verdict.deletedMessages,
+      updateId,
       onCommitted: (seq) => peer.send({ type: 'ack', docId: this.docId, ref, seq }),
       onUnapplied: () => refuse('update_malformed', 'update could not be applied'),
+      onReused: () => refuse('update_id_reused', 'this update id names another update'),
     });
+  }
+
+  /**
+   * SEQ3: a retry the document in memory holds already (stored by this process before a crash,
+   * or by another): acked with the number it was stored as, once every number before it is in
+   * (SEQ2); 0 when no update with its id is stored (its changes came another way, UP4).
+   */
+  private ackRetry(
+    live: LiveDoc,
+    peer: Peer,
+    ref: number,
+    update: Uint8Array,
+    updateId: Uint8Array,
+    refuse: (reason: CloseReason, problem: string) => void,
+  ): void {
+    const { docId } = this;
+    const ack = (seq: number) => peer.send({ type: 'ack', docId, ref, seq });
+    this.context.store.updateSeq(docId, updateId, update).then(
+      (seq) => {
+        if (seq === UPDATE_ID_REUSED)
+          return refuse('update_id_reused', 'this update id names another update');
+        if (seq === 0 || this.live !== live) return ack(0);
+        this.inOrder(live, seq, true, () => ack(seq));
+      },
+      (err: unknown) => {
+        this.context.logger.error('a retried update could not be looked up', { docId, err });
+        peer.close('server_error');
+      },
+    );
   }
 
   /**
@@ -407,7 +460,14 @@ export class Room implements RoomHandle {
     );
     if (segment) this.context.segmentOpened(this, segment, write.update);
     commits.enqueue({
-      row: { docId, data: write.update, userId: write.author, newClients: write.newClients, segment },
+      row: {
+        docId,
+        data: write.update,
+        userId: write.author,
+        newClients: write.newClients,
+        segment,
+        ...(write.updateId ? { updateId: write.updateId } : {}),
+      },
       // The list's last message and count commit with the messages: no extra fsync per update.
       listColumns:
         write.newMessages.length > 0
@@ -415,6 +475,13 @@ export class Room implements RoomHandle {
           : undefined,
       onCommitted: (seq) => {
         live.pending--;
+        if (seq === UPDATE_ID_REUSED) {
+          // Applied and relayed, but not stored: the document in memory is read again from the
+          // store. The devices it was relayed to keep it (as after a crash, RL1); its own is refused.
+          this.evict();
+          return write.onReused?.();
+        }
+        // A retry stored before (SEQ3) is published with its first number: a process past it ignores it.
         this.context.otherProcesses?.committed(docId, { seq, data: write.update, userId: write.author });
         this.referencesAfterCommit(write);
         // UP3: ack only now that it is committed, as the number the store gave it, and once every
@@ -481,10 +548,20 @@ export class Room implements RoomHandle {
   private async readGap(live: LiveDoc): Promise<boolean> {
     const { store, logger } = this.context;
     try {
-      const log = await store.logAfter(this.docId, live.head);
-      if (this.live !== live) return true;
-      if (log === null) this.takeStored(live, await store.load(this.docId));
-      else for (const entry of log) this.inOrder(live, entry.seq, false, () => this.applyOthers(live, entry));
+      // SUB4: a page at a time, each applied before the next is read.
+      for (let more = true; more;) {
+        const log = await store.logAfter(this.docId, live.head, LOG_PAGE);
+        if (this.live !== live) return true;
+        if (log === null) {
+          const stored = await store.load(this.docId, LOG_PAGE);
+          this.takeStored(live, stored);
+          more = fullPage(stored.log, LOG_PAGE);
+        } else {
+          for (const entry of log) this.inOrder(live, entry.seq, false, () => this.applyOthers(live, entry));
+          more = fullPage(log, LOG_PAGE);
+        }
+        if (this.live !== live) return true;
+      }
       return true;
     } catch (err) {
       logger.warn('a gap in the committed updates could not be read; trying again', {

@@ -249,7 +249,7 @@ export class Connection implements Peer {
             'subscribe first',
           );
         }
-        return sub.room.receive(this, sub, frame.ref, frame.update, frame.basis);
+        return sub.room.receive(this, sub, frame.ref, frame.update, frame.basis, frame.updateId);
       }
       case 'awareness':
         return this.relayAwareness(frame.conversationId, frame.payload);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DocStore } from './doc-store.ts';
+import { UPDATE_ID_REUSED, type DocStore } from './doc-store.ts';
 
 /** A store for one test, and how to let go of it. */
 export interface OpenedDocStore {
@@ -30,8 +30,45 @@ export function docStoreContract(name: string, open: () => Promise<OpenedDocStor
       userId,
       newClients: [],
     });
+    const withId = (docId: string, n: number, id: number) => ({
+      ...row(docId, n),
+      updateId: new Uint8Array(16).fill(id),
+    });
     afterEach(async () => {
       for (const one of opened.splice(0)) await one.close();
+    });
+
+    it('[SUB4] reads a long log in pages by seq: at most a page’s rows, cut at its bytes (one entry at least)', async () => {
+      const store = await make();
+      const sizes = [3, 3, 3, 100, 3, 3, 3, 3, 3, 3, 3];
+      await store.appendBatch(
+        sizes.map((size, i) => ({
+          docId: 'p',
+          data: new Uint8Array(size).fill(i),
+          userId: 'u_1',
+          newClients: [],
+        })),
+      );
+      const pages: number[][] = [];
+      for (let after = 0; ;) {
+        const page = (await store.logAfter('p', after, { rows: 5, bytes: 50 })) ?? [];
+        if (page.length === 0) break;
+        pages.push(page.map((entry) => entry.seq));
+        after = page.at(-1)!.seq;
+      }
+      // The fourth entry takes the first page past its bytes: the page ends with it, one row short.
+      expect(pages).toEqual([
+        [1, 2, 3, 4],
+        [5, 6, 7, 8, 9],
+        [10, 11],
+      ]);
+      expect(await store.logAfter('p', 0, { rows: 2, bytes: 1 })).toEqual([
+        { seq: 1, data: new Uint8Array(3).fill(0), userId: 'u_1' },
+      ]);
+      expect(await store.logAfter('p', 0)).toHaveLength(sizes.length); // no page: all of it
+      await store.compact('p', 5, bytes(9));
+      expect(await store.logAfter('p', 2, { rows: 4, bytes: 50 })).toBeNull();
+      expect((await store.logAfter('p', 5, { rows: 4, bytes: 50 }))?.map((e) => e.seq)).toEqual([6, 7, 8, 9]);
     });
 
     it('[UP3] appends a batch in one go, with heads, bindings and the newest segment', async () => {
@@ -145,6 +182,58 @@ export function docStoreContract(name: string, open: () => Promise<OpenedDocStor
       const log = (await store.logAfter('g', 0)) ?? [];
       expect(log.map((entry) => entry.seq)).toEqual(all);
       expect((await store.heads(['g'])).get('g')).toBe(count);
+    });
+
+    it('[SEQ3] a retry of a stored update gets its first number and is not stored again, after compaction too', async () => {
+      const { store, another } = await openOne();
+      expect(await store.appendBatch([withId('r', 1, 1), withId('r', 2, 2)])).toEqual([1, 2]);
+      // The ack was lost: the device sends update 1 again, to this process and to another.
+      expect(await store.appendBatch([withId('r', 1, 1), withId('r', 3, 3)])).toEqual([1, 3]);
+      expect(await another().appendBatch([withId('r', 2, 2)])).toEqual([2]);
+      // Twice in one batch: stored once, both answered with its number.
+      expect(await store.appendBatch([withId('r', 4, 4), withId('r', 4, 4)])).toEqual([4, 4]);
+      expect((await store.logAfter('r', 0))?.map((entry) => entry.seq)).toEqual([1, 2, 3, 4]);
+      expect((await store.heads(['r'])).get('r')).toBe(4);
+      await store.compact('r', 4, bytes(9));
+      expect(await store.appendBatch([withId('r', 2, 2)])).toEqual([2]);
+      expect(await store.updateSeq('r', new Uint8Array(16).fill(3), bytes(3))).toBe(3);
+      expect(await store.updateSeq('r', new Uint8Array(16).fill(9), bytes(3))).toBe(0);
+      expect((await store.heads(['r'])).get('r')).toBe(4);
+      // The same id in another document is another update.
+      expect(await store.appendBatch([withId('r2', 1, 1)])).toEqual([1]);
+    });
+
+    it('[SEQ3] a reused update id with other bytes is refused alone; what is stored stays intact', async () => {
+      const store = await make();
+      await store.appendBatch([withId('s', 1, 1)]);
+      expect(await store.appendBatch([row('s', 5), withId('s', 6, 1), row('s', 7)])).toEqual([
+        2,
+        UPDATE_ID_REUSED,
+        3,
+      ]);
+      expect(await store.updateSeq('s', new Uint8Array(16).fill(1), bytes(6))).toBe(UPDATE_ID_REUSED);
+      expect(await store.logAfter('s', 0)).toEqual([
+        { seq: 1, data: bytes(1), userId: 'u_1' },
+        { seq: 2, data: bytes(5), userId: 'u_1' },
+        { seq: 3, data: bytes(7), userId: 'u_1' },
+      ]);
+      expect(await store.updateSeq('s', new Uint8Array(16).fill(1), bytes(1))).toBe(1);
+    });
+
+    it('[SEQ3] one update sent at once through two connections is stored once, both answered with its number', async () => {
+      const { store, another } = await openOne();
+      await store.appendBatch([row('t', 1)]);
+      const second = another();
+      for (let round = 2; round <= 21; round++) {
+        const answers = await Promise.all([
+          store.appendBatch([withId('t', round, round)]),
+          second.appendBatch([withId('t', round, round), row(`t${round}`, 1)]),
+        ]);
+        expect(answers[0][0]).toBe(answers[1][0]);
+      }
+      const log = (await store.logAfter('t', 0)) ?? [];
+      expect(log.map((entry) => entry.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+      expect(new Set(log.map((entry) => entry.data[0])).size).toBe(21); // each update once
     });
   });
 }

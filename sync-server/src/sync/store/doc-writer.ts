@@ -1,7 +1,7 @@
 import type { Db } from '../../db/index.ts';
 import { writeListColumns } from './list-columns.ts';
 import type { AppendRow, CommitExtras } from './doc-store.ts';
-import { planSeqs, snapshotThrough } from './seq-plan.ts';
+import { planRetries, planSeqs, snapshotThrough, updateIdKey, type StoredUpdateId } from './seq-plan.ts';
 
 /**
  * The document store's write path on one connection: the SQL of a group commit, defined once
@@ -54,6 +54,11 @@ export class DocWriter {
          WHERE excluded.seq > doc_snapshots.seq`,
       ),
       deleteLog: db.prepare('DELETE FROM doc_log WHERE doc_id = ? AND seq <= ?'),
+      // SEQ3: the update ids of stored updates (kept when compaction deletes their log rows).
+      findUpdateId: db.prepare('SELECT seq, digest FROM doc_update_ids WHERE doc_id = ? AND update_id = ?'),
+      insertUpdateId: db.prepare(
+        'INSERT INTO doc_update_ids (doc_id, update_id, seq, digest) VALUES (?, ?, ?, ?)',
+      ),
     };
   }
 
@@ -71,15 +76,18 @@ export class DocWriter {
     let seqs: number[] = [];
     this.db
       .transaction(() => {
-        const plan = planSeqs(rows);
+        // SEQ3: retries of stored updates take no number (BEGIN IMMEDIATE: nobody writes between).
+        const retries = planRetries(rows, this.storedUpdateIds(rows));
+        const plan = planSeqs(retries.fresh);
         const heads = new Map<string, number>();
         for (const [docId, n] of plan.counts) {
           heads.set(docId, (this.stmts.takeSeqs.get(docId, n) as { head_seq: number }).head_seq);
         }
         const numbered = plan.number(heads);
-        seqs = numbered.seqs;
-        for (const [i, row] of rows.entries()) {
-          this.stmts.insertLog.run(row.docId, seqs[i], row.data, row.userId, at);
+        for (const [i, row] of retries.fresh.entries()) {
+          const seq = numbered.seqs[i];
+          this.stmts.insertLog.run(row.docId, seq, row.data, row.userId, at);
+          if (row.updateId) this.stmts.insertUpdateId.run(row.docId, row.updateId, seq, retries.digests[i]);
           for (const client of row.newClients) this.stmts.bindClient.run(row.docId, client, row.userId);
           if (row.segment) this.stmts.segment.run(row.segment.conversationId, row.segment.index);
         }
@@ -96,9 +104,21 @@ export class DocWriter {
           this.stmts.upsertSnapshot.run(snapshot.docId, through, snapshot.state, at);
           this.stmts.deleteLog.run(snapshot.docId, through);
         }
+        seqs = retries.answer(numbered.seqs);
       })
       .immediate();
     return listError === undefined ? { seqs } : { seqs, listError };
+  }
+
+  /** SEQ3: the stored ids among the rows' update ids. */
+  private storedUpdateIds(rows: readonly AppendRow[]): Map<string, StoredUpdateId> {
+    const stored = new Map<string, StoredUpdateId>();
+    for (const row of rows) {
+      if (!row.updateId) continue;
+      const found = this.stmts.findUpdateId.get(row.docId, row.updateId) as StoredUpdateId | undefined;
+      if (found) stored.set(updateIdKey(row.docId, row.updateId), found);
+    }
+    return stored;
   }
 
   /**

@@ -1,8 +1,25 @@
 import { postgresTextArray, type Sql } from '../../db/index.ts';
 import { writeListColumnsSql } from '../../db/list-columns-sql.ts';
 import type { Logger } from '../../logger.ts';
-import type { AppendRow, CommitExtras, DocStore, StoredDoc, StoredUpdate } from './doc-store.ts';
-import { planSeqs, snapshotThrough } from './seq-plan.ts';
+import {
+  UPDATE_ID_REUSED,
+  withinPage,
+  type AppendRow,
+  type LogPage,
+  type CommitExtras,
+  type DocStore,
+  type StoredDoc,
+  type StoredUpdate,
+} from './doc-store.ts';
+import {
+  planRetries,
+  planSeqs,
+  sameDigest,
+  snapshotThrough,
+  updateDigest,
+  updateIdKey,
+  type StoredUpdateId,
+} from './seq-plan.ts';
 
 /** node-postgres reads `bytea` as a Buffer; the engine's bytes are plain Uint8Arrays. */
 const asBytes = (buffer: Buffer): Uint8Array =>
@@ -31,11 +48,11 @@ export class PostgresDocStore implements DocStore {
     private readonly logger?: Logger,
   ) {}
 
-  load(docId: string): Promise<StoredDoc> {
+  load(docId: string, page?: LogPage): Promise<StoredDoc> {
     return this.db.transaction(async (tx) => {
       const snap = await tx.get<SnapshotRow>('SELECT seq, data FROM doc_snapshots WHERE doc_id = ?', [docId]);
       const snapshot = snap ? { seq: snap.seq, data: asBytes(snap.data) } : null;
-      const log = await this.readLog(tx, docId, snapshot?.seq ?? 0);
+      const log = withinPage(await this.readLog(tx, docId, snapshot?.seq ?? 0, page?.rows), page);
       const rows = await tx.all<{ client_id: number; user_id: string }>(
         'SELECT client_id, user_id FROM doc_clients WHERE doc_id = ?',
         [docId],
@@ -53,18 +70,19 @@ export class PostgresDocStore implements DocStore {
     return new Map(rows.map((row) => [row.doc_id, row.head]));
   }
 
-  logAfter(docId: string, afterSeq: number): Promise<StoredUpdate[] | null> {
+  logAfter(docId: string, afterSeq: number, page?: LogPage): Promise<StoredUpdate[] | null> {
     return this.db.transaction(async (tx) => {
       const snap = await tx.get<{ seq: number }>('SELECT seq FROM doc_snapshots WHERE doc_id = ?', [docId]);
       if (snap && snap.seq > afterSeq) return null;
-      return this.readLog(tx, docId, afterSeq);
+      return withinPage(await this.readLog(tx, docId, afterSeq, page?.rows), page);
     });
   }
 
-  private async readLog(q: Sql, docId: string, afterSeq: number): Promise<StoredUpdate[]> {
+  private async readLog(q: Sql, docId: string, afterSeq: number, limit?: number): Promise<StoredUpdate[]> {
+    // LIMIT NULL: no limit (a page's rows otherwise, SUB4).
     const rows = await q.all<SnapshotRow & { user_id: string }>(
-      'SELECT seq, data, user_id FROM doc_log WHERE doc_id = ? AND seq > ? ORDER BY seq',
-      [docId, afterSeq],
+      'SELECT seq, data, user_id FROM doc_log WHERE doc_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      [docId, afterSeq, limit ?? null],
     );
     return rows.map((row) => ({ seq: row.seq, data: asBytes(row.data), userId: row.user_id }));
   }
@@ -75,23 +93,45 @@ export class PostgresDocStore implements DocStore {
     const seqs = await this.db.transaction(
       async (tx) => {
         listError = undefined; // a transaction run again starts over
-        const plan = planSeqs(rows);
+        // The head rows first, locked in id order (no deadlock between processes), as they are:
+        // a retry (SEQ3) is recognised under the lock, so two copies of one update sent to two
+        // processes at once are stored once, whichever commits first.
+        const docIds = [...new Set(rows.map((row) => row.docId))].sort((a, b) =>
+          a < b ? -1 : a > b ? 1 : 0,
+        );
+        const current = new Map<string, number>();
+        for (const docId of docIds) {
+          const locked = await tx.get<{ head_seq: number }>(
+            `INSERT INTO doc_heads (doc_id, head_seq) VALUES (?, 0)
+           ON CONFLICT (doc_id) DO UPDATE SET head_seq = doc_heads.head_seq
+           RETURNING head_seq`,
+            [docId],
+          );
+          current.set(docId, Number(locked?.head_seq));
+        }
+        const retries = planRetries(rows, await this.storedUpdateIds(tx, rows));
+        const plan = planSeqs(retries.fresh);
         const heads = new Map<string, number>();
         for (const [docId, n] of plan.counts) {
-          const row = await tx.get<{ head_seq: number }>(
-            `INSERT INTO doc_heads (doc_id, head_seq) VALUES (?, ?)
-           ON CONFLICT (doc_id) DO UPDATE SET head_seq = doc_heads.head_seq + excluded.head_seq
-           RETURNING head_seq`,
-            [docId, n],
-          );
-          heads.set(docId, Number(row?.head_seq));
+          const head = (current.get(docId) ?? 0) + n;
+          await tx.run('UPDATE doc_heads SET head_seq = ? WHERE doc_id = ?', [head, docId]);
+          heads.set(docId, head);
         }
         const numbered = plan.number(heads);
-        for (const [i, row] of rows.entries()) {
+        for (const [i, row] of retries.fresh.entries()) {
+          const seq = numbered.seqs[i] ?? 0;
           await tx.run(
             'INSERT INTO doc_log (doc_id, seq, data, user_id, created_at) VALUES (?, ?, ?, ?, ?)',
-            [row.docId, numbered.seqs[i] ?? 0, row.data, row.userId, at],
+            [row.docId, seq, row.data, row.userId, at],
           );
+          if (row.updateId) {
+            await tx.run('INSERT INTO doc_update_ids (doc_id, update_id, seq, digest) VALUES (?, ?, ?, ?)', [
+              row.docId,
+              row.updateId,
+              seq,
+              retries.digests[i] ?? null,
+            ]);
+          }
           for (const client of row.newClients) {
             await tx.run(
               'INSERT INTO doc_clients (doc_id, client_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
@@ -127,7 +167,7 @@ export class PostgresDocStore implements DocStore {
           );
           await tx.run('DELETE FROM doc_log WHERE doc_id = ? AND seq <= ?', [snapshot.docId, through]);
         }
-        return numbered.seqs;
+        return retries.answer(numbered.seqs);
         // READ COMMITTED: every write here is a row-locked upsert or an insert, so a second writer
         // of a document waits on its head row and then numbers after the first, instead of
         // aborting as SERIALIZABLE would and running again.
@@ -145,6 +185,30 @@ export class PostgresDocStore implements DocStore {
   /** The pool belongs to the storage, which closes it. */
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  /** SEQ3: the stored ids among the rows' update ids (read under the head locks). */
+  private async storedUpdateIds(tx: Sql, rows: readonly AppendRow[]): Promise<Map<string, StoredUpdateId>> {
+    const stored = new Map<string, StoredUpdateId>();
+    for (const row of rows) {
+      if (!row.updateId) continue;
+      const found = await tx.get<{ seq: number; digest: Buffer }>(
+        'SELECT seq, digest FROM doc_update_ids WHERE doc_id = ? AND update_id = ?',
+        [row.docId, row.updateId],
+      );
+      if (found)
+        stored.set(updateIdKey(row.docId, row.updateId), { seq: Number(found.seq), digest: found.digest });
+    }
+    return stored;
+  }
+
+  async updateSeq(docId: string, updateId: Uint8Array, data: Uint8Array): Promise<number> {
+    const found = await this.db.get<{ seq: number; digest: Buffer }>(
+      'SELECT seq, digest FROM doc_update_ids WHERE doc_id = ? AND update_id = ?',
+      [docId, updateId],
+    );
+    if (!found) return 0;
+    return sameDigest(found.digest, updateDigest(data)) ? Number(found.seq) : UPDATE_ID_REUSED;
   }
 
   async logLength(docId: string): Promise<number> {

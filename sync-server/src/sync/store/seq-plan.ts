@@ -1,4 +1,5 @@
-import type { AppendRow, Snapshot } from './doc-store.ts';
+import { createHash } from 'node:crypto';
+import { UPDATE_ID_REUSED, type AppendRow, type Snapshot } from './doc-store.ts';
 
 /**
  * How a batch takes its sequence numbers, the same on both engines: per document one head row
@@ -56,4 +57,79 @@ export function snapshotThrough(
   const range = ranges.get(snapshot.docId);
   if (!snapshot.withRows || !range) return snapshot.throughSeq;
   return range.first === snapshot.throughSeq + 1 ? range.last : undefined;
+}
+
+/** SEQ3: what the store keeps of an update id: the number its update got, and a digest of its bytes. */
+export interface StoredUpdateId {
+  seq: number;
+  digest: Uint8Array;
+}
+
+/** The SHA-256 of an update's bytes: a retry must carry the same bytes as the first copy. */
+export function updateDigest(data: Uint8Array): Uint8Array {
+  return createHash('sha256').update(data).digest();
+}
+
+/** How a batch looks up its stored update ids (a map key per document and id). */
+export function updateIdKey(docId: string, updateId: Uint8Array): string {
+  return `${docId}\u0000${Buffer.from(updateId.buffer, updateId.byteOffset, updateId.byteLength).toString('hex')}`;
+}
+
+/** The same bytes (digests compared as bytes). */
+export function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(a, b) === 0;
+}
+
+/** SEQ3: a batch split into the rows to store and the retries, answered without storing them. */
+export interface RetryPlan {
+  /** The rows to store, in batch order. */
+  fresh: readonly AppendRow[];
+  /** The digest of each fresh row that carries an update id (aligned with `fresh`). */
+  digests: readonly (Uint8Array | undefined)[];
+  /** Every row's answer, in batch order, once the fresh rows are numbered `freshSeqs`. */
+  answer(freshSeqs: readonly number[]): number[];
+}
+
+/**
+ * SEQ3, the same on both engines: a row whose update id is stored (`stored`, read under the
+ * document's head lock) or came earlier in the same batch is a retry, answered with the first
+ * copy's number (`UPDATE_ID_REUSED` when its bytes differ); every other row is stored.
+ */
+export function planRetries(
+  rows: readonly AppendRow[],
+  stored: ReadonlyMap<string, StoredUpdateId>,
+): RetryPlan {
+  const fresh: AppendRow[] = [];
+  const digests: (Uint8Array | undefined)[] = [];
+  const answers: ({ fresh: number } | { seq: number })[] = [];
+  const inBatch = new Map<string, { fresh: number; digest: Uint8Array }>();
+  for (const row of rows) {
+    if (!row.updateId) {
+      answers.push({ fresh: fresh.length });
+      fresh.push(row);
+      digests.push(undefined);
+      continue;
+    }
+    const key = updateIdKey(row.docId, row.updateId);
+    const digest = updateDigest(row.data);
+    const known = stored.get(key);
+    if (known) {
+      answers.push({ seq: sameDigest(known.digest, digest) ? known.seq : UPDATE_ID_REUSED });
+      continue;
+    }
+    const earlier = inBatch.get(key);
+    if (earlier) {
+      answers.push(sameDigest(earlier.digest, digest) ? { fresh: earlier.fresh } : { seq: UPDATE_ID_REUSED });
+      continue;
+    }
+    inBatch.set(key, { fresh: fresh.length, digest });
+    answers.push({ fresh: fresh.length });
+    fresh.push(row);
+    digests.push(digest);
+  }
+  return {
+    fresh,
+    digests,
+    answer: (freshSeqs) => answers.map((a) => ('seq' in a ? a.seq : (freshSeqs[a.fresh] ?? 0))),
+  };
 }

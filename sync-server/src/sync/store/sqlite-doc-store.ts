@@ -1,7 +1,17 @@
 import type { Db } from '../../db/index.ts';
 import type { Logger } from '../../logger.ts';
-import type { AppendRow, CommitExtras, DocStore, StoredDoc, StoredUpdate } from './doc-store.ts';
+import {
+  UPDATE_ID_REUSED,
+  withinPage,
+  type AppendRow,
+  type LogPage,
+  type CommitExtras,
+  type DocStore,
+  type StoredDoc,
+  type StoredUpdate,
+} from './doc-store.ts';
 import { DocWriter } from './doc-writer.ts';
+import { sameDigest, updateDigest, type StoredUpdateId } from './seq-plan.ts';
 
 const asBytes = (buffer: Buffer): Uint8Array =>
   new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -35,7 +45,8 @@ export class SqliteDocStore implements DocStore {
     return {
       snapshot: db.prepare('SELECT seq, data FROM doc_snapshots WHERE doc_id = ?'),
       logAfter: db.prepare(
-        'SELECT seq, data, user_id FROM doc_log WHERE doc_id = ? AND seq > ? ORDER BY seq',
+        // LIMIT -1: no limit (a page's rows otherwise, SUB4).
+        'SELECT seq, data, user_id FROM doc_log WHERE doc_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
       clients: db.prepare('SELECT client_id, user_id FROM doc_clients WHERE doc_id = ?'),
       logLength: db.prepare(
@@ -45,6 +56,7 @@ export class SqliteDocStore implements DocStore {
         `SELECT d.value AS doc_id, coalesce(h.head_seq, 0) AS head
          FROM json_each(?) d LEFT JOIN doc_heads h ON h.doc_id = d.value`,
       ),
+      updateId: db.prepare('SELECT seq, digest FROM doc_update_ids WHERE doc_id = ? AND update_id = ?'),
       latest: db.prepare(
         `SELECT conversation_id, latest_segment FROM conversation_segments
          WHERE conversation_id IN (SELECT value FROM json_each(?))`,
@@ -52,14 +64,14 @@ export class SqliteDocStore implements DocStore {
     };
   }
 
-  load(docId: string): Promise<StoredDoc> {
-    return Promise.resolve(this.db.transaction(() => this.readDoc(docId))());
+  load(docId: string, page?: LogPage): Promise<StoredDoc> {
+    return Promise.resolve(this.db.transaction(() => this.readDoc(docId, page))());
   }
 
-  private readDoc(docId: string): StoredDoc {
+  private readDoc(docId: string, page: LogPage | undefined): StoredDoc {
     const snap = this.stmts.snapshot.get(docId) as { seq: number; data: Buffer } | undefined;
     const snapshot = snap ? { seq: snap.seq, data: asBytes(snap.data) } : null;
-    const log = this.readLog(docId, snapshot?.seq ?? 0);
+    const log = withinPage(this.readLog(docId, snapshot?.seq ?? 0, page?.rows), page);
     const clients = new Map<number, string>();
     for (const row of this.stmts.clients.all(docId) as { client_id: number; user_id: string }[]) {
       clients.set(row.client_id, row.user_id);
@@ -72,18 +84,22 @@ export class SqliteDocStore implements DocStore {
     return Promise.resolve(new Map(rows.map((row) => [row.doc_id, row.head])));
   }
 
-  logAfter(docId: string, afterSeq: number): Promise<StoredUpdate[] | null> {
+  logAfter(docId: string, afterSeq: number, page?: LogPage): Promise<StoredUpdate[] | null> {
     const read = this.db.transaction(() => {
       const snap = this.stmts.snapshot.get(docId) as { seq: number } | undefined;
       if (snap && snap.seq > afterSeq) return null;
-      return this.readLog(docId, afterSeq);
+      return withinPage(this.readLog(docId, afterSeq, page?.rows), page);
     });
     return Promise.resolve(read());
   }
 
-  private readLog(docId: string, afterSeq: number): StoredUpdate[] {
-    const rows = this.stmts.logAfter.all(docId, afterSeq) as { seq: number; data: Buffer; user_id: string }[];
-    return rows.map((row) => ({ seq: row.seq, data: asBytes(row.data), userId: row.user_id }));
+  private readLog(docId: string, afterSeq: number, rows = -1): StoredUpdate[] {
+    const found = this.stmts.logAfter.all(docId, afterSeq, rows) as {
+      seq: number;
+      data: Buffer;
+      user_id: string;
+    }[];
+    return found.map((row) => ({ seq: row.seq, data: asBytes(row.data), userId: row.user_id }));
   }
 
   appendBatch(rows: readonly AppendRow[], extras: CommitExtras = {}): Promise<number[]> {
@@ -102,6 +118,12 @@ export class SqliteDocStore implements DocStore {
   /** The connection belongs to the caller, who closes it. */
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  updateSeq(docId: string, updateId: Uint8Array, data: Uint8Array): Promise<number> {
+    const found = this.stmts.updateId.get(docId, updateId) as StoredUpdateId | undefined;
+    if (!found) return Promise.resolve(0);
+    return Promise.resolve(sameDigest(found.digest, updateDigest(data)) ? found.seq : UPDATE_ID_REUSED);
   }
 
   logLength(docId: string): Promise<number> {

@@ -8,7 +8,7 @@ import {
   type CommitWorkerMessage,
   type CommitWorkerRequest,
 } from './commit-worker-protocol.ts';
-import type { AppendRow, CommitExtras, DocStore, StoredDoc, StoredUpdate } from './doc-store.ts';
+import type { AppendRow, CommitExtras, DocStore, LogPage, StoredDoc, StoredUpdate } from './doc-store.ts';
 import { spawnCommitWorker } from './spawn-commit-worker.ts';
 import { SqliteDocStore } from './sqlite-doc-store.ts';
 
@@ -83,20 +83,24 @@ export class WorkerDocStore implements DocStore {
     this.reads = new SqliteDocStore(db, this.now, options.logger);
   }
 
-  load(docId: string): Promise<StoredDoc> {
-    return this.reads.load(docId);
+  load(docId: string, page?: LogPage): Promise<StoredDoc> {
+    return this.reads.load(docId, page);
   }
 
   heads(docIds: readonly string[]): Promise<Map<string, number>> {
     return this.reads.heads(docIds);
   }
 
-  logAfter(docId: string, afterSeq: number): Promise<StoredUpdate[] | null> {
-    return this.reads.logAfter(docId, afterSeq);
+  logAfter(docId: string, afterSeq: number, page?: LogPage): Promise<StoredUpdate[] | null> {
+    return this.reads.logAfter(docId, afterSeq, page);
   }
 
   logLength(docId: string): Promise<number> {
     return this.reads.logLength(docId);
+  }
+
+  updateSeq(docId: string, updateId: Uint8Array, data: Uint8Array): Promise<number> {
+    return this.reads.updateSeq(docId, updateId, data);
   }
 
   latestSegments(conversationIds: readonly string[]): Promise<Map<string, number>> {
