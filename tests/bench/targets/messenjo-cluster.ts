@@ -41,6 +41,8 @@ async function startCluster(name: string, size: number): Promise<TargetInstance>
     // A process that ended on its own (crashed) keeps its log in tests/.test-artifacts.
     for (const [i, server] of servers.splice(0).entries()) {
       const crashed = server.process.exitCode !== null || server.process.signalCode !== null;
+      // Gracefully (SIGTERM) before the kill: a --cpu-prof profile is written on exit.
+      if (!crashed) await server.stop();
       await server.dispose({ failed: crashed && stopped === undefined, name: `${name}-process-${i}` });
     }
     for (const service of services.splice(0).reverse()) await service.stop();
