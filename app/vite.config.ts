@@ -4,15 +4,18 @@ import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 /**
- * Adds `<link rel="modulepreload">` to index.html for a chunk the entry imports dynamically (and
- * the chunks it imports): main.tsx is a small entry that starts reading the device's index, then
- * imports React and the shell (`start-app.tsx`); preloaded, their fetch and compile run beside
- * that read instead of after the entry (docs/benchmarks.md, W6).
+ * The preloads of index.html. `app`: a chunk the entry imports dynamically (and the chunks it
+ * imports) gets a `<link rel="modulepreload">`: main.tsx is a small entry that starts reading the
+ * device's index, then imports React and the shell (`start-app.tsx`); preloaded, their fetch and
+ * compile run beside that read instead of after the entry (docs/benchmarks.md, W6).
+ * `screens`: each first screen's chunks (those not preloaded already) as a
+ * `<meta name="messenjo-preload:<screen>">` list, which boot.ts turns into preloads once it knows
+ * the screen (app/src/app/first-screen-preload.ts): a visitor never fetches the signed-in app.
  */
-function preloadAppChunk(source: string): Plugin {
+function preloadChunks(app: string, screens: Record<string, string[]>): Plugin {
   let base = '/';
   return {
-    name: 'messenjo:preload-app-chunk',
+    name: 'messenjo:preload-chunks',
     apply: 'build',
     configResolved(config) {
       base = config.base;
@@ -22,8 +25,11 @@ function preloadAppChunk(source: string): Plugin {
       handler(_html, { bundle, chunk: entry }) {
         if (!bundle || !entry) return [];
         const chunks = Object.values(bundle).flatMap((c) => (c.type === 'chunk' ? [c] : []));
-        const app = chunks.find((c) => c.facadeModuleId?.endsWith(source));
-        if (!app) throw new Error(`preloadAppChunk: no chunk for ${source}`);
+        const chunkOf = (source: string) => {
+          const found = chunks.find((c) => c.facadeModuleId?.endsWith(source));
+          if (!found) throw new Error(`preloadChunks: no chunk for ${source}`);
+          return found.fileName;
+        };
         const byName = new Map(chunks.map((c) => [c.fileName, c]));
         const graph = (from: string, seen: Set<string>): Set<string> => {
           if (seen.has(from)) return seen;
@@ -32,13 +38,29 @@ function preloadAppChunk(source: string): Plugin {
           return seen;
         };
         const already = graph(entry.fileName, new Set());
-        return [...graph(app.fileName, new Set())]
-          .filter((file) => !already.has(file))
-          .map((file) => ({
-            tag: 'link',
-            attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${file}` },
+        const appFiles = [...graph(chunkOf(app), new Set())].filter((file) => !already.has(file));
+        for (const file of appFiles) already.add(file);
+        const links = appFiles.map((file) => ({
+          tag: 'link',
+          attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${file}` },
+          injectTo: 'head' as const,
+        }));
+        const metas = Object.entries(screens).map(([screen, sources]) => {
+          const files = new Set<string>();
+          for (const source of sources) graph(chunkOf(source), files);
+          return {
+            tag: 'meta',
+            attrs: {
+              name: `messenjo-preload:${screen}`,
+              content: [...files]
+                .filter((file) => !already.has(file))
+                .map((file) => `${base}${file}`)
+                .join(' '),
+            },
             injectTo: 'head' as const,
-          }));
+          };
+        });
+        return [...links, ...metas];
       },
     },
   };
@@ -51,7 +73,11 @@ export default defineConfig({
   plugins: [
     react(),
     tailwindcss(),
-    preloadAppChunk('/src/start-app.tsx'),
+    preloadChunks('/src/start-app.tsx', {
+      'sign-in': ['/src/accounts/SignInPage.tsx'],
+      'signed-in': ['/src/session/session-engine.ts'],
+      conversation: ['/src/social/ConversationPane.tsx'],
+    }),
     VitePWA({
       // Our own service worker (src/sw.ts): precache plus the push and notification handlers later issues add.
       strategies: 'injectManifest',

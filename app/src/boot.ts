@@ -1,16 +1,37 @@
 import { meStore } from './accounts/me-store.ts';
+import { preloadFirstScreen } from './app/first-screen-preload.ts';
 import { parseRoute } from './app/router.ts';
 import { readFirstScreenEarly } from './session/local-index/first-read.ts';
 
 /**
  * The first thing the page runs (main.tsx imports it first, so it is evaluated before React):
- * a device that was signed in starts reading its conversation list — and the newest messages of
- * the conversation on the address — from IndexedDB now, in plain IndexedDB, in parallel with
- * the rest of the start. Dexie, Yjs and the sync client load after the first paint.
+ * it asks the server who is signed in before React is evaluated and renders, not after
+ * (the shell's first `meStore.refresh` takes this answer: one request); it fetches the code of
+ * the first screen as soon as that screen is known; and a device that was signed in starts
+ * reading its conversation list — and the newest messages of the conversation on the address —
+ * from IndexedDB now, in plain IndexedDB. Dexie, Yjs and the sync client are fetched here but
+ * evaluated only after the first paint (session/device-session.ts).
  */
 performance.mark('messenjo:boot');
-const me = meStore.state.get();
-if (me.status === 'signed-in' && me.me.username !== null && typeof indexedDB !== 'undefined') {
-  const route = parseRoute(window.location.pathname);
-  readFirstScreenEarly(me.me.id, route.view === 'conversation' ? route.id : undefined);
+const route = parseRoute(window.location.pathname);
+
+/** The signed-in app's code: its working half, and the pane of the conversation on the address. */
+function preloadSignedIn(): void {
+  preloadFirstScreen('signed-in');
+  if (route.view === 'conversation') preloadFirstScreen('conversation');
 }
+
+const me = meStore.state.get();
+const answer = meStore.askEarly();
+if (me.status === 'signed-in') {
+  if (me.me.username !== null) preloadSignedIn();
+} else {
+  // No profile kept here: most likely a visitor, but only the answer says. Offline, the
+  // sign-in page is what shows.
+  answer.then(
+    (now) => (now.me ? now.me.username !== null && preloadSignedIn() : preloadFirstScreen('sign-in')),
+    () => preloadFirstScreen('sign-in'),
+  );
+}
+if (me.status === 'signed-in' && me.me.username !== null && typeof indexedDB !== 'undefined')
+  readFirstScreenEarly(me.me.id, route.view === 'conversation' ? route.id : undefined);

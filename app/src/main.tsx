@@ -13,7 +13,7 @@ registerServiceWorker();
 
 /*
  * React and the shell are a chunk of their own (start-app.tsx), which index.html preloads
- * (vite.config.ts, `preloadAppChunk`): the browser fetches and compiles it while this entry,
+ * (vite.config.ts, `preloadChunks`): the browser fetches and compiles it while this entry,
  * a few KB, already runs and the device's index answers the first read (W6, W12 in
  * docs/benchmarks.md). Before, the read started only once react-dom had been compiled and run.
  */

@@ -59,8 +59,9 @@ export const ATTACHMENT_LIMITS = {
   MAX_THUMBNAIL_BYTES: 256 * 1024,
   /** A ThumbHash is at most 25 bytes: 34 base64 characters; room for a later version. */
   MAX_THUMBHASH_CHARS: 64,
-  /** A voice note's waveform: up to 128 levels, 172 base64 characters. */
-  MAX_WAVEFORM_CHARS: 172,
+  /** A voice note's waveform: up to 128 levels (one byte each), 171 base64 characters unpadded. */
+  MAX_WAVEFORM_LEVELS: 128,
+  MAX_WAVEFORM_CHARS: 171,
   /** A picture's or video's side, in pixels. */
   MAX_PIXELS: 65_535,
   /** A voice note's or video's length: one day. */

@@ -20,6 +20,9 @@ import { w7Idle } from './workloads/w7-idle.ts';
 import { w8Storage } from './workloads/w8-storage.ts';
 import { w9LocalSend } from './workloads/w9-local-send.ts';
 import { w10Search } from './workloads/w10-search.ts';
+import { w13AttachmentThroughput } from './workloads/w13-attachment-throughput.ts';
+import { w14Encryption } from './workloads/w14-encryption.ts';
+import { w15FirstThumbnail } from './workloads/w15-first-thumbnail.ts';
 
 /**
  * `pnpm bench [W1,W3,...] [--targets=messenjo,hocuspocus] [--scale=0.05] [--rounds=N] [--json=out.json] [--timeout=s]`
@@ -42,6 +45,9 @@ const WORKLOADS: Workload[] = [
   w9LocalSend,
   w10Search,
   w12ColdStart,
+  w13AttachmentThroughput,
+  w14Encryption,
+  w15FirstThumbnail,
 ];
 const baseline = process.env.BENCH_BASELINE;
 const TARGETS: Target[] = [

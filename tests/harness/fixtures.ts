@@ -26,11 +26,11 @@ export function useServer(name: string, options: ServerOptions = {}): () => Runn
   };
 }
 
-/** One Chromium for the tests of a file, launched before them and closed after. */
-export function useBrowser(): () => Browser {
+/** One Chromium for the tests of a file, launched before them and closed after (`extraArgs`: e.g. FAKE_MEDIA_ARGS). */
+export function useBrowser(extraArgs: readonly string[] = []): () => Browser {
   let browser: Browser | undefined;
   beforeAll(async () => {
-    browser = await launchBrowser();
+    browser = await launchBrowser(extraArgs);
   });
   afterAll(async () => {
     await browser?.close();

@@ -9,7 +9,9 @@
  * Exits 1 when accessibility or best practices is below 100 (neither is a timing); performance
  * is a speed and only printed. `--json=out.json` writes the scores and the failed audits;
  * `--reports=dir` keeps Lighthouse's own reports and traces; `--only=sign-in` or
- * `--only=conversation` measures one page.
+ * `--only=conversation` measures one page; `--runs=3` measures each page three times (one
+ * seeding) and prints the medians as well; `--static=dir` serves another build of the app (a
+ * copy of `app/dist`: the same command on a build before and after a change).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +33,13 @@ interface LighthouseReport {
   categories: Record<string, { score: number | null; auditRefs: { id: string; weight: number }[] }>;
   audits: Record<
     string,
-    { score: number | null; scoreDisplayMode: string; title: string; displayValue?: string }
+    {
+      score: number | null;
+      scoreDisplayMode: string;
+      title: string;
+      displayValue?: string;
+      numericValue?: number;
+    }
   >;
   /** Lighthouse's measure of this machine's speed at the time (a fast desktop is ~2000; under 1000 scores suffer). */
   environment: { benchmarkIndex: number };
@@ -43,8 +51,18 @@ interface PageScores {
   /** Audits that cost points (score < 1 in a category that counts them), with their figure. */
   failed: string[];
   metrics: Record<string, string>;
+  /** The same metrics as numbers (milliseconds; CLS unitless), for the medians of `--runs`. */
+  values: Record<string, number>;
   benchmarkIndex: number;
 }
+
+const METRICS = [
+  'first-contentful-paint',
+  'largest-contentful-paint',
+  'total-blocking-time',
+  'cumulative-layout-shift',
+  'speed-index',
+] as const;
 
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -58,6 +76,21 @@ function run(command: string, args: string[]): Promise<void> {
   });
 }
 
+/**
+ * Lighthouse on a loaded machine sometimes loses its own trace ("NO_NAVSTART", "Please run
+ * Lighthouse again"): such a run is tried again, twice at most; a page that keeps failing fails.
+ */
+async function retried(attempt: () => Promise<void>, tries = 3): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (i >= tries || !String(error).includes('run Lighthouse again')) throw error;
+      console.warn(`Lighthouse lost its trace; trying again (${i + 1} of ${tries})`);
+    }
+  }
+}
+
 async function lighthouse(
   name: string,
   url: string,
@@ -65,20 +98,22 @@ async function lighthouse(
   dir: string,
 ): Promise<PageScores> {
   const output = path.join(dir, `${name.replace(/\W+/g, '-')}.json`);
-  await run('npx', [
-    '-y',
-    LIGHTHOUSE,
-    url,
-    '--quiet',
-    '--output=json',
-    `--output-path=${output}`,
-    `--only-categories=${CATEGORIES.join(',')}`,
-    `--chrome-path=${CHROMIUM_PATH}`,
-    '--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync',
-    ...(cookie ? [`--extra-headers=${JSON.stringify({ Cookie: cookie })}`] : []),
-    // Kept reports come with their trace (`*.trace.json`, open it in DevTools' Performance panel).
-    ...(keptReports ? ['--save-assets'] : []),
-  ]);
+  await retried(() =>
+    run('npx', [
+      '-y',
+      LIGHTHOUSE,
+      url,
+      '--quiet',
+      '--output=json',
+      `--output-path=${output}`,
+      `--only-categories=${CATEGORIES.join(',')}`,
+      `--chrome-path=${CHROMIUM_PATH}`,
+      '--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync',
+      ...(cookie ? [`--extra-headers=${JSON.stringify({ Cookie: cookie })}`] : []),
+      // Kept reports come with their trace (`*.trace.json`, open it in DevTools' Performance panel).
+      ...(keptReports ? ['--save-assets'] : []),
+    ]),
+  );
   const report = JSON.parse(readFileSync(output, 'utf8')) as LighthouseReport;
   const scores = { performance: 0, accessibility: 0, 'best-practices': 0 } as Record<Category, number>;
   const failed: string[] = [];
@@ -92,19 +127,17 @@ async function lighthouse(
     }
   }
   const metrics: Record<string, string> = {};
-  for (const id of [
-    'first-contentful-paint',
-    'largest-contentful-paint',
-    'total-blocking-time',
-    'cumulative-layout-shift',
-    'speed-index',
-  ])
+  const values: Record<string, number> = {};
+  for (const id of METRICS) {
     metrics[id] = report.audits[id]?.displayValue ?? '?';
+    values[id] = report.audits[id]?.numericValue ?? Number.NaN;
+  }
   return {
     page: name,
     scores,
     failed,
     metrics,
+    values,
     benchmarkIndex: Math.round(report.environment.benchmarkIndex),
   };
 }
@@ -146,25 +179,34 @@ const jsonPath = process.argv.find((a) => a.startsWith('--json='))?.slice('--jso
 const keptReports = process.argv.find((a) => a.startsWith('--reports='))?.slice('--reports='.length);
 /** `--only=sign-in` or `--only=conversation`: one page (a quicker look while changing one of them). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+/** `--runs=3`: each page measured that many times; the table gets a median row per page. */
+const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? 1);
+if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs= takes a whole number of runs, 1 or more');
 const reports = keptReports
   ? path.resolve(keptReports)
   : mkdtempSync(path.join(os.tmpdir(), 'messenjo-lighthouse-'));
 mkdirSync(reports, { recursive: true });
-const server = await startServer();
+/** `--static=dir`: the app served from there instead of `app/dist` (STATIC_DIR of the server). */
+const staticDir = process.argv.find((a) => a.startsWith('--static='))?.slice('--static='.length);
+const server = await startServer(staticDir ? { env: { STATIC_DIR: path.resolve(staticDir) } } : {});
 const results: PageScores[] = [];
 try {
+  const suffix = (i: number): string => (runs > 1 ? ` ${i}` : '');
   if (!only || only === 'sign-in')
-    results.push(await lighthouse('sign-in page', `${server.url}/`, null, reports));
+    for (let i = 1; i <= runs; i++)
+      results.push(await lighthouse(`sign-in page${suffix(i)}`, `${server.url}/`, null, reports));
   if (!only || only === 'conversation') {
     const { alice, conversationId } = await seedConversation(server.url);
-    results.push(
-      await lighthouse(
-        'conversation view',
-        `${server.url}/c/${conversationId}`,
-        (await signIn(server.url, alice)).cookie,
-        reports,
-      ),
-    );
+    // A fresh session per run: each run is a fresh device (Lighthouse clears the storage).
+    for (let i = 1; i <= runs; i++)
+      results.push(
+        await lighthouse(
+          `conversation view${suffix(i)}`,
+          `${server.url}/c/${conversationId}`,
+          (await signIn(server.url, alice)).cookie,
+          reports,
+        ),
+      );
   }
 } finally {
   await server.dispose();
@@ -181,6 +223,18 @@ for (const r of results) {
   console.log(
     `| ${r.page} | ${r.scores.performance} | ${r.scores.accessibility} | ${r.scores['best-practices']} | ${m['first-contentful-paint']} | ${m['largest-contentful-paint']} | ${m['total-blocking-time']} | ${m['cumulative-layout-shift']} | ${r.benchmarkIndex} |`,
   );
+}
+if (runs > 1) {
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  for (const page of ['sign-in page', 'conversation view']) {
+    const of = results.filter((r) => r.page.startsWith(page));
+    if (of.length === 0) continue;
+    const v = (id: (typeof METRICS)[number]): number => median(of.map((r) => r.values[id]!));
+    console.log(
+      `| ${page}, median of ${of.length} | ${median(of.map((r) => r.scores.performance))} | ${median(of.map((r) => r.scores.accessibility))} | ${median(of.map((r) => r.scores['best-practices']))} | ${seconds(v('first-contentful-paint'))} | ${seconds(v('largest-contentful-paint'))} | ${Math.round(v('total-blocking-time')).toLocaleString('en')} ms | ${v('cumulative-layout-shift').toFixed(3)} | ${median(of.map((r) => r.benchmarkIndex))} |`,
+    );
+  }
 }
 for (const r of results) for (const f of r.failed) console.log(`- ${r.page}, ${f}`);
 if (jsonPath) writeFileSync(jsonPath, JSON.stringify(results, null, 2));

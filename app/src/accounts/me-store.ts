@@ -45,6 +45,9 @@ const state = new Store<MeState>(
   lastKnown ? { status: 'signed-in', me: lastKnown, offline: true } : { status: 'loading' },
 );
 
+/** The start's question to the server, asked by boot.ts and not yet taken by `refresh`. */
+let early: Promise<SessionStateResponse> | undefined;
+
 function set(next: MeState): void {
   if (next.status === 'signed-in') {
     const saved = JSON.stringify(next.me);
@@ -68,14 +71,29 @@ export const meStore = {
   state,
 
   /**
+   * The start's question, asked by boot.ts before React is evaluated: the shell's first `refresh`
+   * (`useMe`) takes this answer instead of asking again. Only the request: what the answer
+   * means for the device (kept data, the state) is settled by that `refresh`, once the shell
+   * and the session's code are there.
+   */
+  askEarly(): Promise<SessionStateResponse> {
+    early ??= api<SessionStateResponse>('/api/auth/session');
+    // Handled by the refresh that takes it; never an unhandled rejection meanwhile.
+    early.catch(() => undefined);
+    return early;
+  },
+
+  /**
    * Asks the server who we are; offline, falls back to the cached profile. What an expired
    * session kept on the device is settled first (session/expired-account.ts): reopened by the
    * same person, removed for anyone else or once the session is no longer merely expired.
    */
   async refresh(): Promise<void> {
     let answer: SessionStateResponse;
+    const asked = early;
+    early = undefined;
     try {
-      answer = await api<SessionStateResponse>('/api/auth/session');
+      answer = await (asked ?? api<SessionStateResponse>('/api/auth/session'));
     } catch {
       const me = cached();
       if (me) set({ status: 'signed-in', me, offline: true });

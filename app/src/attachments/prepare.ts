@@ -4,6 +4,7 @@ import { attachmentName, attachmentType, kindOf } from './file-facts.ts';
 import type { PendingBlob } from './pending-store.ts';
 import { preparePicture } from './picture.ts';
 import { prepareVideo } from './video.ts';
+import type { VoiceFacts } from './voice-analysis.ts';
 
 /** One chosen file, encrypted and described: its entry for the message and the blobs to upload. */
 export interface PreparedAttachment {
@@ -25,16 +26,34 @@ async function encrypted(
 }
 
 /**
- * Makes a chosen file ready to send: a picture gets its thumbnail, ThumbHash and size and loses
+ * Makes a chosen file ready to send: a voice note (`voice`: its measured facts) goes as it was
+ * recorded, a picture gets its thumbnail, ThumbHash and size and loses
  * its EXIF (unless `keepMetadata`), then the file (and the thumbnail, under its own key) is
  * encrypted. Nothing leaves the device here.
  */
 export async function prepareAttachment(
   file: File,
-  options: { keepMetadata: boolean },
+  options: { keepMetadata: boolean; voice?: VoiceFacts },
 ): Promise<PreparedAttachment> {
   const name = attachmentName(file.name);
   const type = attachmentType(file.type);
+  if (options.voice) {
+    // A voice note: its length and waveform, measured when it was recorded, go in the entry.
+    const sealed = await encrypted(file);
+    const entry: AttachmentEntry = {
+      kind: 'voice',
+      cipher: ATTACHMENT_CIPHER,
+      blob: sealed.blob,
+      key: sealed.key,
+      size: sealed.size,
+      chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
+      type,
+      name,
+      durationMs: options.voice.durationMs,
+      waveform: options.voice.waveform,
+    };
+    return { entry, blobs: [sealed.pending] };
+  }
   const picture = kindOf(type) === 'image' ? await preparePicture(file, options.keepMetadata) : null;
   const video = type.startsWith('video/') ? await prepareVideo(file) : null;
   if (video) {

@@ -90,6 +90,10 @@ function OpenChat(props: {
       onEdit: (message) => setMode({ kind: 'edit', message }),
       onDelete: setDeleting,
       onReact: (message, emoji, on) => model.react(message, emoji, on),
+      // A member who can no longer write in the conversation writes no "played" either.
+      onPlayed: (message) => {
+        if (info.canWrite) model.markPlayed(message);
+      },
     }),
     [meId, info, model],
   );

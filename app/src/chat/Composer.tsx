@@ -15,6 +15,7 @@ import type { ConversationModel } from './conversation-model.ts';
 import { excerpt } from './message-text.ts';
 import type { TypingModel } from './typing-model.ts';
 import type { ChatMessage } from './types.ts';
+import { VoiceRecorder } from './VoiceRecorder.tsx';
 
 /** The counter shows from this many characters. */
 const COUNTER_FROM_CHARS = SYNC_LIMITS.MAX_MESSAGE_CHARS - 500;
@@ -44,6 +45,8 @@ export function Composer(props: {
   const [problem, setProblem] = useState<string | null>(null);
   const [files, setFiles] = useState<File[]>([]);
   const [keepMetadata, setKeepMetadata] = useState(false);
+  /** A voice note is being recorded: the recorder has the row. */
+  const [recording, setRecording] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
   const editing = mode?.kind === 'edit' ? mode.message : null;
   const textRef = useRef(text);
@@ -207,8 +210,9 @@ export function Composer(props: {
         onKeepMetadata={setKeepMetadata}
       />
       <div className="flex items-end gap-2">
-        <AttachButton onFiles={addFiles} disabled={editing !== null} />
+        {!recording && <AttachButton onFiles={addFiles} disabled={editing !== null} />}
         <textarea
+          hidden={recording}
           ref={box}
           rows={1}
           value={text}
@@ -231,8 +235,19 @@ export function Composer(props: {
           }}
           className="max-h-48 min-h-11 flex-1 resize-none rounded-xl border-2 border-line bg-canvas px-3 py-2 text-[15px] text-fg outline-none [field-sizing:content] placeholder:text-fg-muted focus:border-focus"
         />
+        {/* As in other messengers: the record button stands where Send is while there is nothing to send. */}
+        {(recording || (text === '' && files.length === 0 && !editing)) && (
+          <VoiceRecorder
+            model={model}
+            replyTo={mode?.kind === 'reply' ? mode.message.id : undefined}
+            onActive={setRecording}
+            onProblem={setProblem}
+            onSent={onDone}
+          />
+        )}
         <button
           type="submit"
+          hidden={recording || (text === '' && files.length === 0 && !editing)}
           disabled={over || (text.trim() === '' && files.length === 0)}
           className="h-11 rounded-xl bg-accent px-4 text-sm font-semibold text-on-accent hover:bg-accent-strong focus-visible:ring-2 focus-visible:ring-focus disabled:opacity-50"
         >

@@ -7,6 +7,7 @@ import { placeholderUrl } from '../attachments/placeholder.ts';
 import { PictureViewer } from './PictureViewer.tsx';
 import { useAttachmentUrl } from './use-attachment-url.ts';
 import { VideoBox } from './VideoBox.tsx';
+import { VoiceNote, type VoicePlayed } from './VoiceNote.tsx';
 
 /** A picture's box in the timeline, at most this wide or tall (CSS pixels). */
 const PICTURE_BOX = 280;
@@ -21,13 +22,23 @@ export function MessageAttachments(props: {
   meId: string;
   attachments: readonly AttachmentEntry[];
   upload: PendingFacts | undefined;
+  /** Voice notes: who played it, and how to mark it played (VoiceNote.tsx). */
+  played?: VoicePlayed;
 }) {
   const [viewing, setViewing] = useState<number | null>(null);
   const pictures = props.attachments.filter(isBoxedPicture);
   return (
     <div className="mb-1 flex flex-col gap-1" data-testid="attachments">
       {props.attachments.map((entry) =>
-        isBoxedPicture(entry) ? (
+        entry.kind === 'voice' ? (
+          <VoiceNote
+            key={entry.blob}
+            meId={props.meId}
+            entry={entry}
+            uploading={props.upload !== undefined}
+            played={props.played}
+          />
+        ) : isBoxedPicture(entry) ? (
           <PictureBox
             key={entry.blob}
             meId={props.meId}

@@ -51,7 +51,10 @@ export function MessageList(props: {
       ? { index: Math.max(0, unread - 1), align: 'start' as const }
       : { index: Math.max(0, rows.length - 1), align: 'end' as const };
   });
-  const [atBottom, setAtBottom] = useState(true);
+  // Opened at the divider, the list is not at the newest message, whatever Virtuoso has not yet
+  // measured: taken as "at the bottom" while it scrolls there, the conversation was marked read up
+  // to messages the person had not seen (and "Seen" sent for them).
+  const [atBottom, setAtBottom] = useState(() => initial.align === 'end');
   const [highlighted, setHighlighted] = useState<string | null>(null);
   const loadingOlder = useRef(false);
   // Older history waits until the opening position has settled: a segment prepended while

@@ -24,6 +24,8 @@ export interface RowContext {
   onEdit: (message: ChatMessage) => void;
   onDelete: (message: ChatMessage) => void;
   onReact: (message: ChatMessage, emoji: string, on: boolean) => void;
+  /** Someone else's voice note was played here (PL1); absent where nothing is written. */
+  onPlayed?: (message: ChatMessage) => void;
   onJumpTo: (messageId: string) => void;
 }
 
@@ -167,6 +169,11 @@ function MessageBubble(props: { row: Extract<ChatRow, { kind: 'message' }>; ctx:
                     meId={ctx.meId}
                     attachments={message.attachments}
                     upload={message.upload}
+                    played={{
+                      mine: message.author === ctx.meId,
+                      playedBy: message.playedBy ?? [],
+                      onPlayed: () => ctx.onPlayed?.(message),
+                    }}
                   />
                 )}
                 {(message.text !== '' || !message.attachments) && (

@@ -2,6 +2,7 @@ import {
   deleteMessage,
   editMessage,
   isSystemMessage,
+  markPlayed,
   markRead,
   readMessages,
   readReceipts,
@@ -18,6 +19,7 @@ import {
 } from '@messenjo/shared';
 import type * as Y from 'yjs';
 import type { PendingAttachmentView } from '../attachments/attachment-outbox.ts';
+import type { VoiceFacts } from '../attachments/voice-analysis.ts';
 import { Store } from '../lib/store.ts';
 import type { AttachmentSending, ConversationSegments, SyncFacts } from '../session/index.ts';
 import { readerPositions } from './receipts.ts';
@@ -280,6 +282,30 @@ export class ConversationModel {
       ...(replyTo === undefined ? {} : { replyTo }),
     });
     this.setDraft('');
+  }
+
+  /**
+   * Sends a recorded voice note, with its length and waveform measured on the device: like files,
+   * encrypted here, shown at once as pending, written once uploaded.
+   */
+  async sendVoice(recording: File, voice: VoiceFacts, replyTo: string | undefined): Promise<void> {
+    if (!this.options.attachments) throw new Error('Voice notes cannot be sent from here.');
+    await this.options.attachments.send({
+      conversationId: this.conversationId,
+      author: this.meId,
+      files: [recording],
+      caption: '',
+      keepMetadata: false,
+      voice,
+      ...(replyTo === undefined ? {} : { replyTo }),
+    });
+  }
+
+  /** This user has played someone else's voice note: its author sees "Played" (PL1). Once only. */
+  markPlayed(message: ChatMessage): void {
+    if (message.author === this.meId || message.pending || message.playedBy?.includes(this.meId)) return;
+    const doc = this.docOf(message);
+    if (doc) markPlayed(doc, message.id, this.meId, Date.now());
   }
 
   private docOf(message: ChatMessage): Y.Doc | undefined {

@@ -5,6 +5,7 @@ import { maxFileBytes } from '../attachments/operator-limits.ts';
 import { PendingAttachmentStore, type PendingAttachmentMessage } from '../attachments/pending-store.ts';
 import { prepareAttachment } from '../attachments/prepare.ts';
 import { uploadBlob } from '../attachments/tus-upload.ts';
+import type { VoiceFacts } from '../attachments/voice-analysis.ts';
 import type { Store } from '../lib/store.ts';
 import type { ConversationSegments, SyncStatus } from '../sync/index.ts';
 
@@ -94,12 +95,20 @@ export class AttachmentSending {
     caption: string;
     replyTo?: string;
     keepMetadata: boolean;
+    /** A voice note: the one file is its recording, these its measured length and waveform. */
+    voice?: VoiceFacts;
   }): Promise<void> {
     const problem = attachmentsProblem(input.files, this.options.maxFileBytes ?? maxFileBytes());
     if (problem) throw new Error(problem);
+    if (input.voice && input.files.length !== 1) throw new Error('A voice note is one recording.');
     const prepared = [];
     for (const file of input.files)
-      prepared.push(await prepareAttachment(file, { keepMetadata: input.keepMetadata }));
+      prepared.push(
+        await prepareAttachment(file, {
+          keepMetadata: input.keepMetadata,
+          ...(input.voice ? { voice: input.voice } : {}),
+        }),
+      );
     const message: PendingAttachmentMessage = {
       id: newMessageId(),
       conversationId: input.conversationId,

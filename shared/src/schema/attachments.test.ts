@@ -4,6 +4,8 @@ import {
   attachmentBlobs,
   checkAttachmentEntry,
   checkAttachmentList,
+  decodeWaveform,
+  encodeWaveform,
   encryptedSize,
   isBlobId,
   type AttachmentEntry,
@@ -102,6 +104,37 @@ describe('attachment entries', () => {
     expect(problemOf({ ...picture, durationMs: 5 })).toMatch(/durationMs/);
     expect(problemOf({ ...picture, extra: 1 })).toMatch(/unknown field extra/);
     expect(problemOf({ ...picture, width: 10, height: undefined })).toMatch(/together/);
+  });
+
+  it('[VAL7] hold a voice note to audio with its duration and a waveform of 1–128 byte levels', () => {
+    expect(problemOf({ ...voice, type: 'video/webm' })).toMatch(/audio type/);
+    expect(problemOf({ ...voice, durationMs: undefined })).toMatch(/needs its durationMs/);
+    expect(problemOf({ ...voice, durationMs: -1 })).toMatch(/durationMs/);
+    expect(problemOf({ ...voice, durationMs: 1.5 })).toMatch(/durationMs/);
+    expect(problemOf({ ...voice, waveform: undefined })).toMatch(/needs its waveform/);
+    expect(problemOf({ ...voice, waveform: '' })).toMatch(/waveform must be base64/);
+    expect(problemOf({ ...voice, waveform: 'AAECAw==' })).toMatch(/waveform must be base64/);
+    expect(problemOf({ ...voice, waveform: [1, 2, 3] })).toMatch(/waveform must be base64/);
+    expect(problemOf({ ...voice, waveform: 'AAECA' })).toMatch(/whole bytes/);
+    const most = encodeWaveform(Array.from({ length: ATTACHMENT_LIMITS.MAX_WAVEFORM_LEVELS }, () => 255));
+    expect(most).toHaveLength(ATTACHMENT_LIMITS.MAX_WAVEFORM_CHARS);
+    expect(problemOf({ ...voice, waveform: most })).toBe('ok');
+    expect(problemOf({ ...voice, waveform: `${most}AA` })).toMatch(/waveform must be base64/);
+  });
+
+  it('carry waveform levels as unpadded base64, the same as the standard encoding', () => {
+    for (const length of [1, 2, 3, 4, 64, 128]) {
+      const levels = Array.from({ length }, (_, i) => (i * 37 + 11) % 256);
+      const encoded = encodeWaveform(levels);
+      expect(decodeWaveform(encoded)).toEqual(levels);
+    }
+    expect(encodeWaveform([0, 1, 2, 3, 4, 5, 6, 7])).toBe('AAECAwQFBgc');
+    expect(encodeWaveform([255, 254, 253])).toBe('//79');
+    expect(decodeWaveform(encodeWaveform([-4, 300, 12.6, Number.NaN]))).toEqual([0, 255, 13, 0]);
+    expect(() => encodeWaveform([])).toThrow(RangeError);
+    expect(() => encodeWaveform(new Array(129).fill(1))).toThrow(RangeError);
+    expect(decodeWaveform('AAECA')).toEqual([]);
+    expect(decodeWaveform('<script>')).toEqual([]);
   });
 
   it('come 1 to 10 to a message, and list their blobs once each', () => {

@@ -54,7 +54,7 @@ export interface AttachmentEntry extends EncryptedBlobRef {
   thumbHash?: string;
   /** Voice notes and video: the length in milliseconds, measured on the device. */
   durationMs?: number;
-  /** Voice notes: levels 0–255, one per bar, as base64 (no padding). */
+  /** Voice notes: 1–128 levels 0–255, one per bar, as base64 (no padding): `encodeWaveform`. */
   waveform?: string;
 }
 
@@ -117,6 +117,63 @@ function checkBase64(value: unknown, what: string, maxChars: number): string | u
   if (typeof value !== 'string' || value.length === 0 || value.length > maxChars || !BASE64.test(value))
     return `${what} must be base64 of at most ${maxChars} characters`;
   return undefined;
+}
+
+/**
+ * A voice note (docs/attachments.md, "Voice notes"): audio, its length measured on the device
+ * (a recorded WebM says nothing of its own), and its waveform: 1–MAX_WAVEFORM_LEVELS levels of
+ * 0–255, one byte each, as unpadded base64 (so its length is never 1 more than a multiple of 4).
+ */
+function checkVoice(value: Record<string, unknown>): string | undefined {
+  if (typeof value.type !== 'string' || !value.type.startsWith('audio/'))
+    return 'a voice note must have an audio type such as audio/webm';
+  if (value.durationMs === undefined) return 'a voice note needs its durationMs';
+  if (value.waveform === undefined) return 'a voice note needs its waveform';
+  const wave = checkBase64(value.waveform, 'waveform', ATTACHMENT_LIMITS.MAX_WAVEFORM_CHARS);
+  if (wave) return wave;
+  if ((value.waveform as string).length % 4 === 1)
+    return 'waveform must be whole bytes of base64 (its length cannot be 4n + 1)';
+  return undefined;
+}
+
+const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * A waveform's levels (each rounded and held to 0–255) as the entry's unpadded base64. Written
+ * out here: shared/ runs in the browser and in Node and assumes neither's globals.
+ */
+export function encodeWaveform(levels: readonly number[]): string {
+  if (levels.length === 0 || levels.length > ATTACHMENT_LIMITS.MAX_WAVEFORM_LEVELS)
+    throw new RangeError(`a waveform has 1–${ATTACHMENT_LIMITS.MAX_WAVEFORM_LEVELS} levels`);
+  const bytes = levels.map((level) =>
+    Number.isFinite(level) ? Math.min(255, Math.max(0, Math.round(level))) : 0,
+  );
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const [a = 0, b = 0, c = 0] = bytes.slice(i, i + 3);
+    const group = (a << 16) | (b << 8) | c;
+    const digits = Math.min(4, Math.ceil(((bytes.length - i) * 8) / 6));
+    for (let d = 0; d < digits; d++) out += BASE64_DIGITS[(group >> (18 - 6 * d)) & 63];
+  }
+  return out;
+}
+
+/** The levels (0–255) of an entry's waveform; empty when it is not one (then shown flat). */
+export function decodeWaveform(waveform: string | undefined): number[] {
+  if (waveform === undefined || !BASE64.test(waveform) || waveform.length % 4 === 1) return [];
+  const levels: number[] = [];
+  let bits = 0;
+  let held = 0;
+  for (const digit of waveform) {
+    held = (held << 6) | BASE64_DIGITS.indexOf(digit);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      levels.push((held >> bits) & 255);
+      held &= (1 << bits) - 1;
+    }
+  }
+  return levels;
 }
 
 const ENTRY_KEYS = [
@@ -194,8 +251,10 @@ export function checkAttachmentEntry(
   )
     return bad('durationMs is for voice notes and video, at most 24 hours');
   if (value.waveform !== undefined && value.kind !== 'voice') return bad('only voice notes carry a waveform');
-  const wave = checkBase64(value.waveform, 'waveform', ATTACHMENT_LIMITS.MAX_WAVEFORM_CHARS);
-  if (wave) return bad(wave);
+  if (value.kind === 'voice') {
+    const problem = checkVoice(value);
+    if (problem) return bad(problem);
+  }
   return { ok: true, value: value as unknown as AttachmentEntry };
 }
 

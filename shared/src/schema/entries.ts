@@ -52,6 +52,14 @@ export interface ReceiptEntry {
   at: number;
 }
 
+/**
+ * `played["<messageId>|<listenerUserId>"]` in a segment: the listener has played that voice note
+ * (PL1). Only the listener writes her own key, like a receipt; the author sees "Played".
+ */
+export interface PlayedEntry {
+  at: number;
+}
+
 /** Read position in the user document, per conversation. */
 export interface ReadPosition {
   segment: number;
@@ -166,6 +174,25 @@ export function parseReactionKey(
   if (!isMessageId(messageId) || userId === '' || emojiChars === 0 || emojiChars > MAX_EMOJI_CHARS)
     return undefined;
   return { messageId, userId, emoji };
+}
+
+export function checkPlayedEntry(value: unknown): Check<PlayedEntry> {
+  if (!isRecord(value) || onlyKeys(value, ['at']) !== undefined || !isTime(value.at)) {
+    return bad('a played mark must be { at }');
+  }
+  return { ok: true, value: value as unknown as PlayedEntry };
+}
+
+export function playedKey(messageId: string, userId: string): string {
+  return `${messageId}|${userId}`;
+}
+
+export function parsePlayedKey(key: string): { messageId: string; userId: string } | undefined {
+  const parts = key.split('|');
+  if (parts.length !== 2) return undefined;
+  const [messageId = '', userId = ''] = parts;
+  if (!isMessageId(messageId) || userId === '' || userId.length > 80) return undefined;
+  return { messageId, userId };
 }
 
 export function checkReadPosition(value: unknown): Check<ReadPosition> {

@@ -4,8 +4,11 @@ import { ATTACHMENT_LIMITS, SYNC_LIMITS } from '../limits.ts';
 import {
   checkEditEntry,
   checkMessageEntry,
+  checkPlayedEntry,
   checkReceiptEntry,
+  parsePlayedKey,
   parseReactionKey,
+  playedKey,
   reactionKey,
   type MessageEntry,
 } from './entries.ts';
@@ -15,6 +18,7 @@ import {
   deleteMessage,
   editMessage,
   isSegmentFull,
+  markPlayed,
   newMessageId,
   readMessages,
   readReceipts,
@@ -172,5 +176,24 @@ describe('read receipts', () => {
     expect(checkReceiptEntry({ messageId: second.id, at: 3 }).ok).toBe(true);
     expect(checkReceiptEntry({ messageId: second.id, at: 3, by: 'u_c' }).ok).toBe(false);
     expect(checkReceiptEntry({ messageId: 'x', at: 3 }).ok).toBe(false);
+  });
+});
+
+describe('played voice notes', () => {
+  it('[PL1] a played mark is keyed by the note and its listener, written once, and read as playedBy', () => {
+    const doc = new Y.Doc();
+    const note = msg('u_a', 'a voice note', 1);
+    appendMessage(doc, note);
+    expect(markPlayed(doc, 'mnot_in_this_segment', 'u_b', 2)).toBe(false);
+    expect(markPlayed(doc, note.id, 'u_b', 2)).toBe(true);
+    expect(markPlayed(doc, note.id, 'u_b', 3)).toBe(false);
+    expect(markPlayed(doc, note.id, 'u_c', 4)).toBe(true);
+    expect(segmentOf(doc).played.get(playedKey(note.id, 'u_b'))).toEqual({ at: 2 });
+    expect(readMessages(doc)[0]?.playedBy).toEqual(['u_b', 'u_c']);
+    expect(parsePlayedKey(`${note.id}|u_b`)).toEqual({ messageId: note.id, userId: 'u_b' });
+    expect(parsePlayedKey(`${note.id}|u_b|x`)).toBeUndefined();
+    expect(parsePlayedKey('short|u_b')).toBeUndefined();
+    expect(checkPlayedEntry({ at: 2 }).ok).toBe(true);
+    expect(checkPlayedEntry({ at: 2, by: 'u_c' }).ok).toBe(false);
   });
 });

@@ -4,9 +4,12 @@ import type { AttachmentEntry } from './attachments.ts';
 import {
   reactionKey,
   parseReactionKey,
+  parsePlayedKey,
+  playedKey,
   type DeletionEntry,
   type EditEntry,
   type MessageEntry,
+  type PlayedEntry,
   type ReactionEntry,
   type ReceiptEntry,
 } from './entries.ts';
@@ -32,6 +35,7 @@ export const SEGMENT_ROOTS = {
   deletions: 'map',
   reactions: 'map',
   receipts: 'map',
+  played: 'map',
 } as const;
 export type SegmentRoot = keyof typeof SEGMENT_ROOTS;
 
@@ -41,6 +45,7 @@ export interface Segment {
   deletions: Y.Map<DeletionEntry>;
   reactions: Y.Map<ReactionEntry>;
   receipts: Y.Map<ReceiptEntry>;
+  played: Y.Map<PlayedEntry>;
 }
 
 export function segmentOf(doc: Y.Doc): Segment {
@@ -50,6 +55,7 @@ export function segmentOf(doc: Y.Doc): Segment {
     deletions: doc.getMap<DeletionEntry>('deletions'),
     reactions: doc.getMap<ReactionEntry>('reactions'),
     receipts: doc.getMap<ReceiptEntry>('receipts'),
+    played: doc.getMap<PlayedEntry>('played'),
   };
 }
 
@@ -106,6 +112,18 @@ export function setReceipt(doc: Y.Doc, readerId: string, messageId: string, at: 
   return true;
 }
 
+/**
+ * Records that `listenerId` has played the voice note `messageId` (PL1); the first time only, so
+ * playing it again writes nothing. Returns whether it changed.
+ */
+export function markPlayed(doc: Y.Doc, messageId: string, listenerId: string, at: number): boolean {
+  const { played } = segmentOf(doc);
+  const key = playedKey(messageId, listenerId);
+  if (played.has(key) || indexOfMessage(doc, messageId) < 0) return false;
+  played.set(key, { at });
+  return true;
+}
+
 /** Every reader's receipt in this segment, by reader user id. */
 export function readReceipts(doc: Y.Doc): Map<string, ReceiptEntry> {
   return new Map(segmentOf(doc).receipts.entries());
@@ -123,10 +141,17 @@ export interface MessageView {
   edited: boolean;
   deleted: boolean;
   reactions: { emoji: string; userIds: string[] }[];
+  /** Voice notes: who has played it (PL1), sorted; absent when nobody has. */
+  playedBy?: string[];
 }
 
 export function readMessages(doc: Y.Doc): MessageView[] {
-  const { messages, edits, deletions, reactions } = segmentOf(doc);
+  const { messages, edits, deletions, reactions, played } = segmentOf(doc);
+  const listeners = new Map<string, string[]>();
+  for (const key of played.keys()) {
+    const parsed = parsePlayedKey(key);
+    if (parsed) listeners.set(parsed.messageId, [...(listeners.get(parsed.messageId) ?? []), parsed.userId]);
+  }
   const byMessage = new Map<string, Map<string, string[]>>();
   for (const key of reactions.keys()) {
     const parsed = parseReactionKey(key);
@@ -151,6 +176,8 @@ export function readMessages(doc: Y.Doc): MessageView[] {
     };
     if (entry.replyTo !== undefined) view.replyTo = entry.replyTo;
     if (entry.attachments !== undefined && !deleted) view.attachments = entry.attachments;
+    const playedBy = listeners.get(entry.id);
+    if (playedBy) view.playedBy = playedBy.sort();
     return view;
   });
 }

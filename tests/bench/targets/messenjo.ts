@@ -45,6 +45,7 @@ async function startMessenjo(name: string, entry: string | undefined): Promise<T
   return {
     name,
     app: { url: server.url, cookie: (device) => seeded.cookieOf(device) },
+    dataDir: server.dataDir,
     ack: 'durable',
     membership: true,
     createConversations: seeded.createConversations,

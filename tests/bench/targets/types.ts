@@ -45,6 +45,8 @@ export interface TargetInstance {
   readonly name: string;
   /** The PWA served by this target, when it has one. */
   readonly app?: AppAccess;
+  /** The server's data folder (ours), where a workload may measure the raw disk beside it. */
+  readonly dataDir?: string;
   /**
    * What `send` resolving means: `durable` after a durable commit (ours), `applied` once the server
    * applied it in memory (Hocuspocus' sync status), `echo` when the server broadcast it back to the

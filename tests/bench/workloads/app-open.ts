@@ -14,7 +14,7 @@ import type { Measurement, Workload } from './types.ts';
 
 const conversationOf = (docId: string): string => docId.split(':')[1]!;
 
-async function signedInContext(
+export async function signedInContext(
   browser: Browser,
   app: AppAccess,
   device: BenchDevice,
@@ -122,7 +122,7 @@ async function heapMb(page: Page): Promise<number> {
   return usedSize / 2 ** 20;
 }
 
-async function withBrowser<T>(run: (browser: Browser) => Promise<T>): Promise<T> {
+export async function withBrowser<T>(run: (browser: Browser) => Promise<T>): Promise<T> {
   const browser = await launchBrowser();
   try {
     return await run(browser);

@@ -5,7 +5,7 @@ export interface Measurement {
   metric: string;
   /** NaN with a `note` when the target cannot express this measurement. */
   value: number;
-  unit: 'ms' | '/s' | 'B' | 'KB' | 'MB' | '×' | '%' | 's';
+  unit: 'ms' | '/s' | 'B' | 'KB' | 'MB' | 'MB/s' | '×' | '%' | 's';
   budget?: string;
   note?: string;
 }

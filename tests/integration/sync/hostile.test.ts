@@ -8,6 +8,9 @@ import {
   editMessage,
   encodeAwareness,
   encodeClientFrame,
+  markPlayed,
+  playedKey,
+  readMessages,
   readReceipts,
   segmentDocId,
   SEGMENT_MESSAGES,
@@ -314,6 +317,36 @@ describe('hostile updates are refused whole, stored state unchanged', () => {
     bob.close();
   });
 
+  it("[PL1] refuses marking a voice note played for someone else, or removing another's mark (update_not_owner)", async () => {
+    const entry = await aliceSays('a voice note');
+    await expectRefused(
+      'mallory',
+      (d) => segmentOf(d).played.set(playedKey(entry.id, people.bob.userId), { at: Date.now() }),
+      CLOSE_CODES.update_not_owner.code,
+    );
+    // Bob's own mark is taken, and relayed to Alice; Mallory cannot take it back for him.
+    const alice = await connect('alice');
+    const aliceDoc = await replicaOf(alice, docId());
+    const bob = await connect('bob');
+    const bobDoc = await replicaOf(bob, docId());
+    bob.send({
+      type: 'update',
+      docId: docId(),
+      ref: 5,
+      update: updateOf(bobDoc, (d) => markPlayed(d, entry.id, people.bob.userId, Date.now())),
+    });
+    await bob.next('ack', (f) => f.ref === 5);
+    Y.applyUpdate(aliceDoc, (await alice.next('update', (f) => f.docId === docId())).update);
+    expect(readMessages(aliceDoc).find((m) => m.id === entry.id)?.playedBy).toEqual([people.bob.userId]);
+    alice.close();
+    bob.close();
+    await expectRefused(
+      'mallory',
+      (d) => segmentOf(d).played.delete(playedKey(entry.id, people.bob.userId)),
+      CLOSE_CODES.update_not_owner.code,
+    );
+  });
+
   it('[VAL2] refuses unknown root types and nested types', async () => {
     await expectRefused('mallory', (d) => d.getMap('admin').set('x', 1), CLOSE_CODES.update_schema.code);
     await expectRefused(
@@ -453,6 +486,29 @@ describe('hostile attachments', () => {
     const eleven = Array.from({ length: ATTACHMENT_LIMITS.MAX_PER_MESSAGE + 1 }, () => fileEntry(own, 2_000));
     await expectRefused('mallory', (d) => appendMessage(d, withFiles(people.mallory.userId, eleven)), wrong);
     await expectRefused('mallory', (d) => appendMessage(d, messageEntry(people.mallory.userId, '')), wrong);
+  });
+
+  it('[VAL7] refuses a voice note without a duration, or whose waveform is not 1–128 byte levels', async () => {
+    const own = await uploaded('mallory', conv);
+    const wrong = CLOSE_CODES.update_wrong_author.code;
+    const voice = (fields: Record<string, unknown>) =>
+      withFiles(people.mallory.userId, [
+        { ...fileEntry(own, 2_000), kind: 'voice', type: 'audio/webm', name: 'voice.webm', ...fields },
+      ]);
+    const good = { durationMs: 2_000, waveform: 'AAECAwQFBgc' };
+    await expectRefused(
+      'mallory',
+      (d) => appendMessage(d, voice({ ...good, waveform: 'A'.repeat(200) })),
+      wrong,
+    );
+    await expectRefused('mallory', (d) => appendMessage(d, voice({ ...good, waveform: [1, 2, 3] })), wrong);
+    await expectRefused(
+      'mallory',
+      (d) => appendMessage(d, voice({ ...good, waveform: '<svg onload=x>' })),
+      wrong,
+    );
+    await expectRefused('mallory', (d) => appendMessage(d, voice({ ...good, waveform: undefined })), wrong);
+    await expectRefused('mallory', (d) => appendMessage(d, voice({ ...good, durationMs: -5 })), wrong);
   });
 
   it("[VAL9] refuses an edit that swaps a sent message's attachments", async () => {

@@ -1,4 +1,4 @@
-import { parseDocId, parseReactionKey } from '@messenjo/shared';
+import { parseDocId, parsePlayedKey, parseReactionKey } from '@messenjo/shared';
 import * as Y from 'yjs';
 
 /**
@@ -83,6 +83,7 @@ export function hasChanges(carried: CarriedChanges): boolean {
 function messageIdOf(root: string, key: string, value: unknown): string | undefined {
   if (root === 'edits' || root === 'deletions') return key;
   if (root === 'reactions') return parseReactionKey(key)?.messageId;
+  if (root === 'played') return parsePlayedKey(key)?.messageId;
   if (root === 'receipts' && typeof value === 'object' && value !== null && 'messageId' in value)
     return String(value.messageId);
   return undefined;

@@ -371,6 +371,33 @@ const segmentCases: Case[] = [
     update: ({ live }) =>
       mallory(live).change((d) => segmentOf(d).receipts.set(MALLORY, { messageId: 'mNowhere001', at: 5 })),
   },
+  {
+    rule: 'PL1',
+    name: "a voice note marked played under another listener's key",
+    reason: 'update_not_owner',
+    update: ({ live }) =>
+      mallory(live).change((d) => segmentOf(d).played.set(`mAlice0001|${BOB}`, { at: 5 })),
+  },
+  {
+    rule: 'PL1',
+    name: 'a played mark that is not { at }',
+    reason: 'update_schema',
+    update: ({ live }) =>
+      mallory(live).change((d) => segmentOf(d).played.set(`mAlice0001|${MALLORY}`, { at: 5, x: 1 } as never)),
+  },
+  {
+    rule: 'PL1',
+    name: 'a played mark for a message not in this segment',
+    reason: 'update_schema',
+    update: ({ live }) =>
+      mallory(live).change((d) => segmentOf(d).played.set(`mNowhere001|${MALLORY}`, { at: 5 })),
+  },
+  {
+    rule: 'PL1',
+    name: 'a played mark keyed other than messageId|userId',
+    reason: 'update_schema',
+    update: ({ live }) => mallory(live).change((d) => segmentOf(d).played.set(MALLORY, { at: 5 })),
+  },
 ];
 
 describe('validateUpdate refuses, segment documents', () => {
@@ -487,6 +514,13 @@ describe('validateUpdate accepts what honest devices write', () => {
     const { live } = club();
     const device = Device.from(BOB, live);
     const update = device.change((d) => segmentOf(d).receipts.set(BOB, { messageId: 'mAlice0001', at: 6 }));
+    expect(validateUpdate(live, update, BOB, 'member')).toMatchObject({ ok: true, noop: false });
+  });
+
+  it('[PL1] the listener marking a voice note of the segment played', () => {
+    const { live } = club();
+    const device = Device.from(BOB, live);
+    const update = device.change((d) => segmentOf(d).played.set(`mAlice0001|${BOB}`, { at: 6 }));
     expect(validateUpdate(live, update, BOB, 'member')).toMatchObject({ ok: true, noop: false });
   });
 

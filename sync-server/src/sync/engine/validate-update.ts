@@ -6,8 +6,10 @@ import {
   checkEditEntry,
   checkMessageEntry,
   checkReadPosition,
+  checkPlayedEntry,
   checkReceiptEntry,
   isValidConversationId,
+  parsePlayedKey,
   parseReactionKey,
   SEGMENT_HARD_LIMIT,
   SEGMENT_ROOTS,
@@ -368,6 +370,18 @@ function checkSegmentEntry(root: string, key: string | null, value: unknown, con
       }
       if (authorOf(parsed!.messageId) === undefined)
         refuse('update_schema', 'no such message in this segment');
+      return;
+    }
+    case 'played': {
+      // PL1: like a receipt, only the listener marks a voice note played, and only a note of here.
+      const parsed = parsePlayedKey(key ?? '');
+      if (!parsed) refuse('update_schema', 'a played key must be messageId|userId');
+      if (parsed!.userId !== sender)
+        refuse('update_not_owner', 'a voice note is marked played only by the listener in its key');
+      const entry = checkPlayedEntry(value);
+      if (!entry.ok) refuse('update_schema', entry.problem);
+      if (authorOf(parsed!.messageId) === undefined)
+        refuse('update_schema', 'a played mark must name a message of this segment');
       return;
     }
     case 'receipts': {

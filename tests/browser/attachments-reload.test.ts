@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { ATTACHMENT_LIMITS, encryptedSize } from '@messenjo/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import { deviceContext, pageShows, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
+import { LIVE } from '../harness/patience.ts';
+import { makeFriends } from '../harness/social.ts';
+
+/**
+ * An upload cut by a reload (issue 17; docs/attachments.md, "Resumable uploads"): Alice sends a
+ * file of a few cipher chunks, and her page reloads when the server has about half of it. The new
+ * page finds the message in its outbox (IndexedDB, the same ciphertext) and the upload's URL in
+ * tus's storage, asks the server its offset and sends only the rest; Bob downloads her bytes.
+ */
+describe('an upload cut by a reload, in Chromium', () => {
+  const server = useServer('browser-attachments-reload');
+  const browser = useBrowser();
+  const contexts: BrowserContext[] = [];
+
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+
+  async function device(
+    account: TestAccount,
+    conversationId: string,
+  ): Promise<{ page: Page; context: BrowserContext }> {
+    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
+    const context = await deviceContext(browser(), server().url, session.cookie, { acceptDownloads: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    page.on('close', () => {
+      if (problems.pageErrors.length + problems.consoleErrors.length > 0)
+        console.warn(account.username, problems);
+    });
+    await page.goto(`${server().url}/c/${conversationId}`);
+    await online(page);
+    return { page, context };
+  }
+
+  async function online(page: Page): Promise<void> {
+    await expect
+      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('online');
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+  }
+
+  const messageWith = (page: Page, caption: string) =>
+    page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
+
+  it('a page reloaded when the server has half of a file resumes from half; Bob gets the same bytes', async () => {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const alice = await signUp(server().url, { username: `alice_${tag}` });
+    const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const conversationId = await makeFriends(server().url, alice, bob);
+    // Both devices open at once: each is a sign-in and a page load, slow on a loaded machine.
+    const [a, b] = await Promise.all([device(alice, conversationId), device(bob, conversationId)]);
+    const session = await signIn(server().url, alice, { userAgent: 'the reload' });
+
+    // Every tus request of Alice's device, in order. The first PATCH reaches the server with only
+    // its first half (forwarded here), and is left hanging: the reload is what ends it.
+    const requests: { method: string; offset?: number; bytes?: number }[] = [];
+    let cut: { total: number; half: number; offset: number } | undefined;
+    let reloaded: () => void = () => {};
+    const reloadDone = new Promise<void>((resolve) => (reloaded = resolve));
+    await a.context.route('**/api/uploads**', async (route) => {
+      const request = route.request();
+      if (request.method() !== 'PATCH') {
+        requests.push({ method: request.method() });
+        return route.continue();
+      }
+      const body = request.postDataBuffer() ?? Buffer.alloc(0);
+      const offset = Number(request.headers()['upload-offset']);
+      requests.push({ method: 'PATCH', offset, bytes: body.length });
+      if (cut) return route.continue();
+      const half = Math.floor(body.length / 2);
+      const forwarded = await fetch(request.url(), {
+        method: 'PATCH',
+        headers: {
+          cookie: session.cookie,
+          origin: server().url,
+          'tus-resumable': '1.0.0',
+          'upload-offset': String(offset),
+          'content-type': 'application/offset+octet-stream',
+        },
+        body: new Uint8Array(body.subarray(0, half)),
+      });
+      expect(forwarded.status).toBe(204);
+      cut = { total: body.length, half, offset };
+      await reloadDone;
+      // The page that sent it is gone; aborting its request is only tidying up.
+      await route.abort('connectionreset').catch(() => {});
+    });
+
+    const file = Buffer.concat([
+      Buffer.from('%PDF-1.4\n'),
+      randomBytes(2 * ATTACHMENT_LIMITS.CHUNK_BYTES + 300_000 - 9),
+    ]);
+    const ciphertextBytes = encryptedSize(file.length, ATTACHMENT_LIMITS.CHUNK_BYTES);
+    await a.page
+      .getByTestId('attach-input')
+      .setInputFiles([{ name: 'big.pdf', mimeType: 'application/pdf', buffer: file }]);
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('Cut by a reload');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => cut, LIVE).toBeDefined();
+    const { total, half, offset } = cut ?? { total: 0, half: 0, offset: -1 };
+    // One PATCH with the whole ciphertext from 0: the server now has exactly its first half.
+    expect([offset, total]).toEqual([0, ciphertextBytes]);
+    const beforeReload = requests.length;
+
+    await a.page.reload();
+    reloaded();
+    await online(a.page).catch(async (error: unknown) => {
+      throw new Error(`after the reload: ${await pageShows(a.page)}`, { cause: error });
+    });
+    // Alice's message is still shown after the reload (kept in the outbox), and reaches Bob.
+    await messageWith(a.page, 'Cut by a reload').waitFor();
+    const received = messageWith(b.page, 'Cut by a reload');
+    await received
+      .getByTestId('file-name')
+      .getByText('big.pdf')
+      .waitFor()
+      .catch(async (error: unknown) => {
+        throw new Error(`Bob never got it; Alice's page: ${await pageShows(a.page)}`, { cause: error });
+      });
+
+    // The new page created no new upload: it asked the server its offset and sent only the rest.
+    const after = requests.slice(beforeReload);
+    expect(after.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(after.filter((r) => r.method === 'PATCH')).toEqual([
+      { method: 'PATCH', offset: half, bytes: total - half },
+    ]);
+    expect(after[0]?.method).toBe('HEAD');
+    // Sent in all: the ciphertext once (the half forwarded before the reload and the rest after).
+    expect(half + (after.find((r) => r.method === 'PATCH')?.bytes ?? 0)).toBe(ciphertextBytes);
+
+    // Alice's message is sent, and Bob downloads her exact bytes.
+    await expect
+      .poll(() => messageWith(a.page, 'Cut by a reload').getAttribute('data-status'), LIVE)
+      .toMatch(/^(sent|read)$/);
+    const [download] = await Promise.all([
+      b.page.waitForEvent('download'),
+      received.getByRole('button', { name: 'Download big.pdf' }).click(),
+    ]);
+    expect((await readFile(await download.path())).equals(file)).toBe(true);
+  });
+});
