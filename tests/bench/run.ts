@@ -3,6 +3,7 @@ import os from 'node:os';
 import { aggregate, renderTable, type Sample } from './report.ts';
 import { hocuspocusTarget } from './targets/hocuspocus.ts';
 import { messenjoBuild, messenjoTarget } from './targets/messenjo.ts';
+import { messenjoCluster } from './targets/messenjo-cluster.ts';
 import type { Target, TargetInstance } from './targets/types.ts';
 import { wsRelayTarget } from './targets/ws-relay.ts';
 import { yWebsocketTarget } from './targets/y-websocket.ts';
@@ -24,7 +25,7 @@ import { w14Encryption } from './workloads/w14-encryption.ts';
 import { w15FirstThumbnail } from './workloads/w15-first-thumbnail.ts';
 
 /**
- * `pnpm bench [W1,W3,...] [--targets=messenjo,hocuspocus] [--scale=0.05] [--rounds=N] [--json=out.json]`
+ * `pnpm bench [W1,W3,...] [--targets=messenjo,hocuspocus] [--scale=0.05] [--rounds=N] [--json=out.json] [--timeout=s]`
  * Workloads × targets (docs/workloads.md). Each server is its own process, started fresh per workload run;
  * within a round the targets run one after another, and rounds repeat, so machine noise spreads
  * over all of them. Prints the medians over rounds and ours ÷ peer. Exits non-zero if any run fails.
@@ -51,6 +52,10 @@ const WORKLOADS: Workload[] = [
 const baseline = process.env.BENCH_BASELINE;
 const TARGETS: Target[] = [
   messenjoTarget,
+  // Issue 18: 1, 2 and 3 processes over PostgreSQL + Redis (W2 and W3 only).
+  messenjoCluster(1),
+  messenjoCluster(2),
+  messenjoCluster(3),
   hocuspocusTarget,
   yWebsocketTarget,
   wsRelayTarget,
@@ -67,7 +72,10 @@ const targetNames = option('targets')?.split(',');
 const scale = Number(option('scale') ?? 1);
 const roundsOption = option('rounds');
 const jsonPath = option('json');
-const RUN_TIMEOUT_MS = (scale < 1 ? 1 : 5) * 60_000;
+// A run that takes longer has hung (or the machine is far too busy to measure anything);
+// `--timeout=<s>` gives a busy machine longer.
+const timeoutOption = option('timeout');
+const RUN_TIMEOUT_MS = timeoutOption ? Number(timeoutOption) * 1000 : (scale < 1 ? 1 : 5) * 60_000;
 
 const workloads = WORKLOADS.filter((w) => !only || only.includes(w.id));
 const targets = TARGETS.filter((t) => !targetNames || targetNames.includes(t.name));
@@ -109,8 +117,10 @@ for (const workload of workloads) {
     const runOn = workload.deviceOnly
       ? [undefined]
       : workload.oursOnly
-        ? // Every build of ours (messenjo, and messenjo-base for a before/after).
-          targets.filter((t) => t.name.startsWith('messenjo'))
+        ? // Every build of ours (messenjo, and messenjo-base for a before/after) that runs it.
+          targets.filter(
+            (t) => t.name.startsWith('messenjo') && (!t.workloads || t.workloads.includes(workload.id)),
+          )
         : targets.filter((t) => !t.workloads || t.workloads.includes(workload.id));
     for (const target of runOn) {
       const name = target?.name ?? 'messenjo';

@@ -32,6 +32,44 @@ export function processCpuMs(pid: number | undefined): number | undefined {
   }
 }
 
+/**
+ * CPU time of a process and all its descendants, in ms, from /proc (Linux): PostgreSQL's
+ * postmaster and the backend it forks per connection. Children that ended count once their
+ * parent reaped them (its cutime/cstime).
+ */
+export function processTreeCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  const stats = new Map<number, { ppid: number; ticks: number; reaped: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      stats.set(Number(entry), {
+        ppid: Number(fields[1]),
+        ticks: Number(fields[11]) + Number(fields[12]),
+        reaped: Number(fields[13]) + Number(fields[14]),
+      });
+    } catch {
+      // The process ended while we listed them.
+    }
+  }
+  const root = stats.get(pid);
+  if (!root) return undefined;
+  let ticks = root.ticks + root.reaped;
+  const tree = new Set([pid]);
+  // /proc lists parents before their children almost always; loop until no process joins.
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [child, stat] of stats)
+      if (!tree.has(child) && tree.has(stat.ppid)) {
+        tree.add(child);
+        ticks += stat.ticks;
+        grew = true;
+      }
+  }
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
 /** Resident set size of a process, in KB, from /proc (Linux). */
 export function processRssKb(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;

@@ -15,6 +15,8 @@ export interface RunningService {
   /** postgres://… or redis://… on 127.0.0.1. */
   url: string;
   port: number;
+  /** The service's main process (PostgreSQL's postmaster; its backends are its children). */
+  pid: number | undefined;
   /** What the service printed. */
   log(): string;
   /** Stops it (fast shutdown), removes its folder and resolves once the process ended. */
@@ -227,6 +229,7 @@ function watch(child: ChildProcess, name: string, readyLine: RegExp) {
     handle: (url: string, port: number) => ({
       url,
       port,
+      pid: child.pid,
       log: () => output,
       crashed: () => exited && !stopping,
     }),

@@ -35,13 +35,7 @@ async function startMessenjo(name: string, entry: string | undefined): Promise<T
     ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {}),
   });
   const seeder = Seeder.open(path.join(server.dataDir, 'messenjo.sqlite'));
-  const publicUrl = new URL(server.url);
-  const users: { userId: string; cookie: string }[] = [];
-  const devices = new Map<string, string>();
-  const cookieOf = (device: BenchDevice) =>
-    device.deviceIndex === 0
-      ? users[device.userIndex]!.cookie
-      : devices.get(`${device.userIndex}/${device.deviceIndex}`)!;
+  const seeded = seededPeople(seeder, new URL(server.url));
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
@@ -50,10 +44,43 @@ async function startMessenjo(name: string, entry: string | undefined): Promise<T
     })());
   return {
     name,
-    app: { url: server.url, cookie: cookieOf },
+    app: { url: server.url, cookie: (device) => seeded.cookieOf(device) },
     dataDir: server.dataDir,
     ack: 'durable',
     membership: true,
+    createConversations: seeded.createConversations,
+    createUserConversations: seeded.createUserConversations,
+    addDevice: seeded.addDevice,
+    connect: (device) => ProtocolPeer.connect(server.url, seeded.cookieOf(device)),
+    serverCpuMs: () => processCpuMs(server.process.pid),
+    serverRssKb: () => processRssKb(server.process.pid),
+    storageBytes: (options) => folderBytes(server.dataDir, options),
+    stop,
+    async dispose() {
+      await stop();
+      await server.dispose();
+    },
+  };
+}
+
+/**
+ * The bench's people, devices and groups, seeded through the server's own stores (either
+ * engine): what every build and deployment of ours shares. `publicUrl` names the session cookie.
+ */
+export function seededPeople(
+  seeder: Seeder,
+  publicUrl: URL,
+): Pick<TargetInstance, 'createConversations' | 'createUserConversations' | 'addDevice'> & {
+  cookieOf: (device: BenchDevice) => string;
+} {
+  const users: { userId: string; cookie: string }[] = [];
+  const devices = new Map<string, string>();
+  const cookieOf = (device: BenchDevice) =>
+    device.deviceIndex === 0
+      ? users[device.userIndex]!.cookie
+      : devices.get(`${device.userIndex}/${device.deviceIndex}`)!;
+  return {
+    cookieOf,
     async createConversations(docs, membersPerDoc) {
       const result: { docId: string; members: BenchDevice[] }[] = [];
       for (let d = 0; d < docs; d++) {
@@ -71,7 +98,7 @@ async function startMessenjo(name: string, entry: string | undefined): Promise<T
         );
         result.push({ docId: segmentDocId(conv, 0), members });
       }
-      return Promise.resolve(result);
+      return result;
     },
     async createUserConversations(count) {
       const userIndex = users.length;
@@ -91,20 +118,11 @@ async function startMessenjo(name: string, entry: string | undefined): Promise<T
       );
       return { userIndex, deviceIndex };
     },
-    connect: (device) => ProtocolPeer.connect(server.url, cookieOf(device)),
-    serverCpuMs: () => processCpuMs(server.process.pid),
-    serverRssKb: () => processRssKb(server.process.pid),
-    storageBytes: (options) => folderBytes(server.dataDir, options),
-    stop,
-    async dispose() {
-      await stop();
-      await server.dispose();
-    },
   };
 }
 
 /** A minimal device speaking our protocol: just enough to measure the server, not the client library. */
-class ProtocolPeer implements BenchPeer {
+export class ProtocolPeer implements BenchPeer {
   onRemote: BenchPeer['onRemote'] = null;
   userId = '';
   private nextRef = 1;

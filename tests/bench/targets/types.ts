@@ -68,6 +68,11 @@ export interface TargetInstance {
   connect(device: BenchDevice): Promise<BenchPeer>;
   /** CPU the server process has used so far, in ms (undefined when the target cannot say). */
   serverCpuMs(): number | undefined;
+  /**
+   * CPU the services the server stores in and talks through used so far, in ms, when they are
+   * processes of their own (PostgreSQL and Redis); absent when the server keeps everything itself.
+   */
+  serviceCpuMs?(): number | undefined;
   /** Resident memory of the server process, in KB. */
   serverRssKb(): number | undefined;
   /** Bytes in the server's data folder (after `stop`, everything it persisted). */
