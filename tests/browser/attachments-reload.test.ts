@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ATTACHMENT_LIMITS, encryptedSize } from '@messenjo/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import { deviceContext, pageShows, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
+import { pageShows, type BrowserContext, type Page } from '../harness/browser.ts';
+import { untilOnline, useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { makeFriends } from '../harness/social.ts';
@@ -17,35 +18,16 @@ import { makeFriends } from '../harness/social.ts';
 describe('an upload cut by a reload, in Chromium', () => {
   const server = useServer('browser-attachments-reload');
   const browser = useBrowser();
-  const contexts: BrowserContext[] = [];
+  const devices = useDevices(server, browser);
 
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
-
+  /** A device of `account` with the conversation open, online. */
   async function device(
     account: TestAccount,
     conversationId: string,
   ): Promise<{ page: Page; context: BrowserContext }> {
-    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
-    const context = await deviceContext(browser(), server().url, session.cookie, { acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems = watchPage(page);
-    page.on('close', () => {
-      if (problems.pageErrors.length + problems.consoleErrors.length > 0)
-        console.warn(account.username, problems);
-    });
-    await page.goto(`${server().url}/c/${conversationId}`);
-    await online(page);
-    return { page, context };
-  }
-
-  async function online(page: Page): Promise<void> {
-    await expect
-      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
-      .toBe('online');
+    const page = await devices.device(account, { path: `/c/${conversationId}`, acceptDownloads: true });
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    return { page, context: page.context() };
   }
 
   const messageWith = (page: Page, caption: string) =>
@@ -113,7 +95,7 @@ describe('an upload cut by a reload, in Chromium', () => {
 
     await a.page.reload();
     reloaded();
-    await online(a.page).catch(async (error: unknown) => {
+    await untilOnline(a.page).catch(async (error: unknown) => {
       throw new Error(`after the reload: ${await pageShows(a.page)}`, { cause: error });
     });
     // Alice's message is still shown after the reload (kept in the outbox), and reaches Bob.

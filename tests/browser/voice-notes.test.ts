@@ -1,12 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import {
-  deviceContext,
-  FAKE_MEDIA_ARGS,
-  watchPage,
-  type BrowserContext,
-  type Page,
-} from '../harness/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { signUp, type TestAccount } from '../harness/accounts.ts';
+import { FAKE_MEDIA_ARGS, type Page } from '../harness/browser.ts';
+import { useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { makeFriends } from '../harness/social.ts';
@@ -20,35 +15,21 @@ import { makeFriends } from '../harness/social.ts';
 describe('voice notes in Chromium', () => {
   const server = useServer('browser-voice');
   const browser = useBrowser(FAKE_MEDIA_ARGS);
-  const contexts: BrowserContext[] = [];
+  const devices = useDevices(server, browser);
 
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
-
+  /** A device of `account` with the conversation open and the microphone allowed; `initScripts` run before the app. */
   async function device(
     account: TestAccount,
     conversationId: string,
     initScripts: (() => void)[] = [],
-  ): Promise<{ page: Page; context: BrowserContext }> {
-    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
-    const context = await deviceContext(browser(), server().url, session.cookie, {
+  ): Promise<{ page: Page }> {
+    const page = await devices.device(account, {
+      path: `/c/${conversationId}`,
       permissions: ['microphone'],
+      beforeLoad: (p) => initScripts.forEach((script) => void p.addInitScript(script)),
     });
-    contexts.push(context);
-    for (const script of initScripts) await context.addInitScript(script);
-    const page = await context.newPage();
-    const problems = watchPage(page);
-    page.on('close', () => {
-      if (problems.pageErrors.length + problems.consoleErrors.length > 0)
-        console.warn(account.username, problems);
-    });
-    await page.goto(`${server().url}/c/${conversationId}`);
-    await expect
-      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
-      .toBe('online');
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
-    return { page, context };
+    return { page };
   }
 
   /** Keeps what MediaRecorder hands the app, so the test knows the bytes Alice recorded. */

@@ -1,4 +1,9 @@
-import { ATTACHMENT_CIPHER, ATTACHMENT_LIMITS, type AttachmentEntry } from '@messenjo/shared';
+import {
+  ATTACHMENT_CIPHER,
+  ATTACHMENT_LIMITS,
+  type AttachmentEntry,
+  type AttachmentThumbnail,
+} from '@messenjo/shared';
 import { encryptFile, newFileKey } from './file-cipher.ts';
 import { attachmentName, attachmentType, kindOf } from './file-facts.ts';
 import type { PendingBlob } from './pending-store.ts';
@@ -25,6 +30,40 @@ async function encrypted(
   };
 }
 
+type Sealed = Awaited<ReturnType<typeof encrypted>>;
+
+/** What every attachment entry says of its file: how it is sealed, and its type and name. */
+function sealedFile(
+  sealed: Sealed,
+  type: string,
+  name: string,
+): Pick<AttachmentEntry, 'cipher' | 'blob' | 'key' | 'size' | 'chunkBytes' | 'type' | 'name'> {
+  return {
+    cipher: ATTACHMENT_CIPHER,
+    blob: sealed.blob,
+    key: sealed.key,
+    size: sealed.size,
+    chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
+    type,
+    name,
+  };
+}
+
+/** A picture's or video's thumbnail, sealed under its own key. */
+function sealedThumbnail(
+  sealed: Sealed,
+  thumbnail: Pick<AttachmentThumbnail, 'type' | 'width' | 'height'>,
+): AttachmentThumbnail {
+  return {
+    blob: sealed.blob,
+    key: sealed.key,
+    size: sealed.size,
+    type: thumbnail.type,
+    width: thumbnail.width,
+    height: thumbnail.height,
+  };
+}
+
 /**
  * Makes a chosen file ready to send: a voice note (`voice`: its measured facts) goes as it was
  * recorded, a picture gets its thumbnail, ThumbHash and size and loses
@@ -42,13 +81,7 @@ export async function prepareAttachment(
     const sealed = await encrypted(file);
     const entry: AttachmentEntry = {
       kind: 'voice',
-      cipher: ATTACHMENT_CIPHER,
-      blob: sealed.blob,
-      key: sealed.key,
-      size: sealed.size,
-      chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
-      type,
-      name,
+      ...sealedFile(sealed, type, name),
       durationMs: options.voice.durationMs,
       waveform: options.voice.waveform,
     };
@@ -60,23 +93,10 @@ export async function prepareAttachment(
     const [main, poster] = [await encrypted(file), await encrypted(video.thumbnail.bytes)];
     const entry: AttachmentEntry = {
       kind: 'video',
-      cipher: ATTACHMENT_CIPHER,
-      blob: main.blob,
-      key: main.key,
-      size: main.size,
-      chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
-      type,
-      name,
+      ...sealedFile(main, type, name),
       width: video.width,
       height: video.height,
-      thumbnail: {
-        blob: poster.blob,
-        key: poster.key,
-        size: poster.size,
-        type: video.thumbnail.type,
-        width: video.thumbnail.width,
-        height: video.thumbnail.height,
-      },
+      thumbnail: sealedThumbnail(poster, video.thumbnail),
       thumbHash: video.thumbHash,
     };
     if (video.durationMs > 0) entry.durationMs = video.durationMs;
@@ -84,38 +104,16 @@ export async function prepareAttachment(
   }
   if (!picture) {
     const sealed = await encrypted(file);
-    const entry: AttachmentEntry = {
-      kind: 'file',
-      cipher: ATTACHMENT_CIPHER,
-      blob: sealed.blob,
-      key: sealed.key,
-      size: sealed.size,
-      chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
-      type,
-      name,
-    };
+    const entry: AttachmentEntry = { kind: 'file', ...sealedFile(sealed, type, name) };
     return { entry, blobs: [sealed.pending] };
   }
   const [main, thumb] = [await encrypted(picture.file), await encrypted(picture.thumbnail.bytes)];
   const entry: AttachmentEntry = {
     kind: 'image',
-    cipher: ATTACHMENT_CIPHER,
-    blob: main.blob,
-    key: main.key,
-    size: main.size,
-    chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
-    type: attachmentType(picture.file.type || type),
-    name,
+    ...sealedFile(main, attachmentType(picture.file.type || type), name),
     width: picture.width,
     height: picture.height,
-    thumbnail: {
-      blob: thumb.blob,
-      key: thumb.key,
-      size: thumb.size,
-      type: picture.thumbnail.type,
-      width: picture.thumbnail.width,
-      height: picture.thumbnail.height,
-    },
+    thumbnail: sealedThumbnail(thumb, picture.thumbnail),
     thumbHash: picture.thumbHash,
   };
   return { entry, blobs: [main.pending, thumb.pending] };
