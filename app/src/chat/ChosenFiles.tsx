@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { formatBytes, kindOf } from '../attachments/file-facts.ts';
+import { Icon, ICONS } from '../ui/Icon.tsx';
 
 /** The paperclip: opens the file chooser (several files at once). */
 export function AttachButton(props: { onFiles: (files: File[]) => void; disabled?: boolean }) {
@@ -14,7 +15,7 @@ export function AttachButton(props: { onFiles: (files: File[]) => void; disabled
         onClick={() => input.current?.click()}
         className="h-11 w-11 shrink-0 rounded-xl border-2 border-line text-lg text-fg-muted hover:text-fg focus-visible:ring-2 focus-visible:ring-focus disabled:opacity-50"
       >
-        <span aria-hidden="true">📎</span>
+        <Icon d={ICONS.paperclip} size={20} />
       </button>
       <input
         ref={input}

@@ -2,6 +2,7 @@ import { decodeWaveform, type AttachmentEntry } from '@messenjo/shared';
 import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { AttachmentUnavailableError, openAttachment } from '../attachments/blob-download.ts';
 import { formatDuration, resampleLevels, WAVEFORM_BARS } from '../attachments/voice-analysis.ts';
+import { Icon, ICONS } from '../ui/Icon.tsx';
 
 /** What a voice note knows of being played (PL1). */
 export interface VoicePlayed {
@@ -148,7 +149,7 @@ export function VoiceNote(props: {
           title={label}
           className="h-9 w-9 shrink-0 rounded-full bg-accent text-on-accent hover:bg-accent-strong focus-visible:ring-2 focus-visible:ring-focus disabled:opacity-50"
         >
-          <span aria-hidden="true">{playing ? '⏸' : '▶'}</span>
+          <Icon d={playing ? ICONS.pause : ICONS.play} size={18} filled={!playing} />
         </button>
         <div
           role="slider"

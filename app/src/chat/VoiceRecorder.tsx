@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { analyseRecording, formatDuration, voiceFileName } from '../attachments/voice-analysis.ts';
 import { MicrophoneError, VoiceRecording } from '../attachments/voice-recorder.ts';
+import { Icon, ICONS } from '../ui/Icon.tsx';
 import type { ConversationModel } from './conversation-model.ts';
 
 /** A press shorter than this is a tap: it locks the recording on instead of holding it. */
@@ -254,7 +255,7 @@ export function VoiceRecorder(props: {
         }`}
         data-testid="voice-record"
       >
-        <span aria-hidden="true">{phase.kind === 'recording' && phase.locked ? '➤' : '🎤'}</span>
+        <Icon d={phase.kind === 'recording' && phase.locked ? ICONS.send : ICONS.microphone} size={20} />
       </button>
     </>
   );
