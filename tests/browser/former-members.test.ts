@@ -5,9 +5,7 @@ import { reloadUnderServiceWorker, useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { aliceBobAndCarol, createGroup } from '../harness/people.ts';
 import { ok } from '../harness/social.ts';
-
-/** Live means without a reload; generous so a loaded 2-core machine does not flake. */
-const LIVE = { timeout: 8000 };
+import { LIVE } from '../harness/patience.ts';
 
 /**
  * NM2 in Chromium: a removed member keeps her name on what she wrote and in the group's lines,

@@ -6,8 +6,7 @@ import { deviceContext, type BrowserContext, type Page } from '../harness/browse
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { makeFriends, ok } from '../harness/social.ts';
 import { rawMessageWriter } from '../harness/writers.ts';
-
-const LIVE = { timeout: 10_000 };
+import { LIVE } from '../harness/patience.ts';
 
 interface Shown {
   title: string;
