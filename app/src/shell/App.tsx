@@ -2,7 +2,7 @@ import { Suspense, useEffect } from 'react';
 import { meStore } from '../accounts/me-store.ts';
 import { useMe } from '../accounts/use-me.ts';
 import { useStore } from '../lib/use-store.ts';
-import { updateWaiting } from '../pwa/update-store.ts';
+import { updateOffer, type UpdateOffer } from '../pwa/update-store.ts';
 import { DeviceSessionProvider } from '../session/index.ts';
 import { serverEndedNotice } from '../session/index.ts';
 import { AccountSettings, ChooseUsername, SignInPage } from './screens.tsx';
@@ -13,7 +13,7 @@ const blank = <div className="h-full bg-canvas" aria-busy="true" />;
 /** Who is here decides the screen: sign in, choose a username, or the conversations. */
 export function App() {
   const state = useMe();
-  const activateUpdate = useStore(updateWaiting);
+  const update = useStore(updateOffer);
   const signedIn = state.status === 'signed-in';
 
   // The sign-in page's address (with its ?error= or ?invite=) is left behind once signed in.
@@ -54,15 +54,34 @@ export function App() {
           />
         </DeviceSessionProvider>
       )}
-      {activateUpdate && (
-        <button
-          type="button"
-          onClick={activateUpdate}
-          className="fixed right-4 bottom-4 rounded-xl bg-accent px-4 py-2 text-sm font-medium text-on-accent shadow-lg hover:bg-accent-strong"
-        >
-          A new version is ready: reload to update
-        </button>
-      )}
+      {update && <UpdateOfferNotice update={update} />}
     </>
+  );
+}
+
+const noticeClass =
+  'fixed right-4 bottom-4 rounded-xl bg-accent px-4 py-2 text-sm font-medium text-on-accent shadow-lg';
+
+/** A new version: offered with a button, then "Updating…", or when it opens if not now. */
+function UpdateOfferNotice({ update }: { update: UpdateOffer }) {
+  if (update.state === 'ready')
+    return (
+      <button type="button" onClick={update.apply} className={`${noticeClass} hover:bg-accent-strong`}>
+        A new version is ready: reload to update
+      </button>
+    );
+  if (update.state === 'applying')
+    return (
+      <p role="status" className={noticeClass}>
+        Updating…
+      </p>
+    );
+  return (
+    <p role="status" className={`${noticeClass} flex items-center gap-3`}>
+      The new version opens the next time you start Messenjo.
+      <button type="button" onClick={() => updateOffer.set(null)} className="underline">
+        OK
+      </button>
+    </p>
   );
 }

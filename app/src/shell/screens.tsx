@@ -1,4 +1,5 @@
 import { lazy, useState, type ComponentType } from 'react';
+import { backgroundLoadsAllowed, trackBackgroundLoad } from '../lib/background-loads.ts';
 
 /**
  * The screens that are not the conversation list, each in its own chunk: the first paint of a
@@ -65,12 +66,15 @@ const PRELOAD_AFTER_MS = 1500;
 export function preloadScreensWhenIdle(): () => void {
   let idle: number | undefined;
   const run = (): void => {
-    conversation
-      .preload()
-      .then(() => Promise.all([friends.preload(), newGroup.preload(), settings.preload()]))
-      // Only a head start: a chunk that cannot load now (offline, the service worker not yet
-      // holding it) loads when its screen opens.
-      .catch(() => {});
+    if (!backgroundLoadsAllowed()) return;
+    void trackBackgroundLoad(
+      conversation
+        .preload()
+        .then(() => Promise.all([friends.preload(), newGroup.preload(), settings.preload()]))
+        // Only a head start: a chunk that cannot load now (offline, the service worker not yet
+        // holding it) loads when its screen opens.
+        .catch(() => {}),
+    );
   };
   const timer = setTimeout(() => {
     if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(run, { timeout: 2000 });
