@@ -159,6 +159,8 @@ async function start(): Promise<void> {
 
   // Unreferenced blobs are freed after the grace period; expired partial uploads go.
   lifecycle.onShutdown({ name: 'attachment sweep', run: services.attachments.startSweeping() });
+  // With several processes, the others learn which sessions have a socket here (no push to them).
+  lifecycle.onShutdown({ name: 'presence', run: services.presence.start() });
   // Registered before the sync step, so it runs after it: the pushes of its last commits go out.
   lifecycle.onShutdown({ name: 'push', run: () => services.push.sender.close() });
   // Registered after the database step, so it runs before it: sockets close with 1001 and

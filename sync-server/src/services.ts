@@ -14,6 +14,7 @@ import { createUploadFiles } from './attachments/tus-uploads.ts';
 import { MembershipStore } from './conversations/membership-store.ts';
 import type { Database, Db } from './db/index.ts';
 import { ClusterEventBus } from './cluster/cluster-bus.ts';
+import { ClusterPresence } from './cluster/cluster-presence.ts';
 import type { RedisLink } from './cluster/redis-link.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import type { Logger } from './logger.ts';
@@ -138,7 +139,9 @@ export function createServices(options: {
   const docStore: DocStore = onSqlite
     ? (commitWorker ?? new SqliteDocStore(onSqlite, now, logger))
     : new PostgresDocStore(database, now, logger);
-  const presence = new InProcessPresence();
+  const presence: SessionPresence = cluster
+    ? new ClusterPresence(cluster.link, cluster.prefix, logger)
+    : new InProcessPresence();
   // The sender listens to the social graph's commits; it is made after the graph it asks about.
   const social = createSocial({
     db: database,

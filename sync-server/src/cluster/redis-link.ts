@@ -14,6 +14,12 @@ export interface RedisLink {
   publish(channel: string, message: Buffer): void;
   /** Listens to a channel (the subscription is renewed after every reconnect). */
   subscribe(channel: string, listener: (message: Buffer) => void): Disposer;
+  /**
+   * Runs commands on the publishing connection, in one MULTI/EXEC when there are several; fails
+   * at once when the connection is down (nothing is queued). Its callers keep nothing durable
+   * here either: what they write expires unless renewed.
+   */
+  run(commands: readonly (readonly string[])[]): Promise<unknown[]>;
   /** Called when the listening connection is back after a loss: messages may have been missed. */
   onReconnected(listener: () => void): Disposer;
   /** True while both connections are ready. */
@@ -60,6 +66,13 @@ export async function connectRedis(url: URL, logger: Logger): Promise<RedisLink>
       publisher.publish(channel, message).catch(() => {
         // Lost with the connection; the readers' backstop reads it from the database.
       });
+    },
+    async run(commands) {
+      if (closed || !publisher.isReady) throw new Error('redis is not connected');
+      if (commands.length === 1) return [await publisher.sendCommand([...commands[0]!])];
+      const multi = publisher.multi();
+      for (const command of commands) multi.addCommand([...command]);
+      return await multi.exec();
     },
     subscribe(channel, listener) {
       const wrapped = (message: Buffer): void => listener(message);
