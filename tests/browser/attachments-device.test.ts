@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
 import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
@@ -201,6 +202,48 @@ describe('attachments on the device, in Chromium', () => {
 
     await b.page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });
+  });
+
+  it('[BL1] a download cut in the middle resumes from the bytes the device has: the server sends the rest once, the file is identical', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    // Three 1 MiB chunks and a bit: the cut falls inside a chunk.
+    const report = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(3 * 1024 * 1024 + 5_000)]);
+    await send(a.page, 'The long report', [
+      { name: 'long.pdf', mimeType: 'application/pdf', buffer: report },
+    ]);
+    const received = messageWith(b.page, 'The long report');
+    await received.getByTestId('file-name').getByText('long.pdf').waitFor({ timeout: LIVE.timeout });
+
+    // What the server answers each of Bob's requests for the blob, and what reaches his page:
+    // the first answer is cut at half (the connection drops), the rest pass as they are.
+    const answers: { range: string | undefined; status: number; delivered: number }[] = [];
+    await b.context.route('**/api/blobs/*', async (route) => {
+      const response = await route.fetch();
+      const body = await response.body();
+      const range = route.request().headers().range;
+      if (answers.length === 0) {
+        const half = Math.floor(body.length / 2);
+        answers.push({ range, status: response.status(), delivered: half });
+        return route.fulfill({ response, body: body.subarray(0, half) });
+      }
+      answers.push({ range, status: response.status(), delivered: body.length });
+      return route.fulfill({ response, body });
+    });
+    const [download] = await Promise.all([
+      b.page.waitForEvent('download', { timeout: LIVE.timeout }),
+      received.getByRole('button', { name: 'Download long.pdf' }).click(),
+    ]);
+    expect((await readFile(await download.path())).equals(report)).toBe(true);
+
+    const sealed = report.length + 4 * 16; // four chunks, each with its GCM tag
+    const half = Math.floor(sealed / 2);
+    expect(answers).toEqual([
+      { range: undefined, status: 200, delivered: half },
+      { range: `bytes=${half}-`, status: 206, delivered: sealed - half },
+    ]);
+    await b.context.unroute('**/api/blobs/*');
   });
 
   it('a video shows its poster with a play button and its length, and plays on the other device', async () => {
