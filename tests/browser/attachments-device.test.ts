@@ -153,7 +153,7 @@ describe('attachments on the device, in Chromium', () => {
     expect(download.suggestedFilename()).toBe('tickets.pdf');
   });
 
-  it('the viewer goes through the message’s pictures with the arrow keys and the buttons, and zooms with a double tap', async () => {
+  it('the viewer goes through the conversation’s pictures, newest last, with the arrow keys and the buttons, fetching only its neighbours ahead; it zooms with a double tap', async () => {
     const { alice, bob, conversationId } = await pair();
     const a = await device(alice, conversationId);
     const b = await device(bob, conversationId, true);
@@ -162,22 +162,52 @@ describe('attachments on the device, in Chromium', () => {
       { name: 'two.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 200, 300) },
       { name: 'three.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 400, 100) },
     ]);
-    const received = messageWith(b.page, 'Three views');
-    await expect.poll(() => received.getByTestId('picture').count(), LIVE).toBe(3);
-    await received.getByTestId('picture').nth(1).click();
+    // The second message is written once Bob has the first: the timeline's order is known.
+    const views = messageWith(b.page, 'Three views');
+    await expect.poll(() => views.getByTestId('picture').count(), LIVE).toBe(3);
+    await send(a.page, 'The fourth', [
+      { name: 'four.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 500, 250) },
+    ]);
+    const fourth = messageWith(b.page, 'The fourth');
+    await expect.poll(() => fourth.getByTestId('picture').getAttribute('data-loaded'), LIVE).toBe('');
+    // Bob's thumbnails are all on his device before he opens anything.
+    await expect.poll(() => views.locator('[data-testid="picture"][data-loaded]').count(), LIVE).toBe(3);
+
+    // Opened at the newest picture, the viewer counts every picture of the conversation.
+    await fourth.getByTestId('picture').click();
     const viewer = b.page.getByTestId('picture-viewer');
     const full = b.page.getByTestId('full-picture');
     const shown = () => full.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
-    await expect.poll(shown, LIVE).toEqual([200, 300]);
-    expect(await viewer.getByTestId('picture-position').textContent()).toBe('2 of 3');
-
-    await b.page.keyboard.press('ArrowRight');
-    await expect.poll(shown, LIVE).toEqual([400, 100]);
+    const position = () => viewer.getByTestId('picture-position').textContent();
+    await expect.poll(shown, LIVE).toEqual([500, 250]);
+    expect(await position()).toBe('4 of 4');
     expect(await viewer.getByRole('button', { name: 'Next picture' }).isDisabled()).toBe(true);
+
+    // Its neighbour comes onto the device meanwhile (the four thumbnails, this picture and
+    // three.png: six blobs), so stepping back opens it offline; the one beyond was not fetched.
+    const keptBlobs = () =>
+      b.page.evaluate(async () => {
+        const name = (await caches.keys()).find((n) => n.startsWith('messenjo-blobs-'));
+        if (!name) return 0;
+        const keys = await (await caches.open(name)).keys();
+        return keys.filter((request) => request.url.includes('/api/blobs/')).length;
+      });
+    await expect.poll(keptBlobs, LIVE).toBe(6);
+    await b.context.setOffline(true);
     await b.page.keyboard.press('ArrowLeft');
+    await expect.poll(shown, LIVE).toEqual([400, 100]);
+    expect(await position()).toBe('3 of 4');
     await b.page.keyboard.press('ArrowLeft');
+    await expect.poll(() => viewer.getByRole('alert').textContent(), LIVE).toContain('needs the network');
+    expect(await position()).toBe('2 of 4');
+    // Back online, the picture shown loads by itself.
+    await b.context.setOffline(false);
+    await expect.poll(shown, LIVE).toEqual([200, 300]);
+
+    await viewer.getByRole('button', { name: 'Previous picture' }).click();
     await expect.poll(shown, LIVE).toEqual([300, 200]);
-    expect(await viewer.getByTestId('picture-position').textContent()).toBe('1 of 3');
+    expect(await position()).toBe('1 of 4');
+    expect(await viewer.getByRole('button', { name: 'Previous picture' }).isDisabled()).toBe(true);
     await viewer.getByRole('button', { name: 'Next picture' }).click();
     await expect.poll(shown, LIVE).toEqual([200, 300]);
 
