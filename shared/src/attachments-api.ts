@@ -68,3 +68,11 @@ export const UPLOAD_METADATA_KEYS = [
 export function blobPath(blobId: string): string {
   return `${ATTACHMENT_ROUTES.blobs}/${blobId}`;
 }
+
+/**
+ * The strong entity tag of a content-addressed blob (its `ETag`): its hash never names other
+ * bytes. A resuming download sends it as `If-Range`, so a range is only ever a piece of this blob.
+ */
+export function blobEtag(blobId: string): string {
+  return `"${blobId}"`;
+}

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
 import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
@@ -152,7 +153,7 @@ describe('attachments on the device, in Chromium', () => {
     expect(download.suggestedFilename()).toBe('tickets.pdf');
   });
 
-  it('the viewer goes through the message’s pictures with the arrow keys and the buttons, and zooms with a double tap', async () => {
+  it('the viewer goes through the conversation’s pictures, newest last, with the arrow keys and the buttons, fetching only its neighbours ahead; it zooms with a double tap', async () => {
     const { alice, bob, conversationId } = await pair();
     const a = await device(alice, conversationId);
     const b = await device(bob, conversationId, true);
@@ -161,22 +162,52 @@ describe('attachments on the device, in Chromium', () => {
       { name: 'two.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 200, 300) },
       { name: 'three.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 400, 100) },
     ]);
-    const received = messageWith(b.page, 'Three views');
-    await expect.poll(() => received.getByTestId('picture').count(), LIVE).toBe(3);
-    await received.getByTestId('picture').nth(1).click();
+    // The second message is written once Bob has the first: the timeline's order is known.
+    const views = messageWith(b.page, 'Three views');
+    await expect.poll(() => views.getByTestId('picture').count(), LIVE).toBe(3);
+    await send(a.page, 'The fourth', [
+      { name: 'four.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 500, 250) },
+    ]);
+    const fourth = messageWith(b.page, 'The fourth');
+    await expect.poll(() => fourth.getByTestId('picture').getAttribute('data-loaded'), LIVE).toBe('');
+    // Bob's thumbnails are all on his device before he opens anything.
+    await expect.poll(() => views.locator('[data-testid="picture"][data-loaded]').count(), LIVE).toBe(3);
+
+    // Opened at the newest picture, the viewer counts every picture of the conversation.
+    await fourth.getByTestId('picture').click();
     const viewer = b.page.getByTestId('picture-viewer');
     const full = b.page.getByTestId('full-picture');
     const shown = () => full.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
-    await expect.poll(shown, LIVE).toEqual([200, 300]);
-    expect(await viewer.getByTestId('picture-position').textContent()).toBe('2 of 3');
-
-    await b.page.keyboard.press('ArrowRight');
-    await expect.poll(shown, LIVE).toEqual([400, 100]);
+    const position = () => viewer.getByTestId('picture-position').textContent();
+    await expect.poll(shown, LIVE).toEqual([500, 250]);
+    expect(await position()).toBe('4 of 4');
     expect(await viewer.getByRole('button', { name: 'Next picture' }).isDisabled()).toBe(true);
+
+    // Its neighbour comes onto the device meanwhile (the four thumbnails, this picture and
+    // three.png: six blobs), so stepping back opens it offline; the one beyond was not fetched.
+    const keptBlobs = () =>
+      b.page.evaluate(async () => {
+        const name = (await caches.keys()).find((n) => n.startsWith('messenjo-blobs-'));
+        if (!name) return 0;
+        const keys = await (await caches.open(name)).keys();
+        return keys.filter((request) => request.url.includes('/api/blobs/')).length;
+      });
+    await expect.poll(keptBlobs, LIVE).toBe(6);
+    await b.context.setOffline(true);
     await b.page.keyboard.press('ArrowLeft');
+    await expect.poll(shown, LIVE).toEqual([400, 100]);
+    expect(await position()).toBe('3 of 4');
     await b.page.keyboard.press('ArrowLeft');
+    await expect.poll(() => viewer.getByRole('alert').textContent(), LIVE).toContain('needs the network');
+    expect(await position()).toBe('2 of 4');
+    // Back online, the picture shown loads by itself.
+    await b.context.setOffline(false);
+    await expect.poll(shown, LIVE).toEqual([200, 300]);
+
+    await viewer.getByRole('button', { name: 'Previous picture' }).click();
     await expect.poll(shown, LIVE).toEqual([300, 200]);
-    expect(await viewer.getByTestId('picture-position').textContent()).toBe('1 of 3');
+    expect(await position()).toBe('1 of 4');
+    expect(await viewer.getByRole('button', { name: 'Previous picture' }).isDisabled()).toBe(true);
     await viewer.getByRole('button', { name: 'Next picture' }).click();
     await expect.poll(shown, LIVE).toEqual([200, 300]);
 
@@ -201,6 +232,48 @@ describe('attachments on the device, in Chromium', () => {
 
     await b.page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });
+  });
+
+  it('[BL1] a download cut in the middle resumes from the bytes the device has: the server sends the rest once, the file is identical', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    // Three 1 MiB chunks and a bit: the cut falls inside a chunk.
+    const report = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(3 * 1024 * 1024 + 5_000)]);
+    await send(a.page, 'The long report', [
+      { name: 'long.pdf', mimeType: 'application/pdf', buffer: report },
+    ]);
+    const received = messageWith(b.page, 'The long report');
+    await received.getByTestId('file-name').getByText('long.pdf').waitFor({ timeout: LIVE.timeout });
+
+    // What the server answers each of Bob's requests for the blob, and what reaches his page:
+    // the first answer is cut at half (the connection drops), the rest pass as they are.
+    const answers: { range: string | undefined; status: number; delivered: number }[] = [];
+    await b.context.route('**/api/blobs/*', async (route) => {
+      const response = await route.fetch();
+      const body = await response.body();
+      const range = route.request().headers().range;
+      if (answers.length === 0) {
+        const half = Math.floor(body.length / 2);
+        answers.push({ range, status: response.status(), delivered: half });
+        return route.fulfill({ response, body: body.subarray(0, half) });
+      }
+      answers.push({ range, status: response.status(), delivered: body.length });
+      return route.fulfill({ response, body });
+    });
+    const [download] = await Promise.all([
+      b.page.waitForEvent('download', { timeout: LIVE.timeout }),
+      received.getByRole('button', { name: 'Download long.pdf' }).click(),
+    ]);
+    expect((await readFile(await download.path())).equals(report)).toBe(true);
+
+    const sealed = report.length + 4 * 16; // four chunks, each with its GCM tag
+    const half = Math.floor(sealed / 2);
+    expect(answers).toEqual([
+      { range: undefined, status: 200, delivered: half },
+      { range: `bytes=${half}-`, status: 206, delivered: sealed - half },
+    ]);
+    await b.context.unroute('**/api/blobs/*');
   });
 
   it('a video shows its poster with a play button and its length, and plays on the other device', async () => {

@@ -4,7 +4,7 @@ import { ATTACHMENT_LIMITS, encryptedSize } from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
 import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
 import { pageShows, type BrowserContext, type Page } from '../harness/browser.ts';
-import { untilOnline, useDevices } from '../harness/devices.ts';
+import { reloadUnderServiceWorker, untilOnline, useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { makeFriends } from '../harness/social.ts';
@@ -14,6 +14,7 @@ import { makeFriends } from '../harness/social.ts';
  * file of a few cipher chunks, and her page reloads when the server has about half of it. The new
  * page finds the message in its outbox (IndexedDB, the same ciphertext) and the upload's URL in
  * tus's storage, asks the server its offset and sends only the rest; Bob downloads her bytes.
+ * A file sent offline survives a reload made while still offline, and goes once the network is back.
  */
 describe('an upload cut by a reload, in Chromium', () => {
   const server = useServer('browser-attachments-reload');
@@ -126,6 +127,65 @@ describe('an upload cut by a reload, in Chromium', () => {
     const [download] = await Promise.all([
       b.page.waitForEvent('download'),
       received.getByRole('button', { name: 'Download big.pdf' }).click(),
+    ]);
+    expect((await readFile(await download.path())).equals(file)).toBe(true);
+  });
+  it('a file sent offline, then a reload while still offline: it is still pending, and goes out once the network is back', async () => {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const alice = await signUp(server().url, { username: `alice_${tag}` });
+    const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const conversationId = await makeFriends(server().url, alice, bob);
+    const [a, b] = await Promise.all([device(alice, conversationId), device(bob, conversationId)]);
+    // Offline, the app itself comes from the service worker.
+    await reloadUnderServiceWorker(a.page);
+    await untilOnline(a.page);
+
+    await a.context.setOffline(true);
+    await expect
+      .poll(() => a.page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('offline');
+    const file = Buffer.concat([
+      Buffer.from('%PDF-1.4\n'),
+      randomBytes(ATTACHMENT_LIMITS.CHUNK_BYTES + 1_000),
+    ]);
+    await a.page
+      .getByTestId('attach-input')
+      .setInputFiles([{ name: 'train.pdf', mimeType: 'application/pdf', buffer: file }]);
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('Written offline, reloaded offline');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    await messageWith(a.page, 'Written offline, reloaded offline').getByTestId('upload-progress').waitFor();
+
+    // The reload, still offline: the message is still there, pending, waiting for the network.
+    await a.page.reload();
+    const pending = messageWith(a.page, 'Written offline, reloaded offline');
+    await pending
+      .getByTestId('upload-progress')
+      .waitFor()
+      .catch(async (error: unknown) => {
+        throw new Error(`after the offline reload: ${await pageShows(a.page)}`, { cause: error });
+      });
+    expect(await pending.getAttribute('data-status')).toBe('pending');
+    expect(await pending.getByTestId('upload-progress').getAttribute('aria-label')).toMatch(
+      /^Waiting for the network/,
+    );
+    expect(await messageWith(b.page, 'Written offline, reloaded offline').count()).toBe(0);
+
+    // The network is back: it goes out, and Bob downloads Alice's exact bytes.
+    await a.context.setOffline(false);
+    const received = messageWith(b.page, 'Written offline, reloaded offline');
+    await received
+      .getByTestId('file-name')
+      .getByText('train.pdf')
+      .waitFor()
+      .catch(async (error: unknown) => {
+        throw new Error(`Bob never got it; Alice's page: ${await pageShows(a.page)}`, { cause: error });
+      });
+    await expect
+      .poll(() => messageWith(a.page, 'Written offline, reloaded offline').getAttribute('data-status'), LIVE)
+      .toMatch(/^(sent|read)$/);
+    const [download] = await Promise.all([
+      b.page.waitForEvent('download'),
+      received.getByRole('button', { name: 'Download train.pdf' }).click(),
     ]);
     expect((await readFile(await download.path())).equals(file)).toBe(true);
   });

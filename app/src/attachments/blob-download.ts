@@ -1,6 +1,13 @@
-import { blobPath, type EncryptedBlobRef } from '@messenjo/shared';
+import {
+  ATTACHMENT_LIMITS,
+  blobEtag,
+  blobPath,
+  encryptedSize,
+  type EncryptedBlobRef,
+} from '@messenjo/shared';
 import { cachedCiphertext, keepCiphertext } from './blob-cache.ts';
 import { decryptToBlob } from './file-cipher.ts';
+import { DownloadBrokenError, downloadRanged } from './ranged-download.ts';
 
 /**
  * A file of a message, fetched and decrypted on the device (docs/attachments.md, "Receiving").
@@ -20,51 +27,87 @@ export class AttachmentUnavailableError extends Error {
   }
 }
 
-/** How long the server may take to start answering before the device says it cannot reach it. */
+/** How long the server may be silent (before answering, or mid-file) before the device says it cannot reach it. */
 const RESPONSE_WAIT_MS = 30_000;
+/** Breaks in a row that bring no new byte before a download gives up (until asked again). */
+const FRUITLESS_TRIES = 3;
+/** Unfinished downloads kept in this page to resume from (the most recent ones). */
+const MAX_PARTIALS = 8;
 
 const NEEDS_NETWORK = 'This file needs the network: it is not on this device yet.';
 
-/** The server's answer for a blob: fails at once offline, and after RESPONSE_WAIT_MS of silence. */
-async function fetchBlob(path: string): Promise<Response> {
+/**
+ * The first bytes of downloads that broke, by path, in this page: the next attempt (the network
+ * is back, the person clicks again) asks only for the rest (ranged-download.ts). In memory only:
+ * the cache keeps whole blobs, which is what its budget counts.
+ */
+const partials = new Map<string, Blob>();
+/** One download per blob at a time: the viewer's prefetch and the person's click share it. */
+const inFlight = new Map<string, Promise<Blob>>();
+
+function keepPartial(path: string, received: Blob): void {
+  partials.delete(path);
+  if (received.size === 0) return;
+  partials.set(path, received);
+  for (const oldest of partials.keys()) {
+    if (partials.size <= MAX_PARTIALS) break;
+    partials.delete(oldest);
+  }
+}
+
+/** The server's blob, resuming from what an earlier attempt received; fails at once offline. */
+async function fetchCiphertext(path: string, ref: EncryptedBlobRef): Promise<Blob> {
   if (typeof navigator !== 'undefined' && navigator.onLine === false)
     throw new AttachmentUnavailableError(NEEDS_NETWORK, true);
-  const stalled = new AbortController();
-  const timer = setTimeout(() => stalled.abort(), RESPONSE_WAIT_MS);
   try {
-    return await fetch(path, { credentials: 'same-origin', signal: stalled.signal });
-  } catch {
-    throw new AttachmentUnavailableError(NEEDS_NETWORK, true);
-  } finally {
-    clearTimeout(timer); // the body may take longer: only the first answer is timed
+    const ciphertext = await downloadRanged(path, {
+      totalBytes: encryptedSize(ref.size, ATTACHMENT_LIMITS.CHUNK_BYTES),
+      etag: blobEtag(ref.blob),
+      received: partials.get(path),
+      stallMs: RESPONSE_WAIT_MS,
+      fruitlessTries: FRUITLESS_TRIES,
+    });
+    partials.delete(path);
+    return ciphertext;
+  } catch (error) {
+    if (!(error instanceof DownloadBrokenError)) throw error;
+    keepPartial(path, error.received);
+    if (error.status === undefined) throw new AttachmentUnavailableError(NEEDS_NETWORK, true);
+    throw new AttachmentUnavailableError(
+      error.status === 404
+        ? 'This file is not available: it was deleted, or you are no longer in the conversation.'
+        : `The file could not be fetched (${error.message}).`,
+      false,
+    );
   }
 }
 
 /** The ciphertext of a blob: from the device's cache, else from the server (then cached). */
-async function ciphertextOf(userId: string, blobId: string): Promise<Blob> {
-  const path = blobPath(blobId);
+async function ciphertextOf(userId: string, ref: EncryptedBlobRef): Promise<Blob> {
+  const path = blobPath(ref.blob);
   const hit = await cachedCiphertext(userId, path);
   if (hit) return hit;
-  const response = await fetchBlob(path);
-  if (!response.ok)
-    throw new AttachmentUnavailableError(
-      response.status === 404
-        ? 'This file is not available: it was deleted, or you are no longer in the conversation.'
-        : `The file could not be fetched (HTTP ${response.status}).`,
-      false,
-    );
-  let ciphertext: Blob;
+  const running = inFlight.get(path);
+  if (running) return running;
+  const download = fetchCiphertext(path, ref).then(async (ciphertext) => {
+    await keepCiphertext(userId, path, ciphertext);
+    return ciphertext;
+  });
+  inFlight.set(path, download);
   try {
-    ciphertext = await response.blob();
-  } catch {
-    throw new AttachmentUnavailableError(NEEDS_NETWORK, true); // the connection broke mid-file
+    return await download;
+  } finally {
+    inFlight.delete(path);
   }
-  await keepCiphertext(userId, path, ciphertext);
-  return ciphertext;
+}
+
+/** Brings a blob's ciphertext onto the device without opening it (the viewer's neighbours); failures are for the opening to say. */
+export async function prefetchAttachment(userId: string, ref: EncryptedBlobRef): Promise<void> {
+  await ciphertextOf(userId, ref).catch(() => {});
 }
 
 /** Fetches (or takes from the device) and decrypts one blob into a Blob of `type`. */
 export async function openAttachment(userId: string, ref: EncryptedBlobRef, type: string): Promise<Blob> {
-  const ciphertext = await ciphertextOf(userId, ref.blob);
+  const ciphertext = await ciphertextOf(userId, ref);
   return decryptToBlob(ciphertext, ref.key, ref.size, type);
 }

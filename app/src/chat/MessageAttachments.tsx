@@ -4,7 +4,7 @@ import type { PendingFacts } from '../attachments/attachment-outbox.ts';
 import { openAttachment } from '../attachments/blob-download.ts';
 import { fitWithin, formatBytes } from '../attachments/file-facts.ts';
 import { placeholderUrl } from '../attachments/placeholder.ts';
-import { PictureViewer } from './PictureViewer.tsx';
+import { isBoxedPicture } from './conversation-pictures.ts';
 import { useAttachmentUrl } from './use-attachment-url.ts';
 import { VideoBox } from './VideoBox.tsx';
 import { VoiceNote, type VoicePlayed } from './VoiceNote.tsx';
@@ -15,7 +15,7 @@ const PICTURE_BOX = 280;
 /**
  * A message's files (docs/attachments.md, "Receiving"): pictures in a box of their own size from
  * the first frame (the ThumbHash placeholder, then the decrypted thumbnail in the same box, so
- * nothing moves), opening a viewer; other files as name, size, an icon and a download button.
+ * nothing moves), opening the conversation's viewer (MessageList.tsx); other files as name, size, an icon and a download button.
  * Nothing of a file is ever rendered as HTML: a picture is an <img> of a Blob, a file a download.
  */
 export function MessageAttachments(props: {
@@ -24,9 +24,9 @@ export function MessageAttachments(props: {
   upload: PendingFacts | undefined;
   /** Voice notes: who played it, and how to mark it played (VoiceNote.tsx). */
   played?: VoicePlayed;
+  /** Opens the viewer at this picture (by its blob id). */
+  onOpenPicture: (blob: string) => void;
 }) {
-  const [viewing, setViewing] = useState<number | null>(null);
-  const pictures = props.attachments.filter(isBoxedPicture);
   return (
     <div className="mb-1 flex flex-col gap-1" data-testid="attachments">
       {props.attachments.map((entry) =>
@@ -44,7 +44,7 @@ export function MessageAttachments(props: {
             meId={props.meId}
             entry={entry}
             uploading={props.upload !== undefined}
-            onOpen={() => setViewing(pictures.indexOf(entry))}
+            onOpen={() => props.onOpenPicture(entry.blob)}
           />
         ) : entry.kind === 'video' && entry.width && entry.height ? (
           <VideoBox key={entry.blob} meId={props.meId} entry={entry} uploading={props.upload !== undefined} />
@@ -53,21 +53,9 @@ export function MessageAttachments(props: {
         ),
       )}
       {props.upload && <UploadState facts={props.upload} />}
-      {viewing !== null && (
-        <PictureViewer
-          meId={props.meId}
-          pictures={pictures}
-          start={viewing}
-          onClose={() => setViewing(null)}
-        />
-      )}
     </div>
   );
 }
-
-/** A picture with its size known: shown in its box and opened in the viewer. */
-const isBoxedPicture = (entry: AttachmentEntry): boolean =>
-  entry.kind === 'image' && Boolean(entry.width) && Boolean(entry.height);
 
 function UploadState(props: { facts: PendingFacts }) {
   const { facts } = props;

@@ -3,7 +3,9 @@ import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { router } from '../app/router.ts';
 import { useStore } from '../lib/use-store.ts';
 import type { ChatState, ConversationModel } from './conversation-model.ts';
+import { conversationPictures, pictureKey } from './conversation-pictures.ts';
 import { Row, type RowContext } from './MessageRow.tsx';
+import { PictureViewer } from './PictureViewer.tsx';
 import { lastOwnIndex } from './receipts.ts';
 import { buildRows, prependedCount, rowIndexOf, type ChatRow } from './rows.ts';
 
@@ -14,7 +16,13 @@ const MAX_SEGMENTS_TO_FIND = 20;
 /** How long the list takes to reach its opening position before older history may load. */
 const OPEN_SETTLE_MS = 400;
 
-export type ListContext = Omit<RowContext, 'byId' | 'readers' | 'lastOwn' | 'highlighted' | 'onJumpTo'>;
+/** Going back through pictures loads at most this many older segments looking for an older one. */
+const MAX_SEGMENTS_FOR_PICTURE = 20;
+
+export type ListContext = Omit<
+  RowContext,
+  'byId' | 'readers' | 'lastOwn' | 'highlighted' | 'onJumpTo' | 'onOpenPicture'
+>;
 
 /**
  * The conversation's history, virtualized: opens at the "New messages" divider or at the newest
@@ -140,6 +148,24 @@ export function MessageList(props: {
     if (openAt !== undefined) void jumpTo(openAt, { hold: true });
   }, [openAt, jumpTo]);
 
+  // The picture viewer goes through the whole conversation's pictures, newest last.
+  const pictures = useMemo(() => conversationPictures(messages), [messages]);
+  const [viewing, setViewing] = useState<string | null>(null);
+  const openPicture = useCallback((messageId: string, blob: string) => {
+    setViewing(pictureKey(messageId, blob));
+  }, []);
+  const loadOlderPicture = useCallback(async () => {
+    const loaded = () => conversationPictures(model.state.get().messages);
+    const oldest = loaded()[0]?.key;
+    for (let i = 0; i < MAX_SEGMENTS_FOR_PICTURE && hasOlderRef.current; i++) {
+      await model.loadOlder();
+      // Let the new state render before looking again.
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      if (loaded()[0]?.key !== oldest) break;
+    }
+    return loaded();
+  }, [model]);
+
   const rowContext: RowContext = useMemo(
     () => ({
       ...context,
@@ -148,8 +174,9 @@ export function MessageList(props: {
       lastOwn: lastOwnIndex(messages, meId),
       highlighted,
       onJumpTo: (id: string) => void jumpTo(id),
+      onOpenPicture: openPicture,
     }),
-    [context, messages, state.readers, meId, highlighted, jumpTo],
+    [context, messages, state.readers, meId, highlighted, jumpTo, openPicture],
   );
 
   return (
@@ -190,6 +217,16 @@ export function MessageList(props: {
         >
           Jump to latest ↓
         </button>
+      )}
+      {viewing !== null && (
+        <PictureViewer
+          meId={meId}
+          pictures={pictures}
+          start={viewing}
+          hasOlder={state.hasOlder}
+          loadOlder={loadOlderPicture}
+          onClose={() => setViewing(null)}
+        />
       )}
     </section>
   );

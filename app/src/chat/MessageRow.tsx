@@ -27,6 +27,8 @@ export interface RowContext {
   /** Someone else's voice note was played here (PL1); absent where nothing is written. */
   onPlayed?: (message: ChatMessage) => void;
   onJumpTo: (messageId: string) => void;
+  /** Opens the conversation's picture viewer at this picture of this message. */
+  onOpenPicture: (messageId: string, blob: string) => void;
 }
 
 export type SendState = 'pending' | 'sent' | 'read';
@@ -174,6 +176,7 @@ function MessageBubble(props: { row: Extract<ChatRow, { kind: 'message' }>; ctx:
                       playedBy: message.playedBy ?? [],
                       onPlayed: () => ctx.onPlayed?.(message),
                     }}
+                    onOpenPicture={(blob) => ctx.onOpenPicture(message.id, blob)}
                   />
                 )}
                 {(message.text !== '' || !message.attachments) && (

@@ -50,6 +50,7 @@ export function MessagesPreview(props: { messages: readonly TailMessage[]; meId:
       onDelete: noop,
       onReact: noop,
       onJumpTo: noop,
+      onOpenPicture: noop,
     }),
     [rows, meId, info],
   );

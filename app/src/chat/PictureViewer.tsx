@@ -1,5 +1,6 @@
-import type { AttachmentEntry } from '@messenjo/shared';
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { prefetchAttachment } from '../attachments/blob-download.ts';
+import type { ConversationPicture } from './conversation-pictures.ts';
 import { useAttachmentUrl } from './use-attachment-url.ts';
 
 /** A horizontal swipe this long (CSS px) goes to the next picture; downwards, closes. */
@@ -10,21 +11,42 @@ const MAX_ZOOM = 8;
 
 /**
  * The full picture over the page (docs/attachments.md, "Receiving"): zoom with the buttons, a
- * pinch or a double tap; the message's other pictures with the arrow keys, the buttons or a
- * swipe; Escape, ✕ or a swipe down closes. Touch gestures act only on the picture's area.
+ * pinch or a double tap; the conversation's other pictures (newest last) with the arrow keys, the
+ * buttons or a swipe, older history loaded when the oldest loaded one is passed; Escape, ✕ or a
+ * swipe down closes. Touch gestures act only on the picture's area. Only the picture shown and its
+ * two neighbours are fetched (into the device's cache), so the next one opens at once, offline too.
  */
 export function PictureViewer(props: {
   meId: string;
-  pictures: readonly AttachmentEntry[];
-  start: number;
+  /** The conversation's loaded pictures, oldest first (conversation-pictures.ts). */
+  pictures: readonly ConversationPicture[];
+  /** The key of the picture opened first. */
+  start: string;
+  /** Older history may hold more pictures. */
+  hasOlder: boolean;
+  /** Loads older history until it holds a picture before the oldest loaded one (or has none); the pictures then. */
+  loadOlder: () => Promise<readonly ConversationPicture[]>;
   onClose: () => void;
 }) {
-  const { pictures, onClose } = props;
+  const { pictures, onClose, meId } = props;
   const dialog = useRef<HTMLDialogElement>(null);
-  const [index, setIndex] = useState(props.start);
+  // The picture shown is held by its key: new messages and older history move its index.
+  const [shown, setShown] = useState({ key: props.start, index: -1 });
+  const found = pictures.findIndex((p) => p.key === shown.key);
+  if (found >= 0 && found !== shown.index) setShown({ key: shown.key, index: found });
+  // Gone (its message was deleted meanwhile): the one that took its place.
+  const index = found >= 0 ? found : Math.min(Math.max(shown.index, 0), pictures.length - 1);
+  const setCurrent = (key: string) => setShown({ key, index });
+  const [olderLoading, setOlderLoading] = useState(false);
   const [zoom, setZoom] = useState(1);
-  const entry = pictures[index] ?? pictures[0];
-  const picture = useAttachmentUrl(props.meId, entry ?? null, entry?.type ?? 'image/png');
+  const entry = pictures[index]?.entry;
+  const picture = useAttachmentUrl(meId, entry ?? null, entry?.type ?? 'image/png');
+  const before = pictures[index - 1]?.entry;
+  const after = pictures[index + 1]?.entry;
+  useEffect(() => {
+    // The neighbours' ciphertext comes onto the device meanwhile; a failure shows when opened.
+    for (const neighbour of [after, before]) if (neighbour) void prefetchAttachment(meId, neighbour);
+  }, [meId, before, after]);
   const touches = useRef(new Map<number, { x: number; y: number }>());
   const gesture = useRef<{ x: number; y: number; pinch?: number; zoom: number } | null>(null);
   const lastTap = useRef(0);
@@ -35,11 +57,27 @@ export function PictureViewer(props: {
     return () => element?.close();
   }, []);
 
+  const { hasOlder, loadOlder } = props;
+  const shownKey = pictures[index]?.key;
   const go = (step: number) => {
-    const next = index + step;
-    if (next < 0 || next >= pictures.length) return;
-    setIndex(next);
-    setZoom(1);
+    const next = pictures[index + step];
+    if (next) {
+      setCurrent(next.key);
+      setZoom(1);
+    } else if (step < 0 && index === 0 && hasOlder && !olderLoading && shownKey !== undefined) {
+      // Before the oldest loaded picture: older history, then the picture just before this one.
+      setOlderLoading(true);
+      loadOlder()
+        .then((loaded) => {
+          const from = loaded.findIndex((p) => p.key === shownKey);
+          const previous = loaded[from - 1];
+          if (!previous) return; // none older: the buttons say where it stands
+          setShown({ key: previous.key, index: from - 1 });
+          setZoom(1);
+        })
+        .catch(() => {})
+        .finally(() => setOlderLoading(false));
+    }
   };
 
   const distance = () => {
@@ -81,7 +119,8 @@ export function PictureViewer(props: {
   };
 
   if (!entry) return null;
-  const several = pictures.length > 1;
+  const several = pictures.length > 1 || hasOlder;
+  const first = index === 0 && !hasOlder;
   return (
     <dialog
       ref={dialog}
@@ -99,13 +138,20 @@ export function PictureViewer(props: {
           {entry.name}
           {several && (
             <span className="ml-2 text-white/70" data-testid="picture-position">
-              {index + 1} of {pictures.length}
+              {olderLoading
+                ? 'Loading older pictures…'
+                : `${index + 1} of ${pictures.length}${hasOlder ? ' loaded' : ''}`}
             </span>
           )}
         </span>
         {several && (
           <>
-            <button type="button" className="rounded px-3 py-1" disabled={index === 0} onClick={() => go(-1)}>
+            <button
+              type="button"
+              className="rounded px-3 py-1"
+              disabled={first || olderLoading}
+              onClick={() => go(-1)}
+            >
               Previous picture
             </button>
             <button

@@ -61,10 +61,8 @@ export function parseRange(header: string | undefined, size: number): RangeReque
   return { kind: 'range', range: { start, end: Math.min(end, size - 1) } };
 }
 
-/** The strong entity tag of a content-addressed blob: its hash never names other bytes. */
-export function blobEtag(blobId: string): string {
-  return `"${blobId}"`;
-}
+// The blob's entity tag is defined once, with the route, in shared/ (the app sends it as If-Range).
+export { blobEtag } from '@messenjo/shared';
 
 /**
  * Does an `If-None-Match` list name this tag (RFC 9110 §13.1.2: weak comparison, `*` matches
