@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ConversationRow, TailMessage } from '../conversation-list/list-columns.ts';
-import { readFirstScreen } from './first-read.ts';
+import { DeviceSession } from '../device-session.ts';
+import { firstScreenAnswered, readFirstScreen, readFirstScreenEarly, takeFirstScreen } from './first-read.ts';
 import { deleteLocalData, LocalDb, localDbName } from './local-db.ts';
 import { tailKey } from './schema.ts';
 
@@ -43,5 +44,60 @@ describe('the first read (plain IndexedDB, before Dexie loads)', () => {
     expect(first.rows).toEqual([]);
     expect(first.opening).toBeUndefined();
     expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(localDbName('u_new'));
+  });
+
+  it('the early read keeps its answer, and a session made with it holds the list and the newest messages as it starts, with no wait', async () => {
+    const db = new LocalDb('u_early');
+    await db.conversations.put(row);
+    await db.kept.put({ key: tailKey('c_one'), value: tail });
+    db.close();
+    readFirstScreenEarly('u_early', 'c_one');
+    await firstScreenAnswered(10_000);
+    const early = takeFirstScreen('u_early');
+    expect(early?.answered?.opening?.messages.map((m) => m.text)).toEqual(['hello', 'hi Ann']);
+    // Taken once: a strict-mode second start reads again.
+    expect(takeFirstScreen('u_early')).toBeUndefined();
+
+    const session = new DeviceSession('u_early', {
+      firstRead: early!.read,
+      firstScreen: early!.answered!,
+      fetchJson: () => Promise.reject(new Error('offline')),
+    });
+    // Synchronously, before any await: the first render after `start()` already has them.
+    void session.start();
+    expect(session.listReady.get()).toBe(true);
+    expect(session.conversations.get().map((r) => r.name)).toEqual(['Ann']);
+    expect(session.firstConversation.get()?.messages.map((m) => m.text)).toEqual(['hello', 'hi Ann']);
+    await session.dispose();
+    await deleteLocalData('u_early');
+  });
+
+  it("another user's early read is dropped, and its answer is not shown", async () => {
+    readFirstScreenEarly('u_someone', 'c_one');
+    await firstScreenAnswered(10_000);
+    expect(takeFirstScreen('u_other')).toBeUndefined();
+    expect(takeFirstScreen('u_someone')).toBeUndefined();
+  });
+
+  it('waits for the answer at most the given time, and not at all when no read was started', async () => {
+    vi.useFakeTimers();
+    try {
+      // Nothing started (a visitor, or taken already): resolves at once.
+      await firstScreenAnswered(60_000);
+      // A read that never answers (a stuck IndexedDB) holds the first render only `atMostMs`.
+      const open = vi.spyOn(indexedDB, 'open').mockImplementation(() => ({}) as IDBOpenDBRequest);
+      readFirstScreenEarly('u_stuck');
+      let waited = false;
+      const wait = firstScreenAnswered(250).then(() => (waited = true));
+      await vi.advanceTimersByTimeAsync(249);
+      expect(waited).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await wait;
+      expect(waited).toBe(true);
+      expect(takeFirstScreen('u_stuck')?.answered).toBeUndefined();
+      open.mockRestore();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

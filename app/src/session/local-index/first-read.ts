@@ -63,7 +63,7 @@ export async function readFirstScreen(userId: string, conversationId?: string): 
   }
 }
 
-let early: { userId: string; read: Promise<FirstScreen> } | null = null;
+let early: { userId: string; read: Promise<FirstScreen>; answered?: FirstScreen } | null = null;
 
 /**
  * Starts reading the signed-in user's first screen while the rest of the app's code is still
@@ -72,14 +72,44 @@ let early: { userId: string; read: Promise<FirstScreen> } | null = null;
  */
 export function readFirstScreenEarly(userId: string, conversationId?: string): void {
   const read = readFirstScreen(userId, conversationId);
-  // Read again by the session if this failed; never an unhandled rejection here.
-  read.catch(() => undefined);
-  early = { userId, read };
+  const started = { userId, read } as NonNullable<typeof early>;
+  // Kept as a value too: a session made after the answer paints it in the same render (no
+  // frame of an empty list first). Read again by the session if this failed; never an
+  // unhandled rejection here.
+  read.then(
+    (answer) => (started.answered = answer),
+    () => undefined,
+  );
+  early = started;
 }
 
-/** The early read of this user's index, once (the session takes it); another user's is dropped. */
-export function takeFirstScreen(userId: string): Promise<FirstScreen> | undefined {
+/**
+ * Resolves once the early read has answered, or after `atMostMs` (whichever comes first; at once
+ * when none was started): start-app.tsx waits on it before React's first render, so the shell's
+ * first frame already holds the list and the newest messages instead of an empty list painted a
+ * frame before them. The cap keeps a slow or stuck IndexedDB from holding the shell back.
+ */
+export function firstScreenAnswered(atMostMs: number): Promise<void> {
+  const read = early?.read;
+  if (!read) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, atMostMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    read.then(done, done);
+  });
+}
+
+/**
+ * The early read of this user's index, once (the session takes it); another user's is dropped.
+ * `answered` is its answer when it has come already (the session then shows it synchronously).
+ */
+export function takeFirstScreen(
+  userId: string,
+): { read: Promise<FirstScreen>; answered: FirstScreen | undefined } | undefined {
   const taken = early;
   early = null;
-  return taken?.userId === userId ? taken.read : undefined;
+  return taken?.userId === userId ? { read: taken.read, answered: taken.answered } : undefined;
 }
