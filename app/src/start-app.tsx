@@ -15,6 +15,8 @@ const FIRST_READ_WAIT_MS = 250;
 /** React and the shell, loaded by main.tsx once the first read of the device's index is under way. */
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
+// W6's profile: React and the shell evaluated; the render follows once the read has answered.
+performance.mark('messenjo:react-loaded');
 void firstScreenAnswered(FIRST_READ_WAIT_MS).then(() => {
   performance.mark('messenjo:render');
   createRoot(root).render(

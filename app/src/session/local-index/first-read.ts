@@ -77,7 +77,11 @@ export function readFirstScreenEarly(userId: string, conversationId?: string): v
   // frame of an empty list first). Read again by the session if this failed; never an
   // unhandled rejection here.
   read.then(
-    (answer) => (started.answered = answer),
+    (answer) => {
+      started.answered = answer;
+      // W6's profile: when the index answered, beside `messenjo:react-loaded` (start-app.tsx).
+      performance.mark('messenjo:read-answered');
+    },
     () => undefined,
   );
   early = started;
