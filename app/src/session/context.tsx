@@ -24,8 +24,8 @@ export function DeviceSessionProvider(props: {
     const next = new DeviceSession(userId, {
       ...options,
       ...(early && { firstRead: early.read }),
-      // Answered already (start-app.tsx waits for it before the first render): shown by
-      // `start()` synchronously, before the children's first render below.
+      // Answered already (it often is: its answer queues behind React's chunk): shown by
+      // `start()` synchronously, so the children's first render below holds it.
       ...(early?.answered && { firstScreen: early.answered }),
     });
     void next.start();

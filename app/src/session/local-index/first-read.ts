@@ -73,8 +73,8 @@ let early: { userId: string; read: Promise<FirstScreen>; answered?: FirstScreen 
 export function readFirstScreenEarly(userId: string, conversationId?: string): void {
   const read = readFirstScreen(userId, conversationId);
   const started = { userId, read } as NonNullable<typeof early>;
-  // Kept as a value too: a session made after the answer paints it in the same render (no
-  // frame of an empty list first). Read again by the session if this failed; never an
+  // Kept as a value too: a session made after the answer shows it as it starts, in the same
+  // render (no frame of an empty list first). Read again by the session if this failed; never an
   // unhandled rejection here.
   read.then(
     (answer) => {
@@ -88,32 +88,19 @@ export function readFirstScreenEarly(userId: string, conversationId?: string): v
 }
 
 /**
- * Resolves once the early read has answered, or after `atMostMs` (whichever comes first; at once
- * when none was started): start-app.tsx waits on it before React's first render, so the shell's
- * first frame already holds the list and the newest messages instead of an empty list painted a
- * frame before them. The cap keeps a slow or stuck IndexedDB from holding the shell back.
- */
-export function firstScreenAnswered(atMostMs: number): Promise<void> {
-  const read = early?.read;
-  if (!read) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, atMostMs);
-    const done = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    read.then(done, done);
-  });
-}
-
-/**
  * The early read of this user's index, once (the session takes it); another user's is dropped.
- * `answered` is its answer when it has come already (the session then shows it synchronously).
+ * `answered` is its answer once it has come (read when the session is made: shown at once then).
  */
 export function takeFirstScreen(
   userId: string,
-): { read: Promise<FirstScreen>; answered: FirstScreen | undefined } | undefined {
+): { read: Promise<FirstScreen>; readonly answered: FirstScreen | undefined } | undefined {
   const taken = early;
   early = null;
-  return taken?.userId === userId ? { read: taken.read, answered: taken.answered } : undefined;
+  if (taken?.userId !== userId) return undefined;
+  return {
+    read: taken.read,
+    get answered() {
+      return taken.answered;
+    },
+  };
 }
