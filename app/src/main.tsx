@@ -1,3 +1,4 @@
+import './entry-mark.ts';
 // Before any chunk builds a schema: zod must not probe eval under the CSP.
 import './lib/zod-without-eval.ts';
 // First: starts reading the device's index as soon as this small entry is evaluated.

@@ -12,7 +12,7 @@ const SessionContext = createContext<DeviceSession | null>(null);
  */
 export function DeviceSessionProvider(props: {
   userId: string;
-  options?: Omit<DeviceSessionOptions, 'client' | 'db' | 'firstRead'>;
+  options?: Omit<DeviceSessionOptions, 'client' | 'db' | 'firstRead' | 'firstScreen'>;
   children: ReactNode;
 }) {
   const [session, setSession] = useState<DeviceSession | null>(null);
@@ -20,8 +20,14 @@ export function DeviceSessionProvider(props: {
   // A layout effect: the session starts (and the list can paint) before the first frame, not after it.
   useLayoutEffect(() => {
     // The index read main.tsx started (boot.ts), taken once: a strict-mode second start reads again.
-    const firstRead = takeFirstScreen(userId);
-    const next = new DeviceSession(userId, { ...options, ...(firstRead && { firstRead }) });
+    const early = takeFirstScreen(userId);
+    const next = new DeviceSession(userId, {
+      ...options,
+      ...(early && { firstRead: early.read }),
+      // Answered already (it often is: its answer queues behind React's chunk): shown by
+      // `start()` synchronously, so the children's first render below holds it.
+      ...(early?.answered && { firstScreen: early.answered }),
+    });
     void next.start();
     const stopBadge = showUnreadTotal(next.unreadTotal);
     // Shown from a microtask, still before the frame is painted. A strict-mode double start

@@ -25,6 +25,12 @@ export interface DeviceSessionOptions {
   db?: LocalDb;
   /** The first screen's data, read before the session existed (first-read.ts); read here when absent. */
   firstRead?: Promise<FirstScreen>;
+  /**
+   * That read's answer when it came before the session was made: shown as the session starts,
+   * synchronously, so the children's first render already holds the list and the opening
+   * conversation's newest messages.
+   */
+  firstScreen?: FirstScreen;
   /** GETs JSON from the API (tests replace it). */
   fetchJson?: <T>(path: string) => Promise<T>;
   /** The user's own profile changed elsewhere (name, picture). */
@@ -140,7 +146,7 @@ export class DeviceSession {
 
   /** Paints from the device, then loads the working half, which connects and keeps everything current. */
   async start(): Promise<void> {
-    const first = await this.readFirst();
+    const first = this.options.firstScreen ?? (await this.readFirst());
     if (this.disposed) return;
     // Marks for profiling a start (docs/benchmarks.md, "The app in Chromium").
     performance.mark('messenjo:first-read');

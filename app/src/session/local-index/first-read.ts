@@ -63,7 +63,7 @@ export async function readFirstScreen(userId: string, conversationId?: string): 
   }
 }
 
-let early: { userId: string; read: Promise<FirstScreen> } | null = null;
+let early: { userId: string; read: Promise<FirstScreen>; answered?: FirstScreen } | null = null;
 
 /**
  * Starts reading the signed-in user's first screen while the rest of the app's code is still
@@ -72,14 +72,35 @@ let early: { userId: string; read: Promise<FirstScreen> } | null = null;
  */
 export function readFirstScreenEarly(userId: string, conversationId?: string): void {
   const read = readFirstScreen(userId, conversationId);
-  // Read again by the session if this failed; never an unhandled rejection here.
-  read.catch(() => undefined);
-  early = { userId, read };
+  const started = { userId, read } as NonNullable<typeof early>;
+  // Kept as a value too: a session made after the answer shows it as it starts, in the same
+  // render (no frame of an empty list first). Read again by the session if this failed; never an
+  // unhandled rejection here.
+  read.then(
+    (answer) => {
+      started.answered = answer;
+      // W6's profile: when the index answered, beside `messenjo:react-loaded` (start-app.tsx).
+      performance.mark('messenjo:read-answered');
+    },
+    () => undefined,
+  );
+  early = started;
 }
 
-/** The early read of this user's index, once (the session takes it); another user's is dropped. */
-export function takeFirstScreen(userId: string): Promise<FirstScreen> | undefined {
+/**
+ * The early read of this user's index, once (the session takes it); another user's is dropped.
+ * `answered` is its answer once it has come (read when the session is made: shown at once then).
+ */
+export function takeFirstScreen(
+  userId: string,
+): { read: Promise<FirstScreen>; readonly answered: FirstScreen | undefined } | undefined {
   const taken = early;
   early = null;
-  return taken?.userId === userId ? taken.read : undefined;
+  if (taken?.userId !== userId) return undefined;
+  return {
+    read: taken.read,
+    get answered() {
+      return taken.answered;
+    },
+  };
 }
