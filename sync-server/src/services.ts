@@ -158,7 +158,7 @@ export function createServices(options: {
     docStore,
     presence,
     audience: {
-      memberIds: (id) => social.conversations.memberIds(id),
+      memberIdsOf: (ids) => social.conversations.memberIdsOf(ids),
       kindAndName: (id) => social.conversations.kindAndName(id),
       nameOf: async (userId) => {
         const person = (await social.users.summaries([userId])).get(userId);

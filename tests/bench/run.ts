@@ -59,7 +59,7 @@ const TARGETS: Target[] = [
   hocuspocusTarget,
   yWebsocketTarget,
   wsRelayTarget,
-  ...(baseline ? [messenjoBuild('messenjo-base', baseline)] : []),
+  ...(baseline ? [messenjoBuild('messenjo-base', baseline), messenjoCluster(2, baseline)] : []),
 ];
 
 const args = process.argv.slice(2);

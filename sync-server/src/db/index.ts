@@ -12,6 +12,7 @@ export {
   type Database,
   type Dialect,
   type Sql,
+  type SqlArray,
   type SqlValue,
 } from './sql.ts';
 export { openStorage, StorageError, type OpenedStorage } from './open-storage.ts';

@@ -6,7 +6,13 @@
  * go through the helpers below. Why a port and not a query builder: ARCHITECTURE.md, "Storage
  * engines".
  */
-export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
+export type SqlValue = string | number | bigint | boolean | null | Uint8Array | SqlArray;
+
+/**
+ * A PostgreSQL array parameter (`$1::text[]`, `$2::bytea[]`), sent by node-postgres as an array
+ * literal: a batch's rows in one statement (`sync/store/postgres-append.ts`). SQLite has none.
+ */
+export type SqlArray = readonly (string | number | Uint8Array | null)[];
 
 export type Dialect = 'sqlite' | 'postgres';
 

@@ -110,7 +110,7 @@ beforeEach(async () => {
     presence,
     mutes: new MuteDirectory(docs),
     audience: {
-      memberIds: (id) => w.social.conversations.memberIds(id),
+      memberIdsOf: (ids) => w.social.conversations.memberIdsOf(ids),
       kindAndName: (id) => w.social.conversations.kindAndName(id),
       nameOf: async (id) => (await w.social.users.summaries([id])).get(id)?.displayName ?? 'Someone',
     },
@@ -202,6 +202,22 @@ describe('PushSender', () => {
     await sender.idle();
     expect(transport.sent[0]!.payload).toMatchObject({ title: 'Ann', body: 'lunch?', url: `/c/${direct}` });
     expect(transport.sent[0]!.options.urgency).toBe('high');
+  });
+
+  it('a commit naming several conversations pushes each to its own members', async () => {
+    await device(ben, 'ben-phone');
+    await device(cat, 'cat-phone');
+    const direct = (await w.social.relationships.list(ann)).friends.find((f) => f.id === ben)!.conversationId;
+    // One batch's list columns, recorded in one turn (their members are looked up together).
+    committed(ann, 'to the group');
+    committed(ann, 'to ben alone', direct);
+    await sender.idle();
+    const got = transport.sent.map((s) => `${s.endpoint} ${s.payload.body}`).sort();
+    expect(got).toEqual([
+      'https://push.example/ben-phone Ann: to the group',
+      'https://push.example/ben-phone to ben alone',
+      'https://push.example/cat-phone Ann: to the group',
+    ]);
   });
 
   it('drops a subscription the push service answers 404 or 410 for, and keeps the others', async () => {

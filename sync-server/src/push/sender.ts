@@ -10,8 +10,11 @@ import type { PushSubscriptionStore, StoredPushSubscription } from './subscripti
 
 /** What the sender asks of the social graph. */
 export interface PushAudience {
-  /** Current members of the conversation. */
-  memberIds(conversationId: string): Promise<string[]>;
+  /**
+   * Current members of each conversation, in one query: a commit names many conversations at
+   * once, and on PostgreSQL a lookup per conversation was a round trip per update (W3).
+   */
+  memberIdsOf(conversationIds: readonly string[]): Promise<Map<string, string[]>>;
   kindAndName(conversationId: string): Promise<{ kind: 'direct' | 'group'; name: string } | undefined>;
   /** Display name (or username) of a user; "Someone" when gone. */
   nameOf(userId: string): Promise<string>;
@@ -52,6 +55,10 @@ export class PushSender {
   private readonly waiting = new Map<string, ListColumns>();
   private readonly running = new Set<string>();
   private inFlight = 0;
+  /** Conversations taken from `waiting`, whose jobs start together at the end of the turn. */
+  private readonly starting: ListColumns[] = [];
+  /** That start, once scheduled. */
+  private scheduled: Promise<void> | undefined;
   private readonly slotWaiters: (() => void)[] = [];
   private readonly jobs = new Set<Promise<void>>();
   private closed = false;
@@ -77,7 +84,23 @@ export class PushSender {
       if (this.running.has(conversationId)) continue;
       this.waiting.delete(conversationId);
       this.running.add(conversationId);
-      const job = this.deliver(columns)
+      this.starting.push(columns);
+    }
+    // A batch's commit records its conversations one after another in this turn: they start
+    // together, after it, with one member lookup.
+    if (this.starting.length > 0)
+      this.scheduled ??= Promise.resolve().then(() => {
+        this.scheduled = undefined;
+        this.start(this.starting.splice(0));
+      });
+  }
+
+  private start(starting: readonly ListColumns[]): void {
+    const members = this.options.audience.memberIdsOf(starting.map((columns) => columns.conversationId));
+    for (const columns of starting) {
+      const { conversationId } = columns;
+      const job = members
+        .then((found) => this.deliver(columns, found.get(conversationId) ?? []))
         .catch((err: unknown) => this.options.logger.error('push failed', { conversationId, err }))
         .finally(() => {
           this.running.delete(conversationId);
@@ -88,10 +111,10 @@ export class PushSender {
     }
   }
 
-  private async deliver(columns: ListColumns): Promise<void> {
+  private async deliver(columns: ListColumns, members: readonly string[]): Promise<void> {
     const { store, presence, mutes, audience, now } = this.options;
     const { conversationId, senderId } = columns;
-    const recipients = (await audience.memberIds(conversationId)).filter((id) => id !== senderId);
+    const recipients = members.filter((id) => id !== senderId);
     if (recipients.length === 0) return;
     const subscribed = await store.forUsers(recipients, now());
     if (subscribed.length === 0) return;
@@ -207,12 +230,13 @@ export class PushSender {
   async close(): Promise<void> {
     this.closed = true;
     this.waiting.clear();
+    await this.scheduled;
     await Promise.all([...this.jobs]);
   }
 
   /** Waits until every push recorded so far is out (tests). */
   async idle(): Promise<void> {
-    while (this.jobs.size > 0) await Promise.all([...this.jobs]);
+    while (this.scheduled || this.jobs.size > 0) await Promise.all([this.scheduled, ...this.jobs]);
   }
 }
 

@@ -5,7 +5,7 @@ import type {
   FormerMember,
   UserSummary,
 } from '@messenjo/shared';
-import type { Sql } from '../db/index.ts';
+import { inList, type Sql } from '../db/index.ts';
 import { MembershipQueries, type ConversationRow, type MembershipRow } from './membership-queries.ts';
 import { refuse } from './refusals.ts';
 import type { Relationships } from './relationships.ts';
@@ -59,6 +59,19 @@ export class Conversations {
   /** Current members' ids: who hears about the conversation's changes. */
   async memberIds(conversationId: string): Promise<string[]> {
     return (await this.q.activeMembers(conversationId)).map((m) => m.user_id);
+  }
+
+  /** Current members' ids of many conversations in one query (an empty list for one without). */
+  async memberIdsOf(conversationIds: readonly string[]): Promise<Map<string, string[]>> {
+    const members = new Map<string, string[]>(conversationIds.map((id) => [id, []]));
+    if (conversationIds.length === 0) return members;
+    const ids = inList(this.db, 'conversation_id', [...new Set(conversationIds)]);
+    const rows = await this.db.all<{ conversation_id: string; user_id: string }>(
+      `SELECT conversation_id, user_id FROM memberships WHERE ${ids.clause} AND left_at IS NULL`,
+      [ids.param],
+    );
+    for (const row of rows) members.get(row.conversation_id)?.push(row.user_id);
+    return members;
   }
 
   /** What a notification names: a group's name; a direct conversation is named by its sender. */

@@ -19,18 +19,20 @@ import type { BenchDevice, Target, TargetInstance } from './types.ts';
  * Each server process is pinned to one core (`taskset`, process i on core i mod cores) where
  * `taskset` exists, unless BENCH_PIN=0; PostgreSQL, Redis and the load generator are not.
  */
-export function messenjoCluster(processes: number): Target {
-  const name = `messenjo-pg${processes}`;
+export function messenjoCluster(processes: number, entry?: string): Target {
+  // With `entry` (another build's dist/main.js, BENCH_BASELINE): the same cluster of that build,
+  // for a before/after interleaved in one run.
+  const name = `messenjo-pg${processes}${entry ? '-base' : ''}`;
   return {
     name,
     // W2 (fan-out across processes) and W3 (durable acks); the other workloads say nothing
     // a single process does not.
     workloads: ['W2', 'W3'],
-    start: () => startCluster(name, processes),
+    start: () => startCluster(name, processes, entry),
   };
 }
 
-async function startCluster(name: string, size: number): Promise<TargetInstance> {
+async function startCluster(name: string, size: number, entry: string | undefined): Promise<TargetInstance> {
   const services: RunningService[] = [];
   let stopped: Promise<void> | undefined;
   const servers: RunningServer[] = [];
@@ -55,6 +57,7 @@ async function startCluster(name: string, size: number): Promise<TargetInstance>
     const profile = process.env.BENCH_PROFILE_DIR;
     for (let i = 0; i < size; i++) {
       const server = await startServer({
+        entry,
         env: { DATABASE_URL: postgres.url, REDIS_URL: redis.url },
         ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {}),
       });

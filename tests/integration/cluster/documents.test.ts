@@ -322,6 +322,10 @@ describe('documents between processes', () => {
         sentAt: Date.now(),
       }),
     );
+    // The second device holds the update it sends, as a device resending its outbox does: the
+    // server relays an update to every socket but its sender's, so a device that never applied
+    // it would see it only when the other process's copy reached C first (this race's coin flip).
+    Y.applyUpdate(onC.doc, update);
     const updateId = randomBytes(UPDATE_ID_BYTES);
     writers[0]!.peer.send({ type: 'update', docId, ref: 1000, update, updateId });
     onC.peer.send({ type: 'update', docId, ref: 1000, update, updateId });

@@ -1,5 +1,5 @@
 import { postgresTextArray, type Sql } from '../../db/index.ts';
-import { writeListColumnsSql } from '../../db/list-columns-sql.ts';
+import { DomainError } from '../../domain-error.ts';
 import type { Logger } from '../../logger.ts';
 import {
   UPDATE_ID_REUSED,
@@ -8,18 +8,19 @@ import {
   type LogPage,
   type CommitExtras,
   type DocStore,
+  type Snapshot,
   type StoredDoc,
   type StoredUpdate,
 } from './doc-store.ts';
+import { mergeListColumns, type ListColumns } from './list-columns.ts';
 import {
-  planRetries,
-  planSeqs,
-  sameDigest,
-  snapshotThrough,
-  updateDigest,
-  updateIdKey,
-  type StoredUpdateId,
-} from './seq-plan.ts';
+  APPEND_SQL,
+  appendParams,
+  isUpdateIdRace,
+  readAppended,
+  type AppendedRow,
+} from './postgres-append.ts';
+import { planRetries, sameDigest, snapshotThrough, updateDigest, type SeqRange } from './seq-plan.ts';
 
 /** node-postgres reads `bytea` as a Buffer; the engine's bytes are plain Uint8Arrays. */
 const asBytes = (buffer: Buffer): Uint8Array =>
@@ -30,16 +31,35 @@ interface SnapshotRow {
   data: Buffer;
 }
 
+/** A batch that lost a race (`appendBatch`) runs again at most this often. */
+const MAX_ATTEMPTS = 12;
+
+/**
+ * A compaction: the snapshot (never over a newer one: compactions may arrive out of order), and
+ * the log rows it covers deleted, in one statement. A later statement of the batch's transaction
+ * than the rows' own, so the delete sees them.
+ */
+const SNAPSHOT_SQL = `
+WITH written AS (
+  INSERT INTO doc_snapshots (doc_id, seq, data, updated_at) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (doc_id) DO UPDATE SET seq = excluded.seq, data = excluded.data, updated_at = excluded.updated_at
+  WHERE excluded.seq > doc_snapshots.seq
+)
+DELETE FROM doc_log WHERE doc_id = $1 AND seq <= $2`;
+
+const isDeadlock = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && 'code' in error && error.code === '40P01';
+
 /**
  * The document store in PostgreSQL, on the storage port (`postgres-migrations.ts`, versions 20
- * and 21: the same tables as SQLite's). A batch is one transaction: it takes its sequence
- * numbers on the documents' head rows (`UPDATE … head_seq + n … RETURNING`: the row lock, held
- * to the commit, makes the writers of one document wait for each other, whatever process they
- * run in, and no others), then its log rows, client bindings, newest segments, the list's
- * columns (in a savepoint, so their failure costs the messages nothing) and snapshots commit
- * together. A number is handed out only by a transaction that commits, so a document's log has
- * no gap and no duplicate. Reads that take two statements run in one transaction, as
- * compaction may land between them.
+ * to 22: the same tables as SQLite's). A batch is one statement (`postgres-append.ts`), committed
+ * on its own, so a batch costs one round trip whatever its size: it takes its sequence numbers
+ * on the documents' head rows (`head_seq + n … RETURNING`: the row lock, held to the commit,
+ * makes the writers of one document wait for each other, whatever process they run in, and no
+ * others), and writes its log rows, update ids, client bindings, newest segments and the list's
+ * columns together. A number is handed out only by a statement that commits, so a document's log
+ * has no gap and no duplicate. Snapshots commit with their batch in one transaction. Reads that
+ * take two statements run in one transaction, as compaction may land between them.
  */
 export class PostgresDocStore implements DocStore {
   constructor(
@@ -89,93 +109,68 @@ export class PostgresDocStore implements DocStore {
 
   async appendBatch(rows: readonly AppendRow[], extras: CommitExtras = {}): Promise<number[]> {
     const at = this.now();
+    // SEQ3 within the batch (a second copy of one update is answered with the first's number);
+    // the stored copies are found by the statement itself.
+    const retries = planRetries(rows, new Map());
+    let listColumns = mergeListColumns(extras.listColumns ?? []);
     let listError: unknown;
-    const seqs = await this.db.transaction(
-      async (tx) => {
-        listError = undefined; // a transaction run again starts over
-        // The head rows first, locked in id order (no deadlock between processes), as they are:
-        // a retry (SEQ3) is recognised under the lock, so two copies of one update sent to two
-        // processes at once are stored once, whichever commits first.
-        const docIds = [...new Set(rows.map((row) => row.docId))].sort((a, b) =>
-          a < b ? -1 : a > b ? 1 : 0,
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const seqs = await this.writeBatch(
+          retries.fresh,
+          retries.digests,
+          listColumns,
+          extras.snapshots ?? [],
+          at,
         );
-        const current = new Map<string, number>();
-        for (const docId of docIds) {
-          const locked = await tx.get<{ head_seq: number }>(
-            `INSERT INTO doc_heads (doc_id, head_seq) VALUES (?, 0)
-           ON CONFLICT (doc_id) DO UPDATE SET head_seq = doc_heads.head_seq
-           RETURNING head_seq`,
-            [docId],
-          );
-          current.set(docId, Number(locked?.head_seq));
+        if (listError !== undefined) this.logger?.error('conversation list not updated', { err: listError });
+        return retries.answer(seqs);
+      } catch (error) {
+        // Another process stored a copy of one of these updates meanwhile, or two batches
+        // deadlocked on conversation rows: nothing was written; run it again.
+        if (attempt < MAX_ATTEMPTS && (isUpdateIdRace(error) || isDeadlock(error))) continue;
+        // The list's columns must never cost the messages their commit: without them once more.
+        if (listColumns.length > 0 && !(error instanceof DomainError)) {
+          listError = error;
+          listColumns = [];
+          continue;
         }
-        const retries = planRetries(rows, await this.storedUpdateIds(tx, rows));
-        const plan = planSeqs(retries.fresh);
-        const heads = new Map<string, number>();
-        for (const [docId, n] of plan.counts) {
-          const head = (current.get(docId) ?? 0) + n;
-          await tx.run('UPDATE doc_heads SET head_seq = ? WHERE doc_id = ?', [head, docId]);
-          heads.set(docId, head);
-        }
-        const numbered = plan.number(heads);
-        for (const [i, row] of retries.fresh.entries()) {
-          const seq = numbered.seqs[i] ?? 0;
-          await tx.run(
-            'INSERT INTO doc_log (doc_id, seq, data, user_id, created_at) VALUES (?, ?, ?, ?, ?)',
-            [row.docId, seq, row.data, row.userId, at],
-          );
-          if (row.updateId) {
-            await tx.run('INSERT INTO doc_update_ids (doc_id, update_id, seq, digest) VALUES (?, ?, ?, ?)', [
-              row.docId,
-              row.updateId,
-              seq,
-              retries.digests[i] ?? null,
-            ]);
-          }
-          for (const client of row.newClients) {
-            await tx.run(
-              'INSERT INTO doc_clients (doc_id, client_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-              [row.docId, client, row.userId],
-            );
-          }
-          if (row.segment) {
-            await tx.run(
-              `INSERT INTO conversation_segments (conversation_id, latest_segment) VALUES (?, ?)
-             ON CONFLICT (conversation_id) DO UPDATE
-               SET latest_segment = GREATEST(conversation_segments.latest_segment, excluded.latest_segment)`,
-              [row.segment.conversationId, row.segment.index],
-            );
-          }
-        }
-        if (extras.listColumns?.length) {
-          const columns = extras.listColumns;
-          try {
-            await tx.transaction((inner) => writeListColumnsSql(inner, columns));
-          } catch (error) {
-            listError = error;
-          }
-        }
-        for (const snapshot of extras.snapshots ?? []) {
-          const through = snapshotThrough(snapshot, numbered.ranges);
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * The batch in one statement (`postgres-append.ts`), committed on its own: one round trip. With
+   * snapshots, they commit in the same transaction, each one statement after the rows.
+   */
+  private async writeBatch(
+    fresh: readonly AppendRow[],
+    digests: readonly (Uint8Array | undefined)[],
+    listColumns: readonly ListColumns[],
+    snapshots: readonly Snapshot[],
+    at: number,
+  ): Promise<number[]> {
+    const write = async (q: Sql) => {
+      if (fresh.length === 0 && listColumns.length === 0)
+        return { seqs: [], ranges: new Map<string, SeqRange>() };
+      const answer = await q.all<AppendedRow>(APPEND_SQL, appendParams(fresh, digests, listColumns, at));
+      return readAppended(fresh.length, answer, fresh);
+    };
+    if (snapshots.length === 0) return (await write(this.db)).seqs;
+    return this.db.transaction(
+      async (tx) => {
+        const { seqs, ranges } = await write(tx);
+        for (const snapshot of snapshots) {
+          const through = snapshotThrough(snapshot, ranges);
           if (through === undefined) continue;
-          // Compactions may arrive out of order: a snapshot never replaces a newer one.
-          await tx.run(
-            `INSERT INTO doc_snapshots (doc_id, seq, data, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (doc_id) DO UPDATE SET seq = excluded.seq, data = excluded.data, updated_at = excluded.updated_at
-           WHERE excluded.seq > doc_snapshots.seq`,
-            [snapshot.docId, through, snapshot.state, at],
-          );
-          await tx.run('DELETE FROM doc_log WHERE doc_id = ? AND seq <= ?', [snapshot.docId, through]);
+          await tx.run(SNAPSHOT_SQL, [snapshot.docId, through, snapshot.state, at]);
         }
-        return retries.answer(numbered.seqs);
-        // READ COMMITTED: every write here is a row-locked upsert or an insert, so a second writer
-        // of a document waits on its head row and then numbers after the first, instead of
-        // aborting as SERIALIZABLE would and running again.
+        return seqs;
       },
+      // Row-locked upserts and inserts only: a second writer waits on the head row (no abort).
       { readCommitted: true },
     );
-    if (listError !== undefined) this.logger?.error('conversation list not updated', { err: listError });
-    return seqs;
   }
 
   async compact(docId: string, throughSeq: number, state: Uint8Array): Promise<void> {
@@ -185,21 +180,6 @@ export class PostgresDocStore implements DocStore {
   /** The pool belongs to the storage, which closes it. */
   close(): Promise<void> {
     return Promise.resolve();
-  }
-
-  /** SEQ3: the stored ids among the rows' update ids (read under the head locks). */
-  private async storedUpdateIds(tx: Sql, rows: readonly AppendRow[]): Promise<Map<string, StoredUpdateId>> {
-    const stored = new Map<string, StoredUpdateId>();
-    for (const row of rows) {
-      if (!row.updateId) continue;
-      const found = await tx.get<{ seq: number; digest: Buffer }>(
-        'SELECT seq, digest FROM doc_update_ids WHERE doc_id = ? AND update_id = ?',
-        [row.docId, row.updateId],
-      );
-      if (found)
-        stored.set(updateIdKey(row.docId, row.updateId), { seq: Number(found.seq), digest: found.digest });
-    }
-    return stored;
   }
 
   async updateSeq(docId: string, updateId: Uint8Array, data: Uint8Array): Promise<number> {
