@@ -425,7 +425,7 @@ describe('the conversation in Chromium', () => {
     const page = await devices.device(bob, {
       path: `/c/${conversationId}`,
       beforeLoad: (p) =>
-        void p.routeWebSocket(/\/sync/, (ws) => {
+        p.routeWebSocket(/\/sync/, (ws) => {
           // The first attempt ends as a dropped network would (the app counts as offline for
           // real); the next ones reach the server.
           if (attempts++ === 0) return ws.close({ code: 1011, reason: 'first attempt fails' });

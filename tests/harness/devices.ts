@@ -16,7 +16,7 @@ export interface OpenOptions extends BrowserContextOptions {
   /** Where the page starts, below the server's origin; `/` unless said. */
   path?: string;
   /** Called with the new page before it loads (to hear its first socket, say). */
-  beforeLoad?: (page: Page) => void;
+  beforeLoad?: (page: Page) => unknown;
 }
 
 export interface DeviceOptions extends OpenOptions {
@@ -73,7 +73,8 @@ export function useDevices(
     contexts.push(context);
     const page = await context.newPage();
     problems.push(watchPage(page));
-    beforeLoad?.(page);
+    // Awaited: a route registered after the page started loading would miss its first requests.
+    await beforeLoad?.(page);
     await page.goto(`${url}${path}`);
     return page;
   }

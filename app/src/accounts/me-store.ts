@@ -1,5 +1,5 @@
 import type { MeResponse, SessionStateResponse } from '@messenjo/shared';
-import { api, onUnauthenticated, reportUnauthenticated } from '../api/client.ts';
+import { api, onUnauthenticated, reportUnauthenticated, sessionReplaced } from '../api/client.ts';
 import { Store } from '../lib/store.ts';
 import type { DeviceEvent } from '../session/index.ts';
 
@@ -117,6 +117,7 @@ export const meStore = {
    * left on the device has that data removed first; the same one reopens it.
    */
   async signedIn(me: MeResponse): Promise<void> {
+    sessionReplaced();
     await settleKeptData({ signedIn: me.id });
     set({ status: 'signed-in', me, offline: false });
   },

@@ -44,6 +44,28 @@ export type Unauthenticated = 'session_expired' | 'unauthenticated';
 const unauthenticatedListeners = new Set<(code: Unauthenticated) => void>();
 
 /**
+ * Sign-ins on this page. A sign-in deletes the expired session it replaces, so a request sent
+ * before it (a list refresh still carrying the old cookie) may be answered `unauthenticated`
+ * after it: that 401 speaks of the session that is gone, not of the new one, and is not reported
+ * (it would wipe the device and its unsent messages; seen in CI under load).
+ */
+let signIns = 0;
+
+/** 401s to requests of a session a sign-in has replaced since (`sessionEnded` ignores them). */
+const ofReplacedSession = new WeakSet<ApiError>();
+
+/** The code when `error` says this page's current session has ended (a 401 of its own), else null. */
+export function sessionEnded(error: unknown): Unauthenticated | null {
+  if (!(error instanceof ApiError) || error.status !== 401 || ofReplacedSession.has(error)) return null;
+  return unauthenticatedCode(error.code);
+}
+
+/** Called when a sign-in on this page has set a new session cookie. */
+export function sessionReplaced(): void {
+  signIns++;
+}
+
+/**
  * Called when the server answers 401, with its code: the session ended elsewhere (signed out
  * from another device, expired, account deleted). The accounts store shows the sign-in page; the
  * device session decides what that costs the device (session/server-ended.ts). Returns the disposer.
@@ -66,6 +88,7 @@ export const unauthenticatedCode = (code: unknown): Unauthenticated =>
   code === 'session_expired' ? 'session_expired' : 'unauthenticated';
 
 async function send<T>(path: string, init: RequestInit): Promise<T> {
+  const sentIn = signIns;
   let response: Response;
   try {
     response = await fetch(path, { ...init, credentials: 'same-origin' });
@@ -74,13 +97,14 @@ async function send<T>(path: string, init: RequestInit): Promise<T> {
   }
   if (response.status === 204) return undefined as T;
   const payload: unknown = await response.json().catch(() => null);
-  if (response.status === 401)
+  if (response.status === 401 && sentIn === signIns)
     reportUnauthenticated(unauthenticatedCode(isErrorEnvelope(payload) ? payload.error.code : undefined));
   if (!response.ok) {
-    if (isErrorEnvelope(payload)) {
-      throw new ApiError(response.status, payload.error.code, payload.error.message, payload.error.field);
-    }
-    throw new ApiError(response.status, 'internal_error', `The server answered ${response.status}`);
+    const error = isErrorEnvelope(payload)
+      ? new ApiError(response.status, payload.error.code, payload.error.message, payload.error.field)
+      : new ApiError(response.status, 'internal_error', `The server answered ${response.status}`);
+    if (response.status === 401 && sentIn !== signIns) ofReplacedSession.add(error);
+    throw error;
   }
   return payload as T;
 }

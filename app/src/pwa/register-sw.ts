@@ -73,7 +73,8 @@ async function applyUpdate(registration: ServiceWorkerRegistration): Promise<voi
   });
   worker.postMessage({ type: 'SKIP_WAITING' });
   setTimeout(() => {
-    if (!tookOver) updateOffer.set({ state: 'next-start' });
+    // Unless it took over, or a newer version replaced it meanwhile (and is offered).
+    if (!tookOver && updateOffer.get()?.state === 'applying') updateOffer.set({ state: 'next-start' });
   }, TAKEOVER_AT_MOST_MS);
 }
 

@@ -5,7 +5,7 @@ import type {
   UserEvent,
   UserSummary,
 } from '@messenjo/shared';
-import { ApiError, unauthenticatedCode, type Unauthenticated } from '../api/client.ts';
+import { sessionEnded, type Unauthenticated } from '../api/client.ts';
 import { Store } from '../lib/store.ts';
 import type { ConversationList } from './conversation-list/conversation-list.ts';
 import type { KeptFriends } from './local-index/schema.ts';
@@ -100,8 +100,8 @@ export class SocialRefresh {
           this.show(list.conversations, friends);
         } catch (error) {
           if (this.disposed) return;
-          if (error instanceof ApiError && error.status === 401)
-            return this.options.onUnauthenticated(unauthenticatedCode(error.code));
+          const ended = sessionEnded(error);
+          if (ended) return this.options.onUnauthenticated(ended);
           this.social.update((s) => ({
             ...s,
             error: error instanceof Error ? error.message : String(error),
