@@ -15,6 +15,8 @@ const FIRST_INDEX = 1_000_000_000;
 const MAX_SEGMENTS_TO_FIND = 20;
 /** How long the list takes to reach its opening position before older history may load. */
 const OPEN_SETTLE_MS = 400;
+/** While the top is in view and older history exists, how often the list asks for it again. */
+const ASK_OLDER_AGAIN_MS = 1000;
 
 /** Going back through pictures loads at most this many older segments looking for an older one. */
 const MAX_SEGMENTS_FOR_PICTURE = 20;
@@ -86,6 +88,16 @@ export function MessageList(props: {
   useEffect(() => {
     if (armed && topInView.current) void loadOlder();
   }, [armed, loadOlder]);
+  // Held at the top with older history to come, ask again: Virtuoso reports reaching the top once,
+  // and a load that came back before the older segment arrived would leave the person there with
+  // nothing more (seen in CI under load: a single scroll to the top, no older message in 20 s).
+  useEffect(() => {
+    if (!armed || !state.hasOlder) return;
+    const timer = setInterval(() => {
+      if (topInView.current) void loadOlder();
+    }, ASK_OLDER_AGAIN_MS);
+    return () => clearInterval(timer);
+  }, [armed, state.hasOlder, loadOlder]);
 
   // Read while the newest messages are on screen in a focused, visible window; again once the read
   // position is known (nothing is marked read before it is: ConversationModel.markRead).
