@@ -133,7 +133,8 @@ export function PictureViewer(props: {
       className="m-0 h-full max-h-none w-full max-w-none bg-black/90 p-0 text-white"
       data-testid="picture-viewer"
     >
-      <div className="flex items-center gap-2 p-2">
+      {/* On a phone the buttons are symbols (their names stay whole): the close button stays on screen. */}
+      <div className="flex items-center gap-1 p-2 sm:gap-2">
         <span className="min-w-0 flex-1 truncate text-sm" dir="auto">
           {entry.name}
           {several && (
@@ -151,16 +152,28 @@ export function PictureViewer(props: {
               className="rounded px-3 py-1"
               disabled={first || olderLoading}
               onClick={() => go(-1)}
+              aria-label="Previous picture"
             >
-              Previous picture
+              <span aria-hidden="true" className="sm:hidden">
+                ‹
+              </span>
+              <span aria-hidden="true" className="hidden sm:inline">
+                Previous picture
+              </span>
             </button>
             <button
               type="button"
               className="rounded px-3 py-1"
               disabled={index === pictures.length - 1}
               onClick={() => go(1)}
+              aria-label="Next picture"
             >
-              Next picture
+              <span aria-hidden="true" className="sm:hidden">
+                ›
+              </span>
+              <span aria-hidden="true" className="hidden sm:inline">
+                Next picture
+              </span>
             </button>
           </>
         )}
@@ -168,15 +181,27 @@ export function PictureViewer(props: {
           type="button"
           className="rounded px-3 py-1"
           onClick={() => setZoom((z) => Math.max(1, z / 2))}
+          aria-label="Zoom out"
         >
-          Zoom out
+          <span aria-hidden="true" className="sm:hidden">
+            −
+          </span>
+          <span aria-hidden="true" className="hidden sm:inline">
+            Zoom out
+          </span>
         </button>
         <button
           type="button"
           className="rounded px-3 py-1"
           onClick={() => setZoom((z) => Math.min(MAX_ZOOM, z * 2))}
+          aria-label="Zoom in"
         >
-          Zoom in
+          <span aria-hidden="true" className="sm:hidden">
+            +
+          </span>
+          <span aria-hidden="true" className="hidden sm:inline">
+            Zoom in
+          </span>
         </button>
         <button type="button" className="rounded px-3 py-1" onClick={onClose} aria-label="Close picture">
           ✕
