@@ -5,7 +5,7 @@ import { useServer } from '../../harness/fixtures.ts';
 import { eventually, RawPeer } from '../../harness/sync.ts';
 
 /**
- * SE1/SE2 against the built server, sessions living 6 seconds (SESSION_LIFETIME_SECONDS): a
+ * SE1/SE2/SE3 against the built server, sessions living 6 seconds (SESSION_LIFETIME_SECONDS): a
  * session that ran out of time is told apart from one that was revoked, on HTTP and on the
  * sync socket. The tests wait for the real expiry (a condition), never for a fixed time.
  */
@@ -53,7 +53,12 @@ describe('an expired session is not a revoked one (built server)', () => {
     expect(again.userId).toBe(alice.userId);
     // The old cookie now names nothing: it would be revoked, not expired.
     expect(await sessionState(alice)).toEqual({ me: null, sessionExpired: false });
-    expect(await errorCode(await authedFetch(server().url, alice, '/api/me'))).toBe('unauthenticated');
+    const late = await authedFetch(server().url, alice, '/api/me');
+    expect(await errorCode(late)).toBe('unauthenticated');
+    // SE3: such an answer (a request sent before the sign-in, answered after it) leaves the
+    // browser's cookie alone: clearing it would delete the new session's cookie.
+    expect(late.headers.getSetCookie()).toEqual([]);
+    expect((await sessionState(again)).me?.id).toBe(alice.userId);
     const stale = await RawPeer.connect(server().url, alice.cookie, { hello: false });
     expect(await stale.waitClosed()).toBe(CLOSE_CODES.unauthenticated.code);
 

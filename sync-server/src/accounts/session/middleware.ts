@@ -7,7 +7,7 @@ import type { UserStore } from '../users.ts';
 /**
  * Reads the session cookie on every request, validates it (sliding renewal included) and puts
  * the user and session on the context. A renewed session gets its cookie again with the new
- * expiry; a dead cookie is cleared so the browser stops sending it, but for an expired one (SE1).
+ * expiry; a dead cookie is left alone (SE3): only the person's own sign-out clears it.
  */
 export function sessionMiddleware(deps: {
   sessions: SessionStore;
@@ -27,10 +27,12 @@ export function sessionMiddleware(deps: {
         if (validated.renewed) writeSessionCookie(c, deps.publicUrl(), token, validated.session.expiresAt);
       } else {
         // SE1: an expired session keeps its cookie, so every request of that device keeps
-        // hearing "expired" until it signs in again; any other dead cookie is cleared.
+        // hearing "expired" until it signs in again. No dead cookie is cleared here (SE3): this
+        // answer may reach the browser after a sign-in has set a new cookie, which a clearing
+        // Set-Cookie would delete (signing in again then looked like a sign-out, and wiped the
+        // device). A dead cookie costs one lookup per request; it is replaced at the next sign-in.
         const expiredId = await deps.sessions.expiredSessionId(token);
         if (expiredId) c.set('expiredSessionId', expiredId);
-        else clearSessionCookie(c, deps.publicUrl());
       }
     }
     await next();
