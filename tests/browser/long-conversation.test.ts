@@ -67,20 +67,34 @@ describe('a long conversation in Chromium', () => {
 
     // Scroll up once: when older messages arrive, the message that was in the middle of the view
     // stays in view (a jump would take the reader to the top of the older history instead).
-    await page.evaluate(() => {
-      const scroller = document.querySelector('[data-virtuoso-scroller]');
-      if (scroller) scroller.scrollTop = 0;
-    });
-    let before: string[] = [];
+    // What was shown is read at the top, with nothing older arrived yet: older messages arriving
+    // keep the view where it was, so the scroller is no longer at 0 then, and the reading is
+    // taken again at the top (on a busy machine they can arrive before the first reading).
+    let before: { visible: string[]; first: string } = { visible: [], first: '' };
     await expect
       .poll(async () => {
-        before = await visibleMessages(page);
-        return before.length;
+        const atTop = await page.evaluate(() => {
+          const scroller = document.querySelector('[data-virtuoso-scroller]');
+          if (!scroller) return false;
+          if (scroller.scrollTop !== 0) {
+            scroller.scrollTop = 0;
+            return false;
+          }
+          return true;
+        });
+        if (!atTop) return 0;
+        const [visible, shown] = await Promise.all([visibleMessages(page), shownTexts(page)]);
+        // Only a reading where the scroller is still at its top counts (nothing arrived between).
+        const stillAtTop = await page.evaluate(
+          () => document.querySelector('[data-virtuoso-scroller]')?.scrollTop === 0,
+        );
+        if (!stillAtTop || visible.length === 0) return 0;
+        before = { visible, first: shown[0] ?? '' };
+        return visible.length;
       }, LIVE)
       .toBeGreaterThan(0);
-    const anchor = before[Math.floor(before.length / 2)]!;
-    const firstShownBefore = (await shownTexts(page))[0];
-    await expect.poll(async () => (await shownTexts(page))[0] !== firstShownBefore, LIVE).toBe(true);
+    const anchor = before.visible[Math.floor(before.visible.length / 2)]!;
+    await expect.poll(async () => (await shownTexts(page))[0] !== before.first, LIVE).toBe(true);
     expect(await visibleMessages(page)).toContain(anchor);
 
     // Keep scrolling to the top until the very first message shows.
