@@ -128,4 +128,30 @@ describe('socket caps and frame budget across processes', () => {
       throw error;
     }
   });
+
+  it('[LIM2] while Redis is down each process applies the caps on its own; once it is back, they count over all again', async () => {
+    const own = await startCluster(2, { ownRedis: true });
+    let ownFailed = false;
+    try {
+      const [a, b] = own.processes.map((p) => p.url) as [string, string];
+      const device = (await signUp(a)).cookie;
+      await own.redis!.stop();
+      // Ten sockets of one device over two processes: more than its 8, but never refused for Redis.
+      for (const url of [a, a, a, a, a, b, b, b, b, b]) await open(url, device);
+      // Each process still holds the cap for its own sockets.
+      for (const url of [a, a, a]) await open(url, device);
+      expect(await refusal(a, device)).toBe(CLOSE_CODES.session_socket_limit.code);
+      // Redis back: the processes write their counts again, and the device is over its cap everywhere.
+      await own.redis!.start();
+      await eventually(
+        async () => (await refusal(b, device)) === CLOSE_CODES.session_socket_limit.code,
+        'the counts are back in Redis and hold over both processes',
+      );
+    } catch (error) {
+      ownFailed = true;
+      throw error;
+    } finally {
+      await own.dispose(ownFailed);
+    }
+  });
 });
