@@ -5,7 +5,8 @@
  * `bigint` for milliseconds, `bytea` for bytes, and `COLLATE "C"` where the code compares or
  * ranges over text (a username prefix scan, `user_a < user_b`), which must be byte order as in
  * SQLite whatever the database's own collation. Append only: a released version never changes.
- * The document store's tables (sync range, version 20) are the same as SQLite's.
+ * The document store's tables (sync range, version 20) are the same as SQLite's; version 23
+ * partitions two of them, a PostgreSQL-only step (SQLite skips the number).
  */
 export interface PostgresMigration {
   version: number;
@@ -202,6 +203,54 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         digest     bytea NOT NULL,
         PRIMARY KEY (doc_id, update_id)
       );
+    `,
+  },
+  {
+    version: 23,
+    name: 'doc-log-partitions',
+    // PostgreSQL only (SQLite has no partitions, and no version 23: a number skipped there):
+    // the update log and the update ids, the two tables that grow with every message, split by
+    // a hash of the document id into 16 partitions. Every query of theirs names its documents,
+    // so it reads only their partitions; each partition is vacuumed and indexed on its own, and
+    // its primary key index stays a 16th of the size. A populated database is moved in this
+    // migration's transaction: the tables are renamed, recreated partitioned and filled from
+    // the old ones (the log is locked meanwhile: a deployment with a long log upgrades with its
+    // processes stopped for that long). The partitions' primary keys are named
+    // doc_log_p<n>_pkey and doc_update_ids_p<n>_pkey (\`isUpdateIdRace\`).
+    sql: `
+      ALTER TABLE doc_log RENAME TO doc_log_unpartitioned;
+      ALTER TABLE doc_log_unpartitioned RENAME CONSTRAINT doc_log_pkey TO doc_log_unpartitioned_pkey;
+      CREATE TABLE doc_log (
+        doc_id      text NOT NULL,
+        seq         bigint NOT NULL,
+        data        bytea NOT NULL,
+        user_id     text NOT NULL,
+        created_at  bigint NOT NULL,
+        PRIMARY KEY (doc_id, seq)
+      ) PARTITION BY HASH (doc_id);
+      ALTER TABLE doc_update_ids RENAME TO doc_update_ids_unpartitioned;
+      ALTER TABLE doc_update_ids_unpartitioned
+        RENAME CONSTRAINT doc_update_ids_pkey TO doc_update_ids_unpartitioned_pkey;
+      CREATE TABLE doc_update_ids (
+        doc_id     text NOT NULL,
+        update_id  bytea NOT NULL,
+        seq        bigint NOT NULL,
+        digest     bytea NOT NULL,
+        PRIMARY KEY (doc_id, update_id)
+      ) PARTITION BY HASH (doc_id);
+      DO $$
+      BEGIN
+        FOR i IN 0..15 LOOP
+          EXECUTE format('CREATE TABLE doc_log_p%s PARTITION OF doc_log FOR VALUES WITH (MODULUS 16, REMAINDER %s)', i, i);
+          EXECUTE format('CREATE TABLE doc_update_ids_p%s PARTITION OF doc_update_ids FOR VALUES WITH (MODULUS 16, REMAINDER %s)', i, i);
+        END LOOP;
+      END $$;
+      INSERT INTO doc_log (doc_id, seq, data, user_id, created_at)
+        SELECT doc_id, seq, data, user_id, created_at FROM doc_log_unpartitioned;
+      INSERT INTO doc_update_ids (doc_id, update_id, seq, digest)
+        SELECT doc_id, update_id, seq, digest FROM doc_update_ids_unpartitioned;
+      DROP TABLE doc_log_unpartitioned;
+      DROP TABLE doc_update_ids_unpartitioned;
     `,
   },
   {

@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
 import { Backstop } from '../cluster/backstop.ts';
 import { ClusterDocRelay } from '../cluster/doc-relay.ts';
+import { ClusterSocketCaps } from '../cluster/cluster-socket-caps.ts';
 import type { Services } from '../services.ts';
 import { attachSyncSocket } from './socket/attach.ts';
 import { SyncHub, type SyncHubOptions } from './engine/hub.ts';
+import { DEFAULT_SOCKET_LIMITS } from './engine/socket-limits.ts';
 
 export interface RunningSync {
   hub: SyncHub;
@@ -24,6 +26,15 @@ export function serveSync(
   const { cluster } = services;
   // With REDIS_URL, the documents go between the processes too (`cluster/doc-relay.ts`).
   const relay = cluster && new ClusterDocRelay(cluster.link, `${cluster.prefix}docs`, services.logger);
+  // …and so do the socket caps and frame budgets per user (LIM2, LIM3).
+  const caps =
+    cluster &&
+    new ClusterSocketCaps(
+      cluster.link,
+      cluster.prefix,
+      { ...DEFAULT_SOCKET_LIMITS, ...overrides.socketLimits },
+      services.logger,
+    );
   const hub = new SyncHub({
     store: services.docStore,
     memberships: services.memberships,
@@ -33,9 +44,11 @@ export function serveSync(
     attachments: services.attachments,
     presence: services.presence,
     otherProcesses: relay,
+    sharedCaps: caps,
     ...overrides,
   });
   const stopRelay = relay?.listen(hub);
+  const stopCaps = caps?.start();
   const backstop =
     cluster &&
     new Backstop({
@@ -57,6 +70,7 @@ export function serveSync(
       await hub.close();
       services.social.policy.flush();
       await sync.drained(drainMs);
+      await stopCaps?.();
     },
   };
 }

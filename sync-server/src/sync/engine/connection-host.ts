@@ -76,6 +76,14 @@ export interface RoomHandle {
 /** What a connection asks of the engine. */
 export interface ConnectionHost {
   /**
+   * LIM2 over all server processes, asked before the upgrade: takes a place for a socket of this
+   * auth, or says which cap it would pass. The place is the socket's once `admit` gets the same
+   * auth object; `cancelReservation` gives it back when the socket never got that far.
+   */
+  reserve(auth: SocketAuth): Promise<CloseReason | null>;
+  /** The reserved socket never reached `admit` (its upgrade failed). */
+  cancelReservation(auth: SocketAuth): void;
+  /**
    * LIM2: registers a new connection, or says why it may not stay open (the caller closes it
    * with that reason; `going_away` once the engine is shutting down).
    */

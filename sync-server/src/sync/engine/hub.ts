@@ -16,7 +16,7 @@ import type { Logger } from '../../logger.ts';
 import type { SessionPresence } from '../../presence.ts';
 import { CommitQueue } from './commit-queue.ts';
 import { Compaction } from './compaction.ts';
-import type { ConnectionHost, Peer } from './connection-host.ts';
+import type { ConnectionHost, Peer, SocketAuth } from './connection-host.ts';
 import type { ConversationPolicy } from './conversation-policy.ts';
 import type { DocStore } from '../store/doc-store.ts';
 import { awarenessTopic, InProcessFanout, type Fanout } from './fanout.ts';
@@ -24,7 +24,12 @@ import { HeadAnnouncer } from './head-announcer.ts';
 import { Room, type CommittedUpdate, type LogRead, type OtherProcesses, type RoomContext } from './room.ts';
 import type { AttachmentGate } from './attachment-gate.ts';
 import { SegmentDirectory, type OpenedSegment } from './segments.ts';
-import { DEFAULT_SOCKET_LIMITS, SocketRegistry, type SocketLimitOptions } from './socket-limits.ts';
+import {
+  DEFAULT_SOCKET_LIMITS,
+  SocketRegistry,
+  type SharedSocketCaps,
+  type SocketLimitOptions,
+} from './socket-limits.ts';
 import { TickFlusher, type Flushable } from './tick-flusher.ts';
 import { listenToUserEvents } from './user-events.ts';
 
@@ -44,6 +49,8 @@ export interface SyncHubOptions {
   attachments?: AttachmentGate;
   /** LIM2 / LIM3 (defaults: SYNC_LIMITS); tests lower them. */
   socketLimits?: Partial<SocketLimitOptions>;
+  /** LIM2 / LIM3 over all server processes (REDIS_URL, `cluster/`); absent on one process. */
+  sharedCaps?: SharedSocketCaps;
   /** LIM1 (default: SYNC_LIMITS.MAX_UNSENT_BYTES). */
   maxUnsentBytes?: number;
   /** Told of every admitted socket and its close (Web Push skips sessions with a socket open). */
@@ -81,6 +88,8 @@ export class SyncHub implements ConnectionHost {
   /** The order sockets were admitted in: an event reaches only the sockets open when it happened. */
   private readonly admissions = new WeakMap<Peer, number>();
   private admitted = 0;
+  /** Sockets holding a place in `sharedCaps` (by their auth, the object `reserve` and `admit` share). */
+  private readonly reserved = new WeakSet<SocketAuth>();
   /** Subscribes reading a user's roles, by user: a membership change of theirs marks them stale. */
   private readonly rolesReads = new Map<string, Set<{ stale: boolean }>>();
   private closing = false;
@@ -91,7 +100,11 @@ export class SyncHub implements ConnectionHost {
       afterFlush: () => this.flusher.flushSoon(),
       listCommitted: (columns) => options.conversations?.messagesCommitted(columns),
     });
-    this.sockets = new SocketRegistry({ ...DEFAULT_SOCKET_LIMITS, ...options.socketLimits });
+    const shared = options.sharedCaps;
+    this.sockets = new SocketRegistry(
+      { ...DEFAULT_SOCKET_LIMITS, ...options.socketLimits },
+      shared && ((userId) => shared.shareOf(userId)),
+    );
     this.maxUnsentBytes = options.maxUnsentBytes ?? SYNC_LIMITS.MAX_UNSENT_BYTES;
     this.fanout = options.fanout ?? new InProcessFanout<Peer>();
     this.segments = new SegmentDirectory(store, this.fanout, {
@@ -136,14 +149,27 @@ export class SyncHub implements ConnectionHost {
     );
   }
 
-  admit(peer: Peer): CloseReason | 'going_away' | null {
-    if (this.closing) return 'going_away';
-    const refused = this.sockets.admit(peer);
-    if (!refused) {
-      this.admissions.set(peer, ++this.admitted);
-      this.options.presence?.joined(peer.auth.sessionId);
-    }
+  async reserve(auth: SocketAuth): Promise<CloseReason | null> {
+    const shared = this.options.sharedCaps;
+    if (!shared) return null;
+    const refused = await shared.reserve(auth);
+    if (!refused) this.reserved.add(auth);
     return refused;
+  }
+
+  cancelReservation(auth: SocketAuth): void {
+    if (this.reserved.delete(auth)) this.options.sharedCaps?.release(auth);
+  }
+
+  admit(peer: Peer): CloseReason | 'going_away' | null {
+    const refused = this.closing ? 'going_away' : this.sockets.admit(peer);
+    if (refused) {
+      this.cancelReservation(peer.auth);
+      return refused;
+    }
+    this.admissions.set(peer, ++this.admitted);
+    this.options.presence?.joined(peer.auth.sessionId);
+    return null;
   }
 
   takeFrame(userId: string): boolean {
@@ -155,7 +181,9 @@ export class SyncHub implements ConnectionHost {
   }
 
   disconnected(peer: Peer): void {
-    if (this.sockets.release(peer)) this.options.presence?.left(peer.auth.sessionId);
+    if (!this.sockets.release(peer)) return;
+    this.options.presence?.left(peer.auth.sessionId);
+    this.cancelReservation(peer.auth);
   }
 
   get connectionCount(): number {

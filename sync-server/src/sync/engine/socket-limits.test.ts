@@ -31,4 +31,14 @@ describe('SocketRegistry', () => {
     expect(registry.takeFrame('v')).toBe(true);
     expect(registry.takeFrame('nobody')).toBe(false);
   });
+
+  it('[LIM3] a user whose sockets are on several processes gets a share of the budget on each', () => {
+    const shares = new Map([['u', 3]]);
+    const registry = new SocketRegistry({ ...limits, frameBurst: 6 }, (userId) => shares.get(userId) ?? 1);
+    registry.admit(socket('u', 'a'));
+    registry.admit(socket('v', 'b'));
+    // A third of a burst of 6 here; the other processes hold the rest.
+    expect([1, 2, 3].map(() => registry.takeFrame('u'))).toEqual([true, true, false]);
+    expect(registry.takeFrame('v')).toBe(true);
+  });
 });

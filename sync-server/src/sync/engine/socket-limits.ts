@@ -31,9 +31,16 @@ export class FrameBudget {
     this.last = now();
   }
 
-  take(): boolean {
+  /**
+   * `share`: how many server processes hold sockets of this user, each with a budget like this
+   * one: each refills and holds a `share`-th, so together they allow one user's budget.
+   */
+  take(share = 1): boolean {
     const now = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.tokens = Math.min(
+      this.burst / share,
+      this.tokens + ((now - this.last) / 1000) * (this.perSecond / share),
+    );
     this.last = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;
@@ -49,6 +56,23 @@ interface UserEntry<S> {
 }
 
 /**
+ * LIM2 and LIM3 across server processes (`cluster/cluster-socket-caps.ts`, through Redis);
+ * absent on one process. The registry below still applies its caps per process: they are what
+ * holds while Redis is down.
+ */
+export interface SharedSocketCaps {
+  /**
+   * LIM2 over all processes: takes a place for a socket about to open, or says which cap it
+   * would pass. Never refuses for want of Redis (the per-process caps hold then).
+   */
+  reserve(auth: SocketAuth): Promise<CloseReason | null>;
+  /** Gives back a place `reserve` took (the socket closed, or never opened). */
+  release(auth: SocketAuth): void;
+  /** LIM3: how many processes share this user's frame budget now (1 when alone or unknown). */
+  shareOf(userId: string): number;
+}
+
+/**
  * Who holds which sockets: LIM2's caps per session and per user, LIM3's frame budget per user,
  * and the index the hub uses to reach one user's sockets without walking every socket.
  * A user's entry (and budget) lives while the user has a socket open.
@@ -58,7 +82,11 @@ export class SocketRegistry<S extends { auth: SocketAuth }> {
   private readonly sessions = new Map<string, number>();
   private count = 0;
 
-  constructor(private readonly limits: SocketLimitOptions = DEFAULT_SOCKET_LIMITS) {}
+  constructor(
+    private readonly limits: SocketLimitOptions = DEFAULT_SOCKET_LIMITS,
+    /** LIM3 across processes: how many processes share a user's budget (`SharedSocketCaps.shareOf`). */
+    private readonly shareOf: (userId: string) => number = () => 1,
+  ) {}
 
   get size(): number {
     return this.count;
@@ -103,7 +131,8 @@ export class SocketRegistry<S extends { auth: SocketAuth }> {
 
   /** Takes one frame from the user's budget; false when it is spent. */
   takeFrame(userId: string): boolean {
-    return this.users.get(userId)?.budget.take() ?? false;
+    const entry = this.users.get(userId);
+    return entry ? entry.budget.take(this.shareOf(userId)) : false;
   }
 
   /** A copy of the user's open sockets (callers may close them while iterating). */

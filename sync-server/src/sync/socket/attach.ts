@@ -114,12 +114,28 @@ export function attachSyncSocket(
       return;
     }
     const { userId, id: sessionId } = validated.session;
-    wss.handleUpgrade(request, socket, head, (ws: SyncWebSocket) => {
-      upgraded(ws);
-      ws.tcp = socket;
-      ws.connection = connectSocket(deps.hub, ws, { userId, sessionId });
-      ws.on('message', onMessage);
-    });
+    const auth = { userId, sessionId };
+    // LIM2 over all processes (one Redis round trip; none on one process), before the upgrade.
+    deps.hub
+      .reserve(auth)
+      .then((refused) => {
+        let upgradedNow = false;
+        wss.handleUpgrade(request, socket, head, (ws: SyncWebSocket) => {
+          upgradedNow = true;
+          upgraded(ws);
+          if (refused)
+            return ws.close(CLOSE_CODES[refused].code, 'too many sockets open; retry once one closed');
+          ws.tcp = socket;
+          ws.connection = connectSocket(deps.hub, ws, auth);
+          ws.on('message', onMessage);
+        });
+        // ws answers synchronously, or drops a socket that closed meanwhile without calling back.
+        if (!upgradedNow && !refused) deps.hub.cancelReservation(auth);
+      })
+      .catch((err: unknown) => {
+        logger.error('sync upgrade failed', { err });
+        refuseUpgrade(socket, 503, 'Service Unavailable');
+      });
   };
 
   server.on('upgrade', onUpgrade);

@@ -162,6 +162,9 @@ export function readAppended(
   return { seqs, ranges };
 }
 
+/** The primary key of `doc_update_ids`, or of one of its hash partitions (PostgreSQL migration 23). */
+const UPDATE_IDS_KEY = /^doc_update_ids(_p\d+)?_pkey$/;
+
 /** SEQ3: another process committed a copy of one of the batch's updates after the statement read the stored ids. */
 export function isUpdateIdRace(error: unknown): boolean {
   return (
@@ -170,6 +173,7 @@ export function isUpdateIdRace(error: unknown): boolean {
     'code' in error &&
     error.code === '23505' &&
     'constraint' in error &&
-    error.constraint === 'doc_update_ids_pkey'
+    typeof error.constraint === 'string' &&
+    UPDATE_IDS_KEY.test(error.constraint)
   );
 }
