@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { prefetchAttachment } from '../attachments/blob-download.ts';
 import type { ConversationPicture } from './conversation-pictures.ts';
+import { DownloadProgress } from './DownloadProgress.tsx';
 import { useAttachmentUrl } from './use-attachment-url.ts';
 
 /** A horizontal swipe this long (CSS px) goes to the next picture; downwards, closes. */
@@ -229,7 +230,12 @@ export function PictureViewer(props: {
             className="mx-auto h-auto object-contain"
           />
         )}
-        {picture.state === 'loading' && <p className="p-4 text-center">Loading…</p>}
+        {picture.state === 'loading' && (
+          <div className="p-4 text-center">
+            <p>Loading…</p>
+            <DownloadProgress blob={entry.blob} name={entry.name} size={entry.size} />
+          </div>
+        )}
         {picture.state === 'failed' && (
           <p className="p-4 text-center" role="alert">
             {picture.problem}
