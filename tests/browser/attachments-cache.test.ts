@@ -133,6 +133,10 @@ describe('downloaded attachments kept on the device, in Chromium', () => {
     await expect.poll(() => received.getByRole('alert').textContent(), LIVE).toContain('damaged');
     expect(fetched).toEqual([blobPath, blobPath]);
     expect(await cachedPaths(b.page)).not.toContain(blobPath);
+    // Asked again, it says so at once without fetching the same bad bytes once more.
+    await received.getByRole('button', { name: 'Download figures.pdf' }).click();
+    await expect.poll(() => received.getByRole('alert').textContent(), LIVE).toContain('damaged');
+    expect(fetched).toEqual([blobPath, blobPath]);
     await b.page.getByRole('textbox', { name: 'Message' }).fill('Got it, thanks');
     await b.page.getByRole('button', { name: 'Send' }).click();
     await messageWith(a.page, 'Got it, thanks').waitFor({ timeout: LIVE.timeout });

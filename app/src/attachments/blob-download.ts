@@ -47,6 +47,12 @@ const DAMAGED = 'This file is damaged: its bytes do not match what was sent, so 
 
 /** One download per blob at a time: the viewer's prefetch and the person's click share it. */
 const inFlight = new Map<string, Promise<Blob>>();
+/**
+ * Blobs found damaged on the server too, in this page: opening one again says so at once rather
+ * than fetching it again (a timeline scrolled back and forth remounts its pictures). A reload
+ * forgets them, so a blob the operator repaired opens then.
+ */
+const damaged = new Set<string>();
 
 /**
  * The server's blob, resuming from what an earlier attempt kept on the device (blob-cache.ts:
@@ -121,6 +127,7 @@ export async function prefetchAttachment(userId: string, ref: EncryptedBlobRef):
  */
 export async function openAttachment(userId: string, ref: EncryptedBlobRef, type: string): Promise<Blob> {
   const path = blobPath(ref.blob);
+  if (damaged.has(path)) throw new AttachmentUnavailableError(DAMAGED, false);
   const open = (ciphertext: Blob) => decryptToBlob(ciphertext, ref.key, ref.size, type);
   const cached = await cachedCiphertext(userId, path);
   try {
@@ -134,6 +141,7 @@ export async function openAttachment(userId: string, ref: EncryptedBlobRef, type
   } catch (error) {
     if (!(error instanceof AttachmentDecryptError)) throw error;
     await forgetCiphertext(userId, path).catch(() => {});
+    damaged.add(path);
     throw new AttachmentUnavailableError(DAMAGED, false);
   }
 }
