@@ -11,6 +11,15 @@ import { blobCacheName } from './db-name.ts';
  */
 
 const INDEX_PATH = '/__messenjo/blob-index';
+/**
+ * Pieces of unfinished downloads, `<prefix><blob id>/<first byte>`, kept so a download cut and
+ * then reloaded resumes where it stopped (ranged-download.ts). They count against the budget
+ * like any blob (in the index, dropped least recently written first) and go once the blob is
+ * whole, or when the server no longer answers to what they were part of.
+ */
+const PARTIAL_PREFIX = '/__messenjo/partial/';
+const ETAG_HEADER = 'X-Messenjo-ETag';
+const partialPrefixOf = (blob: string) => `${PARTIAL_PREFIX}${blob}/`;
 
 type BlobIndex = Record<string, { bytes: number; openedAt: number }>;
 
@@ -77,7 +86,11 @@ async function settle(cache: Cache, entries: CachedBlob[], budgetBytes: number):
   const index: BlobIndex = {};
   for (const entry of kept) index[entry.path] = { bytes: entry.bytes, openedAt: entry.openedAt };
   await writeIndex(cache, index);
-  return { bytes: kept.reduce((sum, entry) => sum + entry.bytes, 0), files: kept.length };
+  return {
+    bytes: kept.reduce((sum, entry) => sum + entry.bytes, 0),
+    // Files, as the person counts them: pieces of an unfinished download are not one yet.
+    files: kept.filter((entry) => !entry.path.startsWith(PARTIAL_PREFIX)).length,
+  };
 }
 
 /** A cached blob's ciphertext, marked as opened now; undefined when the device does not have it. */
@@ -123,5 +136,112 @@ export async function fitCacheToBudget(userId: string): Promise<BlobCacheUsage> 
   if (!cache) return { bytes: 0, files: 0 };
   return oneAtATime(async () =>
     settle(cache, await entriesOf(cache, await readIndex(cache)), readBudget(userId)),
+  );
+}
+
+/** Deletes a cached blob that turned out bad (it does not decrypt): the next open fetches it again. */
+export async function forgetCiphertext(userId: string, path: string): Promise<void> {
+  const cache = await openCache(userId);
+  if (!cache) return;
+  await oneAtATime(async () => {
+    await cache.delete(path);
+    const index = await readIndex(cache);
+    delete index[path];
+    await writeIndex(cache, index);
+  });
+}
+
+/** The paths of a blob's kept pieces, by their first byte, in order. */
+async function piecesOf(cache: Cache, blob: string): Promise<{ path: string; offset: number }[]> {
+  const prefix = partialPrefixOf(blob);
+  const pieces: { path: string; offset: number }[] = [];
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname;
+    if (!path.startsWith(prefix)) continue;
+    const offset = Number(path.slice(prefix.length));
+    if (Number.isSafeInteger(offset) && offset >= 0) pieces.push({ path, offset });
+  }
+  return pieces.sort((a, b) => a.offset - b.offset);
+}
+
+async function dropPaths(cache: Cache, paths: readonly string[]): Promise<void> {
+  if (paths.length === 0) return;
+  for (const path of paths) await cache.delete(path);
+  const index = await readIndex(cache);
+  for (const path of paths) delete index[path];
+  await writeIndex(cache, index);
+}
+
+/**
+ * The first bytes of a blob an earlier download kept (in this page or before a reload): its
+ * pieces that follow on from byte 0 under this `etag`. A gap, a piece of another tag or one that
+ * reaches past the blob's end, and everything after it, is dropped.
+ */
+export async function partialCiphertext(
+  userId: string,
+  blob: string,
+  etag: string,
+  totalBytes: number,
+): Promise<Blob | undefined> {
+  const cache = await openCache(userId);
+  if (!cache) return undefined;
+  try {
+    return await oneAtATime(async () => {
+      const parts: Blob[] = [];
+      let next = 0;
+      const stale: string[] = [];
+      for (const piece of await piecesOf(cache, blob)) {
+        const hit = stale.length === 0 && piece.offset === next ? await cache.match(piece.path) : undefined;
+        const bytes = hit?.headers.get(ETAG_HEADER) === etag ? await hit.blob() : undefined;
+        if (!bytes || next + bytes.size > totalBytes) {
+          stale.push(piece.path);
+          continue;
+        }
+        parts.push(bytes);
+        next += bytes.size;
+      }
+      await dropPaths(cache, stale);
+      return next > 0 ? new Blob(parts) : undefined;
+    });
+  } catch {
+    return undefined; // fetched from the start
+  }
+}
+
+/** Keeps one piece of an unfinished download (unless the whole blob would not fit the budget). */
+export async function keepPartialPiece(
+  userId: string,
+  blob: string,
+  etag: string,
+  totalBytes: number,
+  offset: number,
+  piece: Blob,
+): Promise<void> {
+  const cache = await openCache(userId);
+  if (!cache) return;
+  const budgetBytes = readBudget(userId);
+  if (totalBytes > budgetBytes) return;
+  const path = `${partialPrefixOf(blob)}${offset}`;
+  await oneAtATime(async () => {
+    await cache.put(
+      path,
+      new Response(piece, { headers: { 'Content-Type': 'application/octet-stream', [ETAG_HEADER]: etag } }),
+    );
+    const entries = await entriesOf(cache, await readIndex(cache));
+    const kept = entries.find((entry) => entry.path === path);
+    if (kept) kept.openedAt = Date.now();
+    await settle(cache, entries, budgetBytes);
+  });
+}
+
+/** Drops what was kept of a blob's unfinished download: it is whole now, or its pieces are not its own. */
+export async function dropPartial(userId: string, blob: string): Promise<void> {
+  const cache = await openCache(userId);
+  if (!cache) return;
+  await oneAtATime(async () =>
+    dropPaths(
+      cache,
+      (await piecesOf(cache, blob)).map((piece) => piece.path),
+    ),
   );
 }

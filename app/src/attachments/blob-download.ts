@@ -5,8 +5,16 @@ import {
   encryptedSize,
   type EncryptedBlobRef,
 } from '@messenjo/shared';
-import { cachedCiphertext, keepCiphertext } from './blob-cache.ts';
-import { decryptToBlob } from './file-cipher.ts';
+import {
+  cachedCiphertext,
+  dropPartial,
+  forgetCiphertext,
+  keepCiphertext,
+  keepPartialPiece,
+  partialCiphertext,
+} from './blob-cache.ts';
+import { reportProgress } from './download-progress.ts';
+import { AttachmentDecryptError, decryptToBlob } from './file-cipher.ts';
 import { DownloadBrokenError, downloadRanged } from './ranged-download.ts';
 
 /**
@@ -14,6 +22,8 @@ import { DownloadBrokenError, downloadRanged } from './ranged-download.ts';
  * The ciphertext is kept in the device's cache (blob-cache.ts, within the person's budget), so a
  * file opened once opens again offline; it stays encrypted there and is decrypted each time it is
  * opened, into a Blob of the entry's type (never rendered as HTML: a download or an <img>).
+ * Opening is the check: bytes that do not decrypt (changed on the device, or by the network) are
+ * deleted and fetched from the server once more; if those fail too, the file is damaged.
  */
 
 /** The server or the network failed to give the file; `offline` when the device cannot reach it. */
@@ -31,47 +41,50 @@ export class AttachmentUnavailableError extends Error {
 const RESPONSE_WAIT_MS = 30_000;
 /** Breaks in a row that bring no new byte before a download gives up (until asked again). */
 const FRUITLESS_TRIES = 3;
-/** Unfinished downloads kept in this page to resume from (the most recent ones). */
-const MAX_PARTIALS = 8;
 
 const NEEDS_NETWORK = 'This file needs the network: it is not on this device yet.';
+const DAMAGED = 'This file is damaged: its bytes do not match what was sent, so it cannot be opened.';
 
-/**
- * The first bytes of downloads that broke, by path, in this page: the next attempt (the network
- * is back, the person clicks again) asks only for the rest (ranged-download.ts). In memory only:
- * the cache keeps whole blobs, which is what its budget counts.
- */
-const partials = new Map<string, Blob>();
 /** One download per blob at a time: the viewer's prefetch and the person's click share it. */
 const inFlight = new Map<string, Promise<Blob>>();
+/**
+ * Blobs found damaged on the server too, in this page: opening one again says so at once rather
+ * than fetching it again (a timeline scrolled back and forth remounts its pictures). A reload
+ * forgets them, so a blob the operator repaired opens then.
+ */
+const damaged = new Set<string>();
 
-function keepPartial(path: string, received: Blob): void {
-  partials.delete(path);
-  if (received.size === 0) return;
-  partials.set(path, received);
-  for (const oldest of partials.keys()) {
-    if (partials.size <= MAX_PARTIALS) break;
-    partials.delete(oldest);
-  }
-}
-
-/** The server's blob, resuming from what an earlier attempt received; fails at once offline. */
-async function fetchCiphertext(path: string, ref: EncryptedBlobRef): Promise<Blob> {
+/**
+ * The server's blob, resuming from what an earlier attempt kept on the device (blob-cache.ts:
+ * pieces that outlive a reload); fails at once offline. `fresh`: bytes from before turned out
+ * bad, so nothing kept is trusted and the browser's HTTP cache is passed by.
+ */
+async function fetchCiphertext(userId: string, ref: EncryptedBlobRef, fresh: boolean): Promise<Blob> {
   if (typeof navigator !== 'undefined' && navigator.onLine === false)
     throw new AttachmentUnavailableError(NEEDS_NETWORK, true);
+  const path = blobPath(ref.blob);
+  const etag = blobEtag(ref.blob);
+  const totalBytes = encryptedSize(ref.size, ATTACHMENT_LIMITS.CHUNK_BYTES);
+  if (fresh) await dropPartial(userId, ref.blob).catch(() => {});
+  const received = fresh ? undefined : await partialCiphertext(userId, ref.blob, etag, totalBytes);
+  reportProgress(ref.blob, (received?.size ?? 0) / totalBytes);
   try {
     const ciphertext = await downloadRanged(path, {
-      totalBytes: encryptedSize(ref.size, ATTACHMENT_LIMITS.CHUNK_BYTES),
-      etag: blobEtag(ref.blob),
-      received: partials.get(path),
+      totalBytes,
+      etag,
+      received,
       stallMs: RESPONSE_WAIT_MS,
       fruitlessTries: FRUITLESS_TRIES,
+      onProgress: (share) => reportProgress(ref.blob, share),
+      keep: (offset, piece) => keepPartialPiece(userId, ref.blob, etag, totalBytes, offset, piece),
+      restart: () => dropPartial(userId, ref.blob),
+      ...(fresh && { cache: 'reload' as const }),
     });
-    partials.delete(path);
+    await keepCiphertext(userId, path, ciphertext);
+    await dropPartial(userId, ref.blob).catch(() => {});
     return ciphertext;
   } catch (error) {
     if (!(error instanceof DownloadBrokenError)) throw error;
-    keepPartial(path, error.received);
     if (error.status === undefined) throw new AttachmentUnavailableError(NEEDS_NETWORK, true);
     throw new AttachmentUnavailableError(
       error.status === 404
@@ -79,35 +92,56 @@ async function fetchCiphertext(path: string, ref: EncryptedBlobRef): Promise<Blo
         : `The file could not be fetched (${error.message}).`,
       false,
     );
-  }
-}
-
-/** The ciphertext of a blob: from the device's cache, else from the server (then cached). */
-async function ciphertextOf(userId: string, ref: EncryptedBlobRef): Promise<Blob> {
-  const path = blobPath(ref.blob);
-  const hit = await cachedCiphertext(userId, path);
-  if (hit) return hit;
-  const running = inFlight.get(path);
-  if (running) return running;
-  const download = fetchCiphertext(path, ref).then(async (ciphertext) => {
-    await keepCiphertext(userId, path, ciphertext);
-    return ciphertext;
-  });
-  inFlight.set(path, download);
-  try {
-    return await download;
   } finally {
-    inFlight.delete(path);
+    reportProgress(ref.blob, undefined);
   }
 }
 
-/** Brings a blob's ciphertext onto the device without opening it (the viewer's neighbours); failures are for the opening to say. */
-export async function prefetchAttachment(userId: string, ref: EncryptedBlobRef): Promise<void> {
-  await ciphertextOf(userId, ref).catch(() => {});
+/** A blob's ciphertext from the server (then cached), sharing a download already under way. */
+async function download(userId: string, ref: EncryptedBlobRef, fresh: boolean): Promise<Blob> {
+  const path = blobPath(ref.blob);
+  const running = inFlight.get(path);
+  if (running && !fresh) return running;
+  const fetching = (running ?? Promise.resolve())
+    .catch(() => {})
+    .then(() => fetchCiphertext(userId, ref, fresh));
+  inFlight.set(path, fetching);
+  try {
+    return await fetching;
+  } finally {
+    if (inFlight.get(path) === fetching) inFlight.delete(path);
+  }
 }
 
-/** Fetches (or takes from the device) and decrypts one blob into a Blob of `type`. */
+/** Brings a blob's ciphertext onto the device without opening it (the viewer's neighbours); opening checks it. */
+export async function prefetchAttachment(userId: string, ref: EncryptedBlobRef): Promise<void> {
+  const path = blobPath(ref.blob);
+  if (await cachedCiphertext(userId, path)) return;
+  await download(userId, ref, false).catch(() => {}); // failures are for the opening to say
+}
+
+/**
+ * Fetches (or takes from the device) and decrypts one blob into a Blob of `type`. Bytes that do
+ * not decrypt are deleted from the device and fetched once more from the server, past every
+ * cache; should those fail too, the file is damaged (`AttachmentUnavailableError`, not offline).
+ */
 export async function openAttachment(userId: string, ref: EncryptedBlobRef, type: string): Promise<Blob> {
-  const ciphertext = await ciphertextOf(userId, ref);
-  return decryptToBlob(ciphertext, ref.key, ref.size, type);
+  const path = blobPath(ref.blob);
+  if (damaged.has(path)) throw new AttachmentUnavailableError(DAMAGED, false);
+  const open = (ciphertext: Blob) => decryptToBlob(ciphertext, ref.key, ref.size, type);
+  const cached = await cachedCiphertext(userId, path);
+  try {
+    return await open(cached ?? (await download(userId, ref, false)));
+  } catch (error) {
+    if (!(error instanceof AttachmentDecryptError)) throw error;
+  }
+  await forgetCiphertext(userId, path).catch(() => {});
+  try {
+    return await open(await download(userId, ref, true));
+  } catch (error) {
+    if (!(error instanceof AttachmentDecryptError)) throw error;
+    await forgetCiphertext(userId, path).catch(() => {});
+    damaged.add(path);
+    throw new AttachmentUnavailableError(DAMAGED, false);
+  }
 }

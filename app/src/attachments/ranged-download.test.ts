@@ -122,6 +122,48 @@ describe('a download by ranges', () => {
     expect(later.requests).toEqual([{ range: 'bytes=30000-', ifRange: ETAG, sent: 70_000 }]);
   });
 
+  it('hands what arrives to `keep` in consecutive pieces, the rest when the body breaks, and says when kept bytes are stale', async () => {
+    const blob = randomBytes(100_000);
+    const server = await standIn(blob, (n) => ({ cutAfter: n === 0 ? 45_000 : 0 }));
+    const pieces: { offset: number; bytes: Buffer }[] = [];
+    const keep = async (offset: number, piece: Blob) => {
+      pieces.push({ offset, bytes: await bytesOf(piece) });
+    };
+    const failure = await downloadRanged(server.url, {
+      ...options(blob.length),
+      keep,
+      pieceBytes: 20_000,
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DownloadBrokenError);
+    // Consecutive from byte 0, together exactly what came: what a reload resumes from.
+    let next = 0;
+    for (const piece of pieces) {
+      expect(piece.offset).toBe(next);
+      next += piece.bytes.length;
+    }
+    expect(next).toBe(45_000);
+    expect(Buffer.concat(pieces.map((piece) => piece.bytes)).equals(blob.subarray(0, 45_000))).toBe(true);
+    expect(pieces.slice(0, -1).every((piece) => piece.bytes.length >= 20_000)).toBe(true);
+
+    // The server answers the range with the whole blob: what was kept is stale, and pieces start at 0 again.
+    const whole = await standIn(blob, () => ({ ignoreRange: true }));
+    let restarts = 0;
+    pieces.length = 0;
+    const got = await downloadRanged(whole.url, {
+      ...options(blob.length),
+      received: new Blob([blob.subarray(0, 45_000)]),
+      keep,
+      restart: () => {
+        restarts++;
+        return Promise.resolve();
+      },
+      pieceBytes: 20_000,
+    });
+    expect((await bytesOf(got)).equals(blob)).toBe(true);
+    expect(restarts).toBe(1);
+    expect(pieces[0]?.offset).toBe(0);
+  });
+
   it('a refusal keeps what came; a blob longer than the entry says is refused, not kept', async () => {
     const blob = randomBytes(10_000);
     const gone = createServer((_req, res) => res.writeHead(404).end());

@@ -35,6 +35,19 @@ export interface RangedDownloadOptions {
   fruitlessTries: number;
   /** Called as bytes arrive, with the share of the blob held (0–1). */
   onProgress?: (share: number) => void;
+  /**
+   * Keeps what arrived somewhere that outlives the page (blob-cache.ts, the partial pieces):
+   * called in order with consecutive pieces of at least `pieceBytes` as they come, and with what
+   * is left when a body breaks, so a reload resumes from the last byte kept. Awaited: what a
+   * broken attempt hands back is kept before it says so.
+   */
+  keep?: (offset: number, piece: Blob) => Promise<void>;
+  /** What was kept is not this blob's beginning (the server sent the whole blob again): drop it. */
+  restart?: () => Promise<void>;
+  /** Bytes gathered before `keep` is called mid-body (default 1 MiB). */
+  pieceBytes?: number;
+  /** The request's cache mode: `reload` when bytes that came before turned out bad. */
+  cache?: RequestCache;
   fetch?: typeof fetch;
 }
 
@@ -53,6 +66,18 @@ export async function downloadRanged(url: string, options: RangedDownloadOptions
   if (held > totalBytes) [parts, held] = [[], 0]; // not this blob's beginning: start again
   const receivedSoFar = () => new Blob(parts);
   let fruitless = 0;
+  const pieceBytes = options.pieceBytes ?? 1024 * 1024;
+  // What arrived since the last piece handed to `keep`.
+  let unkept: Uint8Array<ArrayBuffer>[] = [];
+  let unkeptFrom = held;
+  const keepUnkept = async () => {
+    if (!options.keep || held === unkeptFrom) return;
+    const piece = new Blob(unkept);
+    const offset = unkeptFrom;
+    [unkept, unkeptFrom] = [[], held];
+    // Keeping is a help for later, never a reason for this download to fail.
+    await options.keep(offset, piece).catch(() => {});
+  };
 
   while (held < totalBytes) {
     const stalled = new AbortController();
@@ -68,14 +93,20 @@ export async function downloadRanged(url: string, options: RangedDownloadOptions
     }
     let response: Response;
     try {
-      response = await fetchOnce(url, { credentials: 'same-origin', headers, signal: stalled.signal });
+      response = await fetchOnce(url, {
+        credentials: 'same-origin',
+        headers,
+        signal: stalled.signal,
+        ...(options.cache && { cache: options.cache }),
+      });
     } catch {
       clearTimeout(timer);
       throw new DownloadBrokenError('The network failed before the server answered.', receivedSoFar());
     }
     if (response.status === 200) {
       // The whole blob (the server ignored the range, or our tag is not its tag): from the start.
-      [parts, held] = [[], 0];
+      if (held > 0) await options.restart?.().catch(() => {});
+      [parts, held, unkept, unkeptFrom] = [[], 0, [], 0];
     } else if (response.status === 206) {
       const range = rangeStart(response.headers.get('Content-Range'));
       if (!range || range.first !== held || range.total !== totalBytes) {
@@ -110,8 +141,10 @@ export async function downloadRanged(url: string, options: RangedDownloadOptions
           );
         }
         parts.push(value);
+        unkept.push(value);
         held += value.length;
         options.onProgress?.(held / totalBytes);
+        if (held < totalBytes && held - unkeptFrom >= pieceBytes) await keepUnkept();
       }
     } catch (error) {
       if (error instanceof DownloadBrokenError) throw error;
@@ -120,6 +153,7 @@ export async function downloadRanged(url: string, options: RangedDownloadOptions
       clearTimeout(timer);
     }
     if (held === totalBytes) break;
+    await keepUnkept();
     // A body that ended early is as broken as one that failed: ask for the rest.
     fruitless = held > before ? 0 : fruitless + 1;
     if (fruitless >= options.fruitlessTries)

@@ -5,6 +5,7 @@ import { openAttachment } from '../attachments/blob-download.ts';
 import { fitWithin, formatBytes } from '../attachments/file-facts.ts';
 import { placeholderUrl } from '../attachments/placeholder.ts';
 import { isBoxedPicture } from './conversation-pictures.ts';
+import { DownloadProgress } from './DownloadProgress.tsx';
 import { useAttachmentUrl } from './use-attachment-url.ts';
 import { VideoBox } from './VideoBox.tsx';
 import { VoiceNote, type VoicePlayed } from './VoiceNote.tsx';
@@ -154,6 +155,7 @@ function FileRow(props: { meId: string; entry: AttachmentEntry; uploading: boole
           {entry.name}
         </span>
         <span className="block text-xs text-fg-muted">{formatBytes(entry.size)}</span>
+        {busy && <DownloadProgress blob={entry.blob} name={entry.name} size={entry.size} />}
         {problem && (
           <span className="block text-xs" role="alert">
             {problem}

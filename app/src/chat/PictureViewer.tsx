@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { prefetchAttachment } from '../attachments/blob-download.ts';
 import type { ConversationPicture } from './conversation-pictures.ts';
+import { DownloadProgress } from './DownloadProgress.tsx';
 import { useAttachmentUrl } from './use-attachment-url.ts';
 
 /** A horizontal swipe this long (CSS px) goes to the next picture; downwards, closes. */
@@ -39,6 +40,21 @@ export function PictureViewer(props: {
   const setCurrent = (key: string) => setShown({ key, index });
   const [olderLoading, setOlderLoading] = useState(false);
   const [zoom, setZoom] = useState(1);
+  // Stepping back past the oldest loaded picture: the key stepped back from, until an older
+  // picture is loaded. Older history may arrive after loadOlder settles (a segment opens before
+  // the server's copy of it arrives on a device that never had it), so the step is taken when the
+  // pictures change, not when loading says it is done.
+  const [backFrom, setBackFrom] = useState<string | null>(null);
+  if (backFrom !== null) {
+    const from = pictures.findIndex((p) => p.key === backFrom);
+    const previous = pictures[from - 1];
+    if (from < 0) setBackFrom(null);
+    else if (previous) {
+      setBackFrom(null);
+      setShown({ key: previous.key, index: from - 1 });
+      setZoom(1);
+    }
+  }
   const entry = pictures[index]?.entry;
   const picture = useAttachmentUrl(meId, entry ?? null, entry?.type ?? 'image/png');
   const before = pictures[index - 1]?.entry;
@@ -62,19 +78,15 @@ export function PictureViewer(props: {
   const go = (step: number) => {
     const next = pictures[index + step];
     if (next) {
+      setBackFrom(null);
       setCurrent(next.key);
       setZoom(1);
     } else if (step < 0 && index === 0 && hasOlder && !olderLoading && shownKey !== undefined) {
-      // Before the oldest loaded picture: older history, then the picture just before this one.
+      // Before the oldest loaded picture: older history, then the picture just before this one
+      // (taken above as soon as it is loaded; none older, and the buttons say where it stands).
+      setBackFrom(shownKey);
       setOlderLoading(true);
       loadOlder()
-        .then((loaded) => {
-          const from = loaded.findIndex((p) => p.key === shownKey);
-          const previous = loaded[from - 1];
-          if (!previous) return; // none older: the buttons say where it stands
-          setShown({ key: previous.key, index: from - 1 });
-          setZoom(1);
-        })
         .catch(() => {})
         .finally(() => setOlderLoading(false));
     }
@@ -229,7 +241,12 @@ export function PictureViewer(props: {
             className="mx-auto h-auto object-contain"
           />
         )}
-        {picture.state === 'loading' && <p className="p-4 text-center">Loading…</p>}
+        {picture.state === 'loading' && (
+          <div className="p-4 text-center">
+            <p>Loading…</p>
+            <DownloadProgress blob={entry.blob} name={entry.name} size={entry.size} />
+          </div>
+        )}
         {picture.state === 'failed' && (
           <p className="p-4 text-center" role="alert">
             {picture.problem}

@@ -2,6 +2,7 @@ import type { AttachmentEntry } from '@messenjo/shared';
 import { useState } from 'react';
 import { fitWithin } from '../attachments/file-facts.ts';
 import { placeholderUrl } from '../attachments/placeholder.ts';
+import { DownloadProgress } from './DownloadProgress.tsx';
 import { useAttachmentUrl } from './use-attachment-url.ts';
 
 /** A video's box in the timeline, at most this wide or tall (CSS pixels), like a picture's. */
@@ -74,6 +75,11 @@ export function VideoBox(props: { meId: string; entry: AttachmentEntry; uploadin
             >
               {formatDuration(entry.durationMs)}
             </span>
+          )}
+          {playing && video.state === 'loading' && (
+            <div className="absolute inset-x-2 top-2">
+              <DownloadProgress blob={entry.blob} name={entry.name} size={entry.size} />
+            </div>
           )}
           {playing && video.state === 'failed' && (
             <p className="absolute inset-x-0 top-0 bg-black/70 p-2 text-xs text-white" role="alert">

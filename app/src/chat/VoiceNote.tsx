@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from
 import { AttachmentUnavailableError, openAttachment } from '../attachments/blob-download.ts';
 import { formatDuration, resampleLevels, WAVEFORM_BARS } from '../attachments/voice-analysis.ts';
 import { Icon, ICONS } from '../ui/Icon.tsx';
+import { DownloadProgress } from './DownloadProgress.tsx';
 
 /** What a voice note knows of being played (PL1). */
 export interface VoicePlayed {
@@ -195,6 +196,9 @@ export function VoiceNote(props: {
           </span>
         )}
       </div>
+      {source.state === 'loading' && (
+        <DownloadProgress blob={entry.blob} name={entry.name} size={entry.size} />
+      )}
       {source.state === 'failed' && (
         <p className="text-xs" role="alert">
           {source.problem}

@@ -1,0 +1,210 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import {
+  deviceContext,
+  watchPage,
+  type BrowserContext,
+  type Page,
+  type PageProblems,
+} from '../harness/browser.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
+import { LIVE } from '../harness/patience.ts';
+import { makeFriends } from '../harness/social.ts';
+
+/**
+ * What the device keeps of downloaded files (issue 17; docs/attachments.md, "On the device" and
+ * "Downloads that resume"): a cached file whose bytes went bad is fetched again rather than
+ * failing for ever, a file bad on the server too says it is damaged, and a download cut and then
+ * reloaded resumes from the bytes the device kept, showing how far it has come.
+ */
+describe('downloaded attachments kept on the device, in Chromium', () => {
+  const server = useServer('browser-attachments-cache');
+  const browser = useBrowser();
+  const contexts: BrowserContext[] = [];
+
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+
+  async function device(
+    account: TestAccount,
+    conversationId: string,
+  ): Promise<{ page: Page; context: BrowserContext; problems: PageProblems }> {
+    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
+    const context = await deviceContext(browser(), server().url, session.cookie, { acceptDownloads: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    await page.goto(`${server().url}/c/${conversationId}`);
+    await expect
+      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('online');
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    return { page, context, problems };
+  }
+
+  async function pair() {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const alice = await signUp(server().url, { username: `alice_${tag}` });
+    const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const conversationId = await makeFriends(server().url, alice, bob);
+    return { alice, bob, conversationId };
+  }
+
+  const messageWith = (page: Page, caption: string) =>
+    page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
+
+  async function sendFile(page: Page, caption: string, name: string, buffer: Buffer) {
+    await page.getByTestId('attach-input').setInputFiles([{ name, mimeType: 'application/pdf', buffer }]);
+    await page.getByRole('textbox', { name: 'Message' }).fill(caption);
+    await page.getByRole('button', { name: 'Send' }).click();
+  }
+
+  /** Clicks the file's download button and reads the file the browser saved. */
+  async function downloaded(page: Page, message: ReturnType<typeof messageWith>, name: string) {
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: LIVE.timeout }),
+      message.getByRole('button', { name: `Download ${name}` }).click(),
+    ]);
+    return readFile(await download.path());
+  }
+
+  /** The keys of the device's blob cache (paths), as the page sees them. */
+  const cachedPaths = (page: Page) =>
+    page.evaluate(async () => {
+      const name = (await caches.keys()).find((n) => n.startsWith('messenjo-blobs-'));
+      if (!name) return [];
+      return (await (await caches.open(name)).keys()).map((request) => new URL(request.url).pathname);
+    });
+
+  /** Flips one byte in the middle of the cached blob at `blobPath`, in the page's Cache Storage. */
+  const corruptCached = (page: Page, blobPath: string) =>
+    page.evaluate(async (target) => {
+      const name = (await caches.keys()).find((n) => n.startsWith('messenjo-blobs-'));
+      if (!name) throw new Error('no blob cache');
+      const cache = await caches.open(name);
+      const hit = await cache.match(target);
+      if (!hit) throw new Error(`${target} is not cached`);
+      const bytes = new Uint8Array(await hit.arrayBuffer());
+      const middle = bytes.length >> 1;
+      bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
+      await cache.put(target, new Response(bytes, { headers: hit.headers }));
+    }, blobPath);
+
+  it('a cached file whose bytes went bad is fetched again and opens identical; bad on the server too, it says it is damaged', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    const report = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(1_500_000)]);
+    await sendFile(a.page, 'The figures', 'figures.pdf', report);
+    const received = messageWith(b.page, 'The figures');
+    await received.getByTestId('file-name').getByText('figures.pdf').waitFor({ timeout: LIVE.timeout });
+
+    // Opened once: the ciphertext is on Bob's device.
+    expect((await downloaded(b.page, received, 'figures.pdf')).equals(report)).toBe(true);
+    const blobPath = (await cachedPaths(b.page)).find((p) => p.startsWith('/api/blobs/'));
+    if (!blobPath) throw new Error('the file was not kept on the device');
+
+    // Its cached bytes go bad: opening it again fetches it once more, and the file is identical.
+    const fetched: string[] = [];
+    await b.context.route('**/api/blobs/*', async (route) => {
+      fetched.push(new URL(route.request().url()).pathname);
+      await route.continue();
+    });
+    await corruptCached(b.page, blobPath);
+    expect((await downloaded(b.page, received, 'figures.pdf')).equals(report)).toBe(true);
+    expect(fetched).toEqual([blobPath]);
+    // What is kept now is the good copy: a third open needs no network.
+    expect((await downloaded(b.page, received, 'figures.pdf')).equals(report)).toBe(true);
+    expect(fetched).toEqual([blobPath]);
+
+    // Bad on the server's disk too: fetched once more, then said plainly; the conversation goes on.
+    const blobId = blobPath.split('/').at(-1) ?? '';
+    const onDisk = path.join(server().dataDir, 'blobs', blobId.slice(0, 2), blobId);
+    const stored = await readFile(onDisk);
+    const middle = stored.length >> 1;
+    stored[middle] = (stored[middle] ?? 0) ^ 0xff;
+    await writeFile(onDisk, stored);
+    await corruptCached(b.page, blobPath);
+    await received.getByRole('button', { name: 'Download figures.pdf' }).click();
+    await expect.poll(() => received.getByRole('alert').textContent(), LIVE).toContain('damaged');
+    expect(fetched).toEqual([blobPath, blobPath]);
+    expect(await cachedPaths(b.page)).not.toContain(blobPath);
+    // Asked again, it says so at once without fetching the same bad bytes once more.
+    await received.getByRole('button', { name: 'Download figures.pdf' }).click();
+    await expect.poll(() => received.getByRole('alert').textContent(), LIVE).toContain('damaged');
+    expect(fetched).toEqual([blobPath, blobPath]);
+    await b.page.getByRole('textbox', { name: 'Message' }).fill('Got it, thanks');
+    await b.page.getByRole('button', { name: 'Send' }).click();
+    await messageWith(a.page, 'Got it, thanks').waitFor({ timeout: LIVE.timeout });
+    expect(b.problems).toEqual({ consoleErrors: [], pageErrors: [] });
+    await b.context.unroute('**/api/blobs/*');
+  });
+
+  it('[BL1] a download cut at half and then reloaded asks for exactly the rest, showing its progress; the file is identical', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    // Three 1 MiB chunks and a bit: the cut falls inside a chunk.
+    const report = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(3 * 1024 * 1024 + 5_000)]);
+    await sendFile(a.page, 'The long report', 'long.pdf', report);
+    const received = () => messageWith(b.page, 'The long report');
+    await received().getByTestId('file-name').getByText('long.pdf').waitFor({ timeout: LIVE.timeout });
+
+    // The first answer is cut at half; then the network is gone, so the download stops there.
+    const answers: { range: string | undefined; status: number; delivered: number }[] = [];
+    let phase: 'cut' | 'gated' = 'cut';
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await b.context.route('**/api/blobs/*', async (route) => {
+      const range = route.request().headers().range;
+      if (phase === 'cut' && answers.length > 0) {
+        answers.push({ range, status: 0, delivered: 0 });
+        return route.abort('internetdisconnected');
+      }
+      const response = await route.fetch();
+      const body = await response.body();
+      if (phase === 'cut') {
+        const half = Math.floor(body.length / 2);
+        answers.push({ range, status: response.status(), delivered: half });
+        return route.fulfill({ response, body: body.subarray(0, half) });
+      }
+      // After the reload: held back until the test has seen the progress, then whole.
+      await released;
+      answers.push({ range, status: response.status(), delivered: body.length });
+      return route.fulfill({ response, body });
+    });
+    await received().getByRole('button', { name: 'Download long.pdf' }).click();
+    await expect.poll(() => received().getByRole('alert').textContent(), LIVE).toContain('needs the network');
+    const sealed = report.length + 4 * 16; // four chunks, each with its GCM tag
+    const half = Math.floor(sealed / 2);
+    expect(answers[0]).toEqual({ range: undefined, status: 200, delivered: half });
+
+    // The page is reloaded: what came is still on the device, and only the rest is asked for.
+    phase = 'gated';
+    answers.length = 0;
+    await b.page.reload();
+    await received().getByTestId('file-name').getByText('long.pdf').waitFor({ timeout: LIVE.timeout });
+    const saved = b.page.waitForEvent('download', { timeout: LIVE.timeout });
+    await received().getByRole('button', { name: 'Download long.pdf' }).click();
+    // While the rest is on its way the file shows how far it has come: half, from the device.
+    const progress = received().getByRole('progressbar', { name: 'Downloading long.pdf' });
+    await expect
+      .poll(() => progress.getAttribute('aria-valuenow'), LIVE)
+      .toBe(String(Math.floor((half / sealed) * 100)));
+    expect(await progress.getAttribute('aria-valuetext')).toMatch(/^\d+%: .+ of .+$/);
+    release();
+    const file = await readFile(await (await saved).path());
+    expect(file.equals(report)).toBe(true);
+    expect(answers).toEqual([{ range: `bytes=${half}-`, status: 206, delivered: sealed - half }]);
+    await expect.poll(() => progress.count(), LIVE).toBe(0);
+    // Whole now: the pieces are gone, the blob is kept.
+    const kept = await cachedPaths(b.page);
+    expect(kept.filter((p) => p.startsWith('/__messenjo/partial/'))).toEqual([]);
+    expect(kept.filter((p) => p.startsWith('/api/blobs/'))).toHaveLength(1);
+    await b.context.unroute('**/api/blobs/*');
+  });
+});
