@@ -46,6 +46,7 @@ export function formatValue(value: number, unit: Measurement['unit']): string {
   if (unit === 'B') return `${Math.round(value).toLocaleString('en')} B`;
   if (unit === '×') return `${value.toFixed(2)}×`;
   if (unit === '%') return `${value.toFixed(0)} %`;
+  if (unit === '') return Math.round(value).toLocaleString('en');
   return `${value.toFixed(unit === 's' ? 2 : 1)} ${unit}`;
 }
 

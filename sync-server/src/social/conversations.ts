@@ -56,12 +56,10 @@ export class Conversations {
     return peer !== null && (await this.relationships.areFriends(userId, peer));
   }
 
-  /** Current members' ids: who hears about the conversation's changes. */
-  async memberIds(conversationId: string): Promise<string[]> {
-    return (await this.q.activeMembers(conversationId)).map((m) => m.user_id);
-  }
-
-  /** Current members' ids of many conversations in one query (an empty list for one without). */
+  /**
+   * Current members' ids of many conversations in one query (an empty list for one without):
+   * who hears about their changes (`member-reads.ts`) and who gets their pushes.
+   */
   async memberIdsOf(conversationIds: readonly string[]): Promise<Map<string, string[]>> {
     const members = new Map<string, string[]>(conversationIds.map((id) => [id, []]));
     if (conversationIds.length === 0) return members;

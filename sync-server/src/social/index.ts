@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import { Conversations } from './conversations.ts';
 import { Groups } from './groups.ts';
 import { ListActivity } from './list-activity.ts';
+import { MemberReads } from './member-reads.ts';
 import type { ConversationPolicy } from '../sync/engine/conversation-policy.ts';
 import type { ListColumns } from '../sync/store/list-columns.ts';
 import { Relationships } from './relationships.ts';
@@ -38,6 +39,7 @@ export function createSocial(options: {
   const conversations = new Conversations(db, users, relationships);
   const activity = new ListActivity(users, bus, now);
   const groups = new Groups(db, bus, relationships, now);
+  const memberReads = new MemberReads((conversationIds) => conversations.memberIdsOf(conversationIds));
   const writable = new WritePermissions(bus, (userId, conversationId) =>
     conversations.canWrite(userId, conversationId),
   );
@@ -59,7 +61,7 @@ export function createSocial(options: {
   return {
     policy: {
       canWrite: (userId, conversationId) => writable.canWrite(userId, conversationId),
-      audience: (conversationId) => conversations.memberIds(conversationId),
+      audience: (conversationId) => memberReads.of(conversationId),
       prepareSystemEntry: (entry) => activity.prepare(entry),
       listColumns: (conversationId, newest, count) => activity.columns(conversationId, newest, count),
       messagesCommitted: (columns) => {

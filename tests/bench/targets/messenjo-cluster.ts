@@ -45,7 +45,9 @@ async function startCluster(name: string, size: number, entry: string | undefine
       const crashed = server.process.exitCode !== null || server.process.signalCode !== null;
       // Gracefully (SIGTERM) before the kill: a --cpu-prof profile is written on exit.
       if (!crashed) await server.stop();
-      await server.dispose({ failed: crashed && stopped === undefined, name: `${name}-process-${i}` });
+      // BENCH_KEEP_LOGS=1 keeps every process's log (a run that missed deliveries: what each process said).
+      const failed = (crashed && stopped === undefined) || process.env.BENCH_KEEP_LOGS === '1';
+      await server.dispose({ failed, name: `${name}-process-${i}` });
     }
     for (const service of services.splice(0).reverse()) await service.stop();
   };

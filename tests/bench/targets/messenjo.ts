@@ -125,6 +125,7 @@ export function seededPeople(
 export class ProtocolPeer implements BenchPeer {
   onRemote: BenchPeer['onRemote'] = null;
   userId = '';
+  closedBy: string | undefined;
   private nextRef = 1;
   private readonly acks = new Map<number, () => void>();
   private readonly syncs = new Map<
@@ -139,8 +140,10 @@ export class ProtocolPeer implements BenchPeer {
   private constructor(private readonly ws: WebSocket) {
     this.broken = new Promise<never>((_, reject) => (this.breakWith = reject));
     this.broken.catch(() => {});
-    ws.on('close', (code) => {
-      if (code !== 1000 && code !== 1005) this.breakWith(new Error(`bench device closed with ${code}`));
+    ws.on('close', (code, reason) => {
+      if (code === 1000 || code === 1005) return;
+      this.closedBy = `${code} ${String(reason)}`.trim();
+      this.breakWith(new Error(`bench device closed with ${code}`));
     });
     ws.on('message', (data: Buffer) => {
       const decoded = decodeServerFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));

@@ -19,6 +19,8 @@ export interface BenchPeer {
   pauseReading(): void;
   /** Another device's update arrived. */
   onRemote: ((docId: string, update: Uint8Array) => void) | null;
+  /** Why the server closed this device's socket (its close code and reason), if it did. */
+  readonly closedBy?: string;
   close(): void;
 }
 

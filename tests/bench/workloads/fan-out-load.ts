@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
 import { median, sleep } from '../stats.ts';
 import type { BenchPeer, TargetInstance } from '../targets/types.ts';
-import { markedText, markOf, messageUpdate } from './updates.ts';
+import { Deliveries } from './deliveries.ts';
+import { markedText, marksOf, messageUpdate } from './updates.ts';
 
 export const MEMBERS = 10;
 
@@ -67,19 +68,23 @@ export async function offerLoad(
   const sentAt = new Float64Array(total);
   const latest = new Float64Array(total).fill(NaN);
   const latencies: number[] = [];
-  let expected = total * (MEMBERS - 1);
+  // Each (message, device) once: a relayed-again update must not stand in for a lost one.
+  const deliveries = new Deliveries(total, MEMBERS);
   let allDelivered: () => void = () => {};
   const delivered = new Promise<void>((resolve) => (allDelivered = resolve));
   peers.forEach((members, g) =>
     members.forEach((peer, m) => {
       peer.onRemote = (_docId, update) => {
-        const j = markOf(update) - first;
-        if (j < 0 || j >= total || groupOf(first + j) !== g || memberOf(first + j) === m) return;
-        const latency = performance.now() - sentAt[j]!;
-        latencies.push(latency);
-        // A message's latency is its slowest delivery.
-        if (!(latest[j]! >= latency)) latest[j] = latency;
-        if (--expected === 0) allDelivered();
+        for (const mark of marksOf(update)) {
+          const j = mark - first;
+          if (j < 0 || j >= total || groupOf(first + j) !== g || memberOf(first + j) === m) continue;
+          if (!deliveries.take(j, m)) continue;
+          const latency = performance.now() - sentAt[j]!;
+          latencies.push(latency);
+          // A message's latency is its slowest delivery.
+          if (!(latest[j]! >= latency)) latest[j] = latency;
+          if (deliveries.missing === 0) allDelivered();
+        }
       };
     }),
   );
@@ -96,9 +101,9 @@ export async function offerLoad(
     await sleep(2);
   }
   const offeredPerSecond = total / ((performance.now() - start) / 1000);
-  if (expected > 0) await Promise.race([delivered, sleep(drainMs)]);
+  if (deliveries.missing > 0) await Promise.race([delivered, sleep(drainMs)]);
   for (const peer of peers.flat()) peer.onRemote = null;
-  return { byMessage: latest, latencies, missing: expected, offeredPerSecond };
+  return { byMessage: latest, latencies, missing: deliveries.missing, offeredPerSecond };
 }
 
 /**

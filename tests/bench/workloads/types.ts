@@ -5,7 +5,8 @@ export interface Measurement {
   metric: string;
   /** NaN with a `note` when the target cannot express this measurement. */
   value: number;
-  unit: 'ms' | '/s' | 'B' | 'KB' | 'MB' | 'MB/s' | '×' | '%' | 's';
+  /** '' for a count. */
+  unit: 'ms' | '/s' | 'B' | 'KB' | 'MB' | 'MB/s' | '×' | '%' | 's' | '';
   budget?: string;
   note?: string;
 }

@@ -12,9 +12,11 @@ const MARKER = Buffer.from('MSG:');
 /** A 60-character text carrying a number the receiver can find in the raw update without decoding it. */
 export const markedText = (n: number): string => `MSG:${String(n).padStart(10, '0')}`.padEnd(60, 'x');
 
-/** The number `markedText` put in an update, or -1. */
-export function markOf(update: Uint8Array): number {
+/** Every number `markedText` put in an update (a server may merge several messages into one). */
+export function marksOf(update: Uint8Array): number[] {
   const bytes = Buffer.from(update.buffer, update.byteOffset, update.byteLength);
-  const at = bytes.indexOf(MARKER);
-  return at < 0 ? -1 : Number(bytes.toString('latin1', at + 4, at + 14));
+  const marks: number[] = [];
+  for (let at = bytes.indexOf(MARKER); at >= 0; at = bytes.indexOf(MARKER, at + MARKER.length))
+    marks.push(Number(bytes.toString('latin1', at + 4, at + 14)));
+  return marks;
 }
