@@ -75,7 +75,8 @@ export default defineConfig({
     tailwindcss(),
     preloadChunks('/src/start-app.tsx', {
       'sign-in': ['/src/accounts/SignInPage.tsx'],
-      'signed-in': ['/src/session/session-engine.ts'],
+      // The signed-in app first: start-app.tsx waits for it before the first render.
+      'signed-in': ['/src/shell/SignedInApp.tsx', '/src/session/session-engine.ts'],
       conversation: ['/src/social/ConversationPane.tsx'],
     }),
     VitePWA({

@@ -1,5 +1,6 @@
 import { ATTACHMENT_ROUTES, LIMITS } from '@messenjo/shared';
 import { Hono, type MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { accountsRoutes, originCheck, sessionMiddleware } from './accounts/routes.ts';
@@ -12,6 +13,7 @@ import type { AppEnv } from './http/env.ts';
 import { apiNotFound, createErrorHandler } from './http/error-handler.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
+import { sessionCookieName } from './sessions/index.ts';
 import { pushRoutes } from './push/routes.ts';
 import { healthRoutes } from './routes/health.ts';
 import type { Services } from './services.ts';
@@ -94,6 +96,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   // Every unknown API path is a JSON 404, never the app shell.
   app.all('/api/*', apiNotFound);
-  app.use('*', staticFiles(deps.staticDir));
+  // With no session cookie, a page load can only be shown the sign-in page (its code is announced).
+  app.use(
+    '*',
+    staticFiles(deps.staticDir, {
+      isVisitor: (c) => getCookie(c, sessionCookieName(deps.publicUrl())) === undefined,
+    }),
+  );
   return app;
 }

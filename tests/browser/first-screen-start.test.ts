@@ -38,8 +38,15 @@ describe('the start of the app', () => {
     const page = await context.newPage();
     const problems = watchPage(page);
     const sessionAsked = countRequests(page, '/api/auth/session');
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
     await page.goto(server().url);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).waitFor();
+    // With no session cookie the server announces the sign-in page's code with the shell
+    // (a Link header): it is asked before the app has even asked who is here.
+    const signInCode = requested.findIndex((path) => /\/assets\/SignInPage-[\w-]{8}\.js$/.test(path));
+    expect(signInCode).toBeGreaterThan(-1);
+    expect(signInCode).toBeLessThan(requested.indexOf('/api/auth/session'));
     const chunks = await preloaded(page);
     expect(chunks).toContain('SignInPage');
     expect(chunks).not.toContain('session-engine');

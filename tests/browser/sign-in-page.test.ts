@@ -43,7 +43,7 @@ describe('the sign-in page at localhost', () => {
     await context.close();
   });
 
-  it('loads only what signing in needs: no Yjs, no Dexie, no sync client', async () => {
+  it('loads only what signing in needs: no Yjs, no Dexie, no sync client, no signed-in shell', async () => {
     const context = await browser().newContext();
     const page = await context.newPage();
     const scripts: Promise<{ url: string; text: string }>[] = [];
@@ -59,8 +59,14 @@ describe('the sign-in page at localhost', () => {
     const loaded = await Promise.all(scripts);
     expect(loaded.length).toBeGreaterThan(0);
     // Strings only those libraries' code holds, whatever chunk the bundler puts them in.
-    // (the sync client's socket: its close reason; the sync constants alone may load for sign-out).
-    for (const marker of ['Yjs was already imported', 'Dexie', 'dropped by client']) {
+    // (the sync client's socket: its close reason; the sync constants alone may load for sign-out;
+    // the signed-in shell: its search box, shell/ChatShell.tsx).
+    for (const marker of [
+      'Yjs was already imported',
+      'Dexie',
+      'dropped by client',
+      'Search conversations, people and messages',
+    ]) {
       expect(
         loaded.filter((script) => script.text.includes(marker)).map((script) => script.url),
         marker,

@@ -11,7 +11,8 @@
  * `--reports=dir` keeps Lighthouse's own reports and traces; `--only=sign-in` or
  * `--only=conversation` measures one page; `--runs=3` measures each page three times (one
  * seeding) and prints the medians as well; `--static=dir` serves another build of the app (a
- * copy of `app/dist`: the same command on a build before and after a change).
+ * copy of `app/dist`: the same command on a build before and after a change), and
+ * `--server=main.js` runs another build of the server with it (a copy of `sync-server/dist`).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -188,7 +189,12 @@ const reports = keptReports
 mkdirSync(reports, { recursive: true });
 /** `--static=dir`: the app served from there instead of `app/dist` (STATIC_DIR of the server). */
 const staticDir = process.argv.find((a) => a.startsWith('--static='))?.slice('--static='.length);
-const server = await startServer(staticDir ? { env: { STATIC_DIR: path.resolve(staticDir) } } : {});
+/** `--server=file`: another build of the server (a copy of `sync-server/dist`, its `main.js`), beside `--static`. */
+const serverEntry = process.argv.find((a) => a.startsWith('--server='))?.slice('--server='.length);
+const server = await startServer({
+  ...(staticDir ? { env: { STATIC_DIR: path.resolve(staticDir) } } : {}),
+  ...(serverEntry ? { entry: path.resolve(serverEntry) } : {}),
+});
 const results: PageScores[] = [];
 try {
   const suffix = (i: number): string => (runs > 1 ? ` ${i}` : '');

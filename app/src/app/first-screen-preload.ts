@@ -9,7 +9,7 @@
 export type FirstScreenCode =
   /** The sign-in page (a visitor). */
   | 'sign-in'
-  /** The signed-in app's working half (the session engine: Dexie, Yjs, the sync client). */
+  /** The signed-in app (shell/SignedInApp.tsx) and its working half (the session engine: Dexie, Yjs, the sync client). */
   | 'signed-in'
   /** An open conversation's pane. */
   | 'conversation';

@@ -1,12 +1,8 @@
 import { Suspense, useEffect } from 'react';
-import { meStore } from '../accounts/me-store.ts';
 import { useMe } from '../accounts/use-me.ts';
 import { useStore } from '../lib/use-store.ts';
 import { updateOffer, type UpdateOffer } from '../pwa/update-store.ts';
-import { DeviceSessionProvider } from '../session/index.ts';
-import { serverEndedNotice } from '../session/index.ts';
-import { AccountSettings, ChooseUsername, SignInPage } from './screens.tsx';
-import { ChatShell } from './ChatShell.tsx';
+import { ChooseUsername, signedInApp, signInPage } from './screens.tsx';
 
 const blank = <div className="h-full bg-canvas" aria-busy="true" />;
 
@@ -15,45 +11,27 @@ export function App() {
   const state = useMe();
   const update = useStore(updateOffer);
   const signedIn = state.status === 'signed-in';
+  const working = signedIn && state.me.username !== null;
+  // The two first screens render once their code is here (blank until then), never through a
+  // Suspense fallback: see `useCodeReady`. Each loads only when it is the screen to show.
+  const signInReady = signInPage.useCodeReady(state.status === 'anonymous');
+  const workingReady = signedInApp.useCodeReady(working);
 
   // The sign-in page's address (with its ?error= or ?invite=) is left behind once signed in.
   useEffect(() => {
     if (signedIn && window.location.pathname === '/signin') window.history.replaceState(null, '', '/');
   }, [signedIn]);
 
+  let screen = blank;
+  if (state.status === 'anonymous') {
+    if (signInReady) screen = <signInPage.Screen notice={state.notice} />;
+  } else if (state.status === 'signed-in') {
+    if (state.me.username === null) screen = <ChooseUsername me={state.me} />;
+    else if (workingReady) screen = <signedInApp.Screen me={state.me} />;
+  }
   return (
     <>
-      {state.status === 'loading' && blank}
-      {state.status === 'anonymous' && (
-        <Suspense fallback={blank}>
-          <SignInPage notice={state.notice} />
-        </Suspense>
-      )}
-      {state.status === 'signed-in' && state.me.username === null && (
-        <Suspense fallback={blank}>
-          <ChooseUsername me={state.me} />
-        </Suspense>
-      )}
-      {state.status === 'signed-in' && state.me.username !== null && (
-        // One device session per user: a sign-out or another user disposes it with everything it held.
-        <DeviceSessionProvider
-          key={state.me.id}
-          userId={state.me.id}
-          options={{
-            onProfileChanged: () => void meStore.refresh(),
-            displayName: state.me.displayName || (state.me.username ?? ''),
-            // Ended by the server: the data is gone already (or kept, expired), say why. Another tab: ask who we are.
-            onSignedOut: (ended) =>
-              ended ? meStore.signedOut(serverEndedNotice(ended)) : void meStore.refresh(),
-          }}
-        >
-          <ChatShell
-            meId={state.me.id}
-            settings={<AccountSettings me={state.me} />}
-            onSignOut={() => meStore.signOut()}
-          />
-        </DeviceSessionProvider>
-      )}
+      <Suspense fallback={blank}>{screen}</Suspense>
       {update && <UpdateOfferNotice update={update} />}
     </>
   );

@@ -1,4 +1,4 @@
-import { lazy, useState, type ComponentType } from 'react';
+import { lazy, useEffect, useState, type ComponentType } from 'react';
 import { backgroundLoadsAllowed, trackBackgroundLoad } from '../lib/background-loads.ts';
 
 /**
@@ -11,6 +11,7 @@ export function lazyScreen<P extends object>(
 ): {
   Screen: ComponentType<P>;
   preload: () => Promise<unknown>;
+  useCodeReady: (wanted: boolean) => boolean;
 } {
   let loaded: ComponentType<P> | undefined;
   let loading: Promise<ComponentType<P>> | undefined;
@@ -33,7 +34,31 @@ export function lazyScreen<P extends object>(
     const [Component] = useState<ComponentType<P>>(() => loaded ?? Lazy);
     return <Component {...props} />;
   }
-  return { Screen, preload };
+  /**
+   * Whether the screen's code is here; if not and it is `wanted`, loads it and renders again
+   * once it is. A first
+   * screen renders blank until then instead of suspending: React holds back a Suspense
+   * boundary's content until 300 ms after its fallback appeared (its reveal throttle), and the
+   * first screen's fallback is the blank page, so suspending delayed the first paint by up to
+   * that (seen in Lighthouse's traces of the sign-in page). A failed load answers ready: the
+   * screen's own lazy import then asks again and fails as it always did.
+   */
+  function useCodeReady(wanted: boolean): boolean {
+    const [ready, setReady] = useState(() => loaded !== undefined);
+    useEffect(() => {
+      if (ready || !wanted) return;
+      let live = true;
+      const done = (): void => {
+        if (live) setReady(true);
+      };
+      preload().then(done, done);
+      return () => {
+        live = false;
+      };
+    }, [ready, wanted]);
+    return ready;
+  }
+  return { Screen, preload, useCodeReady };
 }
 
 const conversation = lazyScreen(() =>
@@ -48,6 +73,10 @@ const signIn = lazyScreen(() => import('../accounts/SignInPage.tsx').then((m) =>
 const chooseUsername = lazyScreen(() =>
   import('../accounts/ChooseUsername.tsx').then((m) => m.ChooseUsername),
 );
+/** The signed-in app (the session and the conversations): never loaded by the sign-in page. */
+export const signedInApp = lazyScreen(() => import('./SignedInApp.tsx').then((m) => m.SignedInApp));
+/** The sign-in page's code, loaded as a first screen (App renders it without suspending). */
+export const signInPage = signIn;
 
 export const ConversationPane = conversation.Screen;
 export const FriendsPanel = friends.Screen;

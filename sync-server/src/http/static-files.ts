@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from 'hono';
 import { getMimeType } from 'hono/utils/mime';
 import { isCompressible, variantsFor } from './content-encoding.ts';
 import type { AppEnv } from './env.ts';
+import { signInPreloadHeader } from './first-screen-hint.ts';
 
 /** Vite writes content-hashed names under /assets: their bytes never change, so cache them forever. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -20,13 +21,30 @@ function cacheControlFor(urlPath: string): string {
   return SHORT;
 }
 
+type StaticContext = Parameters<MiddlewareHandler<AppEnv>>[0];
+
 /**
  * Serves the built PWA. A path that names a file serves it; `/assets/*` that does not exist is
  * a plain 404 (never HTML in place of a script); any other unknown path gets `index.html`, so
- * the app's own router can handle deep links.
+ * the app's own router can handle deep links. `isVisitor` says a request carries no session:
+ * the shell served to such a navigation announces the sign-in page's code (first-screen-hint.ts).
  */
-export function staticFiles(rootDir: string): MiddlewareHandler<AppEnv> {
+export function staticFiles(
+  rootDir: string,
+  options: { isVisitor?: (c: StaticContext) => boolean } = {},
+): MiddlewareHandler<AppEnv> {
   const root = path.resolve(rootDir);
+  const indexHtml = path.join(root, 'index.html');
+  /** The shell's response depends on the session cookie: a visitor's navigation gets the hint. */
+  const hintForVisitor = async (c: StaticContext): Promise<void> => {
+    if (!options.isVisitor) return;
+    c.header('Vary', 'Cookie', { append: true });
+    // Only a page load: the service worker's precache fetch of the shell must not keep a
+    // visitor's hint for whoever opens the installed app later.
+    if (c.req.header('Sec-Fetch-Mode') !== 'navigate' || !options.isVisitor(c)) return;
+    const header = await signInPreloadHeader(indexHtml).catch(() => null);
+    if (header) c.header('Link', header);
+  };
   return async function staticFilesMiddleware(c, next) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     let urlPath: string;
@@ -40,10 +58,12 @@ export function staticFiles(rootDir: string): MiddlewareHandler<AppEnv> {
     const file = path.resolve(root, relative);
     // A resolved path outside the root is a traversal attempt: treat it as unknown.
     if (file !== root && !file.startsWith(root + path.sep)) return next();
+    if (file === indexHtml) await hintForVisitor(c);
     const served = await serveFile(c, file, cacheControlFor(urlPath === '/' ? '/index.html' : urlPath));
     if (served) return served;
     if (urlPath.startsWith('/assets/') || path.extname(urlPath) !== '') return next();
-    const shell = await serveFile(c, path.join(root, 'index.html'), REVALIDATE);
+    await hintForVisitor(c);
+    const shell = await serveFile(c, indexHtml, REVALIDATE);
     return shell ?? next();
   };
 }
@@ -77,7 +97,7 @@ async function serveFile(
     c.header('Cache-Control', cacheControl);
     c.header('Content-Length', String(size));
     c.header('Last-Modified', info.mtime.toUTCString());
-    if (isCompressible(file)) c.header('Vary', 'Accept-Encoding');
+    if (isCompressible(file)) c.header('Vary', 'Accept-Encoding', { append: true });
     if (c.req.method === 'HEAD') return c.body(null, 200);
     return c.body(await readFile(body), 200);
   } catch {
