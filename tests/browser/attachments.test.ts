@@ -135,6 +135,9 @@ describe('attachments in Chromium', () => {
 
     // The PDF downloads under its name with Alice's exact bytes.
     await received.getByTestId('file-name').getByText('report.pdf').waitFor();
+    // Its type shows as a drawn icon (a character would be an empty box without an emoji font).
+    expect(await received.getByTestId('file-icon').locator('svg path').count()).toBe(1);
+    expect(await received.getByTestId('file-icon').textContent()).toBe('');
     const [download] = await Promise.all([
       b.page.waitForEvent('download'),
       received.getByRole('button', { name: 'Download report.pdf' }).click(),

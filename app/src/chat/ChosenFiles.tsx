@@ -55,7 +55,9 @@ export function ChosenFiles(props: {
             key={`${file.name}-${index}`}
             className="flex max-w-full items-center gap-1 rounded-lg bg-surface px-2 py-1 text-sm"
           >
-            <span aria-hidden="true">{kindOf(file.type) === 'image' ? '🖼️' : '📄'}</span>
+            <span className="shrink-0 text-fg-muted">
+              <Icon d={kindOf(file.type) === 'image' ? ICONS.image : ICONS.file} size={16} />
+            </span>
             <span className="max-w-48 truncate" dir="auto">
               {file.name}
             </span>

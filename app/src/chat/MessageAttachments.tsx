@@ -5,6 +5,7 @@ import { openAttachment } from '../attachments/blob-download.ts';
 import { fitWithin, formatBytes } from '../attachments/file-facts.ts';
 import { placeholderUrl } from '../attachments/placeholder.ts';
 import { isBoxedPicture } from './conversation-pictures.ts';
+import { Icon, ICONS } from '../ui/Icon.tsx';
 import { DownloadProgress } from './DownloadProgress.tsx';
 import { useAttachmentUrl } from './use-attachment-url.ts';
 import { VideoBox } from './VideoBox.tsx';
@@ -111,14 +112,14 @@ function PictureBox(props: { meId: string; entry: AttachmentEntry; uploading: bo
   );
 }
 
+/** The line icon for a file's type (SVG: emoji render as empty boxes without an emoji font). */
 function iconOf(type: string): string {
-  if (type === 'application/pdf') return '📕';
-  if (type.startsWith('image/')) return '🖼️';
-  if (type.startsWith('audio/')) return '🎵';
-  if (type.startsWith('video/')) return '🎬';
-  if (type.startsWith('text/')) return '📝';
-  if (/zip|compressed|tar|gzip/.test(type)) return '🗜️';
-  return '📄';
+  if (type === 'application/pdf' || type.startsWith('text/')) return ICONS.document;
+  if (type.startsWith('image/')) return ICONS.image;
+  if (type.startsWith('audio/')) return ICONS.audio;
+  if (type.startsWith('video/')) return ICONS.video;
+  if (/zip|compressed|tar|gzip/.test(type)) return ICONS.archive;
+  return ICONS.file;
 }
 
 function FileRow(props: { meId: string; entry: AttachmentEntry; uploading: boolean }) {
@@ -147,8 +148,8 @@ function FileRow(props: { meId: string; entry: AttachmentEntry; uploading: boole
       className="flex min-w-56 items-center gap-2 rounded-xl bg-surface px-3 py-2 text-fg"
       data-testid="file"
     >
-      <span aria-hidden="true" className="text-2xl">
-        {iconOf(entry.type)}
+      <span className="shrink-0 text-fg-muted" data-testid="file-icon">
+        <Icon d={iconOf(entry.type)} size={26} />
       </span>
       <span className="min-w-0 flex-1">
         <span className="block truncate text-sm font-medium" dir="auto" data-testid="file-name">
@@ -169,7 +170,7 @@ function FileRow(props: { meId: string; entry: AttachmentEntry; uploading: boole
         aria-label={`Download ${entry.name}`}
         className="rounded-lg border-2 border-line px-2 py-1 text-sm hover:border-focus focus-visible:ring-2 focus-visible:ring-focus disabled:opacity-50"
       >
-        {busy ? '…' : '⬇'}
+        {busy ? '…' : <Icon d={ICONS.download} size={18} />}
       </button>
     </div>
   );
