@@ -79,8 +79,16 @@ describe('names that outlive membership, in Chromium', () => {
     // The list's preview of the group names nobody as "Former member" either.
     expect(await onCarol.getByText('Former member').count()).toBe(0);
 
-    // Offline, after a reload: the names come from the device itself.
+    // Offline, after a reload: the names come from the device itself, in every frame (the
+    // pane that takes over from the first paint once showed "Former member" for a moment).
     await reloadUnderServiceWorker(onCarol);
+    await onCarol.addInitScript(() => {
+      const seen = { formerMember: false };
+      (window as unknown as { __names: typeof seen }).__names = seen;
+      new MutationObserver(() => {
+        if (document.body?.textContent?.includes('Former member')) seen.formerMember = true;
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
     await onCarol.context().setOffline(true);
     await onCarol.reload();
     await expect.poll(() => senderOf(onCarol, 'I bring the rope').textContent(), LIVE).toBe(`bob_${tag}`);
@@ -88,6 +96,11 @@ describe('names that outlive membership, in Chromium', () => {
       .poll(() => onCarol.locator('[data-system]').allTextContents(), LIVE)
       .toContain(`alice_${tag} removed bob_${tag}`);
     expect(await onCarol.getByText('Former member').count()).toBe(0);
+    expect(
+      await onCarol.evaluate(
+        () => (window as unknown as { __names: { formerMember: boolean } }).__names.formerMember,
+      ),
+    ).toBe(false);
     devices.expectNoPageErrors();
   }, 120_000);
 });

@@ -37,12 +37,18 @@ export function useConversationDetail(id: string): {
       cancelled = true;
     };
   }, [session, id, version]);
+  // Until the index answers: the members the start's first read found (the pane it takes over
+  // from painted with them), never the list row's, which has none of a group's: every sender
+  // would read "Former member" for that moment (NM2; seen in CI, offline after a reload).
+  const first = useStore(session.firstConversation);
+  const opened = first?.conversationId === id ? first.detail : undefined;
   // A conversation never opened on this device has no stored detail, but its list row is here:
   // enough to open it offline rather than wait on the network for what the device holds.
   const rows = useStore(session.conversations);
   const row = rows.find((r) => r.id === id);
   const fromRow = useMemo(() => (row ? detailFromListRow(row) : null), [row]);
   if (detail?.id === id) return { detail, error: null };
+  if (opened) return { detail: opened, error: null };
   return fromRow ? { detail: fromRow, error: null } : { detail: null, error };
 }
 
