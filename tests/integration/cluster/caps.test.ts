@@ -129,6 +129,28 @@ describe('socket caps and frame budget across processes', () => {
     }
   });
 
+  it('[LIM2] a crashed process’s places come free by themselves: its counts expire, the device gets in again', async () => {
+    try {
+      const [a] = urls() as [string];
+      const doomed = await cluster.add();
+      const device = (await signUp(a)).cookie;
+      // The device's 8 sockets all on the process that will crash: the ninth is refused elsewhere.
+      for (let i = 0; i < SYNC_LIMITS.MAX_SOCKETS_PER_SESSION; i++) await open(doomed.url, device);
+      expect(await refusal(a, device)).toBe(CLOSE_CODES.session_socket_limit.code);
+      // kill -9: the process cannot give its places back; its Redis hashes stop being renewed.
+      await doomed.stop('SIGKILL');
+      await eventually(
+        async () => (await refusal(a, device)) === undefined,
+        'the crashed process’s counts expired and the device is admitted on another process',
+        30_000,
+      );
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
+    // Its wait is the counts' 15 s life by design, so it gets room beyond the usual minute.
+  }, 90_000);
+
   it('[LIM2] while Redis is down each process applies the caps on its own; once it is back, they count over all again', async () => {
     const own = await startCluster(2, { ownRedis: true });
     let ownFailed = false;
