@@ -201,7 +201,15 @@ export function MessageList(props: {
         firstItemIndex={first}
         initialTopMostItemIndex={initial}
         computeItemKey={(_, row) => row.key}
-        itemContent={(_, row, ctx) => <Row row={row} ctx={ctx} />}
+        itemContent={(index, row, ctx) => (
+          // The room under the newest row is its own, not a Footer's: Virtuoso shows its header and
+          // footer while it still hides the rows it places, and the footer moving as the rows got
+          // their heights was a layout shift of every fresh start (Lighthouse, issue 16). The same
+          // wrapper on every row: a row that stops being the newest keeps its state.
+          <div className={index === first + rows.length - 1 ? 'pb-2' : undefined}>
+            <Row row={row} ctx={ctx} />
+          </div>
+        )}
         startReached={() => {
           topInView.current = true;
           if (armed) void loadOlder();
@@ -218,7 +226,7 @@ export function MessageList(props: {
         increaseViewportBy={{ top: 600, bottom: 300 }}
         defaultItemHeight={40}
         alignToBottom
-        components={{ Header: state.hasOlder ? OlderHeader : StartHeader, Footer }}
+        components={{ Header: state.hasOlder ? OlderHeader : StartHeader }}
         data-testid="message-list"
       />
       {!atBottom && (
@@ -250,8 +258,4 @@ function OlderHeader() {
 
 function StartHeader() {
   return <p className="py-3 text-center text-xs text-fg-muted">This is the beginning of the conversation.</p>;
-}
-
-function Footer() {
-  return <div className="h-2" />;
 }

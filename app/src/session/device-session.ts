@@ -76,6 +76,8 @@ export class DeviceSession {
   readonly profiles: Store<ReadonlyMap<string, UserSummary>>;
   /** The device's connection as people see it (a closed set) and its unsent changes. */
   readonly status = new Store<SyncStatus>('offline');
+  /** Known to be offline (a connection attempt ended, or the browser says so): what the banner says. */
+  readonly offline = new Store(false);
   readonly pendingTotal = new Store(0);
   /** The latest change of this device the server refused, until the person dismisses it. */
   readonly refusals = new RefusalLog();
@@ -203,7 +205,7 @@ export class DeviceSession {
           unsentMessages: this.unsentMessages,
         },
         social: { friends: this.friends, social: this.social },
-        connection: { status: this.status, pendingTotal: this.pendingTotal },
+        connection: { status: this.status, offline: this.offline, pendingTotal: this.pendingTotal },
         profiles: this.people,
         refusals: this.refusals,
         messagesAdded: this.messagesAdded,
@@ -312,6 +314,7 @@ export class DeviceSession {
       this.social,
       this.profiles,
       this.status,
+      this.offline,
       this.pendingTotal,
       this.firstConversation,
     ])

@@ -37,7 +37,7 @@ export interface EngineContext {
   onProfileChanged?: () => void;
   list: ListStores;
   social: { friends: Store<FriendsState>; social: Store<SocialSync> };
-  connection: { status: Store<SyncStatus>; pendingTotal: Store<number> };
+  connection: { status: Store<SyncStatus>; offline: Store<boolean>; pendingTotal: Store<number> };
   profiles: Profiles;
   refusals: RefusalLog;
   messagesAdded: Listeners<[string, MessageEntry[]]>;
@@ -138,6 +138,7 @@ export class SessionEngine {
         if (status === 'signed_out' && endedBy) this.context.ended(endedBy);
         this.social.connection(status === 'online' || status === 'syncing');
       }),
+      this.client.offline.subscribe(() => connection.offline.set(this.client.offline.get())),
       this.client.pendingTotal.subscribe(() => connection.pendingTotal.set(this.client.pendingTotal.get())),
       this.userDocument.watch((doc) => this.list.readFrom(doc)),
       this.list.onMessagesAdded((id, messages) => this.context.messagesAdded.emit(id, messages)),
@@ -147,6 +148,7 @@ export class SessionEngine {
     );
     if (!this.context.client) this.client.start();
     connection.status.set(this.client.status.get());
+    connection.offline.set(this.client.offline.get());
     this.social.showFromDevice(first.friends);
     this.list.showFromDevice(first.rows);
     void this.userDocument.get();

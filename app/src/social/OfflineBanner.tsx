@@ -3,13 +3,15 @@ import { useDeviceSession } from '../session/index.ts';
 
 /**
  * Says the device is offline and how many messages wait to go out. Never blocking: the list and
- * the conversations stay usable, messages written now are sent when the network returns.
+ * the conversations stay usable, messages written now are sent when the network returns. Only
+ * once the device is known to be offline (`DeviceSession.offline`): shown at every start while
+ * the first connection was made, it said "Offline" wrongly and moved the screen when it left.
  */
 export function OfflineBanner() {
   const session = useDeviceSession();
-  const status = useStore(session.status);
+  const offline = useStore(session.offline);
   const unsent = useStore(session.unsentMessages);
-  if (status !== 'offline' && status !== 'connecting') return null;
+  if (!offline) return null;
   return (
     <p
       role="status"

@@ -94,6 +94,26 @@ describe('sync client', () => {
     void client.stop();
   });
 
+  it('[CL1] says "offline" (the banner) only once an attempt failed, through the retries, until connected', async () => {
+    const { client, sockets, socketMade } = setup();
+    const seen: boolean[] = [];
+    client.offline.subscribe(() => seen.push(client.offline.get()));
+    client.start();
+    // The first attempt is under way: nothing has failed, nothing says offline.
+    expect(client.status.get()).toBe('connecting');
+    expect(client.offline.get()).toBe(false);
+    sockets[0]!.drop();
+    expect(client.offline.get()).toBe(true);
+    // A retry ("connecting" again) is still offline: no flicker between the attempts.
+    const retry = await socketMade(2);
+    expect(client.status.get()).toBe('connecting');
+    expect(client.offline.get()).toBe(true);
+    await online(retry);
+    expect(client.offline.get()).toBe(false);
+    expect(seen).toEqual([true, false]);
+    await client.stop();
+  });
+
   it('[CL4] offers facts per document: the messages waiting to be sent, synced, refused', async () => {
     const { client, sockets } = setup();
     client.start();

@@ -32,6 +32,13 @@ export interface SyncClientOptions {
  */
 export class SyncClient {
   readonly status = new Store<SyncStatus>('offline');
+  /**
+   * The device is known to be offline (`isOffline`) and has not been connected since: retries
+   * ("connecting") keep it. False while the first attempt runs, so nothing says "offline" at
+   * every start before anything failed (the offline banner appeared and left again, moving the
+   * conversation on the screen).
+   */
+  readonly offline = new Store(false);
   /** Unacked local changes over all documents (a follower tab: the leader's count). */
   readonly pendingTotal = new Store<number>(0);
   private readonly core: DocumentSync;
@@ -60,6 +67,7 @@ export class SyncClient {
     if (this.relay)
       this.disposers.push(
         this.relay.leaderStatus.subscribe(() => this.showStatus()),
+        this.relay.leaderHeard.subscribe(() => this.showStatus()),
         this.relay.leaderPending.subscribe(showPending),
       );
   }
@@ -97,6 +105,9 @@ export class SyncClient {
       const waiting = this.core.hasDocIn(['idle', 'subscribing']);
       this.status.set(status === 'online' && waiting ? 'syncing' : status);
     }
+    const shown = this.status.get();
+    if (shown === 'offline') this.offline.set(this.isOffline());
+    else if (shown !== 'connecting') this.offline.set(false);
   }
 
   // ---- lifecycle ------------------------------------------------------------------------

@@ -27,7 +27,10 @@ export class TabRelay {
   readonly leaderStatus = new Store<SyncStatus>('offline');
   readonly leaderPending = new Store<number>(0);
   /** A follower heard the leader's status at least once: `offline` is then a fact. */
-  heardLeader = false;
+  readonly leaderHeard = new Store(false);
+  get heardLeader(): boolean {
+    return this.leaderHeard.get();
+  }
   private leader = false;
   private readonly tab = Math.random().toString(36).slice(2);
   private sent = 0;
@@ -186,8 +189,9 @@ export class TabRelay {
         });
       case 'status':
         if (this.leader) return;
-        this.heardLeader = true;
         this.leaderStatus.set(message.status);
+        // After the status: a leader that is offline too changes no status, and this says it is a fact now.
+        this.leaderHeard.set(true);
         this.leaderPending.set(message.pending);
         return;
       case 'synced':
