@@ -10,15 +10,18 @@ import type { Page } from '../harness/browser.ts';
 interface Watched {
   /** Frames in which the offline banner was on the page. */
   bannerFrames: number;
+  /** Frames in which "Jump to latest" was offered (the list is opened at its newest message). */
+  jumpFrames: number;
   /** The layout shifts the browser counted (none after input), with what moved. */
   shifts: { value: number; moved: string[] }[];
 }
 
 const watchStart = (): void => {
-  const watched: Watched = { bannerFrames: 0, shifts: [] };
+  const watched: Watched = { bannerFrames: 0, jumpFrames: 0, shifts: [] };
   (window as unknown as { __watched: Watched }).__watched = watched;
   const sample = (): void => {
     if (document.querySelector('[data-testid="offline-banner"]')) watched.bannerFrames++;
+    if (document.querySelector('[data-testid="jump-to-latest"]')) watched.jumpFrames++;
     requestAnimationFrame(sample);
   };
   requestAnimationFrame(sample);
@@ -44,7 +47,8 @@ const PHONE = { viewport: { width: 412, height: 823 }, isMobile: true, hasTouch:
  * Issue 16 (Lighthouse's layout shift on the conversation view): a start on a conversation's
  * address, online, on a phone. The device never says "Offline" while it makes its first
  * connection (the banner came and went at every start, moving the whole conversation down and
- * up again), on a fresh device as on one that holds the conversation.
+ * up again), nor offers "Jump to latest" while the list places its rows (it flashed), on a fresh
+ * device as on one that holds the conversation.
  */
 describe('a conversation opened while online', () => {
   const server = useServer('browser-conversation-start-steady');
@@ -68,6 +72,7 @@ describe('a conversation opened while online', () => {
     await newest.waitFor(LIVE);
     const fresh = await watched(page);
     expect(fresh.bannerFrames).toBe(0);
+    expect(fresh.jumpFrames).toBe(0);
     expect(fresh.shifts).toEqual([]);
 
     // A device that holds the conversation: the first paint is its own, then the connection.
@@ -78,7 +83,15 @@ describe('a conversation opened while online', () => {
       .toBe('online');
     const again = await watched(page);
     expect(again.bannerFrames).toBe(0);
+    expect(again.jumpFrames).toBe(0);
     expect(again.shifts).toEqual([]);
+
+    // Scrolled up by the person, the list offers the way back, and takes it.
+    await page.getByTestId('message-list').hover();
+    await page.mouse.wheel(0, -800);
+    await page.getByTestId('jump-to-latest').click(LIVE);
+    await newest.waitFor(LIVE);
+    await expect.poll(() => page.getByTestId('jump-to-latest').count(), LIVE).toBe(0);
     devices.expectCleanRun();
   });
 });

@@ -15,6 +15,8 @@ const FIRST_INDEX = 1_000_000_000;
 const MAX_SEGMENTS_TO_FIND = 20;
 /** How long the list takes to reach its opening position before older history may load. */
 const OPEN_SETTLE_MS = 400;
+/** Away from the newest messages this long without the person's input, "Jump to latest" is offered. */
+const OFFER_JUMP_AFTER_MS = 3000;
 /** While the top is in view and older history exists, how often the list asks for it again. */
 const ASK_OLDER_AGAIN_MS = 1000;
 
@@ -65,6 +67,20 @@ export function MessageList(props: {
   // measured: taken as "at the bottom" while it scrolls there, the conversation was marked read up
   // to messages the person had not seen (and "Seen" sent for them).
   const [atBottom, setAtBottom] = useState(() => initial.align === 'end');
+  // "Jump to latest" is for a person away from the newest messages: they moved (scroll wheel, key,
+  // touch, the scrollbar) or went to a message. The list itself leaves the bottom for a moment while
+  // it places rows (a fresh device's history, a long message, an opening at the unread divider
+  // whose rows turn out to fit) until following them or measuring brings it back; offered then, the
+  // button flashed at every start (6 frames over 0.3 s on a loaded machine, 0.6 s in Lighthouse's
+  // trace: issue 16). Away with no input (a screen reader's cursor, find in page, an opening whose
+  // unread rows do not fit) it is offered after a while.
+  const [offerJump, setOfferJump] = useState(false);
+  const moved = useCallback(() => setOfferJump(true), []);
+  useEffect(() => {
+    if (atBottom) return;
+    const timer = setTimeout(() => setOfferJump(true), OFFER_JUMP_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [atBottom]);
   const [highlighted, setHighlighted] = useState<string | null>(null);
   const loadingOlder = useRef(false);
   // Older history waits until the opening position has settled: a segment prepended while
@@ -145,6 +161,7 @@ export function MessageList(props: {
       }
       const index = rowIndexOf(rowsRef.current, messageId);
       if (index < 0) return;
+      setOfferJump(true);
       virtuoso.current?.scrollToIndex({ index, align: 'center' });
       setHighlighted(messageId);
       // A message opened from search stays marked: the person came for it.
@@ -192,7 +209,14 @@ export function MessageList(props: {
   );
 
   return (
-    <section className="relative min-h-0 flex-1" aria-label="Messages">
+    <section
+      className="relative min-h-0 flex-1"
+      aria-label="Messages"
+      onWheel={moved}
+      onTouchMove={moved}
+      onKeyDown={moved}
+      onPointerDown={moved}
+    >
       <Virtuoso<ChatRow, RowContext>
         ref={virtuoso}
         className="h-full"
@@ -218,7 +242,11 @@ export function MessageList(props: {
           topInView.current = range.startIndex <= first;
         }}
         followOutput={(bottom) => (bottom ? 'auto' : false)}
-        atBottomStateChange={setAtBottom}
+        atBottomStateChange={(bottom) => {
+          setAtBottom(bottom);
+          // Back at the newest: leaving again takes the person's doing (or the while) again.
+          if (bottom) setOfferJump(false);
+        }}
         itemsRendered={(items) => {
           if (items.length > 0) props.onShown?.();
         }}
@@ -229,9 +257,10 @@ export function MessageList(props: {
         components={{ Header: state.hasOlder ? OlderHeader : StartHeader }}
         data-testid="message-list"
       />
-      {!atBottom && (
+      {!atBottom && offerJump && (
         <button
           type="button"
+          data-testid="jump-to-latest"
           onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' })}
           className="absolute right-4 bottom-3 rounded-full bg-accent px-4 py-2 text-sm font-medium text-on-accent shadow-lg hover:bg-accent-strong focus-visible:ring-2 focus-visible:ring-focus"
         >
