@@ -1,7 +1,9 @@
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { readScreenSnapshot } from './lib/screen-snapshots.ts';
 import { registerNotificationHandlers } from './notifications/sw-notifications.ts';
+import { pageWithSnapshot, policyWithStyleNonce } from './pwa/snapshot-page.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -9,9 +11,36 @@ declare const self: ServiceWorkerGlobalScope;
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
+const shell = createHandlerBoundToURL('/index.html');
+type NavigationOptions = Parameters<typeof shell>[0];
+
+/**
+ * The shell with the last painted screen of the route already in it, when the device keeps one
+ * for the signed-in user (lib/screen-snapshots.ts): the first paint needs no script. Anything
+ * amiss serves the plain shell.
+ */
+async function shellWithSnapshot(options: NavigationOptions): Promise<Response> {
+  const plain = await shell(options);
+  try {
+    const snapshot = await readScreenSnapshot(options.url.pathname);
+    if (!snapshot || !plain.ok) return plain;
+    const nonce = crypto.randomUUID().replace(/-/g, '');
+    const page = pageWithSnapshot(await plain.clone().text(), snapshot, nonce);
+    if (page === null) return plain;
+    const headers = new Headers(plain.headers);
+    headers.delete('content-length');
+    const policy = headers.get('content-security-policy');
+    if (policy) headers.set('content-security-policy', policyWithStyleNonce(policy, nonce));
+    return new Response(page, { status: plain.status, statusText: plain.statusText, headers });
+  } catch (error) {
+    console.warn('screen snapshot not served', error);
+    return plain;
+  }
+}
+
 // Every navigation gets the cached shell, so the app opens offline; API and sync paths stay on the network.
 registerRoute(
-  new NavigationRoute(createHandlerBoundToURL('/index.html'), {
+  new NavigationRoute(shellWithSnapshot, {
     denylist: [/^\/api\//, /^\/sync/, /^\/healthz/, /^\/readyz/],
   }),
 );
