@@ -1,14 +1,25 @@
 /// <reference lib="webworker" />
-import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import {
+  addRoute,
+  cleanupOutdatedCaches,
+  createHandlerBoundToURL,
+  matchPrecache,
+  precache,
+} from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { readScreenSnapshot } from './lib/screen-snapshots.ts';
 import { registerNotificationHandlers } from './notifications/sw-notifications.ts';
-import { pageWithSnapshot, policyWithStyleNonce } from './pwa/snapshot-page.ts';
+import {
+  pageWithSnapshot,
+  policyWithStyleNonce,
+  stylesheetsOf,
+  withStylesInline,
+} from './pwa/snapshot-page.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
 // The build injects the list of hashed files here; they load with no network afterwards.
-precacheAndRoute(self.__WB_MANIFEST);
+precache(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
 const shell = createHandlerBoundToURL('/index.html');
@@ -16,8 +27,8 @@ type NavigationOptions = Parameters<typeof shell>[0];
 
 /**
  * The shell with the last painted screen of the route already in it, when the device keeps one
- * for the signed-in user (lib/screen-snapshots.ts): the first paint needs no script. Anything
- * amiss serves the plain shell.
+ * for the signed-in user (lib/screen-snapshots.ts), and the precached CSS inline: the first paint
+ * needs no script and no further request. Anything amiss serves the plain shell.
  */
 async function shellWithSnapshot(options: NavigationOptions): Promise<Response> {
   const plain = await shell(options);
@@ -25,7 +36,13 @@ async function shellWithSnapshot(options: NavigationOptions): Promise<Response> 
     const snapshot = await readScreenSnapshot(options.url.pathname);
     if (!snapshot || !plain.ok) return plain;
     const nonce = crypto.randomUUID().replace(/-/g, '');
-    const page = pageWithSnapshot(await plain.clone().text(), snapshot, nonce);
+    const shellHtml = await plain.clone().text();
+    const css = new Map<string, string>();
+    for (const href of stylesheetsOf(shellHtml)) {
+      const text = await (await matchPrecache(href))?.text();
+      if (text !== undefined) css.set(href, text);
+    }
+    const page = pageWithSnapshot(withStylesInline(shellHtml, css, nonce), snapshot, nonce);
     if (page === null) return plain;
     const headers = new Headers(plain.headers);
     headers.delete('content-length');
@@ -44,6 +61,9 @@ registerRoute(
     denylist: [/^\/api\//, /^\/sync/, /^\/healthz/, /^\/readyz/],
   }),
 );
+// The precached files' route after the navigations': routes match in the order they were added, and
+// the precache answers `/` itself (it is index.html's directory), which would bypass the saved screen.
+addRoute();
 
 // The page asks before a new worker takes over, so an update never reloads under someone typing.
 self.addEventListener('message', (event: ExtendableMessageEvent) => {

@@ -17,6 +17,8 @@ interface Frames {
   framesMissing: number;
   /** Whether any frame had a saved screen in it. */
   sawSnapshot: boolean;
+  /** What the CSP refused (the saved screen's styles come under a nonce the service worker adds). */
+  refused: string[];
 }
 
 /** Before the page's own code: samples every animation frame (the saved screen needs no script to paint). */
@@ -27,7 +29,11 @@ const watchFrames = (text: string): void => {
     firstInSnapshot: false,
     framesMissing: 0,
     sawSnapshot: false,
+    refused: [],
   };
+  document.addEventListener('securitypolicyviolation', (e) =>
+    seen.refused.push(`${e.violatedDirective}: ${e.sample}`),
+  );
   (window as unknown as { __frames: Frames }).__frames = seen;
   let frame = 0;
   const sample = (): void => {
@@ -111,6 +117,8 @@ describe('the saved screen of a conversation', () => {
       // (main's build: the empty shell, then the app's rows).
       expect(first.firstHadText).toBe(true);
       expect(first.firstInSnapshot).toBe(true);
+      // Painted with its styles: the CSS inline and the markup's own rules, none refused by the CSP.
+      expect(first.refused).toEqual([]);
       // The app takes over, and no frame between lacks the message.
       await expect.poll(() => page.locator('#screen-snapshot').count(), LIVE).toBe(0);
       await expect.poll(() => inApp(page, 'newest from bob'), LIVE).toBe(true);
@@ -139,5 +147,49 @@ describe('the saved screen of a conversation', () => {
     } finally {
       writer.peer.close();
     }
+  });
+
+  it('paints the conversation list offline from its saved screen, then the app takes over', async () => {
+    const { alice, conversationId } = await twoFriends(server().url, 'alice', 'bob');
+    const page = await devices.device(alice);
+    const row = page.locator(`#root [data-conversation-id="${conversationId}"]`);
+    await row.waitFor(LIVE);
+    await reloadUnderServiceWorker(page);
+    await row.waitFor(LIVE);
+    await expect
+      .poll(
+        async () =>
+          (await keptScreens(page)).some((s) => s.includes(`?route=%2F\n`) && s.includes(conversationId)),
+        LIVE,
+      )
+      .toBe(true);
+
+    await page.context().setOffline(true);
+    // The list's own address: the precache would answer `/` itself if its route came before the navigations'.
+    await page.addInitScript((id: string) => {
+      const seen = { firstContent: null as null | { rowInSnapshot: boolean }, rowsInSnapshotAt: 0 };
+      (window as unknown as { __list: typeof seen }).__list = seen;
+      const sample = (): void => {
+        if (seen.firstContent === null && (document.body?.innerText ?? '').trim() !== '')
+          seen.firstContent = {
+            rowInSnapshot: document.querySelector(`#screen-snapshot [data-conversation-id="${id}"]`) !== null,
+          };
+        requestAnimationFrame(sample);
+      };
+      requestAnimationFrame(sample);
+    }, conversationId);
+    await page.reload();
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            () => (window as unknown as { __list: { firstContent: unknown } }).__list.firstContent,
+          ),
+        LIVE,
+      )
+      .toEqual({ rowInSnapshot: true });
+    await expect.poll(() => page.locator('#screen-snapshot').count(), LIVE).toBe(0);
+    await row.waitFor(LIVE);
+    devices.expectNoPageErrors();
   });
 });

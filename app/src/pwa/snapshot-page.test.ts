@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { snapshotRouteOf } from '../lib/screen-snapshots.ts';
-import { pageWithSnapshot, policyWithStyleNonce } from './snapshot-page.ts';
+import { pageWithSnapshot, policyWithStyleNonce, stylesheetsOf, withStylesInline } from './snapshot-page.ts';
 
 const SHELL =
   '<!doctype html><html lang="en"><head><link rel="stylesheet" href="/a.css"></head><body><div id="root"></div><script type="module" src="/m.js"></script></body></html>';
@@ -51,5 +51,15 @@ describe('the shell with a saved screen', () => {
     expect(snapshotRouteOf('/c/abc')).toBe('/c/abc');
     expect(snapshotRouteOf('/c/abc/m/def')).toBeNull();
     expect(snapshotRouteOf('/settings')).toBeNull();
+  });
+
+  it('puts the precached stylesheets inline under the nonce, and keeps a link it has no text for', () => {
+    const shell =
+      '<head><link rel="stylesheet" crossorigin href="/a.css"><link rel="stylesheet" href="/b.css"></head>';
+    expect(stylesheetsOf(shell)).toEqual(['/a.css', '/b.css']);
+    expect(withStylesInline(shell, new Map([['/a.css', 'p{color:red}']]), 'n')).toBe(
+      '<head><style nonce="n">p{color:red}</style><link rel="stylesheet" href="/b.css"></head>',
+    );
+    expect(withStylesInline(shell, new Map([['/a.css', 'p{content:"</style>"}']]), 'n')).toBe(shell);
   });
 });
