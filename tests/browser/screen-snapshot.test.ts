@@ -39,9 +39,10 @@ const watchFrames = (text: string): void => {
   const sample = (): void => {
     frame++;
     if (document.getElementById('screen-snapshot')) seen.sawSnapshot = true;
-    const shown = Array.from(document.querySelectorAll('[data-testid="message-text"]')).filter(
-      (e) => e.textContent === text,
-    );
+    // The saved screen's copies carry renamed attributes (app/src/pwa/snapshot-capture.ts).
+    const shown = Array.from(
+      document.querySelectorAll('[data-testid="message-text"], [data-saved-testid="message-text"]'),
+    ).filter((e) => e.textContent === text);
     if (seen.firstContent === null && (document.body?.innerText ?? '').trim() !== '') {
       seen.firstContent = frame;
       seen.firstHadText = shown.length > 0;
@@ -172,7 +173,8 @@ describe('the saved screen of a conversation', () => {
       const sample = (): void => {
         if (seen.firstContent === null && (document.body?.innerText ?? '').trim() !== '')
           seen.firstContent = {
-            rowInSnapshot: document.querySelector(`#screen-snapshot [data-conversation-id="${id}"]`) !== null,
+            rowInSnapshot:
+              document.querySelector(`#screen-snapshot [data-saved-conversation-id="${id}"]`) !== null,
           };
         requestAnimationFrame(sample);
       };

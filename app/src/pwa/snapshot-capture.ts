@@ -46,6 +46,13 @@ export function captureScreen(root: HTMLElement): CapturedScreen {
     if (live) copy.replaceWith(visibleColumn(live));
   });
   for (const element of clone.querySelectorAll(TRANSIENT)) element.remove();
+  // Renamed, so what finds the app's elements (its own code, tests' locators) never finds their
+  // copies in the saved screen while both are in the page.
+  for (const [live, saved] of SAVED_ATTRIBUTES)
+    for (const element of clone.querySelectorAll(`[${live}]`)) {
+      element.setAttribute(saved, element.getAttribute(live)!);
+      element.removeAttribute(live);
+    }
   for (const field of clone.querySelectorAll('textarea')) field.textContent = '';
   for (const field of clone.querySelectorAll('input')) field.removeAttribute('checked');
 
@@ -81,7 +88,16 @@ export function captureScreen(root: HTMLElement): CapturedScreen {
   return { html: clone.innerHTML, css };
 }
 
-/** Whether the page shows a screen worth keeping: rows of the list or messages, not an empty shell. */
-export const SCREEN_CONTENT = ['[data-testid="message-text"]', '[data-conversation-id]'] as const;
+/** Attributes the app and its tests find elements by, and their names in the saved screen. */
+const SAVED_ATTRIBUTES = [
+  ['data-testid', 'data-saved-testid'],
+  ['data-conversation-id', 'data-saved-conversation-id'],
+] as const;
+
+/** What makes a screen worth keeping: rows of the list or messages, not an empty shell; as the app marks it, and as the saved screen does. */
+export const SCREEN_CONTENT = [
+  { live: '[data-testid="message-text"]', saved: '[data-saved-testid="message-text"]' },
+  { live: '[data-conversation-id]', saved: '[data-saved-conversation-id]' },
+] as const;
 export const showsContent = (element: ParentNode): boolean =>
-  SCREEN_CONTENT.some((selector) => element.querySelector(selector) !== null);
+  SCREEN_CONTENT.some(({ live }) => element.querySelector(live) !== null);

@@ -23,11 +23,11 @@ export function takeOverFromSnapshot(signedInAs: string | null): () => void {
     return () => {};
   }
   performance.mark('messenjo:snapshot-shown');
-  const wanted = SCREEN_CONTENT.filter((selector) => snapshot.querySelector(selector) !== null);
+  const wanted = SCREEN_CONTENT.filter(({ saved }) => snapshot.querySelector(saved) !== null);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const observer = new MutationObserver(() => {
     timer ??= setTimeout(remove, AT_MOST_AFTER_REACT_MS);
-    if (wanted.every((selector) => root.querySelector(selector) !== null)) remove();
+    if (wanted.every(({ live }) => root.querySelector(live) !== null)) remove();
   });
   function remove(): void {
     observer.disconnect();

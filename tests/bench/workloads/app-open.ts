@@ -68,22 +68,26 @@ const paintWatcher = (spec: PaintSpec): string => `(() => {
   const spec = ${JSON.stringify(spec)};
   const painted = { any: 0, app: 0 };
   window.__painted = painted;
-  const message = (scope) =>
-    Array.from(scope.querySelectorAll('[data-testid="message-text"]')).some((e) => e.textContent === spec.text);
-  const screen = (scope) => {
-    const shown = scope.querySelectorAll('[data-conversation-id]');
+  // The saved screen renames what tests find elements by (app/src/pwa/snapshot-capture.ts).
+  const testid = (saved) => (saved ? 'data-saved-testid' : 'data-testid');
+  const rowid = (saved) => (saved ? 'data-saved-conversation-id' : 'data-conversation-id');
+  const message = (scope, saved) =>
+    Array.from(scope.querySelectorAll('[' + testid(saved) + '="message-text"]')).some((e) => e.textContent === spec.text);
+  const screen = (scope, saved) => {
+    const shown = scope.querySelectorAll('[' + rowid(saved) + ']');
     const last = shown[shown.length - 1];
     const list = scope.querySelector('ul[aria-label="Conversations"]');
     if (!last || !list || !list.parentElement) return false;
     if (shown.length >= spec.rows) return true;
     return last.getBoundingClientRect().bottom >= list.parentElement.getBoundingClientRect().bottom;
   };
-  const shows = (scope) => scope !== null && (spec.kind === 'message' ? message(scope) : screen(scope));
+  const shows = (scope, saved) =>
+    scope !== null && (spec.kind === 'message' ? message(scope, saved) : screen(scope, saved));
   const sample = () => {
     const now = performance.now();
-    const app = shows(document.getElementById('root'));
+    const app = shows(document.getElementById('root'), false);
     if (app && !painted.app) painted.app = now;
-    if ((app || shows(document.getElementById('screen-snapshot'))) && !painted.any) painted.any = now;
+    if ((app || shows(document.getElementById('screen-snapshot'), true)) && !painted.any) painted.any = now;
     if (!painted.app) requestAnimationFrame(sample);
   };
   requestAnimationFrame(sample);
@@ -420,7 +424,7 @@ export const w12ColdStart: Workload = {
         // page: opening the app's database beside the app's own connection emptied the index
         // the next start read (seen as "No conversations yet" offline in most runs).
         await first.waitForTimeout(INDEX_WRITE_SETTLE_MS);
-        await screenSaved(first, '/', 'data-conversation-id');
+        await screenSaved(first, '/', 'data-saved-conversation-id');
         await first.evaluate(async () => {
           await navigator.serviceWorker.ready;
         });
