@@ -10,7 +10,10 @@ import type { Page } from '../harness/browser.ts';
 interface Seen {
   /** The first frame with the message on the page. */
   firstFrame: number | null;
-  /** Whether that frame showed it in the plain first-screen rows (`messages-preview`). */
+  /**
+   * Whether that frame showed it in the plain first-screen rows (`messages-preview`), or in the
+   * saved screen the service worker put in the page (`#screen-snapshot`, screen-snapshot.test.ts).
+   */
   inPreview: boolean;
   /** Whether the working half (Dexie, Yjs, the sync client) had loaded by then. */
   engineLoaded: boolean;
@@ -34,7 +37,10 @@ const watchFrames = (text: string): void => {
     );
     if (seen.firstFrame === null && shown.length > 0) {
       seen.firstFrame = frame;
-      seen.inPreview = shown.some((e) => e.closest('[data-testid="messages-preview"]') !== null);
+      seen.inPreview = shown.some(
+        (e) =>
+          e.closest('[data-testid="messages-preview"]') !== null || e.closest('#screen-snapshot') !== null,
+      );
       seen.engineLoaded = performance.getEntriesByName('messenjo:engine-loaded').length > 0;
     } else if (seen.firstFrame !== null && shown.length === 0) seen.framesMissing++;
     requestAnimationFrame(sample);
@@ -50,7 +56,10 @@ const inRealList = (page: Page, text: string): Promise<boolean> =>
   page.evaluate(
     (t) =>
       Array.from(document.querySelectorAll('[data-testid="message-text"]')).some(
-        (e) => e.textContent === t && e.closest('[data-testid="messages-preview"]') === null,
+        (e) =>
+          e.textContent === t &&
+          e.closest('[data-testid="messages-preview"]') === null &&
+          e.closest('#screen-snapshot') === null,
       ),
     text,
   );
@@ -89,7 +98,7 @@ describe('the first screen of a start on a conversation', () => {
 
       await expect.poll(async () => (await seen(page)).firstFrame, LIVE).not.toBeNull();
       const first = await seen(page);
-      // First painted by the plain rows from the device's index, before the working half loaded.
+      // First painted by the plain rows from the device's index (or the saved screen), before the working half loaded.
       expect(first.inPreview).toBe(true);
       expect(first.engineLoaded).toBe(false);
       // The real history takes over (offline too: it is on the device), with no frame without it.

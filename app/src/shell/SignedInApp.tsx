@@ -1,6 +1,8 @@
 import type { MeResponse } from '@messenjo/shared';
+import { useEffect } from 'react';
 import { meStore } from '../accounts/me-store.ts';
 import { DeviceSessionProvider, serverEndedNotice } from '../session/index.ts';
+import { saveScreenSnapshots } from '../pwa/snapshot-saver.ts';
 import { ChatShell } from './ChatShell.tsx';
 import { AccountSettings } from './screens.tsx';
 
@@ -12,6 +14,8 @@ import { AccountSettings } from './screens.tsx';
  */
 export function SignedInApp(props: { me: MeResponse }) {
   const { me } = props;
+  // The painted list or conversation, kept for the next start's first paint (pwa/, issue 15).
+  useEffect(() => saveScreenSnapshots(me.id), [me.id]);
   return (
     // One device session per user: a sign-out or another user disposes it with everything it held.
     <DeviceSessionProvider

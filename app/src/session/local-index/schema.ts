@@ -4,6 +4,7 @@
  */
 import type { FriendsResponse } from '@messenjo/shared';
 import { attachmentsDbName, blobCacheName } from '../../attachments/db-name.ts';
+import { deleteScreenSnapshots } from '../../lib/screen-snapshots.ts';
 import { deleteSearchIndex } from '../../search/opfs-files.ts';
 import { syncDbName } from '../../sync/constants.ts';
 import { forgetPendingRenames } from '../pending-renames.ts';
@@ -61,6 +62,8 @@ export async function deleteLocalData(userId: string, indexedDb: IDBFactory = in
     });
   }
   if (typeof caches !== 'undefined') await caches.delete(blobCacheName(userId));
+  // The painted screens the service worker would show at the next start (lib/screen-snapshots.ts).
+  await deleteScreenSnapshots(userId);
   await deleteSearchIndex(userId);
   forgetPendingRenames(userId);
 }

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { reloadUnderServiceWorker, useDevices } from '../harness/devices.ts';
+import { useBrowser, useServer } from '../harness/fixtures.ts';
+import { LIVE } from '../harness/patience.ts';
+import { twoFriends } from '../harness/people.ts';
+import { rawMessageWriter } from '../harness/writers.ts';
+import type { Page } from '../harness/browser.ts';
+
+/** What the page painted, frame by frame, from its navigation on (`watchFrames`). */
+interface Frames {
+  /** The first frame with any text on the page. */
+  firstContent: number | null;
+  /** Whether that frame showed `text`, and whether in the saved screen (`#screen-snapshot`). */
+  firstHadText: boolean;
+  firstInSnapshot: boolean;
+  /** Frames after the first with content that did not show `text`: a flash. */
+  framesMissing: number;
+  /** Whether any frame had a saved screen in it. */
+  sawSnapshot: boolean;
+  /** What the CSP refused (the saved screen's styles come under a nonce the service worker adds). */
+  refused: string[];
+}
+
+/** Before the page's own code: samples every animation frame (the saved screen needs no script to paint). */
+const watchFrames = (text: string): void => {
+  const seen: Frames = {
+    firstContent: null,
+    firstHadText: false,
+    firstInSnapshot: false,
+    framesMissing: 0,
+    sawSnapshot: false,
+    refused: [],
+  };
+  document.addEventListener('securitypolicyviolation', (e) =>
+    seen.refused.push(`${e.violatedDirective}: ${e.sample}`),
+  );
+  (window as unknown as { __frames: Frames }).__frames = seen;
+  let frame = 0;
+  const sample = (): void => {
+    frame++;
+    if (document.getElementById('screen-snapshot')) seen.sawSnapshot = true;
+    // The saved screen's copies carry renamed attributes (app/src/pwa/snapshot-capture.ts).
+    const shown = Array.from(
+      document.querySelectorAll('[data-testid="message-text"], [data-saved-testid="message-text"]'),
+    ).filter((e) => e.textContent === text);
+    if (seen.firstContent === null && (document.body?.innerText ?? '').trim() !== '') {
+      seen.firstContent = frame;
+      seen.firstHadText = shown.length > 0;
+      seen.firstInSnapshot = shown.some((e) => e.closest('#screen-snapshot') !== null);
+    } else if (seen.firstContent !== null && shown.length === 0) seen.framesMissing++;
+    requestAnimationFrame(sample);
+  };
+  requestAnimationFrame(sample);
+};
+
+const frames = (page: Page): Promise<Frames> =>
+  page.evaluate(() => (window as unknown as { __frames: Frames }).__frames);
+
+/** What the device keeps of its painted screens: the markup of each (Cache Storage, lib/screen-snapshots.ts). */
+const keptScreens = (page: Page): Promise<string[]> =>
+  page.evaluate(async () => {
+    const out: string[] = [];
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        if (!new URL(request.url).pathname.startsWith('/__screen/')) continue;
+        out.push(`${request.url}\n${(await (await cache.match(request))?.text()) ?? ''}`);
+      }
+    }
+    return out;
+  });
+
+/** `text` in the app's own screen, not in the saved one. */
+const inApp = (page: Page, text: string): Promise<boolean> =>
+  page.evaluate(
+    (t) =>
+      Array.from(document.querySelectorAll('[data-testid="message-text"]')).some(
+        (e) => e.textContent === t && e.closest('#screen-snapshot') === null,
+      ),
+    text,
+  );
+
+/*
+ * Issue 15, "first paint in 100 ms": the service worker answers a navigation with the last painted
+ * screen of that address already in the page, so its first frame needs no script to show it; React takes
+ * over once it shows the same; the saved screens are the device's data and go with it.
+ */
+describe('the saved screen of a conversation', () => {
+  const server = useServer('browser-screen-snapshot');
+  const browser = useBrowser();
+  const devices = useDevices(server, browser);
+
+  it('paints the newest messages offline in the first frame, hands over to the app, and is gone after sign-out', async () => {
+    const { alice, bob, conversationId } = await twoFriends(server().url, 'alice', 'bob');
+    const writer = await rawMessageWriter(server().url, bob, conversationId);
+    try {
+      for (const text of ['first from bob', 'second from bob', 'newest from bob']) await writer.say(text);
+
+      const page = await devices.device(alice, { path: `/c/${conversationId}` });
+      await page.getByTestId('message-text').filter({ hasText: 'newest from bob' }).waitFor(LIVE);
+      await reloadUnderServiceWorker(page);
+      await expect.poll(() => inApp(page, 'newest from bob'), LIVE).toBe(true);
+      // Saved once the screen has settled.
+      await expect
+        .poll(async () => (await keptScreens(page)).some((s) => s.includes('newest from bob')), LIVE)
+        .toBe(true);
+      // What is typed is not kept.
+      await page.getByRole('textbox', { name: 'Message' }).fill('a draft never saved');
+
+      const context = page.context();
+      await context.setOffline(true);
+      await page.addInitScript(watchFrames, 'newest from bob');
+      await page.reload();
+
+      await expect.poll(async () => (await frames(page)).firstContent, LIVE).not.toBeNull();
+      const first = await frames(page);
+      // The first frame with anything in it shows the newest message, from the saved screen
+      // (main's build: the empty shell, then the app's rows).
+      expect(first.firstHadText).toBe(true);
+      expect(first.firstInSnapshot).toBe(true);
+      // Painted with its styles: the CSS inline and the markup's own rules, none refused by the CSP.
+      expect(first.refused).toEqual([]);
+      // The app takes over, and no frame between lacks the message.
+      await expect.poll(() => page.locator('#screen-snapshot').count(), LIVE).toBe(0);
+      await expect.poll(() => inApp(page, 'newest from bob'), LIVE).toBe(true);
+      expect((await frames(page)).framesMissing).toBe(0);
+      expect((await keptScreens(page)).some((s) => s.includes('a draft never saved'))).toBe(false);
+
+      // The app works: what she sends and what Bob sends show.
+      await context.setOffline(false);
+      const box = page.getByRole('textbox', { name: 'Message' });
+      await box.fill('sent after the saved screen');
+      await box.press('Enter');
+      await expect.poll(() => inApp(page, 'sent after the saved screen'), LIVE).toBe(true);
+      await writer.say('bob answers');
+      await expect.poll(() => inApp(page, 'bob answers'), LIVE).toBe(true);
+
+      // Signing out removes the saved screens with the rest of her data on the device.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out' }).click();
+      const signIn = page.getByRole('button', { name: /passkey/i }).first();
+      await signIn.waitFor(LIVE);
+      await expect.poll(() => keptScreens(page), LIVE).toEqual([]);
+      await page.reload();
+      await signIn.waitFor(LIVE);
+      expect((await frames(page)).sawSnapshot).toBe(false);
+      expect(await page.getByText('newest from bob').count()).toBe(0);
+      devices.expectNoPageErrors();
+    } finally {
+      writer.peer.close();
+    }
+  });
+
+  it('paints the conversation list offline from its saved screen, then the app takes over', async () => {
+    const { alice, conversationId } = await twoFriends(server().url, 'alice', 'bob');
+    const page = await devices.device(alice);
+    const row = page.locator(`#root [data-conversation-id="${conversationId}"]`);
+    await row.waitFor(LIVE);
+    await reloadUnderServiceWorker(page);
+    await row.waitFor(LIVE);
+    await expect
+      .poll(
+        async () =>
+          (await keptScreens(page)).some((s) => s.includes(`?route=%2F\n`) && s.includes(conversationId)),
+        LIVE,
+      )
+      .toBe(true);
+
+    await page.context().setOffline(true);
+    // The list's own address: the precache would answer `/` itself if its route came before the navigations'.
+    await page.addInitScript((id: string) => {
+      const seen = { firstContent: null as null | { rowInSnapshot: boolean }, rowsInSnapshotAt: 0 };
+      (window as unknown as { __list: typeof seen }).__list = seen;
+      const sample = (): void => {
+        if (seen.firstContent === null && (document.body?.innerText ?? '').trim() !== '')
+          seen.firstContent = {
+            rowInSnapshot:
+              document.querySelector(`#screen-snapshot [data-saved-conversation-id="${id}"]`) !== null,
+          };
+        requestAnimationFrame(sample);
+      };
+      requestAnimationFrame(sample);
+    }, conversationId);
+    await page.reload();
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            () => (window as unknown as { __list: { firstContent: unknown } }).__list.firstContent,
+          ),
+        LIVE,
+      )
+      .toEqual({ rowInSnapshot: true });
+    await expect.poll(() => page.locator('#screen-snapshot').count(), LIVE).toBe(0);
+    await row.waitFor(LIVE);
+    devices.expectNoPageErrors();
+  });
+});
