@@ -344,9 +344,11 @@ export class Room implements RoomHandle {
     // document (SQLite answers from the main thread's connection, at once).
     if (writable && sent.updateId && sent.storedAs === undefined) {
       const { updateId, update } = sent;
-      return store
-        .updateSeq(this.docId, updateId, update)
-        .then((storedAs) => this.take(peer, subscription, { ...sent, storedAs }, claim));
+      if (store.updateSeqNow) sent.storedAs = store.updateSeqNow(this.docId, updateId, update);
+      else
+        return store
+          .updateSeq(this.docId, updateId, update)
+          .then((storedAs) => this.take(peer, subscription, { ...sent, storedAs }, claim));
     }
     return this.decide(this.live, peer, subscription, sent, writable, claim);
   }
