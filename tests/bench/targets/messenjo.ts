@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import {
   decodeServerFrame,
   encodeClientFrame,
   PROTOCOL_VERSION,
   segmentDocId,
+  UPDATE_ID_BYTES,
   type ClientFrame,
   type ServerFrame,
 } from '@messenjo/shared';
@@ -232,7 +234,8 @@ export class ProtocolPeer implements BenchPeer {
     const ref = this.nextRef++;
     const acked = new Promise<void>((resolve) => {
       this.acks.set(ref, resolve);
-      this.frame({ type: 'update', docId, ref, update });
+      // SEQ3: every update carries its id, as the app's outbox gives it.
+      this.frame({ type: 'update', docId, ref, update, updateId: randomBytes(UPDATE_ID_BYTES) });
     });
     return Promise.race([acked, this.broken]);
   }

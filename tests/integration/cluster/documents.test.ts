@@ -350,6 +350,46 @@ describe('documents between processes', () => {
       );
   });
 
+  it('[SEQ4] an update id stored through one process, reused with other bytes on another, is refused there before any device gets it', async () => {
+    const [a, b, c] = processes();
+    const { docId, owner, members } = await group(2);
+    const [ben] = members as [TestAccount];
+    const onA = await device(a, owner, docId);
+    // Watched on the process that refuses it (its sockets would have it first) and on another.
+    const watchers = [
+      await device(b, await sessionOn(b, ben), docId),
+      await device(c, await sessionOn(c, ben), docId),
+    ];
+    const reuser = await device(b, await sessionOn(b, owner), docId);
+    const updateId = randomBytes(UPDATE_ID_BYTES);
+    const message = (text: string) => ({
+      id: newMessageId(),
+      author: owner.userId,
+      text,
+      sentAt: Date.now(),
+    });
+    const first = updateOf(onA.doc, (doc) => appendMessage(doc, message('stored once')));
+    onA.peer.send({ type: 'update', docId, ref: 500, update: first, updateId });
+    await onA.peer.next('ack', (f) => f.docId === docId && f.ref === 500);
+    await eventually(has(reuser, 'stored once'), 'the device on B has the first update');
+    const ghost = updateOf(reuser.doc, (doc) => appendMessage(doc, message('never stored')));
+    reuser.peer.send({ type: 'update', docId, ref: 501, update: ghost, updateId });
+    const code = CLOSE_CODES.update_id_reused.code;
+    expect(await reuser.peer.next('rejected')).toMatchObject({ docId, ref: 501, code });
+    expect(await reuser.peer.waitClosed()).toBe(code);
+    // Had B relayed it, A's next update would reach the watchers after it.
+    await onA.say('after the reuse');
+    for (const d of [onA, ...watchers]) {
+      await eventually(has(d, 'stored once', 'after the reuse'), 'the good updates');
+      expect(d.texts()).not.toContain('never stored');
+    }
+    const fresh = await device(b, await sessionOn(b, ben), docId);
+    expect(fresh.texts()).toEqual(expect.arrayContaining(['stored once', 'after the reuse']));
+    expect(fresh.texts()).not.toContain('never stored');
+    const stored = await query<{ data: Buffer }>('SELECT data FROM doc_log WHERE doc_id = $1', [docId]);
+    expect(stored.some((row) => row.data.includes(Buffer.from('never stored')))).toBe(false);
+  });
+
   it('an acked message survives kill -9 of the process that acked it and reaches the others', async () => {
     const [a, b, c] = processes();
     const { docId, owner, members } = await group(2);

@@ -456,6 +456,73 @@ describe('retried updates are stored once (SEQ3)', () => {
   });
 });
 
+describe('a reused update id is refused before it touches the document (SEQ4)', () => {
+  /**
+   * Mallory stores `first` with an id, then sends other changes under the same id, after its ack
+   * (the store knows the id) or right behind it (still committing). Bob, subscribed throughout,
+   * must never receive the refused changes, and a device that subscribes afterwards must not
+   * get them in its catch-up.
+   */
+  async function reuse(text: string, waitForAck: boolean): Promise<void> {
+    const updateId = randomBytes(16);
+    const watcher = await connect('bob');
+    const watched = await replicaOf(watcher, docId());
+    const mallory = await connect('mallory');
+    const doc = await replicaOf(mallory, docId());
+    const first = messageEntry(people.mallory.userId, `${text}: first`);
+    mallory.send({
+      type: 'update',
+      docId: docId(),
+      ref: 1,
+      update: updateOf(doc, (d) => appendMessage(d, first)),
+      updateId,
+    });
+    if (waitForAck) await mallory.next('ack', (f) => f.ref === 1);
+    const ghost = messageEntry(people.mallory.userId, `${text}: never stored`);
+    mallory.send({
+      type: 'update',
+      docId: docId(),
+      ref: 2,
+      update: updateOf(doc, (d) => appendMessage(d, ghost)),
+      updateId,
+    });
+    const code = CLOSE_CODES.update_id_reused.code;
+    expect(await mallory.next('rejected')).toMatchObject({ docId: docId(), ref: 2, code });
+    expect(await mallory.waitClosed()).toBe(code);
+    // A good update after the refusal goes through the same room in order: had the refused one
+    // been relayed, the watcher would hold it by the time the good one arrives.
+    const after = await aliceSays(`${text}: after`);
+    await eventually(() => {
+      for (const frame of watcher.frames.splice(0))
+        if (frame.type === 'update' && frame.docId === docId()) Y.applyUpdate(watched, frame.update);
+      return segmentOf(watched).messages.toArray().at(-1)?.id === after.id;
+    }, 'the watcher has the good update');
+    const seen = segmentOf(watched)
+      .messages.toArray()
+      .map((m) => m.id);
+    expect(seen).toContain(first.id);
+    expect(seen).not.toContain(ghost.id);
+    watcher.close();
+    const fresh = await connect('bob');
+    const caughtUp = segmentOf(await replicaOf(fresh, docId()))
+      .messages.toArray()
+      .map((m) => m.id);
+    expect(caughtUp).toEqual(expect.arrayContaining([first.id, after.id]));
+    expect(caughtUp).not.toContain(ghost.id);
+    fresh.close();
+    const stored = (await store.logAfter(docId(), 0)) ?? [];
+    expect(stored.some((entry) => Buffer.from(entry.data).includes(Buffer.from(ghost.text)))).toBe(false);
+  }
+
+  it('[SEQ4] an id stored already, with other bytes: never relayed to another device, never in a catch-up', async () => {
+    await reuse('stored', true);
+  });
+
+  it('[SEQ4] an id still committing, with other bytes right behind it: the first is acked, the second never relayed', async () => {
+    await reuse('committing', false);
+  });
+});
+
 describe('hostile attachments', () => {
   /** A file entry for stand-in ciphertext of `bytes` bytes (one chunk: the plaintext is 16 bytes less). */
   const fileEntry = (blob: string, bytes: number): AttachmentEntry => ({

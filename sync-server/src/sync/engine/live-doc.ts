@@ -2,6 +2,7 @@ import { parseDocId, segmentOf, type DocRef } from '@messenjo/shared';
 import * as Y from 'yjs';
 import { fullPage, LOG_PAGE, type DocStore, type StoredDoc } from '../store/doc-store.ts';
 import { CommittedOrder } from './committed-order.ts';
+import { RecentUpdateIds } from './recent-update-ids.ts';
 
 /**
  * A document held in memory while devices use it: the Y.Doc every incoming update is validated
@@ -28,6 +29,8 @@ export class LiveDoc {
   private knownMessages = 0;
   /** Message id → author, for the ownership checks of keyed entries. */
   readonly messageAuthors = new Map<string, string>();
+  /** SEQ4: the update ids this process applied to the document lately (committing or committed). */
+  readonly recentUpdateIds = new RecentUpdateIds();
 
   private constructor(
     readonly docId: string,

@@ -95,6 +95,19 @@ export interface CommittedUpdate {
   userId: string;
 }
 
+/** What a device sent in one `update` frame, and what the room read about it. */
+interface Sent {
+  ref: number;
+  update: Uint8Array;
+  basis?: Uint8Array;
+  /** SEQ3: the device's id of the update. */
+  updateId?: Uint8Array;
+  /** SEQ4: the store's answer about the id (`DocStore.updateSeq`), once read. */
+  storedAs?: number;
+}
+
+const ID_REUSED = 'this update id names another update';
+
 /** After a failed read of a gap in the log, how long until the room reads it again. */
 export const GAP_RETRY_MS = 1000;
 
@@ -301,14 +314,21 @@ export class Room implements RoomHandle {
     update: Uint8Array,
     basis?: Uint8Array,
     updateId?: Uint8Array,
-    claim?: BlobClaim,
   ): void | Promise<void> {
-    const { segments } = this.context;
+    return this.take(peer, subscription, { ref, update, basis, updateId });
+  }
+
+  /**
+   * `receive`, with what was read for it so far (the blob claim, the stored update id); each
+   * read re-enters here, and the decision is taken in the turn the last one answered.
+   */
+  private take(peer: Peer, subscription: Subscription, sent: Sent, claim?: BlobClaim): void | Promise<void> {
+    const { segments, store } = this.context;
     if (!this.live || !segments.ready(this.ref)) {
       return segments
         .prepare(this.ref)
         .then(() => this.load())
-        .then(() => this.receive(peer, subscription, ref, update, basis, updateId, claim));
+        .then(() => this.take(peer, subscription, sent, claim));
     }
     if (peer.subscriptions.get(this.docId) !== subscription) return this.unclaim(claim);
     const { conversations } = this.context;
@@ -319,15 +339,25 @@ export class Room implements RoomHandle {
         : conversations.canWrite(peer.auth.userId, conversationId);
     // LA3: a permission not in memory yet is read first; then everything is decided again, in one turn.
     if (writable !== true && writable !== false)
-      return writable.then(() => this.receive(peer, subscription, ref, update, basis, updateId, claim));
-    return this.decide(this.live, peer, subscription, { ref, update, basis, updateId }, writable, claim);
+      return writable.then(() => this.take(peer, subscription, sent, claim));
+    // SEQ4: whether the id is stored with other bytes is read before the update may touch the
+    // document (SQLite answers from the main thread's connection, at once).
+    if (writable && sent.updateId && sent.storedAs === undefined) {
+      const { updateId, update } = sent;
+      if (store.updateSeqNow) sent.storedAs = store.updateSeqNow(this.docId, updateId, update);
+      else
+        return store
+          .updateSeq(this.docId, updateId, update)
+          .then((storedAs) => this.take(peer, subscription, { ...sent, storedAs }, claim));
+    }
+    return this.decide(this.live, peer, subscription, sent, writable, claim);
   }
 
   private decide(
     live: LiveDoc,
     peer: Peer,
     subscription: Subscription,
-    sent: { ref: number; update: Uint8Array; basis?: Uint8Array; updateId?: Uint8Array },
+    sent: Sent,
     writable: boolean,
     claim: BlobClaim | undefined,
   ): void | Promise<void> {
@@ -339,6 +369,8 @@ export class Room implements RoomHandle {
     };
     const { segments, commits } = this.context;
     if (!writable) return refuse('update_not_writable', 'this conversation is read-only for you');
+    // SEQ4: never applied, so never relayed nor served.
+    if (sent.storedAs === UPDATE_ID_REUSED) return refuse('update_id_reused', ID_REUSED);
     const skipsAhead = segments.refusal(this.ref);
     // SEG1: refused like a missing dependency: a device that filled the segment before offline may still be resending it.
     if (skipsAhead) return refuse('update_missing_dependency', skipsAhead);
@@ -359,7 +391,7 @@ export class Room implements RoomHandle {
         return refuse('update_attachment_refused', 'this document takes no attachments');
       return attachments
         .claim(userId, conversationId, this.blobsOf(verdict.newMessages))
-        .then((answer) => this.receive(peer, subscription, ref, update, basis, updateId, answer));
+        .then((answer) => this.take(peer, subscription, sent, answer));
     }
     if (verdict.noop) {
       // Already in the document, maybe still in the queue: ack once the queue has committed (UP4),
@@ -374,6 +406,9 @@ export class Room implements RoomHandle {
       });
       return;
     }
+    // SEQ4: an id this document took lately (maybe still committing, so not in the store's
+    // answer) with changes it does not hold yet: other bytes than the first time.
+    if (updateId && live.recentUpdateIds.has(updateId)) return refuse('update_id_reused', ID_REUSED);
     this.commit(live, {
       update,
       author: userId,
@@ -384,7 +419,7 @@ export class Room implements RoomHandle {
       updateId,
       onCommitted: (seq) => peer.send({ type: 'ack', docId: this.docId, ref, seq }),
       onUnapplied: () => refuse('update_malformed', 'update could not be applied'),
-      onReused: () => refuse('update_id_reused', 'this update id names another update'),
+      onReused: () => refuse('update_id_reused', ID_REUSED),
     });
   }
 
@@ -405,8 +440,7 @@ export class Room implements RoomHandle {
     const ack = (seq: number) => peer.send({ type: 'ack', docId, ref, seq });
     this.context.store.updateSeq(docId, updateId, update).then(
       (seq) => {
-        if (seq === UPDATE_ID_REUSED)
-          return refuse('update_id_reused', 'this update id names another update');
+        if (seq === UPDATE_ID_REUSED) return refuse('update_id_reused', ID_REUSED);
         if (seq === 0 || this.live !== live) return ack(0);
         this.inOrder(live, seq, true, () => ack(seq));
       },
@@ -447,6 +481,7 @@ export class Room implements RoomHandle {
     }
     for (const client of write.newClients) live.clients.set(client, write.author);
     for (const message of write.newMessages) live.messageAuthors.set(message.id, message.author);
+    if (write.updateId) live.recentUpdateIds.add(write.updateId);
     live.changes++;
     live.pending++;
     const segment = segments.opened(this.ref);
@@ -476,7 +511,8 @@ export class Room implements RoomHandle {
       onCommitted: (seq) => {
         live.pending--;
         if (seq === UPDATE_ID_REUSED) {
-          // Applied and relayed, but not stored: the document in memory is read again from the
+          // Applied and relayed, but not stored (SEQ4's one gap: the same id sent with other bytes
+          // to another process at the same time): the document in memory is read again from the
           // store. The devices it was relayed to keep it (as after a crash, RL1); its own is refused.
           this.evict();
           return write.onReused?.();

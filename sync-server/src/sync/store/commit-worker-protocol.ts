@@ -8,8 +8,10 @@ export interface CommitWorkerData {
 }
 
 /**
- * A group commit as it crosses to the worker: every byte payload (updates, snapshots) packed
- * into one buffer that is transferred, not copied again; the rest is small structured data.
+ * A group commit as it crosses to the worker: every byte payload (updates, their ids, snapshots)
+ * packed into one buffer that is transferred, not copied again; the rest is small structured data.
+ * No Uint8Array crosses by itself: a structured clone copies a view's whole ArrayBuffer, and an
+ * update id read from a frame is a 16-byte view into the socket's read chunk (up to 64 KiB).
  * The caller's own Uint8Arrays stay intact (the hub still serves uncommitted updates from them).
  */
 export interface CommitRequest {
@@ -17,9 +19,16 @@ export interface CommitRequest {
   id: number;
   at: number;
   bytes: ArrayBuffer;
-  rows: (Omit<AppendRow, 'data'> & { offset: number; length: number })[];
+  /** `id`: where the row's update id (SEQ3) sits in `bytes`, if it has one. */
+  rows: (Omit<AppendRow, 'data' | 'updateId'> & { offset: number; length: number; id?: Placed })[];
   snapshots: (Omit<Snapshot, 'state'> & { offset: number; length: number })[];
   listColumns: ListColumns[];
+}
+
+/** Where one payload sits in a request's `bytes`. */
+interface Placed {
+  offset: number;
+  length: number;
 }
 
 export type CommitWorkerRequest = CommitRequest | { type: 'close' };
@@ -39,11 +48,11 @@ export function packCommit(
 ): { request: CommitRequest; transfer: ArrayBuffer[] } {
   const snapshots = extras.snapshots ?? [];
   let total = 0;
-  for (const row of rows) total += row.data.byteLength;
+  for (const row of rows) total += row.data.byteLength + (row.updateId?.byteLength ?? 0);
   for (const snapshot of snapshots) total += snapshot.state.byteLength;
   const bytes = new Uint8Array(total);
   let offset = 0;
-  const place = (data: Uint8Array): { offset: number; length: number } => {
+  const place = (data: Uint8Array): Placed => {
     bytes.set(data, offset);
     offset += data.byteLength;
     return { offset: offset - data.byteLength, length: data.byteLength };
@@ -53,7 +62,11 @@ export function packCommit(
     id,
     at,
     bytes: bytes.buffer,
-    rows: rows.map(({ data, ...row }) => ({ ...row, ...place(data) })),
+    rows: rows.map(({ data, updateId, ...row }) => ({
+      ...row,
+      ...place(data),
+      ...(updateId ? { id: place(updateId) } : {}),
+    })),
     snapshots: snapshots.map(({ state, ...snapshot }) => ({ ...snapshot, ...place(state) })),
     listColumns: [...(extras.listColumns ?? [])],
   };
@@ -63,7 +76,11 @@ export function packCommit(
 export function unpackCommit(request: CommitRequest): { rows: AppendRow[]; extras: CommitExtras } {
   const view = (offset: number, length: number) => new Uint8Array(request.bytes, offset, length);
   return {
-    rows: request.rows.map(({ offset, length, ...row }) => ({ ...row, data: view(offset, length) })),
+    rows: request.rows.map(({ offset, length, id, ...row }) => ({
+      ...row,
+      data: view(offset, length),
+      ...(id ? { updateId: view(id.offset, id.length) } : {}),
+    })),
     extras: {
       listColumns: request.listColumns,
       snapshots: request.snapshots.map(({ offset, length, ...snapshot }) => ({

@@ -134,6 +134,12 @@ export interface DocStore {
    * `UPDATE_ID_REUSED`: stored with other bytes). Kept after compaction removed the log row.
    */
   updateSeq(docId: string, updateId: Uint8Array, data: Uint8Array): Promise<number>;
+  /**
+   * `updateSeq` answered in the caller's turn, by a store that reads on its thread (SQLite): the
+   * engine asks it for every update (SEQ4), and a promise per update would hold the socket's next
+   * frame for a turn.
+   */
+  updateSeqNow?(docId: string, updateId: Uint8Array, data: Uint8Array): number;
   /** Number of log entries after the snapshot. */
   logLength(docId: string): Promise<number>;
   latestSegments(conversationIds: readonly string[]): Promise<Map<string, number>>;

@@ -121,9 +121,13 @@ export class SqliteDocStore implements DocStore {
   }
 
   updateSeq(docId: string, updateId: Uint8Array, data: Uint8Array): Promise<number> {
+    return Promise.resolve(this.updateSeqNow(docId, updateId, data));
+  }
+
+  updateSeqNow(docId: string, updateId: Uint8Array, data: Uint8Array): number {
     const found = this.stmts.updateId.get(docId, updateId) as StoredUpdateId | undefined;
-    if (!found) return Promise.resolve(0);
-    return Promise.resolve(sameDigest(found.digest, updateDigest(data)) ? found.seq : UPDATE_ID_REUSED);
+    if (!found) return 0;
+    return sameDigest(found.digest, updateDigest(data)) ? found.seq : UPDATE_ID_REUSED;
   }
 
   logLength(docId: string): Promise<number> {

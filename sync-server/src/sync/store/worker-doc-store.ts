@@ -103,6 +103,10 @@ export class WorkerDocStore implements DocStore {
     return this.reads.updateSeq(docId, updateId, data);
   }
 
+  updateSeqNow(docId: string, updateId: Uint8Array, data: Uint8Array): number {
+    return this.reads.updateSeqNow(docId, updateId, data);
+  }
+
   latestSegments(conversationIds: readonly string[]): Promise<Map<string, number>> {
     return this.reads.latestSegments(conversationIds);
   }
