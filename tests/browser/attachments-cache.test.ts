@@ -1,20 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import {
-  deviceContext,
-  watchPage,
-  type BrowserContext,
-  type Page,
-  type PageProblems,
-} from '../harness/browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestAccount } from '../harness/accounts.ts';
+import type { Page } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
-import { reloadUnderServiceWorker } from '../harness/devices.ts';
+import { reloadUnderServiceWorker, useDevices } from '../harness/devices.ts';
 import { LIVE } from '../harness/patience.ts';
+import { twoFriends } from '../harness/people.ts';
 import { drawnPng } from '../harness/pictures.ts';
-import { makeFriends } from '../harness/social.ts';
 
 /**
  * What the device keeps of downloaded files (issue 17; docs/attachments.md, "On the device" and
@@ -25,36 +19,16 @@ import { makeFriends } from '../harness/social.ts';
 describe('downloaded attachments kept on the device, in Chromium', () => {
   const server = useServer('browser-attachments-cache');
   const browser = useBrowser();
-  const contexts: BrowserContext[] = [];
+  const devices = useDevices(server, browser);
 
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
-
-  async function device(
-    account: TestAccount,
-    conversationId: string,
-  ): Promise<{ page: Page; context: BrowserContext; problems: PageProblems }> {
-    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
-    const context = await deviceContext(browser(), server().url, session.cookie, { acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems = watchPage(page);
-    await page.goto(`${server().url}/c/${conversationId}`);
-    await expect
-      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
-      .toBe('online');
+  /** A device of `account` with the conversation open, online, saving downloads. */
+  async function device(account: TestAccount, conversationId: string) {
+    const page = await devices.device(account, { path: `/c/${conversationId}`, acceptDownloads: true });
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
-    return { page, context, problems };
+    return { page, context: page.context(), problems: devices.problemsOf(page) };
   }
 
-  async function pair() {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
-    const conversationId = await makeFriends(server().url, alice, bob);
-    return { alice, bob, conversationId };
-  }
+  const pair = () => twoFriends(server().url, 'alice', 'bob');
 
   const messageWith = (page: Page, caption: string) =>
     page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
