@@ -95,14 +95,14 @@ describe('the picture viewer fits the picture to the screen, in Chromium', () =>
       alice,
       conversationId,
       [
-        [900, 1350],
+        [600, 900],
         [200, 300],
       ],
       false,
     );
 
-    const tall = await shownAt(page, [900, 1350]);
-    expectWhollyShown(tall, [900, 1350]);
+    const tall = await shownAt(page, [600, 900]);
+    expectWhollyShown(tall, [600, 900]);
     // As large as the area allows: its full height (it is taller than the window).
     expect(tall.picture.bottom - tall.picture.top).toBeCloseTo(tall.area.bottom - tall.area.top, 0);
 
@@ -118,10 +118,10 @@ describe('the picture viewer fits the picture to the screen, in Chromium', () =>
 
   it('at 360×740 a wide picture fits the phone’s width, whole and centred; zoomed in, every edge can be scrolled to', async () => {
     const { alice, conversationId } = await twoFriends(server().url, 'alice', 'bob');
-    const page = await sendAndOpen(alice, conversationId, [[1500, 1000]], true);
+    const page = await sendAndOpen(alice, conversationId, [[800, 500]], true);
 
-    const wide = await shownAt(page, [1500, 1000]);
-    expectWhollyShown(wide, [1500, 1000]);
+    const wide = await shownAt(page, [800, 500]);
+    expectWhollyShown(wide, [800, 500]);
     const fittedWidth = wide.picture.right - wide.picture.left;
     expect(fittedWidth).toBeCloseTo(wide.area.right - wide.area.left, 0);
 
@@ -156,6 +156,62 @@ describe('the picture viewer fits the picture to the screen, in Chromium', () =>
     const [endX, endY] = await scrolledTo('end');
     expect(endX).toBeCloseTo(0, 0);
     expect(endY).toBeCloseTo(0, 0);
+    devices.expectNoPageErrors();
+  });
+
+  it('while the picture downloads, the viewer shows how far it has come; a cut download asks only for the rest', async () => {
+    const { alice, bob, conversationId } = await twoFriends(server().url, 'alice', 'bob');
+    const [a, b] = await Promise.all([
+      devices.device(alice, { path: `/c/${conversationId}` }),
+      devices.device(bob, { path: `/c/${conversationId}` }),
+    ]);
+    await a
+      .getByTestId('attach-input')
+      .setInputFiles([{ name: 'big.png', mimeType: 'image/png', buffer: await drawnPng(a, 800, 600) }]);
+    await a.getByRole('textbox', { name: 'Message' }).fill('The big view');
+    await a.getByRole('button', { name: 'Send' }).click();
+    const box = messageWith(b, 'The big view').getByTestId('picture');
+    await expect.poll(() => box.getAttribute('data-loaded'), LIVE).toBe('');
+
+    // Bob's next blob request is the picture's: its first answer is cut at half (the connection
+    // drops), and the request for the rest is held until the test has seen the progress.
+    const answers: { range: string | undefined; status: number; delivered: number }[] = [];
+    let sealed = 0;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await b.context().route('**/api/blobs/*', async (route) => {
+      const range = route.request().headers().range;
+      const response = await route.fetch();
+      const body = await response.body();
+      if (answers.length === 0) {
+        sealed = body.length;
+        const half = Math.floor(body.length / 2);
+        answers.push({ range, status: response.status(), delivered: half });
+        return route.fulfill({ response, body: body.subarray(0, half) });
+      }
+      await released;
+      answers.push({ range, status: response.status(), delivered: body.length });
+      return route.fulfill({ response, body });
+    });
+    await box.click();
+    const viewer = b.getByTestId('picture-viewer');
+    const progress = viewer.getByRole('progressbar', { name: 'Downloading big.png' });
+    await expect.poll(() => answers.length, LIVE).toBe(1);
+    const half = Math.floor(sealed / 2);
+    await expect
+      .poll(() => progress.getAttribute('aria-valuenow'), LIVE)
+      .toBe(String(Math.floor((half / sealed) * 100)));
+    expect(await progress.getAttribute('aria-valuetext')).toMatch(/^\d+%: .+ of .+$/);
+    release();
+    await expect
+      .poll(() => b.getByTestId('full-picture').evaluate((img: HTMLImageElement) => img.naturalWidth), LIVE)
+      .toBe(800);
+    expect(await progress.count()).toBe(0);
+    expect(answers).toEqual([
+      { range: undefined, status: 200, delivered: half },
+      { range: `bytes=${half}-`, status: 206, delivered: sealed - half },
+    ]);
+    await b.context().unroute('**/api/blobs/*');
     devices.expectNoPageErrors();
   });
 });
