@@ -1,18 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import {
-  deviceContext,
-  watchPage,
-  type BrowserContext,
-  type Page,
-  type PageProblems,
-} from '../harness/browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestAccount } from '../harness/accounts.ts';
+import type { Page } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
+import { reloadUnderServiceWorker, useDevices } from '../harness/devices.ts';
 import { LIVE } from '../harness/patience.ts';
-import { makeFriends } from '../harness/social.ts';
+import { twoFriends } from '../harness/people.ts';
+import { drawnPng } from '../harness/pictures.ts';
 
 /**
  * What the device keeps of downloaded files (issue 17; docs/attachments.md, "On the device" and
@@ -23,36 +19,16 @@ import { makeFriends } from '../harness/social.ts';
 describe('downloaded attachments kept on the device, in Chromium', () => {
   const server = useServer('browser-attachments-cache');
   const browser = useBrowser();
-  const contexts: BrowserContext[] = [];
+  const devices = useDevices(server, browser);
 
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
-
-  async function device(
-    account: TestAccount,
-    conversationId: string,
-  ): Promise<{ page: Page; context: BrowserContext; problems: PageProblems }> {
-    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
-    const context = await deviceContext(browser(), server().url, session.cookie, { acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems = watchPage(page);
-    await page.goto(`${server().url}/c/${conversationId}`);
-    await expect
-      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
-      .toBe('online');
+  /** A device of `account` with the conversation open, online, saving downloads. */
+  async function device(account: TestAccount, conversationId: string) {
+    const page = await devices.device(account, { path: `/c/${conversationId}`, acceptDownloads: true });
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
-    return { page, context, problems };
+    return { page, context: page.context(), problems: devices.problemsOf(page) };
   }
 
-  async function pair() {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
-    const conversationId = await makeFriends(server().url, alice, bob);
-    return { alice, bob, conversationId };
-  }
+  const pair = () => twoFriends(server().url, 'alice', 'bob');
 
   const messageWith = (page: Page, caption: string) =>
     page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
@@ -142,6 +118,75 @@ describe('downloaded attachments kept on the device, in Chromium', () => {
     await messageWith(a.page, 'Got it, thanks').waitFor({ timeout: LIVE.timeout });
     expect(b.problems).toEqual({ consoleErrors: [], pageErrors: [] });
     await b.context.unroute('**/api/blobs/*');
+  });
+
+  it('a picture whose preview cannot be opened shows its placeholder and says why: offline and not on the device, it needs the network (then loads); damaged, it says so and the picture still opens', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    await a.page
+      .getByTestId('attach-input')
+      .setInputFiles([{ name: 'view.png', mimeType: 'image/png', buffer: await drawnPng(a.page, 600, 400) }]);
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('The view');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    const box = () => messageWith(b.page, 'The view').getByTestId('picture');
+    const problem = () => box().getByTestId('preview-problem');
+    // What the box says of itself to a screen reader: its description, from the label it points to.
+    const described = () =>
+      box().evaluate((button) => {
+        const id = button.getAttribute('aria-describedby');
+        return id ? (document.getElementById(id)?.textContent ?? `#${id} is missing`) : null;
+      });
+    await expect.poll(() => box().getAttribute('data-loaded'), LIVE).toBe('');
+    expect(await problem().count()).toBe(0);
+    expect(await described()).toBeNull();
+    const placeholder = await box().evaluate((button) => getComputedStyle(button).backgroundImage);
+    expect(placeholder).toMatch(/^url\("data:image\/png/);
+    // Only the preview was fetched: Bob has not opened the picture.
+    const kept = (await cachedPaths(b.page)).filter((p) => p.startsWith('/api/blobs/'));
+    expect(kept).toHaveLength(1);
+    const thumbnailPath = kept[0] ?? '';
+
+    // Offline, with the preview no longer on the device: the placeholder, and why.
+    await b.page.evaluate(async (target) => {
+      const name = (await caches.keys()).find((n) => n.startsWith('messenjo-blobs-'));
+      if (!name || !(await (await caches.open(name)).delete(target)))
+        throw new Error(`${target} was not kept`);
+    }, thumbnailPath);
+    await reloadUnderServiceWorker(b.page);
+    await b.context.setOffline(true);
+    await b.page.reload();
+    await expect.poll(() => problem().textContent(), LIVE).toBe('Needs the network');
+    expect(await described()).toBe('Needs the network');
+    expect(await problem().getAttribute('title')).toContain('needs the network');
+    expect(await box().evaluate((button) => getComputedStyle(button).backgroundImage)).toBe(placeholder);
+    expect(await box().getAttribute('data-loaded')).toBeNull();
+    // The network returns: the preview loads by itself and the label goes.
+    await b.context.setOffline(false);
+    await expect.poll(() => box().getAttribute('data-loaded'), LIVE).toBe('');
+    expect(await problem().count()).toBe(0);
+
+    // The preview's bytes go bad on the server's disk and on the device: the placeholder, and
+    // "damaged", after one more fetch; the picture itself is another blob and still opens.
+    const blobId = thumbnailPath.split('/').at(-1) ?? '';
+    const onDisk = path.join(server().dataDir, 'blobs', blobId.slice(0, 2), blobId);
+    const stored = await readFile(onDisk);
+    stored[stored.length >> 1] = (stored[stored.length >> 1] ?? 0) ^ 0xff;
+    await writeFile(onDisk, stored);
+    await corruptCached(b.page, thumbnailPath);
+    await b.page.reload();
+    await expect.poll(() => problem().textContent(), LIVE).toBe('Preview damaged');
+    expect(await described()).toBe('Preview damaged');
+    expect(await problem().getAttribute('title')).toContain('damaged');
+    expect(await box().evaluate((button) => getComputedStyle(button).backgroundImage)).toBe(placeholder);
+    await box().click();
+    await expect
+      .poll(
+        () => b.page.getByTestId('full-picture').evaluate((img: HTMLImageElement) => img.naturalWidth),
+        LIVE,
+      )
+      .toBe(600);
+    expect(b.problems.pageErrors).toEqual([]);
   });
 
   it('[BL1] a download cut at half and then reloaded asks for exactly the rest, showing its progress; the file is identical', async () => {

@@ -218,7 +218,7 @@ describe('attachments on the device, in Chromium', () => {
     const doubleTap = () =>
       full.evaluate((img: HTMLImageElement) => {
         const box = img.getBoundingClientRect();
-        // Near the top left: a zoomed picture is wider than the window.
+        // Near the top left, inside the picture at either zoom (200×300, shown at its own size).
         const at = { clientX: box.x + 100, clientY: box.y + 50, pointerId: 7, pointerType: 'touch' };
         for (let i = 0; i < 2; i++) {
           img.dispatchEvent(new PointerEvent('pointerdown', { ...at, bubbles: true, isPrimary: true }));

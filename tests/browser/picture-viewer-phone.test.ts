@@ -1,11 +1,13 @@
 import { appendMessage, newMessageId, segmentDocId, SEGMENT_MESSAGES } from '@messenjo/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
+import type { TestAccount } from '../harness/accounts.ts';
+import type { Page } from '../harness/browser.ts';
+import { useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
-import { makeFriends } from '../harness/social.ts';
+import { twoFriends } from '../harness/people.ts';
+import { drawnPng } from '../harness/pictures.ts';
 import { RawPeer } from '../harness/sync.ts';
 
 /**
@@ -17,44 +19,14 @@ import { RawPeer } from '../harness/sync.ts';
 describe('the picture viewer on a phone, in Chromium', () => {
   const server = useServer('browser-picture-viewer-phone');
   const browser = useBrowser();
-  const contexts: BrowserContext[] = [];
+  const devices = useDevices(server, browser);
 
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
-
-  async function open(account: TestAccount, conversationId: string, phone: boolean): Promise<Page> {
-    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
-    const context = await deviceContext(browser(), server().url, session.cookie, {
+  /** A device of `account` with the conversation open and online; `phone`: 360×740, touch. */
+  const open = (account: TestAccount, conversationId: string, phone: boolean): Promise<Page> =>
+    devices.device(account, {
+      path: `/c/${conversationId}`,
       ...(phone && { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true }),
     });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${server().url}/c/${conversationId}`);
-    await expect
-      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
-      .toBe('online');
-    return page;
-  }
-
-  /** A real PNG drawn by the browser. */
-  async function png(page: Page, width: number, height: number): Promise<Buffer> {
-    const bytes = await page.evaluate(
-      async ([w, h]) => {
-        const canvas = new OffscreenCanvas(w, h);
-        const context = canvas.getContext('2d');
-        if (!context) throw new Error('no 2d canvas');
-        context.fillStyle = '#c03';
-        context.fillRect(0, 0, w, h);
-        context.fillStyle = '#06c';
-        context.fillRect(0, 0, w / 2, h / 2);
-        const blob = await canvas.convertToBlob({ type: 'image/png' });
-        return [...new Uint8Array(await blob.arrayBuffer())];
-      },
-      [width, height] as const,
-    );
-    return Buffer.from(bytes);
-  }
 
   const messageWith = (page: Page, caption: string) =>
     page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
@@ -62,7 +34,7 @@ describe('the picture viewer on a phone, in Chromium', () => {
   async function sendPicture(page: Page, caption: string, name: string, width: number, height: number) {
     await page
       .getByTestId('attach-input')
-      .setInputFiles([{ name, mimeType: 'image/png', buffer: await png(page, width, height) }]);
+      .setInputFiles([{ name, mimeType: 'image/png', buffer: await drawnPng(page, width, height) }]);
     await page.getByRole('textbox', { name: 'Message' }).fill(caption);
     await page.getByRole('button', { name: 'Send' }).click();
     // Uploaded and written: the upload's progress is gone.
@@ -103,10 +75,7 @@ describe('the picture viewer on a phone, in Chromium', () => {
   }
 
   it('at 360 px a swipe steps between pictures, back into older history, and a swipe down closes', async () => {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
-    const conversationId = await makeFriends(server().url, alice, bob);
+    const { alice, conversationId } = await twoFriends(server().url, 'alice', 'bob');
 
     // The first picture opens the conversation; a full segment of text follows it, then a
     // screenful in the next segment and the second picture: the first is in older history.
@@ -119,7 +88,6 @@ describe('the picture viewer on a phone, in Chromium', () => {
 
     // Alice's phone opens at the newest: only the newest segment is there.
     const phone = await open(alice, conversationId, true);
-    const problems = watchPage(phone);
     const newest = messageWith(phone, 'The new view');
     await expect.poll(() => newest.getByTestId('picture').getAttribute('data-loaded'), LIVE).toBe('');
     expect(await messageWith(phone, 'The old view').count()).toBe(0);
@@ -161,6 +129,6 @@ describe('the picture viewer on a phone, in Chromium', () => {
     // Down, it closes.
     await swipe(0, 150);
     await viewer.waitFor({ state: 'detached', timeout: LIVE.timeout });
-    expect(problems.pageErrors).toEqual([]);
+    expect(devices.problemsOf(phone).pageErrors).toEqual([]);
   });
 });

@@ -1,11 +1,13 @@
 import { segmentDocId, segmentOf } from '@messenjo/shared';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { authedFetch, signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import { deviceContext, pageShows, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
+import { pageShows, type Page } from '../harness/browser.ts';
+import { useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
-import { makeFriends, ok } from '../harness/social.ts';
+import { twoFriends } from '../harness/people.ts';
+import { ok } from '../harness/social.ts';
 import { eventually, nodeDevice } from '../harness/sync.ts';
 import { addPasskeysOf } from '../harness/virtual-authenticator.ts';
 
@@ -21,29 +23,13 @@ describe('an expired session in Chromium', () => {
     env: { SESSION_LIFETIME_SECONDS: String(LIFETIME_MS / 1000) },
   });
   const browser = useBrowser();
-  const contexts: BrowserContext[] = [];
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
+  const devices = useDevices(server, browser);
 
-  async function pair() {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
-    const conversationId = await makeFriends(server().url, alice, bob);
-    return { alice, bob, conversationId, tag };
-  }
+  const pair = () => twoFriends(server().url, 'alice', 'bob');
 
   /** A device of `account` with the conversation open and its sync online. */
   async function device(account: TestAccount, conversationId: string): Promise<Page> {
-    const session = await signIn(server().url, account, { userAgent: `device ${contexts.length}` });
-    const context = await deviceContext(browser(), server().url, session.cookie);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${server().url}/c/${conversationId}`);
-    await expect
-      .poll(() => page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
-      .toBe('online');
+    const page = await devices.device(account, { path: `/c/${conversationId}` });
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
     return page;
   }
@@ -78,7 +64,7 @@ describe('an expired session in Chromium', () => {
   it('keeps the unsent message, names the person, and sends it once she signs in again', async () => {
     const { alice, bob, conversationId, tag } = await pair();
     const page = await device(alice, conversationId);
-    const problems = watchPage(page);
+    const problems = devices.problemsOf(page);
     await writeOfflineUntilExpired(page, 'Written while the session ran out');
 
     // Back online the server says "expired": the sign-in page asks for Alice and counts the outbox.
@@ -133,7 +119,7 @@ describe('an expired session in Chromium', () => {
   it('a session revoked from her other device still wipes the device, unsent changes included', async () => {
     const { alice, conversationId } = await pair();
     const page = await device(alice, conversationId);
-    const problems = watchPage(page);
+    const problems = devices.problemsOf(page);
     await page.context().setOffline(true);
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('Never to be sent from a stolen laptop');
@@ -159,7 +145,7 @@ describe('an expired session in Chromium', () => {
     const { alice, conversationId, tag } = await pair();
     const carol = await signUp(server().url, { username: `carol_${tag}` });
     const page = await device(alice, conversationId);
-    const problems = watchPage(page);
+    const problems = devices.problemsOf(page);
     await writeOfflineUntilExpired(page, 'Only for Bob');
     await expect
       .poll(() => page.getByTestId('session-expired').textContent(), LIVE)

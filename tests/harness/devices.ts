@@ -44,6 +44,8 @@ export interface Devices {
   readonly contexts: readonly BrowserContext[];
   /** What the pages opened since the last close saw go wrong. */
   readonly problems: readonly PageProblems[];
+  /** What one of those pages saw go wrong (opened or watched here). */
+  problemsOf(page: Page): PageProblems;
   /** No uncaught exception on any page opened since the last close. */
   expectNoPageErrors(): void;
   /** Neither an uncaught exception nor a console error on any of those pages. */
@@ -57,9 +59,16 @@ export function useDevices(
 ): Devices {
   const contexts: BrowserContext[] = [];
   const problems: PageProblems[] = [];
+  const problemsByPage = new Map<Page, PageProblems>();
+  const watch = (page: Page): void => {
+    const seen = watchPage(page);
+    problems.push(seen);
+    problemsByPage.set(page, seen);
+  };
   const close = async (): Promise<void> => {
     for (const context of contexts.splice(0)) await context.close();
     problems.length = 0;
+    problemsByPage.clear();
   };
   if (closeAfter === 'each') afterEach(close);
   else afterAll(close);
@@ -72,7 +81,7 @@ export function useDevices(
     const context = await deviceContext(browser(), url, cookie, options);
     contexts.push(context);
     const page = await context.newPage();
-    problems.push(watchPage(page));
+    watch(page);
     // Awaited: a route registered after the page started loading would miss its first requests.
     await beforeLoad?.(page);
     await page.goto(`${url}${path}`);
@@ -89,11 +98,14 @@ export function useDevices(
       if (online) await untilOnline(page);
       return page;
     },
-    watch(page) {
-      problems.push(watchPage(page));
-    },
+    watch,
     contexts,
     problems,
+    problemsOf(page) {
+      const seen = problemsByPage.get(page);
+      if (!seen) throw new Error('this page was not opened or watched by these devices');
+      return seen;
+    },
     expectNoPageErrors() {
       for (const p of problems) expect(p.pageErrors).toEqual([]);
     },

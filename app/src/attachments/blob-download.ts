@@ -26,14 +26,26 @@ import { DownloadBrokenError, downloadRanged } from './ranged-download.ts';
  * deleted and fetched from the server once more; if those fail too, the file is damaged.
  */
 
-/** The server or the network failed to give the file; `offline` when the device cannot reach it. */
+/**
+ * Why a file could not be opened: the device cannot reach the server (`offline`: tried again when
+ * the network returns), its bytes fail to decrypt even fresh from the server (`damaged`), the
+ * server has none for this person (`gone`), or the server failed otherwise (`failed`).
+ */
+export type UnavailableReason = 'offline' | 'damaged' | 'gone' | 'failed';
+
+/** The server or the network failed to give the file; the message is a sentence for the person. */
 export class AttachmentUnavailableError extends Error {
   override readonly name = 'AttachmentUnavailableError';
   constructor(
     message: string,
-    readonly offline: boolean,
+    readonly reason: UnavailableReason,
   ) {
     super(message);
+  }
+
+  /** The device cannot reach the server. */
+  get offline(): boolean {
+    return this.reason === 'offline';
   }
 }
 
@@ -61,7 +73,7 @@ const damaged = new Set<string>();
  */
 async function fetchCiphertext(userId: string, ref: EncryptedBlobRef, fresh: boolean): Promise<Blob> {
   if (typeof navigator !== 'undefined' && navigator.onLine === false)
-    throw new AttachmentUnavailableError(NEEDS_NETWORK, true);
+    throw new AttachmentUnavailableError(NEEDS_NETWORK, 'offline');
   const path = blobPath(ref.blob);
   const etag = blobEtag(ref.blob);
   const totalBytes = encryptedSize(ref.size, ATTACHMENT_LIMITS.CHUNK_BYTES);
@@ -85,13 +97,13 @@ async function fetchCiphertext(userId: string, ref: EncryptedBlobRef, fresh: boo
     return ciphertext;
   } catch (error) {
     if (!(error instanceof DownloadBrokenError)) throw error;
-    if (error.status === undefined) throw new AttachmentUnavailableError(NEEDS_NETWORK, true);
-    throw new AttachmentUnavailableError(
-      error.status === 404
-        ? 'This file is not available: it was deleted, or you are no longer in the conversation.'
-        : `The file could not be fetched (${error.message}).`,
-      false,
-    );
+    if (error.status === undefined) throw new AttachmentUnavailableError(NEEDS_NETWORK, 'offline');
+    throw error.status === 404
+      ? new AttachmentUnavailableError(
+          'This file is not available: it was deleted, or you are no longer in the conversation.',
+          'gone',
+        )
+      : new AttachmentUnavailableError(`The file could not be fetched (${error.message}).`, 'failed');
   } finally {
     reportProgress(ref.blob, undefined);
   }
@@ -127,7 +139,7 @@ export async function prefetchAttachment(userId: string, ref: EncryptedBlobRef):
  */
 export async function openAttachment(userId: string, ref: EncryptedBlobRef, type: string): Promise<Blob> {
   const path = blobPath(ref.blob);
-  if (damaged.has(path)) throw new AttachmentUnavailableError(DAMAGED, false);
+  if (damaged.has(path)) throw new AttachmentUnavailableError(DAMAGED, 'damaged');
   const open = (ciphertext: Blob) => decryptToBlob(ciphertext, ref.key, ref.size, type);
   const cached = await cachedCiphertext(userId, path);
   try {
@@ -142,6 +154,6 @@ export async function openAttachment(userId: string, ref: EncryptedBlobRef, type
     if (!(error instanceof AttachmentDecryptError)) throw error;
     await forgetCiphertext(userId, path).catch(() => {});
     damaged.add(path);
-    throw new AttachmentUnavailableError(DAMAGED, false);
+    throw new AttachmentUnavailableError(DAMAGED, 'damaged');
   }
 }

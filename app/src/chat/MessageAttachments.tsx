@@ -1,5 +1,5 @@
 import type { AttachmentEntry } from '@messenjo/shared';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { PendingFacts } from '../attachments/attachment-outbox.ts';
 import { openAttachment } from '../attachments/blob-download.ts';
 import { fitWithin, formatBytes } from '../attachments/file-facts.ts';
@@ -7,6 +7,7 @@ import { placeholderUrl } from '../attachments/placeholder.ts';
 import { isBoxedPicture } from './conversation-pictures.ts';
 import { Icon, ICONS } from '../ui/Icon.tsx';
 import { DownloadProgress } from './DownloadProgress.tsx';
+import { PreviewProblem } from './PreviewProblem.tsx';
 import { useAttachmentUrl } from './use-attachment-url.ts';
 import { VideoBox } from './VideoBox.tsx';
 import { VoiceNote, type VoicePlayed } from './VoiceNote.tsx';
@@ -90,12 +91,14 @@ function PictureBox(props: { meId: string; entry: AttachmentEntry; uploading: bo
     props.uploading ? null : (entry.thumbnail ?? null),
     entry.thumbnail?.type ?? 'image/webp',
   );
+  const problemId = useId();
   return (
     <button
       type="button"
       onClick={props.onOpen}
       disabled={props.uploading}
       aria-label={`Open picture ${entry.name}`}
+      aria-describedby={thumb.state === 'failed' ? problemId : undefined}
       className="relative block overflow-hidden rounded-xl bg-surface bg-cover bg-center focus-visible:ring-2 focus-visible:ring-focus"
       style={{
         width: box.width,
@@ -107,6 +110,9 @@ function PictureBox(props: { meId: string; entry: AttachmentEntry; uploading: bo
     >
       {thumb.state === 'ready' && (
         <img src={thumb.url} alt={entry.name} className="absolute inset-0 h-full w-full object-cover" />
+      )}
+      {thumb.state === 'failed' && (
+        <PreviewProblem id={problemId} reason={thumb.reason} problem={thumb.problem} />
       )}
     </button>
   );

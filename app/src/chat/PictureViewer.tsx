@@ -1,3 +1,4 @@
+import type { AttachmentEntry } from '@messenjo/shared';
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { prefetchAttachment } from '../attachments/blob-download.ts';
 import type { ConversationPicture } from './conversation-pictures.ts';
@@ -159,68 +160,31 @@ export function PictureViewer(props: {
         </span>
         {several && (
           <>
-            <button
-              type="button"
-              className="rounded px-3 py-1"
+            <StepButton
+              label="Previous picture"
+              symbol="‹"
               disabled={first || olderLoading}
               onClick={() => go(-1)}
-              aria-label="Previous picture"
-            >
-              <span aria-hidden="true" className="sm:hidden">
-                ‹
-              </span>
-              <span aria-hidden="true" className="hidden sm:inline">
-                Previous picture
-              </span>
-            </button>
-            <button
-              type="button"
-              className="rounded px-3 py-1"
+            />
+            <StepButton
+              label="Next picture"
+              symbol="›"
               disabled={index === pictures.length - 1}
               onClick={() => go(1)}
-              aria-label="Next picture"
-            >
-              <span aria-hidden="true" className="sm:hidden">
-                ›
-              </span>
-              <span aria-hidden="true" className="hidden sm:inline">
-                Next picture
-              </span>
-            </button>
+            />
           </>
         )}
-        <button
-          type="button"
-          className="rounded px-3 py-1"
-          onClick={() => setZoom((z) => Math.max(1, z / 2))}
-          aria-label="Zoom out"
-        >
-          <span aria-hidden="true" className="sm:hidden">
-            −
-          </span>
-          <span aria-hidden="true" className="hidden sm:inline">
-            Zoom out
-          </span>
-        </button>
-        <button
-          type="button"
-          className="rounded px-3 py-1"
-          onClick={() => setZoom((z) => Math.min(MAX_ZOOM, z * 2))}
-          aria-label="Zoom in"
-        >
-          <span aria-hidden="true" className="sm:hidden">
-            +
-          </span>
-          <span aria-hidden="true" className="hidden sm:inline">
-            Zoom in
-          </span>
-        </button>
+        <StepButton label="Zoom out" symbol="−" onClick={() => setZoom((z) => Math.max(1, z / 2))} />
+        <StepButton label="Zoom in" symbol="+" onClick={() => setZoom((z) => Math.min(MAX_ZOOM, z * 2))} />
         <button type="button" className="rounded px-3 py-1" onClick={onClose} aria-label="Close picture">
           ✕
         </button>
       </div>
       <div
-        className="h-[calc(100%-3rem)] overflow-auto"
+        // A size container: the picture is fitted to its box (FittedPicture), and centred in it
+        // by auto margins, which, unlike centring by the flex box, leave every edge of a zoomed
+        // picture reachable by scrolling.
+        className="@container-size flex h-[calc(100%-3rem)] overflow-auto"
         // Unzoomed, the viewer takes every touch (swipes, pinches); zoomed, the browser scrolls.
         style={{ touchAction: zoom === 1 ? 'none' : 'pan-x pan-y' }}
         onPointerDown={down}
@@ -232,27 +196,77 @@ export function PictureViewer(props: {
         }}
       >
         {picture.state === 'ready' && (
-          <img
-            src={picture.url}
-            alt={entry.name}
-            data-testid="full-picture"
-            draggable={false}
-            style={{ width: `${zoom * 100}%`, maxWidth: zoom === 1 ? '100%' : 'none' }}
-            className="mx-auto h-auto object-contain"
-          />
+          <FittedPicture key={picture.url} url={picture.url} entry={entry} zoom={zoom} />
         )}
         {picture.state === 'loading' && (
-          <div className="p-4 text-center">
+          <div className="w-full p-4 text-center">
             <p>Loading…</p>
             <DownloadProgress blob={entry.blob} name={entry.name} size={entry.size} />
           </div>
         )}
         {picture.state === 'failed' && (
-          <p className="p-4 text-center" role="alert">
+          <p className="w-full p-4 text-center" role="alert">
             {picture.problem}
           </p>
         )}
       </div>
     </dialog>
+  );
+}
+
+/**
+ * One of the bar's buttons that take a step, to another picture or zoom level: on a phone a
+ * symbol (so the close button stays on screen), the words from `sm` up; its name is the words
+ * either way.
+ */
+function StepButton(props: { label: string; symbol: string; disabled?: boolean; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      className="rounded px-3 py-1"
+      disabled={props.disabled}
+      onClick={props.onClick}
+      aria-label={props.label}
+    >
+      <span aria-hidden="true" className="sm:hidden">
+        {props.symbol}
+      </span>
+      <span aria-hidden="true" className="hidden sm:inline">
+        {props.label}
+      </span>
+    </button>
+  );
+}
+
+/**
+ * The picture at `zoom` times its fitted size. Fitted (zoom 1) is the whole picture in the
+ * viewer's box, aspect kept, and never larger than its own pixels: like the timeline's box
+ * (fitWithin), a small picture is not blown up into a blur; zooming in enlarges it. The size is
+ * in container units of the viewer's box, so it follows the window without a resize listener.
+ * The aspect is the decoded picture's once it has loaded (the entry's size is only what the
+ * sender's device said), the entry's until then.
+ */
+function FittedPicture(props: { url: string; entry: AttachmentEntry; zoom: number }) {
+  const { entry, zoom } = props;
+  const [decoded, setDecoded] = useState<{ width: number; height: number } | null>(null);
+  const { width, height } = decoded ?? { width: entry.width ?? 1, height: entry.height ?? 1 };
+  return (
+    <img
+      src={props.url}
+      alt={entry.name}
+      data-testid="full-picture"
+      draggable={false}
+      onLoad={(event) => {
+        const img = event.currentTarget;
+        if (img.naturalWidth > 0 && img.naturalHeight > 0)
+          setDecoded({ width: img.naturalWidth, height: img.naturalHeight });
+      }}
+      style={{
+        width: `calc(min(${width}px, 100cqw, ${width / height} * 100cqh) * ${zoom})`,
+        height: 'auto',
+        maxWidth: 'none',
+      }}
+      className="m-auto shrink-0"
+    />
   );
 }

@@ -1,8 +1,9 @@
 import type { AttachmentEntry } from '@messenjo/shared';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { fitWithin } from '../attachments/file-facts.ts';
 import { placeholderUrl } from '../attachments/placeholder.ts';
 import { DownloadProgress } from './DownloadProgress.tsx';
+import { PreviewProblem } from './PreviewProblem.tsx';
 import { useAttachmentUrl } from './use-attachment-url.ts';
 
 /** A video's box in the timeline, at most this wide or tall (CSS pixels), like a picture's. */
@@ -32,6 +33,8 @@ export function VideoBox(props: { meId: string; entry: AttachmentEntry; uploadin
   );
   const video = useAttachmentUrl(props.meId, playing ? entry : null, entry.type);
   const placeholder = placeholderUrl(entry.thumbHash);
+  const posterProblemId = useId();
+  const posterFailed = !playing && poster.state === 'failed';
   return (
     <div
       className="relative overflow-hidden rounded-xl bg-surface bg-cover bg-center"
@@ -62,12 +65,16 @@ export function VideoBox(props: { meId: string; entry: AttachmentEntry; uploadin
             onClick={() => setPlaying(true)}
             disabled={props.uploading || playing}
             aria-label={`Play video ${entry.name}`}
+            aria-describedby={posterFailed ? posterProblemId : undefined}
             className="absolute inset-0 flex items-center justify-center focus-visible:ring-2 focus-visible:ring-focus"
           >
             <span aria-hidden="true" className="rounded-full bg-black/60 px-4 py-3 text-2xl text-white">
               {playing && video.state === 'loading' ? '…' : '▶'}
             </span>
           </button>
+          {posterFailed && (
+            <PreviewProblem id={posterProblemId} reason={poster.reason} problem={poster.problem} />
+          )}
           {entry.durationMs !== undefined && (
             <span
               className="absolute right-2 bottom-2 rounded bg-black/60 px-1.5 text-xs text-white"

@@ -1,9 +1,16 @@
 import type { EncryptedBlobRef } from '@messenjo/shared';
 import { useEffect, useState } from 'react';
-import { AttachmentUnavailableError, openAttachment } from '../attachments/blob-download.ts';
+import {
+  AttachmentUnavailableError,
+  openAttachment,
+  type UnavailableReason,
+} from '../attachments/blob-download.ts';
 
 export type AttachmentUrl =
-  { state: 'loading' } | { state: 'ready'; url: string } | { state: 'failed'; problem: string };
+  | { state: 'loading' }
+  | { state: 'ready'; url: string }
+  /** `problem`: a sentence for the person; `reason`: why (blob-download.ts), for a shorter label. */
+  | { state: 'failed'; problem: string; reason: UnavailableReason };
 
 /**
  * An object URL of a decrypted file (a thumbnail, a picture in the viewer) while the component is
@@ -33,7 +40,12 @@ export function useAttachmentUrl(userId: string, ref: EncryptedBlobRef | null, t
           window.addEventListener('online', retry, { once: true });
         setResult({
           blob: ref.blob,
-          value: { state: 'failed', problem: error instanceof Error ? error.message : String(error) },
+          value: {
+            state: 'failed',
+            problem: error instanceof Error ? error.message : String(error),
+            // Anything else (a bug, a browser that cannot decrypt) is no fault of the network.
+            reason: error instanceof AttachmentUnavailableError ? error.reason : 'failed',
+          },
         });
       },
     );

@@ -1,0 +1,27 @@
+import type { Page } from './browser.ts';
+
+/**
+ * A real PNG of `width`×`height` drawn by the page's browser: a diagonal gradient (so it is not
+ * one colour, and a crop or a stretch would show) with a darker top-left quarter (so an
+ * upside-down or mirrored picture would too).
+ */
+export async function drawnPng(page: Page, width: number, height: number): Promise<Buffer> {
+  const bytes = await page.evaluate(
+    async ([w, h]) => {
+      const canvas = new OffscreenCanvas(w, h);
+      const context = canvas.getContext('2d');
+      if (!context) throw new Error('no 2d canvas');
+      const gradient = context.createLinearGradient(0, 0, w, h);
+      gradient.addColorStop(0, '#c03');
+      gradient.addColorStop(1, '#06c');
+      context.fillStyle = gradient;
+      context.fillRect(0, 0, w, h);
+      context.fillStyle = 'rgb(0 0 0 / 0.3)';
+      context.fillRect(0, 0, w / 2, h / 2);
+      const blob = await canvas.convertToBlob({ type: 'image/png' });
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    },
+    [width, height] as const,
+  );
+  return Buffer.from(bytes);
+}
