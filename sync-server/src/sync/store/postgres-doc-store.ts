@@ -61,6 +61,18 @@ const isDeadlock = (error: unknown): boolean =>
  * has no gap and no duplicate. Snapshots commit with their batch in one transaction. Reads that
  * take two statements run in one transaction, as compaction may land between them.
  */
+interface UpdateIdAsk {
+  docId: string;
+  updateId: Uint8Array;
+  data: Uint8Array;
+  resolve: (seq: number) => void;
+  reject: (error: unknown) => void;
+}
+
+/** One (document, update id) pair as a map key: ids are bytes, document ids never hold a newline. */
+const idKey = (docId: string, updateId: Uint8Array): string =>
+  `${docId}\n${Buffer.from(updateId.buffer, updateId.byteOffset, updateId.byteLength).toString('hex')}`;
+
 export class PostgresDocStore implements DocStore {
   constructor(
     private readonly db: Sql,
@@ -182,13 +194,46 @@ export class PostgresDocStore implements DocStore {
     return Promise.resolve();
   }
 
-  async updateSeq(docId: string, updateId: Uint8Array, data: Uint8Array): Promise<number> {
-    const found = await this.db.get<{ seq: number; digest: Buffer }>(
-      'SELECT seq, digest FROM doc_update_ids WHERE doc_id = ? AND update_id = ?',
-      [docId, updateId],
-    );
-    if (!found) return 0;
-    return sameDigest(found.digest, updateDigest(data)) ? Number(found.seq) : UPDATE_ID_REUSED;
+  /**
+   * SEQ4 asks this before every update with an id is applied, so the asks of one event-loop turn
+   * are read in one query: one round trip each cost W3 on two processes 0.58x its throughput
+   * (docs/benchmarks.md).
+   */
+  updateSeq(docId: string, updateId: Uint8Array, data: Uint8Array): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.idAsks.push({ docId, updateId, data, resolve, reject });
+      if (this.idAsks.length === 1) setImmediate(() => this.readAskedIds());
+    });
+  }
+
+  private idAsks: UpdateIdAsk[] = [];
+
+  private readAskedIds(): void {
+    const asks = this.idAsks;
+    this.idAsks = [];
+    this.db
+      .all<{ doc_id: string; update_id: Buffer; seq: number; digest: Buffer }>(
+        `SELECT u.doc_id, u.update_id, u.seq, u.digest
+         FROM unnest(?::text[], ?::bytea[]) AS a(doc_id, update_id)
+         JOIN doc_update_ids u ON u.doc_id = a.doc_id AND u.update_id = a.update_id`,
+        [asks.map((ask) => ask.docId), asks.map((ask) => ask.updateId)],
+      )
+      .then(
+        (rows) => {
+          const found = new Map(rows.map((row) => [idKey(row.doc_id, row.update_id), row]));
+          for (const ask of asks) {
+            const row = found.get(idKey(ask.docId, ask.updateId));
+            if (!row) ask.resolve(0);
+            else
+              ask.resolve(
+                sameDigest(row.digest, updateDigest(ask.data)) ? Number(row.seq) : UPDATE_ID_REUSED,
+              );
+          }
+        },
+        (error: unknown) => {
+          for (const ask of asks) ask.reject(error);
+        },
+      );
   }
 
   async logLength(docId: string): Promise<number> {
