@@ -6,6 +6,7 @@ import { deviceContext, watchPage, type BrowserContext, type Page } from '../har
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { makeFriends } from '../harness/social.ts';
+import { drawnPng } from '../harness/pictures.ts';
 
 /**
  * Attachments on the device (issue 17; docs/attachments.md, "On the device"): what the device
@@ -54,26 +55,6 @@ describe('attachments on the device, in Chromium', () => {
     return { alice, bob, conversationId };
   }
 
-  /** A real PNG drawn by the browser (a gradient, so it is not one colour). */
-  async function pngFrom(page: Page, width: number, height: number): Promise<Buffer> {
-    const bytes = await page.evaluate(
-      async ([w, h]) => {
-        const canvas = new OffscreenCanvas(w, h);
-        const context = canvas.getContext('2d');
-        if (!context) throw new Error('no 2d canvas');
-        const gradient = context.createLinearGradient(0, 0, w, h);
-        gradient.addColorStop(0, '#c03');
-        gradient.addColorStop(1, '#06c');
-        context.fillStyle = gradient;
-        context.fillRect(0, 0, w, h);
-        const blob = await canvas.convertToBlob({ type: 'image/png' });
-        return [...new Uint8Array(await blob.arrayBuffer())];
-      },
-      [width, height] as const,
-    );
-    return Buffer.from(bytes);
-  }
-
   const messageWith = (page: Page, caption: string) =>
     page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
 
@@ -92,7 +73,7 @@ describe('attachments on the device, in Chromium', () => {
     const a = await device(alice, conversationId);
     const b = await device(bob, conversationId);
     await send(a.page, 'For the trip', [
-      { name: 'map.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 600, 400) },
+      { name: 'map.png', mimeType: 'image/png', buffer: await drawnPng(a.page, 600, 400) },
       {
         name: 'tickets.pdf',
         mimeType: 'application/pdf',
@@ -158,15 +139,15 @@ describe('attachments on the device, in Chromium', () => {
     const a = await device(alice, conversationId);
     const b = await device(bob, conversationId, true);
     await send(a.page, 'Three views', [
-      { name: 'one.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 300, 200) },
-      { name: 'two.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 200, 300) },
-      { name: 'three.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 400, 100) },
+      { name: 'one.png', mimeType: 'image/png', buffer: await drawnPng(a.page, 300, 200) },
+      { name: 'two.png', mimeType: 'image/png', buffer: await drawnPng(a.page, 200, 300) },
+      { name: 'three.png', mimeType: 'image/png', buffer: await drawnPng(a.page, 400, 100) },
     ]);
     // The second message is written once Bob has the first: the timeline's order is known.
     const views = messageWith(b.page, 'Three views');
     await expect.poll(() => views.getByTestId('picture').count(), LIVE).toBe(3);
     await send(a.page, 'The fourth', [
-      { name: 'four.png', mimeType: 'image/png', buffer: await pngFrom(a.page, 500, 250) },
+      { name: 'four.png', mimeType: 'image/png', buffer: await drawnPng(a.page, 500, 250) },
     ]);
     const fourth = messageWith(b.page, 'The fourth');
     await expect.poll(() => fourth.getByTestId('picture').getAttribute('data-loaded'), LIVE).toBe('');

@@ -8,6 +8,7 @@ import { deviceContext, watchPage, type BrowserContext, type Page } from '../har
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { makeFriends } from '../harness/social.ts';
+import { drawnPng } from '../harness/pictures.ts';
 
 /**
  * Attachments in Chromium (issue 17; docs/attachments.md): two people, the real server. Files are
@@ -53,26 +54,6 @@ describe('attachments in Chromium', () => {
     return { alice, bob, conversationId };
   }
 
-  /** A real PNG of `width`×`height`, drawn by the browser (a gradient, so it is not one colour). */
-  async function pngFrom(page: Page, width: number, height: number): Promise<Buffer> {
-    const bytes = await page.evaluate(
-      async ([w, h]) => {
-        const canvas = new OffscreenCanvas(w, h);
-        const context = canvas.getContext('2d');
-        if (!context) throw new Error('no 2d canvas');
-        const gradient = context.createLinearGradient(0, 0, w, h);
-        gradient.addColorStop(0, '#c03');
-        gradient.addColorStop(1, '#06c');
-        context.fillStyle = gradient;
-        context.fillRect(0, 0, w, h);
-        const blob = await canvas.convertToBlob({ type: 'image/png' });
-        return [...new Uint8Array(await blob.arrayBuffer())];
-      },
-      [width, height] as const,
-    );
-    return Buffer.from(bytes);
-  }
-
   /** A PDF-looking file; more than one cipher chunk, so chunking shows in what is compared. */
   function pdf(bytes: number): Buffer {
     return Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(bytes - 9)]);
@@ -96,7 +77,7 @@ describe('attachments in Chromium', () => {
     const { alice, bob, conversationId } = await pair();
     const a = await device(alice, conversationId);
     const b = await device(bob, conversationId);
-    const picture = await pngFrom(a.page, 640, 480);
+    const picture = await drawnPng(a.page, 640, 480);
     const report = pdf(ATTACHMENT_LIMITS.CHUNK_BYTES + 12_345);
 
     await a.page.getByTestId('attach-input').setInputFiles([
