@@ -26,24 +26,27 @@ export interface CapturedScreen {
 }
 
 /** The rows of a virtualized list that intersect its scroller, as a plain bottom-aligned column. */
-function visibleColumn(scroller: Element): HTMLElement {
+function visibleColumn(scroller: Element, inert: Document): HTMLElement {
   const box = scroller.getBoundingClientRect();
-  const column = document.createElement('div');
+  const column = inert.createElement('div');
   column.className = 'flex h-full flex-col justify-end overflow-hidden';
   for (const item of scroller.querySelectorAll('[data-index]')) {
     const rect = item.getBoundingClientRect();
-    if (rect.bottom > box.top && rect.top < box.bottom) column.append(item.cloneNode(true));
+    if (rect.bottom > box.top && rect.top < box.bottom) column.append(inert.importNode(item, true));
   }
   return column;
 }
 
 export function captureScreen(root: HTMLElement): CapturedScreen {
-  const clone = root.cloneNode(true) as HTMLElement;
+  // Copied into a document without a window: a copy made in the page's own document starts
+  // loading what its elements point at (the pictures' object URLs, refused by the CSP).
+  const inert = document.implementation.createHTMLDocument('');
+  const clone = inert.importNode(root, true);
   // Cloned nodes keep their order, so the n-th scroller of the clone is the n-th of the page.
   const liveScrollers = root.querySelectorAll('[data-virtuoso-scroller]');
   clone.querySelectorAll('[data-virtuoso-scroller]').forEach((copy, i) => {
     const live = liveScrollers[i];
-    if (live) copy.replaceWith(visibleColumn(live));
+    if (live) copy.replaceWith(visibleColumn(live, inert));
   });
   for (const element of clone.querySelectorAll(TRANSIENT)) element.remove();
   // Renamed, so what finds the app's elements (its own code, tests' locators) never finds their
