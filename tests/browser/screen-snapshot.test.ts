@@ -134,6 +134,19 @@ describe('the saved screen of a conversation', () => {
       await expect.poll(() => inApp(page, 'sent after the saved screen'), LIVE).toBe(true);
       await writer.say('bob answers');
       await expect.poll(() => inApp(page, 'bob answers'), LIVE).toBe(true);
+      // Sent, not only shown: with anything unsent, signing out asks first (and the test's page
+      // answers no), which under a loaded CI kept her signed in.
+      await expect
+        .poll(
+          () =>
+            page
+              .locator('#root [data-message-id]', {
+                has: page.getByTestId('message-text').getByText('sent after the saved screen'),
+              })
+              .getAttribute('data-status'),
+          LIVE,
+        )
+        .toMatch(/^(sent|read)$/);
 
       // Signing out removes the saved screens with the rest of her data on the device.
       await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out' }).click();
