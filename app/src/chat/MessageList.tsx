@@ -112,7 +112,10 @@ export function MessageList(props: {
       keepPlace,
       reveal: () => {
         // Lifted in the frame the list was placed in; unmounted with the next render.
-        plainBox.current?.style.setProperty('visibility', 'hidden');
+        const plain = plainBox.current;
+        // Keyboard scrolling goes on in the list that took over (focus would fall to the page).
+        if (plain?.contains(document.activeElement)) virtualScroller.current?.focus({ preventScroll: true });
+        plain?.style.setProperty('visibility', 'hidden');
         setHandedOver(true);
       },
     });

@@ -13,8 +13,8 @@ export function topRow(scroller: Element): { key: string; top: number } | null {
 
 /**
  * Hands the view from the plain rows (`NewestRows`, kept over the virtualized list meanwhile) to
- * the virtualized list: every frame, until the row on top of the plain view is in the virtualized
- * list and has stayed where it is for a frame (react-virtuoso has placed its rows), then scrolls the
+ * the virtualized list: every frame, until the row on top of the plain view is shown in the
+ * virtualized list and has stayed where it is for a frame (react-virtuoso has placed its rows), then scrolls the
  * virtualized list by what is left between the two (its sizes are whole pixels, the rows' are not:
  * a few pixels over a screen of rows) and lifts the plain rows (`reveal`), in the same frame. With
  * `keepPlace` false (going to a message) it only waits for the list to stand still. Returns a
@@ -38,7 +38,8 @@ export function handOver(parts: {
     const twin = anchor
       ? list.querySelector(`[data-row-key="${CSS.escape(anchor.key)}"]`)
       : list.querySelector('[data-row-key]');
-    if (twin) {
+    // Virtuoso keeps its rows hidden until it has reached its first position.
+    if (twin && getComputedStyle(twin).visibility !== 'hidden') {
       const now = { key: anchor?.key ?? '', top: twin.getBoundingClientRect().top };
       if (last && last.key === now.key && Math.abs(last.top - now.top) < 0.5) {
         if (anchor) list.scrollTop += now.top - anchor.top;
