@@ -12,7 +12,7 @@ const SEGMENTS = 20;
 /** Ids of the messages whose rows intersect the visible part of the history's scroller. */
 function visibleMessages(page: Page): Promise<string[]> {
   return page.evaluate(() => {
-    const scroller = document.querySelector('[data-virtuoso-scroller]');
+    const scroller = document.querySelector('[data-testid="message-list"]');
     if (!scroller) return [];
     const box = scroller.getBoundingClientRect();
     return Array.from(document.querySelectorAll<HTMLElement>('[data-message-id]'))
@@ -77,11 +77,13 @@ describe('a long conversation in Chromium', () => {
     let before: { visible: string[]; first: string } = { visible: [], first: '' };
     await expect
       .poll(async () => {
+        // The newest rows are plain first (a reversed column: 0 is the bottom, the top negative);
+        // scrolled up, the virtualized list takes over, whose top is 0.
         const atTop = await page.evaluate(() => {
-          const scroller = document.querySelector('[data-virtuoso-scroller]');
+          const scroller = document.querySelector('[data-testid="message-list"]');
           if (!scroller) return false;
-          if (scroller.scrollTop !== 0) {
-            scroller.scrollTop = 0;
+          if (scroller.scrollTop !== 0 || scroller.hasAttribute('data-newest-rows')) {
+            scroller.scrollTop = -scroller.scrollHeight;
             return false;
           }
           return true;
@@ -107,8 +109,8 @@ describe('a long conversation in Chromium', () => {
       .poll(
         async () => {
           await page.evaluate(() => {
-            const scroller = document.querySelector('[data-virtuoso-scroller]');
-            if (scroller) scroller.scrollTop = 0;
+            const scroller = document.querySelector('[data-testid="message-list"]');
+            if (scroller) scroller.scrollTop = -scroller.scrollHeight;
           });
           return (await shownTexts(page)).includes(first);
         },

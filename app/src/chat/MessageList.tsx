@@ -1,9 +1,19 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+import { Virtuoso, type IndexLocationWithAlign, type VirtuosoHandle } from 'react-virtuoso';
 import { router } from '../app/router.ts';
 import { useStore } from '../lib/use-store.ts';
 import type { ChatState, ConversationModel } from './conversation-model.ts';
 import { conversationPictures, pictureKey } from './conversation-pictures.ts';
+import { handOver } from './list-handoff.ts';
+import { DEFAULT_ROW_HEIGHT, type TakeoverPoint } from './list-takeover.ts';
+import {
+  AT_BOTTOM_PX,
+  MARGIN_ABOVE,
+  NewestRows,
+  OlderHeader,
+  StartHeader,
+  type NewestRowsHandle,
+} from './NewestRows.tsx';
 import { Row, type RowContext } from './MessageRow.tsx';
 import { PictureViewer } from './PictureViewer.tsx';
 import { lastOwnIndex } from './receipts.ts';
@@ -28,11 +38,21 @@ export type ListContext = Omit<
   'byId' | 'readers' | 'lastOwn' | 'highlighted' | 'onJumpTo' | 'onOpenPicture'
 >;
 
+/** Where the virtualized list opens, and the heights it starts from (a takeover from the plain rows). */
+interface VirtualStart {
+  initial: IndexLocationWithAlign;
+  heights?: number[] | undefined;
+  /** Taken over from the plain rows: they stay over it until it has placed its rows (`handOver`). */
+  handOver?: { keepPlace: boolean } | undefined;
+}
+
 /**
- * The conversation's history, virtualized: opens at the "New messages" divider or at the newest
- * message, loads older segments when scrolled to the top without moving what is on screen,
- * follows new messages while at the bottom, offers "Jump to latest" otherwise, and marks the
- * conversation read while its newest messages are on screen in a focused window.
+ * The conversation's history: opens at the "New messages" divider or at the newest message,
+ * loads older segments when scrolled to the top without moving what is on screen, follows new
+ * messages while at the bottom, offers "Jump to latest" otherwise, and marks the conversation
+ * read while its newest messages are on screen in a focused window. Opened at the newest message,
+ * it is the plain newest rows (`NewestRows`: nothing measured before the first paint) until the
+ * person scrolls up or goes to a message; then react-virtuoso takes over where the view is.
  */
 export function MessageList(props: {
   model: ConversationModel;
@@ -63,6 +83,43 @@ export function MessageList(props: {
       ? { index: Math.max(0, unread - 1), align: 'start' as const }
       : { index: Math.max(0, rows.length - 1), align: 'end' as const };
   });
+  // At the divider the virtualized list opens at once (it places the divider); at the newest
+  // message the plain rows paint first and it takes over only when needed.
+  const [virtual, setVirtual] = useState<VirtualStart | null>(() =>
+    initial.align === 'start' ? { initial } : null,
+  );
+  const newestRows = useRef<NewestRowsHandle>(null);
+  const plainBox = useRef<HTMLDivElement>(null);
+  const virtualScroller = useRef<HTMLElement | null>(null);
+  const takeOver = useCallback((point: TakeoverPoint) => {
+    setVirtual(
+      (v) =>
+        v ?? {
+          initial: { index: point.index, align: 'start', offset: point.offset },
+          heights: point.heights,
+          handOver: { keepPlace: true },
+        },
+    );
+  }, []);
+  const [handedOver, setHandedOver] = useState(false);
+  const handing = virtual?.handOver !== undefined && !handedOver;
+  const keepPlace = virtual?.handOver?.keepPlace ?? false;
+  useEffect(() => {
+    if (!handing) return;
+    return handOver({
+      plain: () => plainBox.current,
+      list: () => virtualScroller.current,
+      keepPlace,
+      reveal: () => {
+        // Lifted in the frame the list was placed in; unmounted with the next render.
+        const plain = plainBox.current;
+        // Keyboard scrolling goes on in the list that took over (focus would fall to the page).
+        if (plain?.contains(document.activeElement)) virtualScroller.current?.focus({ preventScroll: true });
+        plain?.style.setProperty('visibility', 'hidden');
+        setHandedOver(true);
+      },
+    });
+  }, [handing, keepPlace]);
   // Opened at the divider, the list is not at the newest message, whatever Virtuoso has not yet
   // measured: taken as "at the bottom" while it scrolls there, the conversation was marked read up
   // to messages the person had not seen (and "Seen" sent for them).
@@ -87,10 +144,13 @@ export function MessageList(props: {
   // Virtuoso is still scrolling to the divider would land the view elsewhere.
   const [armed, setArmed] = useState(false);
   const topInView = useRef(false);
+  // (Counted from when the virtualized list mounts: at the start, or when it takes over.)
+  const isVirtual = virtual !== null;
   useEffect(() => {
+    if (!isVirtual) return;
     const timer = setTimeout(() => setArmed(true), OPEN_SETTLE_MS);
     return () => clearTimeout(timer);
-  }, []);
+  }, [isVirtual]);
 
   const loadOlder = useCallback(async () => {
     if (loadingOlder.current || !state.hasOlder) return;
@@ -137,6 +197,7 @@ export function MessageList(props: {
   const newestOwnPending = newest?.author === meId && newest.pending ? newest.id : undefined;
   useEffect(() => {
     if (newestOwnPending === undefined) return;
+    newestRows.current?.toNewest(false);
     virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
   }, [newestOwnPending]);
 
@@ -162,7 +223,14 @@ export function MessageList(props: {
       const index = rowIndexOf(rowsRef.current, messageId);
       if (index < 0) return;
       setOfferJump(true);
-      virtuoso.current?.scrollToIndex({ index, align: 'center' });
+      // From the plain rows, the virtualized list opens at the message (with the heights laid out).
+      const plain = newestRows.current;
+      if (plain) {
+        const { heights } = plain.takeover();
+        setVirtual(
+          (v) => v ?? { initial: { index, align: 'center' }, heights, handOver: { keepPlace: false } },
+        );
+      } else virtuoso.current?.scrollToIndex({ index, align: 'center' });
       setHighlighted(messageId);
       // A message opened from search stays marked: the person came for it.
       if (!found?.hold) setTimeout(() => setHighlighted((h) => (h === messageId ? null : h)), 2000);
@@ -217,51 +285,78 @@ export function MessageList(props: {
       onKeyDown={moved}
       onPointerDown={moved}
     >
-      <Virtuoso<ChatRow, RowContext>
-        ref={virtuoso}
-        className="h-full"
-        data={rows}
-        context={rowContext}
-        firstItemIndex={first}
-        initialTopMostItemIndex={initial}
-        computeItemKey={(_, row) => row.key}
-        itemContent={(index, row, ctx) => (
-          // The room under the newest row is its own, not a Footer's: Virtuoso shows its header and
-          // footer while it still hides the rows it places, and the footer moving as the rows got
-          // their heights was a layout shift of every fresh start (Lighthouse, issue 16). The same
-          // wrapper on every row: a row that stops being the newest keeps its state.
-          <div className={index === first + rows.length - 1 ? 'pb-2' : undefined}>
-            <Row row={row} ctx={ctx} />
-          </div>
-        )}
-        startReached={() => {
-          topInView.current = true;
-          if (armed) void loadOlder();
-        }}
-        rangeChanged={(range) => {
-          topInView.current = range.startIndex <= first;
-        }}
-        followOutput={(bottom) => (bottom ? 'auto' : false)}
-        atBottomStateChange={(bottom) => {
-          setAtBottom(bottom);
-          // Back at the newest: leaving again takes the person's doing (or the while) again.
-          if (bottom) setOfferJump(false);
-        }}
-        itemsRendered={(items) => {
-          if (items.length > 0) props.onShown?.();
-        }}
-        atBottomThreshold={64}
-        increaseViewportBy={{ top: 600, bottom: 300 }}
-        defaultItemHeight={40}
-        alignToBottom
-        components={{ Header: state.hasOlder ? OlderHeader : StartHeader }}
-        data-testid="message-list"
-      />
+      {(virtual === null || handing) && (
+        // In the same place of the tree while handing over (over the list, on top): not mounted
+        // again, so its scroll position holds.
+        <div ref={plainBox} className={virtual === null ? 'h-full' : 'absolute inset-0 z-10 bg-canvas'}>
+          <NewestRows
+            ref={newestRows}
+            rows={rows}
+            ctx={rowContext}
+            hasOlder={state.hasOlder}
+            onAtBottom={setAtBottom}
+            onLeave={takeOver}
+            onShown={props.onShown}
+          />
+        </div>
+      )}
+      {virtual !== null && (
+        <Virtuoso<ChatRow, RowContext>
+          ref={virtuoso}
+          scrollerRef={(element) => {
+            virtualScroller.current = element instanceof HTMLElement ? element : null;
+          }}
+          className="h-full"
+          data={rows}
+          context={rowContext}
+          firstItemIndex={first}
+          initialTopMostItemIndex={virtual.initial}
+          // Read once, when it mounts: the heights the plain rows had laid out.
+          // (Without defaultItemHeight then: given first, it fills Virtuoso's size tree and the estimates are ignored.)
+          {...(virtual.heights?.length === rows.length
+            ? { heightEstimates: virtual.heights }
+            : { defaultItemHeight: DEFAULT_ROW_HEIGHT })}
+          computeItemKey={(_, row) => row.key}
+          itemContent={(index, row, ctx) => (
+            // The room under the newest row is its own, not a Footer's: Virtuoso shows its header and
+            // footer while it still hides the rows it places, and the footer moving as the rows got
+            // their heights was a layout shift of every fresh start (Lighthouse, issue 16). The same
+            // wrapper on every row: a row that stops being the newest keeps its state.
+            <div data-row-key={row.key} className={index === first + rows.length - 1 ? 'pb-2' : undefined}>
+              <Row row={row} ctx={ctx} />
+            </div>
+          )}
+          startReached={() => {
+            topInView.current = true;
+            if (armed) void loadOlder();
+          }}
+          rangeChanged={(range) => {
+            topInView.current = range.startIndex <= first;
+          }}
+          followOutput={(bottom) => (bottom ? 'auto' : false)}
+          atBottomStateChange={(bottom) => {
+            setAtBottom(bottom);
+            // Back at the newest: leaving again takes the person's doing (or the while) again.
+            if (bottom) setOfferJump(false);
+          }}
+          itemsRendered={(items) => {
+            if (items.length > 0) props.onShown?.();
+          }}
+          atBottomThreshold={AT_BOTTOM_PX}
+          increaseViewportBy={{ top: MARGIN_ABOVE, bottom: 300 }}
+          alignToBottom
+          components={{ Header: state.hasOlder ? OlderHeader : StartHeader }}
+          data-testid="message-list"
+        />
+      )}
       {!atBottom && offerJump && (
         <button
           type="button"
           data-testid="jump-to-latest"
-          onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' })}
+          onClick={() => {
+            newestRows.current?.toNewest(true);
+            virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' });
+          }}
           className="absolute right-4 bottom-3 rounded-full bg-accent px-4 py-2 text-sm font-medium text-on-accent shadow-lg hover:bg-accent-strong focus-visible:ring-2 focus-visible:ring-focus"
         >
           Jump to latest ↓
@@ -279,12 +374,4 @@ export function MessageList(props: {
       )}
     </section>
   );
-}
-
-function OlderHeader() {
-  return <p className="py-3 text-center text-xs text-fg-muted">Loading older messages…</p>;
-}
-
-function StartHeader() {
-  return <p className="py-3 text-center text-xs text-fg-muted">This is the beginning of the conversation.</p>;
 }

@@ -340,8 +340,10 @@ export const w6Open: Workload = {
         await filler.waitForFunction(messagePaintedAt, bigText.last, { timeout: 120_000 });
         await filler.waitForFunction(
           (first) => {
-            const scroller = document.querySelector('[data-virtuoso-scroller]');
-            if (scroller) scroller.scrollTop = 0;
+            // The history's scroller: plain newest rows (a reversed column, its top negative) until
+            // scrolled, then the virtualized list (top 0); main's build has only the latter.
+            const scroller = document.querySelector('[data-testid="message-list"]');
+            if (scroller) scroller.scrollTop = -scroller.scrollHeight;
             return Array.from(document.querySelectorAll<HTMLElement>('[data-testid="message-text"]')).some(
               (e) => e.textContent === first,
             );
