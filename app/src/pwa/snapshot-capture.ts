@@ -3,7 +3,8 @@
  * under `#root`, its text already escaped by the browser's serializer, with everything live
  * taken out — what is typed in fields, open menus and dialogs, pictures of this session (object
  * URLs; the ThumbHash placeholders, data URLs, stay), ids (the real page has the same ones) —
- * and the virtualized history reduced to the rows on screen, bottom-aligned as painted.
+ * and the history (virtualized, or the plain newest rows) reduced to the rows on screen,
+ * bottom-aligned as painted.
  */
 
 /** What the snapshot never shows: transient layers whose state is the page's, not the screen's. */
@@ -25,12 +26,21 @@ export interface CapturedScreen {
   css: string;
 }
 
-/** The rows of a virtualized list that intersect its scroller, as a plain bottom-aligned column. */
-function visibleColumn(scroller: Element, inert: Document): HTMLElement {
+/**
+ * The history's scrollers and their rows: the virtualized list (`[data-index]`) and the plain
+ * newest rows (`chat/NewestRows.tsx`, `[data-row-key]`, a reversed column of ~1.5 screens).
+ */
+const HISTORY_SCROLLERS: readonly (readonly [scroller: string, row: string])[] = [
+  ['[data-virtuoso-scroller]', '[data-index]'],
+  ['[data-newest-rows]', '[data-row-key]'],
+];
+
+/** The rows of a history scroller that intersect it, as a plain bottom-aligned column. */
+function visibleColumn(scroller: Element, rowSelector: string, inert: Document): HTMLElement {
   const box = scroller.getBoundingClientRect();
   const column = inert.createElement('div');
   column.className = 'flex h-full flex-col justify-end overflow-hidden';
-  for (const item of scroller.querySelectorAll('[data-index]')) {
+  for (const item of scroller.querySelectorAll(rowSelector)) {
     const rect = item.getBoundingClientRect();
     if (rect.bottom > box.top && rect.top < box.bottom) column.append(inert.importNode(item, true));
   }
@@ -50,11 +60,13 @@ export function captureScreen(root: HTMLElement): CapturedScreen {
     if (item.getBoundingClientRect().top >= window.innerHeight) copies[i]?.remove();
   });
   // Cloned nodes keep their order, so the n-th scroller of the clone is the n-th of the page.
-  const liveScrollers = root.querySelectorAll('[data-virtuoso-scroller]');
-  clone.querySelectorAll('[data-virtuoso-scroller]').forEach((copy, i) => {
-    const live = liveScrollers[i];
-    if (live) copy.replaceWith(visibleColumn(live, inert));
-  });
+  for (const [scrollers, rows] of HISTORY_SCROLLERS) {
+    const liveScrollers = root.querySelectorAll(scrollers);
+    clone.querySelectorAll(scrollers).forEach((copy, i) => {
+      const live = liveScrollers[i];
+      if (live) copy.replaceWith(visibleColumn(live, rows, inert));
+    });
+  }
   for (const element of clone.querySelectorAll(TRANSIENT)) element.remove();
   // Renamed, so what finds the app's elements (its own code, tests' locators) never finds their
   // copies in the saved screen while both are in the page.
