@@ -179,7 +179,9 @@ describe('attachments on the device, in Chromium', () => {
     await expect.poll(shown, LIVE).toEqual([400, 100]);
     expect(await position()).toBe('3 of 4');
     await b.page.keyboard.press('ArrowLeft');
-    await expect.poll(() => viewer.getByRole('alert').textContent(), LIVE).toContain('needs the network');
+    await expect
+      .poll(() => viewer.getByRole('alert').textContent(), LIVE)
+      .toContain('This picture needs the network');
     expect(await position()).toBe('2 of 4');
     // Back online, the picture shown loads by itself.
     await b.context.setOffline(false);

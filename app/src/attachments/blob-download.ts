@@ -33,14 +33,44 @@ import { DownloadBrokenError, downloadRanged } from './ranged-download.ts';
  */
 export type UnavailableReason = 'offline' | 'damaged' | 'gone' | 'failed';
 
-/** The server or the network failed to give the file; the message is a sentence for the person. */
+/** What the person calls the attachment she is told about: a sentence names it as she sees it. */
+export type AttachmentThing = 'file' | 'picture' | 'video' | 'voice note';
+
+/** The sentence for an attachment that could not be opened, naming it (`thing`) as the person sees it. */
+export function unavailableSentence(
+  reason: UnavailableReason,
+  thing: AttachmentThing,
+  detail?: string,
+): string {
+  switch (reason) {
+    case 'offline':
+      return `This ${thing} needs the network: it is not on this device yet.`;
+    case 'damaged':
+      return `This ${thing} is damaged: its bytes do not match what was sent, so it cannot be opened.`;
+    case 'gone':
+      return `This ${thing} is not available: it was deleted, or you are no longer in the conversation.`;
+    case 'failed':
+      return `The ${thing} could not be fetched${detail ? ` (${detail})` : ''}.`;
+  }
+}
+
+/**
+ * The server or the network failed to give the file; the message is a sentence for the person
+ * about "this file" (`sentenceFor` names it otherwise: a picture, a voice note).
+ */
 export class AttachmentUnavailableError extends Error {
   override readonly name = 'AttachmentUnavailableError';
   constructor(
-    message: string,
     readonly reason: UnavailableReason,
+    /** What failed, for `failed` (the server's status or the network's error). */
+    readonly detail?: string,
   ) {
-    super(message);
+    super(unavailableSentence(reason, 'file', detail));
+  }
+
+  /** The sentence, naming the attachment as the person sees it. */
+  sentenceFor(thing: AttachmentThing): string {
+    return unavailableSentence(this.reason, thing, this.detail);
   }
 
   /** The device cannot reach the server. */
@@ -53,9 +83,6 @@ export class AttachmentUnavailableError extends Error {
 const RESPONSE_WAIT_MS = 30_000;
 /** Breaks in a row that bring no new byte before a download gives up (until asked again). */
 const FRUITLESS_TRIES = 3;
-
-const NEEDS_NETWORK = 'This file needs the network: it is not on this device yet.';
-const DAMAGED = 'This file is damaged: its bytes do not match what was sent, so it cannot be opened.';
 
 /** One download per blob at a time: the viewer's prefetch and the person's click share it. */
 const inFlight = new Map<string, Promise<Blob>>();
@@ -73,7 +100,7 @@ const damaged = new Set<string>();
  */
 async function fetchCiphertext(userId: string, ref: EncryptedBlobRef, fresh: boolean): Promise<Blob> {
   if (typeof navigator !== 'undefined' && navigator.onLine === false)
-    throw new AttachmentUnavailableError(NEEDS_NETWORK, 'offline');
+    throw new AttachmentUnavailableError('offline');
   const path = blobPath(ref.blob);
   const etag = blobEtag(ref.blob);
   const totalBytes = encryptedSize(ref.size, ATTACHMENT_LIMITS.CHUNK_BYTES);
@@ -97,13 +124,10 @@ async function fetchCiphertext(userId: string, ref: EncryptedBlobRef, fresh: boo
     return ciphertext;
   } catch (error) {
     if (!(error instanceof DownloadBrokenError)) throw error;
-    if (error.status === undefined) throw new AttachmentUnavailableError(NEEDS_NETWORK, 'offline');
+    if (error.status === undefined) throw new AttachmentUnavailableError('offline');
     throw error.status === 404
-      ? new AttachmentUnavailableError(
-          'This file is not available: it was deleted, or you are no longer in the conversation.',
-          'gone',
-        )
-      : new AttachmentUnavailableError(`The file could not be fetched (${error.message}).`, 'failed');
+      ? new AttachmentUnavailableError('gone')
+      : new AttachmentUnavailableError('failed', error.message);
   } finally {
     reportProgress(ref.blob, undefined);
   }
@@ -139,7 +163,7 @@ export async function prefetchAttachment(userId: string, ref: EncryptedBlobRef):
  */
 export async function openAttachment(userId: string, ref: EncryptedBlobRef, type: string): Promise<Blob> {
   const path = blobPath(ref.blob);
-  if (damaged.has(path)) throw new AttachmentUnavailableError(DAMAGED, 'damaged');
+  if (damaged.has(path)) throw new AttachmentUnavailableError('damaged');
   const open = (ciphertext: Blob) => decryptToBlob(ciphertext, ref.key, ref.size, type);
   const cached = await cachedCiphertext(userId, path);
   try {
@@ -154,6 +178,6 @@ export async function openAttachment(userId: string, ref: EncryptedBlobRef, type
     if (!(error instanceof AttachmentDecryptError)) throw error;
     await forgetCiphertext(userId, path).catch(() => {});
     damaged.add(path);
-    throw new AttachmentUnavailableError(DAMAGED, 'damaged');
+    throw new AttachmentUnavailableError('damaged');
   }
 }

@@ -90,6 +90,7 @@ function PictureBox(props: { meId: string; entry: AttachmentEntry; uploading: bo
     props.meId,
     props.uploading ? null : (entry.thumbnail ?? null),
     entry.thumbnail?.type ?? 'image/webp',
+    'picture',
   );
   const problemId = useId();
   return (
