@@ -213,4 +213,49 @@ describe('attachments in Chromium', () => {
     ]);
     expect((await readFile(await download.path())).toString()).toBe('written on the train');
   });
+  it('a file cancelled while it uploads leaves the conversation, and its unfinished upload stops counting against the quota at once', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    const usedBytes = () =>
+      a.page.evaluate(async () => {
+        const answer = await fetch('/api/attachments/limits');
+        return ((await answer.json()) as { usedBytes: number }).usedBytes;
+      });
+    expect(await usedBytes()).toBe(0);
+
+    // The server gets the upload's creation; every PATCH fails (a network that never carries the
+    // bytes), so the message waits; a DELETE is let through and counted.
+    const deletes: number[] = [];
+    await a.context.route('**/api/uploads/*', async (route) => {
+      const method = route.request().method();
+      if (method === 'PATCH') return route.abort('connectionreset');
+      if (method === 'DELETE') {
+        const response = await route.fetch();
+        deletes.push(response.status());
+        return route.fulfill({ response });
+      }
+      return route.continue();
+    });
+    await a.page
+      .getByTestId('attach-input')
+      .setInputFiles([{ name: 'stuck.pdf', mimeType: 'application/pdf', buffer: pdf(300_000) }]);
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('Never mind');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    const stuck = messageWith(a.page, 'Never mind');
+    await stuck.getByTestId('upload-progress').waitFor();
+    // The upload the server holds counts against Alice's quota (its declared length).
+    await expect.poll(usedBytes, LIVE).toBe(encryptedSize(300_000, ATTACHMENT_LIMITS.CHUNK_BYTES));
+
+    await stuck.getByRole('button', { name: 'Cancel sending' }).click();
+    await expect.poll(() => stuck.count(), LIVE).toBe(0);
+    await expect.poll(() => deletes, LIVE).toEqual([204]);
+    expect(await usedBytes()).toBe(0);
+    // Gone after a reload too, and never on Bob's device.
+    await a.page.reload();
+    await a.page.getByRole('textbox', { name: 'Message' }).waitFor();
+    expect(await messageWith(a.page, 'Never mind').count()).toBe(0);
+    expect(await messageWith(b.page, 'Never mind').count()).toBe(0);
+    await a.context.unroute('**/api/uploads/*');
+  });
 });
