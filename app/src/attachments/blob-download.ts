@@ -8,6 +8,7 @@ import {
 import {
   cachedCiphertext,
   dropPartial,
+  fitCacheToBudget,
   forgetCiphertext,
   keepCiphertext,
   keepPartialPiece,
@@ -34,7 +35,7 @@ import { DownloadBrokenError, downloadRanged } from './ranged-download.ts';
 export type UnavailableReason = 'offline' | 'damaged' | 'gone' | 'failed';
 
 /** What the person calls the attachment she is told about: a sentence names it as she sees it. */
-export type AttachmentThing = 'file' | 'picture' | 'video' | 'voice note';
+export type AttachmentThing = 'file' | 'picture' | 'video' | 'voice note' | 'preview';
 
 /** The sentence for an attachment that could not be opened, naming it (`thing`) as the person sees it. */
 export function unavailableSentence(
@@ -92,6 +93,11 @@ const inFlight = new Map<string, Promise<Blob>>();
  * forgets them, so a blob the operator repaired opens then.
  */
 const damaged = new Set<string>();
+/**
+ * People whose cache this page has tidied, on its first open of an attachment: pieces of
+ * downloads not continued for a week go then (blob-cache.ts), not only when something new is kept.
+ */
+const tidied = new Set<string>();
 
 /**
  * The server's blob, resuming from what an earlier attempt kept on the device (blob-cache.ts:
@@ -162,6 +168,10 @@ export async function prefetchAttachment(userId: string, ref: EncryptedBlobRef):
  * cache; should those fail too, the file is damaged (`AttachmentUnavailableError`, not offline).
  */
 export async function openAttachment(userId: string, ref: EncryptedBlobRef, type: string): Promise<Blob> {
+  if (!tidied.has(userId)) {
+    tidied.add(userId);
+    void fitCacheToBudget(userId).catch(() => {}); // tidying; the next keep tries again
+  }
   const path = blobPath(ref.blob);
   if (damaged.has(path)) throw new AttachmentUnavailableError('damaged');
   const open = (ciphertext: Blob) => decryptToBlob(ciphertext, ref.key, ref.size, type);

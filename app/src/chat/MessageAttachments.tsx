@@ -119,7 +119,7 @@ function PictureBox(props: { meId: string; entry: AttachmentEntry; uploading: bo
     props.meId,
     props.uploading ? null : (entry.thumbnail ?? null),
     entry.thumbnail?.type ?? 'image/webp',
-    'picture',
+    'preview',
   );
   const problemId = useId();
   return (

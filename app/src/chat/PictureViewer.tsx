@@ -104,7 +104,7 @@ export function PictureViewer(props: {
     meId,
     entry?.thumbnail ?? null,
     entry?.thumbnail?.type ?? 'image/webp',
-    'picture',
+    'preview',
   );
   const preview = thumbnail.state === 'ready' ? thumbnail.url : placeholderUrl(entry?.thumbHash);
   const before = pictures[index - 1]?.entry;

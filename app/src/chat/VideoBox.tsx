@@ -30,7 +30,7 @@ export function VideoBox(props: { meId: string; entry: AttachmentEntry; uploadin
     props.meId,
     props.uploading ? null : (entry.thumbnail ?? null),
     entry.thumbnail?.type ?? 'image/webp',
-    'video',
+    'preview',
   );
   const video = useAttachmentUrl(props.meId, playing ? entry : null, entry.type, 'video');
   const placeholder = placeholderUrl(entry.thumbHash);
