@@ -26,23 +26,49 @@ const shell = createHandlerBoundToURL('/index.html');
 type NavigationOptions = Parameters<typeof shell>[0];
 
 /**
+ * The shell's text with its precached stylesheets inline (`nonce` a placeholder): read once per
+ * worker, since what the precache holds changes only with a new worker. Every cache read is a
+ * round trip to the browser's storage, and a navigation's answer waited on seven of them in a row.
+ */
+const NONCE_PLACEHOLDER = '__messenjo_nonce__';
+let inlineShell: Promise<string> | null = null;
+function shellWithStylesInline(plain: Response): Promise<string> {
+  inlineShell ??= (async () => {
+    const shellHtml = await plain.clone().text();
+    const hrefs = stylesheetsOf(shellHtml);
+    const texts = await Promise.all(hrefs.map(async (href) => (await matchPrecache(href))?.text()));
+    const css = new Map<string, string>();
+    hrefs.forEach((href, i) => {
+      const text = texts[i];
+      if (text !== undefined) css.set(href, text);
+    });
+    return withStylesInline(shellHtml, css, NONCE_PLACEHOLDER);
+  })().catch((error: unknown) => {
+    inlineShell = null;
+    throw error;
+  });
+  return inlineShell;
+}
+
+/**
  * The shell with the last painted screen of the route already in it, when the device keeps one
  * for the signed-in user (lib/screen-snapshots.ts), and the precached CSS inline: the first paint
  * needs no script and no further request. Anything amiss serves the plain shell.
  */
 async function shellWithSnapshot(options: NavigationOptions): Promise<Response> {
-  const plain = await shell(options);
+  // The snapshot is read while the precache answers: both are on the way to the page's first byte.
+  const [plain, snapshot] = await Promise.all([
+    shell(options),
+    readScreenSnapshot(options.url.pathname).catch((error: unknown) => {
+      console.warn('screen snapshot not read', error);
+      return null;
+    }),
+  ]);
   try {
-    const snapshot = await readScreenSnapshot(options.url.pathname);
     if (!snapshot || !plain.ok) return plain;
     const nonce = crypto.randomUUID().replace(/-/g, '');
-    const shellHtml = await plain.clone().text();
-    const css = new Map<string, string>();
-    for (const href of stylesheetsOf(shellHtml)) {
-      const text = await (await matchPrecache(href))?.text();
-      if (text !== undefined) css.set(href, text);
-    }
-    const page = pageWithSnapshot(withStylesInline(shellHtml, css, nonce), snapshot, nonce);
+    const shellHtml = (await shellWithStylesInline(plain)).replaceAll(NONCE_PLACEHOLDER, nonce);
+    const page = pageWithSnapshot(shellHtml, snapshot, nonce);
     if (page === null) return plain;
     const headers = new Headers(plain.headers);
     headers.delete('content-length');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reloadUnderServiceWorker, useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
-import { twoFriends } from '../harness/people.ts';
+import { aliceBobAndCarol, createGroup, twoFriends } from '../harness/people.ts';
 import { rawMessageWriter } from '../harness/writers.ts';
 import type { Page } from '../harness/browser.ts';
 
@@ -110,6 +110,12 @@ describe('the saved screen of a conversation', () => {
       const context = page.context();
       await context.setOffline(true);
       await page.addInitScript(watchFrames, 'newest from bob');
+      // The CSS is in the page (inline): nothing asks for it again, not the lazy screens' loader,
+      // which linked it a second time and held the conversation's code until it had loaded.
+      const stylesheetsAsked: string[] = [];
+      page.on('request', (request) => {
+        if (request.resourceType() === 'stylesheet') stylesheetsAsked.push(request.url());
+      });
       await page.reload();
 
       await expect.poll(async () => (await frames(page)).firstContent, LIVE).not.toBeNull();
@@ -125,6 +131,7 @@ describe('the saved screen of a conversation', () => {
       await expect.poll(() => inApp(page, 'newest from bob'), LIVE).toBe(true);
       expect((await frames(page)).framesMissing).toBe(0);
       expect((await keptScreens(page)).some((s) => s.includes('a draft never saved'))).toBe(false);
+      expect(stylesheetsAsked).toEqual([]);
 
       // The app works: what she sends and what Bob sends show.
       await context.setOffline(false);
@@ -205,6 +212,32 @@ describe('the saved screen of a conversation', () => {
       .toEqual({ rowInSnapshot: true });
     await expect.poll(() => page.locator('#screen-snapshot').count(), LIVE).toBe(0);
     await row.waitFor(LIVE);
+    devices.expectNoPageErrors();
+  });
+
+  it("keeps only the list's rows that are on the screen", async () => {
+    const { alice, bob, carol } = await aliceBobAndCarol(server().url);
+    for (const name of ['one', 'two', 'three', 'four', 'five', 'six'])
+      await createGroup(server().url, alice, name, [bob, carol]);
+    // A short screen: the eight conversations' rows do not all fit.
+    const page = await devices.device(alice, { viewport: { width: 360, height: 320 } });
+    const rows = page.locator('#root [data-conversation-id]');
+    await expect.poll(() => rows.count(), LIVE).toBe(8);
+    const onScreen = await page.evaluate(
+      () =>
+        Array.from(document.querySelectorAll('#root li')).filter(
+          (row) =>
+            row.querySelector('[data-conversation-id]') && row.getBoundingClientRect().top < innerHeight,
+        ).length,
+    );
+    expect(onScreen).toBeGreaterThan(0);
+    expect(onScreen).toBeLessThan(8);
+    const savedRows = async (): Promise<number> => {
+      const list = (await keptScreens(page)).find((s) => s.includes(`?route=%2F\n`));
+      return list?.match(/data-saved-conversation-id=/g)?.length ?? 0;
+    };
+    // The rows below the screen are never seen in the saved screen; kept, they cost every start.
+    await expect.poll(savedRows, LIVE).toBe(onScreen);
     devices.expectNoPageErrors();
   });
 });

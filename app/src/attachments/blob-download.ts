@@ -15,6 +15,7 @@ import {
   partialCiphertext,
 } from './blob-cache.ts';
 import { reportProgress } from './download-progress.ts';
+import { openedType } from './file-facts.ts';
 import { AttachmentDecryptError, decryptToBlob } from './file-cipher.ts';
 import { DownloadBrokenError, downloadRanged } from './ranged-download.ts';
 
@@ -22,7 +23,8 @@ import { DownloadBrokenError, downloadRanged } from './ranged-download.ts';
  * A file of a message, fetched and decrypted on the device (docs/attachments.md, "Receiving").
  * The ciphertext is kept in the device's cache (blob-cache.ts, within the person's budget), so a
  * file opened once opens again offline; it stays encrypted there and is decrypted each time it is
- * opened, into a Blob of the entry's type (never rendered as HTML: a download or an <img>).
+ * opened, into a Blob of the entry's type where the browser shows it without running anything
+ * (`openedType`; never rendered as HTML: a download or an <img>).
  * Opening is the check: bytes that do not decrypt (changed on the device, or by the network) are
  * deleted and fetched from the server once more; if those fail too, the file is damaged.
  */
@@ -163,7 +165,8 @@ export async function prefetchAttachment(userId: string, ref: EncryptedBlobRef):
 }
 
 /**
- * Fetches (or takes from the device) and decrypts one blob into a Blob of `type`. Bytes that do
+ * Fetches (or takes from the device) and decrypts one blob into a Blob of `type` (if the browser
+ * shows that type without running anything: `openedType`). Bytes that do
  * not decrypt are deleted from the device and fetched once more from the server, past every
  * cache; should those fail too, the file is damaged (`AttachmentUnavailableError`, not offline).
  */
@@ -174,7 +177,7 @@ export async function openAttachment(userId: string, ref: EncryptedBlobRef, type
   }
   const path = blobPath(ref.blob);
   if (damaged.has(path)) throw new AttachmentUnavailableError('damaged');
-  const open = (ciphertext: Blob) => decryptToBlob(ciphertext, ref.key, ref.size, type);
+  const open = (ciphertext: Blob) => decryptToBlob(ciphertext, ref.key, ref.size, openedType(type));
   const cached = await cachedCiphertext(userId, path);
   try {
     return await open(cached ?? (await download(userId, ref, false)));

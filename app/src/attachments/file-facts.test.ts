@@ -7,6 +7,7 @@ import {
   formatBytes,
   fromBase64,
   kindOf,
+  openedType,
   sizeProblem,
   toBase64,
 } from './file-facts.ts';
@@ -84,5 +85,28 @@ describe('what the app says of a chosen file', () => {
     const bytes = new Uint8Array([0, 1, 2, 250, 251, 252, 253]);
     expect(toBase64(bytes)).not.toContain('=');
     expect([...fromBase64(toBase64(bytes))]).toEqual([...bytes]);
+  });
+
+  it('opens only pictures, audio and video as their declared type: anything else is bytes to download', () => {
+    // The type is the sender's word: a hostile sender can call an HTML page a picture.
+    const shown: [string, string][] = [
+      ['image/jpeg', 'image/jpeg'],
+      ['image/webp', 'image/webp'],
+      ['audio/webm;codecs=opus', 'audio/webm'],
+      ['video/mp4', 'video/mp4'],
+    ];
+    for (const [declared, opened] of shown) expect(openedType(declared)).toBe(opened);
+    for (const declared of [
+      'text/html',
+      'image/svg+xml',
+      'application/xhtml+xml',
+      'text/xml',
+      'application/pdf',
+      'text/javascript',
+      'TEXT/HTML; charset=utf-8',
+      '',
+      'nonsense',
+    ])
+      expect(openedType(declared), declared).toBe('application/octet-stream');
   });
 });

@@ -23,6 +23,19 @@ export function attachmentType(type: string): string {
     : 'application/octet-stream';
 }
 
+/**
+ * The type a decrypted file's Blob is given on this device. The entry's type is the sender's
+ * word, so only types the browser shows without running anything keep it: raster pictures,
+ * audio and video (what `<img>`, `<audio>` and `<video>` need). Anything else (HTML, SVG, XML,
+ * PDF, scripts) becomes application/octet-stream, so that even a blob URL opened in a tab of its
+ * own ("Open image in new tab") is downloaded, never rendered in the app's origin.
+ */
+export function openedType(declared: string): string {
+  const bare = attachmentType(declared);
+  const shown = PICTURE_TYPES.includes(bare) || /^(audio|video)\/[a-z0-9][a-z0-9.+-]*$/.test(bare);
+  return shown ? bare : 'application/octet-stream';
+}
+
 /** A name the entry accepts: no path, no control characters, at most 255 characters, never empty. */
 export function attachmentName(name: string): string {
   const base = name.split(/[/\\]/).pop() ?? '';

@@ -20,8 +20,9 @@ function browserHost(): ThemeHost {
     storage: window.localStorage,
     media: window.matchMedia(DARK_QUERY),
     paint(dark) {
+      // The class alone: index.css sets `color-scheme` with it (native controls, scrollbars). An
+      // inline style here restyled every element of the saved screen at each start.
       document.documentElement.classList.toggle('dark', dark);
-      document.documentElement.style.colorScheme = dark ? 'dark' : 'light';
       // The installed app's title bar takes the canvas colour (index.css --canvas). index.html
       // has one tag per colour scheme (right before any script runs); a theme chosen here sets
       // both, so the bar follows the choice whatever the system's scheme.

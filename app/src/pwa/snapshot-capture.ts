@@ -42,6 +42,13 @@ export function captureScreen(root: HTMLElement): CapturedScreen {
   // loading what its elements point at (the pictures' object URLs, refused by the CSP).
   const inert = document.implementation.createHTMLDocument('');
   const clone = inert.importNode(root, true);
+  // List rows below the screen are never seen in the saved screen (it does not scroll), and the
+  // list keeps every conversation's row (200 in W12): kept, they were parsed and styled before the
+  // app's scripts could run. Cloned nodes keep their order, so the n-th row is the n-th copy.
+  const copies = clone.querySelectorAll('li');
+  root.querySelectorAll('li').forEach((item, i) => {
+    if (item.getBoundingClientRect().top >= window.innerHeight) copies[i]?.remove();
+  });
   // Cloned nodes keep their order, so the n-th scroller of the clone is the n-th of the page.
   const liveScrollers = root.querySelectorAll('[data-virtuoso-scroller]');
   clone.querySelectorAll('[data-virtuoso-scroller]').forEach((copy, i) => {

@@ -53,12 +53,12 @@ describe('the shell with a saved screen', () => {
     expect(snapshotRouteOf('/settings')).toBeNull();
   });
 
-  it('puts the precached stylesheets inline under the nonce, and keeps a link it has no text for', () => {
+  it('puts the precached stylesheets inline under the nonce beside their links disabled, and keeps a link it has no text for', () => {
     const shell =
       '<head><link rel="stylesheet" crossorigin href="/a.css"><link rel="stylesheet" href="/b.css"></head>';
     expect(stylesheetsOf(shell)).toEqual(['/a.css', '/b.css']);
     expect(withStylesInline(shell, new Map([['/a.css', 'p{color:red}']]), 'n')).toBe(
-      '<head><style nonce="n">p{color:red}</style><link rel="stylesheet" href="/b.css"></head>',
+      '<head><link rel="stylesheet" crossorigin href="/a.css" disabled><style nonce="n">p{color:red}</style><link rel="stylesheet" href="/b.css"></head>',
     );
     expect(withStylesInline(shell, new Map([['/a.css', 'p{content:"</style>"}']]), 'n')).toBe(shell);
   });

@@ -52,10 +52,17 @@ export const stylesheetsOf = (shell: string): string[] =>
  * after the HTML (W6's trace: answered 50–60 ms after it was asked, on a loaded machine) that a
  * page with its screen already in it need not wait for. A stylesheet without its text here (or
  * one that could close the <style>) stays linked.
+ *
+ * The link stays too, `disabled` (a disabled stylesheet is not fetched): the chunks' loader
+ * (Vite's preload helper) looks for a `<link rel="stylesheet">` of the CSS each lazy screen
+ * names, and finding none it linked the same CSS again and held the screen's import until it had
+ * loaded — a round trip to the service worker and a second style pass over the whole page on the
+ * way to the app's first paint (docs/benchmarks.md, "The saved screen").
  */
 export function withStylesInline(shell: string, css: ReadonlyMap<string, string>, nonce: string): string {
   return shell.replace(STYLESHEET, (link, href: string) => {
     const text = css.get(href);
-    return text === undefined || /<\/style/i.test(text) ? link : `<style nonce="${nonce}">${text}</style>`;
+    if (text === undefined || /<\/style/i.test(text)) return link;
+    return `${link.replace(/\s*\/?>$/, ' disabled>')}<style nonce="${nonce}">${text}</style>`;
   });
 }

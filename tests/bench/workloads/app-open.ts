@@ -157,6 +157,20 @@ async function screenSaved(page: Page, route: string, showing = ''): Promise<voi
       throw new Error(`the screen of ${route} was not saved within ${SCREEN_SAVE_TIMEOUT_MS} ms`);
     await page.waitForTimeout(250);
   }
+  if (process.env.APP_OPEN_TRACE) {
+    const sizes = await page.evaluate(async () => {
+      const cache = await caches.open('messenjo-screens');
+      const out: string[] = [];
+      for (const request of await cache.keys()) {
+        const text = (await (await cache.match(request))?.text()) ?? '';
+        out.push(
+          `${new URL(request.url).search}: ${text.length} chars, ${(text.match(/<li/g) ?? []).length} li`,
+        );
+      }
+      return out;
+    });
+    console.error(`saved screens: ${sizes.join('; ')}`);
+  }
 }
 
 /** How long the first visit stays after its list painted, so the session's batched index writes land. */
@@ -219,6 +233,40 @@ async function startTimeline(page: Page, painted: PaintTimes): Promise<string> {
     `${painted.any.toFixed(0).padStart(5)}  newest message first painted (saved screen or app)`,
     `${painted.app.toFixed(0).padStart(5)}  newest message painted by the app`,
   ].join('\n');
+}
+
+/**
+ * `APP_OPEN_TRACE=<prefix>`: a Chromium trace (the DevTools timeline's categories: the page's
+ * and the service worker's tasks, parse, style, layout, paint, script) of each measured open,
+ * written to `<prefix>-<target>-<what>.json` and read with `tests/bench/trace-summary.ts`
+ * (docs/benchmarks.md, "The saved screen"). Tracing slows every step; compare traces, not times.
+ */
+async function traced<T>(page: Page, name: string, run: () => Promise<T>): Promise<T> {
+  const prefix = process.env.APP_OPEN_TRACE;
+  if (!prefix) return run();
+  const browser = page.context().browser()!;
+  await browser.startTracing(undefined, {
+    path: `${prefix}-${name}.json`,
+    screenshots: true,
+    categories: [
+      'devtools.timeline',
+      'disabled-by-default-devtools.timeline',
+      'disabled-by-default-devtools.timeline.frame',
+      'blink.user_timing',
+      'loading',
+      'navigation',
+      'ServiceWorker',
+      'v8.execute',
+      'disabled-by-default-v8.compile',
+      'disabled-by-default-devtools.timeline.stack',
+      'disabled-by-default-devtools.timeline.invalidationTracking',
+    ],
+  });
+  try {
+    return await run();
+  } finally {
+    await browser.stopTracing();
+  }
 }
 
 /** JS heap in use after a full garbage collection, in MB. */
@@ -316,7 +364,7 @@ export const w6Open: Workload = {
         }
 
         progress('opening');
-        const open = async (conversationId: string, newest: string) => {
+        const open = async (conversationId: string, newest: string, label: string) => {
           const page = await context.newPage();
           if (process.env.W6_PROFILE) await page.addInitScript(watchLongTasks);
           const trace = process.env.W6_TRACE;
@@ -326,10 +374,9 @@ export const w6Open: Workload = {
             await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
             await cdp.send('Profiler.start');
           }
-          const times = await timesToPaint(page, `${app.url}/c/${conversationId}`, {
-            kind: 'message',
-            text: newest,
-          });
+          const times = await traced(page, `${target.name}-w6-${label}`, () =>
+            timesToPaint(page, `${app.url}/c/${conversationId}`, { kind: 'message', text: newest }),
+          );
           if (cdp) {
             const { profile } = await cdp.send('Profiler.stop');
             writeFileSync(`${trace}-${conversationId}.cpuprofile`, JSON.stringify(profile));
@@ -340,8 +387,8 @@ export const w6Open: Workload = {
           await page.close();
           return { times, heap };
         };
-        const bigOpen = await open(big, bigText.last);
-        const smallOpen = await open(small, smallText.last);
+        const bigOpen = await open(big, bigText.last, `${segments}k`);
+        const smallOpen = await open(small, smallText.last, '1k');
         return [
           // Both, always: the saved screen's paint is what a person sees first, the app's is when
           // it works (without a saved screen, as on main's build, the two are the same frame).
@@ -435,11 +482,8 @@ export const w12ColdStart: Workload = {
         const said: string[] = [];
         if (process.env.W12_DEBUG) page.on('console', (m) => said.push(`${m.type()}: ${m.text()}`));
         try {
-          const times = await timesToPaint(
-            page,
-            app.url,
-            { kind: 'screen', rows: count },
-            OFFLINE_PAINT_TIMEOUT_MS,
+          const times = await traced(page, `${target.name}-w12-${count}`, () =>
+            timesToPaint(page, app.url, { kind: 'screen', rows: count }, OFFLINE_PAINT_TIMEOUT_MS),
           );
           // Then every row in the page (those below the screen included), on the same clock.
           const all = await page.waitForFunction(listPaintedAt, count, {

@@ -17,7 +17,8 @@ import { DocWriter } from './doc-writer.ts';
 const port = parentPort;
 if (!port) throw new Error('commit-worker.ts runs only as a worker thread');
 const db = openDatabase((workerData as CommitWorkerData).file);
-const writer = new DocWriter(db);
+// The server's only writer of this file's documents (SQLite is one process).
+const writer = new DocWriter(db, { onlyWriter: true });
 
 port.on('message', (request: CommitWorkerRequest) => {
   if (request.type === 'close') {

@@ -89,3 +89,27 @@ describe('DocWriter.reclaimFreePages', () => {
     db.close();
   });
 });
+
+describe('DocWriter, the only writer of a file', () => {
+  it('[SEQ3] a retry of an id another connection stored since this writer read the document still gets the first number', () => {
+    const file = databaseFile();
+    const db = openDatabase(file);
+    migrate(db, MIGRATIONS);
+    const other = openDatabase(file);
+    const writer = new DocWriter(db, { onlyWriter: true });
+    const row = (n: number, id: number) => ({
+      docId: 'd',
+      data: new Uint8Array([n]),
+      userId: 'u_1',
+      newClients: [],
+      updateId: new Uint8Array(16).fill(id),
+    });
+    expect(writer.commit([row(1, 1)], {}, 0).seqs).toEqual([1]); // holds d's ids from here
+    expect(new DocWriter(other).commit([row(2, 2)], {}, 0).seqs).toEqual([2]);
+    expect(writer.commit([row(2, 2), row(3, 3)], {}, 0).seqs).toEqual([2, 3]);
+    expect(writer.commit([row(1, 1)], {}, 0).seqs).toEqual([1]);
+    expect(db.prepare('SELECT count(*) FROM doc_log').pluck().get()).toBe(3);
+    other.close();
+    db.close();
+  });
+});

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/index.ts';
+import { KnownUpdateIds } from './known-update-ids.ts';
 import { writeListColumns } from './list-columns.ts';
 import type { AppendRow, CommitExtras } from './doc-store.ts';
 import { planRetries, planSeqs, snapshotThrough, updateIdKey, type StoredUpdateId } from './seq-plan.ts';
@@ -19,8 +20,23 @@ const RECLAIM_MIN_PAGES = 256;
 export class DocWriter {
   private prepared: ReturnType<DocWriter['prepare']> | undefined;
   private incremental: boolean | undefined;
+  /** SEQ3: the ids that may be stored, when this writer is the file's only one (the commit worker). */
+  private readonly knownIds: KnownUpdateIds | undefined;
 
-  constructor(private readonly db: Db) {}
+  /**
+   * `onlyWriter`: no other connection stores update ids in this file (the server's commit
+   * worker), so a row whose id this writer never stored nor read needs no lookup.
+   */
+  constructor(
+    private readonly db: Db,
+    { onlyWriter = false }: { onlyWriter?: boolean } = {},
+  ) {
+    this.knownIds = onlyWriter
+      ? new KnownUpdateIds({
+          storedIds: (docId, limit) => this.stmts.updateIds.all(docId, limit) as Uint8Array[],
+        })
+      : undefined;
+  }
 
   private get stmts(): ReturnType<DocWriter['prepare']> {
     this.prepared ??= this.prepare();
@@ -56,6 +72,7 @@ export class DocWriter {
       deleteLog: db.prepare('DELETE FROM doc_log WHERE doc_id = ? AND seq <= ?'),
       // SEQ3: the update ids of stored updates (kept when compaction deletes their log rows).
       findUpdateId: db.prepare('SELECT seq, digest FROM doc_update_ids WHERE doc_id = ? AND update_id = ?'),
+      updateIds: db.prepare('SELECT update_id FROM doc_update_ids WHERE doc_id = ? LIMIT ?').pluck(),
       insertUpdateId: db.prepare(
         'INSERT INTO doc_update_ids (doc_id, update_id, seq, digest) VALUES (?, ?, ?, ?)',
       ),
@@ -68,6 +85,22 @@ export class DocWriter {
    * their failure is returned, rolled back alone, and never costs the messages their durability.
    */
   commit(
+    rows: readonly AppendRow[],
+    extras: CommitExtras,
+    at: number,
+  ): { seqs: number[]; listError?: unknown } {
+    try {
+      return this.commitOnce(rows, extras, at);
+    } catch (error) {
+      if (!this.knownIds || !isUpdateIdConflict(error)) throw error;
+      // Another connection stored one of these ids (a second writer after all: tools, tests):
+      // what this writer held of the rows' documents is read again, in the new transaction.
+      for (const row of rows) this.knownIds.forget(row.docId);
+      return this.commitOnce(rows, extras, at);
+    }
+  }
+
+  private commitOnce(
     rows: readonly AppendRow[],
     extras: CommitExtras,
     at: number,
@@ -87,7 +120,11 @@ export class DocWriter {
         for (const [i, row] of retries.fresh.entries()) {
           const seq = numbered.seqs[i];
           this.stmts.insertLog.run(row.docId, seq, row.data, row.userId, at);
-          if (row.updateId) this.stmts.insertUpdateId.run(row.docId, row.updateId, seq, retries.digests[i]);
+          if (row.updateId) {
+            this.stmts.insertUpdateId.run(row.docId, row.updateId, seq, retries.digests[i]);
+            // Added inside the transaction: one rolled back leaves it held, which only costs a lookup.
+            this.knownIds?.add(row.docId, row.updateId);
+          }
           for (const client of row.newClients) this.stmts.bindClient.run(row.docId, client, row.userId);
           if (row.segment) this.stmts.segment.run(row.segment.conversationId, row.segment.index);
         }
@@ -114,7 +151,7 @@ export class DocWriter {
   private storedUpdateIds(rows: readonly AppendRow[]): Map<string, StoredUpdateId> {
     const stored = new Map<string, StoredUpdateId>();
     for (const row of rows) {
-      if (!row.updateId) continue;
+      if (!row.updateId || this.knownIds?.mayHold(row.docId, row.updateId) === false) continue;
       const found = this.stmts.findUpdateId.get(row.docId, row.updateId) as StoredUpdateId | undefined;
       if (found) stored.set(updateIdKey(row.docId, row.updateId), found);
     }
@@ -136,4 +173,14 @@ export class DocWriter {
     if (!all && (free < RECLAIM_MIN_PAGES || free < RECLAIM_SHARE * pages)) return;
     this.db.pragma('incremental_vacuum');
   }
+}
+
+/** The insert of an update id another connection stored since this writer read the document's ids. */
+function isUpdateIdConflict(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' &&
+    typeof message === 'string' &&
+    message.includes('doc_update_ids')
+  );
 }

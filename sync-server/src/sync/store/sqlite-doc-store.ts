@@ -57,6 +57,7 @@ export class SqliteDocStore implements DocStore {
          FROM json_each(?) d LEFT JOIN doc_heads h ON h.doc_id = d.value`,
       ),
       updateId: db.prepare('SELECT seq, digest FROM doc_update_ids WHERE doc_id = ? AND update_id = ?'),
+      updateIds: db.prepare('SELECT update_id FROM doc_update_ids WHERE doc_id = ? LIMIT ?').pluck(),
       latest: db.prepare(
         `SELECT conversation_id, latest_segment FROM conversation_segments
          WHERE conversation_id IN (SELECT value FROM json_each(?))`,
@@ -128,6 +129,11 @@ export class SqliteDocStore implements DocStore {
     const found = this.stmts.updateId.get(docId, updateId) as StoredUpdateId | undefined;
     if (!found) return 0;
     return sameDigest(found.digest, updateDigest(data)) ? found.seq : UPDATE_ID_REUSED;
+  }
+
+  /** SEQ3: up to `limit` of the document's stored update ids (`KnownUpdateIds` holds them). */
+  updateIdsOf(docId: string, limit: number): Uint8Array[] {
+    return (this.stmts.updateIds.all(docId, limit) as Buffer[]).map(asBytes);
   }
 
   logLength(docId: string): Promise<number> {

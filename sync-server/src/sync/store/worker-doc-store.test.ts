@@ -10,7 +10,7 @@ import { createLogger, type LogFields } from '../../logger.ts';
 import { transact } from '../../social/transaction.ts';
 import { CommitQueue } from '../engine/commit-queue.ts';
 import type { CommitWorkerData } from './commit-worker-protocol.ts';
-import type { AppendRow } from './doc-store.ts';
+import { UPDATE_ID_REUSED, type AppendRow } from './doc-store.ts';
 import { spawnCommitWorker } from './spawn-commit-worker.ts';
 import { WorkerDocStore } from './worker-doc-store.ts';
 
@@ -130,6 +130,27 @@ describe('WorkerDocStore', { timeout: 30_000 }, () => {
     await worker;
     expect(stored('busy')).toEqual([1, 2]);
     expect((db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n).toBe(1);
+    await store.close();
+  });
+
+  it('[SEQ4] answers for an update id from memory only when it cannot be stored: one committing when first asked, or committed after, is found', async () => {
+    const { store } = setup();
+    const id = (n: number) => new Uint8Array(16).fill(n);
+    const withId = (seq: number, docId: string): AppendRow => ({ ...row(seq, docId), updateId: id(seq) });
+    await store.appendBatch([withId(1, 'old')]);
+    // First asked while its commit is with the worker: held from the commits in flight.
+    const committing = store.appendBatch([withId(2, 'd'), withId(3, 'd')]);
+    expect([0, 1]).toContain(store.updateSeqNow('d', id(2), withId(2, 'd').data));
+    expect(store.updateSeqNow('d', id(9), withId(9, 'd').data)).toBe(0);
+    await committing;
+    expect(store.updateSeqNow('d', id(2), withId(2, 'd').data)).toBe(1);
+    expect(store.updateSeqNow('d', id(3), withId(2, 'd').data)).toBe(UPDATE_ID_REUSED);
+    // Committed after the document was first asked about.
+    await store.appendBatch([withId(4, 'd')]);
+    expect(await store.updateSeq('d', id(4), withId(4, 'd').data)).toBe(3);
+    // Stored before the store started asking.
+    expect(store.updateSeqNow('old', id(1), withId(1, 'old').data)).toBe(1);
+    expect(store.updateSeqNow('old', id(2), withId(2, 'old').data)).toBe(0);
     await store.close();
   });
 

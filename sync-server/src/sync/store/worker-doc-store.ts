@@ -9,6 +9,7 @@ import {
   type CommitWorkerRequest,
 } from './commit-worker-protocol.ts';
 import type { AppendRow, CommitExtras, DocStore, LogPage, StoredDoc, StoredUpdate } from './doc-store.ts';
+import { KnownUpdateIds } from './known-update-ids.ts';
 import { spawnCommitWorker } from './spawn-commit-worker.ts';
 import { SqliteDocStore } from './sqlite-doc-store.ts';
 
@@ -55,6 +56,8 @@ interface Waiter {
  */
 export class WorkerDocStore implements DocStore {
   private readonly reads: SqliteDocStore;
+  /** SEQ4: the ids that may be stored, so most updates need no read (this worker is the file's only writer). */
+  private readonly knownIds: KnownUpdateIds;
   private readonly now: () => number;
   private worker: Worker | undefined;
   /** The current worker has opened its database. */
@@ -81,6 +84,10 @@ export class WorkerDocStore implements DocStore {
   ) {
     this.now = options.now ?? Date.now;
     this.reads = new SqliteDocStore(db, this.now, options.logger);
+    this.knownIds = new KnownUpdateIds({
+      storedIds: (docId, limit) => this.reads.updateIdsOf(docId, limit),
+      committing: (docId) => this.committingIds(docId),
+    });
   }
 
   load(docId: string, page?: LogPage): Promise<StoredDoc> {
@@ -100,11 +107,18 @@ export class WorkerDocStore implements DocStore {
   }
 
   updateSeq(docId: string, updateId: Uint8Array, data: Uint8Array): Promise<number> {
-    return this.reads.updateSeq(docId, updateId, data);
+    return Promise.resolve(this.updateSeqNow(docId, updateId, data));
   }
 
   updateSeqNow(docId: string, updateId: Uint8Array, data: Uint8Array): number {
+    if (!this.knownIds.mayHold(docId, updateId)) return 0;
     return this.reads.updateSeqNow(docId, updateId, data);
+  }
+
+  /** The update ids of a document in commits handed to the worker and not answered. */
+  private *committingIds(docId: string): Iterable<Uint8Array> {
+    for (const { rows } of this.waiting.values())
+      for (const row of rows) if (row.docId === docId && row.updateId) yield row.updateId;
   }
 
   latestSegments(conversationIds: readonly string[]): Promise<Map<string, number>> {
@@ -136,6 +150,7 @@ export class WorkerDocStore implements DocStore {
     const worker = this.worker ?? this.spawn();
     const id = this.nextId++;
     const { request, transfer } = packCommit(id, rows, extras, this.now());
+    for (const row of rows) if (row.updateId) this.knownIds.add(row.docId, row.updateId);
     return new Promise<number[]>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, rows, snapshots: extras.snapshots, sentAt: performance.now() });
       if (this.waiting.size === 1) worker.ref();
