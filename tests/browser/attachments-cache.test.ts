@@ -8,7 +8,7 @@ import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { reloadUnderServiceWorker, useDevices } from '../harness/devices.ts';
 import { LIVE } from '../harness/patience.ts';
 import { twoFriends } from '../harness/people.ts';
-import { drawnPng } from '../harness/pictures.ts';
+import { drawnPng, recordedWebm } from '../harness/pictures.ts';
 
 /**
  * What the device keeps of downloaded files (issue 17; docs/attachments.md, "On the device" and
@@ -187,6 +187,109 @@ describe('downloaded attachments kept on the device, in Chromium', () => {
       )
       .toBe(600);
     expect(b.problems.pageErrors).toEqual([]);
+  });
+
+  it('a video whose poster cannot be opened shows its placeholder and says why: offline and not on the device, it needs the network; damaged, it says so and the video still plays', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    await a.page
+      .getByTestId('attach-input')
+      .setInputFiles([{ name: 'clip.webm', mimeType: 'video/webm', buffer: await recordedWebm(a.page) }]);
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('The clip');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    const box = () => messageWith(b.page, 'The clip').getByTestId('video');
+    const problem = () => box().getByTestId('preview-problem');
+    const play = () => box().getByRole('button', { name: 'Play video clip.webm' });
+    // What the play button says of the poster to a screen reader: its description.
+    const described = () =>
+      play().evaluate((button) => {
+        const id = button.getAttribute('aria-describedby');
+        return id ? (document.getElementById(id)?.textContent ?? `#${id} is missing`) : null;
+      });
+    await expect.poll(() => box().getAttribute('data-loaded'), LIVE).toBe('');
+    expect(await problem().count()).toBe(0);
+    const placeholder = await box().evaluate((element) => getComputedStyle(element).backgroundImage);
+    expect(placeholder).toMatch(/^url\("data:image\/png/);
+    const kept = (await cachedPaths(b.page)).filter((p) => p.startsWith('/api/blobs/'));
+    expect(kept).toHaveLength(1); // the poster alone: nothing played yet
+    const posterPath = kept[0] ?? '';
+
+    // Offline, with the poster no longer on the device: the placeholder, and why.
+    await b.page.evaluate(async (target) => {
+      const name = (await caches.keys()).find((n) => n.startsWith('messenjo-blobs-'));
+      if (!name || !(await (await caches.open(name)).delete(target)))
+        throw new Error(`${target} was not kept`);
+    }, posterPath);
+    await reloadUnderServiceWorker(b.page);
+    await b.context.setOffline(true);
+    await b.page.reload();
+    await expect.poll(() => problem().textContent(), LIVE).toBe('Needs the network');
+    expect(await described()).toBe('Needs the network');
+    expect(await problem().getAttribute('title')).toBe(
+      'This preview needs the network: it is not on this device yet.',
+    );
+    expect(await box().evaluate((element) => getComputedStyle(element).backgroundImage)).toBe(placeholder);
+    await b.context.setOffline(false);
+    await expect.poll(() => box().getAttribute('data-loaded'), LIVE).toBe('');
+    expect(await problem().count()).toBe(0);
+
+    // The poster's bytes go bad on the server's disk and on the device: "Preview damaged"; the
+    // video is another blob and still plays.
+    const blobId = posterPath.split('/').at(-1) ?? '';
+    const onDisk = path.join(server().dataDir, 'blobs', blobId.slice(0, 2), blobId);
+    const stored = await readFile(onDisk);
+    stored[stored.length >> 1] = (stored[stored.length >> 1] ?? 0) ^ 0xff;
+    await writeFile(onDisk, stored);
+    await corruptCached(b.page, posterPath);
+    await b.page.reload();
+    await expect.poll(() => problem().textContent(), LIVE).toBe('Preview damaged');
+    expect(await described()).toBe('Preview damaged');
+    expect(await problem().getAttribute('title')).toMatch(/^This preview is damaged/);
+    await play().click();
+    const player = messageWith(b.page, 'The clip').getByTestId('video-player');
+    await expect
+      .poll(() => player.evaluate((video: HTMLVideoElement) => [video.videoWidth, video.videoHeight]), LIVE)
+      .toEqual([320, 240]);
+    expect(b.problems.pageErrors).toEqual([]);
+  });
+
+  it('pieces of a download not continued for a week are dropped once the page opens a file; fresher ones stay', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    // Bob's device holds pieces of two downloads never finished: one last added to 8 days ago,
+    // one an hour ago (as the blob cache keeps them: a piece per path, its time in the index).
+    const old = `/__messenjo/partial/${'a'.repeat(64)}/0`;
+    const fresh = `/__messenjo/partial/${'b'.repeat(64)}/0`;
+    await b.page.evaluate(
+      async ([cacheName, oldPath, freshPath]) => {
+        const cache = await caches.open(cacheName);
+        const day = 24 * 60 * 60 * 1000;
+        const index: Record<string, { bytes: number; openedAt: number }> = {};
+        for (const [path, age] of [
+          [oldPath, 8 * day],
+          [freshPath, day / 24],
+        ] as const) {
+          await cache.put(
+            path,
+            new Response(new Uint8Array(1000), { headers: { 'X-Messenjo-ETag': '"x"' } }),
+          );
+          index[path] = { bytes: 1000, openedAt: Date.now() - age };
+        }
+        await cache.put('/__messenjo/blob-index', new Response(JSON.stringify(index)));
+      },
+      [`messenjo-blobs-${bob.userId}`, old, fresh] as const,
+    );
+    await b.page.reload();
+    expect(await cachedPaths(b.page)).toEqual(expect.arrayContaining([old, fresh]));
+
+    await sendFile(a.page, 'The menu', 'menu.pdf', Buffer.from('%PDF-1.4 the menu'));
+    const received = messageWith(b.page, 'The menu');
+    await received.getByTestId('file-name').getByText('menu.pdf').waitFor({ timeout: LIVE.timeout });
+    expect((await downloaded(b.page, received, 'menu.pdf')).toString()).toBe('%PDF-1.4 the menu');
+    await expect.poll(() => cachedPaths(b.page), LIVE).not.toContain(old);
+    expect(await cachedPaths(b.page)).toContain(fresh);
   });
 
   it('[BL1] a download cut at half and then reloaded asks for exactly the rest, showing its progress; the file is identical', async () => {

@@ -6,7 +6,7 @@ import { deviceContext, watchPage, type BrowserContext, type Page } from '../har
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { makeFriends } from '../harness/social.ts';
-import { drawnPng } from '../harness/pictures.ts';
+import { drawnPng, recordedWebm } from '../harness/pictures.ts';
 
 /**
  * Attachments on the device (issue 17; docs/attachments.md, "On the device"): what the device
@@ -179,7 +179,9 @@ describe('attachments on the device, in Chromium', () => {
     await expect.poll(shown, LIVE).toEqual([400, 100]);
     expect(await position()).toBe('3 of 4');
     await b.page.keyboard.press('ArrowLeft');
-    await expect.poll(() => viewer.getByRole('alert').textContent(), LIVE).toContain('needs the network');
+    await expect
+      .poll(() => viewer.getByRole('alert').textContent(), LIVE)
+      .toContain('This picture needs the network');
     expect(await position()).toBe('2 of 4');
     // Back online, the picture shown loads by itself.
     await b.context.setOffline(false);
@@ -262,28 +264,7 @@ describe('attachments on the device, in Chromium', () => {
     const a = await device(alice, conversationId);
     const b = await device(bob, conversationId);
     // A WebM recorded in Alice's browser from a canvas: 48 drawn frames, 320×240.
-    const clip = Buffer.from(
-      await a.page.evaluate(async () => {
-        const canvas = document.createElement('canvas');
-        canvas.width = 320;
-        canvas.height = 240;
-        const context = canvas.getContext('2d');
-        if (!context) throw new Error('no 2d canvas');
-        const recorder = new MediaRecorder(canvas.captureStream(30), { mimeType: 'video/webm' });
-        const parts: Blob[] = [];
-        recorder.ondataavailable = (event) => parts.push(event.data);
-        const stopped = new Promise((resolve) => (recorder.onstop = resolve));
-        recorder.start();
-        for (let frame = 0; frame < 48; frame++) {
-          context.fillStyle = `hsl(${frame * 7}, 80%, 50%)`;
-          context.fillRect(0, 0, 320, 240);
-          await new Promise((resolve) => requestAnimationFrame(resolve));
-        }
-        recorder.stop();
-        await stopped;
-        return [...new Uint8Array(await new Blob(parts).arrayBuffer())];
-      }),
-    );
+    const clip = await recordedWebm(a.page);
     await send(a.page, 'Watch this', [{ name: 'clip.webm', mimeType: 'video/webm', buffer: clip }]);
 
     const received = messageWith(b.page, 'Watch this');

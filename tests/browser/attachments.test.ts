@@ -213,4 +213,127 @@ describe('attachments in Chromium', () => {
     ]);
     expect((await readFile(await download.path())).toString()).toBe('written on the train');
   });
+  it('a file cancelled while it uploads leaves the conversation, and its unfinished upload stops counting against the quota at once', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    const usedBytes = () =>
+      a.page.evaluate(async () => {
+        const answer = await fetch('/api/attachments/limits');
+        return ((await answer.json()) as { usedBytes: number }).usedBytes;
+      });
+    expect(await usedBytes()).toBe(0);
+
+    // The server gets the upload's creation; every PATCH fails (a network that never carries the
+    // bytes), so the message waits; a DELETE is let through and counted.
+    const deletes: number[] = [];
+    await a.context.route('**/api/uploads/*', async (route) => {
+      const method = route.request().method();
+      if (method === 'PATCH') return route.abort('connectionreset');
+      if (method === 'DELETE') {
+        const response = await route.fetch();
+        deletes.push(response.status());
+        return route.fulfill({ response });
+      }
+      return route.continue();
+    });
+    await a.page
+      .getByTestId('attach-input')
+      .setInputFiles([{ name: 'stuck.pdf', mimeType: 'application/pdf', buffer: pdf(300_000) }]);
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('Never mind');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    const stuck = messageWith(a.page, 'Never mind');
+    await stuck.getByTestId('upload-progress').waitFor();
+    // The upload the server holds counts against Alice's quota (its declared length).
+    await expect.poll(usedBytes, LIVE).toBe(encryptedSize(300_000, ATTACHMENT_LIMITS.CHUNK_BYTES));
+
+    await stuck.getByRole('button', { name: 'Cancel sending' }).click();
+    await expect.poll(() => stuck.count(), LIVE).toBe(0);
+    await expect.poll(() => deletes, LIVE).toEqual([204]);
+    expect(await usedBytes()).toBe(0);
+    // Gone after a reload too, and never on Bob's device.
+    await a.page.reload();
+    await a.page.getByRole('textbox', { name: 'Message' }).waitFor();
+    expect(await messageWith(a.page, 'Never mind').count()).toBe(0);
+    expect(await messageWith(b.page, 'Never mind').count()).toBe(0);
+    await a.context.unroute('**/api/uploads/*');
+  });
+  it('a photo’s EXIF (where it was taken) is stripped before it leaves the device, unless Alice keeps it', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    // A JPEG drawn by Chromium with an EXIF segment (APP1) after its start marker, holding a
+    // marker text where a camera writes the GPS position.
+    const drawn = Buffer.from(
+      await a.page.evaluate(async () => {
+        const canvas = new OffscreenCanvas(400, 300);
+        const context = canvas.getContext('2d');
+        if (!context) throw new Error('no 2d canvas');
+        context.fillStyle = '#2a6';
+        context.fillRect(0, 0, 400, 300);
+        const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+        return [...new Uint8Array(await blob.arrayBuffer())];
+      }),
+    );
+    const secret = 'GPS 52.5200N 13.4050E';
+    const tiff = Buffer.concat([
+      Buffer.from('Exif\0\0', 'latin1'),
+      Buffer.from([0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00]), // big-endian, an empty IFD
+      Buffer.from(secret, 'latin1'),
+    ]);
+    const app1 = Buffer.concat([
+      Buffer.from([0xff, 0xe1, (tiff.length + 2) >> 8, (tiff.length + 2) & 0xff]),
+      tiff,
+    ]);
+    const photo = Buffer.concat([drawn.subarray(0, 2), app1, drawn.subarray(2)]);
+    expect(photo.includes(Buffer.from(secret))).toBe(true);
+
+    // The page's policy keeps fetch() off blob: URLs: Bob's page notes the Blob behind each URL
+    // the app makes, to read the bytes it shows.
+    await b.page.evaluate(() => {
+      const made = new Map<string, Blob>();
+      (window as unknown as { madeUrls: Map<string, Blob> }).madeUrls = made;
+      const create = URL.createObjectURL.bind(URL);
+      URL.createObjectURL = (object: Blob | MediaSource) => {
+        const url = create(object);
+        if (object instanceof Blob) made.set(url, object);
+        return url;
+      };
+    });
+
+    /** Sends the photo (ticking "keep" or not) and returns the bytes Bob's viewer opens. */
+    const sendAndOpen = async (caption: string, keep: boolean): Promise<Buffer> => {
+      await a.page
+        .getByTestId('attach-input')
+        .setInputFiles([{ name: 'trip.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+      const keepBox = a.page.getByRole('checkbox', { name: 'Keep the photos’ location and camera details' });
+      expect(await keepBox.isChecked()).toBe(false);
+      if (keep) await keepBox.check();
+      await a.page.getByRole('textbox', { name: 'Message' }).fill(caption);
+      await a.page.getByRole('button', { name: 'Send' }).click();
+      const box = messageWith(b.page, caption).getByTestId('picture');
+      await expect.poll(() => box.getAttribute('data-loaded'), LIVE).toBe('');
+      await box.click();
+      const full = b.page.getByTestId('full-picture');
+      await expect.poll(() => full.evaluate((img: HTMLImageElement) => img.naturalWidth), LIVE).toBe(400);
+      const bytes = Buffer.from(
+        await full.evaluate(async (img: HTMLImageElement) => {
+          const made = (window as unknown as { madeUrls: Map<string, Blob> }).madeUrls.get(img.src);
+          if (!made) throw new Error('the picture’s URL was not made here');
+          return [...new Uint8Array(await made.arrayBuffer())];
+        }),
+      );
+      await b.page.keyboard.press('Escape');
+      await b.page.getByTestId('picture-viewer').waitFor({ state: 'detached' });
+      return bytes;
+    };
+
+    const stripped = await sendAndOpen('From the trip', false);
+    expect(stripped.includes(Buffer.from(secret))).toBe(false);
+    expect(stripped.includes(Buffer.from('Exif\0\0', 'latin1'))).toBe(false);
+    expect(stripped.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8])); // still a JPEG
+
+    const kept = await sendAndOpen('With the place', true);
+    expect(kept.equals(photo)).toBe(true);
+  });
 });

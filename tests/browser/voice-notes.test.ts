@@ -162,4 +162,44 @@ describe('voice notes in Chromium', () => {
     await sent.getByTestId('voice-played').getByText('Played').waitFor();
     expect(await note.getByTestId('voice-played').count()).toBe(0);
   });
+  it('held, sliding away discards the recording; held and let go, it is sent', async () => {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const alice = await signUp(server().url, { username: `alice_${tag}` });
+    const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const conversationId = await makeFriends(server().url, alice, bob);
+    const a = await device(alice, conversationId);
+    const b = await device(bob, conversationId);
+    const record = a.page.getByTestId('voice-record');
+    const box = await record.boundingBox();
+    if (!box) throw new Error('no record button');
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    const elapsed = async () => {
+      const [minutes = '0', secs = '0'] = (
+        (await a.page.getByTestId('voice-timer').textContent()) ?? ''
+      ).split(':');
+      return Number(minutes) * 60 + Number(secs);
+    };
+
+    // Pressed and held: recording, not locked; slid 120 px to the left: discarded, nothing sent.
+    await a.page.mouse.move(x, y);
+    await a.page.mouse.down();
+    await a.page.getByTestId('voice-recorder').waitFor();
+    await expect.poll(() => record.getAttribute('aria-label'), LIVE).toBe('Recording: release to send');
+    await expect.poll(elapsed, LIVE).toBeGreaterThanOrEqual(1);
+    await a.page.mouse.move(x - 120, y, { steps: 6 });
+    await a.page.getByTestId('voice-recorder').waitFor({ state: 'detached' });
+    await a.page.mouse.up();
+    expect(await record.getAttribute('aria-label')).toBe('Record a voice note');
+    expect(await a.page.getByTestId('voice-note').count()).toBe(0);
+
+    // Held again for a second and let go where it was pressed: sent, and Bob gets it.
+    await a.page.mouse.move(x, y);
+    await a.page.mouse.down();
+    await a.page.getByTestId('voice-recorder').waitFor();
+    await expect.poll(elapsed, LIVE).toBeGreaterThanOrEqual(1);
+    await a.page.mouse.up();
+    await b.page.getByTestId('voice-note').waitFor({ timeout: LIVE.timeout });
+    expect(await b.page.getByTestId('voice-note').count()).toBe(1);
+    expect(await a.page.getByTestId('voice-note').count()).toBe(1);
+  });
 });

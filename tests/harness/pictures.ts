@@ -25,3 +25,31 @@ export async function drawnPng(page: Page, width: number, height: number): Promi
   );
   return Buffer.from(bytes);
 }
+
+/**
+ * A real WebM video recorded by the page's browser (MediaRecorder over a canvas): `frames` drawn
+ * frames of 320×240, each a different colour.
+ */
+export async function recordedWebm(page: Page, frames = 48): Promise<Buffer> {
+  const bytes = await page.evaluate(async (count) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 240;
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2d canvas');
+    const recorder = new MediaRecorder(canvas.captureStream(30), { mimeType: 'video/webm' });
+    const parts: Blob[] = [];
+    recorder.ondataavailable = (event) => parts.push(event.data);
+    const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+    recorder.start();
+    for (let frame = 0; frame < count; frame++) {
+      context.fillStyle = `hsl(${frame * 7}, 80%, 50%)`;
+      context.fillRect(0, 0, 320, 240);
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    recorder.stop();
+    await stopped;
+    return [...new Uint8Array(await new Blob(parts).arrayBuffer())];
+  }, frames);
+  return Buffer.from(bytes);
+}

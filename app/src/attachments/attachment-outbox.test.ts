@@ -198,6 +198,40 @@ describe('the attachments outbox', () => {
   });
 });
 
+describe('AttachmentOutbox.discard', () => {
+  it('cancelled while uploading: the upload stops, nothing is written, and the server’s unfinished uploads are ended', async () => {
+    const signals: AbortSignal[] = [];
+    const terminated: string[] = [];
+    const { outbox, store, committed } = await setup({
+      upload: (_message, _blob, onProgress, signal) => {
+        signals.push(signal);
+        onProgress({ sent: 10, total: 100 });
+        // Hangs like a slow network until aborted.
+        return new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+        );
+      },
+      terminate: (_message, blob) => {
+        terminated.push(blob.blob);
+        return Promise.resolve();
+      },
+    });
+    const pending = message('m', 1, [84, 84]);
+    await outbox.send(pending);
+    await expect.poll(() => outbox.pending.get()[0]?.facts.state).toBe('uploading');
+    await outbox.discard('m');
+    expect(signals[0]?.aborted).toBe(true);
+    expect(outbox.pending.get()).toEqual([]);
+    expect(await store.all()).toEqual([]);
+    // Both blobs were unfinished: both uploads ended on the server.
+    expect(terminated).toEqual(pending.blobs.map((blob) => blob.blob));
+    // Nothing more happens: no retry, no commit.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(signals).toHaveLength(1);
+    expect(committed).toEqual([]);
+  });
+});
+
 describe('shareUploaded', () => {
   it('counts uploaded blobs by their entry and the one under way by its bytes sent', () => {
     const pending = message('m', 1, [84, 84]);

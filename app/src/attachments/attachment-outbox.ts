@@ -42,6 +42,11 @@ export interface AttachmentOutboxOptions {
    * writing it and forgetting it here writes it again.
    */
   commit: (message: PendingAttachmentMessage) => Promise<void>;
+  /**
+   * Ends the server's unfinished upload of a blob of a message given up (tus termination), so it
+   * stops counting against the quota. Best effort; absent, the server's expiry frees it.
+   */
+  terminate?: (message: PendingAttachmentMessage, blob: PendingBlob) => Promise<void>;
   /** Whether the device is online now, and a way to hear when that changes. */
   online: { get(): boolean; subscribe(listener: () => void): () => void };
   /** The wait before trying again after a failure while online (doubles to 60 s). */
@@ -66,6 +71,8 @@ export class AttachmentOutbox {
   private again = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
+  /** The message being delivered, and how to stop its upload should the person give it up. */
+  private delivering: { id: string; abort: AbortController } | undefined;
 
   constructor(private readonly options: AttachmentOutboxOptions) {
     this.disposers.push(
@@ -94,12 +101,23 @@ export class AttachmentOutbox {
     this.kick();
   }
 
-  /** Gives up a message that failed for good (or that the person cancels): forgets its bytes. */
+  /**
+   * Gives up a message that failed for good or that the person cancels: stops its upload, forgets
+   * its bytes, and ends the server's unfinished uploads of its blobs (so they stop counting
+   * against her quota at once). A message already being written into its conversation is not
+   * stopped any more.
+   */
   async discard(messageId: string): Promise<void> {
+    const message = this.messages.get(messageId);
+    if (!message) return;
     this.messages.delete(messageId);
     this.facts.delete(messageId);
-    await this.options.store.remove(messageId);
+    if (this.delivering?.id === messageId) this.delivering.abort.abort();
     this.publish();
+    await this.options.store.remove(messageId);
+    const { terminate } = this.options;
+    if (terminate)
+      for (const blob of message.blobs) if (!blob.uploaded) await terminate(message, blob).catch(() => {}); // the expiry frees it
   }
 
   dispose(): void {
@@ -122,6 +140,7 @@ export class AttachmentOutbox {
   }
 
   private setFacts(id: string, facts: PendingFacts): void {
+    if (!this.messages.has(id)) return; // given up: its upload's last progress says nothing
     this.facts.set(id, facts);
     this.publish();
   }
@@ -155,6 +174,7 @@ export class AttachmentOutbox {
         this.failures = 0;
       } catch (error) {
         if (this.abort.signal.aborted) return;
+        if (!this.messages.has(next.id)) continue; // given up meanwhile (discard)
         if (error instanceof UploadRefusedError) {
           const failed = { ...next, failed: error.message };
           this.messages.set(next.id, failed);
@@ -180,18 +200,32 @@ export class AttachmentOutbox {
   /** Uploads what the server lacks of one message, then writes it into its conversation. */
   private async deliver(start: PendingAttachmentMessage): Promise<void> {
     let message = start;
-    for (const blob of message.blobs) {
-      if (blob.uploaded) continue;
-      this.setFacts(message.id, { progress: shareUploaded(message, 0), state: 'uploading' });
-      await this.options.upload(
-        message,
-        blob,
-        ({ sent }) =>
-          this.setFacts(message.id, { progress: shareUploaded(message, sent), state: 'uploading' }),
-        this.abort.signal,
-      );
-      message = (await this.options.store.markUploaded(message.id, blob.blob)) ?? message;
-      this.messages.set(message.id, message);
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    this.abort.signal.addEventListener('abort', stop, { once: true });
+    this.delivering = { id: message.id, abort };
+    const given = () => {
+      if (!this.messages.has(message.id)) throw new DOMException('given up', 'AbortError');
+    };
+    try {
+      for (const blob of message.blobs) {
+        if (blob.uploaded) continue;
+        this.setFacts(message.id, { progress: shareUploaded(message, 0), state: 'uploading' });
+        await this.options.upload(
+          message,
+          blob,
+          ({ sent }) =>
+            this.setFacts(message.id, { progress: shareUploaded(message, sent), state: 'uploading' }),
+          abort.signal,
+        );
+        given();
+        message = (await this.options.store.markUploaded(message.id, blob.blob)) ?? message;
+        given();
+        this.messages.set(message.id, message);
+      }
+    } finally {
+      this.delivering = undefined;
+      this.abort.signal.removeEventListener('abort', stop);
     }
     await this.options.commit(message);
     await this.options.store.remove(message.id);

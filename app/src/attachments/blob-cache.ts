@@ -1,4 +1,4 @@
-import { evictionPlan, readBudget, type CachedBlob } from './cache-budget.ts';
+import { evictionPlan, readBudget, stalePieces, type CachedBlob } from './cache-budget.ts';
 import { blobCacheName } from './db-name.ts';
 
 /**
@@ -15,11 +15,15 @@ const INDEX_PATH = '/__messenjo/blob-index';
  * Pieces of unfinished downloads, `<prefix><blob id>/<first byte>`, kept so a download cut and
  * then reloaded resumes where it stopped (ranged-download.ts). They count against the budget
  * like any blob (in the index, dropped least recently written first) and go once the blob is
- * whole, or when the server no longer answers to what they were part of.
+ * whole, when the server no longer answers to what they were part of, or when nothing was added
+ * to them for a week (`PARTIAL_MAX_AGE_MS`: a download never asked for again).
  */
 const PARTIAL_PREFIX = '/__messenjo/partial/';
 const ETAG_HEADER = 'X-Messenjo-ETag';
 const partialPrefixOf = (blob: string) => `${PARTIAL_PREFIX}${blob}/`;
+/** The blob a piece's path belongs to; undefined for a whole file's path. */
+const pieceBlobOf = (path: string): string | undefined =>
+  path.startsWith(PARTIAL_PREFIX) ? path.slice(PARTIAL_PREFIX.length).split('/')[0] : undefined;
 
 type BlobIndex = Record<string, { bytes: number; openedAt: number }>;
 
@@ -78,9 +82,19 @@ async function writeIndex(cache: Cache, index: BlobIndex): Promise<void> {
   );
 }
 
-/** Drops the least recently opened blobs until the cache fits the budget; writes the index. */
+/**
+ * Drops the pieces of downloads not continued for a week, then the least recently opened blobs
+ * until the cache fits the budget; writes the index.
+ */
 async function settle(cache: Cache, entries: CachedBlob[], budgetBytes: number): Promise<BlobCacheUsage> {
-  const dropped = new Set(evictionPlan(entries, budgetBytes));
+  const stale = new Set(stalePieces(entries, pieceBlobOf, Date.now()));
+  const dropped = new Set([
+    ...stale,
+    ...evictionPlan(
+      entries.filter((entry) => !stale.has(entry.path)),
+      budgetBytes,
+    ),
+  ]);
   for (const path of dropped) await cache.delete(path);
   const kept = entries.filter((entry) => !dropped.has(entry.path));
   const index: BlobIndex = {};

@@ -8,6 +8,7 @@ import {
 import {
   cachedCiphertext,
   dropPartial,
+  fitCacheToBudget,
   forgetCiphertext,
   keepCiphertext,
   keepPartialPiece,
@@ -35,14 +36,44 @@ import { DownloadBrokenError, downloadRanged } from './ranged-download.ts';
  */
 export type UnavailableReason = 'offline' | 'damaged' | 'gone' | 'failed';
 
-/** The server or the network failed to give the file; the message is a sentence for the person. */
+/** What the person calls the attachment she is told about: a sentence names it as she sees it. */
+export type AttachmentThing = 'file' | 'picture' | 'video' | 'voice note' | 'preview';
+
+/** The sentence for an attachment that could not be opened, naming it (`thing`) as the person sees it. */
+export function unavailableSentence(
+  reason: UnavailableReason,
+  thing: AttachmentThing,
+  detail?: string,
+): string {
+  switch (reason) {
+    case 'offline':
+      return `This ${thing} needs the network: it is not on this device yet.`;
+    case 'damaged':
+      return `This ${thing} is damaged: its bytes do not match what was sent, so it cannot be opened.`;
+    case 'gone':
+      return `This ${thing} is not available: it was deleted, or you are no longer in the conversation.`;
+    case 'failed':
+      return `The ${thing} could not be fetched${detail ? ` (${detail})` : ''}.`;
+  }
+}
+
+/**
+ * The server or the network failed to give the file; the message is a sentence for the person
+ * about "this file" (`sentenceFor` names it otherwise: a picture, a voice note).
+ */
 export class AttachmentUnavailableError extends Error {
   override readonly name = 'AttachmentUnavailableError';
   constructor(
-    message: string,
     readonly reason: UnavailableReason,
+    /** What failed, for `failed` (the server's status or the network's error). */
+    readonly detail?: string,
   ) {
-    super(message);
+    super(unavailableSentence(reason, 'file', detail));
+  }
+
+  /** The sentence, naming the attachment as the person sees it. */
+  sentenceFor(thing: AttachmentThing): string {
+    return unavailableSentence(this.reason, thing, this.detail);
   }
 
   /** The device cannot reach the server. */
@@ -56,9 +87,6 @@ const RESPONSE_WAIT_MS = 30_000;
 /** Breaks in a row that bring no new byte before a download gives up (until asked again). */
 const FRUITLESS_TRIES = 3;
 
-const NEEDS_NETWORK = 'This file needs the network: it is not on this device yet.';
-const DAMAGED = 'This file is damaged: its bytes do not match what was sent, so it cannot be opened.';
-
 /** One download per blob at a time: the viewer's prefetch and the person's click share it. */
 const inFlight = new Map<string, Promise<Blob>>();
 /**
@@ -67,6 +95,11 @@ const inFlight = new Map<string, Promise<Blob>>();
  * forgets them, so a blob the operator repaired opens then.
  */
 const damaged = new Set<string>();
+/**
+ * People whose cache this page has tidied, on its first open of an attachment: pieces of
+ * downloads not continued for a week go then (blob-cache.ts), not only when something new is kept.
+ */
+const tidied = new Set<string>();
 
 /**
  * The server's blob, resuming from what an earlier attempt kept on the device (blob-cache.ts:
@@ -75,7 +108,7 @@ const damaged = new Set<string>();
  */
 async function fetchCiphertext(userId: string, ref: EncryptedBlobRef, fresh: boolean): Promise<Blob> {
   if (typeof navigator !== 'undefined' && navigator.onLine === false)
-    throw new AttachmentUnavailableError(NEEDS_NETWORK, 'offline');
+    throw new AttachmentUnavailableError('offline');
   const path = blobPath(ref.blob);
   const etag = blobEtag(ref.blob);
   const totalBytes = encryptedSize(ref.size, ATTACHMENT_LIMITS.CHUNK_BYTES);
@@ -99,13 +132,10 @@ async function fetchCiphertext(userId: string, ref: EncryptedBlobRef, fresh: boo
     return ciphertext;
   } catch (error) {
     if (!(error instanceof DownloadBrokenError)) throw error;
-    if (error.status === undefined) throw new AttachmentUnavailableError(NEEDS_NETWORK, 'offline');
+    if (error.status === undefined) throw new AttachmentUnavailableError('offline');
     throw error.status === 404
-      ? new AttachmentUnavailableError(
-          'This file is not available: it was deleted, or you are no longer in the conversation.',
-          'gone',
-        )
-      : new AttachmentUnavailableError(`The file could not be fetched (${error.message}).`, 'failed');
+      ? new AttachmentUnavailableError('gone')
+      : new AttachmentUnavailableError('failed', error.message);
   } finally {
     reportProgress(ref.blob, undefined);
   }
@@ -141,8 +171,12 @@ export async function prefetchAttachment(userId: string, ref: EncryptedBlobRef):
  * cache; should those fail too, the file is damaged (`AttachmentUnavailableError`, not offline).
  */
 export async function openAttachment(userId: string, ref: EncryptedBlobRef, type: string): Promise<Blob> {
+  if (!tidied.has(userId)) {
+    tidied.add(userId);
+    void fitCacheToBudget(userId).catch(() => {}); // tidying; the next keep tries again
+  }
   const path = blobPath(ref.blob);
-  if (damaged.has(path)) throw new AttachmentUnavailableError(DAMAGED, 'damaged');
+  if (damaged.has(path)) throw new AttachmentUnavailableError('damaged');
   const open = (ciphertext: Blob) => decryptToBlob(ciphertext, ref.key, ref.size, openedType(type));
   const cached = await cachedCiphertext(userId, path);
   try {
@@ -157,6 +191,6 @@ export async function openAttachment(userId: string, ref: EncryptedBlobRef, type
     if (!(error instanceof AttachmentDecryptError)) throw error;
     await forgetCiphertext(userId, path).catch(() => {});
     damaged.add(path);
-    throw new AttachmentUnavailableError(DAMAGED, 'damaged');
+    throw new AttachmentUnavailableError('damaged');
   }
 }

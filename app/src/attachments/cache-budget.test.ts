@@ -4,7 +4,9 @@ import {
   DEFAULT_CACHE_BUDGET_BYTES,
   evictionPlan,
   parseBudget,
+  PARTIAL_MAX_AGE_MS,
   readBudget,
+  stalePieces,
   writeBudget,
   type CachedBlob,
 } from './cache-budget.ts';
@@ -70,5 +72,26 @@ describe('the cache budget', () => {
     writeBudget('u_1', 100e6, storage);
     expect(readBudget('u_1', storage)).toBe(100e6);
     expect(readBudget('u_2', storage)).toBe(DEFAULT_CACHE_BUDGET_BYTES);
+  });
+});
+
+describe('pieces of unfinished downloads', () => {
+  const blobOf = (path: string) => (path.startsWith('/p/') ? path.split('/')[2] : undefined);
+  const now = 1_000 * PARTIAL_MAX_AGE_MS;
+
+  it('drops every piece of a download not continued for a week, and nothing else', () => {
+    const week = PARTIAL_MAX_AGE_MS;
+    const entries = [
+      // Given up: its newest piece is a week and a minute old.
+      blob('/p/old/0', 10, now - week - 120_000),
+      blob('/p/old/1048576', 10, now - week - 60_000),
+      // Continued yesterday: its first piece is old, but the download is alive.
+      blob('/p/alive/0', 10, now - 2 * week),
+      blob('/p/alive/1048576', 10, now - 86_400_000),
+      // Whole files are the budget's to drop, however old.
+      blob('/api/blobs/ancient', 10, 0),
+    ];
+    expect(stalePieces(entries, blobOf, now)).toEqual(['/p/old/0', '/p/old/1048576']);
+    expect(stalePieces(entries, blobOf, now - 120_000)).toEqual([]);
   });
 });

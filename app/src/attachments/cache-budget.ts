@@ -42,6 +42,38 @@ export function evictionPlan(entries: readonly CachedBlob[], budgetBytes: number
   return dropped;
 }
 
+/**
+ * How long pieces of an unfinished download are kept once nothing is added to them: a week.
+ * Long enough for a trip without network (the person asks for the file again when back, and it
+ * resumes); after it, the download is likely never asked for again (its message deleted, the
+ * conversation left), and the pieces would otherwise stay until the budget pushes them out.
+ */
+export const PARTIAL_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * The pieces to drop because their download was not continued for `maxAgeMs`: every piece of a
+ * blob whose newest piece is older (one piece without the others would only be a gap). `blobOf`
+ * says which blob a path is a piece of (undefined: a whole file, never dropped here).
+ */
+export function stalePieces(
+  entries: readonly CachedBlob[],
+  blobOf: (path: string) => string | undefined,
+  now: number,
+  maxAgeMs = PARTIAL_MAX_AGE_MS,
+): string[] {
+  const newest = new Map<string, number>();
+  for (const entry of entries) {
+    const blob = blobOf(entry.path);
+    if (blob !== undefined) newest.set(blob, Math.max(newest.get(blob) ?? 0, entry.openedAt));
+  }
+  return entries
+    .filter((entry) => {
+      const blob = blobOf(entry.path);
+      return blob !== undefined && (newest.get(blob) ?? 0) < now - maxAgeMs;
+    })
+    .map((entry) => entry.path);
+}
+
 const budgetKey = (userId: string): string => `messenjo-blob-budget-${userId}`;
 
 /** A stored budget, or the default for a missing or unknown value (an older or tampered one). */

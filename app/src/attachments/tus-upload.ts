@@ -1,5 +1,5 @@
 import { isErrorEnvelope, UPLOAD_METADATA_KEYS, type UploadMetadata } from '@messenjo/shared';
-import { Upload, type DetailedError } from 'tus-js-client';
+import { defaultOptions, Upload, type DetailedError } from 'tus-js-client';
 
 /**
  * One encrypted blob up to the server with the tus protocol (tus-js-client; the server's side is
@@ -51,6 +51,34 @@ export function refusalOf(status: number, body: string): UploadRefusedError {
     // Not JSON: a proxy's page or tus's plain text.
   }
   return new UploadRefusedError(status, 'upload_refused', `The server refused the upload (HTTP ${status})`);
+}
+
+/** Tries of a termination: a PATCH just aborted may hold the upload's lock for a moment (423). */
+const TERMINATE_TRIES = 3;
+const TERMINATE_WAIT_MS = 1_000;
+
+/**
+ * Ends the server's unfinished upload of this blob (tus termination, `DELETE`), so its bytes stop
+ * counting against the person's quota at once rather than after the server's day-long expiry,
+ * and forgets its URL here. The message it was for was given up. Best effort: offline, or should
+ * the server not answer, its expiry frees it (docs/attachments.md, "Limits").
+ */
+export async function terminateUpload(metadata: UploadMetadata): Promise<void> {
+  const fingerprint = uploadFingerprint(metadata);
+  const storage = defaultOptions.urlStorage;
+  for (const previous of await storage.findUploadsByFingerprint(fingerprint)) {
+    const url = previous.uploadUrl;
+    for (let tries = 1; url; tries++) {
+      const response = await fetch(url, { method: 'DELETE', headers: { 'Tus-Resumable': '1.0.0' } }).catch(
+        () => undefined,
+      );
+      // 204: ended; 404/410: the server has no such upload (finished, expired, or never there).
+      if (response && [204, 404, 410].includes(response.status)) break;
+      if (tries >= TERMINATE_TRIES) return; // kept: the next discard or the expiry frees it
+      await new Promise((resolve) => setTimeout(resolve, TERMINATE_WAIT_MS));
+    }
+    await storage.removeUpload(previous.urlStorageKey);
+  }
 }
 
 export interface UploadOptions {

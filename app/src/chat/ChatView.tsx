@@ -94,6 +94,7 @@ function OpenChat(props: {
       onPlayed: (message) => {
         if (info.canWrite) model.markPlayed(message);
       },
+      onDiscardUpload: (message) => void model.discardUpload(message.id),
     }),
     [meId, info, model],
   );

@@ -29,6 +29,8 @@ export function MessageAttachments(props: {
   played?: VoicePlayed;
   /** Opens the viewer at this picture (by its blob id). */
   onOpenPicture: (blob: string) => void;
+  /** Gives up the message while its files upload or once refused (absent: not offered). */
+  onDiscardUpload?: () => void;
 }) {
   return (
     <div className="mb-1 flex flex-col gap-1" data-testid="attachments">
@@ -55,19 +57,46 @@ export function MessageAttachments(props: {
           <FileRow key={entry.blob} meId={props.meId} entry={entry} uploading={props.upload !== undefined} />
         ),
       )}
-      {props.upload && <UploadState facts={props.upload} />}
+      {props.upload && <UploadState facts={props.upload} onDiscard={props.onDiscardUpload} />}
     </div>
   );
 }
 
-function UploadState(props: { facts: PendingFacts }) {
-  const { facts } = props;
-  if (facts.state === 'failed')
+/**
+ * How an own message's upload is going, or why it was refused; with a button to give it up
+ * (Cancel while it uploads or waits, Discard once refused: it would stay for ever otherwise).
+ */
+function UploadState(props: { facts: PendingFacts; onDiscard: (() => void) | undefined }) {
+  const { facts, onDiscard } = props;
+  const failed = facts.state === 'failed';
+  const giveUp = onDiscard && (
+    <button
+      type="button"
+      onClick={onDiscard}
+      className="shrink-0 rounded-lg border-2 border-line px-2 py-0.5 text-xs hover:border-focus focus-visible:ring-2 focus-visible:ring-focus"
+    >
+      {failed ? 'Discard' : 'Cancel sending'}
+    </button>
+  );
+  if (failed)
     return (
-      <p className="text-xs" role="alert" data-testid="upload-failed">
-        Not sent: {facts.problem}
-      </p>
+      <div className="flex items-center gap-2">
+        <p className="min-w-0 flex-1 text-xs" role="alert" data-testid="upload-failed">
+          Not sent: {facts.problem}
+        </p>
+        {giveUp}
+      </div>
     );
+  return (
+    <div className="flex items-center gap-2">
+      <UploadProgress facts={facts} />
+      {giveUp}
+    </div>
+  );
+}
+
+function UploadProgress(props: { facts: PendingFacts }) {
+  const { facts } = props;
   const percent = Math.round(facts.progress * 100);
   return (
     <progress
@@ -90,6 +119,7 @@ function PictureBox(props: { meId: string; entry: AttachmentEntry; uploading: bo
     props.meId,
     props.uploading ? null : (entry.thumbnail ?? null),
     entry.thumbnail?.type ?? 'image/webp',
+    'preview',
   );
   const problemId = useId();
   return (

@@ -29,6 +29,8 @@ export interface RowContext {
   onJumpTo: (messageId: string) => void;
   /** Opens the conversation's picture viewer at this picture of this message. */
   onOpenPicture: (messageId: string, blob: string) => void;
+  /** Gives up my message whose files are still uploading or were refused; absent where nothing is sent. */
+  onDiscardUpload?: (message: ChatMessage) => void;
 }
 
 export type SendState = 'pending' | 'sent' | 'read';
@@ -171,6 +173,9 @@ function MessageBubble(props: { row: Extract<ChatRow, { kind: 'message' }>; ctx:
                     meId={ctx.meId}
                     attachments={message.attachments}
                     upload={message.upload}
+                    {...(ctx.onDiscardUpload && {
+                      onDiscardUpload: () => ctx.onDiscardUpload?.(message),
+                    })}
                     played={{
                       mine: message.author === ctx.meId,
                       playedBy: message.playedBy ?? [],

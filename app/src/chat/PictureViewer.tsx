@@ -1,6 +1,7 @@
 import type { AttachmentEntry } from '@messenjo/shared';
-import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type PointerEvent } from 'react';
 import { prefetchAttachment } from '../attachments/blob-download.ts';
+import { placeholderUrl } from '../attachments/placeholder.ts';
 import type { ConversationPicture } from './conversation-pictures.ts';
 import { DownloadProgress } from './DownloadProgress.tsx';
 import { useAttachmentUrl } from './use-attachment-url.ts';
@@ -40,7 +41,46 @@ export function PictureViewer(props: {
   const index = found >= 0 ? found : Math.min(Math.max(shown.index, 0), pictures.length - 1);
   const setCurrent = (key: string) => setShown({ key, index });
   const [olderLoading, setOlderLoading] = useState(false);
-  const [zoom, setZoom] = useState(1);
+  const [zoom, setZoomNow] = useState(1);
+  const area = useRef<HTMLDivElement>(null);
+  // The point that stays put while the zoom changes: where it is on the screen and where on the
+  // picture (a share of its width and height), applied once the new size is laid out.
+  const anchor = useRef<{ x: number; y: number; fx: number; fy: number } | null>(null);
+  /**
+   * Zooms to `next` keeping the point under `at` (client px: the pinch's or tap's point; the
+   * middle of the view for the buttons) where it is, as photo viewers do.
+   */
+  const setZoom = (next: number | ((z: number) => number), at?: { x: number; y: number }) => {
+    const value = typeof next === 'function' ? next(zoom) : next;
+    if (value === zoom) return; // no change, so no layout to keep the point through
+    const element = area.current;
+    const shownPicture = element?.querySelector<HTMLElement>('[data-zoomable]');
+    if (element && shownPicture) {
+      const view = element.getBoundingClientRect();
+      const point = at ?? {
+        x: view.left + element.clientLeft + element.clientWidth / 2,
+        y: view.top + element.clientTop + element.clientHeight / 2,
+      };
+      const box = shownPicture.getBoundingClientRect();
+      if (box.width > 0 && box.height > 0)
+        anchor.current = {
+          ...point,
+          fx: Math.min(1, Math.max(0, (point.x - box.left) / box.width)),
+          fy: Math.min(1, Math.max(0, (point.y - box.top) / box.height)),
+        };
+    }
+    setZoomNow(value);
+  };
+  useLayoutEffect(() => {
+    const held = anchor.current;
+    anchor.current = null;
+    const element = area.current;
+    const shownPicture = element?.querySelector<HTMLElement>('[data-zoomable]');
+    if (!held || !element || !shownPicture) return;
+    const box = shownPicture.getBoundingClientRect();
+    element.scrollLeft += box.left + held.fx * box.width - held.x;
+    element.scrollTop += box.top + held.fy * box.height - held.y;
+  }, [zoom]);
   // Stepping back past the oldest loaded picture: the key stepped back from, until an older
   // picture is loaded. Older history may arrive after loadOlder settles (a segment opens before
   // the server's copy of it arrives on a device that never had it), so the step is taken when the
@@ -53,11 +93,20 @@ export function PictureViewer(props: {
     else if (previous) {
       setBackFrom(null);
       setShown({ key: previous.key, index: from - 1 });
-      setZoom(1);
+      setZoomNow(1);
     }
   }
   const entry = pictures[index]?.entry;
-  const picture = useAttachmentUrl(meId, entry ?? null, entry?.type ?? 'image/png');
+  const picture = useAttachmentUrl(meId, entry ?? null, entry?.type ?? 'image/png', 'picture');
+  // Shown in the picture's final box at once, until the full picture is here: the thumbnail the
+  // timeline already has on the device (else the ThumbHash).
+  const thumbnail = useAttachmentUrl(
+    meId,
+    entry?.thumbnail ?? null,
+    entry?.thumbnail?.type ?? 'image/webp',
+    'preview',
+  );
+  const preview = thumbnail.state === 'ready' ? thumbnail.url : placeholderUrl(entry?.thumbHash);
   const before = pictures[index - 1]?.entry;
   const after = pictures[index + 1]?.entry;
   useEffect(() => {
@@ -81,7 +130,7 @@ export function PictureViewer(props: {
     if (next) {
       setBackFrom(null);
       setCurrent(next.key);
-      setZoom(1);
+      setZoomNow(1);
     } else if (step < 0 && index === 0 && hasOlder && !olderLoading && shownKey !== undefined) {
       // Before the oldest loaded picture: older history, then the picture just before this one
       // (taken above as soon as it is loaded; none older, and the buttons say where it stands).
@@ -109,8 +158,11 @@ export function PictureViewer(props: {
     if (!touches.current.has(event.pointerId)) return;
     touches.current.set(event.pointerId, { x: event.clientX, y: event.clientY });
     const start = gesture.current;
-    if (start?.pinch && touches.current.size === 2)
-      setZoom(Math.min(MAX_ZOOM, Math.max(1, (start.zoom * distance()) / start.pinch)));
+    if (start?.pinch && touches.current.size === 2) {
+      const [a, b] = [...touches.current.values()];
+      const middle = a && b ? { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } : undefined;
+      setZoom(Math.min(MAX_ZOOM, Math.max(1, (start.zoom * distance()) / start.pinch)), middle);
+    }
   };
   const up = (event: PointerEvent) => {
     if (!touches.current.delete(event.pointerId)) return;
@@ -125,7 +177,7 @@ export function PictureViewer(props: {
     if (zoom === 1 && dy > SWIPE_PX && dy > Math.abs(dx)) return onClose();
     if (Math.abs(dx) < 10 && Math.abs(dy) < 10) {
       if (event.timeStamp - lastTap.current < DOUBLE_TAP_MS) {
-        setZoom((z) => (z === 1 ? 2 : 1));
+        setZoom((z) => (z === 1 ? 2 : 1), { x: event.clientX, y: event.clientY });
         lastTap.current = 0;
       } else lastTap.current = event.timeStamp;
     }
@@ -184,6 +236,7 @@ export function PictureViewer(props: {
         // A size container: the picture is fitted to its box (FittedPicture), and centred in it
         // by auto margins, which, unlike centring by the flex box, leave every edge of a zoomed
         // picture reachable by scrolling.
+        ref={area}
         className="@container-size flex h-[calc(100%-3rem)] overflow-auto"
         // Unzoomed, the viewer takes every touch (swipes, pinches); zoomed, the browser scrolls.
         style={{ touchAction: zoom === 1 ? 'none' : 'pan-x pan-y' }}
@@ -195,21 +248,27 @@ export function PictureViewer(props: {
           gesture.current = null;
         }}
       >
-        {picture.state === 'ready' && (
-          <FittedPicture key={picture.url} url={picture.url} entry={entry} zoom={zoom} />
-        )}
-        {picture.state === 'loading' && (
-          <div className="w-full p-4 text-center">
-            <p>Loading…</p>
-            <DownloadProgress blob={entry.blob} name={entry.name} size={entry.size} />
-          </div>
-        )}
-        {picture.state === 'failed' && (
+        {picture.state === 'failed' ? (
           <p className="w-full p-4 text-center" role="alert">
             {picture.problem}
           </p>
+        ) : (
+          <FittedPicture
+            key={picture.state === 'ready' ? picture.url : `preview:${entry.blob}`}
+            url={picture.state === 'ready' ? picture.url : undefined}
+            preview={preview}
+            entry={entry}
+            zoom={zoom}
+          />
         )}
       </div>
+      {picture.state === 'loading' && (
+        // Over the preview, not beside it: the picture's box stays where the full picture goes.
+        <div className="absolute inset-x-0 bottom-0 bg-black/60 p-3 text-center text-sm" role="status">
+          <p>Loading…</p>
+          <DownloadProgress blob={entry.blob} name={entry.name} size={entry.size} />
+        </div>
+      )}
     </dialog>
   );
 }
@@ -244,28 +303,51 @@ function StepButton(props: { label: string; symbol: string; disabled?: boolean; 
  * (fitWithin), a small picture is not blown up into a blur; zooming in enlarges it. The size is
  * in container units of the viewer's box, so it follows the window without a resize listener.
  * The aspect is the decoded picture's once it has loaded (the entry's size is only what the
- * sender's device said), the entry's until then.
+ * sender's device said), the entry's until then. The box is laid out before anything is here
+ * (its height by the aspect), with `preview` (the thumbnail or ThumbHash) stretched over it, so
+ * the full picture (`url`) appears in the same place without a jump.
  */
-function FittedPicture(props: { url: string; entry: AttachmentEntry; zoom: number }) {
-  const { entry, zoom } = props;
+function FittedPicture(props: {
+  url: string | undefined;
+  preview: string | undefined;
+  entry: AttachmentEntry;
+  zoom: number;
+}) {
+  const { entry, zoom, url, preview } = props;
   const [decoded, setDecoded] = useState<{ width: number; height: number } | null>(null);
   const { width, height } = decoded ?? { width: entry.width ?? 1, height: entry.height ?? 1 };
+  const style = {
+    width: `calc(min(${width}px, 100cqw, ${width / height} * 100cqh) * ${zoom})`,
+    aspectRatio: `${width} / ${height}`,
+    height: 'auto',
+    maxWidth: 'none',
+    backgroundImage: preview ? `url("${preview}")` : undefined,
+    backgroundSize: '100% 100%',
+  };
+  if (url === undefined)
+    return (
+      <div
+        role="img"
+        aria-label={entry.name}
+        data-testid="picture-preview"
+        data-zoomable=""
+        style={style}
+        className="m-auto shrink-0"
+      />
+    );
   return (
     <img
-      src={props.url}
+      src={url}
       alt={entry.name}
       data-testid="full-picture"
+      data-zoomable=""
       draggable={false}
       onLoad={(event) => {
         const img = event.currentTarget;
         if (img.naturalWidth > 0 && img.naturalHeight > 0)
           setDecoded({ width: img.naturalWidth, height: img.naturalHeight });
       }}
-      style={{
-        width: `calc(min(${width}px, 100cqw, ${width / height} * 100cqh) * ${zoom})`,
-        height: 'auto',
-        maxWidth: 'none',
-      }}
+      style={style}
       className="m-auto shrink-0"
     />
   );

@@ -30,8 +30,9 @@ export function VideoBox(props: { meId: string; entry: AttachmentEntry; uploadin
     props.meId,
     props.uploading ? null : (entry.thumbnail ?? null),
     entry.thumbnail?.type ?? 'image/webp',
+    'preview',
   );
-  const video = useAttachmentUrl(props.meId, playing ? entry : null, entry.type);
+  const video = useAttachmentUrl(props.meId, playing ? entry : null, entry.type, 'video');
   const placeholder = placeholderUrl(entry.thumbHash);
   const posterProblemId = useId();
   const posterFailed = !playing && poster.state === 'failed';

@@ -66,8 +66,8 @@ export function VoiceNote(props: {
         setSource({
           state: 'failed',
           problem:
-            error instanceof AttachmentUnavailableError && error.offline
-              ? 'This voice note needs the network: it is not on this device yet.'
+            error instanceof AttachmentUnavailableError
+              ? error.sentenceFor('voice note')
               : error instanceof Error
                 ? error.message
                 : String(error),

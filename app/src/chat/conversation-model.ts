@@ -284,6 +284,11 @@ export class ConversationModel {
     this.setDraft('');
   }
 
+  /** Gives up a message of mine whose files are still uploading or were refused (AttachmentSending.discard). */
+  async discardUpload(messageId: string): Promise<void> {
+    await this.options.attachments?.discard(messageId);
+  }
+
   /**
    * Sends a recorded voice note, with its length and waveform measured on the device: like files,
    * encrypted here, shown at once as pending, written once uploaded.

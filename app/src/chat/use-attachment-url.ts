@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import {
   AttachmentUnavailableError,
   openAttachment,
+  type AttachmentThing,
   type UnavailableReason,
 } from '../attachments/blob-download.ts';
 
@@ -16,9 +17,15 @@ export type AttachmentUrl =
  * An object URL of a decrypted file (a thumbnail, a picture in the viewer) while the component is
  * mounted; the bytes are fetched (or taken from the device's cache) and decrypted in
  * attachments/, never here. Null `ref`: nothing to fetch yet (still uploading). Offline, a file
- * not on the device fails at once with a sentence, and is tried again when the network returns.
+ * not on the device fails at once with a sentence (naming it as `thing`: "This picture needs the
+ * network…"), and is tried again when the network returns.
  */
-export function useAttachmentUrl(userId: string, ref: EncryptedBlobRef | null, type: string): AttachmentUrl {
+export function useAttachmentUrl(
+  userId: string,
+  ref: EncryptedBlobRef | null,
+  type: string,
+  thing: AttachmentThing = 'file',
+): AttachmentUrl {
   // Keyed by the blob it is for: another blob shows as loading until its own result arrives.
   const [result, setResult] = useState<{ blob: string; value: AttachmentUrl } | null>(null);
   const blob = ref?.blob;
@@ -42,7 +49,12 @@ export function useAttachmentUrl(userId: string, ref: EncryptedBlobRef | null, t
           blob: ref.blob,
           value: {
             state: 'failed',
-            problem: error instanceof Error ? error.message : String(error),
+            problem:
+              error instanceof AttachmentUnavailableError
+                ? error.sentenceFor(thing)
+                : error instanceof Error
+                  ? error.message
+                  : String(error),
             // Anything else (a bug, a browser that cannot decrypt) is no fault of the network.
             reason: error instanceof AttachmentUnavailableError ? error.reason : 'failed',
           },
@@ -56,7 +68,7 @@ export function useAttachmentUrl(userId: string, ref: EncryptedBlobRef | null, t
     };
     // The blob id names the bytes: a new ref object with the same id is the same file.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [userId, blob, type, attempt]);
+  }, [userId, blob, type, thing, attempt]);
   return result !== null && result.blob === blob ? result.value : LOADING;
 }
 

@@ -4,7 +4,7 @@ import { attachmentsProblem } from '../attachments/file-facts.ts';
 import { maxFileBytes } from '../attachments/operator-limits.ts';
 import { PendingAttachmentStore, type PendingAttachmentMessage } from '../attachments/pending-store.ts';
 import { prepareAttachment } from '../attachments/prepare.ts';
-import { uploadBlob } from '../attachments/tus-upload.ts';
+import { terminateUpload, uploadBlob } from '../attachments/tus-upload.ts';
 import type { VoiceFacts } from '../attachments/voice-analysis.ts';
 import type { Store } from '../lib/store.ts';
 import type { ConversationSegments, SyncStatus } from '../sync/index.ts';
@@ -52,6 +52,8 @@ export class AttachmentSending {
           signal,
         }),
       commit: (message) => this.commit(message),
+      terminate: (message, blob) =>
+        terminateUpload({ conversation: message.conversationId, blob: blob.blob }),
     });
     this.release.signal.addEventListener('abort', () => {
       outbox.dispose();
@@ -120,6 +122,14 @@ export class AttachmentSending {
     };
     if (input.replyTo !== undefined) message.replyTo = input.replyTo;
     await (await this.outbox).send(message);
+  }
+
+  /**
+   * Gives up a message whose files have not all gone up (cancelled while uploading, or refused):
+   * it leaves the conversation, and the server's unfinished uploads of it are ended.
+   */
+  async discard(messageId: string): Promise<void> {
+    await (await this.outbox).discard(messageId);
   }
 
   dispose(): void {

@@ -15,7 +15,17 @@ import type { SyncClient } from './sync-client.ts';
 /** What a conversation's segments need of the sync client. */
 export type SegmentSource = Pick<
   SyncClient,
-  'open' | 'close' | 'doc' | 'openSegments' | 'onFrameReceived' | 'onDocReplaced'
+  | 'open'
+  | 'close'
+  | 'doc'
+  | 'isOpen'
+  | 'openSegments'
+  | 'onFrameReceived'
+  | 'onDocReplaced'
+  | 'facts'
+  | 'onFacts'
+  | 'isOffline'
+  | 'status'
 >;
 
 const latestKey = (conversationId: string): string => `latest-segment:${conversationId}`;
@@ -30,6 +40,8 @@ export class ConversationSegments {
   private guess: number | undefined;
   private readonly disposers: (() => void)[];
   private readonly listeners = new Set<() => void>();
+  /** loadOlder() calls waiting for their segment's messages; settled at once by close(). */
+  private readonly arrivals = new Set<() => void>();
 
   constructor(
     private readonly client: SegmentSource,
@@ -72,14 +84,51 @@ export class ConversationSegments {
     this.changed();
   }
 
-  /** Opens the segment before the oldest open one; false when the beginning is reached. */
+  /**
+   * Opens the segment before the oldest open one; false when the beginning is reached. Settles
+   * once its messages are here (`arrived`), not when it is opened: on a device that never had it,
+   * the segment opens empty and its server copy comes after, and the callers (the message list's
+   * jump to a message, the picture viewer stepping back) look for what it holds right after.
+   */
   async loadOlder(): Promise<boolean> {
     const open = this.client.openSegments(this.conversationId);
     const oldest = open.length === 0 ? this.latest + 1 : Math.min(...open);
     if (oldest <= 0) return false;
-    await this.client.open(segmentDocId(this.conversationId, oldest - 1));
+    const docId = segmentDocId(this.conversationId, oldest - 1);
+    await this.client.open(docId);
     this.changed();
+    await this.arrived(docId);
     return true;
+  }
+
+  /**
+   * Resolves once an open segment holds what there is of it for now: the server's copy (or its
+   * refusal: no longer a member), a copy synced on an earlier run (on the device already), or,
+   * offline, what the device has (nothing more can come: the screens never wait on the network
+   * for that). Also when it is closed, or this conversation is.
+   */
+  private arrived(docId: string): Promise<void> {
+    const here = (): boolean => {
+      if (!this.client.isOpen(docId) || this.client.isOffline()) return true;
+      const facts = this.client.facts(docId);
+      return facts.synced || facts.denied || facts.syncedBefore;
+    };
+    if (here()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const settle = (): void => {
+        this.arrivals.delete(settle);
+        stopFacts();
+        stopStatus();
+        resolve();
+      };
+      const stopFacts = this.client.onFacts((id) => {
+        if (id === docId && here()) settle();
+      });
+      const stopStatus = this.client.status.subscribe(() => {
+        if (here()) settle();
+      });
+      this.arrivals.add(settle);
+    });
   }
 
   /**
@@ -140,5 +189,6 @@ export class ConversationSegments {
 
   close(): void {
     for (const dispose of this.disposers.splice(0)) dispose();
+    for (const settle of [...this.arrivals]) settle();
   }
 }

@@ -125,6 +125,27 @@ describe('attachment uploads and downloads', () => {
     expect((await patchUpload(url(), ann, location, 0, data.bytes)).status).toBe(204);
   });
 
+  it('only its uploader may end an upload (tus termination); ended, it stops counting against her quota at once', async () => {
+    const used = async (who: TestAccount): Promise<number> =>
+      ((await (await authedFetch(url(), who, '/api/attachments/limits')).json()) as { usedBytes: number })
+        .usedBytes;
+    const before = await used(ann);
+    const data = fakeCiphertext(7_000);
+    const created = await createUpload(url(), ann, { conversation: direct, blob: data.blob, length: 7_000 });
+    const location = created.headers.get('location')!;
+    expect((await patchUpload(url(), ann, location, 0, data.bytes.subarray(0, 3_000))).status).toBe(204);
+    expect(await used(ann)).toBe(before + 7_000);
+    const end = (who: TestAccount) =>
+      authedFetch(url(), who, location, { method: 'DELETE', headers: { 'tus-resumable': '1.0.0' } });
+    // Bob cannot end it: to him it does not exist, and it goes on.
+    expect(await refusal(await end(bob))).toEqual({ status: 404, code: 'upload_not_found' });
+    expect((await headUpload(url(), ann, location)).headers.get('upload-offset')).toBe('3000');
+    // Ann ends it: gone, and her quota has the bytes back.
+    expect((await end(ann)).status).toBe(204);
+    expect(await used(ann)).toBe(before);
+    expect((await headUpload(url(), ann, location)).status).toBe(404);
+  });
+
   it('a file over the limit and uploads over the quota are refused with clear errors; others are not affected', async () => {
     const huge = await createUpload(url(), ann, {
       conversation: direct,
@@ -153,6 +174,28 @@ describe('attachment uploads and downloads', () => {
     expect(quota.error.message).toMatch(/use 3\.0 MB of your 3\.0 MB/);
     // Dan's quota is his own.
     expect((await uploadBlob(url(), dan, theirs, fakeCiphertext(1000))).status).toBe(204);
+  });
+
+  it('a person starting uploads in a loop is stopped with 429 after a burst of 40; others are not', async () => {
+    const gus = await signUp(url());
+    const withGus = await makeFriends(url(), gus, bob);
+    const start = (who: TestAccount, conversation: string) =>
+      createUpload(url(), who, { conversation, blob: fakeCiphertext(100).blob, length: 100 });
+    // Started until one is refused: 40 at once, plus the one a second the time taken refilled.
+    const began = Date.now();
+    let started = 0;
+    let refused: Response | undefined;
+    while (!refused && started < 200) {
+      const answer = await start(gus, withGus);
+      if (answer.status === 201) started++;
+      else refused = answer;
+    }
+    const seconds = (Date.now() - began) / 1000;
+    expect(started).toBeGreaterThanOrEqual(40);
+    expect(started).toBeLessThanOrEqual(40 + Math.ceil(seconds));
+    expect(await refusal(refused!)).toEqual({ status: 429, code: 'rate_limited' });
+    // Bob, in the same conversation, starts his as usual.
+    expect((await start(bob, withGus)).status).toBe(201);
   });
 
   it('a bad hash form or missing metadata is refused before anything is stored', async () => {
