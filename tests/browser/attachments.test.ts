@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ATTACHMENT_LIMITS, encryptedSize } from '@messenjo/shared';
+import { ATTACHMENT_LIMITS, blobPath, encryptedSize } from '@messenjo/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
 import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
@@ -139,6 +139,20 @@ describe('attachments in Chromium', () => {
       expect(blob.bytes.equals(picture)).toBe(false);
       expect(blob.bytes.includes(report.subarray(100, 164))).toBe(false);
     }
+
+    // Only a member may fetch it: from Bob's page the ciphertext, from a stranger's signed-in page
+    // the same 404 as for a blob that does not exist.
+    const fetchStatus = (page: Page, blob: string) =>
+      page.evaluate(async (p) => (await fetch(p, { cache: 'no-store' })).status, blobPath(blob));
+    expect(await fetchStatus(b.page, pdfBlob!.id)).toBe(200);
+    const carol = await signUp(server().url, { username: `carol_${Math.random().toString(36).slice(2, 6)}` });
+    const stranger = await signIn(server().url, carol, { userAgent: 'a stranger' });
+    const strangerContext = await deviceContext(browser(), server().url, stranger.cookie);
+    contexts.push(strangerContext);
+    const strangerPage = await strangerContext.newPage();
+    await strangerPage.goto(server().url);
+    expect(await fetchStatus(strangerPage, pdfBlob!.id)).toBe(404);
+    expect(await fetchStatus(strangerPage, 'f'.repeat(64))).toBe(404);
   });
 
   it('an upload cut at half resumes from half, and a file sent offline arrives once the network is back', async () => {
