@@ -7,6 +7,7 @@ import { pageShows, type BrowserContext, type Page } from '../harness/browser.ts
 import { reloadUnderServiceWorker, untilOnline, useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
+import { drawnJpeg } from '../harness/pictures.ts';
 import { makeFriends } from '../harness/social.ts';
 
 /**
@@ -15,6 +16,8 @@ import { makeFriends } from '../harness/social.ts';
  * page finds the message in its outbox (IndexedDB, the same ciphertext) and the upload's URL in
  * tus's storage, asks the server its offset and sends only the rest; Bob downloads her bytes.
  * A file sent offline survives a reload made while still offline, and goes once the network is back.
+ * A photo she sends shows at once, her own thumbnail in it, while it is still encrypted, and opens
+ * from her device, before and after it goes out.
  */
 describe('an upload cut by a reload, in Chromium', () => {
   const server = useServer('browser-attachments-reload');
@@ -188,5 +191,78 @@ describe('an upload cut by a reload, in Chromium', () => {
       received.getByRole('button', { name: 'Download train.pdf' }).click(),
     ]);
     expect((await readFile(await download.path())).equals(file)).toBe(true);
+  });
+
+  it('her photo shows with its thumbnail while it is still encrypted, offline and after an offline reload; sent, it opens from her device', async () => {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const alice = await signUp(server().url, { username: `alice_${tag}` });
+    const bob = await signUp(server().url, { username: `bob_${tag}` });
+    const conversationId = await makeFriends(server().url, alice, bob);
+    const [a, b] = await Promise.all([device(alice, conversationId), device(bob, conversationId)]);
+    await reloadUnderServiceWorker(a.page);
+    await untilOnline(a.page);
+    // A 12 MP photo: re-encoded and encrypted on the device, which takes seconds.
+    const photo = await drawnJpeg(a.page, 4000, 3000);
+
+    await a.context.setOffline(true);
+    await expect
+      .poll(() => a.page.locator('[data-sync-status]').getAttribute('data-sync-status'), LIVE)
+      .toBe('offline');
+    // Every change of the page from here: was her thumbnail on screen while the progress said
+    // the photo was still being encrypted?
+    await a.page.evaluate(() => {
+      const seen = { preparing: false, thumbnailWhilePreparing: false };
+      (window as unknown as { __seen: typeof seen }).__seen = seen;
+      new MutationObserver(() => {
+        const preparing = document.querySelector('[aria-label="Encrypting on this device"]');
+        if (!preparing) return;
+        seen.preparing = true;
+        const row = preparing.closest('[data-message-id]');
+        if (row?.querySelector('[data-testid="picture"] img')) seen.thumbnailWhilePreparing = true;
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    await a.page
+      .getByTestId('attach-input')
+      .setInputFiles([{ name: 'harbour.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('The harbour at dawn');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    const mine = messageWith(a.page, 'The harbour at dawn');
+    await expect
+      .poll(() => mine.getByTestId('upload-progress').getAttribute('aria-label'), LIVE)
+      .toMatch(/^Waiting for the network/);
+    expect(await a.page.evaluate(() => (window as unknown as { __seen: unknown }).__seen)).toEqual({
+      preparing: true,
+      thumbnailWhilePreparing: true,
+    });
+    expect(await mine.getByTestId('picture').getAttribute('data-loaded')).toBe('');
+
+    // Reloaded offline: still waiting, and her thumbnail is still there, from the device.
+    await a.page.reload();
+    const reloaded = messageWith(a.page, 'The harbour at dawn');
+    await expect.poll(() => reloaded.getByTestId('picture').getAttribute('data-loaded'), LIVE).toBe('');
+    expect(await reloaded.getByTestId('upload-progress').getAttribute('aria-label')).toMatch(
+      /^Waiting for the network/,
+    );
+
+    // Online, it goes out; Bob sees it.
+    await a.context.setOffline(false);
+    await expect.poll(() => messageWith(b.page, 'The harbour at dawn').count(), LIVE).toBe(1);
+    await expect
+      .poll(
+        () => messageWith(b.page, 'The harbour at dawn').getByTestId('picture').getAttribute('data-loaded'),
+        LIVE,
+      )
+      .toBe('');
+    await expect.poll(() => reloaded.getAttribute('data-status'), LIVE).toMatch(/^(sent|read)$/);
+
+    // Offline again, her photo opens whole in the viewer: it never had to come back down.
+    await a.context.setOffline(true);
+    await reloaded.getByTestId('picture').click();
+    await expect
+      .poll(
+        () => a.page.getByTestId('full-picture').evaluate((img: HTMLImageElement) => img.naturalWidth),
+        LIVE,
+      )
+      .toBe(4000);
   });
 });

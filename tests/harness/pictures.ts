@@ -27,6 +27,38 @@ export async function drawnPng(page: Page, width: number, height: number): Promi
 }
 
 /**
+ * A photo-sized JPEG (`width`×`height`) drawn by the page's browser like `drawnPng`, with noise so
+ * that it compresses as a camera's would not quite; carried back as base64 (a 12 MP picture as a
+ * list of numbers takes seconds to cross).
+ */
+export async function drawnJpeg(page: Page, width: number, height: number): Promise<Buffer> {
+  const base64 = await page.evaluate(
+    async ([w, h]) => {
+      const canvas = new OffscreenCanvas(w, h);
+      const context = canvas.getContext('2d');
+      if (!context) throw new Error('no 2d canvas');
+      const gradient = context.createLinearGradient(0, 0, w, h);
+      gradient.addColorStop(0, '#c03');
+      gradient.addColorStop(1, '#06c');
+      context.fillStyle = gradient;
+      context.fillRect(0, 0, w, h);
+      for (let i = 0; i < 4000; i++) {
+        context.fillStyle = `hsl(${(i * 37) % 360} 60% 50% / 0.5)`;
+        context.fillRect((i * 7919) % w, (i * 104729) % h, 40, 40);
+      }
+      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 0x8000)
+        text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return btoa(text);
+    },
+    [width, height] as const,
+  );
+  return Buffer.from(base64, 'base64');
+}
+
+/**
  * A real WebM video recorded by the page's browser (MediaRecorder over a canvas): `frames` drawn
  * frames of 320×240, each a different colour.
  */

@@ -232,6 +232,61 @@ describe('AttachmentOutbox.discard', () => {
   });
 });
 
+describe('a message shown while its files are prepared', () => {
+  const preview = (m: PendingAttachmentMessage) => {
+    const { blobs: _bytes, ...rest } = m;
+    return { ...rest, attachments: rest.attachments.map((entry) => ({ ...entry, blob: '', key: '' })) };
+  };
+
+  it('shows at once as preparing, in the order sent, and is kept and sent when its files are sealed', async () => {
+    const { outbox, store, committed } = await setup({ online: new Store(false) });
+    await outbox.start();
+    const earlier = message('m1', 1, [10]);
+    const later = message('m2', 2, [20]);
+    await outbox.send(later);
+    outbox.showPreparing(preview(earlier));
+    expect(outbox.pending.get().map((view) => [view.message.id, view.facts.state])).toEqual([
+      ['m1', 'preparing'],
+      ['m2', 'waiting'],
+    ]);
+    // Only shown: nothing of it is kept before its bytes are.
+    expect((await store.all()).map((m) => m.id)).toEqual(['m2']);
+    expect(await outbox.send(earlier)).toBe(true);
+    expect(outbox.pending.get().map((view) => [view.message.id, view.facts.state])).toEqual([
+      ['m1', 'waiting'],
+      ['m2', 'waiting'],
+    ]);
+    expect(outbox.pending.get()[0]!.message.attachments[0]!.blob).toBe(earlier.blobs[0]!.blob);
+    expect((await store.all()).map((m) => m.id)).toEqual(['m1', 'm2']);
+    expect(committed).toEqual([]);
+  });
+
+  it('given up while prepared: gone at once, and its files sealed later are neither kept nor sent', async () => {
+    const { outbox, store, uploaded, committed } = await setup();
+    await outbox.start();
+    const cancelled = message('m1', 1, [10]);
+    outbox.showPreparing(preview(cancelled));
+    await outbox.discard('m1');
+    expect(outbox.pending.get()).toEqual([]);
+    expect(await outbox.send(cancelled)).toBe(false);
+    const next = message('m2', 2, [10]);
+    await outbox.send(next);
+    await settled(outbox);
+    expect(await store.all()).toEqual([]);
+    expect(uploaded).toEqual([next.blobs[0]!.blob]);
+    expect(committed.map((m) => m.id)).toEqual(['m2']);
+  });
+
+  it('one that could not be prepared is shown no more', async () => {
+    const { outbox } = await setup({ online: new Store(false) });
+    await outbox.start();
+    outbox.showPreparing(preview(message('m1', 1, [10])));
+    expect(outbox.pending.get()).toHaveLength(1);
+    outbox.dropPreparing('m1');
+    expect(outbox.pending.get()).toEqual([]);
+  });
+});
+
 describe('shareUploaded', () => {
   it('counts uploaded blobs by their entry and the one under way by its bytes sent', () => {
     const pending = message('m', 1, [84, 84]);

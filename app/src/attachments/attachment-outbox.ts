@@ -16,8 +16,11 @@ import { UploadRefusedError, type UploadProgress } from './tus-upload.ts';
 export interface PendingFacts {
   /** 0–1: the share of its ciphertext bytes the server has. */
   progress: number;
-  /** `waiting`: offline or after a failure, tried again when the network returns. */
-  state: 'uploading' | 'waiting' | 'failed';
+  /**
+   * `preparing`: its files are being encrypted on the device (shown meanwhile, not yet kept);
+   * `waiting`: offline or after a failure, tried again when the network returns.
+   */
+  state: 'preparing' | 'uploading' | 'waiting' | 'failed';
   /** Why it failed for good (the server's sentence). */
   problem?: string;
 }
@@ -54,6 +57,7 @@ export interface AttachmentOutboxOptions {
 }
 
 const MAX_RETRY_DELAY_MS = 60_000;
+const PREPARING: PendingFacts = { progress: 0, state: 'preparing' };
 
 const viewOf = (message: PendingAttachmentMessage, facts: PendingFacts): PendingAttachmentView => {
   const { blobs: _bytes, ...rest } = message;
@@ -64,6 +68,10 @@ export class AttachmentOutbox {
   /** Every pending message, oldest first, with its facts. */
   readonly pending = new Store<readonly PendingAttachmentView[]>([]);
   private readonly messages = new Map<string, PendingAttachmentMessage>();
+  /** Messages shown while their files are prepared (previews: no blobs yet), until `send` or given up. */
+  private readonly preparing = new Map<string, Omit<PendingAttachmentMessage, 'blobs'>>();
+  /** Messages given up while prepared: their `send` is dropped. */
+  private readonly givenUp = new Set<string>();
   private readonly facts = new Map<string, PendingFacts>();
   private readonly abort = new AbortController();
   private readonly disposers: (() => void)[] = [];
@@ -92,13 +100,38 @@ export class AttachmentOutbox {
     this.kick();
   }
 
-  /** Keeps a new message (its bytes encrypted) and starts uploading it. */
-  async send(message: PendingAttachmentMessage): Promise<void> {
-    await this.options.store.put(message);
+  /**
+   * Shows a message whose files are still being encrypted on the device, with what is known of
+   * them (`prepareAttachment`'s previews: no blobs yet); `send` or `discard` ends it. Only shown:
+   * closing the page meanwhile loses it (the warning before closing counts it).
+   */
+  showPreparing(message: Omit<PendingAttachmentMessage, 'blobs'>): void {
+    if (this.givenUp.has(message.id) || this.messages.has(message.id)) return;
+    this.preparing.set(message.id, message);
+    this.publish();
+  }
+
+  /**
+   * Keeps a new message (its bytes encrypted) and starts uploading it. False when the person gave
+   * it up while it was prepared (nothing kept).
+   */
+  async send(message: PendingAttachmentMessage): Promise<boolean> {
+    if (this.givenUp.delete(message.id)) return false;
+    // Shown as kept from here on, so a `discard` meanwhile removes it from the store after the put.
+    this.preparing.delete(message.id);
     this.messages.set(message.id, message);
     this.facts.set(message.id, this.initialFacts(message));
     this.publish();
+    await this.options.store.put(message);
+    if (!this.messages.has(message.id)) return false;
     this.kick();
+    return true;
+  }
+
+  /** A message shown while prepared that could not be prepared after all: shown no more. */
+  dropPreparing(messageId: string): void {
+    this.givenUp.delete(messageId);
+    if (this.preparing.delete(messageId)) this.publish();
   }
 
   /**
@@ -108,6 +141,11 @@ export class AttachmentOutbox {
    * stopped any more.
    */
   async discard(messageId: string): Promise<void> {
+    if (this.preparing.delete(messageId)) {
+      this.givenUp.add(messageId);
+      this.publish();
+      return;
+    }
     const message = this.messages.get(messageId);
     if (!message) return;
     this.messages.delete(messageId);
@@ -133,9 +171,12 @@ export class AttachmentOutbox {
   }
 
   private publish(): void {
-    const views = [...this.messages.values()]
-      .sort((a, b) => a.sentAt - b.sentAt || (a.id < b.id ? -1 : 1))
-      .map((message) => viewOf(message, this.facts.get(message.id) ?? this.initialFacts(message)));
+    const views = [
+      ...[...this.messages.values()].map((message) =>
+        viewOf(message, this.facts.get(message.id) ?? this.initialFacts(message)),
+      ),
+      ...[...this.preparing.values()].map((message) => ({ message, facts: PREPARING })),
+    ].sort((a, b) => a.message.sentAt - b.message.sentAt || (a.message.id < b.message.id ? -1 : 1));
     this.pending.set(views);
   }
 

@@ -194,3 +194,23 @@ export async function openAttachment(userId: string, ref: EncryptedBlobRef, type
     throw new AttachmentUnavailableError('damaged');
   }
 }
+
+/**
+ * A blob only if this device has it (the sender's own thumbnails, kept when they were sealed),
+ * decrypted; undefined otherwise, never fetched: used while the message's files upload, before
+ * the server has them.
+ */
+export async function openOnDevice(
+  userId: string,
+  ref: EncryptedBlobRef,
+  type: string,
+): Promise<Blob | undefined> {
+  const cached = await cachedCiphertext(userId, blobPath(ref.blob));
+  if (!cached) return undefined;
+  try {
+    return await decryptToBlob(cached, ref.key, ref.size, openedType(type));
+  } catch (error) {
+    if (error instanceof AttachmentDecryptError) return undefined; // fetched and checked once uploaded
+    throw error;
+  }
+}

@@ -74,29 +74,49 @@ export function thumbHashOf(bitmap: ImageBitmap): string {
 }
 
 /**
- * Prepares a picture; null when the browser cannot decode it (then it is sent as a file).
- * `keepMetadata` sends the original bytes, EXIF and all.
+ * What the timeline needs of a picture to show it at once (its box, placeholder and thumbnail),
+ * from one decode, and `finish`, which makes the file to send: re-encoded without EXIF (decoded
+ * once more: holding every chosen photo decoded would take ~50 MB each), or the original when
+ * `keepMetadata` or not re-encodable. Null when the browser cannot decode it (then it is sent as
+ * a file).
  */
-export async function preparePicture(file: Blob, keepMetadata: boolean): Promise<PreparedPicture | null> {
+export interface PicturePreview extends Omit<PreparedPicture, 'file'> {
+  finish(keepMetadata: boolean): Promise<PreparedPicture>;
+}
+
+/** The decoded picture, upright: the orientation EXIF gives is applied, since re-encoding drops EXIF. */
+const decode = (file: Blob): Promise<ImageBitmap> =>
+  createImageBitmap(file, { imageOrientation: 'from-image' });
+
+export async function previewPicture(file: Blob): Promise<PicturePreview | null> {
   let bitmap: ImageBitmap;
   try {
-    // The orientation EXIF gives is applied, so a re-encoded picture without EXIF stays upright.
-    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    bitmap = await decode(file);
   } catch {
     return null;
   }
+  let facts: Omit<PreparedPicture, 'file'>;
   try {
     const { width, height } = bitmap;
     const [thumbnail, thumbHash] = [await thumbnailOf(bitmap), thumbHashOf(bitmap)];
-    let sent: Blob = file;
-    if (!keepMetadata && REENCODED.has(file.type)) {
-      const canvas = draw(bitmap, width, height);
-      sent = await encode(canvas, file.type, file.type === 'image/png' ? undefined : 0.92);
-      // A browser that cannot write this type answers PNG: keep the type the entry names true.
-      if (sent.type !== file.type) sent = await encode(canvas, 'image/png');
-    }
-    return { file: sent, width, height, thumbnail, thumbHash };
+    facts = { width, height, thumbnail, thumbHash };
   } finally {
     bitmap.close();
   }
+  return {
+    ...facts,
+    finish: async (keepMetadata) => {
+      if (keepMetadata || !REENCODED.has(file.type)) return { file, ...facts };
+      const again = await decode(file);
+      try {
+        const canvas = draw(again, facts.width, facts.height);
+        let sent = await encode(canvas, file.type, file.type === 'image/png' ? undefined : 0.92);
+        // A browser that cannot write this type answers PNG: keep the type the entry names true.
+        if (sent.type !== file.type) sent = await encode(canvas, 'image/png');
+        return { file: sent, ...facts };
+      } finally {
+        again.close();
+      }
+    },
+  };
 }

@@ -7,7 +7,7 @@ import {
 import { encryptFile, newFileKey } from './file-cipher.ts';
 import { attachmentName, attachmentType, kindOf } from './file-facts.ts';
 import type { PendingBlob } from './pending-store.ts';
-import { preparePicture } from './picture.ts';
+import { previewPicture } from './picture.ts';
 import { prepareVideo } from './video.ts';
 import type { VoiceFacts } from './voice-analysis.ts';
 
@@ -65,56 +65,124 @@ function sealedThumbnail(
 }
 
 /**
- * Makes a chosen file ready to send: a voice note (`voice`: its measured facts) goes as it was
- * recorded, a picture gets its thumbnail, ThumbHash and size and loses
- * its EXIF (unless `keepMetadata`), then the file (and the thumbnail, under its own key) is
- * encrypted. Nothing leaves the device here.
+ * A chosen file as the timeline shows it before its own bytes are sealed (docs/attachments.md,
+ * "Sending"): the entry's facts (kind, size in pixels, ThumbHash, sealed thumbnail, name, size,
+ * type), with `blob` and `key` still empty. A picture's comes after one decode (~0.1 s for a 12 MP
+ * photo), its re-encoding and encryption (seconds) after it.
  */
-export async function prepareAttachment(
+export interface AttachmentPreview {
+  entry: AttachmentEntry;
+  /** The sealed thumbnail or poster, ready before the file: the device keeps it to show it at once. */
+  thumbnail?: PendingBlob;
+}
+
+/** The entry's file fields before the file is sealed: no blob or key yet, the chosen file's size. */
+function unsealedFile(
+  file: Blob,
+  type: string,
+  name: string,
+): Pick<AttachmentEntry, 'cipher' | 'blob' | 'key' | 'size' | 'chunkBytes' | 'type' | 'name'> {
+  return {
+    cipher: ATTACHMENT_CIPHER,
+    blob: '',
+    key: '',
+    size: file.size,
+    chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
+    type,
+    name,
+  };
+}
+
+/** A chosen file previewed: what the timeline shows now, and the slow rest (encryption) to run next. */
+export interface PreviewedAttachment {
+  preview: AttachmentPreview;
+  seal(): Promise<PreparedAttachment>;
+}
+
+/**
+ * Makes a chosen file ready to send, in two steps: `previewAttachment` finds what the timeline
+ * shows (a voice note's measured facts (`voice`), a picture's thumbnail, ThumbHash and size, a
+ * video's poster; the thumbnail sealed under its own key), then `seal` makes the file to send (a
+ * picture loses its EXIF unless `keepMetadata`) and encrypts it. Nothing leaves the device here.
+ */
+export async function previewAttachment(
   file: File,
   options: { keepMetadata: boolean; voice?: VoiceFacts },
-): Promise<PreparedAttachment> {
+): Promise<PreviewedAttachment> {
   const name = attachmentName(file.name);
   const type = attachmentType(file.type);
   if (options.voice) {
     // A voice note: its length and waveform, measured when it was recorded, go in the entry.
-    const sealed = await encrypted(file);
-    const entry: AttachmentEntry = {
-      kind: 'voice',
-      ...sealedFile(sealed, type, name),
+    const facts = {
+      kind: 'voice' as const,
       durationMs: options.voice.durationMs,
       waveform: options.voice.waveform,
     };
-    return { entry, blobs: [sealed.pending] };
+    return {
+      preview: { entry: { ...facts, ...unsealedFile(file, type, name) } },
+      seal: async () => {
+        const sealed = await encrypted(file);
+        return { entry: { ...facts, ...sealedFile(sealed, type, name) }, blobs: [sealed.pending] };
+      },
+    };
   }
-  const picture = kindOf(type) === 'image' ? await preparePicture(file, options.keepMetadata) : null;
+  const picture = kindOf(type) === 'image' ? await previewPicture(file) : null;
+  if (picture) {
+    const thumb = await encrypted(picture.thumbnail.bytes);
+    const facts = {
+      kind: 'image' as const,
+      width: picture.width,
+      height: picture.height,
+      thumbnail: sealedThumbnail(thumb, picture.thumbnail),
+      thumbHash: picture.thumbHash,
+    };
+    return {
+      preview: { entry: { ...facts, ...unsealedFile(file, type, name) }, thumbnail: thumb.pending },
+      seal: async () => {
+        const sent = await picture.finish(options.keepMetadata);
+        const main = await encrypted(sent.file);
+        return {
+          entry: { ...facts, ...sealedFile(main, attachmentType(sent.file.type || type), name) },
+          blobs: [main.pending, thumb.pending],
+        };
+      },
+    };
+  }
   const video = type.startsWith('video/') ? await prepareVideo(file) : null;
   if (video) {
-    const [main, poster] = [await encrypted(file), await encrypted(video.thumbnail.bytes)];
-    const entry: AttachmentEntry = {
-      kind: 'video',
-      ...sealedFile(main, type, name),
+    const poster = await encrypted(video.thumbnail.bytes);
+    const facts = {
+      kind: 'video' as const,
       width: video.width,
       height: video.height,
       thumbnail: sealedThumbnail(poster, video.thumbnail),
       thumbHash: video.thumbHash,
+      ...(video.durationMs > 0 ? { durationMs: video.durationMs } : {}),
     };
-    if (video.durationMs > 0) entry.durationMs = video.durationMs;
-    return { entry, blobs: [main.pending, poster.pending] };
+    return {
+      preview: { entry: { ...facts, ...unsealedFile(file, type, name) }, thumbnail: poster.pending },
+      seal: async () => {
+        const main = await encrypted(file);
+        return {
+          entry: { ...facts, ...sealedFile(main, type, name) },
+          blobs: [main.pending, poster.pending],
+        };
+      },
+    };
   }
-  if (!picture) {
-    const sealed = await encrypted(file);
-    const entry: AttachmentEntry = { kind: 'file', ...sealedFile(sealed, type, name) };
-    return { entry, blobs: [sealed.pending] };
-  }
-  const [main, thumb] = [await encrypted(picture.file), await encrypted(picture.thumbnail.bytes)];
-  const entry: AttachmentEntry = {
-    kind: 'image',
-    ...sealedFile(main, attachmentType(picture.file.type || type), name),
-    width: picture.width,
-    height: picture.height,
-    thumbnail: sealedThumbnail(thumb, picture.thumbnail),
-    thumbHash: picture.thumbHash,
+  return {
+    preview: { entry: { kind: 'file', ...unsealedFile(file, type, name) } },
+    seal: async () => {
+      const sealed = await encrypted(file);
+      return { entry: { kind: 'file', ...sealedFile(sealed, type, name) }, blobs: [sealed.pending] };
+    },
   };
-  return { entry, blobs: [main.pending, thumb.pending] };
+}
+
+/** Both steps at once (`previewAttachment`, then `seal`). */
+export async function prepareAttachment(
+  file: File,
+  options: { keepMetadata: boolean; voice?: VoiceFacts },
+): Promise<PreparedAttachment> {
+  return (await previewAttachment(file, options)).seal();
 }

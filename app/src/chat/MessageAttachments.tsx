@@ -34,10 +34,12 @@ export function MessageAttachments(props: {
 }) {
   return (
     <div className="mb-1 flex flex-col gap-1" data-testid="attachments">
-      {props.attachments.map((entry) =>
+      {/* Keyed by place: it never changes (sent attachments are immutable), and the blob id is
+          only known once the file is encrypted, while the message already shows. */}
+      {props.attachments.map((entry, index) =>
         entry.kind === 'voice' ? (
           <VoiceNote
-            key={entry.blob}
+            key={index}
             meId={props.meId}
             entry={entry}
             uploading={props.upload !== undefined}
@@ -45,16 +47,16 @@ export function MessageAttachments(props: {
           />
         ) : isBoxedPicture(entry) ? (
           <PictureBox
-            key={entry.blob}
+            key={index}
             meId={props.meId}
             entry={entry}
             uploading={props.upload !== undefined}
             onOpen={() => props.onOpenPicture(entry.blob)}
           />
         ) : entry.kind === 'video' && entry.width && entry.height ? (
-          <VideoBox key={entry.blob} meId={props.meId} entry={entry} uploading={props.upload !== undefined} />
+          <VideoBox key={index} meId={props.meId} entry={entry} uploading={props.upload !== undefined} />
         ) : (
-          <FileRow key={entry.blob} meId={props.meId} entry={entry} uploading={props.upload !== undefined} />
+          <FileRow key={index} meId={props.meId} entry={entry} uploading={props.upload !== undefined} />
         ),
       )}
       {props.upload && <UploadState facts={props.upload} onDiscard={props.onDiscardUpload} />}
@@ -104,7 +106,11 @@ function UploadProgress(props: { facts: PendingFacts }) {
       max={100}
       value={percent}
       aria-label={
-        facts.state === 'waiting' ? `Waiting for the network (${percent}%)` : `Uploading: ${percent}%`
+        facts.state === 'preparing'
+          ? 'Encrypting on this device'
+          : facts.state === 'waiting'
+            ? `Waiting for the network (${percent}%)`
+            : `Uploading: ${percent}%`
       }
       data-testid="upload-progress"
     />
@@ -115,11 +121,13 @@ function PictureBox(props: { meId: string; entry: AttachmentEntry; uploading: bo
   const { entry } = props;
   const box = fitWithin(entry.width ?? 1, entry.height ?? 1, PICTURE_BOX);
   const placeholder = placeholderUrl(entry.thumbHash);
+  // While it uploads, the sender's own thumbnail is on her device (kept when it was sealed).
   const thumb = useAttachmentUrl(
     props.meId,
-    props.uploading ? null : (entry.thumbnail ?? null),
+    entry.thumbnail ?? null,
     entry.thumbnail?.type ?? 'image/webp',
     'preview',
+    props.uploading,
   );
   const problemId = useId();
   return (

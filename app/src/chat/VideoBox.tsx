@@ -26,11 +26,13 @@ export function VideoBox(props: { meId: string; entry: AttachmentEntry; uploadin
   const { entry } = props;
   const [playing, setPlaying] = useState(false);
   const box = fitWithin(entry.width ?? 1, entry.height ?? 1, VIDEO_BOX);
+  // While it uploads, the sender's own poster is on her device (kept when it was sealed).
   const poster = useAttachmentUrl(
     props.meId,
-    props.uploading ? null : (entry.thumbnail ?? null),
+    entry.thumbnail ?? null,
     entry.thumbnail?.type ?? 'image/webp',
     'preview',
+    props.uploading,
   );
   const video = useAttachmentUrl(props.meId, playing ? entry : null, entry.type, 'video');
   const placeholder = placeholderUrl(entry.thumbHash);

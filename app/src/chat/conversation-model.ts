@@ -273,6 +273,8 @@ export class ConversationModel {
     keepMetadata: boolean,
   ) {
     if (!this.options.attachments) throw new Error('Files cannot be sent from here.');
+    // Cleared now: what she types while the files are encrypted is a new draft (restored on failure).
+    this.setDraft('');
     await this.options.attachments.send({
       conversationId: this.conversationId,
       author: this.meId,
@@ -281,7 +283,6 @@ export class ConversationModel {
       keepMetadata,
       ...(replyTo === undefined ? {} : { replyTo }),
     });
-    this.setDraft('');
   }
 
   /** Gives up a message of mine whose files are still uploading or were refused (AttachmentSending.discard). */

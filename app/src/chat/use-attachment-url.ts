@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import {
   AttachmentUnavailableError,
   openAttachment,
+  openOnDevice,
   type AttachmentThing,
   type UnavailableReason,
 } from '../attachments/blob-download.ts';
@@ -18,13 +19,15 @@ export type AttachmentUrl =
  * mounted; the bytes are fetched (or taken from the device's cache) and decrypted in
  * attachments/, never here. Null `ref`: nothing to fetch yet (still uploading). Offline, a file
  * not on the device fails at once with a sentence (naming it as `thing`: "This picture needs the
- * network…"), and is tried again when the network returns.
+ * network…"), and is tried again when the network returns. `deviceOnly` (the sender's own message
+ * while its files upload): only what the device keeps, else loading for as long as it is asked.
  */
 export function useAttachmentUrl(
   userId: string,
   ref: EncryptedBlobRef | null,
   type: string,
   thing: AttachmentThing = 'file',
+  deviceOnly = false,
 ): AttachmentUrl {
   // Keyed by the blob it is for: another blob shows as loading until its own result arrives.
   const [result, setResult] = useState<{ blob: string; value: AttachmentUrl } | null>(null);
@@ -35,9 +38,9 @@ export function useAttachmentUrl(
     let live = true;
     let url: string | undefined;
     const retry = () => setAttempt((n) => n + 1);
-    openAttachment(userId, ref, type).then(
+    (deviceOnly ? openOnDevice(userId, ref, type) : openAttachment(userId, ref, type)).then(
       (file) => {
-        if (!live) return;
+        if (!live || !file) return;
         url = URL.createObjectURL(file);
         setResult({ blob: ref.blob, value: { state: 'ready', url } });
       },
@@ -68,7 +71,7 @@ export function useAttachmentUrl(
     };
     // The blob id names the bytes: a new ref object with the same id is the same file.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [userId, blob, type, thing, attempt]);
+  }, [userId, blob, type, thing, attempt, deviceOnly]);
   return result !== null && result.blob === blob ? result.value : LOADING;
 }
 

@@ -1,9 +1,18 @@
-import { ATTACHMENT_ROUTES, newMessageId } from '@messenjo/shared';
+import { ATTACHMENT_ROUTES, blobPath, newMessageId } from '@messenjo/shared';
 import { AttachmentOutbox } from '../attachments/attachment-outbox.ts';
 import { attachmentsProblem } from '../attachments/file-facts.ts';
 import { maxFileBytes } from '../attachments/operator-limits.ts';
-import { PendingAttachmentStore, type PendingAttachmentMessage } from '../attachments/pending-store.ts';
-import { prepareAttachment } from '../attachments/prepare.ts';
+import { keepCiphertext } from '../attachments/blob-cache.ts';
+import {
+  PendingAttachmentStore,
+  type PendingAttachmentMessage,
+  type PendingBlob,
+} from '../attachments/pending-store.ts';
+import {
+  previewAttachment,
+  type PreparedAttachment,
+  type PreviewedAttachment,
+} from '../attachments/prepare.ts';
 import { terminateUpload, uploadBlob } from '../attachments/tus-upload.ts';
 import type { VoiceFacts } from '../attachments/voice-analysis.ts';
 import type { Store } from '../lib/store.ts';
@@ -87,8 +96,12 @@ export class AttachmentSending {
   }
 
   /**
-   * Encrypts the chosen files on the device and queues the message; it shows at once as pending.
-   * Throws with a sentence (nothing queued) when a file is over the limit or there are too many.
+   * Encrypts the chosen files on the device and queues the message. It shows as soon as every
+   * file's preview is made (a picture's box, placeholder and thumbnail after one decode), while
+   * the files are still encrypted, and is kept and uploaded once they are. The sealed thumbnails
+   * and files go into the device's cache of attachments too, so the sender's own pictures show
+   * and open from the device, before and after the upload. Throws with a sentence (nothing queued)
+   * when a file is over the limit or there are too many, or a file cannot be read.
    */
   async send(input: {
     conversationId: string;
@@ -103,25 +116,47 @@ export class AttachmentSending {
     const problem = attachmentsProblem(input.files, this.options.maxFileBytes ?? maxFileBytes());
     if (problem) throw new Error(problem);
     if (input.voice && input.files.length !== 1) throw new Error('A voice note is one recording.');
-    const prepared = [];
-    for (const file of input.files)
-      prepared.push(
-        await prepareAttachment(file, {
-          keepMetadata: input.keepMetadata,
-          ...(input.voice ? { voice: input.voice } : {}),
-        }),
-      );
-    const message: PendingAttachmentMessage = {
+    const outbox = await this.outbox;
+    const shown: Omit<PendingAttachmentMessage, 'blobs'> = {
       id: newMessageId(),
       conversationId: input.conversationId,
       author: input.author,
       text: input.caption,
       sentAt: Date.now(),
+      attachments: [],
+    };
+    if (input.replyTo !== undefined) shown.replyTo = input.replyTo;
+    const prepared: PreparedAttachment[] = [];
+    try {
+      // Every file's preview first (fast: a picture is decoded once), so that the message shows
+      // before the slow part, the encryptions; one file at a time, as a phone's memory allows.
+      const previewed: PreviewedAttachment[] = [];
+      for (const file of input.files) {
+        const next = await previewAttachment(file, {
+          keepMetadata: input.keepMetadata,
+          ...(input.voice ? { voice: input.voice } : {}),
+        });
+        // On the device before the message shows: its picture box reads the thumbnail from there.
+        if (next.preview.thumbnail) await this.keepOnDevice(next.preview.thumbnail);
+        previewed.push(next);
+      }
+      outbox.showPreparing({ ...shown, attachments: previewed.map((item) => item.preview.entry) });
+      for (const item of previewed) prepared.push(await item.seal());
+    } catch (error) {
+      outbox.dropPreparing(shown.id);
+      throw error;
+    }
+    for (const blob of prepared.flatMap((item) => item.blobs)) void this.keepOnDevice(blob);
+    await outbox.send({
+      ...shown,
       attachments: prepared.map((item) => item.entry),
       blobs: prepared.flatMap((item) => item.blobs),
-    };
-    if (input.replyTo !== undefined) message.replyTo = input.replyTo;
-    await (await this.outbox).send(message);
+    });
+  }
+
+  /** Keeps a sealed blob of the person's own in the device's cache of attachments (best effort). */
+  private async keepOnDevice(blob: PendingBlob): Promise<void> {
+    await keepCiphertext(this.options.userId, blobPath(blob.blob), blob.ciphertext).catch(() => {});
   }
 
   /**

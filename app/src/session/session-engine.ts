@@ -126,6 +126,17 @@ export class SessionEngine {
   start(first: FirstScreen): void {
     forgetLegacyDetailCache();
     const { connection } = this.context;
+    // Waiting to send: the documents' changes, and the messages whose files are still encrypted
+    // or uploaded (not in a document yet): signing out or closing the tab warns of both.
+    let filesWaiting: { get(): readonly unknown[] } | undefined;
+    const countPending = () =>
+      connection.pendingTotal.set(this.client.pendingTotal.get() + (filesWaiting?.get().length ?? 0));
+    void this.attachments?.outbox.then((outbox) => {
+      if (this.disposing) return;
+      filesWaiting = outbox.pending;
+      this.disposers.push(outbox.pending.subscribe(countPending));
+      countPending();
+    });
     this.disposers.push(
       this.client.onEvent((event) => this.social.heard(event)),
       this.client.status.subscribe(() => {
@@ -139,7 +150,7 @@ export class SessionEngine {
         this.social.connection(status === 'online' || status === 'syncing');
       }),
       this.client.offline.subscribe(() => connection.offline.set(this.client.offline.get())),
-      this.client.pendingTotal.subscribe(() => connection.pendingTotal.set(this.client.pendingTotal.get())),
+      this.client.pendingTotal.subscribe(countPending),
       this.userDocument.watch((doc) => this.list.readFrom(doc)),
       this.list.onMessagesAdded((id, messages) => this.context.messagesAdded.emit(id, messages)),
       this.list.onMessagesIndexed((docId, put, removed) =>
