@@ -17,8 +17,9 @@ import type { Measurement, Workload } from './types.ts';
  *   message's update leaving the phone to its placeholder (the ThumbHash, in the picture's box)
  *   painted, and to the thumbnail painted (fetched, decrypted, decoded);
  * - **she attaches a photo herself**: from pressing Send (the file already chosen) to the
- *   placeholder painted (the device made the thumbnail, the ThumbHash and encrypted the photo
- *   first), and to her thumbnail painted (after the upload of both blobs).
+ *   placeholder painted (the device first decodes the photo for its thumbnail and ThumbHash;
+ *   encrypting it comes after), and to her thumbnail painted (from her device, before the
+ *   upload).
  * Times are on the wall clock, which Node and Chromium on one machine share
  * (`performance.timeOrigin + performance.now()` on both sides); a page's moment is the animation
  * frame in which it was first seen.
@@ -215,7 +216,7 @@ export const w15FirstThumbnail: Workload = {
             unit: 'ms',
           },
           {
-            metric: 'attached here: Send → own thumbnail painted (after the upload)',
+            metric: 'attached here: Send → own thumbnail painted',
             value: of(sent, 'thumbnail'),
             unit: 'ms',
           },
