@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ATTACHMENT_LIMITS, encryptedSize } from '@messenjo/shared';
 import { describe, expect, it } from 'vitest';
-import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
+import { signIn, type TestAccount } from '../harness/accounts.ts';
 import { pageShows, type BrowserContext, type Page } from '../harness/browser.ts';
 import { reloadUnderServiceWorker, untilOnline, useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { drawnJpeg } from '../harness/pictures.ts';
-import { makeFriends } from '../harness/social.ts';
+import { twoFriends } from '../harness/people.ts';
 
 /**
  * An upload cut by a reload (issue 17; docs/attachments.md, "Resumable uploads"): Alice sends a
@@ -38,10 +38,7 @@ describe('an upload cut by a reload, in Chromium', () => {
     page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
 
   it('a page reloaded when the server has half of a file resumes from half; Bob gets the same bytes', async () => {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
-    const conversationId = await makeFriends(server().url, alice, bob);
+    const { alice, bob, conversationId } = await twoFriends(server().url, 'alice', 'bob');
     // Both devices open at once: each is a sign-in and a page load, slow on a loaded machine.
     const [a, b] = await Promise.all([device(alice, conversationId), device(bob, conversationId)]);
     const session = await signIn(server().url, alice, { userAgent: 'the reload' });
@@ -134,10 +131,7 @@ describe('an upload cut by a reload, in Chromium', () => {
     expect((await readFile(await download.path())).equals(file)).toBe(true);
   });
   it('a file sent offline, then a reload while still offline: it is still pending, and goes out once the network is back', async () => {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
-    const conversationId = await makeFriends(server().url, alice, bob);
+    const { alice, bob, conversationId } = await twoFriends(server().url, 'alice', 'bob');
     const [a, b] = await Promise.all([device(alice, conversationId), device(bob, conversationId)]);
     // Offline, the app itself comes from the service worker.
     await reloadUnderServiceWorker(a.page);
@@ -194,10 +188,7 @@ describe('an upload cut by a reload, in Chromium', () => {
   });
 
   it('her photo shows with its thumbnail while it is still encrypted, offline and after an offline reload; sent, it opens from her device', async () => {
-    const tag = Math.random().toString(36).slice(2, 6);
-    const alice = await signUp(server().url, { username: `alice_${tag}` });
-    const bob = await signUp(server().url, { username: `bob_${tag}` });
-    const conversationId = await makeFriends(server().url, alice, bob);
+    const { alice, bob, conversationId } = await twoFriends(server().url, 'alice', 'bob');
     const [a, b] = await Promise.all([device(alice, conversationId), device(bob, conversationId)]);
     await reloadUnderServiceWorker(a.page);
     await untilOnline(a.page);

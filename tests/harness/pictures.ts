@@ -1,13 +1,21 @@
 import type { Page } from './browser.ts';
 
 /**
- * A real PNG of `width`×`height` drawn by the page's browser: a diagonal gradient (so it is not
- * one colour, and a crop or a stretch would show) with a darker top-left quarter (so an
- * upside-down or mirrored picture would too).
+ * A real picture of `width`×`height` drawn by the page's browser: a diagonal gradient (so it is
+ * not one colour, and a crop or a stretch would show) with a darker top-left quarter (so an
+ * upside-down or mirrored picture would too); `speckled` adds coloured squares all over, so that
+ * a JPEG compresses as a camera's photo would, not to a few kilobytes. Carried back as base64 (a
+ * 12 MP picture as a list of numbers takes seconds to cross).
  */
-export async function drawnPng(page: Page, width: number, height: number): Promise<Buffer> {
-  const bytes = await page.evaluate(
-    async ([w, h]) => {
+async function drawn(
+  page: Page,
+  width: number,
+  height: number,
+  type: 'image/png' | 'image/jpeg',
+  speckled: boolean,
+): Promise<Buffer> {
+  const base64 = await page.evaluate(
+    async ([w, h, mime, speckles]) => {
       const canvas = new OffscreenCanvas(w, h);
       const context = canvas.getContext('2d');
       if (!context) throw new Error('no 2d canvas');
@@ -18,45 +26,29 @@ export async function drawnPng(page: Page, width: number, height: number): Promi
       context.fillRect(0, 0, w, h);
       context.fillStyle = 'rgb(0 0 0 / 0.3)';
       context.fillRect(0, 0, w / 2, h / 2);
-      const blob = await canvas.convertToBlob({ type: 'image/png' });
-      return [...new Uint8Array(await blob.arrayBuffer())];
-    },
-    [width, height] as const,
-  );
-  return Buffer.from(bytes);
-}
-
-/**
- * A photo-sized JPEG (`width`×`height`) drawn by the page's browser like `drawnPng`, with noise so
- * that it compresses as a camera's would not quite; carried back as base64 (a 12 MP picture as a
- * list of numbers takes seconds to cross).
- */
-export async function drawnJpeg(page: Page, width: number, height: number): Promise<Buffer> {
-  const base64 = await page.evaluate(
-    async ([w, h]) => {
-      const canvas = new OffscreenCanvas(w, h);
-      const context = canvas.getContext('2d');
-      if (!context) throw new Error('no 2d canvas');
-      const gradient = context.createLinearGradient(0, 0, w, h);
-      gradient.addColorStop(0, '#c03');
-      gradient.addColorStop(1, '#06c');
-      context.fillStyle = gradient;
-      context.fillRect(0, 0, w, h);
-      for (let i = 0; i < 4000; i++) {
+      for (let i = 0; i < speckles; i++) {
         context.fillStyle = `hsl(${(i * 37) % 360} 60% 50% / 0.5)`;
         context.fillRect((i * 7919) % w, (i * 104729) % h, 40, 40);
       }
-      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+      const blob = await canvas.convertToBlob({ type: mime, quality: 0.9 });
       const bytes = new Uint8Array(await blob.arrayBuffer());
       let text = '';
       for (let i = 0; i < bytes.length; i += 0x8000)
         text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
       return btoa(text);
     },
-    [width, height] as const,
+    [width, height, type, speckled ? 4000 : 0] as const,
   );
   return Buffer.from(base64, 'base64');
 }
+
+/** A PNG drawn by the page's browser (`drawn`): a gradient with a darker top-left quarter. */
+export const drawnPng = (page: Page, width: number, height: number): Promise<Buffer> =>
+  drawn(page, width, height, 'image/png', false);
+
+/** A photo-like JPEG drawn by the page's browser (`drawn`, speckled). */
+export const drawnJpeg = (page: Page, width: number, height: number): Promise<Buffer> =>
+  drawn(page, width, height, 'image/jpeg', true);
 
 /**
  * A real WebM video recorded by the page's browser (MediaRecorder over a canvas): `frames` drawn

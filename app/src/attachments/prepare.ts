@@ -32,12 +32,13 @@ async function encrypted(
 
 type Sealed = Awaited<ReturnType<typeof encrypted>>;
 
-/** What every attachment entry says of its file: how it is sealed, and its type and name. */
-function sealedFile(
-  sealed: Sealed,
-  type: string,
-  name: string,
-): Pick<AttachmentEntry, 'cipher' | 'blob' | 'key' | 'size' | 'chunkBytes' | 'type' | 'name'> {
+type FileFields = Pick<AttachmentEntry, 'cipher' | 'blob' | 'key' | 'size' | 'chunkBytes' | 'type' | 'name'>;
+
+/**
+ * What every attachment entry says of its file: how it is sealed, and its type and name. Before
+ * it is sealed (a preview), no blob or key yet, and the chosen file's size.
+ */
+function sealedFile(sealed: Pick<Sealed, 'blob' | 'key' | 'size'>, type: string, name: string): FileFields {
   return {
     cipher: ATTACHMENT_CIPHER,
     blob: sealed.blob,
@@ -48,6 +49,9 @@ function sealedFile(
     name,
   };
 }
+
+const unsealedFile = (file: Blob, type: string, name: string): FileFields =>
+  sealedFile({ blob: '', key: '', size: file.size }, type, name);
 
 /** A picture's or video's thumbnail, sealed under its own key. */
 function sealedThumbnail(
@@ -74,23 +78,6 @@ export interface AttachmentPreview {
   entry: AttachmentEntry;
   /** The sealed thumbnail or poster, ready before the file: the device keeps it to show it at once. */
   thumbnail?: PendingBlob;
-}
-
-/** The entry's file fields before the file is sealed: no blob or key yet, the chosen file's size. */
-function unsealedFile(
-  file: Blob,
-  type: string,
-  name: string,
-): Pick<AttachmentEntry, 'cipher' | 'blob' | 'key' | 'size' | 'chunkBytes' | 'type' | 'name'> {
-  return {
-    cipher: ATTACHMENT_CIPHER,
-    blob: '',
-    key: '',
-    size: file.size,
-    chunkBytes: ATTACHMENT_LIMITS.CHUNK_BYTES,
-    type,
-    name,
-  };
 }
 
 /** A chosen file previewed: what the timeline shows now, and the slow rest (encryption) to run next. */
