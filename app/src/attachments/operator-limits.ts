@@ -6,13 +6,19 @@ import { ATTACHMENT_LIMITS, ATTACHMENT_ROUTES } from '@messenjo/shared';
  * The one place the app asks: the server's `GET /api/attachments/limits` (its `maxFileBytes`;
  * offline, or from a server without the route, the last answer this device had, else the
  * default, 100 MB; the server's `attachment_too_large` still refuses more).
- * The answer is remembered in localStorage so an offline start knows it too.
+ * The answer is remembered in localStorage so an offline start knows it too. The composer asks
+ * as it opens and checks a choice against the answer (`maxFileBytesAnswered`): a device that
+ * never had one would otherwise measure its first choice against the default.
  */
 
 const LIMITS_ROUTE = ATTACHMENT_ROUTES.limits;
 const REMEMBERED_KEY = 'messenjo-attachment-max-bytes';
 
-let asked = false;
+/** How long a choice waits for the server's answer before the device's own word stands. */
+export const ANSWER_WAIT_MS = 3000;
+
+/** This page's one ask, once started. */
+let asking: Promise<void> | undefined;
 
 function remembered(): number | undefined {
   try {
@@ -40,11 +46,25 @@ async function ask(): Promise<void> {
   }
 }
 
+/** Starts this page's ask unless it has started; resolves when it has settled. */
+function startAsking(): Promise<void> {
+  if (!asking && typeof fetch !== 'undefined' && typeof window !== 'undefined') asking = ask();
+  return asking ?? Promise.resolve();
+}
+
 /** The largest file that may be sent, as this device knows it now; asks the server in the background. */
 export function maxFileBytes(): number {
-  if (!asked && typeof fetch !== 'undefined' && typeof window !== 'undefined') {
-    asked = true;
-    void ask();
-  }
+  void startAsking();
+  return remembered() ?? ATTACHMENT_LIMITS.DEFAULT_MAX_FILE_BYTES;
+}
+
+/**
+ * The largest file that may be sent, once this page's ask has settled (at once after the first
+ * time); a server that has not answered within `waitMs` leaves what the device knew.
+ */
+export async function maxFileBytesAnswered(waitMs: number = ANSWER_WAIT_MS): Promise<number> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([startAsking(), new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+  clearTimeout(timer);
   return remembered() ?? ATTACHMENT_LIMITS.DEFAULT_MAX_FILE_BYTES;
 }

@@ -9,7 +9,7 @@ import {
   type KeyboardEvent,
 } from 'react';
 import { attachmentsProblem } from '../attachments/file-facts.ts';
-import { maxFileBytes } from '../attachments/operator-limits.ts';
+import { maxFileBytes, maxFileBytesAnswered } from '../attachments/operator-limits.ts';
 import { AttachButton, ChosenFiles } from './ChosenFiles.tsx';
 import type { ConversationModel } from './conversation-model.ts';
 import { excerpt } from './message-text.ts';
@@ -51,10 +51,14 @@ export function Composer(props: {
   const editing = mode?.kind === 'edit' ? mode.message : null;
   const textRef = useRef(text);
   const editingRef = useRef(editing);
+  const filesRef = useRef(files);
   useEffect(() => {
     textRef.current = text;
     editingRef.current = editing;
+    filesRef.current = files;
   });
+  // The operator's limit is asked for as the composer opens, so a choice seldom waits for it.
+  useEffect(() => void maxFileBytes(), []);
 
   // Entering edit mode puts the message in the box; leaving it brings the draft back.
   const [shownMode, setShownMode] = useState(mode);
@@ -91,13 +95,19 @@ export function Composer(props: {
   const count = charCount(text);
   const over = count > SYNC_LIMITS.MAX_MESSAGE_CHARS;
 
-  // Files are refused before anything is encrypted or uploaded: too many, or one over the limit.
+  // Files are refused before anything is encrypted or uploaded: too many, or one over the
+  // operator's limit as the server says it (on a device that never asked, its answer is awaited).
   const addFiles = (chosen: readonly File[]) => {
     if (editing || chosen.length === 0) return;
-    const next = [...files, ...chosen];
-    const refused = attachmentsProblem(next, maxFileBytes());
-    setProblem(refused);
-    if (!refused) setFiles(next);
+    void maxFileBytesAnswered().then((maxBytes) => {
+      if (editingRef.current) return;
+      const next = [...filesRef.current, ...chosen];
+      const refused = attachmentsProblem(next, maxBytes);
+      setProblem(refused);
+      if (refused) return;
+      filesRef.current = next; // a second choice before the next render adds to this one
+      setFiles(next);
+    });
   };
 
   const sendFiles = () => {
