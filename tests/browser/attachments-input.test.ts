@@ -183,7 +183,9 @@ describe('files dropped on and pasted into the composer, in Chromium', () => {
       .poll(() => composerProblem(a), LIVE)
       .toBe(`A message can carry at most ${ATTACHMENT_LIMITS.MAX_PER_MESSAGE} files.`);
     expect(await chosenFiles(a).count()).toBe(1);
-    // Pasted, the same.
+    // Pasted, the same (typing first clears the sentence, so the paste's own shows).
+    await a.getByRole('textbox', { name: 'Message' }).fill('Ten pages');
+    await expect.poll(() => composerProblem(a), LIVE).toBe('');
     await paste(a, ten);
     await expect
       .poll(() => composerProblem(a), LIVE)
