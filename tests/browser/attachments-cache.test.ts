@@ -147,14 +147,17 @@ describe('downloaded attachments kept on the device, in Chromium', () => {
     expect(kept).toHaveLength(1);
     const thumbnailPath = kept[0] ?? '';
 
-    // Offline, with the preview no longer on the device: the placeholder, and why.
+    // Offline, with the preview no longer on the device: the placeholder, and why. Removed once
+    // offline: removed before, the online reload that brings the service worker fetched it again
+    // whenever it was quicker than going offline (the test's flake, seen beside other tests).
+    await reloadUnderServiceWorker(b.page);
+    await expect.poll(() => box().getAttribute('data-loaded'), LIVE).toBe('');
+    await b.context.setOffline(true);
     await b.page.evaluate(async (target) => {
       const name = (await caches.keys()).find((n) => n.startsWith('messenjo-blobs-'));
       if (!name || !(await (await caches.open(name)).delete(target)))
         throw new Error(`${target} was not kept`);
     }, thumbnailPath);
-    await reloadUnderServiceWorker(b.page);
-    await b.context.setOffline(true);
     await b.page.reload();
     await expect.poll(() => problem().textContent(), LIVE).toBe('Needs the network');
     expect(await described()).toBe('Needs the network');
@@ -215,14 +218,17 @@ describe('downloaded attachments kept on the device, in Chromium', () => {
     expect(kept).toHaveLength(1); // the poster alone: nothing played yet
     const posterPath = kept[0] ?? '';
 
-    // Offline, with the poster no longer on the device: the placeholder, and why.
+    // Offline, with the poster no longer on the device: the placeholder, and why. Removed once
+    // offline: removed before, the online reload that brings the service worker fetched it again
+    // whenever it was quicker than going offline (the test's flake, seen beside other tests).
+    await reloadUnderServiceWorker(b.page);
+    await expect.poll(() => box().getAttribute('data-loaded'), LIVE).toBe('');
+    await b.context.setOffline(true);
     await b.page.evaluate(async (target) => {
       const name = (await caches.keys()).find((n) => n.startsWith('messenjo-blobs-'));
       if (!name || !(await (await caches.open(name)).delete(target)))
         throw new Error(`${target} was not kept`);
     }, posterPath);
-    await reloadUnderServiceWorker(b.page);
-    await b.context.setOffline(true);
     await b.page.reload();
     await expect.poll(() => problem().textContent(), LIVE).toBe('Needs the network');
     expect(await described()).toBe('Needs the network');
