@@ -102,7 +102,7 @@ export class AttachmentOutbox {
 
   /**
    * Shows a message whose files are still being encrypted on the device, with what is known of
-   * them (`prepareAttachment`'s previews: no blobs yet); `send` or `discard` ends it. Only shown:
+   * them (`previewAttachment`'s previews: no blobs yet); `send` or `discard` ends it. Only shown:
    * closing the page meanwhile loses it (the warning before closing counts it).
    */
   showPreparing(message: Omit<PendingAttachmentMessage, 'blobs'>): void {
