@@ -29,8 +29,14 @@ describe('the app with its server stopped', () => {
 
   /** The banner the person sees (the list's copy is in the page too, hidden behind the pane on a phone). */
   const shownBanner = (page: Page) => page.locator('[data-testid="offline-banner"]:visible');
+  /**
+   * A message's text as the person sees it. `first`: the newest segment holds a message or two,
+   * too few to fill the view, so the virtualized list takes over from the plain newest rows at
+   * every open, and for the frames of that hand-over the row is in both lists (the plain one on
+   * top, first in the page).
+   */
   const messageText = (page: Page, text: string) =>
-    page.getByTestId('message-text').filter({ hasText: text });
+    page.getByTestId('message-text').filter({ hasText: text }).first();
   /** Whether a message's text is on the screen (inside the window), not merely in the page. */
   const onScreen = (page: Page, text: string) =>
     page.evaluate((wanted) => {
