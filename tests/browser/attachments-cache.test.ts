@@ -56,6 +56,27 @@ describe('downloaded attachments kept on the device, in Chromium', () => {
       return (await (await caches.open(name)).keys()).map((request) => new URL(request.url).pathname);
     });
 
+  /**
+   * Reloads offline with the preview at `path` no longer on the device. Removed once offline:
+   * removed before, the online reload that brings the service worker fetched it again whenever
+   * that was quicker than going offline (the tests' flake, seen beside other tests).
+   */
+  async function offlineWithout(
+    device: { page: Page },
+    loaded: () => ReturnType<Page['locator']>,
+    path: string,
+  ) {
+    await reloadUnderServiceWorker(device.page);
+    await expect.poll(() => loaded().getAttribute('data-loaded'), LIVE).toBe('');
+    await device.page.context().setOffline(true);
+    await device.page.evaluate(async (target) => {
+      const name = (await caches.keys()).find((n) => n.startsWith('messenjo-blobs-'));
+      if (!name || !(await (await caches.open(name)).delete(target)))
+        throw new Error(`${target} was not kept`);
+    }, path);
+    await device.page.reload();
+  }
+
   /** Flips one byte in the middle of the cached blob at `blobPath`, in the page's Cache Storage. */
   const corruptCached = (page: Page, blobPath: string) =>
     page.evaluate(async (target) => {
@@ -147,18 +168,8 @@ describe('downloaded attachments kept on the device, in Chromium', () => {
     expect(kept).toHaveLength(1);
     const thumbnailPath = kept[0] ?? '';
 
-    // Offline, with the preview no longer on the device: the placeholder, and why. Removed once
-    // offline: removed before, the online reload that brings the service worker fetched it again
-    // whenever it was quicker than going offline (the test's flake, seen beside other tests).
-    await reloadUnderServiceWorker(b.page);
-    await expect.poll(() => box().getAttribute('data-loaded'), LIVE).toBe('');
-    await b.context.setOffline(true);
-    await b.page.evaluate(async (target) => {
-      const name = (await caches.keys()).find((n) => n.startsWith('messenjo-blobs-'));
-      if (!name || !(await (await caches.open(name)).delete(target)))
-        throw new Error(`${target} was not kept`);
-    }, thumbnailPath);
-    await b.page.reload();
+    // Offline, with the preview no longer on the device: the placeholder, and why.
+    await offlineWithout(b, box, thumbnailPath);
     await expect.poll(() => problem().textContent(), LIVE).toBe('Needs the network');
     expect(await described()).toBe('Needs the network');
     expect(await problem().getAttribute('title')).toContain('needs the network');
@@ -218,18 +229,8 @@ describe('downloaded attachments kept on the device, in Chromium', () => {
     expect(kept).toHaveLength(1); // the poster alone: nothing played yet
     const posterPath = kept[0] ?? '';
 
-    // Offline, with the poster no longer on the device: the placeholder, and why. Removed once
-    // offline: removed before, the online reload that brings the service worker fetched it again
-    // whenever it was quicker than going offline (the test's flake, seen beside other tests).
-    await reloadUnderServiceWorker(b.page);
-    await expect.poll(() => box().getAttribute('data-loaded'), LIVE).toBe('');
-    await b.context.setOffline(true);
-    await b.page.evaluate(async (target) => {
-      const name = (await caches.keys()).find((n) => n.startsWith('messenjo-blobs-'));
-      if (!name || !(await (await caches.open(name)).delete(target)))
-        throw new Error(`${target} was not kept`);
-    }, posterPath);
-    await b.page.reload();
+    // Offline, with the poster no longer on the device: the placeholder, and why.
+    await offlineWithout(b, box, posterPath);
     await expect.poll(() => problem().textContent(), LIVE).toBe('Needs the network');
     expect(await described()).toBe('Needs the network');
     expect(await problem().getAttribute('title')).toBe(

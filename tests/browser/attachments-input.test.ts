@@ -56,38 +56,34 @@ describe('files dropped on and pasted into the composer, in Chromium', () => {
   const composerProblem = (page: Page) => page.locator('#composer-problem').textContent();
 
   /**
-   * Drags `files` over the message box and drops them there, as the browser does for files
-   * dragged from the desktop: a `dragover`, then a `drop`, both carrying the same DataTransfer.
-   * Says whether each was accepted (its default prevented: the drop lands in the app rather than
-   * the browser opening the file).
+   * Hands `files` to the message box as the browser does: dragged from the desktop (a `dragover`,
+   * then a `drop`, both carrying the same DataTransfer) or pasted (a `paste` carrying it). Says
+   * whether each event was accepted (its default prevented: the files land in the app rather than
+   * the browser opening them).
    */
-  const drop = (page: Page, files: PageFile[]) =>
-    page.getByRole('textbox', { name: 'Message' }).evaluate((box, given: PageFile[]) => {
-      const data = new DataTransfer();
-      for (const file of given)
-        data.items.add(
-          new File([Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0))], file.name, {
-            type: file.type,
-          }),
-        );
-      const over = new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true });
-      const dropped = new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true });
-      return { dragoverAccepted: !box.dispatchEvent(over), dropAccepted: !box.dispatchEvent(dropped) };
-    }, files);
-
-  /** Pastes `files` into the message box, as the browser does for a copied picture. */
-  const paste = (page: Page, files: PageFile[]) =>
-    page.getByRole('textbox', { name: 'Message' }).evaluate((box, given: PageFile[]) => {
-      const data = new DataTransfer();
-      for (const file of given)
-        data.items.add(
-          new File([Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0))], file.name, {
-            type: file.type,
-          }),
-        );
-      const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
-      return { pasteAccepted: !box.dispatchEvent(event) };
-    }, files);
+  const handTo = (page: Page, how: 'drop' | 'paste', files: PageFile[]) =>
+    page.getByRole('textbox', { name: 'Message' }).evaluate(
+      (box, [kind, given]) => {
+        const data = new DataTransfer();
+        for (const file of given)
+          data.items.add(
+            new File([Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0))], file.name, {
+              type: file.type,
+            }),
+          );
+        const accepted = (event: Event) => !box.dispatchEvent(event);
+        const init = { bubbles: true, cancelable: true };
+        if (kind === 'paste')
+          return { pasteAccepted: accepted(new ClipboardEvent('paste', { ...init, clipboardData: data })) };
+        return {
+          dragoverAccepted: accepted(new DragEvent('dragover', { ...init, dataTransfer: data })),
+          dropAccepted: accepted(new DragEvent('drop', { ...init, dataTransfer: data })),
+        };
+      },
+      [how, files] as const,
+    );
+  const drop = (page: Page, files: PageFile[]) => handTo(page, 'drop', files);
+  const paste = (page: Page, files: PageFile[]) => handTo(page, 'paste', files);
 
   it('a picture and a file dropped together, and a picture pasted, reach Bob: the picture shows and the file downloads identical', async () => {
     const { alice, bob, conversationId } = await pair();
