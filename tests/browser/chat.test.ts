@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { authedFetch, type TestAccount } from '../harness/accounts.ts';
 import {
   appendMessage,
+  decodeServerFrame,
   newMessageId,
+  readMessages,
   segmentDocId,
   SEGMENT_MESSAGES,
   userDocId,
@@ -16,7 +18,8 @@ import { useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { createGroup, twoFriends } from '../harness/people.ts';
 import { ok } from '../harness/social.ts';
-import { eventually, nodeDevice } from '../harness/sync.ts';
+import { eventually, nodeDevice, RawPeer } from '../harness/sync.ts';
+import { rawMessageWriter } from '../harness/writers.ts';
 import { LIVE } from '../harness/patience.ts';
 
 /**
@@ -436,6 +439,59 @@ describe('the conversation in Chromium', () => {
     await expect.poll(() => message(page, 'line 10').isVisible(), LIVE).toBe(true);
     expect(await message(page, 'line 39').isVisible()).toBe(false);
     expect(attempts).toBeGreaterThan(1);
+  });
+  it('a message sent before the conversation caught up with the server goes after everything the server had', async () => {
+    // Alice's history comes from the highest Yjs client id: a message appended to a copy that
+    // had none of it would be ordered before all of it (YATA orders concurrent inserts at one
+    // place by client id), at the top of the conversation, and stored there.
+    const { alice, bob, conversationId } = await pair();
+    const writer = await rawMessageWriter(server().url, alice, conversationId, { clientId: 0xffffffff });
+    for (let i = 1; i <= 20; i++) await writer.say(`earlier ${i}`);
+    writer.peer.close();
+
+    // Bob's new device: the server's copies of the documents are held until he has sent.
+    let release = (): void => {};
+    const page = await devices.device(bob, {
+      path: `/c/${conversationId}`,
+      online: false,
+      beforeLoad: (p) =>
+        p.routeWebSocket(/\/sync/, (ws) => {
+          const held: Buffer[] = [];
+          let holding = true;
+          const toServer = ws.connectToServer();
+          toServer.onMessage((data) => {
+            const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+            const decoded = decodeServerFrame(new Uint8Array(bytes));
+            if (holding && decoded.kind === 'frame' && decoded.frame.type === 'sync') held.push(bytes);
+            else ws.send(bytes);
+          });
+          release = () => {
+            holding = false;
+            for (const bytes of held.splice(0)) ws.send(bytes);
+          };
+        }),
+    });
+    await send(page, 'as soon as it opened');
+    // Sent (the box is cleared) while nothing of the conversation has arrived.
+    await expect.poll(() => page.getByRole('textbox', { name: 'Message' }).inputValue(), LIVE).toBe('');
+    release();
+
+    // After the newest message the server had, on his screen and in what the server stored.
+    await message(page, 'earlier 20').waitFor(LIVE);
+    await expect.poll(() => page.getByTitle('Stored by the server').count(), LIVE).toBe(1);
+    const top = async (text: string) => (await message(page, text).boundingBox())?.y ?? Number.NaN;
+    expect(await top('as soon as it opened')).toBeGreaterThan(await top('earlier 20'));
+    const reader = await RawPeer.connect(server().url, alice.cookie);
+    const docId = segmentDocId(conversationId, 0);
+    reader.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, (await reader.next('sync', (f) => f.docId === docId)).update);
+    reader.close();
+    expect(
+      readMessages(stored)
+        .map((m) => m.text)
+        .slice(-2),
+    ).toEqual(['earlier 20', 'as soon as it opened']);
   });
   it('in a group: names, system lines, "Seen by", the owner deletes a member’s message, drafts follow the user, typing times out, a removed member reads only', async () => {
     const { alice, bob, tag } = await pair();

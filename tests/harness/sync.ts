@@ -81,6 +81,19 @@ export function nodeDevice(
   });
 }
 
+/** The frames a wait left unread, briefly: what came instead of the one it waited for (a `rejected`, say). */
+function unread(frames: readonly ServerFrame[]): string {
+  if (frames.length === 0) return 'none';
+  return frames
+    .map((f) => {
+      const { type } = f;
+      if (type === 'rejected') return `rejected(${f.docId} ref ${f.ref}, code ${f.code})`;
+      if (type === 'ack') return `ack(${f.docId} ref ${f.ref})`;
+      return 'docId' in f ? `${type}(${f.docId})` : type;
+    })
+    .join(', ');
+}
+
 /**
  * A raw protocol peer for hostile-client tests: sends any bytes, records every frame and the
  * close code.
@@ -165,7 +178,8 @@ export class RawPeer {
         if (index !== -1) return this.frames.splice(index, 1)[0] as Extract<ServerFrame, { type: T }>;
         if (this.closeCode !== undefined)
           throw new Error(`socket closed (${this.closeCode}) before a ${type} frame`);
-        if (timedOut) throw new Error(`no ${type} frame within ${timeoutMs} ms`);
+        if (timedOut)
+          throw new Error(`no ${type} frame within ${timeoutMs} ms; unread: ${unread(this.frames)}`);
         await new Promise<void>((resolve) => {
           wake = resolve;
           this.waiters.push(resolve);

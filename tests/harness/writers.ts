@@ -70,17 +70,20 @@ export function useNodeDevices(
 /**
  * A bare protocol peer of `account` that writes messages into a conversation's first segment,
  * each sent as one update and waited for until the server acknowledges (stores) it. The caller
- * closes `peer`.
+ * closes `peer`. `clientId`: its Yjs client id (which of concurrent inserts at one place YATA
+ * orders first), random unless given.
  */
 export async function rawMessageWriter(
   url: string,
   account: Pick<TestAccount, 'cookie' | 'userId'>,
   conversationId: string,
+  { clientId }: { clientId?: number } = {},
 ): Promise<{ peer: RawPeer; say(text: string): Promise<void> }> {
   const peer = await RawPeer.connect(url, account.cookie);
   const docId = segmentDocId(conversationId, 0);
   peer.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
   const doc = new Y.Doc();
+  if (clientId !== undefined) doc.clientID = clientId;
   Y.applyUpdate(doc, (await peer.next('sync', (f) => f.docId === docId)).update);
   let ref = 0;
   return {

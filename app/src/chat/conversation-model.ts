@@ -1,4 +1,5 @@
 import {
+  newMessageId,
   deleteMessage,
   editMessage,
   isSystemMessage,
@@ -96,6 +97,8 @@ export class ConversationModel {
   private readonly disposers: (() => void)[] = [];
   private userDoc: Y.Doc | undefined;
   private uploading: Store<readonly PendingAttachmentView[]> | undefined;
+  /** Messages sent and shown, waiting to be written into their segment (`send`), by id. */
+  private readonly writing = new Map<string, ChatMessage>();
   private ready = false;
   private scheduled = false;
   private closed = false;
@@ -199,6 +202,7 @@ export class ConversationModel {
     const previous = this.state.get();
     const fresh = messages.map((m) => (pending.has(m.id) ? { ...m, pending: true } : m));
     fresh.push(...this.stillUploading(messages, loaded.at(-1)?.index ?? 0, previous.messages));
+    fresh.push(...this.stillWriting(messages, loaded.at(-1)?.index ?? 0));
     // Unchanged messages and readers keep their identity, so a change elsewhere (connection
     // status, a document that changed nothing shown) does not rebuild the view's rows.
     const withStatus = sameItems(previous.messages, fresh) ? previous.messages : fresh;
@@ -222,6 +226,20 @@ export class ConversationModel {
       hasOlder: oldest !== undefined && oldest > 0,
       readPosition: this.userDoc ? userDocOf(this.userDoc).readPositions.get(this.conversationId) : undefined,
     };
+  }
+
+  /** Messages sent here and not written yet (`send`), after the written ones, in the order sent. */
+  private stillWriting(written: ChatMessage[], segment: number): ChatMessage[] {
+    if (this.writing.size === 0) return [];
+    const ids = new Set(written.map((m) => m.id));
+    return [...this.writing.values()]
+      .filter((m) => !ids.has(m.id))
+      .map((m) => {
+        if (m.segment === segment) return m;
+        const placed = { ...m, segment };
+        this.writing.set(m.id, placed);
+        return placed;
+      });
   }
 
   /** This conversation's messages whose files are still uploading, after the written ones. */
@@ -255,11 +273,35 @@ export class ConversationModel {
 
   // ---- actions ---------------------------------------------------------------------------
 
-  /** Sends a message (shown at once, pending until the server acks it) and clears the draft. */
+  /**
+   * Sends a message (shown at once, pending until the server acks it) and clears the draft. It is
+   * shown from memory while its segment catches up with the server (ConversationSegments.send),
+   * then from the document.
+   */
   async send(text: string, replyTo?: string): Promise<string> {
-    const id = await this.segments.send(this.meId, text, replyTo);
+    const shown: ChatMessage = {
+      id: newMessageId(),
+      author: this.meId,
+      text,
+      sentAt: Date.now(),
+      edited: false,
+      deleted: false,
+      reactions: [],
+      segment: 0,
+      pending: true,
+    };
+    if (replyTo !== undefined) shown.replyTo = replyTo;
+    this.writing.set(shown.id, shown);
+    this.schedule();
+    // Cleared now: what she types while it waits is a new draft.
     this.setDraft('');
-    return id;
+    try {
+      await this.segments.send(this.meId, text, replyTo, { id: shown.id, sentAt: shown.sentAt });
+    } finally {
+      this.writing.delete(shown.id);
+      this.schedule();
+    }
+    return shown.id;
   }
 
   /**

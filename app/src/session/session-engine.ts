@@ -126,11 +126,14 @@ export class SessionEngine {
   start(first: FirstScreen): void {
     forgetLegacyDetailCache();
     const { connection } = this.context;
-    // Waiting to send: the documents' changes, and the messages whose files are still encrypted
-    // or uploaded (not in a document yet): signing out or closing the tab warns of both.
+    // Waiting to send: the documents' changes, the messages whose files are still encrypted or
+    // uploaded, and those waiting for their conversation to catch up (neither in a document
+    // yet): signing out or closing the tab warns of all of them.
     let filesWaiting: { get(): readonly unknown[] } | undefined;
     const countPending = () =>
-      connection.pendingTotal.set(this.client.pendingTotal.get() + (filesWaiting?.get().length ?? 0));
+      connection.pendingTotal.set(
+        this.client.pendingTotal.get() + (filesWaiting?.get().length ?? 0) + this.list.waitingWrites.get(),
+      );
     void this.attachments?.outbox.then((outbox) => {
       if (this.disposing) return;
       filesWaiting = outbox.pending;
@@ -151,6 +154,7 @@ export class SessionEngine {
       }),
       this.client.offline.subscribe(() => connection.offline.set(this.client.offline.get())),
       this.client.pendingTotal.subscribe(countPending),
+      this.list.waitingWrites.subscribe(countPending),
       this.userDocument.watch((doc) => this.list.readFrom(doc)),
       this.list.onMessagesAdded((id, messages) => this.context.messagesAdded.emit(id, messages)),
       this.list.onMessagesIndexed((docId, put, removed) =>

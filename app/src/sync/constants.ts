@@ -17,3 +17,9 @@ export const COMPACT_STORED_UPDATES = 200;
 /** Web Lock held by the tab that owns the socket; BroadcastChannel the tabs talk on. */
 export const LEADER_LOCK_NAME = 'messenjo-sync-leader';
 export const TAB_CHANNEL_NAME = 'messenjo-sync-tabs';
+/**
+ * A message written while its segment's server copy is on the way waits for it at most this long
+ * (conversation-segments.ts `send`): past it, the server is too slow to wait for, and the message
+ * is written against what the device has, as offline.
+ */
+export const CATCH_UP_BEFORE_WRITE_MS = 3_000;

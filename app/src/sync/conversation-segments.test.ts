@@ -1,6 +1,8 @@
-import { appendMessage, PROTOCOL_VERSION, segmentDocId } from '@messenjo/shared';
-import { describe, expect, it } from 'vitest';
+import { appendMessage, PROTOCOL_VERSION, SEGMENT_MESSAGES, segmentDocId } from '@messenjo/shared';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { Store } from '../lib/store.ts';
+import { CATCH_UP_BEFORE_WRITE_MS } from './constants.ts';
 import { ConversationSegments } from './conversation-segments.ts';
 import { MemoryPersistence } from './core/persistence.ts';
 import { FakeSocket } from './socket/fake-socket.ts';
@@ -8,8 +10,8 @@ import { SyncClient } from './sync-client.ts';
 
 const CONV = 'c_test';
 
-/** A fresh device (nothing stored) over a real sync client; the test plays the server on its socket. */
-async function freshDevice() {
+/** A fresh device (nothing stored) over a real sync client, connected; the test plays the server on its socket. */
+function connectedDevice() {
   const sockets: FakeSocket[] = [];
   const client = new SyncClient({
     url: 'ws://test/sync',
@@ -24,7 +26,14 @@ async function freshDevice() {
   const socket = sockets[0]!;
   socket.open();
   socket.deliver({ type: 'hello', protocolVersion: PROTOCOL_VERSION, userId: 'u_me' });
-  const segments = new ConversationSegments(client, CONV);
+  const waiting = new Store(0);
+  const segments = new ConversationSegments(client, CONV, undefined, waiting);
+  return { client, socket, segments, waiting };
+}
+
+/** A fresh device whose conversation is open at segment 1, the newest the server named. */
+async function freshDevice() {
+  const { client, socket, segments } = connectedDevice();
   // The server names segment 1 as the newest; the device opens it and gets its (empty) copy.
   socket.deliver({
     type: 'sync',
@@ -86,5 +95,83 @@ describe('ConversationSegments.loadOlder', () => {
     expect(await settled(loading)).toBe(false);
     segments.close();
     expect(await settled(loading)).toBe(true);
+  });
+});
+
+/** The server's copy of a full segment 0: SEGMENT_MESSAGES messages of someone else's. */
+function fullCopy(): Uint8Array {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    for (let i = 0; i < SEGMENT_MESSAGES; i++)
+      appendMessage(doc, { id: `m_${i}`, author: 'u_her', text: `said ${i}`, sentAt: i + 1 });
+  });
+  return Y.encodeStateAsUpdate(doc);
+}
+
+describe('ConversationSegments.send', () => {
+  it('waits for the newest segment’s server copy: a full one puts the message in the next segment, after all of it', async () => {
+    const { client, socket, segments, waiting } = connectedDevice();
+    // Nothing stored: segment 0 opens, and the server has not answered yet.
+    await segments.openLatest();
+    const first = segments.send('u_me', 'hello');
+    const second = segments.send('u_me', 'again');
+    expect(await settled(first)).toBe(false);
+    expect(segments.timeline()).toEqual([]);
+    // Counted as unsent meanwhile (the warnings before closing the tab and signing out read it).
+    expect(waiting.get()).toBe(2);
+
+    socket.deliver({
+      type: 'sync',
+      docId: segmentDocId(CONV, 0),
+      seq: 10,
+      update: fullCopy(),
+      latestSegment: 0,
+    });
+    const id = await first;
+    // The first opened segment 1; the second waits for its server copy too (empty: nobody wrote there yet).
+    expect(await settled(second)).toBe(false);
+    socket.deliver({
+      type: 'sync',
+      docId: segmentDocId(CONV, 1),
+      seq: 0,
+      update: Y.encodeStateAsUpdate(new Y.Doc()),
+      latestSegment: 0,
+    });
+    const ids = [id, await second];
+    expect(waiting.get()).toBe(0);
+    // In the segment after the full one, in the order sent: the newest messages of the conversation.
+    expect(client.openSegments(CONV)).toContain(1);
+    expect(
+      segments
+        .timeline()
+        .slice(-3)
+        .map((m) => m.id),
+    ).toEqual([`m_${SEGMENT_MESSAGES - 1}`, ...ids]);
+    expect(client.doc(segmentDocId(CONV, 0))!.getArray('messages').length).toBe(SEGMENT_MESSAGES);
+  });
+
+  it('offline, writes at once against what the device has', async () => {
+    const { socket, segments } = connectedDevice();
+    await segments.openLatest();
+    socket.drop();
+    const sending = segments.send('u_me', 'on the train');
+    expect(await settled(sending)).toBe(true);
+    expect(segments.timeline().map((m) => m.text)).toEqual(['on the train']);
+  });
+
+  it('writes after a while even when the server never answers', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { segments } = connectedDevice();
+      await segments.openLatest();
+      const sending = segments.send('u_me', 'anyone there?');
+      await vi.advanceTimersByTimeAsync(CATCH_UP_BEFORE_WRITE_MS - 1);
+      expect(segments.timeline()).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      await sending;
+      expect(segments.timeline().map((m) => m.text)).toEqual(['anyone there?']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -9,6 +9,9 @@ import {
   type MessageView,
 } from '@messenjo/shared';
 import type * as Y from 'yjs';
+import type { Store } from '../lib/store.ts';
+import { CATCH_UP_BEFORE_WRITE_MS } from './constants.ts';
+import type { DocFacts } from './core/facts.ts';
 import type { DocPersistence } from './core/persistence.ts';
 import type { SyncClient } from './sync-client.ts';
 
@@ -40,13 +43,17 @@ export class ConversationSegments {
   private guess: number | undefined;
   private readonly disposers: (() => void)[];
   private readonly listeners = new Set<() => void>();
-  /** loadOlder() calls waiting for their segment's messages; settled at once by close(). */
+  /** Waits for a segment's copy (loadOlder, send); settled at once by close(). */
   private readonly arrivals = new Set<() => void>();
+  /** The messages being written, in the order sent (each may wait for its segment: `caughtUp`). */
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly client: SegmentSource,
     readonly conversationId: string,
     private readonly persistence?: DocPersistence,
+    /** Messages sent and not yet written (`send`), counted over the device's conversations. */
+    private readonly waiting?: Store<number>,
   ) {
     this.disposers = [
       client.onFrameReceived((frame) => {
@@ -108,19 +115,34 @@ export class ConversationSegments {
    * for that). Also when it is closed, or this conversation is.
    */
   private arrived(docId: string): Promise<void> {
-    const here = (): boolean => {
-      if (!this.client.isOpen(docId) || this.client.isOffline()) return true;
-      const facts = this.client.facts(docId);
-      return facts.synced || facts.denied || facts.syncedBefore;
-    };
+    return this.until(docId, (facts) => facts.synced || facts.denied || facts.syncedBefore);
+  }
+
+  /**
+   * Resolves once an open segment holds the server's copy as of now (this connection's answer, or
+   * its refusal), once the device is offline, when it is closed or this conversation is, or after
+   * `CATCH_UP_BEFORE_WRITE_MS`. A message is written only then (`send`): appended to a copy that
+   * has not caught up, it follows the device's last message, and Yjs orders it among the messages
+   * the device lacked by client id (POS2 allows that: it had not seen them), so it could land a
+   * thousand messages up; nor would the device know the segment is full.
+   */
+  private caughtUp(docId: string): Promise<void> {
+    return this.until(docId, (facts) => facts.synced || facts.denied, CATCH_UP_BEFORE_WRITE_MS);
+  }
+
+  private until(docId: string, holds: (facts: DocFacts) => boolean, atMostMs?: number): Promise<void> {
+    const here = (): boolean =>
+      !this.client.isOpen(docId) || this.client.isOffline() || holds(this.client.facts(docId));
     if (here()) return Promise.resolve();
     return new Promise((resolve) => {
       const settle = (): void => {
         this.arrivals.delete(settle);
+        clearTimeout(timer);
         stopFacts();
         stopStatus();
         resolve();
       };
+      const timer = atMostMs === undefined ? undefined : setTimeout(settle, atMostMs);
       const stopFacts = this.client.onFacts((id) => {
         if (id === docId && here()) settle();
       });
@@ -133,16 +155,34 @@ export class ConversationSegments {
 
   /**
    * Appends a message by `author` to the newest segment (a new one when it is full); returns its
-   * id. A message with attachments comes with the id and time it was shown under while its files
-   * uploaded (session/attachment-sending.ts).
+   * id. A message comes with the id and time it is shown under meanwhile (chat/conversation-model.ts),
+   * one with attachments while its files uploaded (session/attachment-sending.ts). Written once the newest segment has caught up with
+   * the server (`caughtUp`), in the order sent.
    */
-  async send(
+  send(
     author: string,
     text: string,
     replyTo?: string,
-    sent?: { id: string; sentAt: number; attachments: AttachmentEntry[] },
+    sent?: { id: string; sentAt: number; attachments?: AttachmentEntry[] },
+  ): Promise<string> {
+    const { waiting } = this;
+    waiting?.set(waiting.get() + 1);
+    const written = this.writes
+      .then(() => this.write(author, text, replyTo, sent))
+      .finally(() => waiting?.set(waiting.get() - 1));
+    this.writes = written.catch(() => undefined);
+    return written;
+  }
+
+  private async write(
+    author: string,
+    text: string,
+    replyTo?: string,
+    sent?: { id: string; sentAt: number; attachments?: AttachmentEntry[] },
   ): Promise<string> {
     if (this.latest < 0) await this.openLatest();
+    await this.caughtUp(segmentDocId(this.conversationId, this.latest));
+    // The server's answer may have named a newer segment (learnLatest): `latest` is read after it.
     let doc = await this.client.open(segmentDocId(this.conversationId, this.latest));
     if (isSegmentFull(doc)) {
       this.latest += 1;
@@ -156,7 +196,7 @@ export class ConversationSegments {
       sentAt: sent?.sentAt ?? Date.now(),
     };
     if (replyTo !== undefined) entry.replyTo = replyTo;
-    if (sent) entry.attachments = sent.attachments;
+    if (sent?.attachments) entry.attachments = sent.attachments;
     appendMessage(doc, entry);
     this.changed();
     return entry.id;

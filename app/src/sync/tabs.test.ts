@@ -232,6 +232,18 @@ describe('tabs of one device', () => {
     });
     socket.deliver({ type: 'segment', conversationId: 'c_a', index: 1 });
     await vi.waitFor(() => expect(heard.map((f) => f.type)).toEqual(['awareness', 'segment']));
+    // The newest segment a sync names reaches it as a new segment: a follower that opened the
+    // conversation at segment 0 (nothing stored) learns where its newest messages are.
+    socket.deliver({
+      type: 'sync',
+      docId: 'conv:c_a:seg:1',
+      seq: 0,
+      update: Y.encodeStateAsUpdate(new Y.Doc()),
+      latestSegment: 2,
+    });
+    await vi.waitFor(() =>
+      expect(heard.at(-1)).toEqual({ type: 'segment', conversationId: 'c_a', index: 2 }),
+    );
     releaseLeader();
     releaseFollower();
     await leader.stop();

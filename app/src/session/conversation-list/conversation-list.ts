@@ -62,6 +62,8 @@ export class ConversationList {
   readonly unreadTotal: Store<number>;
   /** Local changes to conversations not yet stored by the server (messages, mostly). */
   readonly unsentMessages: Store<number>;
+  /** Messages sent and shown, waiting for their conversation to catch up before they are written. */
+  readonly waitingWrites = new Store(0);
 
   private readonly byId = new Map<string, ConversationRow>();
   private readonly watches = new Map<string, ConversationWatch>();
@@ -155,7 +157,12 @@ export class ConversationList {
     let segments = this.segmentsById.get(id);
     if (!segments) {
       // With the device's storage, the newest known segment survives an offline reload.
-      segments = new ConversationSegments(this.options.client, id, this.options.persistence);
+      segments = new ConversationSegments(
+        this.options.client,
+        id,
+        this.options.persistence,
+        this.waitingWrites,
+      );
       this.segmentsById.set(id, segments);
     }
     return segments;

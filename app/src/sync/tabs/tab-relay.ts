@@ -1,4 +1,4 @@
-import { basisBefore } from '@messenjo/shared';
+import { basisBefore, parseDocId } from '@messenjo/shared';
 import * as Y from 'yjs';
 import { Store } from '../../lib/store.ts';
 import type { DocumentSync } from '../core/document-sync.ts';
@@ -63,8 +63,19 @@ export class TabRelay {
         if (this.leader) this.tellFacts(docId);
       }),
       socket.onFrame((frame) => {
-        if (this.leader && (frame.type === 'awareness' || frame.type === 'segment' || frame.type === 'event'))
+        if (!this.leader) return;
+        if (frame.type === 'awareness' || frame.type === 'segment' || frame.type === 'event')
           this.channel.post({ kind: 'frame', frame });
+        // The newest segment a sync names reaches the followers as a new segment would: a
+        // follower that opened a conversation at segment 0 (nothing stored) learns the newest.
+        const ref = frame.type === 'sync' ? parseDocId(frame.docId) : null;
+        if (frame.type === 'sync' && ref?.kind === 'segment') {
+          const { conversationId } = ref;
+          this.channel.post({
+            kind: 'frame',
+            frame: { type: 'segment', conversationId, index: frame.latestSegment },
+          });
+        }
       }),
       // Followers show the leader's connection: every change of it, not only of the pending count.
       shown.status.subscribe(() => this.postStatus()),
