@@ -150,6 +150,41 @@ describe('ConversationSegments.send', () => {
     expect(client.doc(segmentDocId(CONV, 0))!.getArray('messages').length).toBe(SEGMENT_MESSAGES);
   });
 
+  it('follows the server to a newer segment another device started, and waits for that one too', async () => {
+    const { client, socket, segments } = connectedDevice();
+    // Another conversation still waits for the server, so the connection stays "syncing" throughout.
+    await client.open(segmentDocId('c_other', 0));
+    await segments.openLatest();
+    const sending = segments.send('u_me', 'after theirs');
+    // Segment 0 is full and the server names segment 1: written there, but not before its copy is here.
+    socket.deliver({
+      type: 'sync',
+      docId: segmentDocId(CONV, 0),
+      seq: 10,
+      update: fullCopy(),
+      latestSegment: 1,
+    });
+    expect(await settled(sending)).toBe(false);
+    const theirs = new Y.Doc();
+    appendMessage(theirs, { id: 'm_theirs', author: 'u_her', text: 'started segment 1', sentAt: 2_000 });
+    socket.deliver({
+      type: 'sync',
+      docId: segmentDocId(CONV, 1),
+      seq: 1,
+      update: Y.encodeStateAsUpdate(theirs),
+      latestSegment: 1,
+    });
+    // At once, not after CATCH_UP_BEFORE_WRITE_MS (segment 0, opened as a guess, was closed meanwhile).
+    expect(await settled(sending)).toBe(true);
+    const id = await sending;
+    expect(
+      segments
+        .timeline()
+        .slice(-2)
+        .map((m) => m.id),
+    ).toEqual(['m_theirs', id]);
+  });
+
   it('offline, writes at once against what the device has', async () => {
     const { socket, segments } = connectedDevice();
     await segments.openLatest();

@@ -43,8 +43,8 @@ export class ConversationSegments {
   private guess: number | undefined;
   private readonly disposers: (() => void)[];
   private readonly listeners = new Set<() => void>();
-  /** Waits for a segment's copy (loadOlder, send); settled at once by close(). */
-  private readonly arrivals = new Set<() => void>();
+  /** Waits for a segment's copy (loadOlder, send): each checks again on `recheck`; all settled by close(). */
+  private readonly arrivals = new Map<() => void, () => void>();
   /** The messages being written, in the order sent (each may wait for its segment: `caughtUp`). */
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -76,6 +76,8 @@ export class ConversationSegments {
     if (this.guess !== undefined && this.guess < index) {
       this.client.close(segmentDocId(this.conversationId, this.guess));
       this.guess = undefined;
+      // A closed segment's facts say nothing more: what waited for it is done.
+      for (const recheck of [...this.arrivals.values()]) recheck();
     }
     void this.persistence?.setNumber(latestKey(this.conversationId), index);
     // A newer segment exists (another device started it): open it so its messages arrive.
@@ -149,7 +151,9 @@ export class ConversationSegments {
       const stopStatus = this.client.status.subscribe(() => {
         if (here()) settle();
       });
-      this.arrivals.add(settle);
+      this.arrivals.set(settle, () => {
+        if (here()) settle();
+      });
     });
   }
 
@@ -181,9 +185,16 @@ export class ConversationSegments {
     sent?: { id: string; sentAt: number; attachments?: AttachmentEntry[] },
   ): Promise<string> {
     if (this.latest < 0) await this.openLatest();
-    await this.caughtUp(segmentDocId(this.conversationId, this.latest));
-    // The server's answer may have named a newer segment (learnLatest): `latest` is read after it.
-    let doc = await this.client.open(segmentDocId(this.conversationId, this.latest));
+    // The server's answer may name a newer segment (learnLatest, another device started it):
+    // that one is caught up with too.
+    let latest: number;
+    do {
+      latest = this.latest;
+      const docId = segmentDocId(this.conversationId, latest);
+      await this.client.open(docId);
+      await this.caughtUp(docId);
+    } while (this.latest !== latest);
+    let doc = await this.client.open(segmentDocId(this.conversationId, latest));
     if (isSegmentFull(doc)) {
       this.latest += 1;
       void this.persistence?.setNumber(latestKey(this.conversationId), this.latest);
@@ -229,6 +240,6 @@ export class ConversationSegments {
 
   close(): void {
     for (const dispose of this.disposers.splice(0)) dispose();
-    for (const settle of [...this.arrivals]) settle();
+    for (const settle of [...this.arrivals.keys()]) settle();
   }
 }
