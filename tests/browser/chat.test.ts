@@ -18,7 +18,8 @@ import { useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { createGroup, twoFriends } from '../harness/people.ts';
 import { ok } from '../harness/social.ts';
-import { eventually, nodeDevice, RawPeer } from '../harness/sync.ts';
+import { readPositionOf } from '../harness/reads.ts';
+import { eventually, nodeDevice, RawPeer, replicaOf } from '../harness/sync.ts';
 import { rawMessageWriter } from '../harness/writers.ts';
 import { LIVE } from '../harness/patience.ts';
 
@@ -359,19 +360,6 @@ describe('the conversation in Chromium', () => {
     await other.stop();
   }
 
-  /** How far `account` has read `conversationId`, as another device of hers sees it (its user document). */
-  async function readPositionOf(account: TestAccount, conversationId: string): Promise<string | undefined> {
-    const other = nodeDevice(server().url, account.cookie);
-    other.start();
-    try {
-      const userDoc = await other.open(userDocId(account.userId));
-      await eventually(() => other.docState(userDocId(account.userId)) === 'synced', 'user document synced');
-      return userDocOf(userDoc).readPositions.get(conversationId)?.messageId;
-    } finally {
-      await other.stop();
-    }
-  }
-
   it('opens at the first unread message under "New messages", jumps to latest, and loads older history without jumping', async () => {
     const { alice, bob, conversationId } = await pair();
     const range = (n: number, label: string) => Array.from({ length: n }, (_, i) => `${label} ${i}`);
@@ -392,7 +380,7 @@ describe('the conversation in Chromium', () => {
     expect(await message(b.page, 'recent 39').isVisible()).toBe(false);
     // Opening is not reading: what is below the divider stays unread (no "Seen" for it, still
     // counted on Bob's other devices) until he gets to it.
-    expect(await readPositionOf(bob, conversationId)).toBe(recent![9]);
+    expect(await readPositionOf(server().url, bob, conversationId)).toBe(recent![9]);
 
     // Near the top of what is loaded, the segment before loads; what is on screen stays put.
     await expect
@@ -412,7 +400,7 @@ describe('the conversation in Chromium', () => {
     await b.page.getByRole('button', { name: /Jump to latest/ }).click();
     await expect.poll(() => message(b.page, 'recent 39').isVisible(), LIVE).toBe(true);
     await expect.poll(() => b.page.getByRole('button', { name: /Jump to latest/ }).count(), LIVE).toBe(0);
-    await expect.poll(() => readPositionOf(bob, conversationId), LIVE).toBe(recent![39]);
+    await expect.poll(() => readPositionOf(server().url, bob, conversationId), LIVE).toBe(recent![39]);
   });
   it('a first connection attempt that fails does not open a new device at the newest message: the read position still places it', async () => {
     // On a loaded machine the first attempt can end before the history and the read position
@@ -482,10 +470,7 @@ describe('the conversation in Chromium', () => {
     const top = async (text: string) => (await message(page, text).boundingBox())?.y ?? Number.NaN;
     expect(await top('as soon as it opened')).toBeGreaterThan(await top('earlier 20'));
     const reader = await RawPeer.connect(server().url, alice.cookie);
-    const docId = segmentDocId(conversationId, 0);
-    reader.send({ type: 'subscribe', docs: [{ docId, seq: 0, stateVector: new Uint8Array([0]) }] });
-    const stored = new Y.Doc();
-    Y.applyUpdate(stored, (await reader.next('sync', (f) => f.docId === docId)).update);
+    const stored = await replicaOf(reader, segmentDocId(conversationId, 0));
     reader.close();
     expect(
       readMessages(stored)

@@ -3,6 +3,7 @@ import { reloadUnderServiceWorker, useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { aliceBobAndCarol, createGroup, twoFriends } from '../harness/people.ts';
+import { readPositionOf } from '../harness/reads.ts';
 import { rawMessageWriter } from '../harness/writers.ts';
 import type { Page } from '../harness/browser.ts';
 
@@ -188,13 +189,19 @@ describe('the saved screen of a conversation', () => {
     await page.context().setOffline(true);
     // The list's own address: the precache would answer `/` itself if its route came before the navigations'.
     await page.addInitScript((id: string) => {
-      const seen = { firstContent: null as null | { rowInSnapshot: boolean }, rowsInSnapshotAt: 0 };
+      const seen = {
+        firstContent: null as null | { rowInSnapshot: boolean; saved: boolean; text: string },
+        rowsInSnapshotAt: 0,
+      };
       (window as unknown as { __list: typeof seen }).__list = seen;
       const sample = (): void => {
         if (seen.firstContent === null && (document.body?.innerText ?? '').trim() !== '')
           seen.firstContent = {
             rowInSnapshot:
               document.querySelector(`#screen-snapshot [data-saved-conversation-id="${id}"]`) !== null,
+            // What was painted instead, should it not be (a failure says it).
+            saved: document.querySelector('#screen-snapshot') !== null,
+            text: document.body.innerText.trim().slice(0, 120),
           };
         requestAnimationFrame(sample);
       };
@@ -209,7 +216,7 @@ describe('the saved screen of a conversation', () => {
           ),
         LIVE,
       )
-      .toEqual({ rowInSnapshot: true });
+      .toMatchObject({ rowInSnapshot: true });
     await expect.poll(() => page.locator('#screen-snapshot').count(), LIVE).toBe(0);
     await row.waitFor(LIVE);
     devices.expectNoPageErrors();
@@ -252,6 +259,8 @@ describe('the saved screen of a conversation', () => {
       });
       await page.getByTestId('message-text').filter({ hasText: 'line 40 from bob' }).waitFor(LIVE);
       // Read now, so the next open is at the newest message: the plain newest rows, no virtualizer.
+      // Stored first: a reload that came before the read position was kept opened at the divider.
+      await expect.poll(() => readPositionOf(server().url, alice, conversationId), LIVE).toBeDefined();
       await page.reload();
       await page.locator('#root [data-newest-rows]').waitFor(LIVE);
       // A change after the reload, so the screen is saved again from this page.

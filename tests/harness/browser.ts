@@ -11,7 +11,13 @@ import { LIVE } from './patience.ts';
 /** Debian's Chromium; the playwright download of its own browser cannot run here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Without the background-networking flags, Chromium's calls home are refused noisily on a closed network. */
+/**
+ * Without the background-networking flags, Chromium's calls home are refused noisily on a closed
+ * network. Without the WebUI omnibox popup, Chromium 156 (Debian's, headless) no longer builds
+ * its own `chrome://omnibox-popup` page (HTML parse, ~20 ms of script, style and layout) beside
+ * every page the tests open: on two cores that work ran beside the app's start, and a traced W6
+ * open painted at 170 ms with it, 89 ms without (docs/benchmarks.md, "The browser's own omnibox").
+ */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -21,6 +27,7 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup',
 ];
 
 /**

@@ -19,7 +19,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import { CHROMIUM_PATH, deviceContext, launchBrowser } from '../harness/browser.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, deviceContext, launchBrowser } from '../harness/browser.ts';
 import { LIVE } from '../harness/patience.ts';
 import { startServer } from '../harness/server.ts';
 import { makeFriends } from '../harness/social.ts';
@@ -109,7 +109,8 @@ async function lighthouse(
       `--output-path=${output}`,
       `--only-categories=${CATEGORIES.join(',')}`,
       `--chrome-path=${CHROMIUM_PATH}`,
-      '--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync',
+      // The harness's flags (its omnibox switched off among them), headless as Lighthouse asks.
+      `--chrome-flags=${CHROMIUM_ARGS.map((flag) => (flag === '--headless' ? '--headless=new' : flag)).join(' ')}`,
       ...(cookie ? [`--extra-headers=${JSON.stringify({ Cookie: cookie })}`] : []),
       // Kept reports come with their trace (`*.trace.json`, open it in DevTools' Performance panel).
       ...(keptReports ? ['--save-assets'] : []),
