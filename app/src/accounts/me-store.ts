@@ -1,5 +1,5 @@
 import type { MeResponse, SessionStateResponse } from '@messenjo/shared';
-import { api, onUnauthenticated, reportUnauthenticated, sessionReplaced } from '../api/client.ts';
+import { api, onUnauthenticated, sessionReplaced, type Unauthenticated } from '../api/client.ts';
 import { Store } from '../lib/store.ts';
 import type { DeviceEvent } from '../session/index.ts';
 
@@ -25,6 +25,13 @@ const CACHE_KEY = 'messenjo.me';
 async function settleKeptData(event: DeviceEvent): Promise<void> {
   const session = await import('../session/index.ts');
   await session.settleKeptData(event);
+}
+
+/** `me`'s session ended while the app was closed (`refresh`): her data settled, the sign-in page says why. */
+async function endedWhileAway(me: MeResponse, code: Unauthenticated): Promise<void> {
+  const session = await import('../session/index.ts');
+  await session.endedWhileAway(me.id, me.displayName || (me.username ?? ''), code);
+  meStore.signedOut(session.serverEndedNotice(code));
 }
 
 function cached(): MeResponse | null {
@@ -103,12 +110,14 @@ export const meStore = {
     const { me, sessionExpired } = answer;
     const code = sessionExpired ? 'session_expired' : 'unauthenticated';
     await settleKeptData(me ? { signedIn: me.id } : { signedOut: code });
+    const current = state.get();
     if (me) set({ status: 'signed-in', me, offline: false });
     // Signed in here (from the device's copy, say) but not on the server: the session ended
-    // while the app was closed or away. The same as a 401 with that code: the device session
-    // keeps the data of an expired session (and the sign-in page asks for the person) or wipes
-    // it; the copy is never signed in again.
-    else if (state.get().status === 'signed-in') reportUnauthenticated(code);
+    // while the app was closed or away. The same as a 401 with that code, whether or not the
+    // device session is up yet (it may still be loading: the answer came first, and only the
+    // session heard 401s): the data of an expired session is kept (and the sign-in page asks
+    // for the person), anything else's is removed; the copy is never signed in again.
+    else if (current.status === 'signed-in') await endedWhileAway(current.me, code);
     else toAnonymous();
   },
 

@@ -1,5 +1,6 @@
 import { ATTACHMENT_LIMITS } from '@messenjo/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { memoryStorage } from '../lib/memory-storage.ts';
 
 /**
  * The operator's limit as the composer learns it (operator-limits.ts): a device that never had the
@@ -7,15 +8,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
  * (issue 17: the first file a fresh device was given, over a lower ATTACHMENT_MAX_BYTES, was
  * chosen and only refused when sent).
  */
-
-function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
-  const values = new Map<string, string>();
-  return {
-    getItem: (key) => values.get(key) ?? null,
-    setItem: (key, value) => void values.set(key, String(value)),
-    removeItem: (key) => void values.delete(key),
-  };
-}
 
 /** A fetch answering the limits route once `answer` is called (or never). */
 function heldFetch() {

@@ -23,7 +23,7 @@ export {
 export { refusalText, type Refusal } from './refusals.ts';
 export type { PendingRename, PendingRenames, RefusedRename } from './pending-renames.ts';
 export type { AttachmentSending } from './attachment-sending.ts';
-export { expiredNotice, serverEndedNotice, type ServerEnded } from './server-ended.ts';
+export { endedWhileAway, expiredNotice, serverEndedNotice, type ServerEnded } from './server-ended.ts';
 export { countKeptUnsent, expiredAccount, settleKeptData } from './expired-account.ts';
 export type { DeviceEvent, ExpiredAccount } from './kept-data.ts';
 export { signOutOfDevice, unsentWarning } from './sign-out.ts';

@@ -2,21 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/client.ts';
 import { Store } from '../lib/store.ts';
 import { PendingRenames, forgetPendingRenames, type PendingRename } from './pending-renames.ts';
-
-/** localStorage as the browser has it, for one test. */
-function memoryStorage(): Storage {
-  const items = new Map<string, string>();
-  return {
-    get length() {
-      return items.size;
-    },
-    clear: () => items.clear(),
-    getItem: (key) => items.get(key) ?? null,
-    key: (index) => [...items.keys()][index] ?? null,
-    removeItem: (key) => void items.delete(key),
-    setItem: (key, value) => void items.set(key, value),
-  };
-}
+import { memoryStorage } from '../lib/memory-storage.ts';
 
 function setup(storage = memoryStorage()) {
   const connected = new Store(false);

@@ -5,19 +5,10 @@ import * as Y from 'yjs';
 import { reportUnauthenticated } from '../api/client.ts';
 import { IndexedDbPersistence, syncDbName } from '../sync/index.ts';
 import { countKeptUnsent, expiredAccount, settleKeptData } from './expired-account.ts';
-import { expiredNotice, SessionEnd, type ServerEnded } from './server-ended.ts';
+import { endedWhileAway, expiredNotice, SessionEnd, type ServerEnded } from './server-ended.ts';
+import { memoryStorage } from '../lib/memory-storage.ts';
 
 const ALICE = 'u_alice';
-
-/** localStorage is a browser's; Node has none. A Map behind the same calls stands in for it. */
-function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
-  const items = new Map<string, string>();
-  return {
-    getItem: (key) => items.get(key) ?? null,
-    setItem: (key, value) => void items.set(key, value),
-    removeItem: (key) => void items.delete(key),
-  };
-}
 
 /** Alice's device with two messages and a read position waiting in its outbox, as the sync client keeps them. */
 async function deviceWithUnsent(): Promise<IndexedDbPersistence> {
@@ -110,6 +101,29 @@ describe('how a session the server ended leaves the device (SE1)', () => {
     // "Sign out everywhere else" from her phone: the server no longer calls it expired (SE2).
     await settleKeptData({ signedOut: 'unauthenticated' });
     expect(expiredAccount.get()).toBeNull();
+    expect(await countKeptUnsent(ALICE)).toBe(0);
+  });
+
+  it('a session that ended while the app was closed, answered before the device session is up: removed all the same; expired, kept and named', async () => {
+    // The start's answer "no one" came while the signed-in code was still loading: no session hears it.
+    await (await deviceWithUnsent()).close();
+    await endedWhileAway(ALICE, 'Alice', 'unauthenticated');
+    expect((await indexedDB.databases()).map((db) => db.name)).not.toContain(syncDbName(ALICE));
+    expect(expiredAccount.get()).toBeNull();
+
+    await (await deviceWithUnsent()).close();
+    await endedWhileAway(ALICE, 'Alice', 'session_expired');
+    expect(expiredAccount.get()).toMatchObject({ userId: ALICE, name: 'Alice' });
+    expect(await countKeptUnsent(ALICE)).toBe(2);
+    await settleKeptData({ signedOut: 'unauthenticated' });
+  });
+
+  it('a session that ended while the app was closed, answered once the device session is up: that session ends it', async () => {
+    const { end, ended } = aliceSession(await deviceWithUnsent());
+    ends.push(end);
+    await endedWhileAway(ALICE, 'Alice', 'unauthenticated');
+    expect(ended).toEqual(['unauthenticated']);
+    expect(end.wiped).toBe(true);
     expect(await countKeptUnsent(ALICE)).toBe(0);
   });
 });

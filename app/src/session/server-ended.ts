@@ -33,6 +33,33 @@ export function expiredNotice(name: string, unsent: number | null): string {
 
 const signOutChannelName = (userId: string): string => `messenjo-signed-out-${userId}`;
 
+/** Tells the user's sessions in other tabs why this one ended (they stop writing and leave too). */
+function tellOtherTabs(userId: string, message: ServerEnded | 'wiped'): void {
+  if (typeof BroadcastChannel === 'undefined') return;
+  const channel = new BroadcastChannel(signOutChannelName(userId));
+  channel.postMessage(message);
+  channel.close();
+}
+
+/** The `SessionEnd` of each user whose device session is up in this tab. */
+const liveEnds = new Map<string, SessionEnd>();
+
+/**
+ * The server answered the start's question "no one" while this tab showed the device's copy of
+ * `userId`'s profile: her session ended while the app was closed (me-store.ts). Her device
+ * session, when it is up, ends as after any 401 (`SessionEnd.endedByServer`). When it is not up
+ * yet (its code still loading on a busy device), the same is done here: the data of a session
+ * signed out remotely never stays on the device, and an expired one's is kept for her, named.
+ * Resolves once that is done.
+ */
+export async function endedWhileAway(userId: string, name: string, reason: ServerEnded): Promise<void> {
+  const live = liveEnds.get(userId);
+  if (live) return live.endedByServer(reason);
+  if (onServerEnded(reason) === 'keep') return rememberExpired(userId, name);
+  tellOtherTabs(userId, reason);
+  await deleteLocalData(userId).catch((error: unknown) => console.warn('local data not removed', error));
+}
+
 export interface SessionEndOptions {
   userId: string;
   /** The user's name, as the sign-in page asks for the person after an expiry. */
@@ -66,6 +93,7 @@ export class SessionEnd {
   private readonly disposers: (() => void)[] = [];
 
   constructor(private readonly options: SessionEndOptions) {
+    liveEnds.set(options.userId, this);
     // Another tab ended this user's session: stop writing and leave too (its data is removed
     // there, unless the session expired: then it stays for the next sign-in).
     if (typeof BroadcastChannel !== 'undefined') {
@@ -120,13 +148,11 @@ export class SessionEnd {
 
   private tellOtherTabs(message: ServerEnded | 'wiped'): void {
     this.toldOthers = true;
-    if (typeof BroadcastChannel === 'undefined') return;
-    const channel = new BroadcastChannel(signOutChannelName(this.options.userId));
-    channel.postMessage(message);
-    channel.close();
+    tellOtherTabs(this.options.userId, message);
   }
 
   close(): void {
+    if (liveEnds.get(this.options.userId) === this) liveEnds.delete(this.options.userId);
     for (const dispose of this.disposers.splice(0)) dispose();
   }
 }
