@@ -30,8 +30,9 @@ async function settleKeptData(event: DeviceEvent): Promise<void> {
 /** `me`'s session ended while the app was closed (`refresh`): her data settled, the sign-in page says why. */
 async function endedWhileAway(me: MeResponse, code: Unauthenticated): Promise<void> {
   const session = await import('../session/index.ts');
-  await session.endedWhileAway(me.id, me.displayName || (me.username ?? ''), code);
-  meStore.signedOut(session.serverEndedNotice(code));
+  const leave = (): void => meStore.signedOut(session.serverEndedNotice(code));
+  await session.endedWhileAway(me.id, me.displayName || (me.username ?? ''), code, leave);
+  leave();
 }
 
 function cached(): MeResponse | null {

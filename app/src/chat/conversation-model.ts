@@ -1,10 +1,10 @@
 import {
-  newMessageId,
   deleteMessage,
   editMessage,
   isSystemMessage,
   markPlayed,
   markRead,
+  newMessageId,
   readMessages,
   readReceipts,
   segmentDocId,

@@ -106,13 +106,21 @@ describe('how a session the server ended leaves the device (SE1)', () => {
 
   it('a session that ended while the app was closed, answered before the device session is up: removed all the same; expired, kept and named', async () => {
     // The start's answer "no one" came while the signed-in code was still loading: no session hears it.
+    const databases = async () => (await indexedDB.databases()).map((db) => db.name);
     await (await deviceWithUnsent()).close();
-    await endedWhileAway(ALICE, 'Alice', 'unauthenticated');
-    expect((await indexedDB.databases()).map((db) => db.name)).not.toContain(syncDbName(ALICE));
+    // The page leaves the account first (no session of it may start while its data goes).
+    // What the databases were when it left, asked at that moment (IndexedDB answers in order).
+    const whenLeft: Promise<boolean>[] = [];
+    const left = (): void =>
+      void whenLeft.push(databases().then((names) => names.includes(syncDbName(ALICE))));
+    await endedWhileAway(ALICE, 'Alice', 'unauthenticated', left);
+    expect(await databases()).not.toContain(syncDbName(ALICE));
+    expect(await Promise.all(whenLeft)).toEqual([true]);
     expect(expiredAccount.get()).toBeNull();
 
     await (await deviceWithUnsent()).close();
-    await endedWhileAway(ALICE, 'Alice', 'session_expired');
+    await endedWhileAway(ALICE, 'Alice', 'session_expired', left);
+    expect(await Promise.all(whenLeft)).toEqual([true, true]);
     expect(expiredAccount.get()).toMatchObject({ userId: ALICE, name: 'Alice' });
     expect(await countKeptUnsent(ALICE)).toBe(2);
     await settleKeptData({ signedOut: 'unauthenticated' });
@@ -121,7 +129,10 @@ describe('how a session the server ended leaves the device (SE1)', () => {
   it('a session that ended while the app was closed, answered once the device session is up: that session ends it', async () => {
     const { end, ended } = aliceSession(await deviceWithUnsent());
     ends.push(end);
-    await endedWhileAway(ALICE, 'Alice', 'unauthenticated');
+    // The session leaves (it says so itself: `ended`), not the caller.
+    const left = vi.fn();
+    await endedWhileAway(ALICE, 'Alice', 'unauthenticated', left);
+    expect(left).not.toHaveBeenCalled();
     expect(ended).toEqual(['unauthenticated']);
     expect(end.wiped).toBe(true);
     expect(await countKeptUnsent(ALICE)).toBe(0);

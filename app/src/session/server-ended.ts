@@ -52,10 +52,18 @@ const liveEnds = new Map<string, SessionEnd>();
  * signed out remotely never stays on the device, and an expired one's is kept for her, named.
  * Resolves once that is done.
  */
-export async function endedWhileAway(userId: string, name: string, reason: ServerEnded): Promise<void> {
+export async function endedWhileAway(
+  userId: string,
+  name: string,
+  reason: ServerEnded,
+  /** Without a live session, called before anything is removed: the page leaves the account, so no session of it starts meanwhile. */
+  leave: () => void,
+): Promise<void> {
   const live = liveEnds.get(userId);
   if (live) return live.endedByServer(reason);
-  if (onServerEnded(reason) === 'keep') return rememberExpired(userId, name);
+  if (onServerEnded(reason) === 'keep') rememberExpired(userId, name);
+  leave();
+  if (onServerEnded(reason) === 'keep') return;
   tellOtherTabs(userId, reason);
   await deleteLocalData(userId).catch((error: unknown) => console.warn('local data not removed', error));
 }

@@ -43,7 +43,7 @@ export class ConversationSegments {
   private guess: number | undefined;
   private readonly disposers: (() => void)[];
   private readonly listeners = new Set<() => void>();
-  /** Waits for a segment's copy (loadOlder, send): each checks again on `recheck`; all settled by close(). */
+  /** Waits for a segment's copy (loadOlder, send): each one's settle, and its check again; all settled by close(). */
   private readonly arrivals = new Map<() => void, () => void>();
   /** The messages being written, in the order sent (each may wait for its segment: `caughtUp`). */
   private writes: Promise<unknown> = Promise.resolve();
@@ -159,9 +159,10 @@ export class ConversationSegments {
 
   /**
    * Appends a message by `author` to the newest segment (a new one when it is full); returns its
-   * id. A message comes with the id and time it is shown under meanwhile (chat/conversation-model.ts),
-   * one with attachments while its files uploaded (session/attachment-sending.ts). Written once the newest segment has caught up with
-   * the server (`caughtUp`), in the order sent.
+   * id. Written once the newest segment has caught up with the server (`caughtUp`), in the order
+   * sent. A message comes with the id and time it is shown under meanwhile
+   * (chat/conversation-model.ts), one with attachments with those it had while its files
+   * uploaded (session/attachment-sending.ts).
    */
   send(
     author: string,
