@@ -6,6 +6,7 @@ import { reloadUnderServiceWorker, useDevices } from '../harness/devices.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { twoFriends } from '../harness/people.ts';
+import { messageWith } from '../harness/screens.ts';
 
 /** The blob cache's index of what it keeps (blob-cache.ts): a path's bytes and when it was last opened. */
 const INDEX_PATH = '/__messenjo/blob-index';
@@ -22,9 +23,6 @@ describe('the downloaded-files budget, in Chromium', () => {
   const server = useServer('browser-attachments-budget');
   const browser = useBrowser();
   const devices = useDevices(server, browser);
-
-  const messageWith = (page: Page, caption: string) =>
-    page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
 
   /** Clicks the file's download button and reads the file the browser saved. */
   async function downloaded(page: Page, message: ReturnType<typeof messageWith>, name: string) {

@@ -9,6 +9,7 @@ import { reloadUnderServiceWorker, useDevices } from '../harness/devices.ts';
 import { LIVE } from '../harness/patience.ts';
 import { twoFriends } from '../harness/people.ts';
 import { drawnPng, recordedWebm } from '../harness/pictures.ts';
+import { messageWith } from '../harness/screens.ts';
 
 /**
  * What the device keeps of downloaded files (issue 17; docs/attachments.md, "On the device" and
@@ -29,9 +30,6 @@ describe('downloaded attachments kept on the device, in Chromium', () => {
   }
 
   const pair = () => twoFriends(server().url, 'alice', 'bob');
-
-  const messageWith = (page: Page, caption: string) =>
-    page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
 
   async function sendFile(page: Page, caption: string, name: string, buffer: Buffer) {
     await page.getByTestId('attach-input').setInputFiles([{ name, mimeType: 'application/pdf', buffer }]);

@@ -7,6 +7,7 @@ import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { makeFriends } from '../harness/social.ts';
 import { drawnPng, recordedWebm } from '../harness/pictures.ts';
+import { messageWith } from '../harness/screens.ts';
 
 /**
  * Attachments on the device (issue 17; docs/attachments.md, "On the device"): what the device
@@ -54,9 +55,6 @@ describe('attachments on the device, in Chromium', () => {
     const conversationId = await makeFriends(server().url, alice, bob);
     return { alice, bob, conversationId };
   }
-
-  const messageWith = (page: Page, caption: string) =>
-    page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
 
   async function send(
     page: Page,

@@ -9,6 +9,7 @@ import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { twoFriends } from '../harness/people.ts';
 import { drawnPng } from '../harness/pictures.ts';
+import { messageWith } from '../harness/screens.ts';
 
 /** The operator's cap on one file here (ATTACHMENT_MAX_BYTES): small, so a file over it is small too. */
 const MAX_FILE_BYTES = 2_000_000;
@@ -46,9 +47,6 @@ describe('files dropped on and pasted into the composer, in Chromium', () => {
   }
 
   const pair = () => twoFriends(server().url, 'alice', 'bob');
-
-  const messageWith = (page: Page, caption: string) =>
-    page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
 
   const chosenFiles = (page: Page) => page.getByRole('list', { name: 'Files to send' }).getByRole('listitem');
 

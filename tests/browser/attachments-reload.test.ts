@@ -9,6 +9,7 @@ import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { drawnJpeg } from '../harness/pictures.ts';
 import { twoFriends } from '../harness/people.ts';
+import { messageWith } from '../harness/screens.ts';
 
 /**
  * An upload cut by a reload (issue 17; docs/attachments.md, "Resumable uploads"): Alice sends a
@@ -33,9 +34,6 @@ describe('an upload cut by a reload, in Chromium', () => {
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
     return { page, context: page.context() };
   }
-
-  const messageWith = (page: Page, caption: string) =>
-    page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
 
   it('a page reloaded when the server has half of a file resumes from half; Bob gets the same bytes', async () => {
     const { alice, bob, conversationId } = await twoFriends(server().url, 'alice', 'bob');

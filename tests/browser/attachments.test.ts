@@ -9,6 +9,7 @@ import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { makeFriends } from '../harness/social.ts';
 import { drawnPng } from '../harness/pictures.ts';
+import { messageWith } from '../harness/screens.ts';
 
 /**
  * Attachments in Chromium (issue 17; docs/attachments.md): two people, the real server. Files are
@@ -69,9 +70,6 @@ describe('attachments in Chromium', () => {
     }
     return found;
   }
-
-  const messageWith = (page: Page, caption: string) =>
-    page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
 
   it('Alice sends a picture and a PDF with a caption; Bob sees the picture and downloads the same PDF; the server keeps ciphertext', async () => {
     const { alice, bob, conversationId } = await pair();

@@ -9,6 +9,7 @@ import { LIVE } from '../harness/patience.ts';
 import { twoFriends } from '../harness/people.ts';
 import { drawnPng } from '../harness/pictures.ts';
 import { RawPeer } from '../harness/sync.ts';
+import { messageWith } from '../harness/screens.ts';
 
 /**
  * The picture viewer on a phone (docs/attachments.md, "Receiving"): at 360 px, driven by real
@@ -27,9 +28,6 @@ describe('the picture viewer on a phone, in Chromium', () => {
       path: `/c/${conversationId}`,
       ...(phone && { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true }),
     });
-
-  const messageWith = (page: Page, caption: string) =>
-    page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
 
   async function sendPicture(page: Page, caption: string, name: string, width: number, height: number) {
     await page

@@ -6,6 +6,7 @@ import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { twoFriends } from '../harness/people.ts';
 import { drawnPng } from '../harness/pictures.ts';
+import { messageWith } from '../harness/screens.ts';
 
 /**
  * The picture viewer's geometry (docs/attachments.md, "Receiving"): unzoomed, the whole picture is
@@ -16,9 +17,6 @@ describe('the picture viewer fits the picture to the screen, in Chromium', () =>
   const server = useServer('browser-picture-viewer');
   const browser = useBrowser();
   const devices = useDevices(server, browser);
-
-  const messageWith = (page: Page, caption: string) =>
-    page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
 
   /** `account` sends pictures of these sizes from a device of this size, and opens the first in the viewer. */
   async function sendAndOpen(

@@ -22,3 +22,7 @@ export const openConversation = (page: Page, name: string) =>
 /** The dark theme is on. */
 export const isDark = (page: Page) =>
   page.evaluate(() => document.documentElement.classList.contains('dark'));
+
+/** The message (its row) whose own text shows `caption`. */
+export const messageWith = (page: Page, caption: string) =>
+  page.locator('[data-message-id]', { has: page.getByTestId('message-text').getByText(caption) });
