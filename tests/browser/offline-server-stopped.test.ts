@@ -97,6 +97,12 @@ describe('the app with its server stopped', () => {
         )
         .toBe(1);
       await expect.poll(() => shownBanner(page).textContent(), LIVE).toContain('1 message waits');
+      // On the screen, above the conversation, with the message box still in view below (the pane
+      // must not be taller than what the banner leaves it).
+      const banner = (await shownBanner(page).boundingBox())!;
+      const composer = (await box.boundingBox())!;
+      expect(banner.y).toBeGreaterThanOrEqual(0);
+      expect(composer.y + composer.height).toBeLessThanOrEqual(740);
 
       // Closing the tab now asks first; the person stays.
       const dialog = new Promise<string>((resolve) =>

@@ -132,7 +132,7 @@ export function ChatShell(props: {
       </aside>
       <main
         ref={mainRef}
-        className={`${home ? 'hidden md:flex' : 'flex'} min-w-0 flex-1 flex-col overflow-hidden border-line md:rounded-3xl md:border`}
+        className={`${home ? 'hidden md:flex' : 'flex'} min-w-0 flex-1 flex-col overflow-clip border-line md:rounded-3xl md:border`}
       >
         {/* On phones the list (and its banner) is hidden behind the pane: every pane says it too. */}
         <div className="px-3 pt-2 empty:hidden md:hidden">

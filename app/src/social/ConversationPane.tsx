@@ -21,7 +21,7 @@ export function ConversationPane(props: {
   if (error) return <p className="p-6 text-fg">{error}</p>;
   if (!detail || !info) return <p className="p-6 text-fg-muted">Loading…</p>;
   return (
-    <div className="flex h-full flex-col">
+    <div className="flex min-h-0 flex-1 flex-col">
       <ConversationHeader detail={detail} back={props.back}>
         <MuteToggle conversationId={detail.id} />
         {detail.kind === 'group' && (

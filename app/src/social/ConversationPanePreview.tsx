@@ -24,7 +24,7 @@ export function ConversationPanePreview(props: { id: string; meId: string; back:
   const info = useMemo(() => (detail ? chatInfoOf(detail) : null), [detail]);
   if (!detail || !info) return <div className="flex-1" aria-busy="true" />;
   return (
-    <div className="flex h-full flex-col">
+    <div className="flex min-h-0 flex-1 flex-col">
       <ConversationHeader detail={detail} back={props.back} />
       <section className="relative min-h-0 flex-1" aria-label="Messages">
         {opening && opening.messages.length > 0 && (
