@@ -40,6 +40,11 @@ describe('the picture viewer on a phone, in Chromium', () => {
     await expect
       .poll(() => messageWith(page, caption).getByTestId('picture').getAttribute('data-loaded'), LIVE)
       .toBe('');
+    // Stored by the server: the segment's count must include it before the next segment is
+    // written (SEG1 refused segment 1 with 4026 when segment 0 held 999 of its 1,000 in CI).
+    await expect
+      .poll(() => messageWith(page, caption).getByTitle('Stored by the server').count(), LIVE)
+      .toBe(1);
   }
 
   /** Writes `count` text messages into a segment through the protocol, after what it holds. */
