@@ -2,10 +2,9 @@ import { describeSystemEntry } from '@messenjo/shared';
 import { memo } from 'react';
 import { Avatar } from '../ui/Avatar.tsx';
 import { senderName, type ChatInfo } from './chat-info.ts';
-import { excerpt, isEmojiOnly } from './message-text.ts';
+import { excerpt, isEmojiOnly, splitLinks } from './message-text.ts';
 import { MessageAttachments } from './MessageAttachments.tsx';
 import { MessageMenu, QUICK_REACTIONS, type MenuAction } from './MessageMenu.tsx';
-import { MessageText } from './MessageText.tsx';
 import type { ChatRow } from './rows.ts';
 import { fullTimeLabel, timeLabel } from './time-labels.ts';
 import type { ChatMessage } from './types.ts';
@@ -261,4 +260,27 @@ function MessageBubble(props: { row: Extract<ChatRow, { kind: 'message' }>; ctx:
 
 function seenBy(ctx: RowContext, index: number): string[] {
   return [...ctx.readers].filter(([, at]) => at >= index).map(([id]) => id);
+}
+
+/** A message's text as text (never HTML), with http(s) links that open safely in a new tab. */
+export function MessageText(props: { text: string }) {
+  return (
+    <>
+      {splitLinks(props.text).map((part, i) =>
+        part.kind === 'link' ? (
+          <a
+            key={i}
+            href={part.href}
+            target="_blank"
+            rel="noopener noreferrer"
+            className="underline decoration-1 underline-offset-2 hover:decoration-2"
+          >
+            {part.text}
+          </a>
+        ) : (
+          <span key={i}>{part.text}</span>
+        ),
+      )}
+    </>
+  );
 }

@@ -28,7 +28,7 @@ export interface CapturedScreen {
 
 /**
  * The history's scrollers and their rows: the virtualized list (`[data-index]`) and the plain
- * newest rows (`chat/NewestRows.tsx`, `[data-row-key]`, a reversed column of ~1.5 screens).
+ * newest rows (`NewestRows` in `chat/MessageList.tsx`, `[data-row-key]`, a reversed column of ~1.5 screens).
  */
 const HISTORY_SCROLLERS: readonly (readonly [scroller: string, row: string])[] = [
   ['[data-virtuoso-scroller]', '[data-index]'],

@@ -11,7 +11,7 @@ import {
 import type * as Y from 'yjs';
 import type { Store } from '../lib/store.ts';
 import { CATCH_UP_BEFORE_WRITE_MS } from './constants.ts';
-import type { DocFacts } from './core/facts.ts';
+import type { DocFacts } from './core/doc-entry.ts';
 import type { DocPersistence } from './core/persistence.ts';
 import type { SyncClient } from './sync-client.ts';
 

@@ -1,7 +1,7 @@
 import type { SyncClient } from './sync-client.ts';
 export * from './constants.ts';
 export { ConversationSegments, type SegmentSource } from './conversation-segments.ts';
-export type { DocFacts } from './core/facts.ts';
+export type { DocFacts } from './core/doc-entry.ts';
 export {
   IndexedDbPersistence,
   MemoryPersistence,

@@ -1,9 +1,8 @@
 import type { CloseReason, DenyReason, ServerFrame, UserEvent } from '@messenjo/shared';
 import type * as Y from 'yjs';
 import { Store } from '../lib/store.ts';
-import type { DocState } from './core/doc-entry.ts';
+import type { DocFacts, DocState } from './core/doc-entry.ts';
 import { DocumentSync } from './core/document-sync.ts';
-import type { DocFacts } from './core/facts.ts';
 import type { DocPersistence } from './core/persistence.ts';
 import { SyncSocket, type SessionEndReason } from './socket/sync-socket.ts';
 import type { WebSocketFactory } from './socket/websocket.ts';

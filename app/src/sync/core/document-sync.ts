@@ -1,29 +1,73 @@
 import {
+  basisBefore,
   CLOSE_CODES,
   closeReasonOf,
   parseDocId,
   type CloseReason,
   type DenyReason,
   type ServerFrame,
+  type UserEvent,
 } from '@messenjo/shared';
 import * as Y from 'yjs';
-import { DeviceDocuments } from './device-documents.ts';
-import { FROM_SERVER, type DocEntry } from './doc-entry.ts';
+import { Listeners } from '../../lib/listeners.ts';
+import { Store } from '../../lib/store.ts';
+import {
+  DocEntry,
+  FactsBook,
+  FROM_FOLLOWER_TAB,
+  FROM_LEADER_TAB,
+  FROM_SERVER,
+  FROM_STORAGE,
+  type DocFacts,
+  type DocState,
+  type SharedPending,
+} from './doc-entry.ts';
+import { MemoryPersistence, type DocPersistence } from './persistence.ts';
 import { reapply } from './rebase.ts';
 import type { Upstream } from './upstream.ts';
 
-export type { ChangeOrigin, DocumentSyncOptions } from './device-documents.ts';
+export interface DocumentSyncOptions {
+  persistence?: DocPersistence;
+  onError?: (error: unknown) => void;
+}
+
+/** Where a change to an open document came from, for the tab layer (tabs/tab-relay.ts). */
+export type ChangeOrigin = 'server' | 'local' | 'follower-tab' | 'leader-tab';
 
 /**
- * The core of the sync client: the device's documents and outbox (device-documents.ts) and how
- * they meet the server, in the protocol's document frames (subscribe, sync, update, head, ack,
- * denied, rejected) sent through an `Upstream`: resend in order after a reconnect (UP5), what the
- * server could not take yet sent again when more arrives (VAL6, SEG1), segments the server made
- * this socket follow (SEG2), a refused document rebuilt (UP2). It knows no socket lifecycle
- * (socket/) and no tabs (tabs/): a tab that does not hold the socket runs it as a follower,
- * whose changes the tab layer carries to the tab that does.
+ * The core of the sync client: the device's documents and how they meet the server. Each
+ * document is loaded from storage before the network answers (its entry, outbox and facts are
+ * doc-entry.ts); local changes are queued in the outbox (kept until acked, with the basis they
+ * were made against) and go out in the protocol's document frames (subscribe, sync, update,
+ * head, ack, denied, rejected) through an `Upstream`: resent in order after a reconnect (UP5),
+ * what the server could not take yet sent again when more arrives (VAL6, SEG1), segments the
+ * server made this socket follow opened (SEG2), a refused document rebuilt (UP2). Screens know
+ * each document only as facts (`facts`, `onFacts`), never its entry or outbox bytes. It knows no
+ * socket lifecycle (socket/) and no tabs (tabs/): a tab that does not hold the socket runs it as
+ * a follower, whose changes the tab layer carries to the tab that does.
  */
-export class DocumentSync extends DeviceDocuments {
+export class DocumentSync {
+  /** Unacked local updates over all documents (a follower tab: none of its own; see the client). */
+  readonly pendingTotal = new Store<number>(0);
+  private readonly docs = new Map<string, DocEntry>();
+  private readonly persistence: DocPersistence;
+  /** Holds the outbox and writes what the server sends: the tab holding the socket, or a client alone. */
+  private writer = true;
+  private readonly factsBook = new FactsBook();
+  /** The basis of the follower tab's change being applied (read by the update listener). */
+  private followerBasis: Uint8Array | undefined;
+  private readonly events = new Listeners<[UserEvent]>();
+  private readonly refusals = new Listeners<[string, CloseReason | DenyReason]>();
+  private readonly frames = new Listeners<[ServerFrame]>();
+  private readonly replaced = new Listeners<[string, Y.Doc]>();
+  private readonly acks = new Listeners<[string, Uint8Array]>();
+  private readonly changes = new Listeners<[string, Uint8Array, ChangeOrigin]>();
+  private readonly opened = new Listeners<[string, Y.Doc]>();
+
+  constructor(private readonly options: DocumentSyncOptions = {}) {
+    this.persistence = options.persistence ?? new MemoryPersistence();
+  }
+
   private upstream: Upstream | null = null;
   private stopHearing = (): void => {};
   /**
@@ -32,6 +76,221 @@ export class DocumentSync extends DeviceDocuments {
    */
   private readonly following = new Map<string, { epoch: number; frames: ServerFrame[] }>();
 
+  // ---- documents ------------------------------------------------------------------------
+
+  /** Opens a document: local state first (storage), then the server's. Resolves once loaded locally. */
+  async open(docId: string): Promise<Y.Doc> {
+    let entry = this.docs.get(docId);
+    if (!entry) {
+      entry = this.newEntry(docId);
+      const created = entry;
+      await entry.loaded;
+      this.watch(created);
+      this.updatePending();
+      this.recomputeFacts(docId);
+      if (this.writer) this.settle(created);
+      this.opened.emit(docId, created.doc);
+    }
+    await entry.loaded;
+    return entry.doc;
+  }
+
+  private newEntry(docId: string): DocEntry {
+    const entry = new DocEntry(docId, this.persistence, (error) => this.options.onError?.(error));
+    this.docs.set(docId, entry);
+    return entry;
+  }
+
+  /** The open document, if any (it is replaced after the server refuses it: see onDocReplaced). */
+  doc(docId: string): Y.Doc | undefined {
+    return this.docs.get(docId)?.doc;
+  }
+
+  isOpen(docId: string): boolean {
+    return this.docs.has(docId);
+  }
+
+  /** Where a document stands with the server (tests and the tab layer; screens read `facts`). */
+  docState(docId: string): DocState | undefined {
+    return this.docs.get(docId)?.state;
+  }
+
+  /** How far the document has the server's log (its sequence number; 0: never synced here). */
+  seqOf(docId: string): number {
+    return this.docs.get(docId)?.seq ?? 0;
+  }
+
+  /** Unacked local changes of a document, or of all when `docId` is absent. */
+  pending(docId?: string): number {
+    if (docId === undefined) return this.pendingTotal.get();
+    return this.facts(docId).pendingChanges;
+  }
+
+  /** Ids of the open segments of a conversation. */
+  openSegments(conversationId: string): number[] {
+    return [...this.docs.keys()].flatMap((docId) => {
+      const ref = parseDocId(docId);
+      return ref?.kind === 'segment' && ref.conversationId === conversationId ? [ref.index] : [];
+    });
+  }
+
+  /** Whether an open, loaded document is in one of `states` (how the client tells "syncing"). */
+  hasDocIn(states: readonly DocState[]): boolean {
+    for (const entry of this.docs.values()) if (states.includes(entry.state)) return true;
+    return false;
+  }
+
+  close(docId: string): void {
+    const entry = this.docs.get(docId);
+    if (!entry) return;
+    this.docs.delete(docId);
+    this.factsBook.forget(docId);
+    this.send({ type: 'unsubscribe', docIds: [docId] });
+    void entry.flushed().then(() => entry.doc.destroy());
+  }
+
+  /** Stops for good: waits for the storage writes, then lets every document go. */
+  async stop(): Promise<void> {
+    this.stopHearing();
+    this.upstream = null;
+    await Promise.all([...this.docs.values()].map((entry) => entry.flushed()));
+    for (const entry of this.docs.values()) entry.doc.destroy();
+    this.docs.clear();
+  }
+
+  // ---- facts ----------------------------------------------------------------------------
+
+  /** What screens may know of a document (the same object until something in it changes). */
+  facts(docId: string): DocFacts {
+    return this.factsBook.get(docId);
+  }
+
+  /** A document's facts changed (its id); read them with `facts`. */
+  onFacts(listener: (docId: string) => void): () => void {
+    return this.factsBook.onChange(listener);
+  }
+
+  /** A follower tab: the leader's outbox facts for a document (with this tab's own changes not yet confirmed). */
+  setShared(docId: string, pending: SharedPending): void {
+    this.factsBook.share(docId, pending);
+    this.recomputeFacts(docId);
+  }
+
+  private recomputeFacts(docId: string): void {
+    const entry = this.docs.get(docId);
+    if (entry) this.factsBook.recompute(entry, this.writer);
+  }
+
+  private setState(entry: DocEntry, state: DocState): void {
+    if (entry.state === state) return;
+    entry.state = state;
+    this.recomputeFacts(entry.docId);
+  }
+
+  // ---- local changes --------------------------------------------------------------------
+
+  private watch(entry: DocEntry): void {
+    const doc = entry.doc;
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === FROM_STORAGE || this.docs.get(entry.docId) !== entry || entry.doc !== doc) return;
+      const from: ChangeOrigin =
+        origin === FROM_SERVER
+          ? 'server'
+          : origin === FROM_LEADER_TAB
+            ? 'leader-tab'
+            : origin === FROM_FOLLOWER_TAB
+              ? 'follower-tab'
+              : 'local';
+      if (this.writer) {
+        if (from === 'server') entry.persist((p) => p.appendUpdate(entry.docId, update));
+        // POS2: the basis is what the tab that made the change had seen.
+        if (from === 'local' || from === 'follower-tab')
+          this.queueLocal(entry, update, this.followerBasis ?? basisBefore(doc, update));
+      } else if (from === 'local') {
+        // The tab holding the socket stores and queues it too; stored here as well, so a reload
+        // of this tab before it is heard finds it.
+        entry.persist((p) => p.appendUpdate(entry.docId, update));
+      }
+      this.changes.emit(entry.docId, update, from);
+    });
+  }
+
+  /** UP1: every local change gets a ref, is stored with it, and goes out at once when synced. */
+  private queueLocal(entry: DocEntry, update: Uint8Array, basis: Uint8Array): void {
+    const ref = entry.queue(update, basis);
+    this.updatePending();
+    this.recomputeFacts(entry.docId);
+    if (entry.state === 'synced') this.sendUpdate(entry, ref, update);
+  }
+
+  /** The tab holding the socket: a follower tab's change, made against `basis` (POS2) there. */
+  applyFromTab(docId: string, update: Uint8Array, basis: Uint8Array | undefined): void {
+    const entry = this.docs.get(docId);
+    if (!this.writer || !entry || entry.state === 'loading') return;
+    this.followerBasis = basis;
+    try {
+      Y.applyUpdate(entry.doc, update, FROM_FOLLOWER_TAB);
+    } finally {
+      this.followerBasis = undefined;
+    }
+  }
+
+  /** A follower tab: a change the tab holding the socket has (from the server or any tab). */
+  applyShared(docId: string, update: Uint8Array): void {
+    const entry = this.docs.get(docId);
+    if (!this.writer && entry) Y.applyUpdate(entry.doc, update, FROM_LEADER_TAB);
+  }
+
+  /** A follower tab: the tab holding the socket has the server's state of the document. */
+  markShared(docId: string): void {
+    const entry = this.docs.get(docId);
+    if (!this.writer && entry && entry.state !== 'loading') this.setState(entry, 'synced');
+  }
+
+  private updatePending(): void {
+    if (!this.writer) return;
+    let total = 0;
+    for (const entry of this.docs.values()) total += entry.outbox.size;
+    this.pendingTotal.set(total);
+  }
+
+  // ---- listeners ------------------------------------------------------------------------
+
+  /**
+   * The server refused this device's changes to a document, or the device can no longer send
+   * the changes it holds (membership ended while away): the person should be told why.
+   */
+  onRefused(listener: (docId: string, reason: CloseReason | DenyReason) => void): () => void {
+    return this.refusals.add(listener);
+  }
+
+  onEvent(listener: (event: UserEvent) => void): () => void {
+    return this.events.add(listener);
+  }
+
+  onFrameReceived(listener: (frame: ServerFrame) => void): () => void {
+    return this.frames.add(listener);
+  }
+
+  /** A local update is stored by the server (the "sent" tick of the messages in it). */
+  onAck(listener: (docId: string, update: Uint8Array) => void): () => void {
+    return this.acks.add(listener);
+  }
+
+  /** After the server refused a document, its Y.Doc is replaced by a fresh one. */
+  onDocReplaced(listener: (docId: string, doc: Y.Doc) => void): () => void {
+    return this.replaced.add(listener);
+  }
+
+  /** Every change to an open document, with where it came from (the tab layer shares them). */
+  onChange(listener: (docId: string, update: Uint8Array, origin: ChangeOrigin) => void): () => void {
+    return this.changes.add(listener);
+  }
+
+  /** A document finished loading from storage and is open (the tab layer asks the leader for it). */
+  onOpened(listener: (docId: string, doc: Y.Doc) => void): () => void {
+    return this.opened.add(listener);
+  }
   // ---- the way out ----------------------------------------------------------------------
 
   /** Frames go out through `upstream` (this tab holds the socket); subscribes once it is connected. */
@@ -77,24 +336,6 @@ export class DocumentSync extends DeviceDocuments {
 
   private send(...frames: Parameters<Upstream['send']>): void {
     if (this.upstream?.connected) this.upstream.send(...frames);
-  }
-
-  protected override loaded(entry: DocEntry): void {
-    if (this.writer) this.settle(entry);
-  }
-
-  protected override queued(entry: DocEntry, ref: number, update: Uint8Array): void {
-    if (entry.state === 'synced') this.sendUpdate(entry, ref, update);
-  }
-
-  protected override unsubscribe(docId: string): void {
-    this.send({ type: 'unsubscribe', docIds: [docId] });
-  }
-
-  override async stop(): Promise<void> {
-    this.stopHearing();
-    this.upstream = null;
-    await super.stop();
   }
 
   private sendUpdate(entry: DocEntry, ref: number, update: Uint8Array): void {

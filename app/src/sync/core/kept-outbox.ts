@@ -1,5 +1,5 @@
 import { openExistingDatabase, request } from '../../lib/indexed-db.ts';
-import { messageIdsInUpdate } from './outbox-messages.ts';
+import { messageIdsInUpdate } from './doc-entry.ts';
 
 /**
  * How many messages wait in a user's kept outbox (persistence.ts's `outbox` store), read with

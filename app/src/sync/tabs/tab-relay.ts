@@ -2,7 +2,7 @@ import { basisBefore, parseDocId } from '@messenjo/shared';
 import * as Y from 'yjs';
 import { Store } from '../../lib/store.ts';
 import type { DocumentSync } from '../core/document-sync.ts';
-import { messageIdsInUpdate } from '../core/outbox-messages.ts';
+import { messageIdsInUpdate } from '../core/doc-entry.ts';
 import type { SyncSocket } from '../socket/sync-socket.ts';
 import type { SyncStatus } from '../status.ts';
 import type { TabChannel, TabMessage } from './tab-channel.ts';
