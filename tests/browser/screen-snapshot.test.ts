@@ -291,4 +291,96 @@ describe('the saved screen of a conversation', () => {
       writer.peer.close();
     }
   });
+
+  it('a conversation left scrolled up keeps the screen of its newest messages, where the next start opens it', async () => {
+    const { alice, bob, conversationId } = await twoFriends(server().url, 'alice', 'bob');
+    const writer = await rawMessageWriter(server().url, bob, conversationId);
+    try {
+      for (let i = 1; i <= 40; i++) await writer.say(`row ${i} from bob`);
+      const page = await devices.device(alice, {
+        path: `/c/${conversationId}`,
+        viewport: { width: 360, height: 480 },
+      });
+      await page.getByTestId('message-text').filter({ hasText: 'row 40 from bob' }).waitFor(LIVE);
+      // Read, so every open is at the newest message (stored first, as above).
+      await expect.poll(() => readPositionOf(server().url, alice, conversationId), LIVE).toBeDefined();
+      await reloadUnderServiceWorker(page);
+      await expect.poll(() => inApp(page, 'row 40 from bob'), LIVE).toBe(true);
+      /** The message texts of the kept screen of this conversation (its markup, not the list's preview). */
+      const savedTexts = async (): Promise<string[]> => {
+        const screen = (await keptScreens(page)).find(
+          (s) =>
+            s.startsWith(`${new URL(page.url()).origin}/__screen/`) &&
+            s.includes(encodeURIComponent(`/c/${conversationId}`)),
+        );
+        if (!screen) return [];
+        const { html } = JSON.parse(screen.slice(screen.indexOf('\n') + 1)) as { html: string };
+        return page.evaluate(
+          (markup) =>
+            Array.from(
+              new DOMParser()
+                .parseFromString(markup, 'text/html')
+                .querySelectorAll('[data-saved-testid="message-text"]'),
+            ).map((e) => e.textContent ?? ''),
+          html,
+        );
+      };
+      await expect.poll(async () => (await savedTexts()).includes('row 40 from bob'), LIVE).toBe(true);
+
+      // She scrolls up to the first message and stays there: that view is not what the next
+      // start shows (the app opens at the newest), so it is not kept over the newest one.
+      const marks = (name: string): Promise<number> =>
+        page.evaluate((n) => performance.getEntriesByName(n).length, name);
+      await page.getByTestId('message-list').first().hover();
+      await expect
+        .poll(async () => {
+          await page.mouse.wheel(0, -2000);
+          return inApp(page, 'row 1 from bob');
+        }, LIVE)
+        .toBe(true);
+      // Away from the newest messages, as the list itself says.
+      await page.getByTestId('jump-to-latest').waitFor(LIVE);
+      // The keeper decided (a second after the last change): not kept, or (main's build) kept over
+      // the newest messages (rows 7-15 in a run on 5d3add0).
+      await expect
+        .poll(
+          async () =>
+            (await marks('messenjo:screen-not-saved')) > 0 ||
+            !(await savedTexts()).includes('row 40 from bob'),
+          LIVE,
+        )
+        .toBe(true);
+      const kept = await savedTexts();
+      expect(kept).toContain('row 40 from bob');
+      expect(kept).not.toContain('row 1 from bob');
+
+      // Left while scrolled up (the page is hidden and gone): still the newest messages, painted
+      // first by the next start.
+      await page.addInitScript(watchFrames, 'row 40 from bob');
+      await page.reload();
+      await expect.poll(async () => (await frames(page)).firstContent, LIVE).not.toBeNull();
+      const first = await frames(page);
+      expect(first.firstHadText).toBe(true);
+      expect(first.firstInSnapshot).toBe(true);
+      await expect.poll(() => inApp(page, 'row 40 from bob'), LIVE).toBe(true);
+
+      // Back at the newest messages, the screen is kept again.
+      const saved = await marks('messenjo:screen-saved');
+      await page.getByTestId('message-list').first().hover();
+      await expect
+        .poll(async () => {
+          await page.mouse.wheel(0, -2000);
+          return inApp(page, 'row 1 from bob');
+        }, LIVE)
+        .toBe(true);
+      await page.getByTestId('jump-to-latest').click(LIVE);
+      await expect.poll(() => page.getByTestId('jump-to-latest').count(), LIVE).toBe(0);
+      await writer.say('row 41 from bob');
+      await expect.poll(async () => (await savedTexts()).includes('row 41 from bob'), LIVE).toBe(true);
+      expect(await marks('messenjo:screen-saved')).toBeGreaterThan(saved);
+      devices.expectNoPageErrors();
+    } finally {
+      writer.peer.close();
+    }
+  });
 });

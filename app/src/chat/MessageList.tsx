@@ -281,6 +281,8 @@ export function MessageList(props: {
     <section
       className="relative min-h-0 flex-1"
       aria-label="Messages"
+      // Read by the saved screen's keeper (pwa/snapshot-capture.ts): only the newest messages are kept.
+      data-at-newest={atBottom ? 'true' : 'false'}
       onWheel={moved}
       onTouchMove={moved}
       onKeyDown={moved}

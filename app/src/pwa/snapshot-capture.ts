@@ -123,3 +123,18 @@ export const SCREEN_CONTENT = [
 ] as const;
 export const showsContent = (element: ParentNode): boolean =>
   SCREEN_CONTENT.some(({ live }) => element.querySelector(live) !== null);
+
+/**
+ * The attribute the history (`chat/MessageList.tsx`) keeps on itself: "true" while its view is at
+ * the newest messages, "false" once scrolled away from them.
+ */
+export const AT_NEWEST_ATTRIBUTE = 'data-at-newest';
+
+/**
+ * A conversation scrolled away from its newest messages is not the screen the next start opens
+ * (the app opens at the newest message, or at the first unread): kept, its first frame would show
+ * older messages and then jump (W6 caught it: a page left at the top of a 10,000-message history
+ * saved that view over the newest one). The screen kept before stays.
+ */
+export const awayFromNewest = (root: ParentNode): boolean =>
+  root.querySelector(`[${AT_NEWEST_ATTRIBUTE}="false"]`) !== null;
