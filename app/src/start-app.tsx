@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { meStore } from './accounts/me-store.ts';
 import { App } from './shell/App.tsx';
-import { signedInApp } from './shell/screens.tsx';
+import { signedInApp } from './shell/signed-in-screen.ts';
 
 /**
  * React and the first screens' switch (App), loaded by main.tsx once the first read of the

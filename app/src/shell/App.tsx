@@ -2,7 +2,8 @@ import { Suspense, useEffect } from 'react';
 import { useMe } from '../accounts/use-me.ts';
 import { useStore } from '../lib/use-store.ts';
 import { updateOffer, type UpdateOffer } from '../pwa/update-store.ts';
-import { ChooseUsername, signedInApp, signInPage } from './screens.tsx';
+import { ChooseUsername, signInPage } from './screens.tsx';
+import { signedInApp } from './signed-in-screen.ts';
 
 const blank = <div className="h-full bg-canvas" aria-busy="true" />;
 

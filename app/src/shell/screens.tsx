@@ -73,8 +73,6 @@ const signIn = lazyScreen(() => import('../accounts/SignInPage.tsx').then((m) =>
 const chooseUsername = lazyScreen(() =>
   import('../accounts/ChooseUsername.tsx').then((m) => m.ChooseUsername),
 );
-/** The signed-in app (the session and the conversations): never loaded by the sign-in page. */
-export const signedInApp = lazyScreen(() => import('./SignedInApp.tsx').then((m) => m.SignedInApp));
 /** The sign-in page's code, loaded as a first screen (App renders it without suspending). */
 export const signInPage = signIn;
 
