@@ -270,6 +270,52 @@ describe('attachments in Chromium', () => {
     expect(await messageWith(b.page, 'Never mind').count()).toBe(0);
     await a.context.unroute('**/api/uploads/*');
   });
+  it('a file cancelled while the server creates its upload: the upload is ended once the answer comes, and stops counting against the quota', async () => {
+    const { alice, conversationId } = await pair();
+    const a = await device(alice, conversationId);
+    const usedBytes = () =>
+      a.page.evaluate(async () => {
+        const answer = await fetch('/api/attachments/limits');
+        return ((await answer.json()) as { usedBytes: number }).usedBytes;
+      });
+    // The creation reaches the server, which makes the upload; its answer is held back from the
+    // page (a slow network) until the test lets it go. A DELETE is let through and counted.
+    let letAnswerGo = (): void => {};
+    const answerHeld = new Promise<void>((resolve) => (letAnswerGo = resolve));
+    const deletes: number[] = [];
+    await a.context.route('**/api/uploads**', async (route) => {
+      const method = route.request().method();
+      if (method === 'POST') {
+        const response = await route.fetch();
+        await answerHeld;
+        // Main's build cut the request short meanwhile: nothing is waiting for this answer.
+        return route.fulfill({ response }).catch(() => {});
+      }
+      if (method === 'DELETE') {
+        const response = await route.fetch();
+        deletes.push(response.status());
+        return route.fulfill({ response });
+      }
+      return route.continue();
+    });
+    await a.page
+      .getByTestId('attach-input')
+      .setInputFiles([{ name: 'slow.pdf', mimeType: 'application/pdf', buffer: pdf(200_000) }]);
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('Changed my mind');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    const pending = messageWith(a.page, 'Changed my mind');
+    // The server has made the upload (it counts against her quota); the page has no answer yet.
+    await expect.poll(usedBytes, LIVE).toBe(encryptedSize(200_000, ATTACHMENT_LIMITS.CHUNK_BYTES));
+    await pending.getByRole('button', { name: 'Cancel sending' }).click();
+    await expect.poll(() => pending.count(), LIVE).toBe(0);
+    letAnswerGo();
+    // With the answer comes the upload's address, and the upload is ended: main's build had cut
+    // the creation short, never learnt it, and the bytes counted until the server's expiry.
+    await expect.poll(() => deletes, LIVE).toEqual([204]);
+    expect(await usedBytes()).toBe(0);
+    await a.context.unroute('**/api/uploads**');
+  });
+
   it('a photo’s EXIF (where it was taken) is stripped before it leaves the device, unless Alice keeps it', async () => {
     const { alice, bob, conversationId } = await pair();
     const a = await device(alice, conversationId);

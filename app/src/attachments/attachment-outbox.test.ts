@@ -230,6 +230,39 @@ describe('AttachmentOutbox.discard', () => {
     expect(signals).toHaveLength(1);
     expect(committed).toEqual([]);
   });
+  it('given up while its upload is being created: its upload is ended once the creation has answered, not before', async () => {
+    const events: string[] = [];
+    let answer = (): void => {};
+    const { outbox, store } = await setup({
+      upload: (_message, _blob, _onProgress, signal) =>
+        // A creation under way: an abort waits for its answer (tus-upload.ts), which brings the URL.
+        new Promise((_resolve, reject) =>
+          signal.addEventListener('abort', () => {
+            events.push('aborted');
+            answer = () => {
+              events.push('creation answered');
+              reject(new DOMException('aborted', 'AbortError'));
+            };
+          }),
+        ),
+      terminate: () => {
+        events.push('terminated');
+        return Promise.resolve();
+      },
+    });
+    await outbox.send(message('m', 1, [84]));
+    await expect.poll(() => outbox.pending.get()[0]?.facts.state).toBe('uploading');
+    const discarded = outbox.discard('m');
+    // Gone from the screen at once; the server's upload is ended only after the answer.
+    expect(outbox.pending.get()).toEqual([]);
+    // Forgotten on the device; then a while for anything that would end it early (main's code did).
+    await expect.poll(() => store.all()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events).toEqual(['aborted']);
+    answer();
+    await discarded;
+    expect(events).toEqual(['aborted', 'creation answered', 'terminated']);
+  });
 });
 
 describe('a message shown while its files are prepared', () => {

@@ -79,8 +79,12 @@ export class AttachmentOutbox {
   private again = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
-  /** The message being delivered, and how to stop its upload should the person give it up. */
-  private delivering: { id: string; abort: AbortController } | undefined;
+  /**
+   * The message being delivered, how to stop its upload should the person give it up, and when
+   * that upload has settled (an upload given up while being created answers first: its URL is
+   * what ends it on the server).
+   */
+  private delivering: { id: string; abort: AbortController; settled: Promise<void> } | undefined;
 
   constructor(private readonly options: AttachmentOutboxOptions) {
     this.disposers.push(
@@ -150,10 +154,13 @@ export class AttachmentOutbox {
     if (!message) return;
     this.messages.delete(messageId);
     this.facts.delete(messageId);
-    if (this.delivering?.id === messageId) this.delivering.abort.abort();
+    const delivering = this.delivering?.id === messageId ? this.delivering : undefined;
+    delivering?.abort.abort();
     this.publish();
     await this.options.store.remove(messageId);
     const { terminate } = this.options;
+    // Ended only once its upload has settled, so an upload being created has its URL by then.
+    await delivering?.settled;
     if (terminate)
       for (const blob of message.blobs) if (!blob.uploaded) await terminate(message, blob).catch(() => {}); // the expiry frees it
   }
@@ -244,7 +251,8 @@ export class AttachmentOutbox {
     const abort = new AbortController();
     const stop = () => abort.abort();
     this.abort.signal.addEventListener('abort', stop, { once: true });
-    this.delivering = { id: message.id, abort };
+    const delivering = { id: message.id, abort, settled: Promise.resolve() };
+    this.delivering = delivering;
     const given = () => {
       if (!this.messages.has(message.id)) throw new DOMException('given up', 'AbortError');
     };
@@ -252,13 +260,18 @@ export class AttachmentOutbox {
       for (const blob of message.blobs) {
         if (blob.uploaded) continue;
         this.setFacts(message.id, { progress: shareUploaded(message, 0), state: 'uploading' });
-        await this.options.upload(
+        const uploading = this.options.upload(
           message,
           blob,
           ({ sent }) =>
             this.setFacts(message.id, { progress: shareUploaded(message, sent), state: 'uploading' }),
           abort.signal,
         );
+        delivering.settled = uploading.then(
+          () => {},
+          () => {},
+        );
+        await uploading;
         given();
         message = (await this.options.store.markUploaded(message.id, blob.blob)) ?? message;
         given();

@@ -107,6 +107,10 @@ export async function uploadBlob(options: UploadOptions): Promise<void> {
   for (const key of UPLOAD_METADATA_KEYS) tusMetadata[key] = metadata[key];
 
   await new Promise<void>((resolve, reject) => {
+    const aborted = (): Error =>
+      signal?.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError');
+    /** The creation (POST) was under way when the upload was given up: see `onAbort`. */
+    let abandoned = false;
     const upload = new Upload(ciphertext, {
       endpoint: options.endpoint,
       metadata: tusMetadata,
@@ -115,7 +119,16 @@ export async function uploadBlob(options: UploadOptions): Promise<void> {
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
       retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
-      onShouldRetry: (error: DetailedError) => isRetryableStatus(error.originalResponse?.getStatus()),
+      onShouldRetry: (error: DetailedError) =>
+        !abandoned && isRetryableStatus(error.originalResponse?.getStatus()),
+      onUploadUrlAvailable: () => {
+        if (!abandoned) return;
+        // The abandoned creation answered: the upload exists on the server. No PATCH follows (tus
+        // checks `abort` before each), and tus keeps the URL in its storage right after this
+        // callback returns, in the same task: settled after that, `terminateUpload` finds it.
+        void upload.abort(false);
+        queueMicrotask(() => reject(aborted()));
+      },
       onProgress: (sent, total) => options.onProgress?.({ sent, total }),
       onSuccess: () => {
         signal?.removeEventListener('abort', onAbort);
@@ -131,10 +144,19 @@ export async function uploadBlob(options: UploadOptions): Promise<void> {
       },
     });
     // Abort keeps the server's upload (no terminate): the bytes it has are where the next try resumes.
+    // Given up while its creation is under way (started, no URL yet), the POST is let finish: cut
+    // short, the server could make the upload without the page ever learning its URL, and it
+    // would count against the quota until the server's expiry (seen under load in CI). Its answer
+    // settles the upload (onUploadUrlAvailable, or onError: no retry once abandoned).
     const onAbort = (): void => {
+      if (started && upload.url === null) {
+        abandoned = true;
+        return;
+      }
       void upload.abort(false);
-      reject(signal?.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
+      reject(aborted());
     };
+    let started = false;
     signal?.addEventListener('abort', onAbort, { once: true });
     upload
       .findPreviousUploads()
@@ -142,6 +164,7 @@ export async function uploadBlob(options: UploadOptions): Promise<void> {
         if (signal?.aborted) return;
         const newest = previous.sort((a, b) => b.creationTime.localeCompare(a.creationTime))[0];
         if (newest) upload.resumeFromPreviousUpload(newest);
+        started = true;
         upload.start();
       })
       .catch(reject);
