@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ATTACHMENT_LIMITS, blobPath, encryptedSize } from '@messenjo/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signIn, signUp, type TestAccount } from '../harness/accounts.ts';
-import { deviceContext, watchPage, type BrowserContext, type Page } from '../harness/browser.ts';
+import { deviceContext, watchPage, type BrowserContext, type Page, type Route } from '../harness/browser.ts';
 import { useBrowser, useServer } from '../harness/fixtures.ts';
 import { LIVE } from '../harness/patience.ts';
 import { makeFriends } from '../harness/social.ts';
@@ -58,6 +58,30 @@ describe('attachments in Chromium', () => {
   /** A PDF-looking file; more than one cipher chunk, so chunking shows in what is compared. */
   function pdf(bytes: number): Buffer {
     return Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(bytes - 9)]);
+  }
+
+  /** What the server counts against the page's person (the quota's used bytes). */
+  const usedBytes = (page: Page): Promise<number> =>
+    page.evaluate(async () => {
+      const answer = await fetch('/api/attachments/limits');
+      return ((await answer.json()) as { usedBytes: number }).usedBytes;
+    });
+
+  /** Sends one PDF of `bytes` with `text` from the composer; returns its message. */
+  async function sendPdf(page: Page, name: string, bytes: number, text: string) {
+    await page
+      .getByTestId('attach-input')
+      .setInputFiles([{ name, mimeType: 'application/pdf', buffer: pdf(bytes) }]);
+    await page.getByRole('textbox', { name: 'Message' }).fill(text);
+    await page.getByRole('button', { name: 'Send' }).click();
+    return messageWith(page, text);
+  }
+
+  /** Lets an upload's termination through to the server and records its status. */
+  async function passDelete(route: Route, statuses: number[]): Promise<void> {
+    const response = await route.fetch();
+    statuses.push(response.status());
+    await route.fulfill({ response });
   }
 
   /** Every stored blob file on the server's disk (DATA_DIR/blobs/<2 hex>/<id>). */
@@ -229,12 +253,7 @@ describe('attachments in Chromium', () => {
     const { alice, bob, conversationId } = await pair();
     const a = await device(alice, conversationId);
     const b = await device(bob, conversationId);
-    const usedBytes = () =>
-      a.page.evaluate(async () => {
-        const answer = await fetch('/api/attachments/limits');
-        return ((await answer.json()) as { usedBytes: number }).usedBytes;
-      });
-    expect(await usedBytes()).toBe(0);
+    expect(await usedBytes(a.page)).toBe(0);
 
     // The server gets the upload's creation; every PATCH fails (a network that never carries the
     // bytes), so the message waits; a DELETE is let through and counted.
@@ -242,27 +261,20 @@ describe('attachments in Chromium', () => {
     await a.context.route('**/api/uploads/*', async (route) => {
       const method = route.request().method();
       if (method === 'PATCH') return route.abort('connectionreset');
-      if (method === 'DELETE') {
-        const response = await route.fetch();
-        deletes.push(response.status());
-        return route.fulfill({ response });
-      }
+      if (method === 'DELETE') return passDelete(route, deletes);
       return route.continue();
     });
-    await a.page
-      .getByTestId('attach-input')
-      .setInputFiles([{ name: 'stuck.pdf', mimeType: 'application/pdf', buffer: pdf(300_000) }]);
-    await a.page.getByRole('textbox', { name: 'Message' }).fill('Never mind');
-    await a.page.getByRole('button', { name: 'Send' }).click();
-    const stuck = messageWith(a.page, 'Never mind');
+    const stuck = await sendPdf(a.page, 'stuck.pdf', 300_000, 'Never mind');
     await stuck.getByTestId('upload-progress').waitFor();
     // The upload the server holds counts against Alice's quota (its declared length).
-    await expect.poll(usedBytes, LIVE).toBe(encryptedSize(300_000, ATTACHMENT_LIMITS.CHUNK_BYTES));
+    await expect
+      .poll(() => usedBytes(a.page), LIVE)
+      .toBe(encryptedSize(300_000, ATTACHMENT_LIMITS.CHUNK_BYTES));
 
     await stuck.getByRole('button', { name: 'Cancel sending' }).click();
     await expect.poll(() => stuck.count(), LIVE).toBe(0);
     await expect.poll(() => deletes, LIVE).toEqual([204]);
-    expect(await usedBytes()).toBe(0);
+    expect(await usedBytes(a.page)).toBe(0);
     // Gone after a reload too, and never on Bob's device.
     await a.page.reload();
     await a.page.getByRole('textbox', { name: 'Message' }).waitFor();
@@ -273,11 +285,6 @@ describe('attachments in Chromium', () => {
   it('a file cancelled while the server creates its upload: the upload is ended once the answer comes, and stops counting against the quota', async () => {
     const { alice, conversationId } = await pair();
     const a = await device(alice, conversationId);
-    const usedBytes = () =>
-      a.page.evaluate(async () => {
-        const answer = await fetch('/api/attachments/limits');
-        return ((await answer.json()) as { usedBytes: number }).usedBytes;
-      });
     // The creation reaches the server, which makes the upload; its answer is held back from the
     // page (a slow network) until the test lets it go. A DELETE is let through and counted.
     let letAnswerGo = (): void => {};
@@ -291,28 +298,21 @@ describe('attachments in Chromium', () => {
         // Main's build cut the request short meanwhile: nothing is waiting for this answer.
         return route.fulfill({ response }).catch(() => {});
       }
-      if (method === 'DELETE') {
-        const response = await route.fetch();
-        deletes.push(response.status());
-        return route.fulfill({ response });
-      }
+      if (method === 'DELETE') return passDelete(route, deletes);
       return route.continue();
     });
-    await a.page
-      .getByTestId('attach-input')
-      .setInputFiles([{ name: 'slow.pdf', mimeType: 'application/pdf', buffer: pdf(200_000) }]);
-    await a.page.getByRole('textbox', { name: 'Message' }).fill('Changed my mind');
-    await a.page.getByRole('button', { name: 'Send' }).click();
-    const pending = messageWith(a.page, 'Changed my mind');
+    const pending = await sendPdf(a.page, 'slow.pdf', 200_000, 'Changed my mind');
     // The server has made the upload (it counts against her quota); the page has no answer yet.
-    await expect.poll(usedBytes, LIVE).toBe(encryptedSize(200_000, ATTACHMENT_LIMITS.CHUNK_BYTES));
+    await expect
+      .poll(() => usedBytes(a.page), LIVE)
+      .toBe(encryptedSize(200_000, ATTACHMENT_LIMITS.CHUNK_BYTES));
     await pending.getByRole('button', { name: 'Cancel sending' }).click();
     await expect.poll(() => pending.count(), LIVE).toBe(0);
     letAnswerGo();
     // With the answer comes the upload's address, and the upload is ended: main's build had cut
     // the creation short, never learnt it, and the bytes counted until the server's expiry.
     await expect.poll(() => deletes, LIVE).toEqual([204]);
-    expect(await usedBytes()).toBe(0);
+    expect(await usedBytes(a.page)).toBe(0);
     await a.context.unroute('**/api/uploads**');
   });
 

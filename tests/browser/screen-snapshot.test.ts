@@ -247,20 +247,36 @@ describe('the saved screen of a conversation', () => {
     await expect.poll(savedRows, LIVE).toBe(onScreen);
     devices.expectNoPageErrors();
   });
-  it("keeps only the conversation's messages that are on the screen", async () => {
+  /**
+   * Alice on a short screen with 40 messages from Bob (`<label> <n> from bob`): their rows do not
+   * all fit, nor the newest rows' margin above. Read, so every open is at the newest message (the
+   * plain newest rows, no virtualizer); the read position stored first: a reload that came before
+   * it opened at the divider.
+   */
+  async function fortyOnAShortScreen(label: string) {
     const { alice, bob, conversationId } = await twoFriends(server().url, 'alice', 'bob');
     const writer = await rawMessageWriter(server().url, bob, conversationId);
     try {
-      for (let i = 1; i <= 40; i++) await writer.say(`line ${i} from bob`);
-      // A short screen: the 40 messages' rows do not all fit, nor the newest rows' margin above.
+      for (let i = 1; i <= 40; i++) await writer.say(`${label} ${i} from bob`);
       const page = await devices.device(alice, {
         path: `/c/${conversationId}`,
         viewport: { width: 360, height: 480 },
       });
-      await page.getByTestId('message-text').filter({ hasText: 'line 40 from bob' }).waitFor(LIVE);
-      // Read now, so the next open is at the newest message: the plain newest rows, no virtualizer.
-      // Stored first: a reload that came before the read position was kept opened at the divider.
+      await page
+        .getByTestId('message-text')
+        .filter({ hasText: `${label} 40 from bob` })
+        .waitFor(LIVE);
       await expect.poll(() => readPositionOf(server().url, alice, conversationId), LIVE).toBeDefined();
+      return { page, writer, conversationId };
+    } catch (error) {
+      writer.peer.close();
+      throw error;
+    }
+  }
+
+  it("keeps only the conversation's messages that are on the screen", async () => {
+    const { page, writer } = await fortyOnAShortScreen('line');
+    try {
       await page.reload();
       await page.locator('#root [data-newest-rows]').waitFor(LIVE);
       // A change after the reload, so the screen is saved again from this page.
@@ -293,17 +309,8 @@ describe('the saved screen of a conversation', () => {
   });
 
   it('a conversation left scrolled up keeps the screen of its newest messages, where the next start opens it', async () => {
-    const { alice, bob, conversationId } = await twoFriends(server().url, 'alice', 'bob');
-    const writer = await rawMessageWriter(server().url, bob, conversationId);
+    const { page, writer, conversationId } = await fortyOnAShortScreen('row');
     try {
-      for (let i = 1; i <= 40; i++) await writer.say(`row ${i} from bob`);
-      const page = await devices.device(alice, {
-        path: `/c/${conversationId}`,
-        viewport: { width: 360, height: 480 },
-      });
-      await page.getByTestId('message-text').filter({ hasText: 'row 40 from bob' }).waitFor(LIVE);
-      // Read, so every open is at the newest message (stored first, as above).
-      await expect.poll(() => readPositionOf(server().url, alice, conversationId), LIVE).toBeDefined();
       await reloadUnderServiceWorker(page);
       await expect.poll(() => inApp(page, 'row 40 from bob'), LIVE).toBe(true);
       /** The message texts of the kept screen of this conversation (its markup, not the list's preview). */

@@ -5,6 +5,7 @@ import {
   type BrowserContext,
   type BrowserContextOptions,
   type Page,
+  type Route,
 } from 'playwright-core';
 import { LIVE } from './patience.ts';
 
@@ -119,4 +120,4 @@ export async function deviceContext(
   return context;
 }
 
-export type { Browser, BrowserContext, Page };
+export type { Browser, BrowserContext, Page, Route };
