@@ -338,13 +338,17 @@ describe('the saved screen of a conversation', () => {
       // start shows (the app opens at the newest), so it is not kept over the newest one.
       const marks = (name: string): Promise<number> =>
         page.evaluate((n) => performance.getEntriesByName(n).length, name);
-      await page.getByTestId('message-list').first().hover();
-      await expect
-        .poll(async () => {
-          await page.mouse.wheel(0, -2000);
-          return inApp(page, 'row 1 from bob');
-        }, LIVE)
-        .toBe(true);
+      /** Scrolls up (the wheel, as a person does) until the first message is in view. */
+      const upToTheFirst = async (): Promise<void> => {
+        await page.getByTestId('message-list').first().hover();
+        await expect
+          .poll(async () => {
+            await page.mouse.wheel(0, -2000);
+            return inApp(page, 'row 1 from bob');
+          }, LIVE)
+          .toBe(true);
+      };
+      await upToTheFirst();
       // Away from the newest messages, as the list itself says.
       await page.getByTestId('jump-to-latest').waitFor(LIVE);
       // The keeper decided (a second after the last change): not kept, or (main's build) kept over
@@ -373,13 +377,7 @@ describe('the saved screen of a conversation', () => {
 
       // Back at the newest messages, the screen is kept again.
       const saved = await marks('messenjo:screen-saved');
-      await page.getByTestId('message-list').first().hover();
-      await expect
-        .poll(async () => {
-          await page.mouse.wheel(0, -2000);
-          return inApp(page, 'row 1 from bob');
-        }, LIVE)
-        .toBe(true);
+      await upToTheFirst();
       await page.getByTestId('jump-to-latest').click(LIVE);
       await expect.poll(() => page.getByTestId('jump-to-latest').count(), LIVE).toBe(0);
       await writer.say('row 41 from bob');
