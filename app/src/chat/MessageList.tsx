@@ -281,7 +281,7 @@ export function MessageList(props: {
     <section
       className="relative min-h-0 flex-1"
       aria-label="Messages"
-      // Read by the saved screen's keeper (pwa/snapshot-capture.ts): only the newest messages are kept.
+      // The saved screen's keeper looks again when it changes (pwa/snapshot-capture.ts: only a view at the newest messages is kept).
       data-at-newest={atBottom ? 'true' : 'false'}
       onWheel={moved}
       onTouchMove={moved}
