@@ -281,8 +281,6 @@ export function MessageList(props: {
     <section
       className="relative min-h-0 flex-1"
       aria-label="Messages"
-      // The saved screen's keeper looks again when it changes (pwa/snapshot-capture.ts: only a view at the newest messages is kept).
-      data-at-newest={atBottom ? 'true' : 'false'}
       onWheel={moved}
       onTouchMove={moved}
       onKeyDown={moved}

@@ -123,30 +123,3 @@ export const SCREEN_CONTENT = [
 ] as const;
 export const showsContent = (element: ParentNode): boolean =>
   SCREEN_CONTENT.some(({ live }) => element.querySelector(live) !== null);
-
-/**
- * The attribute the history (`chat/MessageList.tsx`) keeps on itself: "true" while it counts its
- * view as at the newest messages. Its changes tell the keeper to look again (scrolling changes
- * nothing else in the DOM); what is decided is read from the scrollers themselves.
- */
-export const AT_NEWEST_ATTRIBUTE = 'data-at-newest';
-
-/** Within this many pixels of a history's end its view shows the newest messages (the list's `AT_BOTTOM_PX`). */
-const AT_NEWEST_PX = 64;
-
-/**
- * A conversation scrolled away from its newest messages is not the screen the next start opens
- * (the app opens at the newest message, or at the first unread): kept, its first frame would show
- * older messages and then jump (W6 caught it: a page left at the top of a 10,000-message history
- * saved that view over the newest one). The screen kept before stays. Read from the scrollers,
- * not the list's own "at the bottom", which an opening at the unread divider leaves false even
- * when every row fits (then the view does show the newest).
- */
-export function awayFromNewest(root: ParentNode): boolean {
-  for (const scroller of root.querySelectorAll<HTMLElement>('[data-virtuoso-scroller]'))
-    if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight > AT_NEWEST_PX) return true;
-  // A reversed column: 0 at the newest row, negative above it.
-  for (const scroller of root.querySelectorAll<HTMLElement>('[data-newest-rows]'))
-    if (-scroller.scrollTop > AT_NEWEST_PX) return true;
-  return false;
-}

@@ -1,5 +1,5 @@
 import { saveScreenSnapshot, snapshotRouteOf } from '../lib/screen-snapshots.ts';
-import { AT_NEWEST_ATTRIBUTE, awayFromNewest, captureScreen, showsContent } from './snapshot-capture.ts';
+import { captureScreen, showsContent } from './snapshot-capture.ts';
 import { SNAPSHOT_ID } from './snapshot-page.ts';
 
 /** Quiet this long after the screen's last change before it is saved: a settled screen, not every frame. */
@@ -8,8 +8,7 @@ const SETTLED_MS = 1000;
 /**
  * Keeps the painted screen of the list or a conversation as `userId`'s snapshot
  * (lib/screen-snapshots.ts) once it has settled — in an idle moment after a second without
- * changes — and when the page is hidden or left, so the next start paints what was last seen;
- * a conversation only while it shows its newest messages (`awayFromNewest`).
+ * changes — and when the page is hidden or left, so the next start paints what was last seen.
  * Returns its disposer.
  */
 export function saveScreenSnapshots(userId: string): () => void {
@@ -23,19 +22,13 @@ export function saveScreenSnapshots(userId: string): () => void {
     const route = snapshotRouteOf(window.location.pathname);
     // Not while the previous snapshot is still shown: the page under it is not finished.
     if (route === null || document.getElementById(SNAPSHOT_ID) || !showsContent(root)) return;
-    if (awayFromNewest(root)) {
-      // Marked (as the start's steps are), so a trace or a test can tell it was decided.
-      performance.mark('messenjo:screen-not-saved', { detail: route });
-      return;
-    }
     const { html, css } = captureScreen(root);
     const dark = document.documentElement.classList.contains('dark');
     const key = `${route}\n${String(dark)}\n${css}\n${html}`;
     if (key === lastSaved) return;
     lastSaved = key;
-    saveScreenSnapshot(userId, route, { html, css, dark, savedAt: Date.now() }).then(
-      () => performance.mark('messenjo:screen-saved', { detail: route }),
-      (error: unknown) => console.warn('screen snapshot not saved', error),
+    saveScreenSnapshot(userId, route, { html, css, dark, savedAt: Date.now() }).catch((error: unknown) =>
+      console.warn('screen snapshot not saved', error),
     );
   };
   const cancel = (): void => {
@@ -59,14 +52,7 @@ export function saveScreenSnapshots(userId: string): () => void {
   };
 
   const screen = new MutationObserver(settle);
-  // Back at the newest messages is a change too (scrolling mutates nothing else that is watched).
-  screen.observe(root, {
-    childList: true,
-    subtree: true,
-    characterData: true,
-    attributes: true,
-    attributeFilter: [AT_NEWEST_ATTRIBUTE],
-  });
+  screen.observe(root, { childList: true, subtree: true, characterData: true });
   // A theme change is saved too, so the next start does not paint the former one.
   const theme = new MutationObserver(settle);
   theme.observe(document.documentElement, { attributes: true, attributeFilter: ['class'] });
