@@ -5,6 +5,7 @@ export * from './names.ts';
 export * from './passkey-origin.ts';
 export * from './accounts/index.ts';
 export * from './social.ts';
+export * from './social-schemas.ts';
 export * from './push.ts';
 export * from './attachments-api.ts';
 export * from './sync/close-codes.ts';

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 /**
  * The social graph's API types and rules (friends, blocks, groups, the conversation list).
  * The server enforces every rule; the app checks early with the same functions.
@@ -104,32 +103,3 @@ export const GROUP_MAX_MEMBERS = 256;
 export function checkGroupName(raw: unknown): NameCheck {
   return checkName(raw, 'The group name', GROUP_NAME_MAX_CHARS);
 }
-
-// Request bodies, checked by the server with these schemas and by the app before sending.
-const userId = z.string().min(1).max(64);
-
-export const friendRequestSchema = z.strictObject({ userId });
-export const blockRequestSchema = z.strictObject({ userId });
-export const createGroupSchema = z.strictObject({
-  name: z.string({ error: 'The group name must be text' }),
-  memberIds: z
-    .array(userId)
-    .max(GROUP_MAX_MEMBERS - 1)
-    .default([]),
-});
-export const updateGroupSchema = z.strictObject({
-  name: z.string({ error: 'The group name must be text' }).optional(),
-  /**
-   * When the person renamed, by their device's clock (ms since 1970), for a rename made offline and
-   * sent later: the later rename wins whatever order renames reach the server. Absent: now.
-   */
-  renamedAt: z
-    .number({ error: 'renamedAt must be a time in milliseconds' })
-    .int({ error: 'renamedAt must be a time in milliseconds' })
-    .positive({ error: 'renamedAt must be a time in milliseconds' })
-    .optional(),
-  addMembersPolicy: z.enum(['members', 'admins']).optional(),
-});
-export const addMembersSchema = z.strictObject({ userIds: z.array(userId).min(1).max(GROUP_MAX_MEMBERS) });
-export const setRoleSchema = z.strictObject({ role: z.enum(['admin', 'member']) });
-export const transferOwnershipSchema = z.strictObject({ userId });

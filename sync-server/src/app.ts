@@ -96,7 +96,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   // Every unknown API path is a JSON 404, never the app shell.
   app.all('/api/*', apiNotFound);
-  // With no session cookie, a page load can only be shown the sign-in page (its code is announced).
+  // A page load is told the code of its first screen: the sign-in page without a session cookie,
+  // the signed-in app (and a conversation's pane) with one (first-screen-hint.ts).
   app.use(
     '*',
     staticFiles(deps.staticDir, {

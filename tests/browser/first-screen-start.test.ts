@@ -56,7 +56,7 @@ describe('the start of the app', () => {
     await context.close();
   });
 
-  it("a signed-in fresh device opening a conversation fetches the engine's and the pane's code once the session answers", async () => {
+  it("a signed-in fresh device opening a conversation fetches the engine's and the pane's code with the shell", async () => {
     const tag = Math.random().toString(36).slice(2, 6);
     const alice = await signUp(server().url, { username: `start_${tag}` });
     const bob = await signUp(server().url, { username: `start2_${tag}` });
@@ -65,8 +65,17 @@ describe('the start of the app', () => {
     const page = await context.newPage();
     const problems = watchPage(page);
     const sessionAsked = countRequests(page, '/api/auth/session');
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
     await page.goto(`${server().url}/c/${conversationId}`);
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    // With a session cookie the server announces the signed-in app's and the pane's code with
+    // the shell (a Link header): asked before the app has asked who is here, not after.
+    for (const chunk of ['session-engine', 'ConversationPane']) {
+      const asked = requested.findIndex((path) => new RegExp(`/assets/${chunk}-[\\w-]{8}\\.js$`).test(path));
+      expect(asked, chunk).toBeGreaterThan(-1);
+      expect(asked, chunk).toBeLessThan(requested.indexOf('/api/auth/session'));
+    }
     const chunks = await preloaded(page);
     expect(chunks).toContain('session-engine');
     expect(chunks).toContain('ConversationPane');
@@ -80,6 +89,36 @@ describe('the start of the app', () => {
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
     expect(await preloaded(page)).toEqual(expect.arrayContaining(['session-engine', 'ConversationPane']));
     await expect.poll(() => sessionAsked() - askedBefore, LIVE).toBe(1);
+    expect(problems.pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('a conversation opens without the uploader or the schema library', async () => {
+    const tag = Math.random().toString(36).slice(2, 6);
+    const alice = await signUp(server().url, { username: `lean_${tag}` });
+    const bob = await signUp(server().url, { username: `lean2_${tag}` });
+    const conversationId = await makeFriends(server().url, alice, bob);
+    const context = await deviceContext(browser(), server().url, (await signIn(server().url, alice)).cookie);
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    const scripts: Promise<{ url: string; text: string }>[] = [];
+    page.on('response', (response) => {
+      if (response.request().resourceType() === 'script')
+        scripts.push(response.text().then((text) => ({ url: response.url(), text })));
+    });
+    await page.goto(`${server().url}/c/${conversationId}`);
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    // What the open loaded: the other screens' code comes later, when the page is idle.
+    const loaded = await Promise.all(scripts.slice());
+    expect(loaded.length).toBeGreaterThan(0);
+    // Strings only those libraries' code holds, whatever chunk the bundler puts them in:
+    // tus-js-client (loaded for the first upload) and zod (the request schemas, for settings).
+    for (const marker of ['tus: no file or stream to upload provided', 'Invalid input: expected']) {
+      expect(
+        loaded.filter((script) => script.text.includes(marker)).map((script) => script.url),
+        marker,
+      ).toEqual([]);
+    }
     expect(problems.pageErrors).toEqual([]);
     await context.close();
   });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../lib/store.ts';
 import { AttachmentOutbox, shareUploaded, type AttachmentOutboxOptions } from './attachment-outbox.ts';
 import { PendingAttachmentStore, type PendingAttachmentMessage, type PendingBlob } from './pending-store.ts';
-import { UploadRefusedError } from './tus-upload.ts';
+import { UploadRefusedError } from './upload-refused.ts';
 
 const KEY = 'A'.repeat(43);
 const blobId = (n: number): string => n.toString(16).padStart(64, '0');

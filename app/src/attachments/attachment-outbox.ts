@@ -1,7 +1,8 @@
 import { ATTACHMENT_LIMITS, encryptedSize } from '@messenjo/shared';
 import { Store } from '../lib/store.ts';
 import type { PendingAttachmentMessage, PendingAttachmentStore, PendingBlob } from './pending-store.ts';
-import { UploadRefusedError, type UploadProgress } from './tus-upload.ts';
+import type { UploadProgress } from './tus-upload.ts';
+import { UploadRefusedError } from './upload-refused.ts';
 
 /**
  * The outbox of messages with attachments (docs/attachments.md, "Sending"): each message is

@@ -7,8 +7,9 @@ import { ATTACHMENT_LIMITS, ATTACHMENT_ROUTES } from '@messenjo/shared';
  * offline, or from a server without the route, the last answer this device had, else the
  * default, 100 MB; the server's `attachment_too_large` still refuses more).
  * The answer is remembered in localStorage so an offline start knows it too. The composer asks
- * as it opens and checks a choice against the answer (`maxFileBytesAnswered`): a device that
- * never had one would otherwise measure its first choice against the default.
+ * once it has opened and the page is idle, and checks a choice against the answer
+ * (`maxFileBytesAnswered`): a device that never had one would otherwise measure its first choice
+ * against the default.
  */
 
 const LIMITS_ROUTE = ATTACHMENT_ROUTES.limits;

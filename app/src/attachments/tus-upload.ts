@@ -1,5 +1,6 @@
 import { isErrorEnvelope, UPLOAD_METADATA_KEYS, type UploadMetadata } from '@messenjo/shared';
 import { defaultOptions, Upload, type DetailedError } from 'tus-js-client';
+import { UploadRefusedError } from './upload-refused.ts';
 
 /**
  * One encrypted blob up to the server with the tus protocol (tus-js-client; the server's side is
@@ -14,18 +15,6 @@ export interface UploadProgress {
   /** Bytes of the ciphertext the server has (or this request has sent so far). */
   sent: number;
   total: number;
-}
-
-/** The server refused the upload for a reason that will not change by retrying (too large, over quota, not a member). */
-export class UploadRefusedError extends Error {
-  override readonly name = 'UploadRefusedError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** The key an unfinished upload's URL is kept under, across reloads: this blob, for this conversation. */

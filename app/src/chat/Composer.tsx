@@ -57,8 +57,13 @@ export function Composer(props: {
     editingRef.current = editing;
     filesRef.current = files;
   });
-  // The operator's limit is asked for as the composer opens, so a choice seldom waits for it.
-  useEffect(() => void maxFileBytes(), []);
+  // The operator's limit is asked for once the composer has opened and the page is idle, so a
+  // choice seldom waits for it, and the request is not on the way to a start's first messages.
+  useEffect(() => {
+    if (typeof requestIdleCallback !== 'function') return void maxFileBytes();
+    const idle = requestIdleCallback(() => void maxFileBytes(), { timeout: 2000 });
+    return () => cancelIdleCallback(idle);
+  }, []);
 
   // Entering edit mode puts the message in the box; leaving it brings the draft back.
   const [shownMode, setShownMode] = useState(mode);

@@ -13,10 +13,16 @@ import {
   type PreparedAttachment,
   type PreviewedAttachment,
 } from '../attachments/prepare.ts';
-import { terminateUpload, uploadBlob } from '../attachments/tus-upload.ts';
 import type { VoiceFacts } from '../attachments/voice-analysis.ts';
 import type { Store } from '../lib/store.ts';
 import type { ConversationSegments, SyncStatus } from '../sync/index.ts';
+
+/**
+ * The uploader (tus-js-client), fetched when something is uploaded or ended rather than with the
+ * session's engine at every start. Every chunk is precached by the service worker, so it loads
+ * offline too.
+ */
+const tus = () => import('../attachments/tus-upload.ts');
 
 /**
  * Sending messages with attachments for the session (docs/attachments.md, "Sending"): the
@@ -52,8 +58,8 @@ export class AttachmentSending {
     const outbox = new AttachmentOutbox({
       store,
       online,
-      upload: (message, blob, onProgress, signal) =>
-        uploadBlob({
+      upload: async (message, blob, onProgress, signal) =>
+        (await tus()).uploadBlob({
           endpoint,
           metadata: { conversation: message.conversationId, blob: blob.blob },
           ciphertext: blob.ciphertext,
@@ -61,8 +67,8 @@ export class AttachmentSending {
           signal,
         }),
       commit: (message) => this.commit(message),
-      terminate: (message, blob) =>
-        terminateUpload({ conversation: message.conversationId, blob: blob.blob }),
+      terminate: async (message, blob) =>
+        (await tus()).terminateUpload({ conversation: message.conversationId, blob: blob.blob }),
     });
     this.release.signal.addEventListener('abort', () => {
       outbox.dispose();

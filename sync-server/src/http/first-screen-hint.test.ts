@@ -11,7 +11,8 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'messenjo-hint-'));
 mkdirSync(path.join(dir, 'assets'), { recursive: true });
 const SHELL = `<!doctype html><head>
 <meta name="messenjo-preload:sign-in" content="/assets/SignInPage-abc.js /assets/Card-def.js">
-<meta name="messenjo-preload:signed-in" content="/assets/SignedInApp-ghi.js">
+<meta name="messenjo-preload:signed-in" content="/assets/SignedInApp-ghi.js /assets/engine-jkl.js">
+<meta name="messenjo-preload:conversation" content="/assets/ConversationPane-mno.js /assets/engine-jkl.js">
 </head><div id="root"></div>`;
 writeFileSync(path.join(dir, 'index.html'), SHELL);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +24,11 @@ const app = new Hono<AppEnv>().use(
 );
 const NAVIGATE = { 'Sec-Fetch-Mode': 'navigate' };
 
-describe("the shell's hint of the sign-in page's code", () => {
+const linksOf = (response: Response): string[] =>
+  (response.headers.get('link') ?? '').split(', ').filter(Boolean);
+const preload = (chunk: string): string => `<${chunk}>; rel=modulepreload; crossorigin`;
+
+describe("the shell's hint of the first screen's code", () => {
   it("announces the sign-in page's chunks, and only those, to a visitor's page load", async () => {
     for (const url of ['/', '/c/some-conversation']) {
       const response = await app.request(url, { headers: NAVIGATE });
@@ -36,17 +41,42 @@ describe("the shell's hint of the sign-in page's code", () => {
     }
   });
 
-  it('announces nothing to a device with a session, nor to a fetch that is not a page load', async () => {
-    const signedIn = await app.request('/', { headers: { ...NAVIGATE, Cookie: 'sid=token' } });
-    expect(signedIn.status).toBe(200);
-    expect(signedIn.headers.get('link')).toBeNull();
-    expect(signedIn.headers.get('vary')).toContain('Cookie');
-    // The service worker's precache of the shell: kept for whoever opens the app later.
-    const precache = await app.request('/', { headers: { 'Sec-Fetch-Mode': 'same-origin' } });
-    expect(precache.headers.get('link')).toBeNull();
+  it("announces the signed-in app's chunks to a page load with a session, and a conversation's pane on its address", async () => {
+    const withSession = { ...NAVIGATE, Cookie: 'sid=token' };
+    const list = await app.request('/', { headers: withSession });
+    expect(list.status).toBe(200);
+    expect(await list.text()).toBe(SHELL);
+    expect(linksOf(list)).toEqual([preload('/assets/SignedInApp-ghi.js'), preload('/assets/engine-jkl.js')]);
+    expect(list.headers.get('vary')).toContain('Cookie');
+    for (const url of ['/c/c_abc', '/c/c_abc/m/m_def']) {
+      const conversation = await app.request(url, { headers: withSession });
+      // Each chunk once, though both screens list the engine.
+      expect(linksOf(conversation)).toEqual([
+        preload('/assets/SignedInApp-ghi.js'),
+        preload('/assets/engine-jkl.js'),
+        preload('/assets/ConversationPane-mno.js'),
+      ]);
+    }
+    // Another page of the app (settings): no conversation's pane.
+    const settings = await app.request('/settings', { headers: withSession });
+    expect(linksOf(settings)).toEqual([
+      preload('/assets/SignedInApp-ghi.js'),
+      preload('/assets/engine-jkl.js'),
+    ]);
   });
 
-  it('announces nothing when the shell lists no sign-in chunks (a development build)', async () => {
+  it('announces nothing to a fetch that is not a page load', async () => {
+    // The service worker's precache of the shell: kept for whoever opens the app later.
+    for (const cookie of [undefined, 'sid=token']) {
+      const headers: Record<string, string> = { 'Sec-Fetch-Mode': 'same-origin' };
+      if (cookie) headers.Cookie = cookie;
+      const precache = await app.request('/', { headers });
+      expect(precache.status).toBe(200);
+      expect(precache.headers.get('link')).toBeNull();
+    }
+  });
+
+  it('announces nothing when the shell lists no chunks (a development build)', async () => {
     const bare = mkdtempSync(path.join(os.tmpdir(), 'messenjo-hint-bare-'));
     writeFileSync(path.join(bare, 'index.html'), '<!doctype html><div id="root"></div>');
     const plain = new Hono<AppEnv>().use('*', staticFiles(bare, { isVisitor: () => true }));

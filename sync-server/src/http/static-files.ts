@@ -4,7 +4,7 @@ import type { MiddlewareHandler } from 'hono';
 import { getMimeType } from 'hono/utils/mime';
 import { isCompressible, variantsFor } from './content-encoding.ts';
 import type { AppEnv } from './env.ts';
-import { signInPreloadHeader } from './first-screen-hint.ts';
+import { firstScreenPreloadHeader, firstScreensOf } from './first-screen-hint.ts';
 
 /** Vite writes content-hashed names under /assets: their bytes never change, so cache them forever. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -27,7 +27,8 @@ type StaticContext = Parameters<MiddlewareHandler<AppEnv>>[0];
  * Serves the built PWA. A path that names a file serves it; `/assets/*` that does not exist is
  * a plain 404 (never HTML in place of a script); any other unknown path gets `index.html`, so
  * the app's own router can handle deep links. `isVisitor` says a request carries no session:
- * the shell served to such a navigation announces the sign-in page's code (first-screen-hint.ts).
+ * the shell served to a navigation announces the code of the screen it will show first, the
+ * sign-in page's to a visitor and the signed-in app's to the others (first-screen-hint.ts).
  */
 export function staticFiles(
   rootDir: string,
@@ -35,14 +36,15 @@ export function staticFiles(
 ): MiddlewareHandler<AppEnv> {
   const root = path.resolve(rootDir);
   const indexHtml = path.join(root, 'index.html');
-  /** The shell's response depends on the session cookie: a visitor's navigation gets the hint. */
-  const hintForVisitor = async (c: StaticContext): Promise<void> => {
+  /** The shell's response depends on the session cookie: each navigation gets its first screen's hint. */
+  const hintFirstScreen = async (c: StaticContext, urlPath: string): Promise<void> => {
     if (!options.isVisitor) return;
     c.header('Vary', 'Cookie', { append: true });
-    // Only a page load: the service worker's precache fetch of the shell must not keep a
-    // visitor's hint for whoever opens the installed app later.
-    if (c.req.header('Sec-Fetch-Mode') !== 'navigate' || !options.isVisitor(c)) return;
-    const header = await signInPreloadHeader(indexHtml).catch(() => null);
+    // Only a page load: the service worker's precache fetch of the shell must not keep one
+    // person's hint for whoever opens the installed app later.
+    if (c.req.header('Sec-Fetch-Mode') !== 'navigate') return;
+    const screens = firstScreensOf(!options.isVisitor(c), urlPath);
+    const header = await firstScreenPreloadHeader(indexHtml, screens).catch(() => null);
     if (header) c.header('Link', header);
   };
   return async function staticFilesMiddleware(c, next) {
@@ -58,11 +60,11 @@ export function staticFiles(
     const file = path.resolve(root, relative);
     // A resolved path outside the root is a traversal attempt: treat it as unknown.
     if (file !== root && !file.startsWith(root + path.sep)) return next();
-    if (file === indexHtml) await hintForVisitor(c);
+    if (file === indexHtml) await hintFirstScreen(c, urlPath);
     const served = await serveFile(c, file, cacheControlFor(urlPath === '/' ? '/index.html' : urlPath));
     if (served) return served;
     if (urlPath.startsWith('/assets/') || path.extname(urlPath) !== '') return next();
-    await hintForVisitor(c);
+    await hintFirstScreen(c, urlPath);
     const shell = await serveFile(c, indexHtml, REVALIDATE);
     return shell ?? next();
   };
