@@ -10,6 +10,12 @@ import { staticFiles } from './static-files.ts';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'messenjo-hint-'));
 mkdirSync(path.join(dir, 'assets'), { recursive: true });
 const SHELL = `<!doctype html><head>
+<script type="module" crossorigin src="/assets/index-aaa.js"></script>
+<link rel="modulepreload" crossorigin href="/assets/runtime-bbb.js">
+<link rel="stylesheet" crossorigin href="/assets/index-ccc.css">
+<link rel="modulepreload" crossorigin href="/assets/start-app-ddd.js">
+<link rel="icon" href="/icon.svg">
+<link rel="modulepreload" crossorigin href="https://elsewhere.example/x.js">
 <meta name="messenjo-preload:sign-in" content="/assets/SignInPage-abc.js /assets/Card-def.js">
 <meta name="messenjo-preload:signed-in" content="/assets/SignedInApp-ghi.js /assets/engine-jkl.js">
 <meta name="messenjo-preload:conversation" content="/assets/ConversationPane-mno.js /assets/engine-jkl.js">
@@ -27,6 +33,13 @@ const NAVIGATE = { 'Sec-Fetch-Mode': 'navigate' };
 const linksOf = (response: Response): string[] =>
   (response.headers.get('link') ?? '').split(', ').filter(Boolean);
 const preload = (chunk: string): string => `<${chunk}>; rel=modulepreload; crossorigin`;
+/** The shell's own stylesheet and scripts come first: the first paint needs them before any screen's code. */
+const SHELL_LINKS = [
+  '</assets/index-ccc.css>; rel=preload; as=style; crossorigin',
+  preload('/assets/index-aaa.js'),
+  preload('/assets/runtime-bbb.js'),
+  preload('/assets/start-app-ddd.js'),
+];
 
 describe("the shell's hint of the first screen's code", () => {
   it("announces the sign-in page's chunks, and only those, to a visitor's page load", async () => {
@@ -34,9 +47,11 @@ describe("the shell's hint of the first screen's code", () => {
       const response = await app.request(url, { headers: NAVIGATE });
       expect(response.status).toBe(200);
       expect(await response.text()).toBe(SHELL);
-      expect(response.headers.get('link')).toBe(
-        '</assets/SignInPage-abc.js>; rel=modulepreload; crossorigin, </assets/Card-def.js>; rel=modulepreload; crossorigin',
-      );
+      expect(linksOf(response)).toEqual([
+        ...SHELL_LINKS,
+        preload('/assets/SignInPage-abc.js'),
+        preload('/assets/Card-def.js'),
+      ]);
       expect(response.headers.get('vary')).toContain('Cookie');
     }
   });
@@ -46,12 +61,17 @@ describe("the shell's hint of the first screen's code", () => {
     const list = await app.request('/', { headers: withSession });
     expect(list.status).toBe(200);
     expect(await list.text()).toBe(SHELL);
-    expect(linksOf(list)).toEqual([preload('/assets/SignedInApp-ghi.js'), preload('/assets/engine-jkl.js')]);
+    expect(linksOf(list)).toEqual([
+      ...SHELL_LINKS,
+      preload('/assets/SignedInApp-ghi.js'),
+      preload('/assets/engine-jkl.js'),
+    ]);
     expect(list.headers.get('vary')).toContain('Cookie');
     for (const url of ['/c/c_abc', '/c/c_abc/m/m_def']) {
       const conversation = await app.request(url, { headers: withSession });
       // Each chunk once, though both screens list the engine.
       expect(linksOf(conversation)).toEqual([
+        ...SHELL_LINKS,
         preload('/assets/SignedInApp-ghi.js'),
         preload('/assets/engine-jkl.js'),
         preload('/assets/ConversationPane-mno.js'),
@@ -60,6 +80,7 @@ describe("the shell's hint of the first screen's code", () => {
     // Another page of the app (settings): no conversation's pane.
     const settings = await app.request('/settings', { headers: withSession });
     expect(linksOf(settings)).toEqual([
+      ...SHELL_LINKS,
       preload('/assets/SignedInApp-ghi.js'),
       preload('/assets/engine-jkl.js'),
     ]);
