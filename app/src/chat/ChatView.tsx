@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { useDeviceSession, type TailMessage } from '../session/index.ts';
 import { membershipEndedText, senderName, type ChatInfo } from './chat-info.ts';
 import { Composer, type ComposerMode } from './Composer.tsx';
@@ -69,7 +69,11 @@ function OpenChat(props: {
     const timer = setTimeout(showList, PREVIEW_AT_MOST_MS);
     return () => clearTimeout(timer);
   }, [props.preview, showList]);
-  const state = useStore(model.state);
+  // Deferred: a store's change renders at once (useSyncExternalStore) and in one task, but the
+  // history's rows re-render here as a transition, which React renders in slices of a few
+  // milliseconds. A fresh device's history arrived in one render of every row, a 45-70 ms task
+  // (blocking time in Lighthouse's traces, issue 16). What the person does (the composer) stays urgent.
+  const state = useDeferredValue(useStore(model.state));
   const [mode, setMode] = useState<ComposerMode | null>(null);
   const [deleting, setDeleting] = useState<ChatMessage | null>(null);
   // Stable: the dialog's effect depends on it (a new one each render would reopen the dialog).

@@ -8,7 +8,7 @@ import {
   useState,
   type Ref,
 } from 'react';
-import { Virtuoso, type IndexLocationWithAlign, type VirtuosoHandle } from 'react-virtuoso';
+import type { IndexLocationWithAlign, VirtuosoHandle } from 'react-virtuoso';
 import { router } from '../app/router.ts';
 import { useStore } from '../lib/use-store.ts';
 import type { ChatState, ConversationModel } from './conversation-model.ts';
@@ -19,6 +19,7 @@ import { Row, type RowContext } from './MessageRow.tsx';
 import { PictureViewer } from './PictureViewer.tsx';
 import { lastOwnIndex } from './receipts.ts';
 import { buildRows, prependedCount, rowIndexOf, type ChatRow } from './rows.ts';
+import { useVirtuoso } from './virtuoso-loader.ts';
 
 /** Virtuoso's item indexes start here and go down as older history is prepended (it must stay positive). */
 const FIRST_INDEX = 1_000_000_000;
@@ -53,7 +54,8 @@ interface VirtualStart {
  * messages while at the bottom, offers "Jump to latest" otherwise, and marks the conversation
  * read while its newest messages are on screen in a focused window. Opened at the newest message,
  * it is the plain newest rows (`NewestRows`: nothing measured before the first paint) until the
- * person scrolls up or goes to a message; then react-virtuoso takes over where the view is.
+ * person scrolls up or goes to a message; then react-virtuoso takes over where the view is (its
+ * code loaded then, or ahead when the page is idle: `virtuoso-loader.ts`).
  */
 export function MessageList(props: {
   model: ConversationModel;
@@ -89,6 +91,11 @@ export function MessageList(props: {
   const [virtual, setVirtual] = useState<VirtualStart | null>(() =>
     initial.align === 'start' ? { initial } : null,
   );
+  // The virtualized list shows once its code is here. Until then the plain rows stay (a takeover
+  // or a jump waits for it), except at the divider, where the preview over the list stays instead
+  // of the newest rows showing first; should the code not load, the plain rows show there too.
+  const { Virtuoso, failed: virtuosoFailed } = useVirtuoso(virtual !== null);
+  const listReady = virtual !== null && Virtuoso !== undefined;
   const newestRows = useRef<NewestRowsHandle>(null);
   const plainBox = useRef<HTMLDivElement>(null);
   const virtualScroller = useRef<HTMLElement | null>(null);
@@ -103,7 +110,10 @@ export function MessageList(props: {
     );
   }, []);
   const [handedOver, setHandedOver] = useState(false);
-  const handing = virtual?.handOver !== undefined && !handedOver;
+  const handing = listReady && virtual.handOver !== undefined && !handedOver;
+  const plainShown = listReady
+    ? handing
+    : virtual === null || virtual.handOver !== undefined || virtuosoFailed;
   const keepPlace = virtual?.handOver?.keepPlace ?? false;
   useEffect(() => {
     if (!handing) return;
@@ -146,12 +156,11 @@ export function MessageList(props: {
   const [armed, setArmed] = useState(false);
   const topInView = useRef(false);
   // (Counted from when the virtualized list mounts: at the start, or when it takes over.)
-  const isVirtual = virtual !== null;
   useEffect(() => {
-    if (!isVirtual) return;
+    if (!listReady) return;
     const timer = setTimeout(() => setArmed(true), OPEN_SETTLE_MS);
     return () => clearTimeout(timer);
-  }, [isVirtual]);
+  }, [listReady]);
 
   const loadOlder = useCallback(async () => {
     if (loadingOlder.current || !state.hasOlder) return;
@@ -286,10 +295,10 @@ export function MessageList(props: {
       onKeyDown={moved}
       onPointerDown={moved}
     >
-      {(virtual === null || handing) && (
+      {plainShown && (
         // In the same place of the tree while handing over (over the list, on top): not mounted
         // again, so its scroll position holds.
-        <div ref={plainBox} className={virtual === null ? 'h-full' : 'absolute inset-0 z-10 bg-canvas'}>
+        <div ref={plainBox} className={listReady ? 'absolute inset-0 z-10 bg-canvas' : 'h-full'}>
           <NewestRows
             ref={newestRows}
             rows={rows}
@@ -301,7 +310,7 @@ export function MessageList(props: {
           />
         </div>
       )}
-      {virtual !== null && (
+      {listReady && (
         <Virtuoso<ChatRow, RowContext>
           ref={virtuoso}
           scrollerRef={(element) => {
