@@ -86,29 +86,37 @@ export const ChooseUsername = chooseUsername.Screen;
 /** How long after the list is shown the other screens' code starts loading (an open chat renders first). */
 const PRELOAD_AFTER_MS = 1500;
 
+/** Resolves when the page is next idle (at once where the browser cannot tell). */
+function nextIdle(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 2000 });
+    else resolve();
+  });
+}
+
 /**
  * A while after the list is on screen, when the page is idle: the chat, then the other screens,
- * so opening one never waits.
+ * so opening one never waits. One screen per idle moment: loaded together, their modules ran in
+ * one long task (friends, new group and settings with zod: ~30 ms, counted as blocking time by
+ * Lighthouse, docs/benchmarks.md).
  */
 export function preloadScreensWhenIdle(): () => void {
-  let idle: number | undefined;
-  const run = (): void => {
-    if (!backgroundLoadsAllowed()) return;
-    void trackBackgroundLoad(
-      conversation
-        .preload()
-        .then(() => Promise.all([friends.preload(), newGroup.preload(), settings.preload()]))
-        // Only a head start: a chunk that cannot load now (offline, the service worker not yet
-        // holding it) loads when its screen opens.
-        .catch(() => {}),
-    );
+  let stopped = false;
+  const run = async (): Promise<void> => {
+    for (const screen of [conversation, friends, newGroup, settings]) {
+      await nextIdle();
+      if (stopped || !backgroundLoadsAllowed()) return;
+      // Only the loads are tracked (an update waits for them), not the idle moments between.
+      await trackBackgroundLoad(screen.preload());
+    }
   };
   const timer = setTimeout(() => {
-    if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(run, { timeout: 2000 });
-    else run();
+    // Only a head start: a chunk that cannot load now (offline, the service worker not yet
+    // holding it) loads when its screen opens.
+    run().catch(() => {});
   }, PRELOAD_AFTER_MS);
   return () => {
+    stopped = true;
     clearTimeout(timer);
-    if (idle !== undefined) cancelIdleCallback(idle);
   };
 }
