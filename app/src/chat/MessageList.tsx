@@ -55,7 +55,7 @@ interface VirtualStart {
  * read while its newest messages are on screen in a focused window. Opened at the newest message,
  * it is the plain newest rows (`NewestRows`: nothing measured before the first paint) until the
  * person scrolls up or goes to a message; then react-virtuoso takes over where the view is (its
- * code loaded then, or ahead when the page is idle: `virtuoso-loader.ts`).
+ * code fetched right behind the first paint: `virtuoso-loader.ts`).
  */
 export function MessageList(props: {
   model: ConversationModel;
