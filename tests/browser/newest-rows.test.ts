@@ -186,4 +186,49 @@ describe('the newest messages of an open conversation', () => {
     // (Going offline logs the socket's failed reconnection as a console error: page errors only.)
     devices.expectNoPageErrors();
   });
+  it("the virtualizer's code failing to load leaves the plain rows, and it takes over once the browser is back online", async () => {
+    const { alice, conversationId } = await twoFriends(server().url, 'alice', 'bob');
+    await seed(alice, conversationId, [Array.from({ length: 200 }, (_, i) => `line ${i}`)]);
+    // A first visit whose network fails for react-virtuoso's chunk (loaded behind the first paint,
+    // chat/virtuoso-loader.ts): told apart by a string only its code holds, whatever the chunk's name.
+    let refusing = true;
+    let refused = 0;
+    const page = await devices.device(alice, {
+      ...PHONE,
+      path: `/c/${conversationId}`,
+      beforeLoad: (p) =>
+        p.context().route(/\/assets\/[\w-]+\.js$/, async (route) => {
+          const response = await route.fetch();
+          const body = await response.text();
+          if (refusing && body.includes('virtuoso-item-list')) {
+            refused++;
+            return route.abort('internetdisconnected');
+          }
+          return route.fulfill({ response, body });
+        }),
+    });
+    const text = (t: string) => page.getByTestId('message-text').filter({ hasText: new RegExp(`^${t}$`) });
+    await text('line 199').waitFor(LIVE);
+    // Scrolled up: the takeover asks for the code again, which fails again; the plain rows stay,
+    // with the newest messages readable.
+    await expect.poll(() => refused, LIVE).toBeGreaterThan(0);
+    const askedBefore = refused;
+    await page.evaluate(() => {
+      document.querySelector<HTMLElement>('[data-newest-rows]')!.scrollTop = -150;
+    });
+    await expect.poll(() => refused, LIVE).toBeGreaterThan(askedBefore);
+    expect(await page.locator('[data-newest-rows]').count()).toBe(1);
+    expect(await page.locator('[data-virtuoso-scroller]').count()).toBe(0);
+    expect(await page.locator('[data-message-id]').count()).toBeGreaterThan(10);
+
+    // The network back (the browser says it is online again): the code loads and the virtualized
+    // list takes over.
+    refusing = false;
+    await page.context().setOffline(true);
+    await page.context().setOffline(false);
+    await expect.poll(() => page.locator('[data-virtuoso-scroller]').count(), LIVE).toBe(1);
+    await expect.poll(() => page.locator('[data-newest-rows]').count(), LIVE).toBe(0);
+    expect(await page.locator('[data-message-id]').count()).toBeGreaterThan(0);
+    devices.expectNoPageErrors();
+  });
 });
