@@ -198,13 +198,17 @@ describe('the newest messages of an open conversation', () => {
       path: `/c/${conversationId}`,
       beforeLoad: (p) =>
         p.context().route(/\/assets\/[\w-]+\.js$/, async (route) => {
-          const response = await route.fetch();
-          const body = await response.text();
-          if (refusing && body.includes('virtuoso-item-list')) {
-            refused++;
-            return route.abort('internetdisconnected');
+          try {
+            const response = await route.fetch();
+            const body = await response.text();
+            if (refusing && body.includes('virtuoso-item-list')) {
+              refused++;
+              return await route.abort('internetdisconnected');
+            }
+            return await route.fulfill({ response, body });
+          } catch {
+            // The page closed with the request under way (the test is over).
           }
-          return route.fulfill({ response, body });
         }),
     });
     const text = (t: string) => page.getByTestId('message-text').filter({ hasText: new RegExp(`^${t}$`) });
