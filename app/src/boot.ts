@@ -1,5 +1,4 @@
 import { meStore } from './accounts/me-store.ts';
-import { askEarly } from './api/early-answers.ts';
 import { preloadFirstScreen } from './app/first-screen-preload.ts';
 import { parseRoute } from './app/router.ts';
 import { readFirstScreenEarly } from './session/local-index/first-read.ts';
@@ -24,18 +23,6 @@ function preloadSignedIn(): void {
 }
 
 /**
- * The engine's first requests (the lists, the open conversation's members), which it takes when
- * it has loaded (api/early-answers.ts). Asked once the server has said this user is signed in:
- * from a kept profile alone, a session that ended while the app was closed would answer them
- * 401 before the app has settled what that means for the device (accounts/me-store.ts).
- */
-function askFirstRequests(userId: string): void {
-  askEarly('/api/conversations', userId);
-  askEarly('/api/friends', userId);
-  if (route.view === 'conversation') askEarly(`/api/conversations/${encodeURIComponent(route.id)}`, userId);
-}
-
-/**
  * The page's first local time and first `Intl.DateTimeFormat` load the time zone's and the
  * locale's data: ~25 and ~22 ms in CPU profiles of a start, inside the first render of the
  * conversation list and the chat rows (`dayKey`, `listTime`). A device that kept nothing
@@ -55,12 +42,6 @@ const reading = me.status === 'signed-in' && me.me.username !== null && typeof i
 // thread before the read was even asked.
 if (reading) readFirstScreenEarly(me.me.id, route.view === 'conversation' ? route.id : undefined);
 const answer = meStore.askEarly();
-answer.then(
-  (now) => {
-    if (now.me && now.me.username !== null) askFirstRequests(now.me.id);
-  },
-  () => undefined,
-);
 if (me.status === 'signed-in') {
   if (me.me.username !== null) preloadSignedIn();
 } else {

@@ -81,25 +81,6 @@ describe('the start of the app', () => {
     expect(chunks).toContain('ConversationPane');
     expect(chunks).not.toContain('SignInPage');
     expect(sessionAsked()).toBe(1);
-    // The lists and the conversation's members are asked while that code downloads, not once the
-    // engine has loaded, and once each: the engine takes those answers (api/early-answers.ts).
-    const asked = await page.evaluate((id) => {
-      const engineLoaded = performance.getEntriesByName('messenjo:engine-loaded')[0]?.startTime ?? 0;
-      const started = (path: string) =>
-        performance
-          .getEntriesByType('resource')
-          .filter((entry) => new URL(entry.name).pathname === path)
-          .map((entry) => entry.startTime);
-      return {
-        engineLoaded,
-        lists: [...started('/api/conversations'), ...started('/api/friends')],
-        members: started(`/api/conversations/${id}`),
-      };
-    }, conversationId);
-    expect(asked.engineLoaded).toBeGreaterThan(0);
-    expect(asked.lists).toHaveLength(2);
-    expect(asked.members).toHaveLength(1);
-    for (const at of [...asked.lists, ...asked.members]) expect(at).toBeLessThan(asked.engineLoaded);
 
     // Reopened, the device knows who is here from the profile it kept: the same code is
     // fetched at once, and the server is still asked, once.

@@ -1,7 +1,6 @@
 import type { MessageEntry } from '@messenjo/shared';
 import type * as Y from 'yjs';
 import { api } from '../api/client.ts';
-import { answerOf } from '../api/early-answers.ts';
 import type { Listeners } from '../lib/listeners.ts';
 import type { Store } from '../lib/store.ts';
 import {
@@ -106,7 +105,7 @@ export class SessionEngine {
     this.social = new SocialRefresh({
       me: userId,
       stores: context.social,
-      fetchJson: context.fetchJson ?? ((path) => answerOf(path, userId, () => api(path))),
+      fetchJson: context.fetchJson ?? ((path) => api(path)),
       list: this.list,
       index: this.index,
       profiles: context.profiles,
