@@ -247,36 +247,20 @@ describe('the saved screen of a conversation', () => {
     await expect.poll(savedRows, LIVE).toBe(onScreen);
     devices.expectNoPageErrors();
   });
-  /**
-   * Alice on a short screen with 40 messages from Bob (`<label> <n> from bob`): their rows do not
-   * all fit, nor the newest rows' margin above. Read, so every open is at the newest message (the
-   * plain newest rows, no virtualizer); the read position stored first: a reload that came before
-   * it opened at the divider.
-   */
-  async function fortyOnAShortScreen(label: string) {
+  it("keeps only the conversation's messages that are on the screen", async () => {
     const { alice, bob, conversationId } = await twoFriends(server().url, 'alice', 'bob');
     const writer = await rawMessageWriter(server().url, bob, conversationId);
     try {
-      for (let i = 1; i <= 40; i++) await writer.say(`${label} ${i} from bob`);
+      for (let i = 1; i <= 40; i++) await writer.say(`line ${i} from bob`);
+      // A short screen: the 40 messages' rows do not all fit, nor the newest rows' margin above.
       const page = await devices.device(alice, {
         path: `/c/${conversationId}`,
         viewport: { width: 360, height: 480 },
       });
-      await page
-        .getByTestId('message-text')
-        .filter({ hasText: `${label} 40 from bob` })
-        .waitFor(LIVE);
+      await page.getByTestId('message-text').filter({ hasText: 'line 40 from bob' }).waitFor(LIVE);
+      // Read now, so the next open is at the newest message: the plain newest rows, no virtualizer.
+      // Stored first: a reload that came before the read position was kept opened at the divider.
       await expect.poll(() => readPositionOf(server().url, alice, conversationId), LIVE).toBeDefined();
-      return { page, writer, conversationId };
-    } catch (error) {
-      writer.peer.close();
-      throw error;
-    }
-  }
-
-  it("keeps only the conversation's messages that are on the screen", async () => {
-    const { page, writer } = await fortyOnAShortScreen('line');
-    try {
       await page.reload();
       await page.locator('#root [data-newest-rows]').waitFor(LIVE);
       // A change after the reload, so the screen is saved again from this page.
